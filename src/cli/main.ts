@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+/**
+ * Composition root: argv → subcommand. Each subcommand module exports
+ * `run(argv: string[]): Promise<number>` (the exit code) and is loaded on demand, so `tail`
+ * and `status` never pay for React/Ink.
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const SUBCOMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {
+  monitor: () => import('./monitor.js'),
+  tail: () => import('./tail.js'),
+  status: () => import('./status.js'),
+  demo: () => import('./demo.js'),
+};
+
+export const USAGE = `streamscope — a terminal monitor for Redis Streams
+
+Usage:
+  streamscope [monitor] [options]   open the monitor (default)
+  streamscope tail [options]        print events from the global stream as they arrive
+  streamscope status [options]      list streams under the prefix with their groups
+  streamscope demo [options]        private redis-server + realistic traffic + the monitor
+
+Common options:
+  --url <redis-url>     server (default: REDIS_URL, else redis://127.0.0.1:6379)
+  --prefix <prefix>     key prefix (default: alice:events:)
+  -h, --help            help for a command: streamscope <command> --help
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === '-h' || first === '--help' || first === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (first === '--version' || first === '-V') {
+    const { readFileSync } = await import('node:fs');
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    process.stdout.write(`${pkg.version}\n`);
+    return 0;
+  }
+  const named = first !== undefined && !first.startsWith('-');
+  const name = named ? first : 'monitor';
+  const load = SUBCOMMANDS[name];
+  if (!load) {
+    process.stderr.write(`streamscope: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  const mod = await load();
+  return mod.run(named ? rest : argv);
+}
+
+function isEntryPoint(): boolean {
+  try {
+    return realpathSync(process.argv[1] ?? '') === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      // Last resort: one line, no stack trace (set STREAMSCOPE_DEBUG=1 for the stack).
+      const msg = err instanceof Error ? err.message : String(err);
+      process.stderr.write(`streamscope: ${msg}\n`);
+      if (process.env.STREAMSCOPE_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,109 @@
+/**
+ * The seed wire format, both directions (REFERENCE §1):
+ *  - type stream entry:   { event: <json> }
+ *  - global stream entry: { event: <json>, type: <event_type> }
+ * where <json> is flat: payload fields, then event_id, timestamp, source, version, event_type.
+ */
+import { randomUUID } from 'node:crypto';
+import type { EventInput, RawFields, SeedEvent } from './types.js';
+import { pythonJsonDumps } from './python-json.js';
+
+export const DEFAULT_SOURCE = '';
+export const DEFAULT_VERSION = '1.0.0';
+const METADATA_KEYS = ['event_id', 'timestamp', 'source', 'version', 'event_type'] as const;
+
+/**
+ * `datetime.now(timezone.utc).isoformat()`: microseconds and `+00:00`, never `Z`
+ * (Python < 3.11 `fromisoformat` rejects `Z`).
+ */
+export function pythonIsoTimestamp(date: Date = new Date(), micros?: number): string {
+  const iso = date.toISOString(); // 2026-11-27T07:08:48.060Z
+  const us = micros ?? date.getUTCMilliseconds() * 1000 + Math.floor(Math.random() * 1000);
+  return `${iso.slice(0, 19)}.${String(us).padStart(6, '0')}+00:00`;
+}
+
+/** Fill in missing metadata. */
+export function completeEvent(input: EventInput, now: Date = new Date()): SeedEvent {
+  return {
+    eventType: input.eventType,
+    eventId: input.eventId ?? randomUUID(),
+    timestamp: input.timestamp ?? pythonIsoTimestamp(now),
+    source: input.source ?? DEFAULT_SOURCE,
+    version: input.version ?? DEFAULT_VERSION,
+    data: input.data ?? {},
+  };
+}
+
+/**
+ * The JSON the origin writes: payload first (in insertion order), then metadata. A payload key
+ * that collides with a metadata key keeps its position but takes the metadata value, exactly
+ * as Python's dict update does.
+ */
+export function encodeEventJson(event: SeedEvent): string {
+  const flat: Record<string, unknown> = { ...event.data };
+  flat.event_id = event.eventId;
+  flat.timestamp = event.timestamp;
+  flat.source = event.source;
+  flat.version = event.version;
+  flat.event_type = event.eventType;
+  return pythonJsonDumps(flat);
+}
+
+/** Field/value pairs for XADD, in wire order. */
+export function typeStreamFields(eventJson: string): string[] {
+  return ['event', eventJson];
+}
+
+export function globalStreamFields(eventJson: string, eventType: string): string[] {
+  return ['event', eventJson, 'type', eventType];
+}
+
+/** Redis returns fields as a flat [f, v, f, v…] array; turn it into a map (last value wins). */
+export function fieldsFromArray(flat: readonly string[] | null | undefined): RawFields {
+  const out: RawFields = {};
+  if (!flat) return out;
+  for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i]] = flat[i + 1];
+  return out;
+}
+
+export type DecodeResult = { ok: true; event: SeedEvent } | { ok: false; reason: string };
+
+/** Decode an entry; never throws. Foreign or malformed entries get a reason. */
+export function decodeFields(fields: RawFields): DecodeResult {
+  const raw = fields.event;
+  if (raw === undefined) return { ok: false, reason: 'no "event" field' };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return { ok: false, reason: '"event" field is not valid JSON' };
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    return { ok: false, reason: '"event" field is not a JSON object' };
+  }
+  const obj = parsed as Record<string, unknown>;
+  const eventType = typeof obj.event_type === 'string' ? obj.event_type : fields.type;
+  if (typeof eventType !== 'string' || eventType.length === 0) {
+    return { ok: false, reason: 'event has no event_type' };
+  }
+  const data: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (!(METADATA_KEYS as readonly string[]).includes(k)) data[k] = v;
+  }
+  return {
+    ok: true,
+    event: {
+      eventType,
+      eventId: typeof obj.event_id === 'string' ? obj.event_id : '',
+      timestamp: typeof obj.timestamp === 'string' ? obj.timestamp : '',
+      source: typeof obj.source === 'string' ? obj.source : DEFAULT_SOURCE,
+      version: typeof obj.version === 'string' ? obj.version : DEFAULT_VERSION,
+      data,
+    },
+  };
+}
+
+export function decodeEvent(fields: RawFields): SeedEvent | null {
+  const r = decodeFields(fields);
+  return r.ok ? r.event : null;
+}

@@ -1,0 +1,92 @@
+/**
+ * Typed errors with stable codes and messages a person can act on. Messages never contain a
+ * password: anything that may hold a URL goes through redactUrl first.
+ */
+
+export type ErrorCode =
+  | 'UNREACHABLE'
+  | 'TIMEOUT'
+  | 'AUTH'
+  | 'NOPERM'
+  | 'VERSION'
+  | 'NOGROUP'
+  | 'WRONGTYPE'
+  | 'READ_ONLY'
+  | 'DECODE'
+  | 'INVALID_EVENT_TYPE'
+  | 'CROSSSLOT'
+  | 'CLOSED'
+  | 'REDIS';
+
+export class StreamscopeError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StreamscopeError';
+    this.code = code;
+  }
+}
+
+/** `redis://user:secret@host:6379/0` → `redis://user:***@host:6379/0`. Also masks `?password=`. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    if (u.searchParams.has('password')) u.searchParams.set('password', '***');
+    return u.toString();
+  } catch {
+    return url.replace(/(\/\/[^:/@]*:)[^@]*@/, '$1***@');
+  }
+}
+
+/** Remove any occurrence of the given secrets from a message. */
+export function scrub(message: string, secrets: readonly (string | undefined)[]): string {
+  let out = message;
+  for (const s of secrets) {
+    if (s && s.length > 0) out = out.split(s).join('***');
+  }
+  return out;
+}
+
+function messageOf(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+/**
+ * Map an ioredis / network error to a StreamscopeError. `where` names the server (already
+ * redacted), `secrets` are scrubbed from the result.
+ */
+export function classifyRedisError(
+  err: unknown,
+  where: string,
+  secrets: readonly (string | undefined)[] = [],
+): StreamscopeError {
+  if (err instanceof StreamscopeError) return err;
+  const raw = messageOf(err);
+  const code = (err as { code?: string } | null)?.code;
+  const msg = scrub(raw, secrets);
+  let out: StreamscopeError;
+  if (code === 'ECONNREFUSED' || /ECONNREFUSED/.test(raw)) {
+    out = new StreamscopeError('UNREACHABLE', `cannot connect to ${where}: connection refused. Is redis-server running there? Check --url / REDIS_URL.`);
+  } else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || /ENOTFOUND|EAI_AGAIN/.test(raw)) {
+    out = new StreamscopeError('UNREACHABLE', `cannot resolve the host of ${where}. Check --url / REDIS_URL.`);
+  } else if (code === 'ETIMEDOUT' || /ETIMEDOUT|timed? ?out/i.test(raw)) {
+    out = new StreamscopeError('TIMEOUT', `${where} did not answer in time. Check the network, the port, and TLS (rediss://).`);
+  } else if (/WRONGPASS|invalid username-password|NOAUTH|Authentication required|AUTH.*without any password/i.test(raw)) {
+    out = new StreamscopeError('AUTH', `authentication failed at ${where}. Check the user name and password (in the URL or REDISCLI_AUTH / REDIS_PASSWORD).`);
+  } else if (/^NOPERM|NOPERM/.test(raw)) {
+    out = new StreamscopeError('NOPERM', `the Redis user lacks a permission at ${where}: ${msg}. Grant it with ACL SETUSER, or use --read-only.`);
+  } else if (/^NOGROUP|NOGROUP/.test(raw)) {
+    out = new StreamscopeError('NOGROUP', `stream or consumer group missing: ${msg}`);
+  } else if (/^WRONGTYPE|WRONGTYPE/.test(raw)) {
+    out = new StreamscopeError('WRONGTYPE', `key holds the wrong type: ${msg}`);
+  } else if (/CROSSSLOT/.test(raw)) {
+    out = new StreamscopeError('CROSSSLOT', `keys are in different cluster slots: use a hash-tagged prefix such as "{alice}:events:". (${msg})`);
+  } else if (/Connection is closed|connection closed|ECONNRESET|EPIPE|Stream isn't writeable|enableOfflineQueue/i.test(raw)) {
+    out = new StreamscopeError('UNREACHABLE', `lost the connection to ${where}. It will be retried.`);
+  } else {
+    out = new StreamscopeError('REDIS', `${where}: ${msg}`);
+  }
+  return out;
+}

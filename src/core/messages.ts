@@ -1,0 +1,76 @@
+/**
+ * The monitor's messages: what the background loops (tail, poller, commands) tell the store.
+ * Past-tense nouns, plain data only (no class instances, no functions), so reducers are pure
+ * and tests build them by hand. Lives in core/ because both monitor/ (emits) and store/
+ * (applies) need it, and neither may import the other.
+ */
+import type { ConsumerInfo, GroupInfo, PendingEntry, RawFields, SeedEvent } from './types.js';
+import type { KeyKind } from './keys.js';
+
+export type LoopName = 'tail' | 'poller';
+
+/** One entry read from the global stream by the tail. */
+export interface TailEvent {
+  /** Entry ID in the global stream. */
+  id: string;
+  /** The `type` field of the global entry, else the decoded event type, else null. */
+  type: string | null;
+  /** Decoded seed event or null (foreign / malformed entry: show raw fields). */
+  event: SeedEvent | null;
+  /** Raw fields. Values that were not valid UTF-8 are kept as `\xNN` escapes by the tail. */
+  fields: RawFields;
+  /** Total bytes of field names + values, for "huge entry" handling. */
+  bytes: number;
+}
+
+export interface ErrorInfo {
+  /** Stable code from core/errors.ts (UNREACHABLE, AUTH, NOPERM, TIMEOUT…). */
+  code: string;
+  /** Human-readable, never contains a password. */
+  message: string;
+}
+
+export interface GroupSnapshot extends GroupInfo {
+  consumerList: ConsumerInfo[];
+  /** Lowest pending ID (XPENDING summary), null when nothing is pending. */
+  oldestPendingId: string | null;
+  /** Age of the oldest entry delivered to no consumer of this group yet (ms, server clock), null when none. */
+  oldestUndeliveredAgeMs: number | null;
+}
+
+export interface StreamSnapshot {
+  key: string;
+  kind: KeyKind['kind'];
+  /** For type and dead-letter streams. */
+  eventType: string | null;
+  length: number;
+  lastGeneratedId: string;
+  firstEntryId: string | null;
+  /** Redis ≥ 7.0: total entries ever added (for ingest rate), else null. */
+  entriesAdded: number | null;
+  maxDeletedEntryId: string | null;
+  groups: GroupSnapshot[];
+}
+
+export interface ServerFacts {
+  version: string;
+  /** `maxmemory-policy`, null when CONFIG is not permitted. */
+  maxmemoryPolicy: string | null;
+  /** Server clock (ms since epoch) at snapshot time, from TIME. */
+  timeMs: number;
+}
+
+export type MonitorMessage =
+  | { type: 'EventsReceived'; events: TailEvent[]; receivedAt: number }
+  /** The tail had to skip entries (trimmed before it could read them). */
+  | { type: 'EventsMissed'; count: number; reason: string }
+  | { type: 'ConnectionChanged'; loop: LoopName; state: 'connecting' | 'connected' | 'reconnecting'; attempt: number; error: ErrorInfo | null; at: number }
+  | { type: 'SnapshotReceived'; at: number; durationMs: number; roundTrips: number; server: ServerFacts; streams: StreamSnapshot[] }
+  | { type: 'SnapshotFailed'; at: number; error: ErrorInfo }
+  | { type: 'PendingPageReceived'; stream: string; group: string; consumer: string | null; entries: PendingEntry[]; startId: string; hasMore: boolean; at: number }
+  | { type: 'PendingPageFailed'; stream: string; group: string; error: ErrorInfo; at: number }
+  | { type: 'EntryLoaded'; stream: string; id: string; fields: RawFields | null; event: SeedEvent | null; at: number }
+  | { type: 'CommandCompleted'; command: CommandKind; requested: number; affected: number; detail: string; at: number }
+  | { type: 'CommandFailed'; command: CommandKind; requested: number; error: ErrorInfo; at: number };
+
+export type CommandKind = 'ack' | 'claim' | 'replay';

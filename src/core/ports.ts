@@ -1,0 +1,24 @@
+/**
+ * What the store may ask of the outside world. cli/ wires real implementations from monitor/;
+ * tests pass fakes. Each method resolves after it has emitted its result message, and never
+ * rejects: failures arrive as CommandFailed / PendingPageFailed messages.
+ */
+
+export interface MonitorCommandsPort {
+  /** True when mutations are refused (--read-only or missing ACL permission). */
+  readonly readOnly: boolean;
+  /** Why mutations are refused, for the UI ("read-only mode", "ACL: no XACK"…), else null. */
+  readonly readOnlyReason: string | null;
+  ack(stream: string, group: string, ids: readonly string[]): Promise<void>;
+  /** XCLAIM for `consumer`; entries that are no longer pending are reported, not created. */
+  claim(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<void>;
+  /** Re-publish copies of the entries to the same stream with a field naming the original ID. */
+  replay(stream: string, ids: readonly string[]): Promise<void>;
+}
+
+export interface MonitorQueriesPort {
+  /** One PEL page (IDs > afterId, or from the start when null), optionally for one consumer. */
+  loadPendingPage(stream: string, group: string, options: { afterId: string | null; count: number; consumer: string | null }): Promise<void>;
+  /** Fetch one entry in full (detail view of a pending entry). */
+  loadEntry(stream: string, id: string): Promise<void>;
+}

@@ -1,0 +1,98 @@
+/**
+ * The library's data shapes. Field names are camelCase; the wire format (snake_case JSON in
+ * the `event` field) lives in codec.ts only.
+ */
+
+/** What a caller hands to `persistEvent` / `publish`. Missing metadata is filled in. */
+export interface EventInput {
+  eventType: string;
+  data?: Record<string, unknown>;
+  /** uuid4; generated when missing. */
+  eventId?: string;
+  /** ISO-8601 with a numeric offset (`+00:00`); generated when missing. */
+  timestamp?: string;
+  /** Default `""`. */
+  source?: string;
+  /** Default `"1.0.0"`. */
+  version?: string;
+}
+
+/** A decoded event in the seed format. */
+export interface SeedEvent {
+  eventType: string;
+  eventId: string;
+  timestamp: string;
+  source: string;
+  version: string;
+  /** Payload fields: everything in the JSON that is not metadata. */
+  data: Record<string, unknown>;
+}
+
+/** Raw stream entry fields as Redis returned them (field → value). */
+export type RawFields = Record<string, string>;
+
+export interface StoredEvent {
+  /** Stream entry ID, e.g. `1732694928060-0`. */
+  streamId: string;
+  /** Decoded event, or null when the entry is not in the seed format. */
+  event: SeedEvent | null;
+  /** Always the raw field map. */
+  fields: RawFields;
+}
+
+export interface Delivery {
+  streamKey: string;
+  messageId: string;
+  /** Null when the entry could not be decoded (such entries are dead-lettered, never handed to handlers by the bus). */
+  event: SeedEvent | null;
+  fields: RawFields;
+  /** How many times Redis has delivered this entry, this delivery included. */
+  deliveryCount: number;
+  /** Acknowledge exactly this delivery. */
+  ack(): Promise<void>;
+}
+
+export interface GroupInfo {
+  name: string;
+  consumers: number;
+  pending: number;
+  lastDeliveredId: string;
+  /** Redis ≥ 7.0; null when unknown. */
+  entriesRead: number | null;
+  /** Redis ≥ 7.0; null when Redis cannot tell (after deletions or an arbitrary SETID). */
+  lag: number | null;
+}
+
+export interface StreamInfo {
+  key: string;
+  length: number;
+  firstEntry: StoredEvent | null;
+  lastEntry: StoredEvent | null;
+  lastGeneratedId: string;
+  consumerGroups: GroupInfo[];
+}
+
+export interface ConsumerInfo {
+  name: string;
+  pending: number;
+  /** ms since the consumer's last attempted interaction. */
+  idleMs: number;
+  /** ms since the last successful read/claim (Redis ≥ 7.2), else null. */
+  inactiveMs: number | null;
+}
+
+/** One row of XPENDING's extended form. */
+export interface PendingEntry {
+  id: string;
+  consumer: string;
+  idleMs: number;
+  deliveries: number;
+}
+
+/** XPENDING summary form. */
+export interface PendingSummary {
+  count: number;
+  minId: string | null;
+  maxId: string | null;
+  consumers: { name: string; pending: number }[];
+}
