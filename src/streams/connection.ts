@@ -1,0 +1,227 @@
+/**
+ * ioredis clients from a URL, with finite timeouts, and a connect check that turns every way a
+ * connection can fail into a StreamscopeError a person can act on. Messages never contain the
+ * password: every error passes through classifyRedisError with the password as a secret.
+ *
+ * Two reconnect modes (`failFast`):
+ *  - true (default, library and CLI): the first connection attempt fails fast. Once the client
+ *    has been ready, a lost connection is retried with backoff; commands issued while it is
+ *    down fail at once (no offline queue) so callers can queue or report instead of hanging.
+ *  - false (background loops such as the monitor): retry from the first attempt, forever, with
+ *    capped exponential backoff and jitter. Listen to the client's `reconnecting` event.
+ */
+import { Redis, type RedisOptions } from 'ioredis';
+import { StreamscopeError, classifyRedisError, redactUrl } from '../core/errors.js';
+
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+/** Oldest server we support: XAUTOCLAIM and XADD/XTRIM MINID arrived in 6.2. */
+export const MIN_REDIS_VERSION = '6.2.0';
+
+export interface ConnectionOptions {
+  /** `redis://[user:password@]host:port[/db]` or `rediss://…` (TLS). Default: REDIS_URL, else redis://127.0.0.1:6379. */
+  url?: string;
+  /** Overrides a password in the URL. Default when the URL has none: REDIS_PASSWORD, else REDISCLI_AUTH. */
+  password?: string;
+  /** TCP + TLS handshake limit, ms. Default 5000. */
+  connectTimeoutMs?: number;
+  /** Limit for one non-blocking command, ms. Default 5000. */
+  commandTimeoutMs?: number;
+  /** See the module comment. Default true. */
+  failFast?: boolean;
+  /** First reconnect delay, ms (doubles per attempt). Default 100. */
+  retryBaseMs?: number;
+  /** Reconnect delay cap, ms. Default 5000. */
+  retryMaxMs?: number;
+  /** Shown in CLIENT LIST. */
+  connectionName?: string;
+  /** Extra TLS options (CA, client certs) for rediss:// URLs. */
+  tls?: RedisOptions['tls'];
+}
+
+export interface ResolvedTarget {
+  url: string;
+  /** The URL with the password masked: the only form that may appear in a message. */
+  display: string;
+  password: string | undefined;
+  tls: boolean;
+}
+
+export function resolveTarget(options: Pick<ConnectionOptions, 'url' | 'password'> = {}): ResolvedTarget {
+  const url = options.url ?? process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
+  let urlPassword: string | undefined;
+  let tls = false;
+  try {
+    const u = new URL(url);
+    urlPassword = u.password ? decodeURIComponent(u.password) : undefined;
+    tls = u.protocol === 'rediss:';
+  } catch {
+    throw new StreamscopeError('UNREACHABLE', `not a Redis URL: ${redactUrl(url)}. Use redis://host:port or rediss://host:port.`);
+  }
+  const password = options.password ?? urlPassword ?? process.env.REDIS_PASSWORD ?? process.env.REDISCLI_AUTH ?? undefined;
+  return { url, display: redactUrl(url), password: password || undefined, tls };
+}
+
+/** Capped exponential backoff with full jitter in [delay/2, delay], ms. `attempt` starts at 1. */
+export function backoffDelay(attempt: number, baseMs = 100, maxMs = 5000): number {
+  const delay = Math.min(maxMs, baseMs * 2 ** Math.min(attempt - 1, 20));
+  return Math.round(delay / 2 + Math.random() * (delay / 2));
+}
+
+function clientOptions(target: ResolvedTarget, options: ConnectionOptions): RedisOptions {
+  const failFast = options.failFast ?? true;
+  const base = options.retryBaseMs ?? 100;
+  const max = options.retryMaxMs ?? 5000;
+  let everReady = false;
+  const opts: RedisOptions = {
+    lazyConnect: true,
+    connectTimeout: options.connectTimeoutMs ?? 5000,
+    // A command fails instead of being retried on another connection: callers decide.
+    maxRetriesPerRequest: failFast ? 0 : 1,
+    enableOfflineQueue: !failFast,
+    connectionName: options.connectionName,
+    // connectChecked does PING + INFO itself, with timeouts; ioredis' own INFO ready check has
+    // none and prints a console warning under a restricted ACL user.
+    enableReadyCheck: false,
+    retryStrategy: (times: number) => (failFast && !everReady ? null : backoffDelay(times, base, max)),
+  };
+  if (target.password !== undefined) opts.password = target.password;
+  if (target.tls) opts.tls = options.tls ?? {};
+  // Remember readiness in the closure so the first failure is fast and later ones retry.
+  (opts as { __onReady?: () => void }).__onReady = () => {
+    everReady = true;
+  };
+  return opts;
+}
+
+function build(options: ConnectionOptions, extra: RedisOptions): Redis {
+  const target = resolveTarget(options);
+  const opts = { ...clientOptions(target, options), ...extra };
+  const onReady = (opts as { __onReady?: () => void }).__onReady!;
+  delete (opts as { __onReady?: () => void }).__onReady;
+  const client = new Redis(target.url, opts);
+  client.on('ready', onReady);
+  // Errors surface through commands and connectChecked; an unhandled 'error' event would crash.
+  client.on('error', () => {});
+  return client;
+}
+
+/** A client for ordinary commands (publish, ack, XRANGE…), with a finite command timeout. Not connected yet. */
+export function createRedisClient(options: ConnectionOptions = {}): Redis {
+  return build(options, { commandTimeout: options.commandTimeoutMs ?? 5000 });
+}
+
+/**
+ * A client of its own for blocking reads (XREAD/XREADGROUP BLOCK): never share it with acks or
+ * publishes (redis/ioredis#1285). A client-side watchdog fails a blocking command that has not
+ * answered within BLOCK + commandTimeoutMs, so a dead socket cannot hang the loop.
+ */
+export function createBlockingClient(options: ConnectionOptions = {}): Redis {
+  const grace = options.commandTimeoutMs ?? 5000;
+  return build(options, { blockingTimeout: grace, blockingTimeoutGrace: grace });
+}
+
+export interface ServerCheck {
+  version: string;
+  /** `redis_mode` (standalone, cluster, sentinel). */
+  mode: string;
+}
+
+function versionAtLeast(version: string, min: string): boolean {
+  const a = version.split('.').map((n) => Number.parseInt(n, 10) || 0);
+  const b = min.split('.').map((n) => Number.parseInt(n, 10) || 0);
+  for (let i = 0; i < 3; i++) {
+    if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+  }
+  return true;
+}
+
+/**
+ * Connect (if not yet connected), PING, and read the version from INFO server. Every failure
+ * becomes a StreamscopeError: UNREACHABLE, TIMEOUT, AUTH, NOPERM or VERSION.
+ */
+export async function connectChecked(client: Redis, options: Pick<ConnectionOptions, 'url' | 'password'> = {}): Promise<ServerCheck> {
+  const target = targetOf(client, options);
+  const secrets = [target.password, target.url];
+  let lastError: unknown;
+  const remember = (err: unknown) => {
+    lastError = err;
+  };
+  client.on('error', remember);
+  try {
+    if (client.status === 'wait' || client.status === 'end' || client.status === 'close') {
+      // connectTimeout covers TCP/TLS only; a server that accepts and never answers the
+      // handshake (AUTH, CLIENT SETNAME) must fail in finite time too.
+      const limitMs = (client.options.connectTimeout ?? 5000) + 1000;
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          client.disconnect();
+          reject(Object.assign(new Error(`connect timed out after ${limitMs} ms`), { code: 'ETIMEDOUT' }));
+        }, limitMs);
+      });
+      try {
+        await Promise.race([client.connect(), deadline]);
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    await client.ping();
+    const info = await client.info('server');
+    const version = /redis_version:(\S+)/.exec(info)?.[1] ?? '0.0.0';
+    const mode = /redis_mode:(\S+)/.exec(info)?.[1] ?? 'standalone';
+    if (!versionAtLeast(version, MIN_REDIS_VERSION)) {
+      throw new StreamscopeError(
+        'VERSION',
+        `${target.display} runs Redis ${version}; streamscope needs ${MIN_REDIS_VERSION} or newer (XAUTOCLAIM, MINID). Upgrade the server.`,
+      );
+    }
+    return { version, mode };
+  } catch (err) {
+    // ioredis often rejects connect() with a bare "Connection is closed"; the cause (AUTH,
+    // ECONNREFUSED) arrived earlier as an 'error' event.
+    const cause = /Connection is closed/i.test(String((err as Error)?.message)) && lastError ? lastError : err;
+    throw classifyRedisError(cause, target.display, secrets);
+  } finally {
+    client.off('error', remember);
+  }
+}
+
+/** The target of an existing client (for messages), masking its password. */
+function targetOf(client: Redis, options: Pick<ConnectionOptions, 'url' | 'password'>): ResolvedTarget {
+  if (options.url) return resolveTarget(options);
+  const o = client.options;
+  const scheme = o.tls ? 'rediss' : 'redis';
+  const url = `${scheme}://${o.host ?? '127.0.0.1'}:${o.port ?? 6379}`;
+  return { url, display: url, password: options.password ?? o.password, tls: Boolean(o.tls) };
+}
+
+/**
+ * Probe that the user may run each command on keys under the prefix, without side effects: each
+ * probe targets a key that does not exist, so the server checks the ACL and then does nothing
+ * (or answers NOGROUP / "requires the key to exist"). Only NOPERM is reported.
+ */
+export async function probePermissions(client: Redis, probeKey: string, group: string, display: string): Promise<void> {
+  const probes: (string | number)[][] = [
+    ['XADD', probeKey, 'NOMKSTREAM', '*', 'probe', '1'],
+    ['XRANGE', probeKey, '-', '+', 'COUNT', 1],
+    ['XREADGROUP', 'GROUP', group, 'probe', 'COUNT', 1, 'STREAMS', probeKey, '>'],
+    ['XACK', probeKey, group, '0-1'],
+    ['XAUTOCLAIM', probeKey, group, 'probe', 0, '0-0', 'COUNT', 1],
+    ['XGROUP', 'CREATECONSUMER', probeKey, group, 'probe'],
+    ['XPENDING', probeKey, group],
+    ['XTRIM', probeKey, 'MINID', '0'],
+    ['XINFO', 'STREAM', probeKey],
+    ['TIME'],
+  ];
+  const pipeline = client.pipeline();
+  for (const [cmd, ...args] of probes) pipeline.call(String(cmd), ...args);
+  const results = (await pipeline.exec()) ?? [];
+  results.forEach(([err], i) => {
+    if (err && /NOPERM/.test(err.message)) {
+      throw new StreamscopeError(
+        'NOPERM',
+        `the Redis user at ${display} may not run ${String(probes[i][0])} on ${probeKey.replace(/[^:]*$/, '*')}: grant it with ACL SETUSER (e.g. +@stream +time ~<prefix>*).`,
+      );
+    }
+  });
+}

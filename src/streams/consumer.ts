@@ -1,0 +1,168 @@
+/**
+ * The consumer-group loop behind `consumeEvents`: at-least-once delivery with
+ *  1. its own pending entries first (`XREADGROUP … 0`), so a consumer restarted under the same
+ *     name finishes what it had been given (entries deleted meanwhile come back as `[id, nil]`
+ *     and are recorded as dead-letter tombstones);
+ *  2. then new entries (`>`) on a connection of its own with a finite BLOCK;
+ *  3. every `claimEveryMs`, entries idle longer than `claimIdleMs` (failed deliveries, dead
+ *     consumers) are reclaimed with XAUTOCLAIM; over `maxDeliveries` they are dead-lettered.
+ *
+ * Group policy (NOGROUP): when the stream or the group is deleted while we consume, the group is
+ * recreated with `XGROUP CREATE <key> <group> <groupStartId> MKSTREAM` — by default at ID 0, the
+ * seed's policy: a (re)created group processes the retained backlog, so nothing retained is
+ * skipped and handlers must be idempotent. The first attempt comes within 250 ms, later ones back
+ * off with jitter up to `retryMaxMs`; one log line per episode.
+ */
+import type { Delivery } from '../core/types.js';
+import { parseEntry, type RawEntry } from '../core/parse-info.js';
+import { abortableSleep, toError, type PersistenceContext } from './context.js';
+import { backoffDelay } from './connection.js';
+import { claimIdle, deadLetter, makeDelivery, pendingCounts, triage } from './recovery.js';
+import { StreamscopeError } from '../core/errors.js';
+
+export interface ConsumeOptions {
+  /** XREADGROUP BLOCK, ms. Finite by design (a DEL does not wake a blocked reader). Default 1000. */
+  blockMs?: number;
+  /** Entries per read. Default 10. */
+  count?: number;
+  /** Stops the loop promptly: the blocking connection is closed, not waited out. */
+  signal?: AbortSignal;
+  /** Reclaim entries pending at least this long, ms. Must exceed your longest handler. Default 60000; 0 disables. */
+  claimIdleMs?: number;
+  /** How often to look for such entries, ms. Default min(claimIdleMs, 5000). */
+  claimEveryMs?: number;
+  /** Backoff after an error (NOGROUP, lost connection): first delay and cap, ms. Defaults 250 and 10000. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+}
+
+type ReadReply = [string, unknown[]][] | null;
+
+/** Create the group if missing (BUSYGROUP means it exists). */
+export async function ensureGroup(ctx: PersistenceContext, key: string): Promise<void> {
+  try {
+    await ctx.client.call('XGROUP', 'CREATE', key, ctx.group, ctx.groupStartId, 'MKSTREAM');
+  } catch (err) {
+    if (/BUSYGROUP/.test(String((err as Error)?.message))) return;
+    const e = toError(ctx, err);
+    if (e.code === 'WRONGTYPE') {
+      throw new StreamscopeError('WRONGTYPE', `${key} exists but is not a stream, so it cannot be consumed. Rename or delete that key, or use another --prefix.`);
+    }
+    throw e;
+  }
+}
+
+export async function* consume(ctx: PersistenceContext, streamKeys: readonly string[], consumerName: string, options: ConsumeOptions = {}): AsyncGenerator<Delivery> {
+  const blockMs = Math.max(1, options.blockMs ?? 1000);
+  const count = Math.max(1, options.count ?? 10);
+  const claimIdleMs = options.claimIdleMs ?? 60000;
+  const claimEveryMs = options.claimEveryMs ?? Math.min(claimIdleMs, 5000);
+  const retryBaseMs = options.retryBaseMs ?? 250;
+  const retryMaxMs = options.retryMaxMs ?? 10000;
+  const signal = options.signal;
+  if (signal?.aborted) return;
+
+  const blocking = ctx.newBlockingClient();
+  const onAbort = () => blocking.disconnect();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    for (const key of streamKeys) await ensureGroup(ctx, key);
+    try {
+      await blocking.connect();
+    } catch (err) {
+      throw toError(ctx, err);
+    }
+    // Own PEL first: stream key → last ID re-read (exclusive cursor for the next page).
+    const pel = new Map(streamKeys.map((k) => [k, '0']));
+    let lastSweep = Date.now();
+    let episode: string | null = null;
+    let attempt = 0;
+    let regroup = false;
+    while (!signal?.aborted) {
+      try {
+        if (regroup) {
+          for (const key of streamKeys) await ensureGroup(ctx, key);
+          regroup = false;
+        }
+        if (pel.size > 0) {
+          const [key, after] = pel.entries().next().value as [string, string];
+          const page = await readOwnPending(ctx, key, consumerName, after, count);
+          if (page.lastId === null) pel.delete(key);
+          else pel.set(key, page.lastId);
+          for (const d of page.deliveries) {
+            if (signal?.aborted) return;
+            yield d;
+          }
+          continue;
+        }
+        if (claimIdleMs > 0 && Date.now() - lastSweep >= claimEveryMs) {
+          lastSweep = Date.now();
+          for (const key of streamKeys) {
+            for (const d of await claimIdle(ctx, key, consumerName, { minIdleMs: claimIdleMs, limit: count * 10 })) {
+              if (signal?.aborted) return;
+              yield d;
+            }
+          }
+        }
+        const reply = (await blocking.call(
+          'XREADGROUP', 'GROUP', ctx.group, consumerName, 'COUNT', count, 'BLOCK', blockMs,
+          'STREAMS', ...streamKeys, ...streamKeys.map(() => '>'),
+        )) as ReadReply;
+        episode = null;
+        attempt = 0;
+        for (const [key, raw] of reply ?? []) {
+          for (const entry of raw.map(parseEntry)) {
+            if (entry === null) continue;
+            if (signal?.aborted) return;
+            const d = makeDelivery(ctx, key, entry, 1);
+            if (d.event === null) {
+              await deadLetter(ctx, { streamKey: key, id: entry.id, consumer: consumerName, deliveryCount: 1, reason: 'cannot decode: not a seed-format event' });
+              continue;
+            }
+            yield d;
+          }
+        }
+      } catch (err) {
+        if (signal?.aborted) return;
+        const e = toError(ctx, err);
+        attempt++;
+        if (episode !== e.code) {
+          ctx.logger(
+            e.code === 'NOGROUP'
+              ? `consumer ${consumerName}: group ${ctx.group} or its stream was deleted; recreating it at ${ctx.groupStartId} (retained entries are processed again)`
+              : `consumer ${consumerName}: ${e.message}; retrying with backoff`,
+          );
+          episode = e.code;
+        }
+        if (e.code === 'NOGROUP') regroup = true;
+        await abortableSleep(backoffDelay(attempt, retryBaseMs, retryMaxMs), signal);
+      }
+    }
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    blocking.disconnect();
+  }
+}
+
+interface PelPage {
+  deliveries: Delivery[];
+  /** Last ID of the page, null when the PEL is exhausted. */
+  lastId: string | null;
+}
+
+/** One page of this consumer's own pending entries, with true delivery counts. */
+async function readOwnPending(ctx: PersistenceContext, key: string, consumer: string, after: string, count: number): Promise<PelPage> {
+  const reply = (await ctx.client.call('XREADGROUP', 'GROUP', ctx.group, consumer, 'COUNT', count, 'STREAMS', key, after)) as ReadReply;
+  const raw = reply?.[0]?.[1] ?? [];
+  if (raw.length === 0) return { deliveries: [], lastId: null };
+  const live: RawEntry[] = [];
+  let lastId = after;
+  for (const item of raw as unknown[][]) {
+    lastId = String(item[0]);
+    const entry = parseEntry(item);
+    if (entry) live.push(entry);
+    else await deadLetter(ctx, { streamKey: key, id: lastId, consumer, deliveryCount: null, reason: 'entry deleted from the stream while pending' });
+  }
+  const counts = await pendingCounts(ctx, key, consumer, live.map((e) => e.id));
+  return { deliveries: await triage(ctx, key, consumer, live, counts), lastId };
+}

@@ -1,0 +1,282 @@
+/**
+ * EventPersistence: the seed's API (camelCase) on Redis Streams, with its defects fixed
+ * (REFERENCE §2). Wire format: core/codec.ts. Key names: core/keys.ts.
+ */
+import { hostname } from 'node:os';
+import type { Redis } from 'ioredis';
+import type { Delivery, EventInput, StoredEvent, StreamInfo } from '../core/types.js';
+import { completeEvent, decodeEvent, encodeEventJson, globalStreamFields, typeStreamFields } from '../core/codec.js';
+import { createKeySpace, DEFAULT_GROUP, DEFAULT_PREFIX, GLOBAL_STREAM_SUFFIX, type KeySpace } from '../core/keys.js';
+import { StreamscopeError } from '../core/errors.js';
+import { parseEntry, parseXinfoGroups, parseXinfoStream, type RawEntry } from '../core/parse-info.js';
+import { connectChecked, createBlockingClient, createRedisClient, probePermissions, resolveTarget, type ConnectionOptions, type ServerCheck } from './connection.js';
+import { stderrLogger, toError, type Logger, type PersistenceContext } from './context.js';
+import { consume, type ConsumeOptions } from './consumer.js';
+import { claimIdle } from './recovery.js';
+import { trimByAge, type TrimReport } from './retention.js';
+
+export interface EventPersistenceOptions {
+  /** Default: REDIS_URL env, else redis://127.0.0.1:6379. */
+  redisUrl?: string;
+  /** Default `alice:events:`. A braced prefix (`{alice}:events:`) keeps every key in one cluster slot. */
+  streamPrefix?: string;
+  /** Default `alice-main`. */
+  consumerGroup?: string;
+  /** Approximate cap per type stream (`MAXLEN ~`); the global stream gets 2×. Default 100000. */
+  maxLen?: number;
+  /** Deliveries allowed before an entry is dead-lettered. Default 5. */
+  maxDeliveries?: number;
+  /** Use this connected-or-not client for commands instead of creating one; it is not closed by disconnect(). Blocking reads still get their own connections. */
+  client?: Redis;
+  /** Password when not in the URL (default REDIS_PASSWORD, else REDISCLI_AUTH). */
+  password?: string;
+  /** ms. Default 5000. */
+  connectTimeoutMs?: number;
+  /** ms. Default 5000. */
+  commandTimeoutMs?: number;
+  /** ID a created or recreated group starts at. Default `0` (process the retained backlog, as the seed does); `$` for new entries only. */
+  groupStartId?: string;
+  /** Log lines (recovery episodes, dead letters). Default: stderr. */
+  logger?: Logger;
+  /** Check ACL permissions for the stream commands at connect. Default true. */
+  checkPermissions?: boolean;
+}
+
+export interface GetEventsOptions {
+  start?: string;
+  end?: string;
+  count?: number;
+}
+
+export interface PendingOptions {
+  /** Claim for this consumer. Default `recovery-<host>-<pid>`. */
+  consumerName?: string;
+  /** ms. Default 60000. */
+  idleMs?: number;
+  /** Default: the whole PEL. */
+  count?: number;
+}
+
+export class EventPersistence {
+  readonly keys: KeySpace;
+  readonly consumerGroup: string;
+  readonly maxLen: number;
+  readonly maxDeliveries: number;
+  /** Result of the last trimOldEvents call (removed, kept back, who held it back). */
+  lastTrimReport: TrimReport | null = null;
+  /** Server facts from connect(). */
+  server: ServerCheck | null = null;
+
+  private readonly options: EventPersistenceOptions;
+  private readonly connOptions: ConnectionOptions;
+  private readonly ownsClient: boolean;
+  private client: Redis | null;
+  private connecting: Promise<void> | null = null;
+  private ctx: PersistenceContext | null = null;
+  private readonly consumers = new Set<AbortController>();
+
+  constructor(options: EventPersistenceOptions = {}) {
+    this.options = options;
+    this.keys = createKeySpace(options.streamPrefix ?? DEFAULT_PREFIX);
+    this.consumerGroup = options.consumerGroup ?? DEFAULT_GROUP;
+    this.maxLen = options.maxLen ?? 100000;
+    this.maxDeliveries = options.maxDeliveries ?? 5;
+    this.connOptions = {
+      url: options.redisUrl,
+      password: options.password,
+      connectTimeoutMs: options.connectTimeoutMs,
+      commandTimeoutMs: options.commandTimeoutMs,
+    };
+    this.client = options.client ?? null;
+    this.ownsClient = !options.client;
+  }
+
+  get connected(): boolean {
+    return this.ctx !== null;
+  }
+
+  /** Connect, PING, check the version (≥ 6.2) and permissions. Idempotent; concurrent calls share one attempt. */
+  connect(): Promise<void> {
+    if (this.ctx) return Promise.resolve();
+    this.connecting ??= this.doConnect().finally(() => {
+      this.connecting = null;
+    });
+    return this.connecting;
+  }
+
+  private async doConnect(): Promise<void> {
+    const target = this.options.client && !this.options.redisUrl ? null : resolveTarget(this.connOptions);
+    const client = this.client ?? createRedisClient({ ...this.connOptions, connectionName: 'streamscope' });
+    try {
+      this.server = await connectChecked(client, target ? this.connOptions : { password: this.options.password });
+      const display = target?.display ?? `redis://${client.options.host ?? '127.0.0.1'}:${client.options.port ?? 6379}`;
+      if (this.options.checkPermissions ?? true) {
+        await probePermissions(client, this.keys.typeStream('__streamscope_acl_probe__'), this.consumerGroup, display);
+      }
+      this.client = client;
+      this.ctx = {
+        client,
+        keys: this.keys,
+        group: this.consumerGroup,
+        maxDeliveries: this.maxDeliveries,
+        groupStartId: this.options.groupStartId ?? '0',
+        logger: this.options.logger ?? stderrLogger,
+        display,
+        secrets: [target?.password, target?.url, this.options.password, client.options.password],
+        newBlockingClient: () => (target ? createBlockingClient({ ...this.connOptions, connectionName: 'streamscope-blocking' }) : client.duplicate({ lazyConnect: true, commandTimeout: undefined, blockingTimeout: 5000, blockingTimeoutGrace: 5000 })),
+      };
+    } catch (err) {
+      if (this.ownsClient) client.disconnect();
+      throw err;
+    }
+  }
+
+  /** Stops every consumer loop (promptly) and closes the connection this instance created. */
+  async disconnect(): Promise<void> {
+    for (const c of this.consumers) c.abort();
+    this.consumers.clear();
+    const client = this.client;
+    this.ctx = null;
+    if (client && this.ownsClient) {
+      this.client = null;
+      client.disconnect();
+    }
+  }
+
+  private context(): PersistenceContext {
+    if (!this.ctx) throw new StreamscopeError('CLOSED', 'EventPersistence is not connected: call connect() first.');
+    return this.ctx;
+  }
+
+  /** `all` means the global stream (readable, trimmable; never a publish target). */
+  private readKey(eventType: string): string {
+    return eventType === GLOBAL_STREAM_SUFFIX ? this.keys.globalStream : this.keys.typeStream(eventType);
+  }
+
+  /**
+   * Write the event to its type stream (MAXLEN ~ maxLen) and the global stream (MAXLEN ~ 2×maxLen)
+   * in one MULTI. Returns the type-stream entry ID. If either key holds another type, EXEC still
+   * runs the other XADD (Redis has no rollback), so that entry is removed again (XDEL) and
+   * WRONGTYPE is thrown: a publish lands in both streams or in neither.
+   */
+  async persistEvent(input: EventInput): Promise<string> {
+    const key = this.keys.typeStream(input.eventType);
+    const ctx = this.context();
+    const json = encodeEventJson(completeEvent(input));
+    let results: [Error | null, unknown][] | null;
+    try {
+      results = await ctx.client
+        .multi()
+        .xadd(key, 'MAXLEN', '~', this.maxLen, '*', ...typeStreamFields(json))
+        .xadd(this.keys.globalStream, 'MAXLEN', '~', this.maxLen * 2, '*', ...globalStreamFields(json, input.eventType))
+        .exec();
+    } catch (err) {
+      throw toError(ctx, err);
+    }
+    if (!results) throw new StreamscopeError('REDIS', 'the publish transaction was discarded');
+    const [typeResult, globalResult] = results;
+    if (typeResult[0]) {
+      if (!globalResult[0]) await ctx.client.xdel(this.keys.globalStream, String(globalResult[1])).catch(() => 0);
+      throw toError(ctx, typeResult[0]);
+    }
+    if (globalResult[0]) {
+      await ctx.client.xdel(key, String(typeResult[1])).catch(() => 0);
+      throw toError(ctx, globalResult[0]);
+    }
+    return String(typeResult[1]);
+  }
+
+  /** XRANGE start..end (inclusive; `(id` for exclusive). Foreign entries come back with `event: null`. */
+  async getEvents(eventType: string, options: GetEventsOptions = {}): Promise<StoredEvent[]> {
+    const key = this.readKey(eventType);
+    const ctx = this.context();
+    const args: (string | number)[] = [key, options.start ?? '-', options.end ?? '+'];
+    if (options.count !== undefined) args.push('COUNT', options.count);
+    try {
+      const reply = (await ctx.client.call('XRANGE', ...args)) as unknown[];
+      return reply.map(parseEntry).filter((e): e is RawEntry => e !== null).map(toStored);
+    } catch (err) {
+      throw toError(ctx, err);
+    }
+  }
+
+  /**
+   * At-least-once consumption through the consumer group; see consumer.ts for the order (own
+   * pending entries, reclaimed idle entries, new entries) and the NOGROUP policy. Each delivery's
+   * ack() acknowledges that delivery only. Entries that cannot be decoded are dead-lettered, not
+   * yielded. Stop with `signal` or by breaking out of the loop.
+   */
+  consumeEvents(eventTypes: readonly string[], consumerName: string, options: ConsumeOptions = {}): AsyncIterable<Delivery> {
+    const ctx = this.context();
+    const keys = eventTypes.map((t) => this.keys.typeStream(t));
+    const controller = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+    const consumers = this.consumers;
+    return {
+      [Symbol.asyncIterator]() {
+        consumers.add(controller);
+        const inner = consume(ctx, keys, consumerName, { ...options, signal });
+        const finish = () => consumers.delete(controller);
+        return {
+          next: async () => {
+            const r = await inner.next();
+            if (r.done) finish();
+            return r;
+          },
+          return: async (value?: unknown) => {
+            controller.abort();
+            finish();
+            return inner.return(value as never);
+          },
+        };
+      },
+    };
+  }
+
+  /** Claim every idle pending entry (XAUTOCLAIM, whole PEL) for `consumerName`; each has a working ack() and its post-claim delivery count. */
+  async getPendingEvents(eventType: string, options: PendingOptions = {}): Promise<Delivery[]> {
+    const ctx = this.context();
+    const consumer = options.consumerName ?? `recovery-${hostname()}-${process.pid}`;
+    return claimIdle(ctx, this.keys.typeStream(eventType), consumer, { minIdleMs: options.idleMs ?? 60000, limit: options.count });
+  }
+
+  /** Length, first/last entries and groups (lag null when Redis cannot tell). A missing stream reports length 0. */
+  async getStreamInfo(eventType: string): Promise<StreamInfo> {
+    const key = this.readKey(eventType);
+    const ctx = this.context();
+    try {
+      const [[e1, stream], [e2, groups]] = ((await ctx.client.pipeline().call('XINFO', 'STREAM', key).call('XINFO', 'GROUPS', key).exec()) ?? []) as [Error | null, unknown][];
+      if (e1 && /no such key/i.test(e1.message)) {
+        return { key, length: 0, firstEntry: null, lastEntry: null, lastGeneratedId: '0-0', consumerGroups: [] };
+      }
+      if (e1 || e2) throw e1 ?? e2;
+      const s = parseXinfoStream(stream);
+      return {
+        key,
+        length: s.length,
+        firstEntry: s.firstEntry ? toStored(s.firstEntry) : null,
+        lastEntry: s.lastEntry ? toStored(s.lastEntry) : null,
+        lastGeneratedId: s.lastGeneratedId,
+        consumerGroups: parseXinfoGroups(groups),
+      };
+    } catch (err) {
+      throw toError(ctx, err);
+    }
+  }
+
+  /**
+   * Remove entries older than maxAgeDays (server clock, exact MINID), never past an entry some
+   * group has not read or acknowledged. `all` trims the global stream. Returns the number removed;
+   * the full report (kept back, held by) is in `lastTrimReport` and passed to `onTrim`.
+   */
+  async trimOldEvents(eventType: string, options: { maxAgeDays: number; onTrim?: (report: TrimReport) => void }): Promise<number> {
+    const report = await trimByAge(this.context(), this.readKey(eventType), options.maxAgeDays);
+    this.lastTrimReport = report;
+    options.onTrim?.(report);
+    return report.removed;
+  }
+}
+
+function toStored(entry: RawEntry): StoredEvent {
+  return { streamId: entry.id, event: decodeEvent(entry.fields), fields: entry.fields };
+}
