@@ -18,7 +18,7 @@ export interface MonitorCommandsPort {
 
 export interface MonitorQueriesPort {
   /** One PEL page (IDs > afterId, or from the start when null), optionally for one consumer. */
-  loadPendingPage(stream: string, group: string, options: { afterId: string | null; count: number; consumer: string | null }): Promise<void>;
+  loadPendingPage(stream: string, group: string, options: { afterId: string | null; count: number; consumer: string | null; /** Only entries idle ≥ this many ms (XPENDING IDLE). */ minIdleMs?: number | null }): Promise<void>;
   /** Fetch one entry in full (detail view of a pending entry). */
   loadEntry(stream: string, id: string): Promise<void>;
 }

@@ -1,0 +1,84 @@
+/**
+ * Helpers shared by the loops: make an ioredis client's connection loss visible as a rejected
+ * promise (ioredis may otherwise keep a command queued across reconnects, redis/ioredis#1285),
+ * name the server without credentials, and compute backoff with jitter.
+ */
+import type { Redis } from 'ioredis';
+import type { ErrorInfo } from '../core/messages.js';
+import { classifyRedisError, StreamscopeError } from '../core/errors.js';
+
+export type ClientFactory = () => Redis;
+
+/** `redis at host:port` — from the client's options, so no URL (and no password) is involved. */
+export function describeServer(client: Redis): string {
+  const o = client.options as { host?: string; port?: number; path?: string | null };
+  return o.path ? `redis at ${o.path}` : `redis at ${o.host ?? '127.0.0.1'}:${o.port ?? 6379}`;
+}
+
+export function toErrorInfo(err: unknown, where: string, secrets: readonly (string | undefined)[] = []): ErrorInfo {
+  const e = classifyRedisError(err, where, secrets);
+  return { code: e.code, message: e.message };
+}
+
+/** Password of a client, to scrub it from any message that might echo it. */
+export function secretsOf(client: Redis): (string | undefined)[] {
+  const o = client.options as { password?: string | null };
+  return [o.password ?? undefined];
+}
+
+/** Exponential backoff: minMs · 2^(attempt-1), capped at maxMs, times a random 0.5–1.0 (jitter). */
+export function backoffMs(attempt: number, minMs: number, maxMs: number): number {
+  const base = Math.min(maxMs, minMs * 2 ** Math.min(30, Math.max(0, attempt - 1)));
+  return Math.round(base * (0.5 + Math.random() * 0.5));
+}
+
+/**
+ * Watches one client: `lost` rejects on its first error/close event, or when `abort()` is called
+ * (close() of a loop), so no await on this client can outlive the connection.
+ */
+export class ConnectionGuard {
+  readonly lost: Promise<never>;
+  private rejectLost!: (err: Error) => void;
+
+  constructor(readonly client: Redis) {
+    this.lost = new Promise<never>((_, reject) => {
+      this.rejectLost = reject;
+    });
+    this.lost.catch(() => {});
+    // A listener is required anyway: an 'error' without one would crash the process.
+    client.on('error', (err: Error) => this.rejectLost(err));
+    client.on('close', () => this.rejectLost(new StreamscopeError('UNREACHABLE', `lost the connection to ${describeServer(client)}. It will be retried.`)));
+  }
+
+  abort(reason = 'closed'): void {
+    this.rejectLost(new StreamscopeError('CLOSED', reason));
+  }
+
+  /** `p`, unless the connection goes first or `timeoutMs` passes. */
+  async guard<T>(p: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+    p.catch(() => {});
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new StreamscopeError('TIMEOUT', `${describeServer(this.client)} did not answer ${what} within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([p, this.lost, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Resolves once the client is ready (connecting it if it was created lazily). */
+  async ready(timeoutMs: number): Promise<void> {
+    const c = this.client;
+    if (c.status === 'ready') return;
+    const isReady = new Promise<void>((resolve) => c.once('ready', () => resolve()));
+    if (c.status === 'wait') c.connect().catch(() => {});
+    await this.guard(isReady, timeoutMs, 'the connection');
+  }
+
+  dispose(): void {
+    this.abort();
+    this.client.disconnect();
+  }
+}

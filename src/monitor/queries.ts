@@ -1,0 +1,37 @@
+/** The monitor's read requests from the UI: PEL pages and single entries. Never rejects. */
+import type { Redis } from 'ioredis';
+import type { MonitorMessage } from '../core/messages.js';
+import type { MonitorQueriesPort } from '../core/ports.js';
+import { decodeEvent } from '../core/codec.js';
+import { fetchEntry, readPendingPage } from '../streams/inspector.js';
+import { describeServer, secretsOf, toErrorInfo } from './connection-guard.js';
+
+export interface QueriesOptions {
+  /** A shared, non-blocking client; not closed here. */
+  client: Redis;
+  emit: (msg: MonitorMessage) => void;
+}
+
+export function createQueries({ client, emit }: QueriesOptions): MonitorQueriesPort {
+  const errorInfo = (err: unknown) => toErrorInfo(err, describeServer(client), secretsOf(client));
+  return {
+    async loadPendingPage(stream, group, o) {
+      try {
+        const { entries, hasMore } = await readPendingPage(client, stream, group, o);
+        // startId: the cursor the page was asked for ('-' = the start of the PEL).
+        emit({ type: 'PendingPageReceived', stream, group, consumer: o.consumer, entries, startId: o.afterId ?? '-', hasMore, at: Date.now() });
+      } catch (err) {
+        emit({ type: 'PendingPageFailed', stream, group, error: errorInfo(err), at: Date.now() });
+      }
+    },
+    async loadEntry(stream, id) {
+      try {
+        const entry = await fetchEntry(client, stream, id);
+        emit({ type: 'EntryLoaded', stream, id, fields: entry?.fields ?? null, event: entry ? decodeEvent(entry.fields) : null, at: Date.now() });
+      } catch {
+        // The port has no EntryFailed message: report it as an entry that could not be loaded.
+        emit({ type: 'EntryLoaded', stream, id, fields: null, event: null, at: Date.now() });
+      }
+    },
+  };
+}

@@ -1,0 +1,231 @@
+/**
+ * Read-only inspection of the streams under a prefix: incremental SCAN discovery, a pipelined
+ * snapshot (a constant number of round trips however many streams, groups or entries), PEL
+ * pages and single entries. Never writes, never uses KEYS.
+ */
+import type { Redis } from 'ioredis';
+import type { KeySpace } from '../core/keys.js';
+import type { GroupSnapshot, StreamSnapshot } from '../core/messages.js';
+import type { PendingEntry, RawFields } from '../core/types.js';
+import { parsePendingEntries, parsePendingSummary, parseXinfoConsumers, parseXinfoGroups, parseXinfoStream, pairsToObject } from '../core/parse-info.js';
+import { compareStreamIds, streamIdToMs } from '../core/stream-id.js';
+import { fieldsFromBuffers } from '../core/bytes.js';
+
+export interface DiscoveryOptions {
+  /** SCAN COUNT hint per call (keys examined server-side per call). Default 1000: ~1 ms of server time. */
+  scanCount?: number;
+  /** Time budget of one step() in ms; the scan resumes at the next step. Default 25. */
+  budgetMs?: number;
+}
+
+export interface DiscoveryStep {
+  /** Every stream key known so far (last complete pass ∪ current pass), sorted. */
+  keys: string[];
+  roundTrips: number;
+  /** True when at least one full SCAN pass has completed. */
+  complete: boolean;
+}
+
+/**
+ * Finds stream keys under a prefix with `SCAN … MATCH … TYPE stream`, a bounded slice per step,
+ * so a database with millions of unrelated keys never stalls a refresh. Keys found are
+ * remembered; a key absent from a complete pass (or reported gone by a snapshot) is dropped.
+ */
+export class StreamDiscovery {
+  private known = new Set<string>();
+  private pass = new Set<string>();
+  private cursor = '0';
+  private completedPasses = 0;
+  private readonly scanCount: number;
+  private readonly budgetMs: number;
+
+  constructor(private readonly keys: KeySpace, options: DiscoveryOptions = {}) {
+    this.scanCount = options.scanCount ?? 1000;
+    this.budgetMs = options.budgetMs ?? 25;
+  }
+
+  /** Advance the scan; `untilComplete` finishes the current pass whatever it costs (CLI status). */
+  async step(client: Redis, untilComplete = false): Promise<DiscoveryStep> {
+    const started = Date.now();
+    let roundTrips = 0;
+    do {
+      const [next, found] = await client.scan(this.cursor, 'MATCH', this.keys.scanPattern, 'COUNT', this.scanCount, 'TYPE', 'stream');
+      roundTrips++;
+      for (const k of found) this.pass.add(k);
+      this.cursor = next;
+      if (next === '0') {
+        this.known = this.pass;
+        this.pass = new Set();
+        this.completedPasses++;
+        break;
+      }
+    } while (untilComplete || Date.now() - started < this.budgetMs);
+    return { keys: this.currentKeys(), roundTrips, complete: this.completedPasses > 0 };
+  }
+
+  /** A snapshot found the key gone or no longer a stream. */
+  forget(key: string): void {
+    this.known.delete(key);
+    this.pass.delete(key);
+  }
+
+  currentKeys(): string[] {
+    const all = new Set(this.known);
+    for (const k of this.pass) all.add(k);
+    return [...all].sort();
+  }
+}
+
+export interface ServerInfo {
+  version: string;
+  /** null when CONFIG GET is not permitted (ACL, managed Redis). */
+  maxmemoryPolicy: string | null;
+}
+
+export interface SnapshotResult {
+  streams: StreamSnapshot[];
+  /** Server clock at snapshot time (ms since epoch, from TIME). */
+  timeMs: number;
+  roundTrips: number;
+  /** Keys that vanished or changed type since discovery (skipped). */
+  missing: string[];
+  /** Only when requested (it costs nothing extra: it rides in the first pipeline). */
+  server: ServerInfo | null;
+}
+
+type PipelineResult = [Error | null, unknown][];
+
+function isGone(err: Error | null): boolean {
+  return err !== null && /no such key|WRONGTYPE/i.test(err.message);
+}
+
+/** Run a pipeline; a connection-level failure (every reply failed the same way) is thrown. */
+async function run(p: ReturnType<Redis['pipeline']>): Promise<PipelineResult> {
+  const res = (await p.exec()) as PipelineResult | null;
+  if (!res) throw new Error('Connection is closed.');
+  return res;
+}
+
+/**
+ * Snapshot `keys` in two pipelined round trips: (1) TIME, XINFO STREAM and XINFO GROUPS per key;
+ * (2) per group, only what it needs: XINFO CONSUMERS (consumers > 0), XPENDING summary
+ * (pending > 0) and `XRANGE key (lastDelivered + COUNT 1` (something undelivered).
+ */
+export async function snapshotStreams(client: Redis, keySpace: KeySpace, keys: readonly string[], options: { serverInfo?: boolean } = {}): Promise<SnapshotResult> {
+  const p1 = client.pipeline().time();
+  if (options.serverInfo) p1.info('server').config('GET', 'maxmemory-policy');
+  for (const key of keys) p1.xinfo('STREAM', key).xinfo('GROUPS', key);
+  const r1 = await run(p1);
+  if (r1[0][0]) throw r1[0][0];
+  const [sec, usec] = r1[0][1] as [string, string];
+  const timeMs = Number(sec) * 1000 + Math.floor(Number(usec) / 1000);
+  let i = 1;
+  let server: ServerInfo | null = null;
+  if (options.serverInfo) {
+    const [infoErr, info] = r1[i++];
+    if (infoErr) throw infoErr;
+    const [cfgErr, cfg] = r1[i++];
+    server = {
+      version: /redis_version:(\S+)/.exec(String(info))?.[1] ?? 'unknown',
+      maxmemoryPolicy: cfgErr ? null : ((pairsToObject(cfg)['maxmemory-policy'] as string | undefined) ?? null),
+    };
+  }
+
+  const streams: StreamSnapshot[] = [];
+  const missing: string[] = [];
+  for (const key of keys) {
+    const [sErr, sRep] = r1[i++];
+    const [gErr, gRep] = r1[i++];
+    if (isGone(sErr) || isGone(gErr)) {
+      missing.push(key);
+      continue;
+    }
+    if (sErr) throw sErr;
+    if (gErr) throw gErr;
+    const info = parseXinfoStream(sRep);
+    const kind = keySpace.describe(key);
+    const firstEntryId = info.length === 0 ? null : info.firstEntry?.id ?? info.recordedFirstEntryId;
+    streams.push({
+      key,
+      kind: kind.kind,
+      eventType: kind.kind === 'type' || kind.kind === 'dead-letter' ? kind.eventType : null,
+      length: info.length,
+      lastGeneratedId: info.lastGeneratedId,
+      firstEntryId,
+      entriesAdded: info.entriesAdded,
+      maxDeletedEntryId: info.maxDeletedEntryId === '0-0' ? null : info.maxDeletedEntryId,
+      groups: parseXinfoGroups(gRep).map((g) => ({ ...g, consumerList: [], oldestPendingId: null, oldestUndeliveredAgeMs: null })),
+    });
+  }
+
+  // Second round trip: one task per reply, applied in order.
+  const p2 = client.pipeline();
+  const apply: ((err: Error | null, reply: unknown) => void)[] = [];
+  const dropped = new Set<GroupSnapshot>();
+  const tolerate = (g: GroupSnapshot, err: Error | null): boolean => {
+    if (!err) return true;
+    // Group destroyed or stream deleted since the first round trip: leave it out this time.
+    if (/NOGROUP|no such key|WRONGTYPE/i.test(err.message)) dropped.add(g);
+    else throw err;
+    return false;
+  };
+  for (const s of streams) {
+    for (const g of s.groups) {
+      if (g.consumers > 0) {
+        p2.xinfo('CONSUMERS', s.key, g.name);
+        apply.push((err, rep) => { if (tolerate(g, err)) g.consumerList = parseXinfoConsumers(rep); });
+      }
+      if (g.pending > 0) {
+        p2.xpending(s.key, g.name);
+        apply.push((err, rep) => { if (tolerate(g, err)) g.oldestPendingId = parsePendingSummary(rep).minId; });
+      }
+      if (s.length > 0 && compareStreamIds(g.lastDeliveredId, s.lastGeneratedId) < 0) {
+        p2.xrange(s.key, `(${g.lastDeliveredId}`, '+', 'COUNT', 1);
+        apply.push((err, rep) => {
+          if (!tolerate(g, err)) return;
+          const first = (rep as [string, unknown][])[0];
+          if (first) g.oldestUndeliveredAgeMs = Math.max(0, timeMs - streamIdToMs(first[0]));
+        });
+      }
+    }
+  }
+  let roundTrips = 1;
+  if (apply.length > 0) {
+    const r2 = await run(p2);
+    roundTrips++;
+    r2.forEach(([err, rep], k) => apply[k](err, rep));
+    if (dropped.size > 0) for (const s of streams) s.groups = s.groups.filter((g) => !dropped.has(g));
+  }
+  return { streams, timeMs, roundTrips, missing, server };
+}
+
+export interface PendingPageOptions {
+  /** Entries with IDs greater than this; null starts at the beginning of the PEL. */
+  afterId: string | null;
+  count: number;
+  consumer?: string | null;
+  /** Only entries idle at least this long (ms). */
+  minIdleMs?: number | null;
+}
+
+/** One page of the PEL in ID order (XPENDING extended form); asks for one extra to know hasMore. */
+export async function readPendingPage(client: Redis, key: string, group: string, o: PendingPageOptions): Promise<{ entries: PendingEntry[]; hasMore: boolean }> {
+  const args: (string | number)[] = [key, group];
+  if (o.minIdleMs && o.minIdleMs > 0) args.push('IDLE', o.minIdleMs);
+  args.push(o.afterId ? `(${o.afterId}` : '-', '+', o.count + 1);
+  if (o.consumer) args.push(o.consumer);
+  const reply = await client.call('XPENDING', ...args);
+  const entries = parsePendingEntries(reply);
+  const hasMore = entries.length > o.count;
+  if (hasMore) entries.length = o.count;
+  return { entries, hasMore };
+}
+
+/** One entry, binary-safe (invalid UTF-8 shown as `\xNN`); null when it no longer exists. */
+export async function fetchEntry(client: Redis, key: string, id: string): Promise<{ id: string; fields: RawFields; bytes: number } | null> {
+  const reply = await client.xrangeBuffer(key, id, id, 'COUNT', 1);
+  const entry = reply[0];
+  if (!entry) return null;
+  const { fields, bytes } = fieldsFromBuffers(entry[1]);
+  return { id: entry[0].toString(), fields, bytes };
+}
