@@ -1,0 +1,34 @@
+/**
+ * Local actions: what the person does (keys) and the store's own clock. Imperative verbs;
+ * messages from the background loops are the past-tense MonitorMessage in core/messages.ts.
+ */
+import type { CommandKind, MonitorMessage } from '../core/messages.js';
+import type { PaneId } from './state.js';
+
+export type UiAction =
+  /** The store's clock (ms); ages and events/s move with it. */
+  | { type: 'tick'; now: number }
+  | { type: 'selectPane'; pane: PaneId }
+  | { type: 'cyclePane'; delta: 1 | -1 }
+  /** Move the selection (or scroll the detail view, or pick a claim target) by delta rows. */
+  | { type: 'moveCursor'; delta: number }
+  | { type: 'moveToEdge'; edge: 'top' | 'bottom' }
+  | { type: 'togglePause' }
+  | { type: 'startFilter' }
+  | { type: 'editFilter'; text: string }
+  | { type: 'commitFilter' }
+  /** enter: open the detail view, or drill into the row under the cursor. */
+  | { type: 'openSelected' }
+  /** esc: close whatever is on top, one layer at a time. */
+  | { type: 'back' }
+  | { type: 'toggleHelp' }
+  | { type: 'toggleMark' }
+  | { type: 'requestCommand'; command: CommandKind }
+  | { type: 'editConsumer'; text: string }
+  | { type: 'confirm' }
+  | { type: 'cancel' }
+  | { type: 'changePage'; delta: 1 | -1 }
+  /** Pending pane: switch to the next / previous stream+group (most pending first). */
+  | { type: 'cycleGroup'; delta: 1 | -1 };
+
+export type StoreAction = MonitorMessage | UiAction;

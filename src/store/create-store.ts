@@ -1,0 +1,208 @@
+/**
+ * The monitor store: a vanilla zustand store driven from Node. Background loops call
+ * `dispatch(msg)`; keys call `actions.*`. High-frequency EventsReceived messages are merged
+ * and applied once per tick (batchMs, ≈100 ms) — never one setState per event. Effects
+ * (loading a PEL page, running a confirmed command) are performed here, after the reducers
+ * have written the wish into the state, through the injected ports.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { CommandKind, MonitorMessage, TailEvent } from '../core/messages.js';
+import type { MonitorCommandsPort, MonitorQueriesPort } from '../core/ports.js';
+import type { StoreAction, UiAction } from './actions.js';
+import { reduce } from './reducers.js';
+import { initialState, type MonitorConfig, type MonitorState, type PaneId } from './state.js';
+
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  setInterval(fn: () => void, ms: number): unknown;
+  clearInterval(handle: unknown): void;
+}
+
+const realTimers: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+  setInterval: (fn, ms) => setInterval(fn, ms),
+  clearInterval: (h) => clearInterval(h as NodeJS.Timeout),
+};
+
+export interface MonitorStoreOptions {
+  config: MonitorConfig;
+  commands: MonitorCommandsPort;
+  queries: MonitorQueriesPort;
+  /** Local clock, ms. */
+  now?: () => number;
+  timers?: Timers;
+  /** EventsReceived batching interval, ms. */
+  batchMs?: number;
+  /** Clock tick for ages and events/s, ms. */
+  tickMs?: number;
+  /** Called by the quit action (cli/ closes loops and unmounts Ink). */
+  onQuit?: () => void;
+}
+
+export interface MonitorActions {
+  selectPane(pane: PaneId): void;
+  cyclePane(delta: 1 | -1): void;
+  moveCursor(delta: number): void;
+  moveToEdge(edge: 'top' | 'bottom'): void;
+  togglePause(): void;
+  startFilter(): void;
+  editFilter(text: string): void;
+  commitFilter(): void;
+  openSelected(): void;
+  back(): void;
+  toggleHelp(): void;
+  toggleMark(): void;
+  requestCommand(command: CommandKind): void;
+  editConsumer(text: string): void;
+  confirm(): void;
+  cancel(): void;
+  changePage(delta: 1 | -1): void;
+  cycleGroup(delta: 1 | -1): void;
+  quit(): void;
+}
+
+export interface MonitorStore {
+  /** The zustand store React binds to (useStore(store.api, selector)). */
+  api: StoreApi<MonitorState>;
+  getState(): MonitorState;
+  /** Messages from the background loops. */
+  dispatch(msg: MonitorMessage): void;
+  /** Apply a local action now (keys). */
+  act(action: UiAction): void;
+  actions: MonitorActions;
+  /** Apply queued events now. */
+  flush(): void;
+  /** Start the clock. */
+  start(): void;
+  /** Stop timers; later messages are ignored. */
+  close(): void;
+}
+
+export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
+  const now = options.now ?? Date.now;
+  const timers = options.timers ?? realTimers;
+  const batchMs = options.batchMs ?? 100;
+  const tickMs = options.tickMs ?? 500;
+  const api = createStore<MonitorState>()(() => initialState(options.config, now()));
+  let queued: TailEvent[] = [];
+  let queuedAt = 0;
+  let batchTimer: unknown = null;
+  let clock: unknown = null;
+  let closed = false;
+
+  function commit(actions: readonly StoreAction[]): void {
+    const prev = api.getState();
+    let next = prev;
+    for (const a of actions) next = reduce(next, a);
+    if (next === prev) return;
+    api.setState(next, true);
+    runEffects(prev, next);
+  }
+
+  function takeQueued(): StoreAction[] {
+    if (batchTimer !== null) {
+      timers.clearTimeout(batchTimer);
+      batchTimer = null;
+    }
+    if (queued.length === 0) return [];
+    const msg: StoreAction = { type: 'EventsReceived', events: queued, receivedAt: queuedAt };
+    queued = [];
+    return [msg];
+  }
+
+  function flush(): void {
+    commit(takeQueued());
+  }
+
+  function dispatch(msg: MonitorMessage): void {
+    if (closed) return;
+    if (msg.type === 'EventsReceived') {
+      for (const e of msg.events) queued.push(e);
+      queuedAt = msg.receivedAt;
+      if (batchTimer === null) batchTimer = timers.setTimeout(flush, batchMs);
+      return;
+    }
+    // Keep order: events queued before this message are applied before it.
+    commit([...takeQueued(), msg]);
+  }
+
+  function act(action: UiAction): void {
+    if (closed) return;
+    commit([...takeQueued(), action]);
+  }
+
+  /** Perform what the reducers asked for. Ports never reject; guard anyway. */
+  function runEffects(prev: MonitorState, next: MonitorState): void {
+    const req = next.pending.request;
+    if (req && req !== prev.pending.request) {
+      options.queries
+        .loadPendingPage(req.stream, req.group, { afterId: req.afterId, count: req.count, consumer: req.consumer })
+        .catch((err: unknown) => dispatch({ type: 'PendingPageFailed', stream: req.stream, group: req.group, error: toErrorInfo(err), at: now() }));
+    }
+    const d = next.ui.detail;
+    const pd = prev.ui.detail;
+    if (d && d.kind === 'entry' && d.loading && !(pd && pd.kind === 'entry' && pd.stream === d.stream && pd.id === d.id)) {
+      options.queries.loadEntry(d.stream, d.id).catch(() => dispatch({ type: 'EntryLoaded', stream: d.stream, id: d.id, fields: null, event: null, at: now() }));
+    }
+    const c = next.ui.confirm;
+    if (c && c.step === 'running' && prev.ui.confirm?.step !== 'running') {
+      const run =
+        c.command === 'ack'
+          ? options.commands.ack(c.stream, c.group, c.ids)
+          : c.command === 'claim'
+            ? options.commands.claim(c.stream, c.group, c.consumer, c.ids)
+            : options.commands.replay(c.stream, c.ids);
+      run.catch((err: unknown) => dispatch({ type: 'CommandFailed', command: c.command, requested: c.ids.length, error: toErrorInfo(err), at: now() }));
+    }
+  }
+
+  const a = (action: UiAction) => () => act(action);
+  const actions: MonitorActions = {
+    selectPane: (pane) => act({ type: 'selectPane', pane }),
+    cyclePane: (delta) => act({ type: 'cyclePane', delta }),
+    moveCursor: (delta) => act({ type: 'moveCursor', delta }),
+    moveToEdge: (edge) => act({ type: 'moveToEdge', edge }),
+    togglePause: a({ type: 'togglePause' }),
+    startFilter: a({ type: 'startFilter' }),
+    editFilter: (text) => act({ type: 'editFilter', text }),
+    commitFilter: a({ type: 'commitFilter' }),
+    openSelected: a({ type: 'openSelected' }),
+    back: a({ type: 'back' }),
+    toggleHelp: a({ type: 'toggleHelp' }),
+    toggleMark: a({ type: 'toggleMark' }),
+    requestCommand: (command) => act({ type: 'requestCommand', command }),
+    editConsumer: (text) => act({ type: 'editConsumer', text }),
+    confirm: a({ type: 'confirm' }),
+    cancel: a({ type: 'cancel' }),
+    changePage: (delta) => act({ type: 'changePage', delta }),
+    cycleGroup: (delta) => act({ type: 'cycleGroup', delta }),
+    quit: () => options.onQuit?.(),
+  };
+
+  return {
+    api,
+    getState: () => api.getState(),
+    dispatch,
+    act,
+    actions,
+    flush,
+    start() {
+      if (clock === null && !closed) clock = timers.setInterval(() => act({ type: 'tick', now: now() }), tickMs);
+    },
+    close() {
+      closed = true;
+      if (batchTimer !== null) timers.clearTimeout(batchTimer);
+      if (clock !== null) timers.clearInterval(clock);
+      batchTimer = null;
+      clock = null;
+      queued = [];
+    },
+  };
+}
+
+function toErrorInfo(err: unknown): { code: string; message: string } {
+  const code = (err as { code?: unknown } | null)?.code;
+  return { code: typeof code === 'string' ? code : 'REDIS', message: err instanceof Error ? err.message : String(err) };
+}

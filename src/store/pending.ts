@@ -1,0 +1,23 @@
+/** Helpers shared by the reducers for the pending-entries page state. Pure. */
+import type { MonitorState, PendingState, PendingTarget } from './state.js';
+
+export function sameTarget(a: PendingTarget | null, b: PendingTarget | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.stream === b.stream && a.group === b.group && a.consumer === b.consumer;
+}
+
+export function currentAfterId(p: PendingState): string | null {
+  return p.pageStarts[p.pageStarts.length - 1] ?? null;
+}
+
+/** Ask for a PEL page of the current target (a new request object makes the store load it). */
+export function requestPage(p: PendingState, state: MonitorState, afterId: string | null): PendingState {
+  if (!p.target) return p;
+  return { ...p, loading: true, request: { ...p.target, afterId, count: state.config.pageSize } };
+}
+
+/** Show another stream/group/consumer: first page, no marks, cursor at the top. */
+export function retarget(p: PendingState, state: MonitorState, target: PendingTarget): PendingState {
+  const fresh: PendingState = { ...p, target, pageStarts: [null], entries: [], hasMore: false, loadedAt: null, error: null, marks: [], cursor: 0 };
+  return requestPage(fresh, state, null);
+}

@@ -1,0 +1,185 @@
+/**
+ * Pure reducers: (state, message) → state. Messages from the background loops are handled
+ * here; key-driven actions in ui-reducers.ts. Nothing here performs I/O: a wish to load a
+ * PEL page or run a command is written into the state, and create-store.ts carries it out.
+ */
+import type { MonitorMessage, StreamSnapshot, TailEvent } from '../core/messages.js';
+import type { StoreAction } from './actions.js';
+import { selectGroupsByPending } from './selectors.js';
+import { currentAfterId, requestPage, retarget, sameTarget } from './pending.js';
+import type { MonitorState, RateBucket } from './state.js';
+import { reduceUi } from './ui-reducers.js';
+
+/** Seconds of events/s history kept. */
+const RATE_WINDOW_SEC = 5;
+
+export function reduce(state: MonitorState, action: StoreAction): MonitorState {
+  switch (action.type) {
+    case 'EventsReceived':
+    case 'EventsMissed':
+    case 'ConnectionChanged':
+    case 'SnapshotReceived':
+    case 'SnapshotFailed':
+    case 'PendingPageReceived':
+    case 'PendingPageFailed':
+    case 'EntryLoaded':
+    case 'CommandCompleted':
+    case 'CommandFailed':
+      return reduceMessage(state, action);
+    default:
+      return reduceUi(state, action);
+  }
+}
+
+/** Apply many messages in order (the store's batched tick). */
+export function reduceAll(state: MonitorState, actions: readonly StoreAction[]): MonitorState {
+  let s = state;
+  for (const a of actions) s = reduce(s, a);
+  return s;
+}
+
+export function reduceMessage(state: MonitorState, msg: MonitorMessage): MonitorState {
+  switch (msg.type) {
+    case 'EventsReceived':
+      return appendEvents(state, msg.events, msg.receivedAt);
+    case 'EventsMissed':
+      return {
+        ...state,
+        events: { ...state.events, missed: state.events.missed + msg.count, missedReason: msg.reason },
+        ui: { ...state.ui, notice: { level: 'error', text: `missed ${msg.count} events: ${msg.reason}`, at: state.now } },
+      };
+    case 'ConnectionChanged': {
+      const prev = state.connection[msg.loop];
+      const next = { state: msg.state, attempt: msg.attempt, error: msg.error, since: prev.state === msg.state ? prev.since : msg.at };
+      return { ...state, connection: { ...state.connection, [msg.loop]: next } };
+    }
+    case 'SnapshotReceived':
+      return applySnapshot(state, msg);
+    case 'SnapshotFailed':
+      return { ...state, snapshot: { ...state.snapshot, error: msg.error, failedAt: msg.at } };
+    case 'PendingPageReceived': {
+      const p = state.pending;
+      if (!sameTarget(p.target, { stream: msg.stream, group: msg.group, consumer: msg.consumer })) return state;
+      const ids = new Set(msg.entries.map((e) => e.id));
+      const marks = p.marks.filter((id) => ids.has(id));
+      return {
+        ...state,
+        pending: {
+          ...p,
+          entries: msg.entries,
+          hasMore: msg.hasMore,
+          loading: false,
+          error: null,
+          loadedAt: msg.at,
+          marks: marks.length === p.marks.length ? p.marks : marks,
+          cursor: Math.max(0, Math.min(p.cursor, msg.entries.length - 1)),
+        },
+      };
+    }
+    case 'PendingPageFailed': {
+      const p = state.pending;
+      if (!p.target || p.target.stream !== msg.stream || p.target.group !== msg.group) return state;
+      return { ...state, pending: { ...p, loading: false, error: msg.error } };
+    }
+    case 'EntryLoaded': {
+      const d = state.ui.detail;
+      if (!d || d.kind !== 'entry' || d.stream !== msg.stream || d.id !== msg.id) return state;
+      return { ...state, ui: { ...state.ui, detail: { ...d, loading: false, fields: msg.fields, event: msg.event } } };
+    }
+    case 'CommandCompleted': {
+      const ok = msg.affected === msg.requested;
+      const text = msg.detail || `${msg.command}: ${msg.affected} of ${msg.requested} entries`;
+      const s = withCommandOutcome(state, { ok, text }, ok ? 'ok' : 'info');
+      return { ...s, pending: requestPage({ ...s.pending, marks: [] }, s, currentAfterId(s.pending)) };
+    }
+    case 'CommandFailed':
+      return withCommandOutcome(state, { ok: false, text: `${msg.command} failed: ${msg.error.message}` }, 'error');
+  }
+}
+
+function withCommandOutcome(state: MonitorState, outcome: { ok: boolean; text: string }, level: 'ok' | 'info' | 'error'): MonitorState {
+  const c = state.ui.confirm;
+  return {
+    ...state,
+    ui: {
+      ...state.ui,
+      confirm: c ? { ...c, step: 'done', outcome } : null,
+      notice: { level, text: outcome.text, at: state.now },
+    },
+  };
+}
+
+function appendEvents(state: MonitorState, add: readonly TailEvent[], receivedAt: number): MonitorState {
+  if (add.length === 0) return state;
+  const ev = state.events;
+  const cap = Math.max(1, state.config.bufferSize);
+  const overflow = Math.max(0, ev.buffer.length + add.length - cap);
+  let buffer: readonly TailEvent[];
+  if (overflow === 0) buffer = ev.buffer.concat(add);
+  else if (overflow >= ev.buffer.length) buffer = add.slice(add.length - cap);
+  else buffer = ev.buffer.slice(overflow).concat(add);
+  const sec = Math.floor(receivedAt / 1000);
+  const rate: RateBucket[] = ev.rate.filter((b) => b.sec > sec - RATE_WINDOW_SEC && b.sec !== sec);
+  const same = ev.rate.find((b) => b.sec === sec);
+  rate.push({ sec, count: (same?.count ?? 0) + add.length });
+  return {
+    ...state,
+    events: {
+      ...ev,
+      buffer,
+      firstSeq: ev.firstSeq + overflow,
+      received: ev.received + add.length,
+      dropped: ev.dropped + overflow,
+      lastAt: receivedAt,
+      rate,
+    },
+  };
+}
+
+type SnapshotMsg = Extract<MonitorMessage, { type: 'SnapshotReceived' }>;
+
+function addedOf(s: StreamSnapshot): number {
+  return s.entriesAdded ?? s.length;
+}
+
+function applySnapshot(state: MonitorState, msg: SnapshotMsg): MonitorState {
+  const prev = state.snapshot.previous;
+  const rates: Record<string, number | null> = {};
+  const added: Record<string, number> = {};
+  const dtSec = prev ? (msg.server.timeMs - prev.timeMs) / 1000 : 0;
+  for (const s of msg.streams) {
+    added[s.key] = addedOf(s);
+    const before = prev?.added[s.key];
+    rates[s.key] = before !== undefined && dtSec > 0 ? Math.max(0, added[s.key] - before) / dtSec : null;
+  }
+  let next: MonitorState = {
+    ...state,
+    snapshot: {
+      at: msg.at,
+      durationMs: msg.durationMs,
+      roundTrips: msg.roundTrips,
+      server: msg.server,
+      streams: msg.streams,
+      rates,
+      previous: { timeMs: msg.server.timeMs, added },
+      error: null,
+      failedAt: null,
+    },
+  };
+  // The pending pane opens on the group with most pending, and keeps following it until the
+  // person picks one, or the one it shows has drained while another has not.
+  const p = next.pending;
+  if (p.auto) {
+    const best = selectGroupsByPending(next)[0];
+    const current = p.target && selectGroupsByPending(next).find((g) => g.stream === p.target!.stream && g.group === p.target!.group);
+    if (best && (!current || (current.pending === 0 && best.pending > 0)) && !sameTarget(p.target, { ...best, consumer: null })) {
+      next = { ...next, pending: retarget(p, next, { stream: best.stream, group: best.group, consumer: null }) };
+      return next;
+    }
+  }
+  // Keep the visible PEL page live: reload it with every snapshot, never overlapping.
+  if (next.ui.pane === 'pending' && p.target && !p.loading) {
+    next = { ...next, pending: requestPage(p, next, currentAfterId(p)) };
+  }
+  return next;
+}

@@ -1,0 +1,298 @@
+/**
+ * Derived views of the state. Pure; the expensive ones (event filtering) are memoised on the
+ * identity of their inputs, which the reducers replace only when something changed.
+ */
+import type { TailEvent } from '../core/messages.js';
+import { streamIdToMs, isStreamId } from '../core/stream-id.js';
+import type { PendingEntry } from '../core/types.js';
+import { compileFilter, type CompiledFilter } from './filter.js';
+import type { MonitorState, PendingTarget } from './state.js';
+
+// ── live events ────────────────────────────────────────────────────────────────────────────
+
+/** The rows of the events pane: a buffer plus, when filtered, the indices that match. */
+export interface EventRows {
+  buffer: readonly TailEvent[];
+  firstSeq: number;
+  /** Buffer indices that pass the filter, ascending; null = all of them. */
+  indices: readonly number[] | null;
+  length: number;
+  filter: CompiledFilter;
+}
+
+export function eventAt(rows: EventRows, i: number): TailEvent {
+  return rows.buffer[rows.indices ? rows.indices[i] : i];
+}
+
+export function seqAt(rows: EventRows, i: number): number {
+  return rows.firstSeq + (rows.indices ? rows.indices[i] : i);
+}
+
+let filterCache: { text: string; compiled: CompiledFilter } | null = null;
+export function selectFilter(state: MonitorState): CompiledFilter {
+  const text = state.view.filter.text;
+  if (!filterCache || filterCache.text !== text) filterCache = { text, compiled: compileFilter(text) };
+  return filterCache.compiled;
+}
+
+let rowsCache: { buffer: readonly TailEvent[]; firstSeq: number; filter: CompiledFilter; rows: EventRows } | null = null;
+/** What the events pane lists: the paused view or the live buffer, filtered. */
+export function selectEventRows(state: MonitorState): EventRows {
+  const src = state.view.paused ?? state.events;
+  const filter = selectFilter(state);
+  const c = rowsCache;
+  if (c && c.buffer === src.buffer && c.firstSeq === src.firstSeq && c.filter === filter) return c.rows;
+  let indices: number[] | null = null;
+  if (filter.kind !== 'none' && !filter.error) {
+    indices = [];
+    // Reuse the previous result for the part of the buffer both share (the common case:
+    // the ring only grew or slid forward), test only the new events.
+    let start = 0;
+    if (c && c.filter === filter && c.rows.indices && src.firstSeq >= c.firstSeq) {
+      const shift = src.firstSeq - c.firstSeq;
+      const oldEnd = c.buffer.length - shift;
+      if (oldEnd > 0 && oldEnd <= src.buffer.length && c.buffer[c.buffer.length - 1] === src.buffer[oldEnd - 1]) {
+        for (const i of c.rows.indices) if (i - shift >= 0) indices.push(i - shift);
+        start = oldEnd;
+      }
+    }
+    for (let i = start; i < src.buffer.length; i++) if (filter.test(src.buffer[i])) indices.push(i);
+  }
+  const rows: EventRows = {
+    buffer: src.buffer,
+    firstSeq: src.firstSeq,
+    indices,
+    length: indices ? indices.length : src.buffer.length,
+    filter,
+  };
+  rowsCache = { buffer: src.buffer, firstSeq: src.firstSeq, filter, rows };
+  return rows;
+}
+
+/** Row index of the selected event (the newest row while following), -1 when empty. */
+export function selectEventCursor(state: MonitorState, rows: EventRows = selectEventRows(state)): number {
+  if (rows.length === 0) return -1;
+  const seq = state.view.cursorSeq;
+  if (state.view.follow || seq === null) return rows.length - 1;
+  const bufIndex = seq - rows.firstSeq;
+  if (!rows.indices) return Math.max(0, Math.min(rows.length - 1, bufIndex));
+  // Largest filtered row at or before the selected buffer index.
+  let lo = 0;
+  let hi = rows.indices.length - 1;
+  let best = 0;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (rows.indices[mid] <= bufIndex) {
+      best = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return best;
+}
+
+export function selectSelectedEvent(state: MonitorState): TailEvent | null {
+  const rows = selectEventRows(state);
+  const i = selectEventCursor(state, rows);
+  return i < 0 ? null : eventAt(rows, i);
+}
+
+/** Events that arrived since the pane was paused. */
+export function selectNewWhilePaused(state: MonitorState): number {
+  const p = state.view.paused;
+  return p ? state.events.received - (p.firstSeq + p.buffer.length) : 0;
+}
+
+/** Average over the last two complete seconds. */
+export function selectEventsPerSec(state: MonitorState): number {
+  const nowSec = Math.floor(state.now / 1000);
+  let sum = 0;
+  for (const b of state.events.rate) if (b.sec >= nowSec - 2 && b.sec < nowSec) sum += b.count;
+  return sum / 2;
+}
+
+// ── connection ─────────────────────────────────────────────────────────────────────────────
+
+export interface ConnectionSummary {
+  state: 'connecting' | 'connected' | 'reconnecting';
+  attempt: number;
+  reason: string | null;
+}
+
+export function selectConnection(state: MonitorState): ConnectionSummary {
+  const { tail, poller } = state.connection;
+  const order = { connected: 0, connecting: 1, reconnecting: 2 } as const;
+  const worst = order[tail.state] >= order[poller.state] ? tail : poller;
+  const err = worst.error ?? tail.error ?? poller.error;
+  return { state: worst.state, attempt: Math.max(tail.attempt, poller.attempt), reason: err ? err.message : null };
+}
+
+/** Snapshot data is stale while the poller is not connected or its last attempt failed. */
+export function selectSnapshotStale(state: MonitorState): boolean {
+  return state.snapshot.at !== null && (state.snapshot.error !== null || state.connection.poller.state !== 'connected');
+}
+
+// ── streams & lag ──────────────────────────────────────────────────────────────────────────
+
+export type Level = 'ok' | 'warn' | 'bad';
+
+/** Colour thresholds, one place. Ages in ms, lag as a fraction of the stream's max length. */
+export const THRESHOLDS = {
+  lagWarnFraction: 0.5,
+  lagBadFraction: 0.8,
+  pendingAgeWarnMs: 30_000,
+  pendingAgeBadMs: 5 * 60_000,
+  undeliveredAgeWarnMs: 30_000,
+  undeliveredAgeBadMs: 5 * 60_000,
+} as const;
+
+export interface StreamRow {
+  key: string;
+  /** Key without the prefix (the whole key for foreign streams). */
+  name: string;
+  group: string | null;
+  length: number;
+  rate: number | null;
+  lag: number | null;
+  pending: number | null;
+  oldestPendingAgeMs: number | null;
+  oldestUndeliveredAgeMs: number | null;
+  consumers: number | null;
+  /** Assumed max length (the hint; twice that for the global stream). */
+  maxLen: number;
+  level: Level;
+  warning: string | null;
+}
+
+const LEVEL_RANK: Record<Level, number> = { ok: 0, warn: 1, bad: 2 };
+const worse = (a: Level, b: Level): Level => (LEVEL_RANK[a] >= LEVEL_RANK[b] ? a : b);
+function levelOf(value: number | null, warn: number, bad: number): Level {
+  if (value === null) return 'ok';
+  return value >= bad ? 'bad' : value >= warn ? 'warn' : 'ok';
+}
+
+export function displayName(state: MonitorState, key: string): string {
+  const p = state.config.prefix;
+  return key.startsWith(p) && key.length > p.length ? key.slice(p.length) : key;
+}
+
+let streamRowsCache: { streams: unknown; hint: number; rates: unknown; rows: StreamRow[] } | null = null;
+/** One row per stream and group (a stream without groups gets one row), worst first. */
+export function selectStreamRows(state: MonitorState): StreamRow[] {
+  const { streams, rates, server } = state.snapshot;
+  const hint = state.config.maxLenHint;
+  const c = streamRowsCache;
+  if (c && c.streams === streams && c.hint === hint && c.rates === rates) return c.rows;
+  const serverNow = server?.timeMs ?? state.now;
+  const rows: StreamRow[] = [];
+  for (const s of streams) {
+    const maxLen = s.kind === 'global' ? hint * 2 : hint;
+    const base = { key: s.key, name: displayName(state, s.key), length: s.length, rate: rates[s.key] ?? null, maxLen };
+    if (s.groups.length === 0) {
+      rows.push({ ...base, group: null, lag: null, pending: null, oldestPendingAgeMs: null, oldestUndeliveredAgeMs: null, consumers: null, level: 'ok', warning: null });
+      continue;
+    }
+    for (const g of s.groups) {
+      const oldestPendingAgeMs = g.oldestPendingId && isStreamId(g.oldestPendingId) ? Math.max(0, serverNow - streamIdToMs(g.oldestPendingId)) : null;
+      let level = levelOf(g.lag === null ? null : g.lag / maxLen, THRESHOLDS.lagWarnFraction, THRESHOLDS.lagBadFraction);
+      level = worse(level, levelOf(oldestPendingAgeMs, THRESHOLDS.pendingAgeWarnMs, THRESHOLDS.pendingAgeBadMs));
+      level = worse(level, levelOf(g.oldestUndeliveredAgeMs, THRESHOLDS.undeliveredAgeWarnMs, THRESHOLDS.undeliveredAgeBadMs));
+      const nearMax = g.lag !== null && g.lag >= maxLen * THRESHOLDS.lagWarnFraction;
+      rows.push({
+        ...base,
+        group: g.name,
+        lag: g.lag,
+        pending: g.pending,
+        oldestPendingAgeMs,
+        oldestUndeliveredAgeMs: g.oldestUndeliveredAgeMs,
+        consumers: g.consumers,
+        level,
+        warning: nearMax
+          ? `lag ${Math.round((g.lag! / maxLen) * 100)}% of max length ~${maxLen}: the next trim drops entries "${g.name}" never read`
+          : null,
+      });
+    }
+  }
+  rows.sort(
+    (a, b) =>
+      LEVEL_RANK[b.level] - LEVEL_RANK[a.level] ||
+      (b.lag ?? -1) - (a.lag ?? -1) ||
+      (b.pending ?? -1) - (a.pending ?? -1) ||
+      (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) ||
+      ((a.group ?? '') < (b.group ?? '') ? -1 : 1),
+  );
+  streamRowsCache = { streams, hint, rates, rows };
+  return rows;
+}
+
+// ── groups & consumers ─────────────────────────────────────────────────────────────────────
+
+export type GroupRow =
+  | { kind: 'group'; key: string; name: string; group: string; consumers: number; pending: number; lastDeliveredId: string; entriesRead: number | null; lag: number | null }
+  | { kind: 'consumer'; key: string; name: string; group: string; consumer: string; pending: number; idleMs: number; inactiveMs: number | null };
+
+let groupRowsCache: { streams: unknown; rows: GroupRow[] } | null = null;
+/** Groups in key order, each followed by its consumers. */
+export function selectGroupRows(state: MonitorState): GroupRow[] {
+  const { streams } = state.snapshot;
+  if (groupRowsCache && groupRowsCache.streams === streams) return groupRowsCache.rows;
+  const rows: GroupRow[] = [];
+  const sorted = [...streams].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (const s of sorted) {
+    const name = displayName(state, s.key);
+    for (const g of s.groups) {
+      rows.push({ kind: 'group', key: s.key, name, group: g.name, consumers: g.consumers, pending: g.pending, lastDeliveredId: g.lastDeliveredId, entriesRead: g.entriesRead, lag: g.lag });
+      for (const c of g.consumerList) {
+        rows.push({ kind: 'consumer', key: s.key, name, group: g.name, consumer: c.name, pending: c.pending, idleMs: c.idleMs, inactiveMs: c.inactiveMs });
+      }
+    }
+  }
+  groupRowsCache = { streams, rows };
+  return rows;
+}
+
+// ── pending entries ────────────────────────────────────────────────────────────────────────
+
+export interface GroupRef {
+  stream: string;
+  group: string;
+  pending: number;
+}
+
+/** Every stream/group pair, most pending first (the pending pane's picker order). */
+export function selectGroupsByPending(state: MonitorState): GroupRef[] {
+  const out: GroupRef[] = [];
+  for (const s of state.snapshot.streams) for (const g of s.groups) out.push({ stream: s.key, group: g.name, pending: g.pending });
+  out.sort((a, b) => b.pending - a.pending || (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : a.group < b.group ? -1 : 1));
+  return out;
+}
+
+let pendingRowsCache: { entries: unknown; rows: PendingEntry[] } | null = null;
+/** The current PEL page, most idle first. */
+export function selectPendingRows(state: MonitorState): readonly PendingEntry[] {
+  const { entries } = state.pending;
+  if (pendingRowsCache && pendingRowsCache.entries === entries) return pendingRowsCache.rows;
+  const rows = [...entries].sort((a, b) => b.idleMs - a.idleMs || (a.id < b.id ? -1 : 1));
+  pendingRowsCache = { entries, rows };
+  return rows;
+}
+
+/** Entries an action applies to: the marked ones, else the one under the cursor. */
+export function selectActionIds(state: MonitorState): string[] {
+  if (state.pending.marks.length > 0) return [...state.pending.marks];
+  const row = selectPendingRows(state)[state.pending.cursor];
+  return row ? [row.id] : [];
+}
+
+export function selectPendingGroupTotal(state: MonitorState, target: PendingTarget | null = state.pending.target): number | null {
+  if (!target) return null;
+  const s = state.snapshot.streams.find((x) => x.key === target.stream);
+  const g = s?.groups.find((x) => x.name === target.group);
+  if (!g) return null;
+  if (target.consumer === null) return g.pending;
+  return g.consumerList.find((c) => c.name === target.consumer)?.pending ?? null;
+}
+
+export function selectConsumersOf(state: MonitorState, stream: string, group: string): string[] {
+  const s = state.snapshot.streams.find((x) => x.key === stream);
+  return s?.groups.find((g) => g.name === group)?.consumerList.map((c) => c.name) ?? [];
+}

@@ -1,0 +1,218 @@
+/**
+ * The monitor's state: plain data only, replaced (never mutated) by the reducers. Anything a
+ * pane shows is derived from here by selectors.ts.
+ */
+import type { CommandKind, ErrorInfo, LoopName, ServerFacts, StreamSnapshot, TailEvent } from '../core/messages.js';
+import type { PendingEntry, RawFields, SeedEvent } from '../core/types.js';
+
+export type PaneId = 'events' | 'streams' | 'pending' | 'groups';
+export const PANES: readonly PaneId[] = ['events', 'streams', 'pending', 'groups'];
+
+/** The library's default MAXLEN for type streams (the global stream gets twice that). */
+export const DEFAULT_MAX_LEN = 100_000;
+export const DEFAULT_BUFFER = 10_000;
+export const DEFAULT_REFRESH_MS = 1000;
+/** PEL entries per page (XPENDING COUNT). */
+export const DEFAULT_PAGE_SIZE = 100;
+
+export interface MonitorConfig {
+  /** Server URL as shown to people: password already masked. */
+  url: string;
+  prefix: string;
+  readOnly: boolean;
+  /** Why mutations are refused ("read-only mode (--read-only)", "ACL: no XACK"…). */
+  readOnlyReason: string | null;
+  /** Events kept in memory (ring buffer). */
+  bufferSize: number;
+  /** Snapshot interval, ms. */
+  refreshMs: number;
+  /** Assumed MAXLEN of type streams; Redis does not store it. */
+  maxLenHint: number;
+  /** True when maxLenHint is the library default rather than given by the user. */
+  maxLenHintIsDefault: boolean;
+  /** PEL entries per page. */
+  pageSize: number;
+}
+
+export interface LoopConnection {
+  state: 'connecting' | 'connected' | 'reconnecting';
+  attempt: number;
+  error: ErrorInfo | null;
+  /** Local ms when this state began. */
+  since: number;
+}
+
+export interface RateBucket {
+  /** Whole local seconds since the epoch. */
+  sec: number;
+  count: number;
+}
+
+export interface EventsState {
+  /** Oldest first; at most config.bufferSize long. */
+  buffer: readonly TailEvent[];
+  /** Sequence number of buffer[0]; event n ever received has seq n. */
+  firstSeq: number;
+  received: number;
+  /** Evicted from the ring because the buffer was full. */
+  dropped: number;
+  /** Skipped by the tail (trimmed before it could read them). */
+  missed: number;
+  missedReason: string | null;
+  lastAt: number | null;
+  /** Received counts for the last few seconds (events/s). */
+  rate: readonly RateBucket[];
+}
+
+/** While paused, the events pane shows this frozen view; the live buffer keeps filling. */
+export interface PausedView {
+  buffer: readonly TailEvent[];
+  firstSeq: number;
+}
+
+export interface EventsView {
+  /** Follow the tail: the cursor sticks to the newest row. */
+  follow: boolean;
+  /** Selected event by sequence number (stable while rows arrive). */
+  cursorSeq: number | null;
+  paused: PausedView | null;
+  filter: { text: string; editing: boolean; previous: string };
+}
+
+export interface SnapshotState {
+  /** Local ms of the last successful snapshot, null before the first. */
+  at: number | null;
+  durationMs: number;
+  roundTrips: number;
+  server: ServerFacts | null;
+  streams: readonly StreamSnapshot[];
+  /** Ingest rate per stream key, entries/s, null until two snapshots were seen. */
+  rates: Readonly<Record<string, number | null>>;
+  /** entriesAdded (or length) per key and server ms of the snapshot, for the next rate. */
+  previous: { timeMs: number; added: Readonly<Record<string, number>> } | null;
+  /** Last failure after the last success, null when the last attempt succeeded. */
+  error: ErrorInfo | null;
+  failedAt: number | null;
+}
+
+export interface PendingTarget {
+  stream: string;
+  group: string;
+  /** Only this consumer's entries, or the whole group when null. */
+  consumer: string | null;
+}
+
+export interface PendingRequest extends PendingTarget {
+  afterId: string | null;
+  count: number;
+}
+
+export interface PendingState {
+  target: PendingTarget | null;
+  /** True until the person picks a target: follow the group with most pending. */
+  auto: boolean;
+  /** afterId of each page visited, the current page last. */
+  pageStarts: readonly (string | null)[];
+  entries: readonly PendingEntry[];
+  hasMore: boolean;
+  loadedAt: number | null;
+  loading: boolean;
+  error: ErrorInfo | null;
+  /** A new object means "load this now" (create-store performs it). */
+  request: PendingRequest | null;
+  marks: readonly string[];
+  cursor: number;
+}
+
+export type DetailState =
+  | { kind: 'event'; stream: string; event: TailEvent; scroll: number }
+  | {
+      kind: 'entry';
+      stream: string;
+      id: string;
+      loading: boolean;
+      fields: RawFields | null;
+      event: SeedEvent | null;
+      scroll: number;
+    };
+
+export interface ConfirmState {
+  command: CommandKind;
+  stream: string;
+  group: string;
+  ids: readonly string[];
+  /** consumer: claim is asking for its target; running: the port was called. */
+  step: 'consumer' | 'confirm' | 'running' | 'done';
+  /** Claim target (typed or picked). */
+  consumer: string;
+  consumerChoices: readonly string[];
+  outcome: { ok: boolean; text: string } | null;
+}
+
+export interface Notice {
+  level: 'info' | 'ok' | 'error';
+  text: string;
+  at: number;
+}
+
+export interface UiState {
+  pane: PaneId;
+  help: boolean;
+  cursors: { streams: number; groups: number };
+  detail: DetailState | null;
+  confirm: ConfirmState | null;
+  notice: Notice | null;
+}
+
+export interface MonitorState {
+  config: MonitorConfig;
+  /** Local clock, ms; advanced by the store's tick so ages move without timers in components. */
+  now: number;
+  connection: Record<LoopName, LoopConnection>;
+  events: EventsState;
+  view: EventsView;
+  snapshot: SnapshotState;
+  pending: PendingState;
+  ui: UiState;
+}
+
+export function defaultConfig(overrides: Partial<MonitorConfig> = {}): MonitorConfig {
+  return {
+    url: 'redis://127.0.0.1:6379',
+    prefix: 'alice:events:',
+    readOnly: false,
+    readOnlyReason: null,
+    bufferSize: DEFAULT_BUFFER,
+    refreshMs: DEFAULT_REFRESH_MS,
+    maxLenHint: DEFAULT_MAX_LEN,
+    maxLenHintIsDefault: true,
+    pageSize: DEFAULT_PAGE_SIZE,
+    ...overrides,
+  };
+}
+
+export function initialState(config: MonitorConfig, now: number): MonitorState {
+  const conn: LoopConnection = { state: 'connecting', attempt: 0, error: null, since: now };
+  return {
+    config,
+    now,
+    connection: { tail: conn, poller: conn },
+    events: { buffer: [], firstSeq: 0, received: 0, dropped: 0, missed: 0, missedReason: null, lastAt: null, rate: [] },
+    view: { follow: true, cursorSeq: null, paused: null, filter: { text: '', editing: false, previous: '' } },
+    snapshot: { at: null, durationMs: 0, roundTrips: 0, server: null, streams: [], rates: {}, previous: null, error: null, failedAt: null },
+    pending: {
+      target: null,
+      auto: true,
+      pageStarts: [null],
+      entries: [],
+      hasMore: false,
+      loadedAt: null,
+      loading: false,
+      error: null,
+      request: null,
+      marks: [],
+      cursor: 0,
+    },
+    ui: { pane: 'events', help: false, cursors: { streams: 0, groups: 0 }, detail: null, confirm: null, notice: null },
+  };
+}

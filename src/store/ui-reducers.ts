@@ -1,0 +1,239 @@
+/** Pure reducers for what the person does (UiAction). */
+import type { CommandKind } from '../core/messages.js';
+import type { UiAction } from './actions.js';
+import { currentAfterId, requestPage, retarget } from './pending.js';
+import {
+  selectActionIds,
+  selectConsumersOf,
+  selectEventCursor,
+  selectEventRows,
+  selectGroupRows,
+  selectGroupsByPending,
+  selectPendingRows,
+  selectStreamRows,
+  seqAt,
+  eventAt,
+} from './selectors.js';
+import { PANES, type MonitorState, type Notice, type PaneId, type PendingTarget } from './state.js';
+
+const clamp = (v: number, lo: number, hi: number): number => Math.max(lo, Math.min(hi, v));
+
+function notice(state: MonitorState, level: Notice['level'], text: string): MonitorState {
+  return { ...state, ui: { ...state.ui, notice: { level, text, at: state.now } } };
+}
+
+export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
+  switch (a.type) {
+    case 'tick':
+      return a.now === state.now ? state : { ...state, now: a.now };
+    case 'selectPane':
+      return showPane(state, a.pane);
+    case 'cyclePane': {
+      const i = PANES.indexOf(state.ui.pane);
+      return showPane(state, PANES[(i + a.delta + PANES.length) % PANES.length]);
+    }
+    case 'moveCursor':
+      return moveCursor(state, a.delta);
+    case 'moveToEdge':
+      return moveCursor(state, a.edge === 'top' ? -Infinity : Infinity);
+    case 'togglePause': {
+      const v = state.view;
+      if (v.paused) return { ...state, view: { ...v, paused: null } };
+      const { buffer, firstSeq } = state.events;
+      return { ...state, view: { ...v, paused: { buffer, firstSeq } } };
+    }
+    case 'startFilter':
+      return { ...state, ui: { ...state.ui, pane: 'events' }, view: { ...state.view, filter: { text: state.view.filter.text, editing: true, previous: state.view.filter.text } } };
+    case 'editFilter':
+      return { ...state, view: { ...state.view, filter: { ...state.view.filter, text: a.text } } };
+    case 'commitFilter':
+      return { ...state, view: { ...state.view, filter: { ...state.view.filter, editing: false } } };
+    case 'openSelected':
+      return openSelected(state);
+    case 'back':
+      return back(state);
+    case 'toggleHelp':
+      return { ...state, ui: { ...state.ui, help: !state.ui.help } };
+    case 'toggleMark': {
+      const row = selectPendingRows(state)[state.pending.cursor];
+      if (state.ui.pane !== 'pending' || !row) return state;
+      const marks = state.pending.marks.includes(row.id) ? state.pending.marks.filter((id) => id !== row.id) : [...state.pending.marks, row.id];
+      // Marking moves on, like file managers do, so space-space-space marks a run.
+      const cursor = clamp(state.pending.cursor + 1, 0, selectPendingRows(state).length - 1);
+      return { ...state, pending: { ...state.pending, marks, cursor } };
+    }
+    case 'requestCommand':
+      return requestCommand(state, a.command);
+    case 'editConsumer': {
+      const c = state.ui.confirm;
+      return c && c.step === 'consumer' ? { ...state, ui: { ...state.ui, confirm: { ...c, consumer: a.text } } } : state;
+    }
+    case 'confirm': {
+      const c = state.ui.confirm;
+      if (!c) return state;
+      if (c.step === 'consumer') return c.consumer.trim() ? { ...state, ui: { ...state.ui, confirm: { ...c, consumer: c.consumer.trim(), step: 'confirm' } } } : state;
+      if (c.step === 'confirm') return { ...state, ui: { ...state.ui, confirm: { ...c, step: 'running' } } };
+      if (c.step === 'done') return { ...state, ui: { ...state.ui, confirm: null } };
+      return state;
+    }
+    case 'cancel': {
+      const c = state.ui.confirm;
+      // A running command cannot be taken back; its outcome will still be reported.
+      if (!c || c.step === 'running') return state;
+      return { ...state, ui: { ...state.ui, confirm: null } };
+    }
+    case 'changePage': {
+      const p = state.pending;
+      if (!p.target || p.loading) return state;
+      if (a.delta > 0) {
+        const last = p.entries.reduce<string | null>((m, e) => (m === null || compareIds(e.id, m) > 0 ? e.id : m), null);
+        if (!p.hasMore || last === null) return notice(state, 'info', 'no more pending entries');
+        const next = { ...p, pageStarts: [...p.pageStarts, last], marks: [], cursor: 0 };
+        return { ...state, pending: requestPage(next, state, last) };
+      }
+      if (p.pageStarts.length <= 1) return notice(state, 'info', 'already on the first page');
+      const starts = p.pageStarts.slice(0, -1);
+      const prev = { ...p, pageStarts: starts, marks: [], cursor: 0 };
+      return { ...state, pending: requestPage(prev, state, currentAfterId(prev)) };
+    }
+    case 'cycleGroup': {
+      const groups = selectGroupsByPending(state);
+      if (groups.length === 0) return notice(state, 'info', 'no consumer groups under this prefix');
+      const t = state.pending.target;
+      const i = t ? groups.findIndex((g) => g.stream === t.stream && g.group === t.group) : -1;
+      const g = groups[(i + a.delta + groups.length) % groups.length];
+      return showPending(state, { stream: g.stream, group: g.group, consumer: null });
+    }
+  }
+}
+
+function compareIds(a: string, b: string): number {
+  const [am, as = '0'] = a.split('-');
+  const [bm, bs = '0'] = b.split('-');
+  if (am.length !== bm.length) return am.length - bm.length;
+  if (am !== bm) return am < bm ? -1 : 1;
+  if (as.length !== bs.length) return as.length - bs.length;
+  return as === bs ? 0 : as < bs ? -1 : 1;
+}
+
+function showPane(state: MonitorState, pane: PaneId): MonitorState {
+  let s: MonitorState = { ...state, ui: { ...state.ui, pane, detail: null, help: false } };
+  if (pane === 'pending' && s.pending.target && !s.pending.loading) {
+    s = { ...s, pending: requestPage(s.pending, s, currentAfterId(s.pending)) };
+  }
+  return s;
+}
+
+function showPending(state: MonitorState, target: PendingTarget): MonitorState {
+  const s: MonitorState = { ...state, ui: { ...state.ui, pane: 'pending', detail: null } };
+  return { ...s, pending: retarget({ ...s.pending, auto: false }, s, target) };
+}
+
+function moveCursor(state: MonitorState, delta: number): MonitorState {
+  const { ui } = state;
+  if (ui.confirm) {
+    const c = ui.confirm;
+    if (c.step !== 'consumer' || c.consumerChoices.length === 0 || !Number.isFinite(delta)) return state;
+    const i = c.consumerChoices.indexOf(c.consumer);
+    const n = c.consumerChoices.length;
+    const next = c.consumerChoices[(((i < 0 ? (delta > 0 ? -1 : 0) : i) + delta) % n + n) % n];
+    return { ...state, ui: { ...ui, confirm: { ...c, consumer: next } } };
+  }
+  if (ui.help) return state;
+  if (ui.detail) {
+    const scroll = Number.isFinite(delta) ? Math.max(0, ui.detail.scroll + delta) : delta < 0 ? 0 : Number.MAX_SAFE_INTEGER;
+    return { ...state, ui: { ...ui, detail: { ...ui.detail, scroll } } };
+  }
+  switch (ui.pane) {
+    case 'events': {
+      const rows = selectEventRows(state);
+      if (rows.length === 0) return state;
+      const i = clamp(selectEventCursor(state, rows) + (Number.isFinite(delta) ? delta : delta > 0 ? rows.length : -rows.length), 0, rows.length - 1);
+      // Reaching the newest row resumes following the tail.
+      const follow = i === rows.length - 1;
+      return { ...state, view: { ...state.view, follow, cursorSeq: seqAt(rows, i) } };
+    }
+    case 'streams':
+    case 'groups': {
+      const n = ui.pane === 'streams' ? selectStreamRows(state).length : selectGroupRows(state).length;
+      const cur = ui.cursors[ui.pane];
+      const i = clamp(Number.isFinite(delta) ? cur + delta : delta > 0 ? n - 1 : 0, 0, Math.max(0, n - 1));
+      return { ...state, ui: { ...ui, cursors: { ...ui.cursors, [ui.pane]: i } } };
+    }
+    case 'pending': {
+      const n = selectPendingRows(state).length;
+      const cur = state.pending.cursor;
+      const i = clamp(Number.isFinite(delta) ? cur + delta : delta > 0 ? n - 1 : 0, 0, Math.max(0, n - 1));
+      return { ...state, pending: { ...state.pending, cursor: i } };
+    }
+  }
+}
+
+function openSelected(state: MonitorState): MonitorState {
+  const { ui } = state;
+  if (ui.confirm || ui.help || ui.detail) return state;
+  switch (ui.pane) {
+    case 'events': {
+      const rows = selectEventRows(state);
+      const i = selectEventCursor(state, rows);
+      if (i < 0) return state;
+      const ev = eventAt(rows, i);
+      // Pin the selection so the detail and the list stay on this event while others arrive.
+      const view = { ...state.view, follow: false, cursorSeq: seqAt(rows, i) };
+      return { ...state, view, ui: { ...ui, detail: { kind: 'event', stream: `${state.config.prefix}all`, event: ev, scroll: 0 } } };
+    }
+    case 'pending': {
+      const row = selectPendingRows(state)[state.pending.cursor];
+      const t = state.pending.target;
+      if (!row || !t) return state;
+      return { ...state, ui: { ...ui, detail: { kind: 'entry', stream: t.stream, id: row.id, loading: true, fields: null, event: null, scroll: 0 } } };
+    }
+    case 'streams': {
+      const row = selectStreamRows(state)[ui.cursors.streams];
+      if (!row || row.group === null) return state;
+      return showPending(state, { stream: row.key, group: row.group, consumer: null });
+    }
+    case 'groups': {
+      const row = selectGroupRows(state)[ui.cursors.groups];
+      if (!row) return state;
+      return showPending(state, { stream: row.key, group: row.group, consumer: row.kind === 'consumer' ? row.consumer : null });
+    }
+  }
+}
+
+function back(state: MonitorState): MonitorState {
+  const { ui, view } = state;
+  if (ui.confirm) return reduceUi(state, { type: 'cancel' });
+  if (ui.help) return { ...state, ui: { ...ui, help: false } };
+  if (ui.detail) return { ...state, ui: { ...ui, detail: null } };
+  if (view.filter.editing) return { ...state, view: { ...view, filter: { text: view.filter.previous, editing: false, previous: view.filter.previous } } };
+  if (ui.pane === 'events' && view.filter.text) return { ...state, view: { ...view, filter: { text: '', editing: false, previous: '' } } };
+  if (ui.pane === 'pending' && state.pending.target?.consumer) return showPending(state, { ...state.pending.target, consumer: null });
+  if (ui.pane === 'pending' && state.pending.marks.length) return { ...state, pending: { ...state.pending, marks: [] } };
+  return state;
+}
+
+function requestCommand(state: MonitorState, command: CommandKind): MonitorState {
+  if (state.config.readOnly) return notice(state, 'error', `${command} refused: ${state.config.readOnlyReason ?? 'read-only mode'}`);
+  if (state.ui.pane !== 'pending' || state.ui.confirm || state.ui.detail) return state;
+  const t = state.pending.target;
+  const ids = selectActionIds(state);
+  if (!t || ids.length === 0) return notice(state, 'info', `${command}: no pending entry selected`);
+  const consumerChoices = command === 'claim' ? selectConsumersOf(state, t.stream, t.group) : [];
+  return {
+    ...state,
+    ui: {
+      ...state.ui,
+      confirm: {
+        command,
+        stream: t.stream,
+        group: t.group,
+        ids,
+        step: command === 'claim' ? 'consumer' : 'confirm',
+        consumer: consumerChoices[0] ?? '',
+        consumerChoices,
+        outcome: null,
+      },
+    },
+  };
+}

@@ -1,0 +1,145 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createMonitorStore, type Timers } from '../../src/store/create-store.js';
+import { defaultConfig } from '../../src/store/state.js';
+import type { MonitorCommandsPort, MonitorQueriesPort } from '../../src/core/ports.js';
+import { T0, events, pendingPage, triageSnapshot } from './build.js';
+
+/** Timers a test advances by hand. */
+function manualTimers() {
+  let pending: { fn: () => void; at: number }[] = [];
+  let t = 0;
+  const timers: Timers = {
+    setTimeout: (fn, ms) => {
+      const h = { fn, at: t + ms };
+      pending.push(h);
+      return h;
+    },
+    clearTimeout: (h) => {
+      pending = pending.filter((x) => x !== h);
+    },
+    setInterval: () => null,
+    clearInterval: () => {},
+  };
+  return {
+    timers,
+    advance(ms: number) {
+      t += ms;
+      const due = pending.filter((x) => x.at <= t);
+      pending = pending.filter((x) => x.at > t);
+      for (const d of due) d.fn();
+    },
+  };
+}
+
+function fakePorts(readOnly = false) {
+  const commands: MonitorCommandsPort = {
+    readOnly,
+    readOnlyReason: readOnly ? 'read-only mode' : null,
+    ack: vi.fn(async () => {}),
+    claim: vi.fn(async () => {}),
+    replay: vi.fn(async () => {}),
+  };
+  const queries: MonitorQueriesPort = { loadPendingPage: vi.fn(async () => {}), loadEntry: vi.fn(async () => {}) };
+  return { commands, queries };
+}
+
+const K = 'alice:events:asset.discovered';
+
+describe('createMonitorStore', () => {
+  it('batches EventsReceived into one setState per tick', () => {
+    const clock = manualTimers();
+    const store = createMonitorStore({ config: defaultConfig(), ...fakePorts(), timers: clock.timers, now: () => T0 });
+    const listener = vi.fn();
+    store.api.subscribe(listener);
+    for (let i = 0; i < 50; i++) store.dispatch(events(i * 10, 10));
+    expect(listener).not.toHaveBeenCalled();
+    clock.advance(99);
+    expect(listener).not.toHaveBeenCalled();
+    clock.advance(1);
+    expect(listener).toHaveBeenCalledTimes(1);
+    expect(store.getState().events.received).toBe(500);
+    expect(store.getState().events.buffer[499].event?.data.n).toBe(499);
+  });
+
+  it('applies queued events before any other message, in order', () => {
+    const clock = manualTimers();
+    const store = createMonitorStore({ config: defaultConfig(), ...fakePorts(), timers: clock.timers, now: () => T0 });
+    const listener = vi.fn();
+    store.api.subscribe(listener);
+    store.dispatch(events(0, 3));
+    store.dispatch({ type: 'EventsMissed', count: 2, reason: 'trimmed' });
+    expect(listener).toHaveBeenCalledTimes(1);
+    expect(store.getState().events.received).toBe(3);
+    expect(store.getState().events.missed).toBe(2);
+    clock.advance(200); // the cancelled batch timer does nothing
+    expect(listener).toHaveBeenCalledTimes(1);
+  });
+
+  it('loads the PEL page the reducers ask for, once per request', () => {
+    const ports = fakePorts();
+    const store = createMonitorStore({ config: defaultConfig(), ...ports, timers: manualTimers().timers, now: () => T0 });
+    store.dispatch(triageSnapshot());
+    expect(ports.queries.loadPendingPage).toHaveBeenCalledTimes(1);
+    expect(ports.queries.loadPendingPage).toHaveBeenCalledWith(K, 'alice-main', { afterId: null, count: 100, consumer: null });
+    store.actions.selectPane('pending'); // already loading: no second call
+    expect(ports.queries.loadPendingPage).toHaveBeenCalledTimes(1);
+  });
+
+  it('runs a confirmed ack through the commands port with the marked IDs', () => {
+    const ports = fakePorts();
+    const store = createMonitorStore({ config: defaultConfig(), ...ports, timers: manualTimers().timers, now: () => T0 });
+    store.dispatch(triageSnapshot());
+    store.actions.selectPane('pending');
+    store.dispatch(pendingPage(K, 'alice-main', 3));
+    store.actions.toggleMark();
+    store.actions.toggleMark();
+    store.actions.requestCommand('ack');
+    expect(ports.commands.ack).not.toHaveBeenCalled();
+    store.actions.confirm();
+    store.actions.confirm(); // a second enter while running does not run it twice
+    expect(ports.commands.ack).toHaveBeenCalledTimes(1);
+    const ids = store.getState().ui.confirm!.ids;
+    expect(ports.commands.ack).toHaveBeenCalledWith(K, 'alice-main', ids);
+    expect(ids.length).toBe(2);
+  });
+
+  it('runs claim with the chosen consumer, and loads a pending entry for the detail view', () => {
+    const ports = fakePorts();
+    const store = createMonitorStore({ config: defaultConfig(), ...ports, timers: manualTimers().timers, now: () => T0 });
+    store.dispatch(triageSnapshot());
+    store.actions.selectPane('pending');
+    store.dispatch(pendingPage(K, 'alice-main', 1));
+    store.actions.openSelected();
+    expect(ports.queries.loadEntry).toHaveBeenCalledWith(K, `${T0 - 600_000}-0`);
+    store.actions.moveCursor(3); // scrolls the detail view; no second load
+    expect(ports.queries.loadEntry).toHaveBeenCalledTimes(1);
+    store.actions.back();
+    store.actions.requestCommand('claim');
+    store.actions.editConsumer('rescuer');
+    store.actions.confirm();
+    store.actions.confirm();
+    expect(ports.commands.claim).toHaveBeenCalledWith(K, 'alice-main', 'rescuer', [`${T0 - 600_000}-0`]);
+  });
+
+  it('a rejecting port still ends in a reported failure', async () => {
+    const ports = fakePorts();
+    ports.commands.replay = vi.fn(async () => {
+      throw Object.assign(new Error('boom'), { code: 'REDIS' });
+    });
+    const store = createMonitorStore({ config: defaultConfig(), ...ports, timers: manualTimers().timers, now: () => T0 });
+    store.dispatch(triageSnapshot());
+    store.actions.selectPane('pending');
+    store.dispatch(pendingPage(K, 'alice-main', 1));
+    store.actions.requestCommand('replay');
+    store.actions.confirm();
+    await vi.waitFor(() => expect(store.getState().ui.confirm?.step).toBe('done'));
+    expect(store.getState().ui.confirm?.outcome).toEqual({ ok: false, text: 'replay failed: boom' });
+  });
+
+  it('ignores messages after close', () => {
+    const store = createMonitorStore({ config: defaultConfig(), ...fakePorts(), timers: manualTimers().timers, now: () => T0 });
+    store.close();
+    store.dispatch(triageSnapshot());
+    expect(store.getState().snapshot.at).toBeNull();
+  });
+});

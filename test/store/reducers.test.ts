@@ -1,0 +1,297 @@
+import { describe, expect, it } from 'vitest';
+import { reduce, reduceAll } from '../../src/store/reducers.js';
+import {
+  selectActionIds,
+  selectConnection,
+  selectEventCursor,
+  selectEventRows,
+  selectEventsPerSec,
+  selectNewWhilePaused,
+  selectPendingRows,
+  selectSelectedEvent,
+  selectSnapshotStale,
+  eventAt,
+} from '../../src/store/selectors.js';
+import { T0, ev, events, pendingPage, snapshot, state, stream, triageSnapshot } from './build.js';
+
+const K = 'alice:events:asset.discovered';
+
+describe('events ring buffer', () => {
+  it('appends in order and counts what it receives', () => {
+    const s = state({}, events(0, 3), events(3, 2));
+    expect(s.events.buffer.map((e) => e.id)).toEqual([0, 1, 2, 3, 4].map((n) => `${T0 + n}-0`));
+    expect(s.events.received).toBe(5);
+    expect(s.events.dropped).toBe(0);
+  });
+
+  it('keeps at most --buffer events, drops the oldest and counts them', () => {
+    const s = state({ bufferSize: 4 }, events(0, 3), events(3, 3));
+    expect(s.events.buffer.map((e) => e.event!.data.n)).toEqual([2, 3, 4, 5]);
+    expect(s.events.firstSeq).toBe(2);
+    expect(s.events.dropped).toBe(2);
+    const big = reduce(s, events(10, 9));
+    expect(big.events.buffer.map((e) => e.event!.data.n)).toEqual([15, 16, 17, 18]);
+    expect(big.events.dropped).toBe(2 + 4 + 5);
+    expect(big.events.firstSeq).toBe(big.events.received - 4);
+  });
+
+  it('an empty batch changes nothing', () => {
+    const s = state({}, events(0, 2));
+    expect(reduce(s, { type: 'EventsReceived', events: [], receivedAt: T0 })).toBe(s);
+  });
+
+  it('counts missed events separately and says why', () => {
+    const s = state({}, { type: 'EventsMissed', count: 7, reason: 'trimmed before the tail read them' });
+    expect(s.events.missed).toBe(7);
+    expect(s.ui.notice?.text).toMatch(/missed 7 events: trimmed/);
+  });
+
+  it('events/s averages the last two complete seconds', () => {
+    const s = state({}, events(0, 10, undefined, T0 - 2000), events(10, 30, undefined, T0 - 1000), events(40, 99, undefined, T0));
+    expect(selectEventsPerSec({ ...s, now: T0 })).toBe(20);
+  });
+});
+
+describe('pause, follow and cursor', () => {
+  it('pausing freezes the list and counts new events', () => {
+    let s = state({}, events(0, 3), { type: 'togglePause' }, events(3, 4));
+    expect(selectEventRows(s).length).toBe(3);
+    expect(selectNewWhilePaused(s)).toBe(4);
+    s = reduce(s, { type: 'togglePause' });
+    expect(selectEventRows(s).length).toBe(7);
+    expect(selectNewWhilePaused(s)).toBe(0);
+  });
+
+  it('the paused view survives the ring evicting its events', () => {
+    const s = state({ bufferSize: 3 }, events(0, 3), { type: 'togglePause' }, events(3, 10));
+    expect(selectEventRows(s).buffer.map((e) => e.event!.data.n)).toEqual([0, 1, 2]);
+    expect(selectNewWhilePaused(s)).toBe(10);
+  });
+
+  it('follows the newest event until the person moves up; G follows again', () => {
+    let s = state({}, events(0, 5));
+    expect(selectSelectedEvent(s)?.event?.data.n).toBe(4);
+    s = reduce(s, { type: 'moveCursor', delta: -2 });
+    expect(s.view.follow).toBe(false);
+    s = reduce(s, events(5, 5));
+    expect(selectSelectedEvent(s)?.event?.data.n).toBe(2); // anchored to the event, not the row
+    s = reduce(s, { type: 'moveToEdge', edge: 'bottom' });
+    expect(s.view.follow).toBe(true);
+    expect(selectSelectedEvent(reduce(s, events(10, 1)))?.event?.data.n).toBe(10);
+  });
+
+  it('g goes to the oldest held event', () => {
+    const s = state({}, events(0, 5), { type: 'moveToEdge', edge: 'top' });
+    expect(selectSelectedEvent(s)?.event?.data.n).toBe(0);
+  });
+});
+
+describe('live filter', () => {
+  const mixed = { type: 'EventsReceived' as const, receivedAt: T0, events: [ev(0, 'asset.discovered'), ev(1, 'project.created', { name: 'Holiday' }), ev(2, 'asset.processed'), ev(3, 'workflow.failed', { error: 'Timeout 42' })] };
+  const types = (s: ReturnType<typeof state>) => {
+    const rows = selectEventRows(s);
+    return Array.from({ length: rows.length }, (_, i) => eventAt(rows, i).type);
+  };
+
+  it('plain text matches type, ID, source and field values, case-insensitively', () => {
+    expect(types(state({}, mixed, { type: 'editFilter', text: 'holiday' }))).toEqual(['project.created']);
+    expect(types(state({}, mixed, { type: 'editFilter', text: 'ASSET' }))).toEqual(['asset.discovered', 'asset.processed']);
+  });
+
+  it('type: matches the event type, with * wildcards', () => {
+    expect(types(state({}, mixed, { type: 'editFilter', text: 'type:asset.*' }))).toEqual(['asset.discovered', 'asset.processed']);
+    expect(types(state({}, mixed, { type: 'editFilter', text: 't:failed' }))).toEqual(['workflow.failed']);
+  });
+
+  it('/regex/ matches; a bad regex filters nothing and reports why', () => {
+    expect(types(state({}, mixed, { type: 'editFilter', text: '/timeout \\d+/i' }))).toEqual(['workflow.failed']);
+    const bad = state({}, mixed, { type: 'editFilter', text: '/([/' });
+    expect(selectEventRows(bad).length).toBe(4);
+    expect(selectEventRows(bad).filter.error).toMatch(/bad regex/);
+  });
+
+  it('new events are filtered as they arrive', () => {
+    const s = state({}, mixed, { type: 'editFilter', text: 'type:asset' }, events(10, 2, 'asset.organized'), events(12, 2, 'project.created'));
+    expect(types(s)).toEqual(['asset.discovered', 'asset.processed', 'asset.organized', 'asset.organized']);
+    expect(selectEventCursor(s)).toBe(3);
+  });
+
+  it('esc while editing restores the previous filter; esc afterwards clears it', () => {
+    let s = state({}, mixed, { type: 'startFilter' }, { type: 'editFilter', text: 'asset' }, { type: 'commitFilter' });
+    s = reduceAll(s, [{ type: 'startFilter' }, { type: 'editFilter', text: 'zzz' }, { type: 'back' }]);
+    expect(s.view.filter).toEqual({ text: 'asset', editing: false, previous: 'asset' });
+    expect(reduce(s, { type: 'back' }).view.filter.text).toBe('');
+  });
+});
+
+describe('connection and snapshots', () => {
+  it('reports the worst loop with attempt and reason', () => {
+    const s = state(
+      {},
+      { type: 'ConnectionChanged', loop: 'tail', state: 'connected', attempt: 0, error: null, at: T0 },
+      { type: 'ConnectionChanged', loop: 'poller', state: 'reconnecting', attempt: 3, error: { code: 'UNREACHABLE', message: 'connection refused' }, at: T0 },
+    );
+    expect(selectConnection(s)).toEqual({ state: 'reconnecting', attempt: 3, reason: 'connection refused' });
+  });
+
+  it('computes ingest rate per stream from entriesAdded deltas (server clock)', () => {
+    const s = state(
+      {},
+      snapshot([stream(K, { entriesAdded: 100 })], T0, T0),
+      snapshot([stream(K, { entriesAdded: 350 }), stream('alice:events:new', { entriesAdded: 5 })], T0 + 1000, T0 + 2000),
+    );
+    expect(s.snapshot.rates[K]).toBe(125);
+    expect(s.snapshot.rates['alice:events:new']).toBeNull();
+  });
+
+  it('marks the snapshot stale while the poller is away, and fresh again after a new snapshot', () => {
+    const connected = { type: 'ConnectionChanged' as const, loop: 'poller' as const, state: 'connected' as const, attempt: 0, error: null, at: T0 };
+    let s = state({}, connected, triageSnapshot());
+    expect(selectSnapshotStale(s)).toBe(false);
+    s = reduce(s, { type: 'SnapshotFailed', at: T0 + 1000, error: { code: 'UNREACHABLE', message: 'refused' } });
+    expect(selectSnapshotStale(s)).toBe(true);
+    expect(s.snapshot.streams.length).toBe(3); // keeps what it showed
+    s = reduceAll(s, [connected, triageSnapshot(T0 + 2000)]);
+    expect(selectSnapshotStale(s)).toBe(false);
+  });
+});
+
+describe('pending entries', () => {
+  it('opens on the group with most pending and asks for its first page', () => {
+    const s = state({}, triageSnapshot());
+    expect(s.pending.target).toEqual({ stream: K, group: 'alice-main', consumer: null });
+    expect(s.pending.request).toEqual({ stream: K, group: 'alice-main', consumer: null, afterId: null, count: 100 });
+    expect(s.pending.loading).toBe(true);
+  });
+
+  it('shows a page most idle first and ignores pages for another target', () => {
+    let s = state({}, triageSnapshot(), pendingPage('alice:events:other', 'g', 5));
+    expect(s.pending.entries).toEqual([]);
+    s = reduce(s, pendingPage(K, 'alice-main', 3));
+    expect(selectPendingRows(s).map((e) => e.idleMs)).toEqual([3000, 2000, 1000]);
+    expect(s.pending.loading).toBe(false);
+  });
+
+  it('space marks and moves down; actions apply to marks, else to the selected entry', () => {
+    let s = state({}, triageSnapshot(), { type: 'selectPane', pane: 'pending' }, pendingPage(K, 'alice-main', 3));
+    const rows = selectPendingRows(s);
+    expect(selectActionIds(s)).toEqual([rows[0].id]);
+    s = reduceAll(s, [{ type: 'toggleMark' }, { type: 'toggleMark' }]);
+    expect(s.pending.marks).toEqual([rows[0].id, rows[1].id]);
+    expect(s.pending.cursor).toBe(2);
+    expect(selectActionIds(s)).toEqual([rows[0].id, rows[1].id]);
+  });
+
+  it('a refreshed page drops marks of entries no longer pending', () => {
+    let s = state({}, triageSnapshot(), { type: 'selectPane', pane: 'pending' }, pendingPage(K, 'alice-main', 3));
+    s = reduce(s, { type: 'toggleMark' }); // the most idle: index 2 of the page
+    expect(s.pending.marks.length).toBe(1);
+    s = reduce(s, pendingPage(K, 'alice-main', 2)); // the entry with most idle (index 2) is gone
+    expect(s.pending.marks).toEqual([]);
+  });
+
+  it('reloads the visible page with each snapshot, never overlapping a load in flight', () => {
+    let s = state({}, triageSnapshot(), { type: 'selectPane', pane: 'pending' });
+    const first = s.pending.request;
+    s = reduce(s, triageSnapshot(T0 + 1000));
+    expect(s.pending.request).toBe(first); // still loading: no second request
+    s = reduceAll(s, [pendingPage(K, 'alice-main', 3), triageSnapshot(T0 + 2000)]);
+    expect(s.pending.request).not.toBe(first);
+    expect(s.pending.loading).toBe(true);
+  });
+
+  it('pages forward after the highest ID of the page and back again', () => {
+    let s = state({}, triageSnapshot(), { type: 'selectPane', pane: 'pending' }, { ...pendingPage(K, 'alice-main', 3), hasMore: true });
+    s = reduce(s, { type: 'changePage', delta: 1 });
+    expect(s.pending.request?.afterId).toBe(`${T0 - 600_000 + 2}-0`);
+    s = reduceAll(s, [{ ...pendingPage(K, 'alice-main', 1), hasMore: false }, { type: 'changePage', delta: 1 }]);
+    expect(s.ui.notice?.text).toBe('no more pending entries');
+    s = reduce(s, { type: 'changePage', delta: -1 });
+    expect(s.pending.request?.afterId).toBeNull();
+  });
+
+  it('[ and ] pick another stream/group; the choice sticks', () => {
+    let s = state({}, triageSnapshot(), { type: 'cycleGroup', delta: 1 });
+    expect(s.pending.target).toEqual({ stream: 'alice:events:project.created', group: 'alice-main', consumer: null });
+    expect(s.pending.auto).toBe(false);
+    s = reduce(s, triageSnapshot(T0 + 1000));
+    expect(s.pending.target?.stream).toBe('alice:events:project.created');
+  });
+
+  it('enter on a consumer in the groups pane shows its pending entries', () => {
+    let s = state({}, triageSnapshot(), { type: 'selectPane', pane: 'groups' });
+    s = reduceAll(s, [{ type: 'moveCursor', delta: 1 }, { type: 'openSelected' }]);
+    expect(s.ui.pane).toBe('pending');
+    expect(s.pending.target).toEqual({ stream: K, group: 'alice-main', consumer: 'worker-1' });
+    expect(s.pending.request?.consumer).toBe('worker-1');
+    expect(reduce(s, { type: 'back' }).pending.target?.consumer).toBeNull();
+  });
+
+  it('enter on a pending entry asks for the full entry', () => {
+    const s = state({}, triageSnapshot(), { type: 'selectPane', pane: 'pending' }, pendingPage(K, 'alice-main', 2), { type: 'openSelected' });
+    expect(s.ui.detail).toMatchObject({ kind: 'entry', stream: K, id: selectPendingRows(s)[0].id, loading: true });
+    const loaded = reduce(s, { type: 'EntryLoaded', stream: K, id: selectPendingRows(s)[0].id, fields: { a: '1' }, event: null, at: T0 });
+    expect(loaded.ui.detail).toMatchObject({ loading: false, fields: { a: '1' } });
+  });
+});
+
+describe('commands and confirmation', () => {
+  const ready = () => state({}, triageSnapshot(), { type: 'selectPane', pane: 'pending' }, pendingPage(K, 'alice-main', 3));
+
+  it('ack asks for confirmation naming how many entries, then runs', () => {
+    let s = reduceAll(ready(), [{ type: 'toggleMark' }, { type: 'toggleMark' }, { type: 'requestCommand', command: 'ack' }]);
+    expect(s.ui.confirm).toMatchObject({ command: 'ack', stream: K, group: 'alice-main', step: 'confirm' });
+    expect(s.ui.confirm?.ids.length).toBe(2);
+    s = reduce(s, { type: 'confirm' });
+    expect(s.ui.confirm?.step).toBe('running');
+    expect(reduce(s, { type: 'cancel' }).ui.confirm?.step).toBe('running'); // cannot be taken back
+  });
+
+  it('n / esc cancels before anything runs', () => {
+    const s = reduceAll(ready(), [{ type: 'requestCommand', command: 'replay' }, { type: 'back' }]);
+    expect(s.ui.confirm).toBeNull();
+  });
+
+  it('claim first asks for the target consumer (pick with arrows or type)', () => {
+    let s = reduce(ready(), { type: 'requestCommand', command: 'claim' });
+    expect(s.ui.confirm).toMatchObject({ step: 'consumer', consumer: 'worker-1', consumerChoices: ['worker-1', 'worker-2'] });
+    s = reduce(s, { type: 'moveCursor', delta: 1 });
+    expect(s.ui.confirm?.consumer).toBe('worker-2');
+    s = reduceAll(s, [{ type: 'editConsumer', text: '  rescue  ' }, { type: 'confirm' }]);
+    expect(s.ui.confirm).toMatchObject({ step: 'confirm', consumer: 'rescue' });
+    expect(reduce(reduce(s, { type: 'editConsumer', text: '' }), { type: 'confirm' }).ui.confirm?.step).toBe('running');
+  });
+
+  it('an empty consumer name cannot be confirmed', () => {
+    const s = reduceAll(ready(), [{ type: 'requestCommand', command: 'claim' }, { type: 'editConsumer', text: '   ' }, { type: 'confirm' }]);
+    expect(s.ui.confirm?.step).toBe('consumer');
+  });
+
+  it('reports the outcome, clears marks and reloads the page', () => {
+    let s = reduceAll(ready(), [{ type: 'toggleMark' }, { type: 'requestCommand', command: 'ack' }, { type: 'confirm' }]);
+    const before = s.pending.request;
+    s = reduce(s, { type: 'CommandCompleted', command: 'ack', requested: 1, affected: 1, detail: 'acknowledged 1 of 1 entries', at: T0 });
+    expect(s.ui.confirm).toMatchObject({ step: 'done', outcome: { ok: true, text: 'acknowledged 1 of 1 entries' } });
+    expect(s.pending.marks).toEqual([]);
+    expect(s.pending.request).not.toBe(before);
+    expect(reduce(s, { type: 'confirm' }).ui.confirm).toBeNull();
+  });
+
+  it('reports a failure', () => {
+    const s = reduceAll(ready(), [
+      { type: 'requestCommand', command: 'ack' },
+      { type: 'confirm' },
+      { type: 'CommandFailed', command: 'ack', requested: 1, error: { code: 'NOPERM', message: 'no XACK' }, at: T0 },
+    ]);
+    expect(s.ui.confirm?.outcome).toEqual({ ok: false, text: 'ack failed: no XACK' });
+    expect(s.ui.notice?.level).toBe('error');
+  });
+
+  it('read-only refuses to open a mutation and says why', () => {
+    const s = reduceAll(state({ readOnly: true, readOnlyReason: 'read-only mode (--read-only)' }, triageSnapshot(), { type: 'selectPane', pane: 'pending' }, pendingPage(K, 'alice-main', 2)), [
+      { type: 'requestCommand', command: 'ack' },
+    ]);
+    expect(s.ui.confirm).toBeNull();
+    expect(s.ui.notice).toMatchObject({ level: 'error', text: 'ack refused: read-only mode (--read-only)' });
+  });
+});
