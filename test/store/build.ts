@@ -94,7 +94,7 @@ export function triageSnapshot(at = T0): MonitorMessage {
   );
 }
 
-export function pendingPage(stream_: string, group_: string, n: number, consumer: string | null = null, startId: string = '-'): MonitorMessage {
+export function pendingPage(stream_: string, group_: string, n: number, consumer: string | null = null, startId: string = '-'): Extract<MonitorMessage, { type: 'PendingPageReceived' }> {
   return {
     type: 'PendingPageReceived',
     stream: stream_,
