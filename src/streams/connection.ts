@@ -82,6 +82,8 @@ function clientOptions(target: ResolvedTarget, options: ConnectionOptions): Redi
     // connectChecked does PING + INFO itself, with timeouts; ioredis' own INFO ready check has
     // none and prints a console warning under a restricted ACL user.
     enableReadyCheck: false,
+    // RESP2 reply shapes everywhere (ioredis 6 defaults to RESP3, where XREAD answers a map).
+    protocol: 2,
     retryStrategy: (times: number) => (failFast && !everReady ? null : backoffDelay(times, base, max)),
   };
   if (target.password !== undefined) opts.password = target.password;
@@ -118,6 +120,18 @@ export function createRedisClient(options: ConnectionOptions = {}): Redis {
 export function createBlockingClient(options: ConnectionOptions = {}): Redis {
   const grace = options.commandTimeoutMs ?? 5000;
   return build(options, { blockingTimeout: grace, blockingTimeoutGrace: grace });
+}
+
+/**
+ * XREAD / XREADGROUP reply → `[key, entries]` pairs, whatever the protocol: RESP2 sends
+ * `[[key, entries], …]`, RESP3 (ioredis' legacy mapping) a flat `[key, entries, key, entries]`.
+ */
+export function streamsOfReadReply(reply: unknown): [string, unknown[]][] {
+  if (!Array.isArray(reply) || reply.length === 0) return [];
+  if (Array.isArray(reply[0])) return reply as [string, unknown[]][];
+  const out: [string, unknown[]][] = [];
+  for (let i = 0; i + 1 < reply.length; i += 2) out.push([String(reply[i]), (reply[i + 1] as unknown[]) ?? []]);
+  return out;
 }
 
 export interface ServerCheck {

@@ -16,7 +16,7 @@
 import type { Delivery } from '../core/types.js';
 import { parseEntry, type RawEntry } from '../core/parse-info.js';
 import { abortableSleep, toError, type PersistenceContext } from './context.js';
-import { backoffDelay } from './connection.js';
+import { backoffDelay, streamsOfReadReply } from './connection.js';
 import { claimIdle, deadLetter, makeDelivery, pendingCounts, triage } from './recovery.js';
 import { StreamscopeError } from '../core/errors.js';
 
@@ -35,8 +35,6 @@ export interface ConsumeOptions {
   retryBaseMs?: number;
   retryMaxMs?: number;
 }
-
-type ReadReply = [string, unknown[]][] | null;
 
 /** Create the group if missing (BUSYGROUP means it exists). */
 export async function ensureGroup(ctx: PersistenceContext, key: string): Promise<void> {
@@ -107,10 +105,10 @@ export async function* consume(ctx: PersistenceContext, streamKeys: readonly str
         const reply = (await blocking.call(
           'XREADGROUP', 'GROUP', ctx.group, consumerName, 'COUNT', count, 'BLOCK', blockMs,
           'STREAMS', ...streamKeys, ...streamKeys.map(() => '>'),
-        )) as ReadReply;
+        ));
         episode = null;
         attempt = 0;
-        for (const [key, raw] of reply ?? []) {
+        for (const [key, raw] of streamsOfReadReply(reply)) {
           for (const entry of raw.map(parseEntry)) {
             if (entry === null) continue;
             if (signal?.aborted) return;
@@ -152,8 +150,8 @@ interface PelPage {
 
 /** One page of this consumer's own pending entries, with true delivery counts. */
 async function readOwnPending(ctx: PersistenceContext, key: string, consumer: string, after: string, count: number): Promise<PelPage> {
-  const reply = (await ctx.client.call('XREADGROUP', 'GROUP', ctx.group, consumer, 'COUNT', count, 'STREAMS', key, after)) as ReadReply;
-  const raw = reply?.[0]?.[1] ?? [];
+  const reply = await ctx.client.call('XREADGROUP', 'GROUP', ctx.group, consumer, 'COUNT', count, 'STREAMS', key, after);
+  const raw = streamsOfReadReply(reply)[0]?.[1] ?? [];
   if (raw.length === 0) return { deliveries: [], lastId: null };
   const live: RawEntry[] = [];
   let lastId = after;

@@ -90,3 +90,27 @@ function parseCommand(buf: string): { args: string[]; consumed: number } | null 
   }
   return { args, consumed: pos };
 }
+
+/** Pull deliveries one by one from a long-lived iterator, failing after `timeoutMs` instead of hanging. */
+export function puller<T>(iterable: AsyncIterable<T>) {
+  const it = iterable[Symbol.asyncIterator]();
+  return {
+    async take(n: number, timeoutMs = 5000): Promise<T[]> {
+      const out: T[] = [];
+      const deadline = Date.now() + timeoutMs;
+      while (out.length < n) {
+        let timer: NodeJS.Timeout | undefined;
+        const r = await Promise.race([
+          it.next(),
+          new Promise<never>((_, rej) => {
+            timer = setTimeout(() => rej(new Error(`took ${out.length}/${n} before timeout`)), Math.max(1, deadline - Date.now()));
+          }),
+        ]).finally(() => clearTimeout(timer));
+        if (r.done) break;
+        out.push(r.value);
+      }
+      return out;
+    },
+    close: () => it.return?.(),
+  };
+}
