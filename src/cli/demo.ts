@@ -1,5 +1,141 @@
-// Placeholder until the demo command lands; reports plainly that it is not built yet.
-export async function run(_argv: string[]): Promise<number> {
-  process.stderr.write('streamscope demo: not implemented yet\n');
-  return 1;
+/**
+ * `streamscope demo`: a private redis-server (free loopback port, temp dir, no persistence),
+ * history and live traffic written with the library, workers in three consumer groups, and
+ * the monitor on top. It never touches a server it did not start, and leaves no process behind.
+ */
+import { DEFAULT_PREFIX } from '../core/keys.js';
+import { ensureRedisServer } from '../demo/install.js';
+import { installShutdown, startWatchdog } from '../demo/lifecycle.js';
+import { randomSeed } from '../demo/prng.js';
+import { startDemoTraffic, type DemoHandle, type DemoStats } from '../demo/scenario.js';
+import { startDemoServer } from '../demo/server.js';
+import type { RunningRedis } from './private-redis.js';
+
+export const DEMO_USAGE = `streamscope demo — see streamscope at work, with nothing to configure
+
+Starts a private redis-server (loopback, a free port, a temp dir, no persistence), seeds a few
+thousand events, keeps producing, runs workers (a healthy group, a slow one, a crashed consumer,
+a poison message), then opens the monitor on it. Quitting stops everything it started.
+
+Usage:
+  streamscope demo [options]
+
+Options:
+  --no-ui           only the server and the traffic; print the URL to point the monitor or
+                    redis-cli at from another terminal (stop with ctrl+c)
+  --seed <n>        make the traffic reproducible (default: random, printed)
+  --rate <n>        events per second outside bursts (default 200)
+  --port <n>        port for the private server (default: a free one; must be free)
+  -y, --yes         install redis-server without asking if it is missing (Debian/Ubuntu)
+  -h, --help        this help
+`;
+
+export interface DemoArgs {
+  ui: boolean;
+  seed: number | null;
+  rate: number;
+  port: number | undefined;
+  yes: boolean;
+  help: boolean;
+}
+
+export function parseDemoArgs(argv: readonly string[]): DemoArgs | string {
+  const out: DemoArgs = { ui: true, seed: null, rate: 200, port: undefined, yes: false, help: false };
+  const num = (name: string, raw: string | undefined, min: number, max: number): number | string => {
+    const n = Number(raw);
+    if (raw === undefined || raw === '' || !Number.isInteger(n) || n < min || n > max) return `${name} needs a whole number from ${min} to ${max}`;
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].startsWith('--') && argv[i].includes('=') ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
+    const value = () => inline ?? argv[++i];
+    let r: number | string;
+    switch (flag) {
+      case '--no-ui': out.ui = false; break;
+      case '-y': case '--yes': out.yes = true; break;
+      case '-h': case '--help': out.help = true; break;
+      case '--seed': if (typeof (r = num('--seed', value(), 0, 2 ** 32 - 1)) === 'string') return r; out.seed = r; break;
+      case '--rate': if (typeof (r = num('--rate', value(), 0, 100000)) === 'string') return r; out.rate = r; break;
+      case '--port': if (typeof (r = num('--port', value(), 1, 65535)) === 'string') return r; out.port = r; break;
+      default: return `unknown option ${JSON.stringify(argv[i])}`;
+    }
+  }
+  return out;
+}
+
+const err = (line: string) => process.stderr.write(`streamscope demo: ${line.replace(/\n?$/, '\n')}`);
+
+function statusLine(stats: DemoStats, rate: number): string {
+  const w = stats.workers;
+  const idx = (w['indexer-1']?.handled ?? 0) + (w['indexer-2']?.handled ?? 0);
+  return `written ${stats.producer.written}${stats.producer.bursting ? ' (burst)' : ''} · alice-main handled ${idx} · thumbnailer ${w['thumb-1']?.handled ?? 0} (falling behind) · workflow-tracker ${w['tracker-2']?.handled ?? 0}${w['tracker-1']?.crashed ? ', tracker-1 crashed' : ''} · poison sent ${stats.producer.poison} · target ${rate}/s`;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseDemoArgs(argv);
+  if (typeof args === 'string') {
+    process.stderr.write(`streamscope demo: ${args}\n\n${DEMO_USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(DEMO_USAGE);
+    return 0;
+  }
+  if (!(await ensureRedisServer(args.yes, (l) => process.stderr.write(l)))) return 1;
+
+  let server: RunningRedis | null = null;
+  let traffic: DemoHandle | null = null;
+  let watchdog: ReturnType<typeof startWatchdog> = null;
+  let quiet = false; // once stopping, connection errors are expected: don't print them
+  const cleanup = async () => {
+    quiet = true;
+    await traffic?.stop();
+    if (watchdog?.pid) try { process.kill(watchdog.pid); } catch { /* already gone */ }
+    await server?.stop();
+  };
+  const force = () => {
+    if (server) try { process.kill(server.pid, 'SIGKILL'); } catch { /* already gone */ }
+  };
+  const shutdown = installShutdown(cleanup, force, err);
+  const logs: string[] = [];
+  // With the monitor on screen nothing may write to the terminal: keep the last lines and
+  // print them after it closes. Without it, stderr.
+  const log = (line: string) => {
+    if (quiet) return;
+    if (args.ui) {
+      logs.push(line);
+      if (logs.length > 20) logs.shift();
+    } else err(line);
+  };
+  try {
+    server = await startDemoServer(args.port);
+    watchdog = startWatchdog(server.pid, server.dir);
+    const seed = args.seed ?? randomSeed();
+    traffic = await startDemoTraffic({ url: server.url, prefix: DEFAULT_PREFIX, seed, rate: args.rate, log });
+    const where = `${server.url} (redis-server ${server.version}, pid ${server.pid}, prefix ${DEFAULT_PREFIX}, seed ${seed})`;
+    if (!args.ui) {
+      process.stdout.write(
+        `streamscope demo: ${where}\n` +
+          `  seeded ${traffic.stats.producer.written} events; producing about ${args.rate} events/s with bursts\n` +
+          `  watch it:  streamscope --url ${server.url}     or: redis-cli -p ${server.port}\n` +
+          `  stop it:   ctrl+c (the server and its data go away)\n`,
+      );
+      const t = traffic;
+      const timer = setInterval(() => process.stdout.write(`  ${new Date().toISOString().slice(11, 19)}  ${statusLine(t.stats, args.rate)}\n`), 10000);
+      timer.unref();
+      // Runs until a signal: the shutdown handler cleans up and exits.
+      await new Promise<never>(() => {});
+    }
+    const monitor = await import('./monitor.js');
+    const code = await monitor.run(['--url', server.url, '--prefix', DEFAULT_PREFIX]);
+    await shutdown.run();
+    if (logs.length > 0) process.stderr.write(`streamscope demo: last log lines:\n${logs.map((l) => `  ${l}`).join('\n')}\n`);
+    return code;
+  } catch (e) {
+    await shutdown.run();
+    err(e instanceof Error ? e.message : String(e));
+    return 1;
+  } finally {
+    shutdown.dispose();
+  }
 }
