@@ -34,6 +34,8 @@ export interface EventPersistenceOptions {
   connectTimeoutMs?: number;
   /** ms. Default 5000. */
   commandTimeoutMs?: number;
+  /** After a lost connection, reconnect delays double up to this cap, ms. Default 5000. */
+  reconnectMaxMs?: number;
   /** ID a created or recreated group starts at. Default `0` (process the retained backlog, as the seed does); `$` for new entries only. */
   groupStartId?: string;
   /** Log lines (recovery episodes, dead letters). Default: stderr. */
@@ -86,6 +88,7 @@ export class EventPersistence {
       password: options.password,
       connectTimeoutMs: options.connectTimeoutMs,
       commandTimeoutMs: options.commandTimeoutMs,
+      retryMaxMs: options.reconnectMaxMs,
     };
     this.client = options.client ?? null;
     this.ownsClient = !options.client;

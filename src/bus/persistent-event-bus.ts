@@ -1,0 +1,246 @@
+/**
+ * In-process pub/sub plus persistence and replay (the seed's PersistentEventBus).
+ *
+ * publish() always delivers to in-process subscribers first. Persisting is best effort with a
+ * memory: while Redis is unreachable, events wait in a bounded queue (oldest dropped first when
+ * full, each drop counted and reported) and are written, in order, when Redis answers again.
+ */
+import type { Delivery, EventInput, SeedEvent } from '../core/types.js';
+import { completeEvent } from '../core/codec.js';
+import { assertValidEventType } from '../core/keys.js';
+import { StreamscopeError } from '../core/errors.js';
+import { EventPersistence, type GetEventsOptions } from '../streams/event-persistence.js';
+import type { ConsumeOptions } from '../streams/consumer.js';
+import { backoffDelay } from '../streams/connection.js';
+import { stderrLogger, type Logger } from '../streams/context.js';
+
+export type EventHandler = (event: SeedEvent) => void | Promise<void>;
+export type ConsumerHandler = (event: SeedEvent, delivery: Delivery) => void | Promise<void>;
+
+export interface PersistentEventBusOptions {
+  /** Default: a new EventPersistence() (REDIS_URL…), closed by close(). A passed one is connected by initialize() but not closed. */
+  persistence?: EventPersistence;
+  /** Default true. False: a plain in-process bus. */
+  persistEvents?: boolean;
+  /** Unpersisted events held while Redis is unreachable. Default 10000. */
+  maxQueued?: number;
+  /** Called for each event dropped from a full queue (the oldest goes), with the running total. */
+  onOverflow?: (event: SeedEvent, droppedTotal: number) => void;
+  /** Queue retry backoff: first delay and cap, ms. Defaults 200 and 5000. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** Default: stderr. */
+  logger?: Logger;
+}
+
+/** Errors after which a retry can succeed: the event is queued, not lost. */
+const TRANSIENT = new Set(['UNREACHABLE', 'TIMEOUT', 'CLOSED']);
+
+export class PersistentEventBus {
+  readonly persistence: EventPersistence | null;
+  /** Events dropped from a full queue since construction. */
+  droppedCount = 0;
+
+  private readonly handlers = new Map<string, Set<EventHandler>>();
+  private readonly queue: SeedEvent[] = [];
+  private readonly ownsPersistence: boolean;
+  private readonly logger: Logger;
+  private readonly options: PersistentEventBusOptions;
+  private flushTimer: NodeJS.Timeout | null = null;
+  private flushAttempt = 0;
+  private flushing: Promise<void> | null = null;
+  private outageLogged = false;
+  private consumer: { controller: AbortController; done: Promise<void> } | null = null;
+
+  constructor(options: PersistentEventBusOptions = {}) {
+    this.options = options;
+    this.logger = options.logger ?? stderrLogger;
+    const persist = options.persistEvents ?? true;
+    this.persistence = persist ? (options.persistence ?? new EventPersistence({ logger: this.logger })) : null;
+    this.ownsPersistence = persist && !options.persistence;
+  }
+
+  /** Unpersisted events waiting for Redis. */
+  get queuedCount(): number {
+    return this.queue.length;
+  }
+
+  /** Connect the persistence (fails with a typed error; publish still works in-process and queues). */
+  async initialize(): Promise<void> {
+    await this.persistence?.connect();
+  }
+
+  /** `eventType` or `*` for every event. Returns the unsubscribe function. */
+  subscribe(eventType: string, handler: EventHandler): () => void {
+    let set = this.handlers.get(eventType);
+    if (!set) this.handlers.set(eventType, (set = new Set()));
+    set.add(handler);
+    return () => {
+      set.delete(handler);
+    };
+  }
+
+  /**
+   * Deliver in-process, then persist. Resolves to the type-stream entry ID, or null when the
+   * event was queued (Redis unreachable) or persistence is off. Rejects for an invalid type or a
+   * non-transient Redis error (WRONGTYPE, NOPERM) — after the in-process delivery.
+   */
+  async publish(input: EventInput): Promise<string | null> {
+    assertValidEventType(input.eventType);
+    const event = completeEvent(input);
+    await this.dispatch(event);
+    if (!this.persistence) return null;
+    if (this.queue.length > 0) {
+      this.enqueue(event); // keep the stored order equal to the publish order
+      return null;
+    }
+    try {
+      return await this.persistence.persistEvent(event);
+    } catch (err) {
+      if (!isTransient(err)) throw err;
+      this.enqueue(event);
+      return null;
+    }
+  }
+
+  /** Re-dispatch stored events to in-process subscribers (not re-persisted). Returns how many. */
+  async replayEvents(eventType: string, options: GetEventsOptions = {}): Promise<number> {
+    if (!this.persistence) throw new StreamscopeError('CLOSED', 'replay needs persistence (persistEvents: true)');
+    let n = 0;
+    for (const stored of await this.persistence.getEvents(eventType, options)) {
+      if (!stored.event) continue;
+      await this.dispatch(stored.event);
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * Consume through the consumer group in the background. The handler's success acks the
+   * delivery; a failure leaves it pending, so it is retried after `claimIdleMs` and dead-lettered
+   * after maxDeliveries attempts.
+   */
+  startConsumer(eventTypes: readonly string[], consumerName: string, handler: ConsumerHandler, options: Omit<ConsumeOptions, 'signal'> = {}): void {
+    const persistence = this.persistence;
+    if (!persistence) throw new StreamscopeError('CLOSED', 'a consumer needs persistence (persistEvents: true)');
+    if (this.consumer) throw new Error('a consumer is already running: stopConsumer() first');
+    const controller = new AbortController();
+    const done = (async () => {
+      try {
+        for await (const d of persistence.consumeEvents(eventTypes, consumerName, { ...options, signal: controller.signal })) {
+          if (!d.event) continue; // undecodable entries are dead-lettered by the consumer
+          try {
+            await handler(d.event, d);
+          } catch (err) {
+            this.logger(`handler failed on ${d.streamKey} ${d.messageId} (delivery ${d.deliveryCount} of ${persistence.maxDeliveries}): ${messageOf(err)}; left pending for retry`);
+            continue;
+          }
+          await d.ack().catch((err: unknown) => this.logger(`ack of ${d.streamKey} ${d.messageId} failed: ${messageOf(err)}; it will be redelivered`));
+        }
+      } catch (err) {
+        if (!controller.signal.aborted) this.logger(`consumer ${consumerName} stopped: ${messageOf(err)}`);
+      }
+    })();
+    this.consumer = { controller, done };
+  }
+
+  /** Stop the background consumer; resolves when it has stopped (promptly: the BLOCK is broken). */
+  async stopConsumer(): Promise<void> {
+    const c = this.consumer;
+    this.consumer = null;
+    if (!c) return;
+    c.controller.abort();
+    await c.done;
+  }
+
+  /** Persist queued events now. Resolves when the queue is empty or Redis failed again (then retried later). */
+  flush(): Promise<void> {
+    this.flushing ??= this.doFlush().finally(() => {
+      this.flushing = null;
+    });
+    return this.flushing;
+  }
+
+  async close(): Promise<void> {
+    await this.stopConsumer();
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    if (this.queue.length > 0 && this.persistence?.connected) await this.flush();
+    if (this.queue.length > 0) this.logger(`closing with ${this.queue.length} unpersisted event(s)`);
+    if (this.ownsPersistence) await this.persistence?.disconnect();
+  }
+
+  private async dispatch(event: SeedEvent): Promise<void> {
+    const targets = [...(this.handlers.get(event.eventType) ?? []), ...(this.handlers.get('*') ?? [])];
+    for (const h of targets) {
+      try {
+        await h(event);
+      } catch (err) {
+        this.logger(`subscriber failed on ${event.eventType} ${event.eventId}: ${messageOf(err)}`);
+      }
+    }
+  }
+
+  private enqueue(event: SeedEvent): void {
+    const max = Math.max(1, this.options.maxQueued ?? 10000);
+    if (!this.outageLogged) {
+      this.logger('Redis unreachable: queueing events in memory and retrying');
+      this.outageLogged = true;
+    }
+    this.queue.push(event);
+    while (this.queue.length > max) {
+      const dropped = this.queue.shift()!;
+      this.droppedCount++;
+      if (this.options.onOverflow) this.options.onOverflow(dropped, this.droppedCount);
+      else if (this.droppedCount === 1 || this.droppedCount % 1000 === 0) {
+        this.logger(`unpersisted-event queue full (${max}): dropped ${this.droppedCount} oldest event(s) so far`);
+      }
+    }
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer || this.queue.length === 0) return;
+    const delay = backoffDelay(this.flushAttempt + 1, this.options.retryBaseMs ?? 200, this.options.retryMaxMs ?? 5000);
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      void this.flush();
+    }, delay);
+    // Pending retries must not keep a process alive; close() reports what is left.
+    this.flushTimer.unref();
+  }
+
+  private async doFlush(): Promise<void> {
+    const p = this.persistence;
+    if (!p) return;
+    try {
+      await p.connect();
+      while (this.queue.length > 0) {
+        try {
+          await p.persistEvent(this.queue[0]);
+        } catch (err) {
+          if (isTransient(err)) throw err;
+          const lost = this.queue.shift()!;
+          this.logger(`cannot persist ${lost.eventType} ${lost.eventId}: ${messageOf(err)}; dropped from the queue`);
+          this.droppedCount++;
+          continue;
+        }
+        this.queue.shift();
+      }
+      if (this.outageLogged) this.logger('Redis reachable again: queued events persisted');
+      this.outageLogged = false;
+      this.flushAttempt = 0;
+    } catch {
+      this.flushAttempt++;
+      this.scheduleFlush();
+    }
+  }
+}
+
+function isTransient(err: unknown): boolean {
+  return err instanceof StreamscopeError && TRANSIENT.has(err.code);
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
