@@ -5,3 +5,24 @@ export { createKeySpace, assertValidEventType, DEFAULT_PREFIX, DEFAULT_GROUP } f
 export type { KeySpace, KeyKind } from './core/keys.js';
 export { decodeEvent, decodeFields, encodeEventJson, completeEvent, pythonIsoTimestamp } from './core/codec.js';
 export { compareStreamIds, streamIdToMs, msToStreamId } from './core/stream-id.js';
+// Event persistence library (streams/, bus/).
+export { EventPersistence } from './streams/event-persistence.js';
+export type { EventPersistenceOptions, GetEventsOptions, PendingOptions } from './streams/event-persistence.js';
+export type { ConsumeOptions } from './streams/consumer.js';
+export type { TrimReport } from './streams/retention.js';
+export type { Logger } from './streams/context.js';
+export {
+  createRedisClient,
+  createBlockingClient,
+  connectChecked,
+  resolveTarget,
+  backoffDelay,
+  streamsOfReadReply,
+  DEFAULT_REDIS_URL,
+  MIN_REDIS_VERSION,
+} from './streams/connection.js';
+export type { ConnectionOptions, ResolvedTarget, ServerCheck } from './streams/connection.js';
+export { PersistentEventBus } from './bus/persistent-event-bus.js';
+export type { PersistentEventBusOptions, EventHandler, ConsumerHandler } from './bus/persistent-event-bus.js';
+export { monitorEventsFromRedis } from './bus/monitor-events.js';
+export type { MonitorEventsOptions } from './bus/monitor-events.js';

@@ -1,5 +1,77 @@
-// Placeholder until the tail command lands; reports plainly that it is not built yet.
-export async function run(_argv: string[]): Promise<number> {
-  process.stderr.write('streamscope tail: not implemented yet\n');
-  return 1;
+/**
+ * `streamscope tail`: monitorEventsFromRedis as a command. Reads the global stream with plain
+ * XREAD (never a consumer group). Errors print as one line without a stack trace, exit code 1.
+ */
+import { parseArgs } from 'node:util';
+import { monitorEventsFromRedis } from '../bus/monitor-events.js';
+
+export const TAIL_USAGE = `Usage: streamscope tail [--types a,b] [--json] [--url <redis-url>] [--prefix <prefix>]
+
+Print events from the global stream (<prefix>all) as they arrive, one line each, until Ctrl-C.
+Reads with plain XREAD: it joins no consumer group and takes nothing from workers.
+
+Options:
+  --types a,b        only these event types
+  --json             one JSON object per line: {"id","type","event"} (raw "fields" for foreign entries)
+  --url <redis-url>  default: REDIS_URL, else redis://127.0.0.1:6379 (password: in the URL or REDISCLI_AUTH)
+  --prefix <prefix>  default: alice:events:
+  -h, --help         this help
+`;
+
+export interface TailIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  /** Stop (tests); SIGINT/SIGTERM also stop. */
+  signal?: AbortSignal;
+}
+
+export async function run(argv: string[], io: TailIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let values: { types?: string; json?: boolean; url?: string; prefix?: string; help?: boolean };
+  try {
+    values = parseArgs({
+      args: argv,
+      options: {
+        types: { type: 'string' },
+        json: { type: 'boolean' },
+        url: { type: 'string' },
+        prefix: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (err) {
+    io.stderr.write(`streamscope tail: ${(err as Error).message}\n${TAIL_USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout.write(TAIL_USAGE);
+    return 0;
+  }
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  io.signal?.addEventListener('abort', stop, { once: true });
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  // `streamscope tail | head`: a closed pipe ends the tail quietly.
+  io.stdout.on('error', stop);
+  try {
+    await monitorEventsFromRedis(values.types ? values.types.split(',').map((t) => t.trim()).filter(Boolean) : undefined, {
+      redisUrl: values.url,
+      streamPrefix: values.prefix,
+      json: values.json ?? false,
+      signal: controller.signal,
+      output: (line) => void io.stdout.write(`${line}\n`),
+      logger: (line) => void io.stderr.write(`streamscope tail: ${line}\n`),
+    });
+    return 0;
+  } catch (err) {
+    io.stderr.write(`streamscope tail: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    io.stdout.off('error', stop);
+    io.signal?.removeEventListener('abort', stop);
+  }
 }

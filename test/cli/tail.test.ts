@@ -1,0 +1,60 @@
+import { spawnSync } from 'node:child_process';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { run } from '../../src/cli/tail.js';
+import { freePort } from '../../src/cli/private-redis.js';
+import { EventPersistence } from '../../src/streams/event-persistence.js';
+import { redisUrl, uniquePrefix, waitFor } from '../helpers/context.js';
+
+function capture() {
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (c) => (text += c));
+  return { stream, text: () => text };
+}
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+describe('streamscope tail', () => {
+  it('prints live events as JSON lines for the chosen types', async () => {
+    const prefix = uniquePrefix('tail');
+    const out = capture();
+    const err = capture();
+    const ac = new AbortController();
+    const code = run(['--url', redisUrl(), '--prefix', prefix, '--types', 'a,b', '--json'], { stdout: out.stream, stderr: err.stream, signal: ac.signal });
+    const p = new EventPersistence({ redisUrl: redisUrl(), streamPrefix: prefix });
+    await p.connect();
+    await new Promise((r) => setTimeout(r, 150));
+    await p.persistEvent({ eventType: 'a', data: { n: 1 } });
+    await p.persistEvent({ eventType: 'c', data: { n: 2 } });
+    await p.persistEvent({ eventType: 'b', data: { n: 3 } });
+    await waitFor(() => out.text().trim().split('\n').length === 2 && out.text().endsWith('\n'));
+    ac.abort();
+    expect(await code).toBe(0);
+    expect(out.text().trim().split('\n').map((l) => JSON.parse(l).event.data.n)).toEqual([1, 3]);
+    expect(err.text()).toBe('');
+    await p.disconnect();
+  });
+
+  it('--help prints usage; an unknown option exits 2', async () => {
+    const out = capture();
+    expect(await run(['--help'], { stdout: out.stream, stderr: out.stream })).toBe(0);
+    expect(out.text()).toMatch(/Usage: streamscope tail/);
+    const err = capture();
+    expect(await run(['--bogus'], { stdout: out.stream, stderr: err.stream })).toBe(2);
+    expect(err.text()).toMatch(/bogus/);
+  });
+
+  it('against a stopped server: one line, no stack trace, exit 1, no password (real process)', async () => {
+    const port = await freePort();
+    const res = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'tail', '--url', `redis://u:hunter2-secret@127.0.0.1:${port}`], { cwd: root, encoding: 'utf8', timeout: 15000 });
+    expect(res.status).toBe(1);
+    expect(res.stdout).toBe('');
+    const lines = res.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^streamscope tail: cannot connect to redis:\/\/u:\*\*\*@127\.0\.0\.1:\d+: connection refused/);
+    expect(res.stderr).not.toContain('hunter2');
+    expect(res.stderr).not.toMatch(/\n\s+at /);
+  });
+});
