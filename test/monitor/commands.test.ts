@@ -29,7 +29,8 @@ async function arrange() {
 
 async function state(key: string, global: string) {
   return {
-    pel: await r.xpending(key, 'g', '-', '+', 100),
+    // Idle time moves on by itself; ID, owner and delivery count must not.
+    pel: ((await r.xpending(key, 'g', '-', '+', 100)) as Pel).map(([id, consumer, , deliveries]) => [id, consumer, deliveries]),
     entries: await r.xrange(key, '-', '+'),
     global: await r.xrange(global, '-', '+'),
     groups: await r.xinfo('GROUPS', key),
