@@ -90,7 +90,8 @@ export async function run(argv: string[]): Promise<number> {
   const cleanup = async () => {
     quiet = true;
     await traffic?.stop();
-    if (watchdog?.pid) try { process.kill(watchdog.pid); } catch { /* already gone */ }
+    // The watchdog leads its own process group: kill the group, so its `sleep` goes too.
+    if (watchdog?.pid) try { process.kill(-watchdog.pid); } catch { /* already gone */ }
     await server?.stop();
   };
   const force = () => {
