@@ -142,6 +142,15 @@ describe('connection', () => {
     }
   });
 
+  it('rediss:// selects TLS; the password from the URL is used but only shown masked', () => {
+    const t = resolveTarget({ url: 'rediss://app:p%40ss-Word9@cache.example:6380/2' });
+    expect(t).toMatchObject({ tls: true, password: 'p@ss-Word9', display: 'rediss://app:***@cache.example:6380/2' });
+    const c = createRedisClient({ url: 'rediss://app:p%40ss-Word9@cache.example:6380/2' });
+    expect(c.options).toMatchObject({ tls: {}, username: 'app', password: 'p@ss-Word9', port: 6380, db: 2, commandTimeout: 5000 });
+    c.disconnect();
+    expect(resolveTarget({ url: 'redis://h:1' }).tls).toBe(false);
+  });
+
   it('backoff grows, is capped and jittered', () => {
     const d = [1, 2, 3, 10].map((a) => backoffDelay(a, 100, 1000));
     expect(d[0]).toBeGreaterThanOrEqual(50);
