@@ -130,6 +130,9 @@ export async function run(argv: string[]): Promise<number> {
     const monitor = await import('./monitor.js');
     const code = await monitor.run(['--url', server.url, '--prefix', DEFAULT_PREFIX]);
     await shutdown.run();
+    // Everything the demo started is stopped; should some handle still hold the event loop
+    // (a connection the monitor forgot), exit anyway after 2 s rather than hang after `q`.
+    setTimeout(() => process.exit(code), 2000).unref();
     if (logs.length > 0) process.stderr.write(`streamscope demo: last log lines:\n${logs.map((l) => `  ${l}`).join('\n')}\n`);
     return code;
   } catch (e) {
