@@ -67,7 +67,7 @@ export function backoffDelay(attempt: number, baseMs = 100, maxMs = 5000): numbe
   return Math.round(delay / 2 + Math.random() * (delay / 2));
 }
 
-function clientOptions(target: ResolvedTarget, options: ConnectionOptions): RedisOptions {
+function clientOptions(target: ResolvedTarget, options: ConnectionOptions): { opts: RedisOptions; markReady: () => void } {
   const failFast = options.failFast ?? true;
   const base = options.retryBaseMs ?? 100;
   const max = options.retryMaxMs ?? 5000;
@@ -88,20 +88,20 @@ function clientOptions(target: ResolvedTarget, options: ConnectionOptions): Redi
   };
   if (target.password !== undefined) opts.password = target.password;
   if (target.tls) opts.tls = options.tls ?? {};
-  // Remember readiness in the closure so the first failure is fast and later ones retry.
-  (opts as { __onReady?: () => void }).__onReady = () => {
-    everReady = true;
+  // Readiness lives in this closure: the first failure is fast, later ones are retried.
+  return {
+    opts,
+    markReady: () => {
+      everReady = true;
+    },
   };
-  return opts;
 }
 
 function build(options: ConnectionOptions, extra: RedisOptions): Redis {
   const target = resolveTarget(options);
-  const opts = { ...clientOptions(target, options), ...extra };
-  const onReady = (opts as { __onReady?: () => void }).__onReady!;
-  delete (opts as { __onReady?: () => void }).__onReady;
-  const client = new Redis(target.url, opts);
-  client.on('ready', onReady);
+  const { opts, markReady } = clientOptions(target, options);
+  const client = new Redis(target.url, { ...opts, ...extra });
+  client.on('ready', markReady);
   // Errors surface through commands and connectChecked; an unhandled 'error' event would crash.
   client.on('error', () => {});
   return client;
