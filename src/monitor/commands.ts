@@ -39,7 +39,16 @@ function rootCause(err: unknown): unknown {
   return Array.isArray(prev) && prev.length > 0 ? prev[0] : err;
 }
 
-export function createCommands(options: CommandsOptions): MonitorCommandsPort {
+export interface MonitorCommands extends MonitorCommandsPort {
+  /**
+   * Learn up front which mutations the ACL user may run, without side effects: each probe targets
+   * a key that does not exist (XADD NOMKSTREAM, XACK, XCLAIM → nil / 0 / NOGROUP); only NOPERM
+   * counts. Afterwards readOnly / readOnlyReason reflect it. Never rejects.
+   */
+  probePermissions(): Promise<void>;
+}
+
+export function createCommands(options: CommandsOptions): MonitorCommands {
   const { client, keys, emit } = options;
   const size = options.chunkSize ?? 500;
   const denied = new Set<string>();
@@ -77,6 +86,17 @@ export function createCommands(options: CommandsOptions): MonitorCommandsPort {
   }
 
   return {
+    async probePermissions() {
+      if (configuredReadOnly) return;
+      const probe = `${keys.prefix}__streamscope_probe__`;
+      try {
+        const res = (await client.pipeline().call('XADD', probe, 'NOMKSTREAM', '*', 'probe', '1').call('XACK', probe, 'probe', '0-1').call('XCLAIM', probe, 'probe', 'probe', 0, '0-1', 'JUSTID').exec()) ?? [];
+        const names = ['XADD', 'XACK', 'XCLAIM'];
+        res.forEach(([err], i) => err && /NOPERM/.test(err.message) && denied.add(names[i]));
+      } catch {
+        // Unreachable now: commands will report it when used.
+      }
+    },
     get readOnly() {
       return configuredReadOnly || (denied.has('XACK') && denied.has('XCLAIM') && denied.has('XADD'));
     },

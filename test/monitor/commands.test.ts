@@ -119,6 +119,15 @@ describe('createCommands', () => {
       await admin.xreadgroup('GROUP', 'g', 'c', 'STREAMS', key, '>');
       const s = sink();
       const cmd = createCommands({ client: limited, keys: ks, emit: s.emit });
+      expect(cmd.readOnly).toBe(false);
+      await cmd.probePermissions();
+      expect(cmd.readOnly).toBe(true);
+      expect(cmd.readOnlyReason).toBe('ACL: the Redis user may not run XADD, XACK, XCLAIM');
+      // An admin's probe finds nothing missing and leaves no key behind.
+      const full = createCommands({ client: admin, keys: ks, emit: s.emit });
+      await full.probePermissions();
+      expect([full.readOnly, full.readOnlyReason]).toEqual([false, null]);
+      expect(await admin.exists(`${ks.prefix}__streamscope_probe__`)).toBe(0);
       await cmd.ack(key, 'g', [id]);
       await cmd.claim(key, 'g', 'other', [id]);
       await cmd.replay(key, [id]);
