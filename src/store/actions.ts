@@ -29,6 +29,8 @@ export type UiAction =
   | { type: 'cancel' }
   | { type: 'changePage'; delta: 1 | -1 }
   /** Pending pane: switch to the next / previous stream+group (most pending first). */
-  | { type: 'cycleGroup'; delta: 1 | -1 };
+  | { type: 'cycleGroup'; delta: 1 | -1 }
+  /** Show a one-line notice (e.g. why a key is disabled). */
+  | { type: 'notify'; level: 'info' | 'ok' | 'error'; text: string };
 
 export type StoreAction = MonitorMessage | UiAction;

@@ -170,9 +170,12 @@ function levelOf(value: number | null, warn: number, bad: number): Level {
   return value >= bad ? 'bad' : value >= warn ? 'warn' : 'ok';
 }
 
+export function stripPrefix(prefix: string, key: string): string {
+  return key.startsWith(prefix) && key.length > prefix.length ? key.slice(prefix.length) : key;
+}
+
 export function displayName(state: MonitorState, key: string): string {
-  const p = state.config.prefix;
-  return key.startsWith(p) && key.length > p.length ? key.slice(p.length) : key;
+  return stripPrefix(state.config.prefix, key);
 }
 
 let streamRowsCache: { streams: unknown; hint: number; rates: unknown; rows: StreamRow[] } | null = null;

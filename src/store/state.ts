@@ -158,6 +158,8 @@ export interface Notice {
 export interface UiState {
   pane: PaneId;
   help: boolean;
+  /** First line of the help overlay shown (it scrolls on small terminals). */
+  helpScroll: number;
   cursors: { streams: number; groups: number };
   detail: DetailState | null;
   confirm: ConfirmState | null;
@@ -213,6 +215,6 @@ export function initialState(config: MonitorConfig, now: number): MonitorState {
       marks: [],
       cursor: 0,
     },
-    ui: { pane: 'events', help: false, cursors: { streams: 0, groups: 0 }, detail: null, confirm: null, notice: null },
+    ui: { pane: 'events', help: false, helpScroll: 0, cursors: { streams: 0, groups: 0 }, detail: null, confirm: null, notice: null },
   };
 }

@@ -53,7 +53,7 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
     case 'back':
       return back(state);
     case 'toggleHelp':
-      return { ...state, ui: { ...state.ui, help: !state.ui.help } };
+      return { ...state, ui: { ...state.ui, help: !state.ui.help, helpScroll: 0 } };
     case 'toggleMark': {
       const row = selectPendingRows(state)[state.pending.cursor];
       if (state.ui.pane !== 'pending' || !row) return state;
@@ -96,6 +96,8 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
       const prev = { ...p, pageStarts: starts, marks: [], cursor: 0 };
       return { ...state, pending: requestPage(prev, state, currentAfterId(prev)) };
     }
+    case 'notify':
+      return notice(state, a.level, a.text);
     case 'cycleGroup': {
       const groups = selectGroupsByPending(state);
       if (groups.length === 0) return notice(state, 'info', 'no consumer groups under this prefix');
@@ -139,7 +141,10 @@ function moveCursor(state: MonitorState, delta: number): MonitorState {
     const next = c.consumerChoices[(((i < 0 ? (delta > 0 ? -1 : 0) : i) + delta) % n + n) % n];
     return { ...state, ui: { ...ui, confirm: { ...c, consumer: next } } };
   }
-  if (ui.help) return state;
+  if (ui.help) {
+    const helpScroll = Number.isFinite(delta) ? Math.max(0, ui.helpScroll + delta) : delta < 0 ? 0 : Number.MAX_SAFE_INTEGER;
+    return { ...state, ui: { ...ui, helpScroll } };
+  }
   if (ui.detail) {
     const scroll = Number.isFinite(delta) ? Math.max(0, ui.detail.scroll + delta) : delta < 0 ? 0 : Number.MAX_SAFE_INTEGER;
     return { ...state, ui: { ...ui, detail: { ...ui.detail, scroll } } };

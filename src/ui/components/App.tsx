@@ -1,0 +1,106 @@
+/**
+ * The monitor's root: status bar, pane tabs, the active pane (or detail / help / dialog), a
+ * notice line and the key hints. One useInput hands every key to keymap.handleKey.
+ */
+import { Box, Text, useInput } from 'ink';
+import type { MonitorStore } from '../../store/create-store.js';
+import type { PaneId } from '../../store/state.js';
+import { handleKey } from '../keymap.js';
+import { displayWidth, truncate } from '../format.js';
+import { StoreContext, useMonitorShallow } from '../hooks/use-monitor.js';
+import { useTerminalSize } from '../hooks/use-terminal-size.js';
+import { sanitize } from '../sanitize.js';
+import { paint, selected } from '../theme.js';
+import { ConfirmDialog } from './ConfirmDialog.js';
+import { DetailView } from './DetailView.js';
+import { Footer } from './Footer.js';
+import { GroupsPane } from './GroupsPane.js';
+import { HelpOverlay } from './HelpOverlay.js';
+import { LiveEventsPane } from './LiveEventsPane.js';
+import { PendingPane } from './PendingPane.js';
+import { StatusBar } from './StatusBar.js';
+import { StreamsPane } from './StreamsPane.js';
+
+/** How long a notice stays on screen, ms. */
+export const NOTICE_MS = 6000;
+/** Rows the confirm dialog gets below the pane. */
+const DIALOG_ROWS = 8;
+
+const TABS: { pane: PaneId; label: string }[] = [
+  { pane: 'events', label: '1 Live events' },
+  { pane: 'streams', label: '2 Streams & lag' },
+  { pane: 'pending', label: '3 Pending' },
+  { pane: 'groups', label: '4 Groups' },
+];
+
+function Tabs({ width, pane, url, prefix }: { width: number; pane: PaneId; url: string; prefix: string }) {
+  const tabs = TABS.map((t) => (t.pane === pane ? selected(paint('title', ` ${t.label} `)) : paint('dim', ` ${t.label} `))).join(' ');
+  const used = TABS.reduce((n, t) => n + t.label.length + 3, 0);
+  const room = width - used - 1;
+  const where = sanitize(`${url} ${prefix}`);
+  const right = room >= 12 ? truncate(where, room) : '';
+  const pad = ' '.repeat(Math.max(1, width - used - displayWidth(right)));
+  return <Text wrap="truncate-end">{tabs + pad + paint('dim', right)}</Text>;
+}
+
+export interface AppProps {
+  store: MonitorStore;
+  /** Fixed size (tests); otherwise the terminal's, following resizes. */
+  width?: number;
+  height?: number;
+}
+
+export function App({ store, width, height }: AppProps) {
+  return (
+    <StoreContext.Provider value={store}>
+      <Screen store={store} width={width} height={height} />
+    </StoreContext.Provider>
+  );
+}
+
+function Screen({ store, width, height }: AppProps) {
+  const term = useTerminalSize();
+  const cols = width ?? term.columns;
+  // One row short of the terminal: Ink repaints the whole screen when a frame fills it.
+  const rows = height ?? Math.max(8, term.rows - 1);
+  useInput((input, key) => {
+    handleKey(store.getState(), store.actions, input, key);
+  });
+  const v = useMonitorShallow((s) => ({
+    pane: s.ui.pane,
+    help: s.ui.help,
+    detail: s.ui.detail !== null,
+    confirm: s.ui.confirm !== null,
+    notice: s.ui.notice && s.now - s.ui.notice.at < NOTICE_MS ? s.ui.notice : null,
+    url: s.config.url,
+    prefix: s.config.prefix,
+  }));
+  const noticeRows = v.notice ? 1 : 0;
+  const body = Math.max(3, rows - 3 - noticeRows);
+  const paneHeight = v.confirm ? Math.max(2, body - DIALOG_ROWS) : body;
+  let main;
+  if (v.help) main = <HelpOverlay width={cols} height={body} />;
+  else if (v.detail) main = <DetailView width={cols} height={paneHeight} />;
+  else if (v.pane === 'events') main = <LiveEventsPane width={cols} height={paneHeight} />;
+  else if (v.pane === 'streams') main = <StreamsPane width={cols} height={paneHeight} />;
+  else if (v.pane === 'pending') main = <PendingPane width={cols} height={paneHeight} />;
+  else main = <GroupsPane width={cols} height={paneHeight} />;
+  return (
+    <Box flexDirection="column" width={cols} height={rows}>
+      <StatusBar width={cols} />
+      <Tabs width={cols} pane={v.pane} url={v.url} prefix={v.prefix} />
+      <Box flexDirection="column" height={body} overflow="hidden">
+        {main}
+        {v.confirm && !v.help ? (
+          <Box height={DIALOG_ROWS} flexDirection="column" justifyContent="center">
+            <ConfirmDialog width={cols} />
+          </Box>
+        ) : null}
+      </Box>
+      {v.notice ? (
+        <Text wrap="truncate-end">{paint(v.notice.level === 'error' ? 'bad' : v.notice.level === 'ok' ? 'ok' : 'accent', sanitize(v.notice.text))}</Text>
+      ) : null}
+      <Footer width={cols} />
+    </Box>
+  );
+}

@@ -1,0 +1,41 @@
+/** `?`: every key binding from the keymap, grouped by where it applies, with disabled reasons. */
+import { Box, Text } from 'ink';
+import { CONTEXT_ORDER, CONTEXT_TITLES, KEYMAP, keysLabel } from '../keymap.js';
+import { fit } from '../format.js';
+import { useMonitorStore, useMonitor } from '../hooks/use-monitor.js';
+import { paint } from '../theme.js';
+
+export function HelpOverlay({ width, height }: { width: number; height: number }) {
+  const store = useMonitorStore();
+  const scrollWanted = useMonitor((s) => s.ui.helpScroll);
+  // Re-render when anything a disabled reason depends on changes (read-only, selection).
+  useMonitor((s) => s.pending.marks.length + s.pending.entries.length + Number(s.config.readOnly));
+  const state = store.getState();
+  const lines: string[] = [];
+  for (const ctx of CONTEXT_ORDER) {
+    if (ctx === 'help') continue;
+    lines.push(paint('header', CONTEXT_TITLES[ctx]));
+    for (const b of KEYMAP.filter((x) => x.pane === ctx)) {
+      const reason = b.disabledReason(state);
+      const keys = fit(keysLabel(b.keys), 12);
+      const text = `  ${paint('key', keys)} ${b.description}`;
+      lines.push(reason && b.mutates ? `${paint('dim', `  ${keys} ${b.description}`)} ${paint('warn', `(disabled: ${reason})`)}` : text);
+    }
+  }
+  const body = Math.max(1, height - 2);
+  const scroll = Math.min(scrollWanted, Math.max(0, lines.length - body));
+  const more = lines.length > body ? ` · lines ${scroll + 1}–${Math.min(lines.length, scroll + body)} of ${lines.length}, j/k scroll` : '';
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Text wrap="truncate-end">
+        {paint('title', 'Keys')}
+        {paint('dim', `${more} · ? or esc closes`)}
+      </Text>
+      {lines.slice(scroll, scroll + body).map((l, i) => (
+        <Text key={i} wrap="truncate-end">
+          {l}
+        </Text>
+      ))}
+    </Box>
+  );
+}

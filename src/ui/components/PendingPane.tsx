@@ -1,0 +1,75 @@
+/** Pane 3: one group's pending entries list (PEL), page by page, most idle first; marks. */
+import { Box, Text } from 'ink';
+import type { PendingEntry } from '../../core/types.js';
+import { displayName, selectPendingGroupTotal, selectPendingRows } from '../../store/selectors.js';
+import { formatAge, formatCount, idTimeMs } from '../format.js';
+import { useMonitor, useMonitorShallow } from '../hooks/use-monitor.js';
+import { sanitize } from '../sanitize.js';
+import { paint, type Role } from '../theme.js';
+import { Table, type Column } from './Table.js';
+
+const idleRole = (ms: number): Role | null => (ms >= 300_000 ? 'bad' : ms >= 30_000 ? 'warn' : null);
+
+function columns(serverNow: number): Column<PendingEntry>[] {
+  return [
+    { key: 'id', title: 'ENTRY ID', width: 17, cell: (e) => e.id },
+    { key: 'consumer', title: 'CONSUMER', minWidth: 10, cell: (e) => e.consumer },
+    { key: 'idle', title: 'IDLE', width: 7, align: 'right', cell: (e) => formatAge(e.idleMs), role: (e) => idleRole(e.idleMs) },
+    { key: 'deliveries', title: 'DELIVERED', width: 9, align: 'right', cell: (e) => `${formatCount(e.deliveries)}×`, role: (e) => (e.deliveries >= 5 ? 'bad' : e.deliveries >= 2 ? 'warn' : null) },
+    { key: 'age', title: 'ENTRY AGE', width: 9, align: 'right', hideBelow: 70, cell: (e) => { const ms = idTimeMs(e.id); return ms === null ? '' : formatAge(serverNow - ms); } },
+  ];
+}
+
+export function PendingPane({ width, height }: { width: number; height: number }) {
+  const rows = useMonitor(selectPendingRows);
+  const v = useMonitorShallow((s) => {
+    const t = s.pending.target;
+    return {
+      stream: t ? displayName(s, t.stream) : null,
+      group: t?.group ?? null,
+      consumer: t?.consumer ?? null,
+      total: selectPendingGroupTotal(s),
+      page: s.pending.pageStarts.length,
+      hasMore: s.pending.hasMore,
+      loading: s.pending.loading,
+      loaded: s.pending.loadedAt !== null,
+      error: s.pending.error?.message ?? null,
+      marks: s.pending.marks,
+      cursor: s.pending.cursor,
+      serverNow: s.snapshot.server?.timeMs ?? s.now,
+      snapshotSeen: s.snapshot.at !== null,
+    };
+  });
+  const marks = new Set(v.marks);
+  const parts = [paint('title', 'Pending entries')];
+  if (v.stream !== null) {
+    parts.push(paint('accent', `${sanitize(v.stream)} / ${sanitize(v.group!)}`) + (v.consumer !== null ? ` consumer ${paint('accent', sanitize(v.consumer))}` : ''));
+    parts.push(`${formatCount(v.total)} pending`);
+    parts.push(`page ${v.page}${v.hasMore ? '+' : ''}`);
+    if (v.marks.length) parts.push(paint('mark', `${v.marks.length} marked`));
+    if (v.loading && !v.loaded) parts.push(paint('dim', 'loading…'));
+  }
+  const empty =
+    v.stream === null
+      ? v.snapshotSeen
+        ? 'no consumer groups under this prefix'
+        : 'waiting for the first snapshot…'
+      : v.loaded
+        ? `nothing pending here${v.page > 1 ? ' on this page (b: previous page)' : ''} — ] shows the next group`
+        : '';
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Text wrap="truncate-end">{parts.join(paint('dim', ' · '))}</Text>
+      {v.error ? <Text wrap="truncate-end">{paint('bad', `cannot read the pending list: ${sanitize(v.error)}`)}</Text> : null}
+      <Table
+        data={rows}
+        columns={columns(v.serverNow)}
+        width={width}
+        height={height - 1 - (v.error ? 1 : 0)}
+        cursor={rows.length ? v.cursor : -1}
+        mark={(e) => (marks.has(e.id) ? '*' : ' ')}
+        emptyText={empty}
+      />
+    </Box>
+  );
+}

@@ -1,0 +1,65 @@
+/**
+ * One line: connection state (and why not connected), events/s, events held, dropped/missed,
+ * age of the last snapshot, READ-ONLY. Segments that do not fit are left out, least
+ * important first, so 80 columns still show what matters.
+ */
+import { Text } from 'ink';
+import { selectConnection, selectEventsPerSec, selectSnapshotStale } from '../../store/selectors.js';
+import { displayWidth, formatAge, formatCount, truncate } from '../format.js';
+import { useMonitorShallow } from '../hooks/use-monitor.js';
+import { sanitize } from '../sanitize.js';
+import { paint } from '../theme.js';
+
+interface Segment {
+  text: string;
+  /** Higher stays longer when space is short. */
+  priority: number;
+}
+
+export function fitSegments(segments: Segment[], width: number, sep = '  '): string {
+  const kept = [...segments];
+  const widthOf = (xs: Segment[]) => xs.reduce((n, s) => n + displayWidth(s.text), 0) + displayWidth(sep) * Math.max(0, xs.length - 1);
+  while (kept.length > 1 && widthOf(kept) > width) {
+    let low = 0;
+    for (let i = 1; i < kept.length; i++) if (kept[i].priority < kept[low].priority) low = i;
+    kept.splice(low, 1);
+  }
+  return kept.map((s) => s.text).join(sep);
+}
+
+export function StatusBar({ width }: { width: number }) {
+  const v = useMonitorShallow((s) => {
+    const c = selectConnection(s);
+    return {
+      conn: c.state,
+      attempt: c.attempt,
+      reason: c.reason,
+      rate: selectEventsPerSec(s),
+      held: s.events.buffer.length,
+      dropped: s.events.dropped,
+      missed: s.events.missed,
+      snapAge: s.snapshot.at === null ? null : s.now - s.snapshot.at,
+      stale: selectSnapshotStale(s),
+      readOnly: s.config.readOnly,
+    };
+  });
+  const segs: Segment[] = [];
+  if (v.readOnly) segs.push({ text: paint('badge', ' READ-ONLY '), priority: 100 });
+  if (v.conn === 'connected') segs.push({ text: paint('ok', '● connected'), priority: 90 });
+  else {
+    const head = v.conn === 'connecting' ? '◌ connecting' : `✖ reconnecting ${v.attempt}`;
+    const reason = v.reason ? `: ${sanitize(v.reason)}` : '';
+    // The reason matters most while disconnected: give it what the other segments leave.
+    const room = Math.max(displayWidth(head), width - 44);
+    segs.push({ text: paint(v.conn === 'connecting' ? 'warn' : 'bad', truncate(head + reason, room)), priority: 90 });
+  }
+  segs.push({ text: `${formatCount(v.rate)} ev/s`, priority: 80 });
+  segs.push({ text: `held ${formatCount(v.held)}`, priority: 60 });
+  if (v.missed > 0) segs.push({ text: paint('bad', `missed ${formatCount(v.missed)}`), priority: 85 });
+  if (v.dropped > 0) segs.push({ text: paint('dim', `dropped ${formatCount(v.dropped)}`), priority: 50 });
+  segs.push({
+    text: v.snapAge === null ? paint('dim', 'no snapshot yet') : v.stale ? paint('bad', `snapshot ${formatAge(v.snapAge)} ago STALE`) : `snapshot ${formatAge(v.snapAge)} ago`,
+    priority: 70,
+  });
+  return <Text wrap="truncate-end">{fitSegments(segs, width)}</Text>;
+}

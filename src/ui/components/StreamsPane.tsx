@@ -1,0 +1,61 @@
+/** Pane 2: streams & lag, one row per stream and group, worst first. */
+import { Box, Text } from 'ink';
+import { selectSnapshotStale, selectStreamRows, THRESHOLDS, type StreamRow } from '../../store/selectors.js';
+import { formatAge, formatCount, formatRate } from '../format.js';
+import { useMonitor, useMonitorShallow } from '../hooks/use-monitor.js';
+import { sanitize } from '../sanitize.js';
+import { levelRole, paint, type Role } from '../theme.js';
+import { Table, type Column } from './Table.js';
+
+function roleFor(value: number | null, warn: number, bad: number): Role | null {
+  if (value === null) return null;
+  return value >= bad ? 'bad' : value >= warn ? 'warn' : null;
+}
+
+const COLUMNS: Column<StreamRow>[] = [
+  { key: 'stream', title: 'STREAM', minWidth: 10, cell: (r) => r.name, role: (r) => levelRole(r.level) },
+  { key: 'group', title: 'GROUP', width: 11, cell: (r) => r.group ?? '–', role: (r) => (r.group ? null : 'dim') },
+  { key: 'length', title: 'LENGTH', width: 7, align: 'right', cell: (r) => formatCount(r.length) },
+  { key: 'rate', title: 'RATE', width: 7, align: 'right', cell: (r) => formatRate(r.rate) },
+  { key: 'lag', title: 'LAG', width: 7, align: 'right', cell: (r) => (r.group ? formatCount(r.lag) : ''), role: (r) => (r.group && r.lag === null ? 'warn' : roleFor(r.lag === null ? null : r.lag / r.maxLen, THRESHOLDS.lagWarnFraction, THRESHOLDS.lagBadFraction)) },
+  { key: 'pending', title: 'PENDING', width: 7, align: 'right', cell: (r) => (r.group ? formatCount(r.pending) : '') },
+  { key: 'pendAge', title: 'PEND AGE', width: 8, align: 'right', cell: (r) => (r.group ? formatAge(r.oldestPendingAgeMs) : ''), role: (r) => roleFor(r.oldestPendingAgeMs, THRESHOLDS.pendingAgeWarnMs, THRESHOLDS.pendingAgeBadMs) },
+  { key: 'lagAge', title: 'LAG AGE', width: 7, align: 'right', cell: (r) => (r.group ? formatAge(r.oldestUndeliveredAgeMs) : ''), role: (r) => roleFor(r.oldestUndeliveredAgeMs, THRESHOLDS.undeliveredAgeWarnMs, THRESHOLDS.undeliveredAgeBadMs) },
+  { key: 'consumers', title: 'CONS', width: 4, align: 'right', hideBelow: 90, cell: (r) => (r.group ? formatCount(r.consumers) : '') },
+];
+
+export function StreamsPane({ width, height }: { width: number; height: number }) {
+  const rows = useMonitor(selectStreamRows);
+  const v = useMonitorShallow((s) => ({
+    cursor: s.ui.cursors.streams,
+    at: s.snapshot.at,
+    now: s.now,
+    stale: selectSnapshotStale(s),
+    error: s.snapshot.error?.message ?? null,
+    hint: s.config.maxLenHint,
+    hintIsDefault: s.config.maxLenHintIsDefault,
+  }));
+  const warnings = rows.filter((r) => r.warning).slice(0, 2);
+  const groups = rows.filter((r) => r.group).length;
+  const streams = new Set(rows.map((r) => r.key)).size;
+  let title = `${paint('title', 'Streams & lag')}${paint('dim', ` · ${formatCount(streams)} streams · ${formatCount(groups)} groups · worst first`)}`;
+  if (v.at === null) title += paint('dim', v.error ? '' : ' · waiting for the first snapshot…');
+  if (v.stale) title += paint('bad', ` · STALE (snapshot ${formatAge(v.now - v.at!)} old)`);
+  const note = v.hintIsDefault
+    ? `max length assumed ~${formatCount(v.hint)} (library default; Redis does not store it — set --max-len)`
+    : `max length assumed ~${formatCount(v.hint)} (--max-len)`;
+  const tableHeight = height - 2 - warnings.length - (v.error ? 1 : 0);
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Text wrap="truncate-end">{title}</Text>
+      {v.error ? <Text wrap="truncate-end">{paint('bad', `snapshot failed: ${sanitize(v.error)}`)}</Text> : null}
+      <Table data={rows} columns={COLUMNS} width={width} height={tableHeight} cursor={rows.length ? Math.min(v.cursor, rows.length - 1) : -1} emptyText={v.at === null ? '' : 'no streams under this prefix'} />
+      {warnings.map((r) => (
+        <Text key={`${r.key}\u0000${r.group}`} wrap="truncate-end">
+          {paint('bad', `⚠ ${sanitize(r.name)}: ${sanitize(r.warning!)}`)}
+        </Text>
+      ))}
+      <Text wrap="truncate-end">{paint('dim', note)}</Text>
+    </Box>
+  );
+}

@@ -1,0 +1,134 @@
+/**
+ * Pure cell text: ages, rates, counts, times, widths, truncation, payload previews. No colour,
+ * no sanitizing (Table and the views run every Redis string through sanitize.ts).
+ */
+import type { TailEvent } from '../core/messages.js';
+import { isStreamId, streamIdToMs } from '../core/stream-id.js';
+
+/** Terminal columns of one code point: 0 for combining marks, 2 for wide (CJK, emoji). */
+export function charWidth(cp: number): number {
+  if (cp === 0x200b || cp === 0x200c || cp === 0x200d || (cp >= 0x300 && cp <= 0x36f) || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0;
+  if (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf && cp !== 0x303f) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f300 && cp <= 0x1f64f) ||
+    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+  )
+    return 2;
+  return 1;
+}
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;]*m/g;
+
+/** Columns a string takes (SGR colour codes count as zero). */
+export function displayWidth(s: string): number {
+  let w = 0;
+  const plain = s.includes('\x1b') ? s.replace(ANSI, '') : s;
+  for (const ch of plain) w += charWidth(ch.codePointAt(0)!);
+  return w;
+}
+
+/** Cut to `width` columns, ending in `…` when something was cut. Plain text only. */
+export function truncate(s: string, width: number): string {
+  if (width <= 0) return '';
+  // Fast path: short ASCII.
+  if (s.length <= width && !/[^\x20-\x7e]/.test(s)) return s;
+  if (displayWidth(s) <= width) return s;
+  let out = '';
+  let w = 0;
+  for (const ch of s) {
+    const cw = charWidth(ch.codePointAt(0)!);
+    if (w + cw > width - 1) break;
+    out += ch;
+    w += cw;
+  }
+  return `${out}…`;
+}
+
+/** Exactly `width` columns: truncated, then padded on the right (or left for numbers). */
+export function fit(s: string, width: number, align: 'left' | 'right' = 'left'): string {
+  const t = truncate(s, width);
+  const pad = ' '.repeat(Math.max(0, width - displayWidth(t)));
+  return align === 'right' ? pad + t : t + pad;
+}
+
+/** `1,234,567` (locale-independent), `?` for null. */
+export function formatCount(n: number | null | undefined): string {
+  if (n === null || n === undefined) return '?';
+  const s = Math.round(n).toString();
+  return s.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** Age: `0.4s`, `3.2s`, `42s`, `4m`, `2h`, `3d`; `–` for null. */
+export function formatAge(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
+  const v = Math.max(0, ms);
+  if (v < 10_000) return `${(Math.floor(v / 100) / 10).toFixed(1)}s`;
+  if (v < 60_000) return `${Math.floor(v / 1000)}s`;
+  if (v < 3_600_000) return `${Math.floor(v / 60_000)}m`;
+  if (v < 172_800_000) return `${Math.floor(v / 3_600_000)}h`;
+  return `${Math.floor(v / 86_400_000)}d`;
+}
+
+/** Entries per second: `0`, `0.5/s`, `12/s`, `1,234/s`, `?` when unknown. */
+export function formatRate(perSec: number | null | undefined): string {
+  if (perSec === null || perSec === undefined || !Number.isFinite(perSec)) return '?';
+  if (perSec === 0) return '0';
+  if (perSec < 10) return `${(Math.round(perSec * 10) / 10).toString()}/s`;
+  return `${formatCount(perSec)}/s`;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+const p2 = (n: number) => String(n).padStart(2, '0');
+
+/** Local `HH:MM:SS.mmm`. */
+export function formatTime(ms: number): string {
+  const d = new Date(ms);
+  return `${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+}
+
+/** Local `YYYY-MM-DD HH:MM:SS.mmm`. */
+export function formatDateTime(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())} ${formatTime(ms)}`;
+}
+
+/** Time part of a stream ID (ms), or null when it is not an ID. */
+export function idTimeMs(id: string): number | null {
+  return isStreamId(id) ? streamIdToMs(id) : null;
+}
+
+/** Longest value text a preview looks at: a huge payload costs no more than a small one. */
+const PREVIEW_VALUE_MAX = 120;
+
+function previewValue(v: unknown): string {
+  const s = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+  return s.length > PREVIEW_VALUE_MAX ? `${s.slice(0, PREVIEW_VALUE_MAX)}…` : s;
+}
+
+/**
+ * One line: `key=value …` of the payload (seed events) or of the raw fields (foreign entries).
+ * Not sanitized: the caller's cell rendering does that.
+ */
+export function previewEvent(ev: TailEvent, maxChars = 240): string {
+  const pairs = ev.event ? Object.entries(ev.event.data) : Object.entries(ev.fields);
+  if (pairs.length === 0) return ev.event ? '{}' : '(no fields)';
+  let out = '';
+  for (const [k, v] of pairs) {
+    out += `${out ? ' ' : ''}${k}=${previewValue(v)}`;
+    if (out.length >= maxChars) return `${out.slice(0, maxChars)}…`;
+  }
+  return out;
+}
