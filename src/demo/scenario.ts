@@ -91,7 +91,8 @@ export async function startDemoTraffic(o: DemoOptions): Promise<DemoHandle> {
       }],
       [CRASH_GROUP, {
         consumer: CRASHED_CONSUMER, types: WORKFLOW_TYPES, handle: async () => {}, crashAfter: o.crashAfter ?? 50,
-        consume: { blockMs: 500, count: 25, claimIdleMs: 0 },
+        // A large batch, so the crash strands a clearly visible pile (up to 50 per stream).
+        consume: { blockMs: 500, count: 50, claimIdleMs: 0 },
       }],
       // claimIdleMs 0: tracker-2 never claims tracker-1's entries, so they wait for a person
       // in the monitor (pane 3, `c`).
