@@ -82,6 +82,10 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   if (!(await ensureRedisServer(args.yes, (l) => process.stderr.write(l)))) return 1;
+  // This process talks only to the server it starts. Settings meant for the user's own server
+  // must not leak into it: the library and the monitor would otherwise send that password
+  // (AUTH fails on a server without one) or fall back to that URL.
+  for (const name of ['REDIS_URL', 'REDIS_PASSWORD', 'REDISCLI_AUTH']) delete process.env[name];
 
   let server: RunningRedis | null = null;
   let traffic: DemoHandle | null = null;

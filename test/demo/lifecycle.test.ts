@@ -59,7 +59,9 @@ afterEach(() => {
 async function startDemo(): Promise<Started> {
   sleepsBefore = sleeps();
   expect(existsSync(MAIN), 'dist/cli/main.js is missing: run `npm run build` (npm test does)').toBe(true);
-  const child = spawn(process.execPath, [MAIN, 'demo', '--no-ui', '--seed', '3', '--rate', '100'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Settings for some other server must not reach the demo's (it would send that password).
+  const env = { ...process.env, REDIS_URL: 'redis://127.0.0.1:1', REDIS_PASSWORD: 'not-for-the-demo', REDISCLI_AUTH: 'not-for-the-demo' };
+  const child = spawn(process.execPath, [MAIN, 'demo', '--no-ui', '--seed', '3', '--rate', '100'], { stdio: ['ignore', 'pipe', 'pipe'], env });
   const record: (typeof started)[number] = { child };
   started.push(record);
   let out = '';
@@ -83,6 +85,7 @@ describe('streamscope demo --no-ui lifecycle', () => {
     it(`on ${signal}: stops workers and its redis-server, exits ${code}, leaves nothing behind`, async () => {
       const s = await startDemo();
       expect(s.output()).toMatch(/seeded \d+ events/);
+      expect(s.output()).not.toMatch(/password|AUTH/i);
       expect(alive(s.redisPid)).toBe(true);
       expect(watchdogOf(s.child.pid!)).toBe(true);
       s.child.kill(signal);
