@@ -1,5 +1,211 @@
-// Placeholder until the monitor command lands; reports plainly that it is not built yet.
-export async function run(_argv: string[]): Promise<number> {
-  process.stderr.write('streamscope monitor: not implemented yet\n');
-  return 1;
+/**
+ * `streamscope [monitor]`: argv → connections → loops → store → Ink. The composition root of
+ * the monitor, the only place that sees monitor/, streams/, store/ and ui/ together.
+ *
+ * The monitor opens even when Redis is unreachable: the loops retry with backoff and the
+ * status bar says why. Nothing is logged to stdout while Ink owns it (console output goes to
+ * $STREAMSCOPE_LOG if set, else nowhere).
+ */
+import { appendFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import React from 'react';
+import { render } from 'ink';
+import { DEFAULT_PREFIX, createKeySpace } from '../core/keys.js';
+import type { MonitorMessage } from '../core/messages.js';
+import { isStreamId } from '../core/stream-id.js';
+import { createBlockingClient, createRedisClient, resolveTarget } from '../streams/connection.js';
+import { Tail } from '../monitor/tail.js';
+import { Poller } from '../monitor/poller.js';
+import { createCommands } from '../monitor/commands.js';
+import { createQueries } from '../monitor/queries.js';
+import { createMonitorStore } from '../store/create-store.js';
+import { DEFAULT_BUFFER, DEFAULT_MAX_LEN, DEFAULT_REFRESH_MS, defaultConfig } from '../store/state.js';
+import { App } from '../ui/components/App.js';
+
+export const MONITOR_USAGE = `streamscope [monitor] — live events, lag, pending entries and consumer groups
+
+Usage:
+  streamscope [monitor] [options]
+
+Options:
+  --url <redis-url>        server (default: REDIS_URL, else redis://127.0.0.1:6379);
+                           the password is never shown
+  --prefix <prefix>        key prefix (default: ${DEFAULT_PREFIX})
+  --read-only              no key changes anything in Redis (ack, claim, replay refused)
+  --since <when>           start the live pane from history: a duration (30s, 5m, 1h, 2d)
+                           or a stream ID; default: now (only new events)
+  --refresh <ms>           snapshot interval in ms (default ${DEFAULT_REFRESH_MS})
+  --buffer <n>             events kept in memory (default ${DEFAULT_BUFFER})
+  --max-len <n>            MAXLEN your producers trim type streams to, for the lag warning
+                           (default ${DEFAULT_MAX_LEN}, the library default; Redis does not store it)
+  -h, --help               this help
+
+Keys: press ? in the monitor.
+`;
+
+class UsageError extends Error {}
+
+const DURATION_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `5m` → ms before now; a stream ID as is; `now` / `$` → '$'. */
+export function parseSince(value: string | undefined, now = Date.now()): string | number {
+  if (value === undefined || value === 'now' || value === '$') return '$';
+  const d = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(value.trim());
+  if (d) return Math.max(0, Math.floor(now - Number(d[1]) * DURATION_MS[d[2]]));
+  if (isStreamId(value)) return value;
+  throw new UsageError(`--since: expected a duration (30s, 5m, 1h, 2d) or a stream ID (1732694928060-0), got ${JSON.stringify(value)}`);
+}
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name}: expected a positive whole number, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+export interface MonitorArgs {
+  url: string | undefined;
+  prefix: string;
+  readOnly: boolean;
+  since: string | number;
+  refreshMs: number;
+  buffer: number;
+  maxLen: number;
+  maxLenGiven: boolean;
+  help: boolean;
+}
+
+export function parseMonitorArgs(argv: string[]): MonitorArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: false,
+      options: {
+        url: { type: 'string' },
+        prefix: { type: 'string' },
+        'read-only': { type: 'boolean' },
+        since: { type: 'string' },
+        refresh: { type: 'string' },
+        buffer: { type: 'string' },
+        'max-len': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const v = parsed.values;
+  const prefix = v.prefix ?? DEFAULT_PREFIX;
+  if (prefix === '') throw new UsageError('--prefix must not be empty');
+  return {
+    url: v.url,
+    prefix,
+    readOnly: v['read-only'] ?? false,
+    since: parseSince(v.since),
+    refreshMs: positiveInt('refresh', v.refresh, DEFAULT_REFRESH_MS),
+    buffer: positiveInt('buffer', v.buffer, DEFAULT_BUFFER),
+    maxLen: positiveInt('max-len', v['max-len'], DEFAULT_MAX_LEN),
+    maxLenGiven: v['max-len'] !== undefined,
+    help: v.help ?? false,
+  };
+}
+
+/** Console output must not reach the terminal Ink draws on. */
+function silenceConsole(): () => void {
+  const file = process.env.STREAMSCOPE_LOG;
+  const saved = { log: console.log, info: console.info, warn: console.warn, error: console.error, debug: console.debug };
+  const sink = (...args: unknown[]) => {
+    if (file) {
+      try {
+        appendFileSync(file, `${new Date().toISOString()} ${args.map(String).join(' ')}\n`);
+      } catch {
+        // A log that cannot be written must not break the monitor.
+      }
+    }
+  };
+  console.log = console.info = console.warn = console.error = console.debug = sink;
+  return () => Object.assign(console, saved);
+}
+
+const ALT_SCREEN_ON = '\x1b[?1049h\x1b[H';
+const ALT_SCREEN_OFF = '\x1b[?1049l';
+
+export async function run(argv: string[]): Promise<number> {
+  let args: MonitorArgs;
+  let target;
+  try {
+    args = parseMonitorArgs(argv);
+    if (args.help) {
+      process.stdout.write(MONITOR_USAGE);
+      return 0;
+    }
+    target = resolveTarget({ url: args.url });
+  } catch (err) {
+    process.stderr.write(`streamscope monitor: ${(err as Error).message}\n\n${err instanceof UsageError ? MONITOR_USAGE : ''}`);
+    return 2;
+  }
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    process.stderr.write('streamscope monitor: needs an interactive terminal (try `streamscope tail` or `streamscope status` for pipes)\n');
+    return 2;
+  }
+
+  const keys = createKeySpace(args.prefix);
+  // The store needs the ports and the ports need the store's dispatch: bind late.
+  let dispatch: (msg: MonitorMessage) => void = () => {};
+  const emit = (msg: MonitorMessage) => dispatch(msg);
+  const url = target.url;
+  const shared = createRedisClient({ url, failFast: false, connectionName: 'streamscope-monitor' });
+  shared.connect().catch(() => {});
+  const commands = createCommands({ client: shared, keys, emit, readOnly: args.readOnly });
+  const queries = createQueries({ client: shared, emit });
+  // The loops own their clients (a new one per attempt) and do their own backoff.
+  const tail = new Tail({ createClient: () => createBlockingClient({ url, connectionName: 'streamscope-tail' }), keys, emit, since: args.since });
+  const poller = new Poller({ createClient: () => createRedisClient({ url, connectionName: 'streamscope-poller' }), keys, emit, refreshMs: args.refreshMs });
+
+  let quit!: () => void;
+  const quitting = new Promise<void>((resolve) => (quit = resolve));
+  const store = createMonitorStore({
+    config: defaultConfig({
+      url: target.display,
+      prefix: args.prefix,
+      readOnly: commands.readOnly,
+      readOnlyReason: commands.readOnlyReason,
+      bufferSize: args.buffer,
+      refreshMs: args.refreshMs,
+      maxLenHint: args.maxLen,
+      maxLenHintIsDefault: !args.maxLenGiven,
+    }),
+    commands,
+    queries,
+    onQuit: () => quit(),
+  });
+  dispatch = store.dispatch;
+
+  const restoreConsole = silenceConsole();
+  const onSignal = () => quit();
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  process.stdout.write(ALT_SCREEN_ON);
+  const ink = render(React.createElement(App, { store }), { exitOnCtrlC: false, patchConsole: false, maxFps: 20 });
+  store.start();
+  tail.start().catch(() => {});
+  poller.start().catch(() => {});
+  commands
+    .probePermissions()
+    .then(() => store.act({ type: 'setPermissions', readOnly: commands.readOnly, reason: commands.readOnlyReason }))
+    .catch(() => {});
+
+  await quitting;
+  ink.unmount();
+  store.close();
+  await Promise.allSettled([tail.close(), poller.close()]);
+  shared.disconnect();
+  process.stdout.write(ALT_SCREEN_OFF);
+  process.off('SIGTERM', onSignal);
+  process.off('SIGHUP', onSignal);
+  restoreConsole();
+  // Ink leaves stdin paused in raw mode off; a lingering socket must not keep us alive.
+  setTimeout(() => process.exit(0), 1000).unref();
+  return 0;
 }

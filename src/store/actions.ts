@@ -31,6 +31,8 @@ export type UiAction =
   /** Pending pane: switch to the next / previous stream+group (most pending first). */
   | { type: 'cycleGroup'; delta: 1 | -1 }
   /** Show a one-line notice (e.g. why a key is disabled). */
-  | { type: 'notify'; level: 'info' | 'ok' | 'error'; text: string };
+  | { type: 'notify'; level: 'info' | 'ok' | 'error'; text: string }
+  /** What the commands port learned about permissions (ACL probe): mutations allowed or not. */
+  | { type: 'setPermissions'; readOnly: boolean; reason: string | null };
 
 export type StoreAction = MonitorMessage | UiAction;

@@ -96,6 +96,9 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
       const prev = { ...p, pageStarts: starts, marks: [], cursor: 0 };
       return { ...state, pending: requestPage(prev, state, currentAfterId(prev)) };
     }
+    case 'setPermissions':
+      if (state.config.readOnly === a.readOnly && state.config.readOnlyReason === a.reason) return state;
+      return { ...state, config: { ...state.config, readOnly: a.readOnly, readOnlyReason: a.reason } };
     case 'notify':
       return notice(state, a.level, a.text);
     case 'cycleGroup': {

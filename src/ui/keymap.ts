@@ -199,6 +199,16 @@ export function handleKey(state: MonitorState, actions: MonitorActions, input: s
   return { kind: 'ignored' };
 }
 
+/**
+ * Ink hands a burst of keys (typed fast, or sent by a script) to useInput as one string.
+ * Outside text entry each character is a key of its own; while typing, the burst is text.
+ */
+export function handleInput(getState: () => MonitorState, actions: MonitorActions, input: string, key: InkKey): KeyResult[] {
+  const plain = !key.ctrl && !key.meta && !key.return && !key.escape && !key.tab;
+  if (!plain || [...input].length <= 1 || isTyping(getState())) return [handleKey(getState(), actions, input, key)];
+  return [...input].map((ch) => handleKey(getState(), actions, ch, {}));
+}
+
 // ── what the footer, the overlay and the README show ───────────────────────────────────────
 
 export interface Hint {

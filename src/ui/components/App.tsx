@@ -5,7 +5,7 @@
 import { Box, Text, useInput } from 'ink';
 import type { MonitorStore } from '../../store/create-store.js';
 import type { PaneId } from '../../store/state.js';
-import { handleKey } from '../keymap.js';
+import { handleInput } from '../keymap.js';
 import { displayWidth, truncate } from '../format.js';
 import { StoreContext, useMonitorShallow } from '../hooks/use-monitor.js';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
@@ -64,7 +64,7 @@ function Screen({ store, width, height }: AppProps) {
   // One row short of the terminal: Ink repaints the whole screen when a frame fills it.
   const rows = height ?? Math.max(8, term.rows - 1);
   useInput((input, key) => {
-    handleKey(store.getState(), store.actions, input, key);
+    handleInput(store.getState, store.actions, input, key);
   });
   const v = useMonitorShallow((s) => ({
     pane: s.ui.pane,
