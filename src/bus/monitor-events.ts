@@ -8,7 +8,7 @@ import type { RawFields, SeedEvent } from '../core/types.js';
 import { decodeFields, fieldsFromArray } from '../core/codec.js';
 import { createKeySpace, DEFAULT_PREFIX } from '../core/keys.js';
 import { classifyRedisError, redactUrl } from '../core/errors.js';
-import { backoffDelay, connectChecked, createBlockingClient, resolveTarget, streamsOfReadReply } from '../streams/connection.js';
+import { BLOCKING_DISCONNECT, backoffDelay, connectChecked, createBlockingClient, resolveTarget, streamsOfReadReply } from '../streams/connection.js';
 import { abortableSleep, stderrLogger, type Logger } from '../streams/context.js';
 
 export interface MonitorEventsOptions {
@@ -50,7 +50,7 @@ export async function monitorEventsFromRedis(eventTypes?: readonly string[], opt
   const display = target?.display ?? redactUrl(`redis://${options.client?.options.host}:${options.client?.options.port}`);
   const secrets = [target?.password, target?.url, options.client?.options.password];
   const client = options.client
-    ? options.client.duplicate({ lazyConnect: true, commandTimeout: undefined, blockingTimeout: 5000, blockingTimeoutGrace: 5000 })
+    ? options.client.duplicate({ lazyConnect: true, commandTimeout: undefined, blockingTimeout: 5000, blockingTimeoutGrace: 5000, ...BLOCKING_DISCONNECT })
     : createBlockingClient({ url: options.redisUrl, password: options.password, connectTimeoutMs: options.connectTimeoutMs, connectionName: 'streamscope-tail' });
   const onAbort = () => client.disconnect();
   signal?.addEventListener('abort', onAbort, { once: true });
@@ -85,7 +85,7 @@ export async function monitorEventsFromRedis(eventTypes?: readonly string[], opt
       } catch (err) {
         if (signal?.aborted) break;
         const e = classifyRedisError(err, display, secrets);
-        if (episode !== e.code) logger(`tail: ${e.message} Retrying.`);
+        if (episode !== e.code) logger(`tail: ${e.message}${/retried/.test(e.message) ? '' : ' Retrying.'}`);
         episode = e.code;
         await abortableSleep(backoffDelay(++attempt, 100, 5000), signal);
       }

@@ -62,7 +62,8 @@ export async function run(argv: string[], io: TailIo = { stdout: process.stdout,
       json: values.json ?? false,
       signal: controller.signal,
       output: (line) => void io.stdout.write(`${line}\n`),
-      logger: (line) => void io.stderr.write(`streamscope tail: ${line}\n`),
+      // Monitor lines start with "tail: ".
+      logger: (line) => void io.stderr.write(`streamscope ${line}\n`),
     });
     return 0;
   } catch (err) {

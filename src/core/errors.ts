@@ -83,7 +83,7 @@ export function classifyRedisError(
     out = new StreamscopeError('WRONGTYPE', `key holds the wrong type: ${msg}`);
   } else if (/CROSSSLOT/.test(raw)) {
     out = new StreamscopeError('CROSSSLOT', `keys are in different cluster slots: use a hash-tagged prefix such as "{alice}:events:". (${msg})`);
-  } else if (/Connection is closed|connection closed|ECONNRESET|EPIPE|Stream isn't writeable|enableOfflineQueue/i.test(raw)) {
+  } else if (/Connection is closed|connection closed|ECONNRESET|EPIPE|Stream isn't writeable|enableOfflineQueue|max retries per request/i.test(raw)) {
     out = new StreamscopeError('UNREACHABLE', `lost the connection to ${where}. It will be retried.`);
   } else {
     out = new StreamscopeError('REDIS', `${where}: ${msg}`);

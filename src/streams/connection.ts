@@ -119,7 +119,10 @@ export function createRedisClient(options: ConnectionOptions = {}): Redis {
  */
 export function createBlockingClient(options: ConnectionOptions = {}): Redis {
   const grace = options.commandTimeoutMs ?? 5000;
-  return build(options, { blockingTimeout: grace, blockingTimeoutGrace: grace });
+  // disconnect() half-closes and waits up to disconnectTimeout (ioredis default 2000 ms) for
+  // the server to close; a blocked reader has nothing to flush, so give up after 100 ms instead
+  // of keeping a finished process alive for 2 s.
+  return build(options, { blockingTimeout: grace, blockingTimeoutGrace: grace, ...BLOCKING_DISCONNECT });
 }
 
 /**
@@ -133,6 +136,9 @@ export function streamsOfReadReply(reply: unknown): [string, unknown[]][] {
   for (let i = 0; i + 1 < reply.length; i += 2) out.push([String(reply[i]), (reply[i + 1] as unknown[]) ?? []]);
   return out;
 }
+
+/** Untyped ioredis option (in its defaults, not in its .d.ts); see createBlockingClient. */
+export const BLOCKING_DISCONNECT = { disconnectTimeout: 100 } as RedisOptions;
 
 export interface ServerCheck {
   version: string;

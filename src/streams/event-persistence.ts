@@ -9,7 +9,7 @@ import { completeEvent, decodeEvent, encodeEventJson, globalStreamFields, typeSt
 import { createKeySpace, DEFAULT_GROUP, DEFAULT_PREFIX, GLOBAL_STREAM_SUFFIX, type KeySpace } from '../core/keys.js';
 import { StreamscopeError } from '../core/errors.js';
 import { parseEntry, parseXinfoGroups, parseXinfoStream, type RawEntry } from '../core/parse-info.js';
-import { connectChecked, createBlockingClient, createRedisClient, probePermissions, resolveTarget, type ConnectionOptions, type ServerCheck } from './connection.js';
+import { BLOCKING_DISCONNECT, connectChecked, createBlockingClient, createRedisClient, probePermissions, resolveTarget, type ConnectionOptions, type ServerCheck } from './connection.js';
 import { stderrLogger, toError, type Logger, type PersistenceContext } from './context.js';
 import { consume, type ConsumeOptions } from './consumer.js';
 import { claimIdle } from './recovery.js';
@@ -126,7 +126,7 @@ export class EventPersistence {
         logger: this.options.logger ?? stderrLogger,
         display,
         secrets: [target?.password, target?.url, this.options.password, client.options.password],
-        newBlockingClient: () => (target ? createBlockingClient({ ...this.connOptions, connectionName: 'streamscope-blocking' }) : client.duplicate({ lazyConnect: true, commandTimeout: undefined, blockingTimeout: 5000, blockingTimeoutGrace: 5000 })),
+        newBlockingClient: () => (target ? createBlockingClient({ ...this.connOptions, connectionName: 'streamscope-blocking' }) : client.duplicate({ lazyConnect: true, commandTimeout: undefined, blockingTimeout: 5000, blockingTimeoutGrace: 5000, ...BLOCKING_DISCONNECT })),
       };
     } catch (err) {
       if (this.ownsClient) client.disconnect();

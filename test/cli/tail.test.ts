@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -56,5 +56,30 @@ describe('streamscope tail', () => {
     expect(lines[0]).toMatch(/^streamscope tail: cannot connect to redis:\/\/u:\*\*\*@127\.0\.0\.1:\d+: connection refused/);
     expect(res.stderr).not.toContain('hunter2');
     expect(res.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('real process: shows published events and exits 0 within 1 s of Ctrl-C (SIGINT)', async () => {
+    const prefix = uniquePrefix('tailp');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'tail', '--url', redisUrl(), '--prefix', prefix], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const p = new EventPersistence({ redisUrl: redisUrl(), streamPrefix: prefix });
+    await p.connect();
+    try {
+      // The child needs a moment to start: publish until its first line appears.
+      await waitFor(async () => {
+        await p.persistEvent({ eventType: 'asset.discovered', data: { file_path: '/inbox/cat.png' } });
+        return out.includes('asset.discovered');
+      }, 15000, 200);
+      expect(out.split('\n')[0]).toMatch(/^\d+-\d+ asset\.discovered \{"file_path":"\/inbox\/cat\.png"\}$/);
+      const t0 = Date.now();
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      expect(Date.now() - t0).toBeLessThan(1000);
+    } finally {
+      child.kill('SIGKILL');
+      await p.disconnect();
+    }
   });
 });
