@@ -2,7 +2,7 @@
  * consume: EventPersistence.consumeEvents + ack vs raw XREADGROUP COUNT n + XACK, draining the
  * same preloaded stream with a fresh consumer group per run, alternating order.
  */
-import type { Benchmark, BenchContext } from './lib/context.js';
+import { withTimeout, type Benchmark, type BenchContext } from './lib/context.js';
 import { emptySection } from './lib/report.js';
 import { privateRedis, client } from './lib/redis.js';
 import { summarize, fmtSummary, fmt } from './lib/stats.js';
@@ -105,7 +105,7 @@ export const benchmark: Benchmark = {
       const got: Partial<Record<keyof typeof res, number>> = {};
       for (const v of order) {
         if ((v === 'lib' || v === 'libP') && !EventPersistence) continue;
-        const x = v === 'lib' ? await libRun(false) : v === 'libP' ? await libRun(true) : v === 'raw' ? await rawRun(false) : await rawRun(true);
+        const x = v === 'lib' ? await withTimeout(libRun(false), 120_000, 'consumeEvents run') : v === 'libP' ? await withTimeout(libRun(true), 120_000, 'consumeEvents run') : v === 'raw' ? await rawRun(false) : await rawRun(true);
         res[v].push(x);
         got[v] = x;
       }

@@ -4,7 +4,7 @@
  * concurrency — alternating order in the same run — plus the server's XADD ceiling from
  * redis-benchmark -P 16 against the same private server.
  */
-import type { Benchmark, BenchContext } from './lib/context.js';
+import { withTimeout, type Benchmark, type BenchContext } from './lib/context.js';
 import { emptySection } from './lib/report.js';
 import { privateRedis, client, redisBenchmark } from './lib/redis.js';
 import { closedLoop } from './lib/load.js';
@@ -89,7 +89,7 @@ export const benchmark: Benchmark = {
       let l = NaN;
       let r = NaN;
       for (const which of order) {
-        if (which === 'lib' && EventPersistence) lib.push((l = await libRun()));
+        if (which === 'lib' && EventPersistence) lib.push((l = await withTimeout(libRun(), 60_000, 'persistEvent run')));
         if (which === 'raw') rawEnc.push((r = await rawRun(true)));
         if (which === 'pre') rawPre.push(await rawRun(false));
       }
