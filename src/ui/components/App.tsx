@@ -5,6 +5,7 @@
 import { Box, Text, useInput } from 'ink';
 import type { MonitorStore } from '../../store/create-store.js';
 import type { PaneId } from '../../store/state.js';
+import { selectConnection } from '../../store/selectors.js';
 import { handleInput } from '../keymap.js';
 import { displayWidth, truncate } from '../format.js';
 import { StoreContext, useMonitorShallow } from '../hooks/use-monitor.js';
@@ -18,7 +19,7 @@ import { GroupsPane } from './GroupsPane.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { LiveEventsPane } from './LiveEventsPane.js';
 import { PendingPane } from './PendingPane.js';
-import { StatusBar } from './StatusBar.js';
+import { StatusBar, statusBarRows } from './StatusBar.js';
 import { StreamsPane } from './StreamsPane.js';
 
 /** How long a notice stays on screen, ms. */
@@ -74,9 +75,10 @@ function Screen({ store, width, height }: AppProps) {
     notice: s.ui.notice && s.now - s.ui.notice.at < NOTICE_MS ? s.ui.notice : null,
     url: s.config.url,
     prefix: s.config.prefix,
+    statusRows: statusBarRows(selectConnection(s)),
   }));
   const noticeRows = v.notice ? 1 : 0;
-  const body = Math.max(3, rows - 3 - noticeRows);
+  const body = Math.max(3, rows - 2 - v.statusRows - noticeRows);
   const paneHeight = v.confirm ? Math.max(2, body - DIALOG_ROWS) : body;
   let main;
   if (v.help) main = <HelpOverlay width={cols} height={body} />;

@@ -10,23 +10,28 @@ export function Footer({ width }: { width: number }) {
   // Re-render when what the hints depend on changes: the active layer, selection, read-only.
   useMonitor((s) => `${s.ui.pane}|${s.ui.help}|${!!s.ui.detail}|${s.ui.confirm?.step}|${s.view.filter.editing}|${s.pending.marks.length}|${s.pending.entries.length > 0}`);
   const hints = footerHints(store.getState());
-  const reasons = new Set<string>();
-  const parts: string[] = [];
-  let used = 0;
-  for (const h of hints) {
+  // Disabled keys are dimmed and followed by why, right where they are (not at the end of a
+  // line that may be cut): `a ack  c claim  r replay (read-only mode)`.
+  const parts: { plain: string; text: string }[] = [];
+  hints.forEach((h, i) => {
     const plain = `${h.keys} ${h.label}`;
-    const w = displayWidth(plain) + 2;
+    if (!h.disabled) {
+      parts.push({ plain, text: `${paint('key', h.keys)} ${h.label}` });
+      return;
+    }
+    const endOfRun = hints[i + 1]?.disabled !== h.disabled;
+    const why = endOfRun ? ` (${h.disabled})` : '';
+    parts.push({ plain: plain + why, text: paint('dim', plain) + (why ? paint('warn', why) : '') });
+  });
+  const kept: string[] = [];
+  let used = 0;
+  for (const p of parts) {
+    const w = displayWidth(p.plain) + (kept.length ? 2 : 0);
     if (used + w > width) break;
     used += w;
-    if (h.disabled) reasons.add(h.disabled);
-    parts.push(h.disabled ? paint('dim', plain) : `${paint('key', h.keys)} ${h.label}`);
+    kept.push(p.text);
   }
-  const why = [...reasons].map((r) => `(${r})`).join(' ');
-  const line = parts.join('  ');
   return (
-    <Text wrap="truncate-end">
-      {line}
-      {why && used + displayWidth(why) + 2 <= width ? paint('dim', `  ${why}`) : ''}
-    </Text>
+    <Text wrap="truncate-end">{kept.join('  ')}</Text>
   );
 }

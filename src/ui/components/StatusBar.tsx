@@ -1,9 +1,14 @@
+/** Rows the status bar takes: a second one for the reason while not connected. */
+export function statusBarRows(conn: { state: string; reason: string | null }): number {
+  return conn.state !== 'connected' && conn.reason ? 2 : 1;
+}
+
 /**
  * One line: connection state (and why not connected), events/s, events held, dropped/missed,
  * age of the last snapshot, READ-ONLY. Segments that do not fit are left out, least
  * important first, so 80 columns still show what matters.
  */
-import { Text } from 'ink';
+import { Box, Text } from 'ink';
 import { selectConnection, selectEventsPerSec, selectSnapshotStale } from '../../store/selectors.js';
 import { displayWidth, formatAge, formatCount, truncate } from '../format.js';
 import { useMonitorShallow } from '../hooks/use-monitor.js';
@@ -46,13 +51,7 @@ export function StatusBar({ width }: { width: number }) {
   const segs: Segment[] = [];
   if (v.readOnly) segs.push({ text: paint('badge', ' READ-ONLY '), priority: 100 });
   if (v.conn === 'connected') segs.push({ text: paint('ok', '● connected'), priority: 90 });
-  else {
-    const head = v.conn === 'connecting' ? '◌ connecting' : `✖ reconnecting ${v.attempt}`;
-    const reason = v.reason ? `: ${sanitize(v.reason)}` : '';
-    // The reason matters most while disconnected: give it what the other segments leave.
-    const room = Math.max(displayWidth(head), width - 44);
-    segs.push({ text: paint(v.conn === 'connecting' ? 'warn' : 'bad', truncate(head + reason, room)), priority: 90 });
-  }
+  else segs.push({ text: paint(v.conn === 'connecting' ? 'warn' : 'bad', v.conn === 'connecting' ? '◌ connecting' : `✖ reconnecting (attempt ${v.attempt})`), priority: 90 });
   segs.push({ text: `${formatCount(v.rate)} ev/s`, priority: 80 });
   segs.push({ text: `held ${formatCount(v.held)}`, priority: 60 });
   if (v.missed > 0) segs.push({ text: paint('bad', `missed ${formatCount(v.missed)}`), priority: 85 });
@@ -61,5 +60,12 @@ export function StatusBar({ width }: { width: number }) {
     text: v.snapAge === null ? paint('dim', 'no snapshot yet') : v.stale ? paint('bad', `snapshot ${formatAge(v.snapAge)} ago STALE`) : `snapshot ${formatAge(v.snapAge)} ago`,
     priority: 70,
   });
-  return <Text wrap="truncate-end">{fitSegments(segs, width)}</Text>;
+  // While not connected, the reason (refused, auth, timeout…) gets a line of its own.
+  const reason = v.conn !== 'connected' && v.reason ? truncate(`  ${sanitize(v.reason)}`, width) : null;
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate-end">{fitSegments(segs, width)}</Text>
+      {reason ? <Text wrap="truncate-end">{paint(v.conn === 'connecting' ? 'warn' : 'bad', reason)}</Text> : null}
+    </Box>
+  );
 }

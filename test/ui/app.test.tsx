@@ -1,0 +1,175 @@
+process.env.TZ = 'UTC';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ev, events, group, pendingPage, snapshot, stream, triageSnapshot, T0 } from '../store/build.js';
+import { connected, lines, mount, settle, type Mounted } from './render.js';
+import { setThemeMode, paint } from '../../src/ui/theme.js';
+
+const K = 'alice:events:asset.discovered';
+const blank = (n: number) => Array<string>(n).fill('');
+let m: Mounted | null = null;
+afterEach(() => {
+  m?.app.unmount();
+  m = null;
+  setThemeMode('plain');
+});
+
+const HEADER = [
+  '● connected  0 ev/s  held 26  snapshot 0.4s ago',
+  ' 1 Live events   2 Streams & lag   3 Pending   4 Groups  redis://127.0.0.1:637…',
+];
+
+function triage(): Mounted {
+  return mount([
+    connected('tail'),
+    connected('poller'),
+    events(0, 25),
+    { type: 'EventsReceived', events: [ev(99, 'evil', { msg: 'hi\x1b[2Jthere\x07' })], receivedAt: T0 },
+    triageSnapshot(),
+    pendingPage(K, 'alice-main', 3),
+  ]);
+}
+
+describe('App at 80×23', () => {
+  it('live events: follows the tail, escapes control sequences in the preview', async () => {
+    m = triage();
+    await settle();
+    const rows = Array.from({ length: 17 }, (_, i) => `  16:00:00.0${String(8 + i).padStart(2, '0')} asset.discovered     17640000000${String(8 + i).padStart(2, '0')}-0  n=${8 + i}`);
+    expect(lines(m)).toEqual([
+      ...HEADER,
+      'Live events · alice:events:all · following · 26 held',
+      '  TIME         TYPE                 STREAM ID        PAYLOAD',
+      ...rows,
+      '› 16:00:00.099 evil                 1764000000099-0  n=99 msg=hi\\x1b[2Jthere\\x07',
+      'p pause  / filter  enter detail  q quit  ? help',
+    ]);
+  });
+
+  it('streams & lag: worst first, lag and ages, the max-length note', async () => {
+    m = triage();
+    m.store.actions.selectPane('streams');
+    await settle();
+    expect(lines(m)).toEqual([
+      ...HEADER,
+      'Streams & lag · 3 streams · 2 groups · worst first',
+      '  STREAM            GROUP        LENGTH    RATE     LAG PENDING PEND AGE LAG AGE',
+      '› asset.discovered  alice-main      800       ?      40       3      10m    4.0s',
+      '  project.created   alice-main       20       ?       0       0        –       –',
+      '  all               –             1,200       ?',
+      ...blank(14),
+      'max length assumed ~100,000 (library default; Redis does not store it — set --m…',
+      'enter pending  q quit  ? help',
+    ]);
+  });
+
+  it('pending: the group with most pending, most idle first, marks', async () => {
+    m = triage();
+    m.store.actions.selectPane('pending');
+    m.store.dispatch(pendingPage(K, 'alice-main', 3));
+    m.store.actions.toggleMark();
+    await settle();
+    expect(lines(m)).toEqual([
+      ...HEADER,
+      'Pending entries · asset.discovered / alice-main · 3 pending · page 1 · 1 marked',
+      '  ENTRY ID          CONSUMER                            IDLE DELIVERED ENTRY AGE',
+      ' *1763999400002-0   worker-1                            3.0s        3×        9m',
+      '› 1763999400001-0   worker-2                            2.0s        2×        9m',
+      '  1763999400000-0   worker-1                            1.0s        1×       10m',
+      ...blank(15),
+      'space mark  a ack  c claim  r replay  n next page  ] next group  q quit  ? help',
+    ]);
+  });
+
+  it('groups: groups with their consumers; lag ? when Redis cannot tell', async () => {
+    m = mount([connected('tail'), connected('poller'), snapshot([stream(K, { length: 5, groups: [group('alice-main', { pending: 1, lag: null, entriesRead: null, lastDeliveredId: '1-0', consumerList: [{ name: 'w', pending: 1, idleMs: 400_000, inactiveMs: null }] })] })])]);
+    m.store.actions.selectPane('groups');
+    await settle();
+    expect(lines(m).slice(2, 7)).toEqual([
+      'Consumer groups · 1 groups · 1 consumers · LAG ? = Redis cannot tell',
+      '  STREAM › GROUP / CONSUMER     PENDING   IDLE LAST DELIVERED       READ     LAG',
+      '› asset.discovered › alice-main       1        1-0                     ?       ?',
+      '     w                                1     6m',
+      '',
+    ]);
+  });
+
+  it('ack: asks with the count, runs on y, reports the outcome', async () => {
+    m = triage();
+    m.store.actions.selectPane('pending');
+    m.store.dispatch(pendingPage(K, 'alice-main', 3));
+    await settle();
+    m.app.stdin.write(' ');
+    await settle();
+    m.app.stdin.write(' ');
+    await settle();
+    m.app.stdin.write('a');
+    await settle();
+    expect(lines(m).slice(15, 21)).toEqual([
+      '  ╭──────────────────────────────────────────────────────────────────────────╮',
+      '  │ Acknowledge 2 entries of asset.discovered / alice-main?                  │',
+      '  │ They leave the pending list and will not be delivered again.             │',
+      '  │ 1763999400002-0, 1763999400001-0                                         │',
+      '  │ y/enter confirm  n/esc cancel                                            │',
+      '  ╰──────────────────────────────────────────────────────────────────────────╯',
+    ]);
+    expect(m.commands.ack).not.toHaveBeenCalled();
+    m.app.stdin.write('y');
+    await settle();
+    expect(m.commands.ack).toHaveBeenCalledWith(K, 'alice-main', ['1763999400002-0', '1763999400001-0']);
+    m.store.dispatch({ type: 'CommandCompleted', command: 'ack', requested: 2, affected: 2, detail: 'acknowledged 2 of 2 in alice-main', at: T0 });
+    await settle();
+    expect(lines(m)).toContain('  │ acknowledged 2 of 2 in alice-main                                        │');
+  });
+
+  it('read-only, disconnected: badge, reason on its own line, mutating keys refused', async () => {
+    m = mount(
+      [connected('tail'), { type: 'ConnectionChanged', loop: 'poller', state: 'reconnecting', attempt: 3, error: { code: 'UNREACHABLE', message: 'cannot connect to redis://127.0.0.1:6379: connection refused' }, at: T0 }, triageSnapshot(), pendingPage(K, 'alice-main', 2)],
+      { readOnly: true, readOnlyReason: 'read-only mode (--read-only)' },
+    );
+    m.store.actions.selectPane('pending');
+    m.store.dispatch(pendingPage(K, 'alice-main', 2));
+    await settle();
+    m.app.stdin.write('a');
+    await settle();
+    const l = lines(m);
+    expect(l[0]).toBe(' READ-ONLY   ✖ reconnecting (attempt 3)  0 ev/s  held 0  snapshot 0.4s ago STALE');
+    expect(l[1]).toBe('  cannot connect to redis://127.0.0.1:6379: connection refused');
+    expect(l).toContain('ack: read-only mode (--read-only)');
+    expect(l[l.length - 1]).toBe('space mark  a ack  c claim  r replay (read-only mode (--read-only))  n next page');
+    expect(m.commands.ack).not.toHaveBeenCalled();
+    expect(m.store.getState().ui.confirm).toBeNull();
+  });
+
+  it('detail view: pretty JSON and raw fields, escapes shown, never executed', async () => {
+    m = triage();
+    m.app.stdin.write('\r');
+    await settle();
+    const l = lines(m);
+    expect(l.slice(2, 9)).toEqual([
+      'Entry 1764000000099-0 in alice:events:all',
+      'Time     2025-11-24 16:00:00.099 (local, from the entry ID)',
+      'Type     evil',
+      'Size     168 B',
+      '',
+      'Decoded event',
+      '{',
+    ]);
+    expect(l).toContain('  "msg": "hi\\u001b[2Jthere\\u0007"');
+    expect(m.app.lastFrame()).not.toContain('\x1b[2J');
+  });
+
+  it('works on a large terminal: more columns appear (SOURCE)', async () => {
+    m = mount([connected('tail'), connected('poller'), events(0, 3)], {}, { width: 160, height: 40 });
+    await settle();
+    expect(lines(m)[3]).toBe('  TIME         TYPE                 STREAM ID        SOURCE       PAYLOAD');
+    expect(lines(m)[6]).toMatch(/^› 16:00:00\.002 asset\.discovered {5}1764000000002-0  scanner {6}n=2$/);
+    expect(lines(m).length).toBe(40);
+  });
+
+  it('colour: roles get SGR codes; NO_COLOR keeps only attributes', () => {
+    setThemeMode('color');
+    expect(paint('bad', 'x')).toBe('\x1b[31m\x1b[1mx\x1b[22m\x1b[39m');
+    setThemeMode('mono');
+    expect(paint('bad', 'x')).toBe('\x1b[1mx\x1b[22m');
+    expect(paint('ok', 'x')).toBe('x');
+  });
+});

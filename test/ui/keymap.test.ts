@@ -1,0 +1,143 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { MonitorActions } from '../../src/store/create-store.js';
+import type { MonitorState } from '../../src/store/state.js';
+import {
+  KEYMAP,
+  activeContext,
+  footerHints,
+  handleInput,
+  handleKey,
+  keyName,
+  renderKeyTableMarkdown,
+  resolveBinding,
+  type InkKey,
+  type KeyContext,
+} from '../../src/ui/keymap.js';
+import { pendingPage, state, triageSnapshot, events } from '../store/build.js';
+
+const K = 'alice:events:asset.discovered';
+
+function fakeActions(): MonitorActions & { calls: string[] } {
+  const calls: string[] = [];
+  const names = [
+    'selectPane', 'cyclePane', 'moveCursor', 'moveToEdge', 'togglePause', 'startFilter', 'editFilter', 'commitFilter', 'openSelected',
+    'back', 'toggleHelp', 'toggleMark', 'requestCommand', 'editConsumer', 'confirm', 'cancel', 'changePage', 'cycleGroup', 'notify', 'quit',
+  ];
+  const a: Record<string, unknown> = { calls };
+  for (const n of names) a[n] = vi.fn((...args: unknown[]) => calls.push(args.length ? `${n}(${args.map((x) => JSON.stringify(x)).join(',')})` : n));
+  return a as unknown as MonitorActions & { calls: string[] };
+}
+
+/** Ink's key object for a key name (the inverse of keyName). */
+function inkKey(name: string): [string, InkKey] {
+  const special: Record<string, InkKey> = {
+    enter: { return: true }, esc: { escape: true }, tab: { tab: true }, 'shift+tab': { tab: true, shift: true }, up: { upArrow: true },
+    down: { downArrow: true }, pgup: { pageUp: true }, pgdn: { pageDown: true }, home: { home: true }, end: { end: true },
+  };
+  if (name === 'ctrl+c') return ['c', { ctrl: true }];
+  if (name === 'space') return [' ', {}];
+  return special[name] ? ['', special[name]] : [name, {}];
+}
+
+const pendingReady = (o = {}) => state(o, triageSnapshot(), { type: 'selectPane', pane: 'pending' }, pendingPage(K, 'alice-main', 3));
+
+/** A state in which `ctx` receives keys. */
+function stateFor(ctx: KeyContext): MonitorState {
+  const base = pendingReady();
+  switch (ctx) {
+    case 'global':
+    case 'events':
+      return state({}, events(0, 3));
+    case 'streams':
+    case 'groups':
+    case 'pending':
+      return { ...base, ui: { ...base.ui, pane: ctx } };
+    case 'detail':
+      return state({}, events(0, 3), { type: 'openSelected' });
+    case 'filter':
+      return state({}, { type: 'startFilter' });
+    case 'confirm':
+      return state({}, triageSnapshot(), { type: 'selectPane', pane: 'pending' }, pendingPage(K, 'alice-main', 3), { type: 'requestCommand', command: 'ack' });
+    case 'help':
+      return state({}, { type: 'toggleHelp' });
+  }
+}
+
+describe('keymap', () => {
+  it('every key of every binding reaches that binding in its context, and runs', () => {
+    for (const b of KEYMAP) {
+      const s = stateFor(b.pane);
+      expect(activeContext(s) === b.pane || b.pane === 'global').toBe(true);
+      for (const k of b.keys) {
+        expect(resolveBinding(s, k), `${b.pane} ${k}`).toBe(b);
+        const actions = fakeActions();
+        const [input, key] = inkKey(k);
+        const r = handleKey(s, actions, input, key);
+        expect(r.kind, `${b.pane} ${k}`).toBe('ran');
+        expect(actions.calls.length, `${b.pane} ${k} calls an action`).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('normalises Ink keys', () => {
+    expect(keyName('c', { ctrl: true })).toBe('ctrl+c');
+    expect(keyName('', { tab: true, shift: true })).toBe('shift+tab');
+    expect(keyName(' ', {})).toBe('space');
+    expect(keyName('G', { shift: true })).toBe('G');
+    expect(keyName('', { delete: true })).toBe('backspace');
+  });
+
+  it('read-only disables a, c and r with the reason, and never requests the command', () => {
+    const s = pendingReady({ readOnly: true, readOnlyReason: 'read-only mode (--read-only)' });
+    for (const k of ['a', 'c', 'r']) {
+      const actions = fakeActions();
+      const r = handleKey(s, actions, k, {});
+      expect(r).toMatchObject({ kind: 'disabled', reason: 'read-only mode (--read-only)' });
+      expect(actions.calls.some((c) => c.startsWith('requestCommand'))).toBe(false);
+      expect(actions.calls[0]).toMatch(/^notify\("error",".*read-only mode/);
+    }
+    const hints = footerHints(s).filter((h) => ['ack', 'claim', 'replay'].includes(h.label));
+    expect(hints.map((h) => h.disabled)).toEqual(Array(3).fill('read-only mode (--read-only)'));
+  });
+
+  it('mutating bindings are exactly a, c and r', () => {
+    expect(KEYMAP.filter((b) => b.mutates).map((b) => b.keys.join())).toEqual(['a', 'c', 'r']);
+  });
+
+  it('while typing a filter, letters are text (q does not quit); ctrl+c still quits', () => {
+    const s = state({}, { type: 'startFilter' }, { type: 'editFilter', text: 'ab' });
+    const actions = fakeActions();
+    expect(handleKey(s, actions, 'q', {}).kind).toBe('typed');
+    expect(handleKey(s, actions, '', { backspace: true }).kind).toBe('typed');
+    expect(handleKey(s, actions, 'c', { ctrl: true }).kind).toBe('ran');
+    expect(actions.calls).toEqual(['editFilter("abq")', 'editFilter("a")', 'quit']);
+  });
+
+  it('the claim dialog takes a typed consumer name; y and n are letters there', () => {
+    const s = state({}, triageSnapshot(), { type: 'selectPane', pane: 'pending' }, pendingPage(K, 'alice-main', 1), { type: 'requestCommand', command: 'claim' }, { type: 'editConsumer', text: '' });
+    const actions = fakeActions();
+    handleKey(s, actions, 'y', {});
+    handleKey(s, actions, 'n', {});
+    expect(actions.calls).toEqual(['editConsumer("y")', 'editConsumer("n")']);
+  });
+
+  it('a burst of keys is handled key by key', () => {
+    let s = pendingReady();
+    const actions = fakeActions();
+    handleInput(() => s, actions, '  a', {});
+    expect(actions.calls).toEqual(['toggleMark', 'toggleMark', 'requestCommand("ack")']);
+    s = state({}, { type: 'startFilter' });
+    const typing = fakeActions();
+    handleInput(() => s, typing, 'paste', {});
+    expect(typing.calls).toEqual(['editFilter("paste")']);
+  });
+
+  it('renders the README key table from the same list', () => {
+    const md = renderKeyTableMarkdown();
+    const lines = md.trim().split('\n');
+    expect(lines[0]).toBe('| Key | Where | Action | Changes data |');
+    expect(lines.length).toBe(2 + KEYMAP.length);
+    for (const b of KEYMAP) expect(md).toContain(b.description);
+    expect(md).toContain('| `a` | 3 Pending entries | Acknowledge the marked (or selected) entries (XACK), after confirmation | yes (disabled with `--read-only`) |');
+  });
+});
