@@ -1,0 +1,164 @@
+/**
+ * The real CLI (dist/cli/main.js) in a real terminal (tmux, 120×40) against the harness's
+ * redis-server. Each test has its own tmux server (-L socket) and key prefix, and kills both.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import { rawClient, redisUrl, sleep, uniquePrefix, waitFor } from '../helpers/context.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+
+function newestMtime(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+class Terminal {
+  readonly socket = `ss-e2e-${randomBytes(4).toString('hex')}`;
+  private tmux(...args: string[]): string {
+    return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
+  }
+  start(args: string[]): void {
+    const cmd = ['env', '-u', 'CI', '-u', 'NO_COLOR', 'node', MAIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    // After the app exits, print its status and keep the pane so the test can read it.
+    this.tmux('new-session', '-d', '-x', '120', '-y', '40', `${cmd}; echo "EXIT=$?"; sleep 30`);
+  }
+  keys(...keys: string[]): void {
+    this.tmux('send-keys', ...keys);
+  }
+  screen(): string {
+    return this.tmux('capture-pane', '-p');
+  }
+  title(): string {
+    return this.tmux('display-message', '-p', '#{pane_title}').trim();
+  }
+  async waitFor(check: (screen: string) => boolean, what: string, timeoutMs = 10_000): Promise<string> {
+    let last = '';
+    try {
+      return (await waitFor<string | null>(() => {
+        last = this.screen();
+        return check(last) ? last : null;
+      }, timeoutMs, 100)) as string;
+    } catch {
+      throw new Error(`screen never showed ${what}; last screen:\n${last}`);
+    }
+  }
+  kill(): void {
+    spawnSync('tmux', ['-L', this.socket, 'kill-server']);
+  }
+}
+
+interface Arranged {
+  redis: Redis;
+  prefix: string;
+  stream: string;
+  ids: string[];
+}
+
+/** Three events in a type stream and the global stream; a group whose worker holds all three. */
+async function arrange(extraGlobal: Record<string, string> | null = null): Promise<Arranged> {
+  const redis = rawClient();
+  const prefix = uniquePrefix('e2e');
+  const stream = `${prefix}asset.discovered`;
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const json = JSON.stringify({ event_id: `e2e-${i}`, timestamp: '2026-01-01T00:00:00+00:00', source: 'e2e', version: '1.0.0', event_type: 'asset.discovered', path: `/p/${i}.jpg` });
+    ids.push((await redis.xadd(stream, '*', 'event', json))!);
+    await redis.xadd(`${prefix}all`, '*', 'event', json, 'type', 'asset.discovered');
+  }
+  if (extraGlobal) await redis.xadd(`${prefix}all`, '*', ...Object.entries(extraGlobal).flat());
+  await redis.xgroup('CREATE', stream, 'alice-main', '0');
+  await redis.xreadgroup('GROUP', 'alice-main', 'worker-1', 'COUNT', 3, 'STREAMS', stream, '>');
+  return { redis, prefix, stream, ids };
+}
+
+async function pendingCount(a: Arranged): Promise<number> {
+  const summary = (await a.redis.xpending(a.stream, 'alice-main')) as [number, ...unknown[]];
+  return Number(summary[0]);
+}
+
+let term: Terminal | null = null;
+let arranged: Arranged | null = null;
+afterEach(async () => {
+  term?.kill();
+  term = null;
+  if (arranged) {
+    await arranged.redis.del(arranged.stream, `${arranged.prefix}all`);
+    arranged.redis.disconnect();
+    arranged = null;
+  }
+});
+
+describe.skipIf(!hasTmux)('monitor end to end (tmux)', () => {
+  beforeAll(() => {
+    // Build when dist is missing or older than the sources (npm test builds first anyway).
+    if (!existsSync(MAIN) || newestMtime(join(ROOT, 'src')) > statSync(MAIN).mtimeMs) {
+      execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'ignore' });
+    }
+  }, 120_000);
+
+  it('shows pending entries in pane 3, acks the marked ones, quits with 0', async () => {
+    arranged = await arrange();
+    const a = arranged;
+    term = new Terminal();
+    term.start(['--url', redisUrl(), '--prefix', a.prefix]);
+    await term.waitFor((s) => s.includes('● connected'), 'connected');
+    term.keys('3');
+    const screen = await term.waitFor((s) => a.ids.every((id) => s.includes(id)), 'the three pending IDs');
+    expect(screen).toContain('asset.discovered / alice-main · 3 pending');
+    term.keys('Space', 'Space', 'a');
+    await term.waitFor((s) => s.includes('Acknowledge 2 entries of asset.discovered / alice-main?'), 'the confirmation');
+    expect(await pendingCount(a)).toBe(3); // nothing happens before confirming
+    term.keys('y');
+    await term.waitFor((s) => s.includes('acknowledged 2 of 2 in alice-main'), 'the outcome');
+    expect(await pendingCount(a)).toBe(1);
+    term.keys('Enter');
+    await term.waitFor((s) => s.includes('· 1 pending'), 'the refreshed count');
+    term.keys('q');
+    await term.waitFor((s) => s.includes('EXIT=0'), 'a clean exit');
+  }, 40_000);
+
+  it('--read-only refuses to ack and changes nothing', async () => {
+    arranged = await arrange();
+    const a = arranged;
+    term = new Terminal();
+    term.start(['--url', redisUrl(), '--prefix', a.prefix, '--read-only']);
+    await term.waitFor((s) => s.includes('READ-ONLY'), 'the READ-ONLY badge');
+    term.keys('3');
+    await term.waitFor((s) => s.includes(a.ids[0]), 'the pending entries');
+    term.keys('a');
+    const screen = await term.waitFor((s) => s.includes('ack: read-only mode (--read-only)'), 'the refusal');
+    expect(screen).not.toContain('Acknowledge');
+    term.keys('Space', 'c', 'r');
+    await sleep(300);
+    expect(term.screen()).not.toMatch(/Claim|Replay \d/);
+    expect(await pendingCount(a)).toBe(3);
+    term.keys('q');
+    await term.waitFor((s) => s.includes('EXIT=0'), 'a clean exit');
+  }, 40_000);
+
+  it('an entry containing \\x1b[2J is shown escaped and does not clear the screen', async () => {
+    arranged = await arrange({ note: 'before\x1b[2Jafter\x1b]2;PWNED\x07', type: 'evil' });
+    const a = arranged;
+    term = new Terminal();
+    term.start(['--url', redisUrl(), '--prefix', a.prefix, '--since', '1h']);
+    const screen = await term.waitFor((s) => s.includes('before\\x1b[2Jafter'), 'the escaped sequence');
+    // A cleared screen would lose the lines Ink did not redraw: the status bar and the tabs.
+    expect(screen).toMatch(/● connected/);
+    expect(screen).toContain('1 Live events');
+    expect(screen).toContain('\\x1b]2;PWNED\\x07');
+    expect(term.title()).not.toContain('PWNED');
+    term.keys('q');
+    await term.waitFor((s) => s.includes('EXIT=0'), 'a clean exit');
+  }, 40_000);
+});
