@@ -10,6 +10,7 @@ import type { PendingEntry, RawFields } from '../core/types.js';
 import { parsePendingEntries, parsePendingSummary, parseXinfoConsumers, parseXinfoGroups, parseXinfoStream, pairsToObject } from '../core/parse-info.js';
 import { compareStreamIds, streamIdToMs } from '../core/stream-id.js';
 import { fieldsFromBuffers } from '../core/bytes.js';
+import { parseScriptedStream, SNAPSHOT_SCRIPT, SNAPSHOT_SCRIPT_SHA } from './snapshot-script.js';
 
 export interface DiscoveryOptions {
   /** SCAN COUNT hint per call (keys examined server-side per call). Default 1000: ~1 ms of server time. */
@@ -106,30 +107,110 @@ async function run(p: ReturnType<Redis['pipeline']>): Promise<PipelineResult> {
   return res;
 }
 
+export interface SnapshotOptions {
+  /** Also read INFO server and CONFIG GET maxmemory-policy (same round trip). */
+  serverInfo?: boolean;
+  /**
+   * Use the one-call-per-stream Lua script (default true). When the server refuses it (Redis < 7.0,
+   * an ACL without EVALSHA/SCRIPT), the client is remembered and plain commands are used instead.
+   */
+  script?: boolean;
+}
+
+/** Clients whose server refused the snapshot script: they get the plain pipelines from then on. */
+const scriptRefused = new WeakSet<Redis>();
+
+/** The server cannot or will not run the script: ACL, scripting disabled or renamed, Redis < 7.0
+ *  (no `#!lua` flags), or the script itself failed. Not BUSY (a long script elsewhere: transient). */
+function isScriptRefusal(err: Error | null): boolean {
+  return err !== null && !/^BUSY/.test(err.message) && /NOPERM|NOSCRIPT|unknown command|script/i.test(err.message);
+}
+
+function parseTime(reply: [Error | null, unknown]): number {
+  if (reply[0]) throw reply[0];
+  const [sec, usec] = reply[1] as [string, string];
+  return Number(sec) * 1000 + Math.floor(Number(usec) / 1000);
+}
+
+function queueServerInfo(p: ReturnType<Redis['pipeline']>): void {
+  p.info('server').config('GET', 'maxmemory-policy');
+}
+
+function readServerInfo(r: PipelineResult, i: number): ServerInfo {
+  const [infoErr, info] = r[i];
+  if (infoErr) throw infoErr;
+  const [cfgErr, cfg] = r[i + 1];
+  return {
+    version: /redis_version:(\S+)/.exec(String(info))?.[1] ?? 'unknown',
+    maxmemoryPolicy: cfgErr ? null : ((pairsToObject(cfg)['maxmemory-policy'] as string | undefined) ?? null),
+  };
+}
+
+function describeKey(keySpace: KeySpace, key: string): Pick<StreamSnapshot, 'key' | 'kind' | 'eventType'> {
+  const kind = keySpace.describe(key);
+  return { key, kind: kind.kind, eventType: kind.kind === 'type' || kind.kind === 'dead-letter' ? kind.eventType : null };
+}
+
+/**
+ * Snapshot `keys` in ONE pipelined round trip: TIME, SCRIPT LOAD and one EVALSHA per key (see
+ * snapshot-script.ts); where scripts are refused, in two (snapshotByCommands).
+ */
+export async function snapshotStreams(client: Redis, keySpace: KeySpace, keys: readonly string[], options: SnapshotOptions = {}): Promise<SnapshotResult> {
+  if (options.script !== false && !scriptRefused.has(client)) {
+    const res = await snapshotByScript(client, keySpace, keys, options);
+    if (res) return res;
+    scriptRefused.add(client);
+    const plain = await snapshotByCommands(client, keySpace, keys, options);
+    return { ...plain, roundTrips: plain.roundTrips + 1 }; // the refused attempt was one too
+  }
+  return snapshotByCommands(client, keySpace, keys, options);
+}
+
+/** Null when the server refused the script (the caller falls back to plain commands). */
+async function snapshotByScript(client: Redis, keySpace: KeySpace, keys: readonly string[], options: SnapshotOptions): Promise<SnapshotResult | null> {
+  const p = client.pipeline().time();
+  if (options.serverInfo) queueServerInfo(p);
+  p.script('LOAD', SNAPSHOT_SCRIPT);
+  for (const key of keys) p.evalsha(SNAPSHOT_SCRIPT_SHA, 1, key);
+  const r = await run(p);
+  const timeMs = parseTime(r[0]);
+  let i = 1;
+  const server = options.serverInfo ? readServerInfo(r, i) : null;
+  if (options.serverInfo) i += 2;
+  const [loadErr] = r[i++];
+  if (isScriptRefusal(loadErr)) return null;
+  if (loadErr) throw loadErr;
+  const streams: StreamSnapshot[] = [];
+  const missing: string[] = [];
+  for (const key of keys) {
+    const [err, reply] = r[i++];
+    if (isScriptRefusal(err)) return null;
+    if (isGone(err)) {
+      missing.push(key);
+      continue;
+    }
+    if (err) throw err;
+    const s = parseScriptedStream(reply, timeMs);
+    if (!s) missing.push(key);
+    else streams.push({ ...describeKey(keySpace, key), ...s });
+  }
+  return { streams, timeMs, roundTrips: 1, missing, server };
+}
+
 /**
  * Snapshot `keys` in two pipelined round trips: (1) TIME, XINFO STREAM and XINFO GROUPS per key;
  * (2) per group, only what it needs: XINFO CONSUMERS (consumers > 0), XPENDING summary
  * (pending > 0) and `XRANGE key (lastDelivered + COUNT 1` (something undelivered).
  */
-export async function snapshotStreams(client: Redis, keySpace: KeySpace, keys: readonly string[], options: { serverInfo?: boolean } = {}): Promise<SnapshotResult> {
+async function snapshotByCommands(client: Redis, keySpace: KeySpace, keys: readonly string[], options: SnapshotOptions): Promise<SnapshotResult> {
   const p1 = client.pipeline().time();
-  if (options.serverInfo) p1.info('server').config('GET', 'maxmemory-policy');
+  if (options.serverInfo) queueServerInfo(p1);
   for (const key of keys) p1.xinfo('STREAM', key).xinfo('GROUPS', key);
   const r1 = await run(p1);
-  if (r1[0][0]) throw r1[0][0];
-  const [sec, usec] = r1[0][1] as [string, string];
-  const timeMs = Number(sec) * 1000 + Math.floor(Number(usec) / 1000);
+  const timeMs = parseTime(r1[0]);
   let i = 1;
-  let server: ServerInfo | null = null;
-  if (options.serverInfo) {
-    const [infoErr, info] = r1[i++];
-    if (infoErr) throw infoErr;
-    const [cfgErr, cfg] = r1[i++];
-    server = {
-      version: /redis_version:(\S+)/.exec(String(info))?.[1] ?? 'unknown',
-      maxmemoryPolicy: cfgErr ? null : ((pairsToObject(cfg)['maxmemory-policy'] as string | undefined) ?? null),
-    };
-  }
+  const server = options.serverInfo ? readServerInfo(r1, i) : null;
+  if (options.serverInfo) i += 2;
 
   const streams: StreamSnapshot[] = [];
   const missing: string[] = [];
@@ -143,12 +224,9 @@ export async function snapshotStreams(client: Redis, keySpace: KeySpace, keys: r
     if (sErr) throw sErr;
     if (gErr) throw gErr;
     const info = parseXinfoStream(sRep);
-    const kind = keySpace.describe(key);
     const firstEntryId = info.length === 0 ? null : info.firstEntry?.id ?? info.recordedFirstEntryId;
     streams.push({
-      key,
-      kind: kind.kind,
-      eventType: kind.kind === 'type' || kind.kind === 'dead-letter' ? kind.eventType : null,
+      ...describeKey(keySpace, key),
       length: info.length,
       lastGeneratedId: info.lastGeneratedId,
       firstEntryId,

@@ -1,11 +1,16 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
+import { startRedisServer } from '../../src/cli/private-redis.js';
 import { createKeySpace } from '../../src/core/keys.js';
 import { fetchEntry, readPendingPage, snapshotStreams, StreamDiscovery } from '../../src/streams/inspector.js';
 import { rawClient, uniquePrefix } from '../helpers/context.js';
 
 const r = rawClient();
 afterAll(() => r.disconnect());
+
+function pairs(a: unknown[]): Record<string, unknown> {
+  return Object.fromEntries(a.flatMap((v, i) => (i % 2 ? [] : [[String(v), a[i + 1]]])));
+}
 
 /** Round trips as the server sees them: each pipeline is one, each direct command is one. */
 function countRoundTrips(client: Redis): () => number {
@@ -61,7 +66,10 @@ describe('StreamDiscovery', () => {
   });
 });
 
-describe('snapshotStreams', () => {
+describe.each([
+  ['one script call per stream', true, 1],
+  ['plain commands (scripts refused)', false, 2],
+])('snapshotStreams: %s', (_label, script, roundTrips) => {
   it('matches XINFO and XPENDING for streams, groups and consumers', async () => {
     const prefix = uniquePrefix('snap');
     const ks = createKeySpace(prefix);
@@ -75,8 +83,8 @@ describe('snapshotStreams', () => {
     await r.xack(key, 'g1', ids[0]);
     await r.xadd(`${prefix}all`, '*', 'event', '{}', 'type', 'x');
 
-    const snap = await snapshotStreams(r, ks, [`${prefix}all`, key], { serverInfo: true });
-    expect(snap.roundTrips).toBe(2);
+    const snap = await snapshotStreams(r, ks, [`${prefix}all`, key], { serverInfo: true, script });
+    expect(snap.roundTrips).toBe(roundTrips);
     expect(snap.missing).toEqual([]);
     expect(snap.server?.version).toMatch(/^\d+\.\d+/);
     expect(snap.server?.maxmemoryPolicy).toBe((await r.config('GET', 'maxmemory-policy'))[1]);
@@ -107,7 +115,7 @@ describe('snapshotStreams', () => {
     await r.xgroup('CREATE', key, 'g', '0');
     await r.xreadgroup('GROUP', 'g', 'c', 'COUNT', 1, 'STREAMS', key, '>');
     await r.xdel(key, ids[2]);
-    const snap = await snapshotStreams(r, createKeySpace(prefix), [key]);
+    const snap = await snapshotStreams(r, createKeySpace(prefix), [key], { script });
     expect(snap.streams[0].groups[0].lag).toBeNull();
   });
 
@@ -128,7 +136,7 @@ describe('snapshotStreams', () => {
         const count = countRoundTrips(c);
         const d = new StreamDiscovery(ks, { scanCount: 100000 });
         const step = await d.step(c, true);
-        const snap = await snapshotStreams(c, ks, step.keys);
+        const snap = await snapshotStreams(c, ks, step.keys, { script });
         expect(snap.streams).toHaveLength(n);
         expect(snap.streams.every((s) => s.groups[0].consumerList.length === 1 && s.groups[0].oldestUndeliveredAgeMs !== null)).toBe(true);
         return [count(), step.roundTrips + snap.roundTrips];
@@ -143,6 +151,96 @@ describe('snapshotStreams', () => {
     expect(fiftyReported).toBe(fifty);
   });
 
+  it('follows deletions, trims, acks and SETID: first entry, oldest pending, oldest undelivered', async () => {
+    const prefix = uniquePrefix('edit');
+    const ks = createKeySpace(prefix);
+    const key = `${prefix}t`;
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) ids.push((await r.xadd(key, '*', 'f', String(i))) as string);
+    await r.xgroup('CREATE', key, 'idle', '0'); // nothing delivered yet
+    await r.xgroup('CREATE', key, 'mid', '0');
+    await r.xreadgroup('GROUP', 'mid', 'c', 'COUNT', 4, 'STREAMS', key, '>'); // ids[0..3] pending
+    // Every figure checked against what Redis says right now: a stale value fails here.
+    const check = async (): Promise<void> => {
+      const snap = await snapshotStreams(r, ks, [key], { script });
+      const s = snap.streams[0];
+      expect(s.length).toBe(await r.xlen(key));
+      expect(s.firstEntryId).toBe((await r.xrange(key, '-', '+', 'COUNT', 1))[0]?.[0] ?? null);
+      const raw = (await r.xinfo('GROUPS', key)) as unknown[][];
+      expect(s.groups.map((g) => g.name)).toEqual(raw.map((g) => g[1]));
+      for (const g of s.groups) {
+        const next = (await r.xrange(key, `(${g.lastDeliveredId}`, '+', 'COUNT', 1))[0]?.[0];
+        expect(g.oldestUndeliveredAgeMs, g.name).toBe(next ? Math.max(0, snap.timeMs - Number(next.split('-')[0])) : null);
+        const summary = (await r.xpending(key, g.name)) as [number, string | null];
+        expect([g.pending, g.oldestPendingId], g.name).toEqual([summary[0], summary[1] ?? null]);
+      }
+    };
+    await check();
+    await r.xdel(key, ids[0]); // the head, still pending in `mid`
+    await check();
+    await r.xack(key, 'mid', ids[0], ids[1]); // oldest pending moves, pending count drops
+    await check();
+    await r.xdel(key, ids[4]); // mid's next undelivered entry
+    await check();
+    await r.xreadgroup('GROUP', 'mid', 'c2', 'COUNT', 1, 'STREAMS', key, '>');
+    await r.xack(key, 'mid', ids[2]); // same pending count, new last-delivered-id
+    await check();
+    await r.xtrim(key, 'MINID', ids[7]); // trimmed past both groups' positions
+    await check();
+    await r.xgroup('SETID', key, 'mid', ids[8]);
+    await check();
+    await r.xadd(key, '*', 'f', 'new');
+    await r.xgroup('SETID', key, 'idle', '$');
+    await check();
+    await r.xtrim(key, 'MAXLEN', 0);
+    await check();
+  });
+
+  it('reports consumer idle times as XINFO CONSUMERS does', async () => {
+    const prefix = uniquePrefix('idle');
+    const key = `${prefix}t`;
+    await r.xadd(key, '*', 'f', '1');
+    await r.xgroup('CREATE', key, 'g', '0');
+    await r.xreadgroup('GROUP', 'g', 'old', 'STREAMS', key, '>');
+    await new Promise((res) => setTimeout(res, 120));
+    await r.xreadgroup('GROUP', 'g', 'new', 'STREAMS', key, '>');
+    const snap = await snapshotStreams(r, createKeySpace(prefix), [key], { script });
+    const live = ((await r.xinfo('CONSUMERS', key, 'g')) as unknown[][]).map((c) => pairs(c));
+    const got = snap.streams[0].groups[0].consumerList;
+    expect(got.map((c) => [c.name, c.pending])).toEqual(live.map((c) => [c.name, Number(c.pending)]));
+    for (const [k, c] of got.entries()) {
+      // The live reply was taken a little later: its idle is the same or slightly larger.
+      expect(Number(live[k].idle) - c.idleMs).toBeGreaterThanOrEqual(0);
+      expect(Number(live[k].idle) - c.idleMs).toBeLessThan(100);
+      expect(c.inactiveMs === null).toBe(live[k].inactive === undefined || Number(live[k].inactive) === -1);
+    }
+    expect(got[0].idleMs).toBeGreaterThanOrEqual(100);
+  });
+
+  it.runIf(script)('never ships the payload of huge head, tail or next-undelivered entries', async () => {
+    const prefix = uniquePrefix('huge');
+    const ks = createKeySpace(prefix);
+    const huge = 'x'.repeat(512 * 1024);
+    const keys = [`${prefix}a`, `${prefix}b`];
+    for (const key of keys) {
+      await r.xadd(key, '*', 'event', huge);
+      await r.xadd(key, '*', 'event', '{}');
+      await r.xgroup('CREATE', key, 'g', '0'); // next undelivered: the huge head
+      await r.xadd(key, '*', 'event', huge);
+    }
+    const c = rawClient();
+    try {
+      await c.ping();
+      const before = c.stream.bytesRead;
+      const snap = await snapshotStreams(c, ks, keys, { script });
+      expect(snap.streams.map((s) => s.length)).toEqual([3, 3]);
+      expect(snap.streams.every((s) => s.groups[0].oldestUndeliveredAgeMs !== null)).toBe(true);
+      expect(c.stream.bytesRead - before).toBeLessThan(4096);
+    } finally {
+      c.disconnect();
+    }
+  });
+
   it('skips a stream deleted or retyped between discovery and snapshot', async () => {
     const prefix = uniquePrefix('gone');
     const ks = createKeySpace(prefix);
@@ -153,9 +251,37 @@ describe('snapshotStreams', () => {
     await r.del(`${prefix}a`);
     await r.del(`${prefix}b`);
     await r.set(`${prefix}b`, 'now a string');
-    const snap = await snapshotStreams(r, ks, keys);
+    const snap = await snapshotStreams(r, ks, keys, { script });
     expect(snap.streams.map((s) => s.key)).toEqual([`${prefix}c`]);
     expect(snap.missing.sort()).toEqual([`${prefix}a`, `${prefix}b`]);
+  });
+});
+
+describe('snapshotStreams without scripting', () => {
+  it('falls back to plain commands when the ACL refuses scripts, and remembers it', async () => {
+    const server = await startRedisServer({ config: ['user noscript on >pw ~* &* +@all -@scripting'] });
+    const admin = rawClient(server.url);
+    const limited = new Redis(`redis://noscript:pw@127.0.0.1:${server.port}`, { maxRetriesPerRequest: 0 });
+    try {
+      const prefix = uniquePrefix('acl');
+      const key = `${prefix}t`;
+      for (let i = 0; i < 3; i++) await admin.xadd(key, '*', 'f', String(i));
+      await admin.xgroup('CREATE', key, 'g', '0');
+      await admin.xreadgroup('GROUP', 'g', 'c', 'COUNT', 1, 'STREAMS', key, '>');
+      const ks = createKeySpace(prefix);
+      const expected = await snapshotStreams(admin, ks, [key]);
+      expect(expected.roundTrips).toBe(1);
+      const first = await snapshotStreams(limited, ks, [key]);
+      expect(first.roundTrips).toBe(1 + 2); // the refused attempt, then the two plain pipelines
+      const second = await snapshotStreams(limited, ks, [key]);
+      expect(second.roundTrips).toBe(2);
+      const strip = (x: typeof expected) => x.streams.map((s) => ({ ...s, groups: s.groups.map((g) => ({ ...g, consumerList: g.consumerList.map((c) => c.name), oldestUndeliveredAgeMs: null })) }));
+      expect(strip(second)).toEqual(strip(expected));
+    } finally {
+      admin.disconnect();
+      limited.disconnect();
+      await server.stop();
+    }
   });
 });
 
