@@ -10,6 +10,7 @@ import { createKeySpace, DEFAULT_PREFIX } from '../core/keys.js';
 import { classifyRedisError, redactUrl } from '../core/errors.js';
 import { BLOCKING_DISCONNECT, backoffDelay, connectChecked, createBlockingClient, resolveTarget, streamsOfReadReply } from '../streams/connection.js';
 import { abortableSleep, stderrLogger, type Logger } from '../streams/context.js';
+import { sanitize } from '../core/sanitize.js';
 
 export interface MonitorEventsOptions {
   /** Default: REDIS_URL env, else redis://127.0.0.1:6379. */
@@ -118,11 +119,5 @@ function textLine(id: string, type: string | null, event: SeedEvent | null, fiel
   if (event) body = `${event.source ? `[${event.source}] ` : ''}${JSON.stringify(event.data)}`;
   else body = Object.entries(fields).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ');
   if (body.length > max) body = `${body.slice(0, max)}… (${body.length} chars)`;
-  return visible(`${id} ${type ?? '?'} ${body}`);
-}
-
-/** Control characters and escape sequences from Redis data are shown, never executed. */
-export function visible(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return sanitize(`${id} ${type ?? '?'} ${body}`);
 }

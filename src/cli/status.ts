@@ -9,7 +9,7 @@ import { classifyRedisError } from '../core/errors.js';
 import type { StreamSnapshot } from '../core/messages.js';
 import { connectChecked, createRedisClient, resolveTarget } from '../streams/connection.js';
 import { snapshotStreams, StreamDiscovery } from '../streams/inspector.js';
-import { sanitize } from '../ui/sanitize.js';
+import { sanitize } from '../core/sanitize.js';
 
 const HELP = `Usage: streamscope status [--json] [--url <redis-url>] [--prefix <prefix>]
 
