@@ -1,5 +1,5 @@
 /** Process CPU and memory from /proc (Linux), sampled from outside the measured process. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 
 const CLK_TCK = 100; // USER_HZ: 100 on Linux x86-64
 
@@ -13,6 +13,19 @@ export function cpuSeconds(pid: number): number | null {
     const utime = Number(rest[11]);
     const stime = Number(rest[12]);
     return (utime + stime) / CLK_TCK;
+  } catch {
+    return null;
+  }
+}
+
+/** Seconds the process's threads spent runnable but waiting for a CPU (/proc/<pid>/schedstat, field 2), or null. */
+export function runQueueWaitSeconds(pid: number): number | null {
+  try {
+    // Sum over threads: the main thread plus libuv/V8 workers.
+    const tasks = readdirSync(`/proc/${pid}/task`);
+    let ns = 0;
+    for (const t of tasks) ns += Number(readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[1]);
+    return ns / 1e9;
   } catch {
     return null;
   }
@@ -37,6 +50,8 @@ export class ProcSampler {
   private startAt = 0;
   private lastCpu: number | null = null;
   private lastAt = 0;
+  private startWait: number | null = null;
+  private lastWait: number | null = null;
   peakRss = 0;
   readonly rssSamples: number[] = [];
 
@@ -47,6 +62,8 @@ export class ProcSampler {
     this.startAt = performance.now();
     this.lastCpu = this.startCpu;
     this.lastAt = this.startAt;
+    this.startWait = runQueueWaitSeconds(this.pid);
+    this.lastWait = this.startWait;
     this.timer = setInterval(() => this.sample(), this.intervalMs);
     return this;
   }
@@ -56,6 +73,7 @@ export class ProcSampler {
     if (cpu !== null) {
       this.lastCpu = cpu;
       this.lastAt = performance.now();
+      this.lastWait = runQueueWaitSeconds(this.pid) ?? this.lastWait;
     }
     const mem = memory(this.pid);
     if (mem) {
@@ -65,13 +83,14 @@ export class ProcSampler {
   }
 
   /** Average cores used since start() (CPU seconds / wall seconds). */
-  stop(): { cores: number; peakRss: number } {
+  stop(): { cores: number; peakRss: number; waitingCores: number } {
     this.sample();
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     const wall = (this.lastAt - this.startAt) / 1000;
     const cores = this.startCpu !== null && this.lastCpu !== null && wall > 0 ? (this.lastCpu - this.startCpu) / wall : NaN;
-    return { cores, peakRss: this.peakRss };
+    const waitingCores = this.startWait !== null && this.lastWait !== null && wall > 0 ? (this.lastWait - this.startWait) / wall : NaN;
+    return { cores, peakRss: this.peakRss, waitingCores };
   }
 }
 
