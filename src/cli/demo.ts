@@ -63,6 +63,9 @@ export function parseDemoArgs(argv: readonly string[]): DemoArgs | string {
   return out;
 }
 
+/** Log lines the scenario produces on purpose (see src/demo/scenario.ts). */
+const SCENARIO_LINE = /crashed \(simulated\)|failed \(delivery \d+\)|dead-lettered /;
+
 const err = (line: string) => process.stderr.write(`streamscope demo: ${line.replace(/\n?$/, '\n')}`);
 
 function statusLine(stats: DemoStats, rate: number): string {
@@ -103,14 +106,15 @@ export async function run(argv: string[]): Promise<number> {
   };
   const shutdown = installShutdown(cleanup, force, err);
   const logs: string[] = [];
-  // With the monitor on screen nothing may write to the terminal: keep the last lines and
-  // print them after it closes. Without it, stderr.
+  // With the monitor on screen nothing may write to the terminal: keep the last unexpected
+  // lines (the scenario's own crash, failures and dead letters are what the monitor shows)
+  // and print them after it closes. Without the monitor, everything goes to stderr.
   const log = (line: string) => {
     if (quiet) return;
-    if (args.ui) {
-      logs.push(line);
-      if (logs.length > 20) logs.shift();
-    } else err(line);
+    if (!args.ui) return err(line);
+    if (SCENARIO_LINE.test(line)) return;
+    logs.push(line);
+    if (logs.length > 10) logs.shift();
   };
   try {
     server = await startDemoServer(args.port);
@@ -137,6 +141,8 @@ export async function run(argv: string[]): Promise<number> {
     // Everything the demo started is stopped; should some handle still hold the event loop
     // (a connection the monitor forgot), exit anyway after 2 s rather than hang after `q`.
     setTimeout(() => process.exit(code), 2000).unref();
+    const st = traffic.stats.producer;
+    err(`stopped after writing ${st.written} events (${st.poison} poison); the private redis-server and its data are gone`);
     if (logs.length > 0) process.stderr.write(`streamscope demo: last log lines:\n${logs.map((l) => `  ${l}`).join('\n')}\n`);
     return code;
   } catch (e) {

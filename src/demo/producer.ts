@@ -48,7 +48,7 @@ export interface ProducerOptions {
   seed: number;
   /** A poison message every this many ms; 0 for none. */
   poisonEveryMs: number;
-  /** Tick length, ms: events are written in small batches this often. */
+  /** Tick length, ms: events are written in small batches this often. Default 10, so stream IDs spread over time like real traffic rather than clumping every 50 ms. */
   tickMs?: number;
   log(line: string): void;
 }
@@ -58,7 +58,7 @@ const BURST_CHANCE_PER_S = 1 / 25;
 
 /** Runs until `signal` aborts. Never rejects. */
 export async function runProducer(p: PublishingPersistence, model: TrafficModel, o: ProducerOptions, signal: AbortSignal, stats: ProducerStats): Promise<void> {
-  const tickMs = o.tickMs ?? 50;
+  const tickMs = o.tickMs ?? 10;
   const rng = createRng(o.seed ^ 0xb0257);
   let burstUntil = 0;
   let burstFactor = 1;
