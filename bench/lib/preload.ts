@@ -25,3 +25,29 @@ export async function preloadUnrelatedKeys(r: Redis, prefix: string, count: numb
     await r.mset(...args);
   }
 }
+
+/**
+ * A pending-entries list of `count` entries, built server-side with Lua in chunks (no entries cross
+ * the wire): XADD `count` small seed-format entries, create `group` at 0, XREADGROUP them all,
+ * spread over `consumers` consumers.
+ */
+export async function buildPel(r: Redis, key: string, group: string, count: number, consumers = 4, chunk = 100_000): Promise<void> {
+  const value = JSON.stringify({ n: 1, event_id: '00000000-0000-4000-8000-000000000000', timestamp: '2026-11-27T07:08:48.060876+00:00', source: 'bench', version: '1.0.0', event_type: 'asset.discovered' })
+    .replace(/,"/g, ', "')
+    .replace(/":/g, '": ');
+  for (let done = 0; done < count; done += chunk) {
+    await r.eval("for i = 1, tonumber(ARGV[1]) do redis.call('XADD', KEYS[1], '*', 'event', ARGV[2]) end return 1", 1, key, Math.min(chunk, count - done), value);
+  }
+  await r.xgroup('CREATE', key, group, '0');
+  let c = 0;
+  for (let done = 0; done < count; done += chunk) {
+    await r.eval(
+      "local res = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', tonumber(ARGV[3]), 'STREAMS', KEYS[1], '>') return #res[1][2]",
+      1,
+      key,
+      group,
+      `worker-${(c++ % consumers) + 1}`,
+      Math.min(chunk, count - done),
+    );
+  }
+}
