@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Screenshots for the README, from a real run: the demo (`--seed`, so every run shows the same
+# traffic) in a tmux terminal of fixed size, keys pressed as a user would, the screen captured
+# with its colours (capture-pane -e), turned into HTML (aha) and photographed by headless
+# chromium. Run with `npm run screenshots`. Look at every image before committing it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+OUT=${OUT:-screenshots}
+SEED=${SEED:-42}
+SESSION="streamscope-shots-$$"
+FONT_PX=14     # DejaVu Sans Mono advance is 0.602 em: 8.43 px per column at 14 px
+LINE_PX=17     # px per terminal row
+PAD_PX=10
+
+say() { printf 'screenshots: %s\n' "$*" >&2; }
+
+# --- what this needs, installed on Debian/Ubuntu when missing --------------------------------
+chromium_bin() { command -v chromium || command -v chromium-browser || command -v google-chrome || true; }
+need=()
+command -v tmux >/dev/null 2>&1 || need+=(tmux)
+command -v aha >/dev/null 2>&1 || need+=(aha)
+[ -n "$(chromium_bin)" ] || need+=(chromium)
+fc-list 2>/dev/null | grep -q 'DejaVu Sans Mono' || need+=(fonts-dejavu-core)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+if [ ${#need[@]} -gt 0 ]; then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    say "missing: ${need[*]}. Install them (macOS: brew install tmux aha chromium redis), then run again."
+    exit 1
+  fi
+  if [ "$(id -u)" = 0 ]; then SUDO=(); else SUDO=(sudo); fi
+  say "installing ${need[*]}: ${SUDO[*]} apt-get install -y ${need[*]}"
+  DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y "${need[@]}" \
+    || { "${SUDO[@]}" apt-get update && DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y "${need[@]}"; }
+fi
+CHROMIUM=$(chromium_bin)
+[ -f dist/cli/main.js ] || npm run build --silent
+
+mkdir -p "$OUT"
+WORK=$(mktemp -d)
+DEMO_REDIS=()
+
+cleanup() {
+  # Killing the session sends SIGHUP to the demo, which stops its workers and redis-server.
+  tmux kill-session -t "$SESSION" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# --- helpers ---------------------------------------------------------------------------------
+# start <cols> <rows>: the demo with its monitor, in a detached terminal of that size
+start() {
+  COLS=$1 ROWS=$2
+  tmux new-session -d -s "$SESSION" -x "$COLS" -y "$ROWS" \
+    "node dist/cli/main.js demo --seed $SEED; echo demo-exited-\$?; sleep 2"
+  tmux set-option -t "$SESSION" status off >/dev/null
+}
+
+screen() { tmux capture-pane -p -t "$SESSION"; }
+
+# wait_for <text> [seconds]: until the screen shows it
+wait_for() {
+  local text=$1 deadline=$((SECONDS + ${2:-20}))
+  until screen | grep -qF -- "$text"; do
+    if [ $SECONDS -ge $deadline ]; then say "timed out waiting for \"$text\"; the screen was:"; screen >&2; exit 1; fi
+    sleep 0.2
+  done
+}
+
+# remember the demo's own redis-server (child of node, child of the pane's shell), to check
+# after quitting that it is gone; other redis-servers on this machine are none of our business
+remember_redis() {
+  local sh node
+  sh=$(tmux display-message -p -t "$SESSION" '#{pane_pid}')
+  node=$(pgrep -P "$sh" -x node | head -1)
+  DEMO_REDIS+=($(pgrep -P "$node" -x redis-server))
+}
+
+keys() { tmux send-keys -t "$SESSION" "$@"; sleep "${PAUSE:-0.6}"; }
+
+# shot <name>: the screen as it is now, to $OUT/<name>.png
+shot() {
+  local name=$1 html="$WORK/$1.html"
+  local width=$(( (COLS * FONT_PX * 602 + 999) / 1000 + 2 * PAD_PX ))
+  local height=$(( ROWS * LINE_PX + 2 * PAD_PX ))
+  {
+    printf '<!doctype html><meta charset="utf-8"><style>'
+    printf 'html,body{margin:0;background:#000}'
+    printf 'pre{margin:0;padding:%dpx;font:%dpx/%dpx "DejaVu Sans Mono",monospace;color:#ddd;white-space:pre}' "$PAD_PX" "$FONT_PX" "$LINE_PX"
+    printf '</style><pre>'
+    tmux capture-pane -e -p -t "$SESSION" | aha --black --no-header
+    printf '</pre>'
+  } > "$html"
+  "$CHROMIUM" --headless --no-sandbox --disable-gpu --hide-scrollbars --force-device-scale-factor=1 \
+    --window-size="$width,$height" --screenshot="$OUT/$name.png" "file://$html" >/dev/null 2>&1
+  say "$OUT/$name.png (${COLS}x${ROWS})"
+}
+
+# --- the shots -------------------------------------------------------------------------------
+READY=${READY:-connected}  # text the monitor's status bar shows once it is live
+
+start 120 36
+wait_for "$READY" 30
+remember_redis
+sleep 4                    # let rates, lag and idle times build up
+keys 1;                    shot live-events
+keys 2;                    shot streams-lag
+keys 3;                    shot pending-stuck-consumer
+keys 4;                    shot consumer-groups
+keys 1; keys Enter;        shot detail-view
+keys Escape; keys '?';     shot help-overlay
+keys Escape; keys 3; keys a; shot confirm-dialog
+keys n; keys q
+sleep 2
+tmux kill-session -t "$SESSION" 2>/dev/null || true
+
+start 80 24
+wait_for "$READY" 30
+remember_redis
+sleep 3
+shot app-80x24
+keys q
+sleep 2
+
+# --- nothing left behind -----------------------------------------------------------------------
+tmux kill-session -t "$SESSION" 2>/dev/null || true
+sleep 1
+for pid in "${DEMO_REDIS[@]}"; do
+  if kill -0 "$pid" 2>/dev/null && ! grep -q '^[0-9]* ([^)]*) Z' "/proc/$pid/stat" 2>/dev/null; then
+    say "the demo's redis-server (pid $pid) is still running after quitting"; exit 1
+  fi
+done
+say "done; look at every image before committing it"
