@@ -18,8 +18,6 @@ import { streamIdToMs } from '../core/stream-id.js';
  *  group = [name, lastDeliveredId, entriesRead|nil, lag|nil, pending, oldestPendingId|nil,
  *           oldestUndeliveredId|nil, [consumer, pending, idleMs, inactiveMs (-1: unknown), ...]] */
 export const SNAPSHOT_SCRIPT = `#!lua flags=no-writes
-local key = KEYS[1]
-if redis.call('TYPE', key).ok ~= 'stream' then return false end
 local function cmp(a, b)
   local am, as = string.match(a, '^(%d+)-(%d+)$')
   local bm, bs = string.match(b, '^(%d+)-(%d+)$')
@@ -34,6 +32,8 @@ local function map(a)
   for i = 1, #a, 2 do o[a[i]] = a[i + 1] end
   return o
 end
+local key = KEYS[1]
+if redis.call('TYPE', key).ok ~= 'stream' then return false end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local s = map(redis.call('XINFO', 'STREAM', key, 'FULL', 'COUNT', 1))
@@ -42,17 +42,21 @@ local last = s['last-generated-id']
 local first = s['entries'][1]
 local out = { len, last, s['max-deleted-entry-id'] or false, s['entries-added'] or false,
   s['recorded-first-entry-id'] or false, first and first[1] or false }
-local next = {}
+local after = {} -- lastDeliveredId -> next entry ID (groups often share a position)
 for _, graw in ipairs(s['groups']) do
   local g = map(graw)
   local delivered = g['last-delivered-id']
   local undelivered = false
   if len > 0 and cmp(delivered, last) < 0 then
-    undelivered = next[delivered]
+    undelivered = after[delivered]
     if undelivered == nil then
-      local r = redis.call('XRANGE', key, '(' .. delivered, '+', 'COUNT', 1)
-      undelivered = r[1] and r[1][1] or false
-      next[delivered] = undelivered
+      if first and cmp(delivered, first[1]) < 0 then
+        undelivered = first[1] -- behind the head (new group at 0, or trimmed past it): no XRANGE
+      else
+        local r = redis.call('XRANGE', key, '(' .. delivered, '+', 'COUNT', 1)
+        undelivered = r[1] and r[1][1] or false
+      end
+      after[delivered] = undelivered
     end
   end
   local cs = {}

@@ -155,8 +155,10 @@ describe.each([
     const prefix = uniquePrefix('edit');
     const ks = createKeySpace(prefix);
     const key = `${prefix}t`;
+    // A second apart, so every "oldest undelivered" age tells which entry was picked.
+    const base = Date.now() - 60_000;
     const ids: string[] = [];
-    for (let i = 0; i < 10; i++) ids.push((await r.xadd(key, '*', 'f', String(i))) as string);
+    for (let i = 0; i < 10; i++) ids.push((await r.xadd(key, `${base + i * 1000}-0`, 'f', String(i))) as string);
     await r.xgroup('CREATE', key, 'idle', '0'); // nothing delivered yet
     await r.xgroup('CREATE', key, 'mid', '0');
     await r.xreadgroup('GROUP', 'mid', 'c', 'COUNT', 4, 'STREAMS', key, '>'); // ids[0..3] pending
@@ -186,6 +188,8 @@ describe.each([
     await r.xack(key, 'mid', ids[2]); // same pending count, new last-delivered-id
     await check();
     await r.xtrim(key, 'MINID', ids[7]); // trimmed past both groups' positions
+    await check();
+    await r.xgroup('SETID', key, 'mid', ids[7]); // exactly at the head: next undelivered is ids[8]
     await check();
     await r.xgroup('SETID', key, 'mid', ids[8]);
     await check();
@@ -224,8 +228,9 @@ describe.each([
     const keys = [`${prefix}a`, `${prefix}b`];
     for (const key of keys) {
       await r.xadd(key, '*', 'event', huge);
-      await r.xadd(key, '*', 'event', '{}');
+      const small = (await r.xadd(key, '*', 'event', '{}')) as string;
       await r.xgroup('CREATE', key, 'g', '0'); // next undelivered: the huge head
+      await r.xgroup('CREATE', key, 'h', small); // next undelivered: the huge tail
       await r.xadd(key, '*', 'event', huge);
     }
     const c = rawClient();
@@ -234,7 +239,7 @@ describe.each([
       const before = c.stream.bytesRead;
       const snap = await snapshotStreams(c, ks, keys, { script });
       expect(snap.streams.map((s) => s.length)).toEqual([3, 3]);
-      expect(snap.streams.every((s) => s.groups[0].oldestUndeliveredAgeMs !== null)).toBe(true);
+      expect(snap.streams.every((s) => s.groups.length === 2 && s.groups.every((g) => g.oldestUndeliveredAgeMs !== null))).toBe(true);
       expect(c.stream.bytesRead - before).toBeLessThan(4096);
     } finally {
       c.disconnect();
