@@ -9,11 +9,11 @@ import { paint } from '../theme.js';
 import { Table, type Column, type RowSource } from './Table.js';
 
 const COLUMNS: Column<TailEvent>[] = [
-  { key: 'time', title: 'TIME', width: 12, cell: (e) => { const ms = idTimeMs(e.id); return ms === null ? '' : formatTime(ms); }, role: () => 'dim' },
-  { key: 'type', title: 'TYPE', width: 20, cell: (e) => e.type ?? '?', role: (e) => (e.event ? 'type' : 'warn') },
-  { key: 'id', title: 'STREAM ID', width: 16, cell: (e) => e.id },
-  { key: 'source', title: 'SOURCE', width: 12, hideBelow: 110, cell: (e) => e.event?.source ?? '' },
-  { key: 'preview', title: 'PAYLOAD', minWidth: 10, cell: (e) => previewEvent(e), role: (e) => (e.event ? null : 'dim') },
+  { key: 'time', title: 'TIME', width: 12, priority: 3, cell: (e) => { const ms = idTimeMs(e.id); return ms === null ? '' : formatTime(ms); }, role: () => 'dim' },
+  { key: 'type', title: 'TYPE', minWidth: 10, maxWidth: 28, cell: (e) => e.type ?? '?', role: (e) => (e.event ? 'type' : 'warn') },
+  { key: 'id', title: 'STREAM ID', width: 16, priority: 2, cell: (e) => e.id },
+  { key: 'source', title: 'SOURCE', minWidth: 6, maxWidth: 18, hideBelow: 110, priority: 1, cell: (e) => e.event?.source ?? '' },
+  { key: 'preview', title: 'PAYLOAD', minWidth: 10, grow: true, cell: (e) => previewEvent(e), role: (e) => (e.event ? null : 'dim') },
 ];
 
 function rowSource(rows: EventRows): RowSource<TailEvent> {

@@ -13,10 +13,10 @@ const idleRole = (ms: number): Role | null => (ms >= 300_000 ? 'bad' : ms >= 30_
 function columns(serverNow: number): Column<PendingEntry>[] {
   return [
     { key: 'id', title: 'ENTRY ID', width: 17, cell: (e) => e.id },
-    { key: 'consumer', title: 'CONSUMER', minWidth: 10, cell: (e) => e.consumer },
+    { key: 'consumer', title: 'CONSUMER', minWidth: 10, maxWidth: 32, cell: (e) => e.consumer },
     { key: 'idle', title: 'IDLE', width: 7, align: 'right', cell: (e) => formatAge(e.idleMs), role: (e) => idleRole(e.idleMs) },
-    { key: 'deliveries', title: 'DELIVERED', width: 9, align: 'right', cell: (e) => `${formatCount(e.deliveries)}×`, role: (e) => (e.deliveries >= 5 ? 'bad' : e.deliveries >= 2 ? 'warn' : null) },
-    { key: 'age', title: 'ENTRY AGE', width: 9, align: 'right', hideBelow: 70, cell: (e) => { const ms = idTimeMs(e.id); return ms === null ? '' : formatAge(serverNow - ms); } },
+    { key: 'deliveries', title: 'DELIVERED', width: 9, priority: 2, align: 'right', cell: (e) => `${formatCount(e.deliveries)}×`, role: (e) => (e.deliveries >= 5 ? 'bad' : e.deliveries >= 2 ? 'warn' : null) },
+    { key: 'age', title: 'ENTRY AGE', width: 9, align: 'right', hideBelow: 70, priority: 1, cell: (e) => { const ms = idTimeMs(e.id); return ms === null ? '' : formatAge(serverNow - ms); } },
   ];
 }
 

@@ -13,15 +13,15 @@ function roleFor(value: number | null, warn: number, bad: number): Role | null {
 }
 
 const COLUMNS: Column<StreamRow>[] = [
-  { key: 'stream', title: 'STREAM', minWidth: 10, cell: (r) => r.name, role: (r) => levelRole(r.level) },
-  { key: 'group', title: 'GROUP', width: 11, cell: (r) => r.group ?? '–', role: (r) => (r.group ? null : 'dim') },
-  { key: 'length', title: 'LENGTH', width: 7, align: 'right', cell: (r) => formatCount(r.length) },
-  { key: 'rate', title: 'RATE', width: 7, align: 'right', cell: (r) => formatRate(r.rate) },
+  { key: 'stream', title: 'STREAM', minWidth: 12, maxWidth: 40, grow: true, cell: (r) => r.name, role: (r) => levelRole(r.level) },
+  { key: 'group', title: 'GROUP', minWidth: 8, maxWidth: 24, cell: (r) => r.group ?? '–', role: (r) => (r.group ? null : 'dim') },
+  { key: 'length', title: 'LENGTH', width: 7, priority: 5, align: 'right', cell: (r) => formatCount(r.length) },
+  { key: 'rate', title: 'RATE', width: 7, priority: 2, align: 'right', cell: (r) => formatRate(r.rate) },
   { key: 'lag', title: 'LAG', width: 7, align: 'right', cell: (r) => (r.group ? formatCount(r.lag) : ''), role: (r) => (r.group && r.lag === null ? 'warn' : roleFor(r.lag === null ? null : r.lag / r.maxLen, THRESHOLDS.lagWarnFraction, THRESHOLDS.lagBadFraction)) },
   { key: 'pending', title: 'PENDING', width: 7, align: 'right', cell: (r) => (r.group ? formatCount(r.pending) : '') },
-  { key: 'pendAge', title: 'PEND AGE', width: 8, align: 'right', cell: (r) => (r.group ? formatAge(r.oldestPendingAgeMs) : ''), role: (r) => roleFor(r.oldestPendingAgeMs, THRESHOLDS.pendingAgeWarnMs, THRESHOLDS.pendingAgeBadMs) },
-  { key: 'lagAge', title: 'LAG AGE', width: 7, align: 'right', cell: (r) => (r.group ? formatAge(r.oldestUndeliveredAgeMs) : ''), role: (r) => roleFor(r.oldestUndeliveredAgeMs, THRESHOLDS.undeliveredAgeWarnMs, THRESHOLDS.undeliveredAgeBadMs) },
-  { key: 'consumers', title: 'CONS', width: 4, align: 'right', hideBelow: 90, cell: (r) => (r.group ? formatCount(r.consumers) : '') },
+  { key: 'pendAge', title: 'PEND AGE', width: 8, priority: 4, align: 'right', cell: (r) => (r.group ? formatAge(r.oldestPendingAgeMs) : ''), role: (r) => roleFor(r.oldestPendingAgeMs, THRESHOLDS.pendingAgeWarnMs, THRESHOLDS.pendingAgeBadMs) },
+  { key: 'lagAge', title: 'LAG AGE', width: 7, priority: 3, align: 'right', cell: (r) => (r.group ? formatAge(r.oldestUndeliveredAgeMs) : ''), role: (r) => roleFor(r.oldestUndeliveredAgeMs, THRESHOLDS.undeliveredAgeWarnMs, THRESHOLDS.undeliveredAgeBadMs) },
+  { key: 'consumers', title: 'CONS', width: 4, align: 'right', hideBelow: 90, priority: 1, cell: (r) => (r.group ? formatCount(r.consumers) : '') },
 ];
 
 export function StreamsPane({ width, height }: { width: number; height: number }) {

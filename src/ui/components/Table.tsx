@@ -6,17 +6,29 @@
  */
 import { useRef } from 'react';
 import { Box, Text } from 'ink';
-import { fit } from '../format.js';
+import { displayWidth, fit } from '../format.js';
 import { sanitize } from '../sanitize.js';
 import { paint, selected, type Role } from '../theme.js';
 
 export interface Column<T> {
   key: string;
   title: string;
-  /** Fixed width in columns; omit for a flexible column that takes the remaining width. */
+  /** Fixed width in columns. Omit to size the column from its content (see maxWidth / grow). */
   width?: number;
-  /** Flexible columns never get narrower than this. Default 8. */
+  /** Never narrower than this (content-sized and growing columns). Default 8. */
   minWidth?: number;
+  /**
+   * Content-sized: the column asks for its widest cell (or title), capped here. Content-sized
+   * columns are served before growing columns get the rest.
+   */
+  maxWidth?: number;
+  /** Takes the width left over. Default: true for a column with neither width nor maxWidth. */
+  grow?: boolean;
+  /**
+   * When even the minimum widths do not fit, columns with a priority are hidden, lowest first,
+   * instead of clipping the right edge. Columns without one are never hidden this way.
+   */
+  priority?: number;
   align?: 'left' | 'right';
   /** Hide the column when the table is narrower than this many terminal columns. */
   hideBelow?: number;
@@ -49,20 +61,61 @@ export interface TableProps<T> {
 
 const GUTTER = 2;
 
-export function layoutColumns<T>(columns: readonly Column<T>[], width: number, padding: number): { col: Column<T>; width: number }[] {
+const growsOf = <T,>(c: Column<T>): boolean => c.grow ?? (c.width === undefined && c.maxWidth === undefined);
+const minOf = <T,>(c: Column<T>): number => c.width ?? c.minWidth ?? 8;
+
+/**
+ * Column widths for a table `width` columns wide. `contentWidth(col)` is the widest cell of a
+ * column (0 when unknown). Order: hide by hideBelow; hide by priority while the minimums do not
+ * fit; raise content-sized columns toward their content (evenly, capped by maxWidth); give what
+ * is left to the growing columns. Rows never exceed `width` unless the essential columns'
+ * minimums alone do.
+ */
+export function layoutColumns<T>(
+  columns: readonly Column<T>[],
+  width: number,
+  padding: number,
+  contentWidth: (col: Column<T>) => number = () => 0,
+): { col: Column<T>; width: number }[] {
   const visible = columns.filter((c) => !c.hideBelow || width >= c.hideBelow);
-  const fixed = visible.reduce((n, c) => n + (c.width ?? 0), 0) + padding * Math.max(0, visible.length - 1) + GUTTER;
-  const flex = visible.filter((c) => c.width === undefined);
-  const rest = Math.max(0, width - fixed);
-  let given = 0;
-  return visible.map((c) => {
-    if (c.width !== undefined) return { col: c, width: c.width };
-    // The last flexible column takes the rounding remainder so rows end exactly at `width`.
-    const w = flex.indexOf(c) === flex.length - 1 ? rest - given : Math.floor(rest / flex.length);
-    given += w;
-    return { col: c, width: Math.max(c.minWidth ?? 8, w) };
+  const total = (cols: readonly Column<T>[]) => cols.reduce((n, c) => n + minOf(c), 0) + padding * Math.max(0, cols.length - 1) + GUTTER;
+  while (total(visible) > width) {
+    let low = -1;
+    visible.forEach((c, i) => {
+      if (c.priority !== undefined && (low < 0 || c.priority < visible[low].priority!)) low = i;
+    });
+    if (low < 0) break;
+    visible.splice(low, 1);
+  }
+  const widths = visible.map(minOf);
+  let surplus = Math.max(0, width - total(visible));
+  // What content-sized (and content-aware growing) columns would like on top of their minimum.
+  const wants = visible.map((c, i) => {
+    if (c.width !== undefined || c.maxWidth === undefined) return 0;
+    const desired = Math.min(c.maxWidth, Math.max(displayWidth(c.title), contentWidth(c)));
+    return Math.max(0, desired - widths[i]);
   });
+  while (surplus > 0 && wants.some((w) => w > 0)) {
+    for (let i = 0; i < wants.length && surplus > 0; i++) {
+      if (wants[i] > 0) {
+        widths[i]++;
+        wants[i]--;
+        surplus--;
+      }
+    }
+  }
+  const growing = visible.map((c, i) => (growsOf(c) ? i : -1)).filter((i) => i >= 0);
+  growing.forEach((i, k) => {
+    // The last growing column takes the rounding remainder so rows end exactly at `width`.
+    const share = k === growing.length - 1 ? surplus : Math.floor(surplus / growing.length);
+    widths[i] += share;
+    surplus -= share;
+  });
+  return visible.map((col, i) => ({ col, width: widths[i] }));
 }
+
+/** Rows measured for content-sized columns: all of them when few, else the visible window. */
+const MEASURE_ALL_BELOW = 500;
 
 /** First visible row: keeps the cursor on screen, moving the window as little as possible. */
 export function scrollOffset(previous: number, cursor: number, length: number, visibleRows: number): number {
@@ -80,7 +133,18 @@ export function Table<T>({ data, columns, padding = 1, width, height, cursor = -
   const bodyRows = Math.max(0, height - 1);
   const offset = scrollOffset(offsetRef.current, cursor, data.length, bodyRows);
   offsetRef.current = offset;
-  const layout = layoutColumns(columns, width, padding);
+  // Content widths only grow while the table is shown, so a live list does not jitter.
+  const seenRef = useRef(new Map<string, number>());
+  const from = data.length < MEASURE_ALL_BELOW ? 0 : offset;
+  const to = data.length < MEASURE_ALL_BELOW ? data.length : Math.min(data.length, offset + bodyRows);
+  const measure = (col: Column<T>): number => {
+    let w = seenRef.current.get(col.key) ?? 0;
+    const cap = col.maxWidth ?? 0;
+    for (let i = from; i < to && w < cap; i++) w = Math.max(w, displayWidth(sanitize(col.cell(data.at(i)!))));
+    seenRef.current.set(col.key, w);
+    return w;
+  };
+  const layout = layoutColumns(columns, width, padding, measure);
   const gap = ' '.repeat(padding);
   const header = ' '.repeat(GUTTER) + layout.map(({ col, width: w }) => fit(col.title, w, col.align)).join(gap);
   const lines: string[] = [];
