@@ -8,7 +8,7 @@ import { selectActionIds } from '../store/selectors.js';
 import type { MonitorState, PaneId } from '../store/state.js';
 
 /** Where a binding applies. `global`: every pane, the detail view and help. */
-export type KeyContext = 'global' | PaneId | 'detail' | 'filter' | 'confirm' | 'help';
+export type KeyContext = 'global' | PaneId | 'detail' | 'filter' | 'confirm' | 'outcome' | 'help';
 
 export interface KeyBinding {
   /** Normalised key names (see keyName): `j`, `G`, `enter`, `esc`, `space`, `shift+tab`, `ctrl+c`… */
@@ -28,6 +28,9 @@ export interface KeyBinding {
 }
 
 const never = (): null => null;
+
+/** Stands for every key in the outcome dialog (ctrl+c still quits). */
+export const ANY_KEY = 'any key';
 
 function mutationBlocked(state: MonitorState): string | null {
   if (state.config.readOnly) return state.config.readOnlyReason ?? 'read-only mode';
@@ -91,6 +94,9 @@ export const KEYMAP: readonly KeyBinding[] = [
   bind({ keys: ['down'], label: 'next consumer', description: 'Claim: pick the next existing consumer as the target', pane: 'confirm', run: (a) => a.moveCursor(1) }),
   bind({ keys: ['up'], label: 'prev consumer', description: 'Claim: pick the previous existing consumer', pane: 'confirm', run: (a) => a.moveCursor(-1) }),
 
+  // The dialog once the command ran (or while it runs): it only reports, so any key closes it.
+  bind({ keys: [ANY_KEY], label: 'close', description: 'Close the outcome of the command', pane: 'outcome', footer: true, disabledReason: (s) => (s.ui.confirm?.step === 'running' ? 'waiting for Redis' : null), run: (a) => a.cancel() }),
+
   // Help overlay
   bind({ keys: ['esc', '?'], label: 'close', description: 'Close the help', pane: 'help', footer: true, run: (a) => a.toggleHelp() }),
   bind({ keys: ['ctrl+c'], label: 'quit', description: 'Quit from anywhere, even while typing', pane: 'global', run: (a) => a.quit() }),
@@ -140,7 +146,7 @@ export function keyName(input: string, key: InkKey): string {
 
 /** The layer that receives keys now: the dialog, the help, the detail view, the filter line or the pane. */
 export function activeContext(state: MonitorState): KeyContext {
-  if (state.ui.confirm) return 'confirm';
+  if (state.ui.confirm) return state.ui.confirm.step === 'done' || state.ui.confirm.step === 'running' ? 'outcome' : 'confirm';
   if (state.ui.help) return 'help';
   if (state.ui.detail) return 'detail';
   if (state.view.filter.editing) return 'filter';
@@ -155,7 +161,7 @@ export function isTyping(state: MonitorState): boolean {
 /** Bindings that apply in a context, most specific first. */
 export function bindingsFor(context: KeyContext): KeyBinding[] {
   const own = KEYMAP.filter((b) => b.pane === context);
-  if (context === 'filter' || context === 'confirm') return [...own, ...KEYMAP.filter((b) => b.keys.includes('ctrl+c'))];
+  if (context === 'filter' || context === 'confirm' || context === 'outcome') return [...own, ...KEYMAP.filter((b) => b.keys.includes('ctrl+c'))];
   return [...own, ...KEYMAP.filter((b) => b.pane === 'global' && !own.some((o) => o.keys.some((k) => b.keys.includes(k))))];
 }
 
@@ -165,7 +171,8 @@ function isPrintable(name: string): boolean {
 
 export function resolveBinding(state: MonitorState, name: string): KeyBinding | null {
   if (isTyping(state) && isPrintable(name)) return null;
-  return bindingsFor(activeContext(state)).find((b) => b.keys.includes(name)) ?? null;
+  const own = bindingsFor(activeContext(state));
+  return own.find((b) => b.keys.includes(name)) ?? own.find((b) => b.keys.includes(ANY_KEY)) ?? null;
 }
 
 export type KeyResult = { kind: 'ran'; binding: KeyBinding } | { kind: 'disabled'; binding: KeyBinding; reason: string } | { kind: 'typed' } | { kind: 'ignored' };
@@ -243,10 +250,11 @@ export const CONTEXT_TITLES: Record<KeyContext, string> = {
   detail: 'Detail view',
   filter: 'Filter line',
   confirm: 'Confirm dialog',
+  outcome: 'Outcome dialog',
   help: 'Help',
 };
 
-export const CONTEXT_ORDER: readonly KeyContext[] = ['global', 'events', 'streams', 'pending', 'groups', 'detail', 'filter', 'confirm', 'help'];
+export const CONTEXT_ORDER: readonly KeyContext[] = ['global', 'events', 'streams', 'pending', 'groups', 'detail', 'filter', 'confirm', 'outcome', 'help'];
 
 /** The README key table (generated; a test keeps README and this list in step). */
 export function renderKeyTableMarkdown(): string {

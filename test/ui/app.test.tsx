@@ -118,6 +118,12 @@ describe('App at 80×23', () => {
     m.store.dispatch({ type: 'CommandCompleted', command: 'ack', requested: 2, affected: 2, detail: 'acknowledged 2 of 2 in alice-main', at: T0 });
     await settle();
     expect(lines(m)).toContain('  │ acknowledged 2 of 2 in alice-main                                        │');
+    expect(lines(m)).toContain('  │ any key close                                                            │');
+    expect(lines(m).at(-1)).toBe('any key close');
+    m.app.stdin.write('x');
+    await settle();
+    expect(m.store.getState().ui.confirm).toBeNull();
+    expect(lines(m).at(-1)).toBe('space mark  a ack  c claim  r replay  n next page  ] next group  q quit  ? help');
   });
 
   it('read-only, disconnected: badge, reason on its own line, mutating keys refused', async () => {

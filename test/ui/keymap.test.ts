@@ -36,8 +36,12 @@ function inkKey(name: string): [string, InkKey] {
   };
   if (name === 'ctrl+c') return ['c', { ctrl: true }];
   if (name === 'space') return [' ', {}];
+  if (name === 'any key') return ['z', {}];
   return special[name] ? ['', special[name]] : [name, {}];
 }
+
+const toConfirm = (command: 'ack' | 'claim' | 'replay') =>
+  [triageSnapshot(), { type: 'selectPane', pane: 'pending' }, pendingPage(K, 'alice-main', 3), { type: 'requestCommand', command }] as const;
 
 const pendingReady = (o = {}) => state(o, triageSnapshot(), { type: 'selectPane', pane: 'pending' }, pendingPage(K, 'alice-main', 3));
 
@@ -58,6 +62,8 @@ function stateFor(ctx: KeyContext): MonitorState {
       return state({}, { type: 'startFilter' });
     case 'confirm':
       return state({}, triageSnapshot(), { type: 'selectPane', pane: 'pending' }, pendingPage(K, 'alice-main', 3), { type: 'requestCommand', command: 'ack' });
+    case 'outcome':
+      return state({}, ...toConfirm('ack'), { type: 'confirm' }, { type: 'CommandCompleted', command: 'ack', requested: 1, affected: 1, detail: 'acknowledged 1 of 1 in alice-main', at: 0 });
     case 'help':
       return state({}, { type: 'toggleHelp' });
   }
@@ -77,6 +83,24 @@ describe('keymap', () => {
         expect(actions.calls.length, `${b.pane} ${k} calls an action`).toBeGreaterThan(0);
       }
     }
+  });
+
+  it('the outcome dialog: any key closes it (the footer says so), ctrl+c quits; not while running', () => {
+    const done = stateFor('outcome');
+    expect(activeContext(done)).toBe('outcome');
+    expect(footerHints(done)).toEqual([{ keys: 'any key', label: 'close', disabled: null }]);
+    for (const [input, key] of [['x', {}], ['', { return: true }], ['', { escape: true }], ['y', {}], ['', { downArrow: true }]] as [string, InkKey][]) {
+      const actions = fakeActions();
+      expect(handleKey(done, actions, input, key).kind).toBe('ran');
+      expect(actions.calls).toEqual(['cancel']);
+    }
+    const quit = fakeActions();
+    handleKey(done, quit, 'c', { ctrl: true });
+    expect(quit.calls).toEqual(['quit']);
+    const running = state({}, ...toConfirm('ack'), { type: 'confirm' });
+    expect(running.ui.confirm?.step).toBe('running');
+    expect(footerHints(running)).toEqual([{ keys: 'any key', label: 'close', disabled: 'waiting for Redis' }]);
+    expect(handleKey(running, fakeActions(), 'x', {}).kind).toBe('disabled');
   });
 
   it('normalises Ink keys', () => {

@@ -33,9 +33,10 @@ export function ConfirmDialog({ width }: { width: number }) {
     lines.push(`${paint('key', 'y/enter')} confirm  ${paint('key', 'n/esc')} cancel`);
   } else if (c.step === 'running') {
     lines.push(paint('title', `${ING[c.command]} ${what}…`));
+    lines.push(paint('dim', 'waiting for Redis'));
   } else {
     lines.push(paint(c.outcome?.ok ? 'ok' : 'bad', sanitize(c.outcome?.text ?? 'done')));
-    lines.push(`${paint('key', 'enter/esc')} close`);
+    lines.push(`${paint('key', 'any key')} close`);
   }
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={themeMode() !== 'color' ? undefined : c.step === 'done' && !c.outcome?.ok ? 'red' : 'yellow'} width={boxWidth} paddingX={1} alignSelf="center">
