@@ -59,6 +59,8 @@ interface RunResult {
   waiting: number;
   perXread: number;
   peakRssMb: number;
+  /** RSS (MB) at ¼, ½ and the end of the producer window: growth shows retention, not just a high-water mark. */
+  rssTimeline: [number, number, number];
   writesPerSec: number;
   redisCores: number;
   producerCores: number;
@@ -124,6 +126,7 @@ async function oneRun(server: RunningRedis, rate: number, seconds: number, tag: 
       waiting: cpu.waitingCores,
       perXread: (st.entries - (before?.entries ?? 0)) / Math.max(1, st.xreads - (before?.xreads ?? 0)),
       peakRssMb: cpu.peakRss / MB,
+      rssTimeline: [0.25, 0.5, 1].map((f) => (sampler.rssSamples[Math.max(0, Math.ceil(f * sampler.rssSamples.length) - 1)] ?? NaN) / MB) as [number, number, number],
       writesPerSec: writes / windowS,
       redisCores: redisCpu.cores,
       producerCores: prodStats?.cores ?? NaN,
@@ -184,7 +187,7 @@ export const benchmark: Benchmark = {
     }
     const S = (rs: RunResult[], f: (r: RunResult) => number, d = 0, u = '') => fmtSummary(summarize(rs.map(f)), d, u);
     section.tables.push({
-      headers: ['offered /s', 'achieved by producer /s', 'received / sent', 'tail lag p50', 'tail lag p99', 'screen lag p50', 'screen lag p99', 'monitor CPU (cores)', 'monitor waiting for a CPU', 'entries per XREAD', 'peak RSS', 'frames/s', 'redis-server CPU', 'producer CPU'],
+      headers: ['offered /s', 'achieved by producer /s', 'received / sent', 'tail lag p50', 'tail lag p99', 'screen lag p50', 'screen lag p99', 'monitor CPU (cores)', 'monitor waiting for a CPU', 'entries per XREAD', 'peak RSS', 'RSS at ¼ → ½ → end of window', 'frames/s', 'redis-server CPU', 'producer CPU'],
       rows: rates.map((rate) => {
         const rs = byRate.get(rate) ?? [];
         return [
@@ -199,6 +202,7 @@ export const benchmark: Benchmark = {
           S(rs, (r) => r.waiting, 2),
           S(rs, (r) => r.perXread),
           S(rs, (r) => r.peakRssMb, 0, 'MB'),
+          [0, 1, 2].map((k) => fmt(summarize(rs.map((r) => r.rssTimeline[k])).median)).join(' → ') + ' MB',
           S(rs, (r) => r.writesPerSec, 1),
           S(rs, (r) => r.redisCores, 2),
           S(rs, (r) => r.producerCores, 2),
