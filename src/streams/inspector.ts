@@ -85,7 +85,7 @@ export interface ServerInfo {
 
 export interface SnapshotResult {
   streams: StreamSnapshot[];
-  /** Server clock at snapshot time (ms since epoch, from TIME). */
+  /** Server clock at snapshot time (ms since epoch, from TIME; the client clock if the ACL refuses TIME). */
   timeMs: number;
   roundTrips: number;
   /** Keys that vanished or changed type since discovery (skipped). */
@@ -126,7 +126,9 @@ function isScriptRefusal(err: Error | null): boolean {
   return err !== null && !/^BUSY/.test(err.message) && /NOPERM|NOSCRIPT|unknown command|script/i.test(err.message);
 }
 
+/** Server clock in ms; the client clock when the ACL refuses TIME (a `+@read` monitoring user). */
 function parseTime(reply: [Error | null, unknown]): number {
+  if (reply[0] && /NOPERM/.test(reply[0].message)) return Date.now();
   if (reply[0]) throw reply[0];
   const [sec, usec] = reply[1] as [string, string];
   return Number(sec) * 1000 + Math.floor(Number(usec) / 1000);
@@ -138,10 +140,10 @@ function queueServerInfo(p: ReturnType<Redis['pipeline']>): void {
 
 function readServerInfo(r: PipelineResult, i: number): ServerInfo {
   const [infoErr, info] = r[i];
-  if (infoErr) throw infoErr;
+  if (infoErr && !/NOPERM/.test(infoErr.message)) throw infoErr;
   const [cfgErr, cfg] = r[i + 1];
   return {
-    version: /redis_version:(\S+)/.exec(String(info))?.[1] ?? 'unknown',
+    version: (!infoErr && /redis_version:(\S+)/.exec(String(info))?.[1]) || 'unknown',
     maxmemoryPolicy: cfgErr ? null : ((pairsToObject(cfg)['maxmemory-policy'] as string | undefined) ?? null),
   };
 }

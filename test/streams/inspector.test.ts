@@ -290,6 +290,33 @@ describe('snapshotStreams without scripting', () => {
   });
 });
 
+describe('snapshotStreams for a read-only monitoring user', () => {
+  it('works with only +@read (no TIME, INFO, CONFIG or scripts): client clock, version unknown', async () => {
+    const server = await startRedisServer({ config: ['user ro on >pw ~* &* +@read +@connection'] });
+    const admin = rawClient(server.url);
+    const ro = new Redis(`redis://ro:pw@127.0.0.1:${server.port}`, { maxRetriesPerRequest: 0 });
+    try {
+      const prefix = uniquePrefix('ro');
+      const key = `${prefix}t`;
+      for (let i = 0; i < 3; i++) await admin.xadd(key, '*', 'f', String(i));
+      await admin.xgroup('CREATE', key, 'g', '0');
+      await admin.xreadgroup('GROUP', 'g', 'c', 'COUNT', 1, 'STREAMS', key, '>');
+      const ks = createKeySpace(prefix);
+      const expected = await snapshotStreams(admin, ks, [key]);
+      const before = Date.now();
+      const got = await snapshotStreams(ro, ks, [key], { serverInfo: true });
+      expect(got.timeMs).toBeGreaterThanOrEqual(before);
+      expect(got.server).toEqual({ version: 'unknown', maxmemoryPolicy: null });
+      const strip = (x: typeof expected) => x.streams.map((s) => ({ ...s, groups: s.groups.map((g) => ({ ...g, consumerList: g.consumerList.map((c) => c.name), oldestUndeliveredAgeMs: null })) }));
+      expect(strip(got)).toEqual(strip(expected));
+    } finally {
+      admin.disconnect();
+      ro.disconnect();
+      await server.stop();
+    }
+  });
+});
+
 describe('PEL pages and entries', () => {
   it('pages the PEL by ID, filters by consumer and idle time', async () => {
     const prefix = uniquePrefix('pel');
