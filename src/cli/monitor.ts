@@ -171,6 +171,7 @@ export async function run(argv: string[]): Promise<number> {
       prefix: args.prefix,
       readOnly: commands.readOnly,
       readOnlyReason: commands.readOnlyReason,
+      deniedCommands: [...commands.deniedCommands],
       bufferSize: args.buffer,
       refreshMs: args.refreshMs,
       maxLenHint: args.maxLen,
@@ -193,7 +194,7 @@ export async function run(argv: string[]): Promise<number> {
   poller.start().catch(() => {});
   commands
     .probePermissions()
-    .then(() => store.act({ type: 'setPermissions', readOnly: commands.readOnly, reason: commands.readOnlyReason }))
+    .then(() => store.syncPermissions())
     .catch(() => {});
 
   await quitting;

@@ -3,12 +3,18 @@
  * tests pass fakes. Each method resolves after it has emitted its result message, and never
  * rejects: failures arrive as CommandFailed / PendingPageFailed messages.
  */
+import type { CommandKind } from './messages.js';
 
 export interface MonitorCommandsPort {
   /** True when mutations are refused (--read-only or missing ACL permission). */
   readonly readOnly: boolean;
   /** Why mutations are refused, for the UI ("read-only mode", "ACL: no XACK"…), else null. */
   readonly readOnlyReason: string | null;
+  /**
+   * Mutations the ACL user may not run (learned from a probe or a NOPERM reply), refused
+   * without contacting Redis. Absent: none beyond readOnly. Read it again after each command.
+   */
+  readonly deniedCommands?: ReadonlySet<CommandKind>;
   ack(stream: string, group: string, ids: readonly string[]): Promise<void>;
   /** XCLAIM for `consumer`; entries that are no longer pending are reported, not created. */
   claim(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<void>;

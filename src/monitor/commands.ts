@@ -1,7 +1,7 @@
 /**
  * The monitor's mutations (ack, claim, replay). Read-only is enforced HERE, not only in the key
- * map: in read-only mode every mutation is answered with CommandFailed(READ_ONLY) and nothing is
- * sent to Redis. Each method resolves after emitting exactly one result message; none rejects.
+ * map: in read-only mode every mutation is answered with CommandFailed(READ_ONLY), and a mutation
+ * the ACL user may not run (probe or earlier NOPERM) with CommandFailed(NOPERM); nothing is sent. Each method resolves after emitting exactly one result message; none rejects.
  */
 import type { Redis } from 'ioredis';
 import type { KeySpace } from '../core/keys.js';
@@ -21,6 +21,10 @@ export interface CommandsOptions {
 }
 
 const REDIS_COMMAND: Record<CommandKind, string> = { ack: 'XACK', claim: 'XCLAIM', replay: 'XADD' };
+const KINDS: readonly CommandKind[] = ['ack', 'claim', 'replay'];
+
+const noPermMessage = (command: CommandKind): string =>
+  `the Redis user may not run ${REDIS_COMMAND[command]} (${command} refused by ACL). Grant it with ACL SETUSER, or use --read-only.`;
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -40,6 +44,7 @@ function rootCause(err: unknown): unknown {
 }
 
 export interface MonitorCommands extends MonitorCommandsPort {
+  readonly deniedCommands: ReadonlySet<CommandKind>;
   /**
    * Learn up front which mutations the ACL user may run, without side effects: each probe targets
    * a key that does not exist (XADD NOMKSTREAM, XACK, XCLAIM → nil / 0 / NOGROUP); only NOPERM
@@ -64,13 +69,17 @@ export function createCommands(options: CommandsOptions): MonitorCommands {
       emit({ type: 'CommandFailed', command, requested, error, at: Date.now() });
       return;
     }
+    if (denied.has(REDIS_COMMAND[command])) {
+      emit({ type: 'CommandFailed', command, requested, error: { code: 'NOPERM', message: `${noPermMessage(command)} Nothing was sent.` }, at: Date.now() });
+      return;
+    }
     try {
       await work();
     } catch (err) {
       const error = toErrorInfo(rootCause(err), describeServer(client), secretsOf(client));
       if (error.code === 'NOPERM') {
         denied.add(REDIS_COMMAND[command]);
-        error.message = `the Redis user may not run ${REDIS_COMMAND[command]} (${command} refused by ACL). Grant it with ACL SETUSER, or use --read-only.`;
+        error.message = noPermMessage(command);
       }
       emit({ type: 'CommandFailed', command, requested, error, at: Date.now() });
     }
@@ -99,6 +108,9 @@ export function createCommands(options: CommandsOptions): MonitorCommands {
     },
     get readOnly() {
       return configuredReadOnly || (denied.has('XACK') && denied.has('XCLAIM') && denied.has('XADD'));
+    },
+    get deniedCommands() {
+      return new Set(KINDS.filter((k) => denied.has(REDIS_COMMAND[k])));
     },
     get readOnlyReason() {
       if (configuredReadOnly) return 'read-only mode (--read-only)';

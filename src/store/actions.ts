@@ -32,7 +32,7 @@ export type UiAction =
   | { type: 'cycleGroup'; delta: 1 | -1 }
   /** Show a one-line notice (e.g. why a key is disabled). */
   | { type: 'notify'; level: 'info' | 'ok' | 'error'; text: string }
-  /** What the commands port learned about permissions (ACL probe): mutations allowed or not. */
-  | { type: 'setPermissions'; readOnly: boolean; reason: string | null };
+  /** What the commands port learned about permissions (ACL probe, NOPERM replies). */
+  | { type: 'setPermissions'; readOnly: boolean; reason: string | null; denied?: readonly CommandKind[] };
 
 export type StoreAction = MonitorMessage | UiAction;

@@ -77,6 +77,8 @@ export interface MonitorStore {
   flush(): void;
   /** Start the clock. */
   start(): void;
+  /** Copy the commands port's permissions (read-only, denied commands) into the state. */
+  syncPermissions(): void;
   /** Stop timers; later messages are ignored. */
   close(): void;
 }
@@ -134,6 +136,11 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
     commit([...takeQueued(), action]);
   }
 
+  function syncPermissions(): void {
+    const c = options.commands;
+    act({ type: 'setPermissions', readOnly: c.readOnly, reason: c.readOnlyReason, denied: [...(c.deniedCommands ?? [])] });
+  }
+
   /** Perform what the reducers asked for. Ports never reject; guard anyway. */
   function runEffects(prev: MonitorState, next: MonitorState): void {
     const req = next.pending.request;
@@ -155,7 +162,10 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
           : c.command === 'claim'
             ? options.commands.claim(c.stream, c.group, c.consumer, c.ids)
             : options.commands.replay(c.stream, c.ids);
-      run.catch((err: unknown) => dispatch({ type: 'CommandFailed', command: c.command, requested: c.ids.length, error: toErrorInfo(err), at: now() }));
+      run
+        .catch((err: unknown) => dispatch({ type: 'CommandFailed', command: c.command, requested: c.ids.length, error: toErrorInfo(err), at: now() }))
+        // A NOPERM reply teaches the port a permission: show it on the keys right away.
+        .finally(syncPermissions);
     }
   }
 
@@ -190,6 +200,7 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
     act,
     actions,
     flush,
+    syncPermissions,
     start() {
       if (clock === null && !closed) clock = timers.setInterval(() => act({ type: 'tick', now: now() }), tickMs);
     },

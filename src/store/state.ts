@@ -22,6 +22,8 @@ export interface MonitorConfig {
   readOnly: boolean;
   /** Why mutations are refused ("read-only mode (--read-only)", "ACL: no XACK"…). */
   readOnlyReason: string | null;
+  /** Mutations the ACL user may not run (the others stay available). */
+  deniedCommands: readonly CommandKind[];
   /** Events kept in memory (ring buffer). */
   bufferSize: number;
   /** Snapshot interval, ms. */
@@ -184,6 +186,7 @@ export function defaultConfig(overrides: Partial<MonitorConfig> = {}): MonitorCo
     prefix: 'alice:events:',
     readOnly: false,
     readOnlyReason: null,
+    deniedCommands: [],
     bufferSize: DEFAULT_BUFFER,
     refreshMs: DEFAULT_REFRESH_MS,
     maxLenHint: DEFAULT_MAX_LEN,

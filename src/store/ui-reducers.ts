@@ -96,9 +96,12 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
       const prev = { ...p, pageStarts: starts, marks: [], cursor: 0 };
       return { ...state, pending: requestPage(prev, state, currentAfterId(prev)) };
     }
-    case 'setPermissions':
-      if (state.config.readOnly === a.readOnly && state.config.readOnlyReason === a.reason) return state;
-      return { ...state, config: { ...state.config, readOnly: a.readOnly, readOnlyReason: a.reason } };
+    case 'setPermissions': {
+      const c = state.config;
+      const denied = a.denied ?? c.deniedCommands;
+      if (c.readOnly === a.readOnly && c.readOnlyReason === a.reason && denied.join() === c.deniedCommands.join()) return state;
+      return { ...state, config: { ...c, readOnly: a.readOnly, readOnlyReason: a.reason, deniedCommands: [...denied].sort() } };
+    }
     case 'notify':
       return notice(state, a.level, a.text);
     case 'cycleGroup': {

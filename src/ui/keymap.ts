@@ -3,6 +3,7 @@
  * the `?` overlay and the README key table (renderKeyTableMarkdown). A binding that cannot
  * run says why (disabledReason), e.g. every mutating key in read-only mode.
  */
+import type { CommandKind } from '../core/messages.js';
 import type { MonitorActions } from '../store/create-store.js';
 import { selectActionIds } from '../store/selectors.js';
 import type { MonitorState, PaneId } from '../store/state.js';
@@ -32,11 +33,17 @@ const never = (): null => null;
 /** Stands for every key in the outcome dialog (ctrl+c still quits). */
 export const ANY_KEY = 'any key';
 
-function mutationBlocked(state: MonitorState): string | null {
-  if (state.config.readOnly) return state.config.readOnlyReason ?? 'read-only mode';
-  if (selectActionIds(state).length === 0) return 'no pending entry selected';
-  return null;
-}
+const REDIS_COMMAND: Record<CommandKind, string> = { ack: 'XACK', claim: 'XCLAIM', replay: 'XADD' };
+
+/** Why `kind` cannot run now: read-only, the ACL user may not run it, or nothing selected. */
+const mutationBlocked =
+  (kind: CommandKind) =>
+  (state: MonitorState): string | null => {
+    if (state.config.readOnly) return state.config.readOnlyReason ?? 'read-only mode';
+    if (state.config.deniedCommands.includes(kind)) return `ACL: the Redis user may not run ${REDIS_COMMAND[kind]}`;
+    if (selectActionIds(state).length === 0) return 'no pending entry selected';
+    return null;
+  };
 
 type Spec = Omit<KeyBinding, 'disabledReason' | 'footer' | 'mutates'> & Partial<Pick<KeyBinding, 'disabledReason' | 'footer' | 'mutates'>>;
 const bind = (s: Spec): KeyBinding => ({ footer: false, mutates: false, disabledReason: never, ...s });
@@ -69,9 +76,9 @@ export const KEYMAP: readonly KeyBinding[] = [
 
   // 3 Pending entries
   bind({ keys: ['space'], label: 'mark', description: 'Mark or unmark the selected entry', pane: 'pending', footer: true, run: (a) => a.toggleMark() }),
-  bind({ keys: ['a'], label: 'ack', description: 'Acknowledge the marked (or selected) entries (XACK), after confirmation', pane: 'pending', footer: true, mutates: true, disabledReason: mutationBlocked, run: (a) => a.requestCommand('ack') }),
-  bind({ keys: ['c'], label: 'claim', description: 'Claim the marked (or selected) entries for a consumer you choose (XCLAIM)', pane: 'pending', footer: true, mutates: true, disabledReason: mutationBlocked, run: (a) => a.requestCommand('claim') }),
-  bind({ keys: ['r'], label: 'replay', description: 'Replay: re-publish copies to the same stream, naming the original ID', pane: 'pending', footer: true, mutates: true, disabledReason: mutationBlocked, run: (a) => a.requestCommand('replay') }),
+  bind({ keys: ['a'], label: 'ack', description: 'Acknowledge the marked (or selected) entries (XACK), after confirmation', pane: 'pending', footer: true, mutates: true, disabledReason: mutationBlocked('ack'), run: (a) => a.requestCommand('ack') }),
+  bind({ keys: ['c'], label: 'claim', description: 'Claim the marked (or selected) entries for a consumer you choose (XCLAIM)', pane: 'pending', footer: true, mutates: true, disabledReason: mutationBlocked('claim'), run: (a) => a.requestCommand('claim') }),
+  bind({ keys: ['r'], label: 'replay', description: 'Replay: re-publish copies to the same stream, naming the original ID', pane: 'pending', footer: true, mutates: true, disabledReason: mutationBlocked('replay'), run: (a) => a.requestCommand('replay') }),
   bind({ keys: ['enter'], label: 'entry', description: 'Open the selected entry in full', pane: 'pending', run: (a) => a.openSelected() }),
   bind({ keys: ['n'], label: 'next page', description: 'Next page of the pending entries list', pane: 'pending', footer: true, run: (a) => a.changePage(1) }),
   bind({ keys: ['b'], label: 'prev page', description: 'Previous page', pane: 'pending', run: (a) => a.changePage(-1) }),

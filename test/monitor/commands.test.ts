@@ -146,4 +146,39 @@ describe('createCommands', () => {
       await server.stop();
     }
   });
+
+  it('a user who may XACK but not XCLAIM: only claim is denied, and refused without sending', async () => {
+    const server = await startRedisServer({ config: ['user partial on >pw ~* &* +@all -xclaim'] });
+    const admin = new Redis(server.url);
+    const partial = new Redis(`redis://partial:pw@127.0.0.1:${server.port}`, { enableReadyCheck: false, maxRetriesPerRequest: 0 });
+    const xclaimCalls = async () => {
+      const line = ((await admin.info('commandstats')) as string).split('\n').find((l) => l.startsWith('cmdstat_xclaim:')) ?? '';
+      return { calls: Number(/calls=(\d+)/.exec(line)?.[1] ?? 0), rejected: Number(/rejected_calls=(\d+)/.exec(line)?.[1] ?? 0) };
+    };
+    try {
+      const ks = createKeySpace('partial:events:');
+      const key = ks.typeStream('t');
+      const ids = [(await admin.xadd(key, '*', 'event', '{}')) as string, (await admin.xadd(key, '*', 'event', '{}')) as string];
+      await admin.xgroup('CREATE', key, 'g', '0');
+      await admin.xreadgroup('GROUP', 'g', 'c', 'STREAMS', key, '>');
+      const s = sink();
+      const cmd = createCommands({ client: partial, keys: ks, emit: s.emit });
+      await cmd.probePermissions();
+      expect([...cmd.deniedCommands]).toEqual(['claim']);
+      expect(cmd.readOnly).toBe(false);
+      expect(cmd.readOnlyReason).toBe('ACL: the Redis user may not run XCLAIM');
+      const before = await xclaimCalls();
+      await cmd.claim(key, 'g', 'other', [ids[0]]);
+      expect(s.of('CommandFailed').map((m) => [m.command, m.error.code])).toEqual([['claim', 'NOPERM']]);
+      expect(s.of('CommandFailed')[0].error.message).toMatch(/may not run XCLAIM .*Nothing was sent/);
+      expect(await xclaimCalls()).toEqual(before);
+      await cmd.ack(key, 'g', [ids[0]]);
+      expect(s.of('CommandCompleted').map((m) => [m.command, m.affected])).toEqual([['ack', 1]]);
+      expect(await admin.xpending(key, 'g')).toEqual([1, ids[1], ids[1], [['c', '1']]]);
+    } finally {
+      admin.disconnect();
+      partial.disconnect();
+      await server.stop();
+    }
+  });
 });

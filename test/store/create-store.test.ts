@@ -142,4 +142,22 @@ describe('createMonitorStore', () => {
     store.dispatch(triageSnapshot());
     expect(store.getState().snapshot.at).toBeNull();
   });
+
+  it('after a command, copies what the port learned about permissions (a NOPERM reply) into the state', async () => {
+    const { commands, queries } = fakePorts();
+    const denied = new Set<'ack' | 'claim' | 'replay'>();
+    const port = { ...commands, get deniedCommands() { return denied; }, claim: vi.fn(async () => { denied.add('claim'); }) };
+    const store = createMonitorStore({ config: defaultConfig(), commands: port, queries, timers: manualTimers().timers, now: () => T0 });
+    store.dispatch(triageSnapshot());
+    store.act({ type: 'selectPane', pane: 'pending' });
+    store.dispatch(pendingPage(K, 'alice-main', 2));
+    store.act({ type: 'requestCommand', command: 'claim' });
+    store.act({ type: 'editConsumer', text: 'w' });
+    store.act({ type: 'confirm' });
+    store.act({ type: 'confirm' });
+    expect(port.claim).toHaveBeenCalled();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(store.getState().config.deniedCommands).toEqual(['claim']);
+    expect(store.getState().config.readOnly).toBe(false);
+  });
 });

@@ -145,6 +145,23 @@ describe('App at 80×23', () => {
     expect(m.store.getState().ui.confirm).toBeNull();
   });
 
+  it('ACL denies XCLAIM only: the footer disables c with the reason, a still asks', async () => {
+    m = triage();
+    m.store.act({ type: 'setPermissions', readOnly: false, reason: 'ACL: the Redis user may not run XCLAIM', denied: ['claim'] });
+    m.store.actions.selectPane('pending');
+    m.store.dispatch(pendingPage(K, 'alice-main', 3));
+    await settle();
+    expect(lines(m).at(-1)).toBe('space mark  a ack  c claim (ACL: the Redis user may not run XCLAIM)  r replay');
+    expect(lines(m)[0]).not.toContain('READ-ONLY');
+    m.app.stdin.write('c');
+    await settle();
+    expect(lines(m)).toContain('claim: ACL: the Redis user may not run XCLAIM');
+    expect(m.store.getState().ui.confirm).toBeNull();
+    m.app.stdin.write('a');
+    await settle();
+    expect(m.store.getState().ui.confirm?.command).toBe('ack');
+  });
+
   it('detail view: pretty JSON and raw fields, escapes shown, never executed', async () => {
     m = triage();
     m.app.stdin.write('\r');

@@ -124,6 +124,18 @@ describe('keymap', () => {
     expect(hints.map((h) => h.disabled)).toEqual(Array(3).fill('read-only mode (--read-only)'));
   });
 
+  it('per-command permissions: a user who may XACK but not XCLAIM loses only c, with the reason', () => {
+    const s = state({}, { type: 'setPermissions', readOnly: false, reason: 'ACL: the Redis user may not run XCLAIM', denied: ['claim'] }, ...toConfirm('ack').slice(0, 3));
+    const claim = fakeActions();
+    expect(handleKey(s, claim, 'c', {})).toMatchObject({ kind: 'disabled', reason: 'ACL: the Redis user may not run XCLAIM' });
+    expect(claim.calls.some((c) => c.startsWith('requestCommand'))).toBe(false);
+    for (const k of ['a', 'r']) {
+      const actions = fakeActions();
+      expect(handleKey(s, actions, k, {}).kind).toBe('ran');
+    }
+    expect(footerHints(s).filter((h) => h.disabled).map((h) => h.label)).toEqual(['claim']);
+  });
+
   it('mutating bindings are exactly a, c and r', () => {
     expect(KEYMAP.filter((b) => b.mutates).map((b) => b.keys.join())).toEqual(['a', 'c', 'r']);
   });

@@ -9,7 +9,7 @@ export function HelpOverlay({ width, height }: { width: number; height: number }
   const store = useMonitorStore();
   const scrollWanted = useMonitor((s) => s.ui.helpScroll);
   // Re-render when anything a disabled reason depends on changes (read-only, selection).
-  useMonitor((s) => s.pending.marks.length + s.pending.entries.length + Number(s.config.readOnly));
+  useMonitor((s) => `${s.pending.marks.length}|${s.pending.entries.length}|${s.config.readOnly}|${s.config.deniedCommands.join()}`);
   const state = store.getState();
   const lines: string[] = [];
   for (const ctx of CONTEXT_ORDER) {
