@@ -106,10 +106,12 @@ sleep 4                    # let rates, lag and idle times build up
 keys 1;                    shot live-events
 keys 2;                    shot streams-lag
 keys 3;                    shot pending-stuck-consumer
-keys 4;                    shot consumer-groups
+keys 4; keys G;            shot consumer-groups      # the bottom: workflow-tracker, tracker-1 stuck
 keys 1; keys Enter;        shot detail-view
 keys Escape; keys '?';     shot help-overlay
-keys Escape; keys 3; keys a; shot confirm-dialog
+keys Escape; keys 3
+keys Space; keys j; keys Space; keys j; keys Space   # mark three of tracker-1's entries
+keys a;                    shot confirm-dialog
 keys n; keys q
 sleep 2
 tmux kill-session -t "$SESSION" 2>/dev/null || true
