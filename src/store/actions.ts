@@ -30,6 +30,8 @@ export type UiAction =
   | { type: 'changePage'; delta: 1 | -1 }
   /** Pending pane: switch to the next / previous stream+group (most pending first). */
   | { type: 'cycleGroup'; delta: 1 | -1 }
+  /** Pending pane: open the stream/group picker (j/k move, enter shows, esc closes). */
+  | { type: 'openPicker' }
   /** Show a one-line notice (e.g. why a key is disabled). */
   | { type: 'notify'; level: 'info' | 'ok' | 'error'; text: string }
   /** What the commands port learned about permissions (ACL probe, NOPERM replies). */

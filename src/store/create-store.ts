@@ -60,6 +60,7 @@ export interface MonitorActions {
   cancel(): void;
   changePage(delta: 1 | -1): void;
   cycleGroup(delta: 1 | -1): void;
+  openPicker(): void;
   notify(level: 'info' | 'ok' | 'error', text: string): void;
   quit(): void;
 }
@@ -189,6 +190,7 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
     cancel: a({ type: 'cancel' }),
     changePage: (delta) => act({ type: 'changePage', delta }),
     cycleGroup: (delta) => act({ type: 'cycleGroup', delta }),
+    openPicker: a({ type: 'openPicker' }),
     notify: (level, text) => act({ type: 'notify', level, text }),
     quit: () => options.onQuit?.(),
   };

@@ -259,14 +259,25 @@ export interface GroupRef {
   stream: string;
   group: string;
   pending: number;
+  consumers: number;
+  lag: number | null;
 }
 
 /** Every stream/group pair, most pending first (the pending pane's picker order). */
+let groupsByPendingCache: { streams: unknown; out: GroupRef[] } | null = null;
 export function selectGroupsByPending(state: MonitorState): GroupRef[] {
+  if (groupsByPendingCache && groupsByPendingCache.streams === state.snapshot.streams) return groupsByPendingCache.out;
   const out: GroupRef[] = [];
-  for (const s of state.snapshot.streams) for (const g of s.groups) out.push({ stream: s.key, group: g.name, pending: g.pending });
+  for (const s of state.snapshot.streams) for (const g of s.groups) out.push({ stream: s.key, group: g.name, pending: g.pending, consumers: g.consumers, lag: g.lag });
   out.sort((a, b) => b.pending - a.pending || (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : a.group < b.group ? -1 : 1));
+  groupsByPendingCache = { streams: state.snapshot.streams, out };
   return out;
+}
+
+/** Row of the picker's highlighted pair in `groups` (-1 when closed or gone). */
+export function selectPickerIndex(state: MonitorState, groups: readonly GroupRef[] = selectGroupsByPending(state)): number {
+  const p = state.ui.picker;
+  return p ? groups.findIndex((g) => g.stream === p.stream && g.group === p.group) : -1;
 }
 
 let pendingRowsCache: { entries: unknown; rows: PendingEntry[] } | null = null;

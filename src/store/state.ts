@@ -164,6 +164,8 @@ export interface UiState {
   helpScroll: number;
   cursors: { streams: number; groups: number };
   detail: DetailState | null;
+  /** Pending pane's stream/group picker: the highlighted pair (kept by key while rows reorder). */
+  picker: { stream: string; group: string } | null;
   confirm: ConfirmState | null;
   notice: Notice | null;
 }
@@ -218,6 +220,6 @@ export function initialState(config: MonitorConfig, now: number): MonitorState {
       marks: [],
       cursor: 0,
     },
-    ui: { pane: 'events', help: false, helpScroll: 0, cursors: { streams: 0, groups: 0 }, detail: null, confirm: null, notice: null },
+    ui: { pane: 'events', help: false, helpScroll: 0, cursors: { streams: 0, groups: 0 }, detail: null, picker: null, confirm: null, notice: null },
   };
 }

@@ -10,6 +10,7 @@ import {
   selectGroupRows,
   selectGroupsByPending,
   selectPendingRows,
+  selectPickerIndex,
   selectStreamRows,
   seqAt,
   eventAt,
@@ -104,6 +105,13 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
     }
     case 'notify':
       return notice(state, a.level, a.text);
+    case 'openPicker': {
+      const groups = selectGroupsByPending(state);
+      if (groups.length === 0) return notice(state, 'info', 'no consumer groups under this prefix');
+      const t = state.pending.target;
+      const at = (t && groups.find((g) => g.stream === t.stream && g.group === t.group)) || groups[0];
+      return { ...state, ui: { ...state.ui, pane: 'pending', detail: null, help: false, picker: { stream: at.stream, group: at.group } } };
+    }
     case 'cycleGroup': {
       const groups = selectGroupsByPending(state);
       if (groups.length === 0) return notice(state, 'info', 'no consumer groups under this prefix');
@@ -125,7 +133,7 @@ function compareIds(a: string, b: string): number {
 }
 
 function showPane(state: MonitorState, pane: PaneId): MonitorState {
-  let s: MonitorState = { ...state, ui: { ...state.ui, pane, detail: null, help: false } };
+  let s: MonitorState = { ...state, ui: { ...state.ui, pane, detail: null, help: false, picker: null } };
   if (pane === 'pending' && s.pending.target && !s.pending.loading) {
     s = { ...s, pending: requestPage(s.pending, s, currentAfterId(s.pending)) };
   }
@@ -146,6 +154,13 @@ function moveCursor(state: MonitorState, delta: number): MonitorState {
     const n = c.consumerChoices.length;
     const next = c.consumerChoices[(((i < 0 ? (delta > 0 ? -1 : 0) : i) + delta) % n + n) % n];
     return { ...state, ui: { ...ui, confirm: { ...c, consumer: next } } };
+  }
+  if (ui.picker) {
+    const groups = selectGroupsByPending(state);
+    if (groups.length === 0) return state;
+    const cur = Math.max(0, selectPickerIndex(state, groups));
+    const g = groups[clamp(Number.isFinite(delta) ? cur + delta : delta > 0 ? groups.length - 1 : 0, 0, groups.length - 1)];
+    return { ...state, ui: { ...ui, picker: { stream: g.stream, group: g.group } } };
   }
   if (ui.help) {
     const helpScroll = Number.isFinite(delta) ? Math.max(0, ui.helpScroll + delta) : delta < 0 ? 0 : Number.MAX_SAFE_INTEGER;
@@ -182,7 +197,13 @@ function moveCursor(state: MonitorState, delta: number): MonitorState {
 
 function openSelected(state: MonitorState): MonitorState {
   const { ui } = state;
-  if (ui.confirm || ui.help || ui.detail) return state;
+  if (ui.confirm || ui.help) return state;
+  if (ui.picker) {
+    const g = selectGroupsByPending(state)[selectPickerIndex(state)];
+    const closed = { ...state, ui: { ...ui, picker: null } };
+    return g ? showPending(closed, { stream: g.stream, group: g.group, consumer: null }) : closed;
+  }
+  if (ui.detail) return state;
   switch (ui.pane) {
     case 'events': {
       const rows = selectEventRows(state);
@@ -216,6 +237,7 @@ function back(state: MonitorState): MonitorState {
   const { ui, view } = state;
   if (ui.confirm) return reduceUi(state, { type: 'cancel' });
   if (ui.help) return { ...state, ui: { ...ui, help: false } };
+  if (ui.picker) return { ...state, ui: { ...ui, picker: null } };
   if (ui.detail) return { ...state, ui: { ...ui, detail: null } };
   if (view.filter.editing) return { ...state, view: { ...view, filter: { text: view.filter.previous, editing: false, previous: view.filter.previous } } };
   if (ui.pane === 'events' && view.filter.text) return { ...state, view: { ...view, filter: { text: '', editing: false, previous: '' } } };

@@ -9,7 +9,7 @@ import { selectActionIds } from '../store/selectors.js';
 import type { MonitorState, PaneId } from '../store/state.js';
 
 /** Where a binding applies. `global`: every pane, the detail view and help. */
-export type KeyContext = 'global' | PaneId | 'detail' | 'filter' | 'confirm' | 'outcome' | 'help';
+export type KeyContext = 'global' | PaneId | 'picker' | 'detail' | 'filter' | 'confirm' | 'outcome' | 'help';
 
 export interface KeyBinding {
   /** Normalised key names (see keyName): `j`, `G`, `enter`, `esc`, `space`, `shift+tab`, `ctrl+c`… */
@@ -82,8 +82,13 @@ export const KEYMAP: readonly KeyBinding[] = [
   bind({ keys: ['enter'], label: 'entry', description: 'Open the selected entry in full', pane: 'pending', run: (a) => a.openSelected() }),
   bind({ keys: ['n'], label: 'next page', description: 'Next page of the pending entries list', pane: 'pending', footer: true, run: (a) => a.changePage(1) }),
   bind({ keys: ['b'], label: 'prev page', description: 'Previous page', pane: 'pending', run: (a) => a.changePage(-1) }),
-  bind({ keys: [']'], label: 'next group', description: 'Show the next stream/group (most pending first)', pane: 'pending', footer: true, run: (a) => a.cycleGroup(1) }),
+  bind({ keys: ['s'], label: 'pick group', description: 'Pick another stream and group from a list with their pending counts', pane: 'pending', footer: true, run: (a) => a.openPicker() }),
+  bind({ keys: [']'], label: 'next group', description: 'Show the next stream/group (most pending first)', pane: 'pending', run: (a) => a.cycleGroup(1) }),
   bind({ keys: ['['], label: 'prev group', description: 'Show the previous stream/group', pane: 'pending', run: (a) => a.cycleGroup(-1) }),
+
+  // Stream/group picker (opened with s in pane 3; j/k move)
+  bind({ keys: ['enter'], label: 'show', description: "Show the highlighted group's pending entries", pane: 'picker', footer: true, run: (a) => a.openSelected() }),
+  bind({ keys: ['esc', 's'], label: 'close', description: 'Close the picker, keep the current group', pane: 'picker', footer: true, run: (a) => a.back() }),
 
   // 4 Consumer groups
   bind({ keys: ['enter'], label: 'pending', description: "Show the pending entries of the selected consumer (or group)", pane: 'groups', footer: true, run: (a) => a.openSelected() }),
@@ -155,6 +160,7 @@ export function keyName(input: string, key: InkKey): string {
 export function activeContext(state: MonitorState): KeyContext {
   if (state.ui.confirm) return state.ui.confirm.step === 'done' || state.ui.confirm.step === 'running' ? 'outcome' : 'confirm';
   if (state.ui.help) return 'help';
+  if (state.ui.picker) return 'picker';
   if (state.ui.detail) return 'detail';
   if (state.view.filter.editing) return 'filter';
   return state.ui.pane;
@@ -254,6 +260,7 @@ export const CONTEXT_TITLES: Record<KeyContext, string> = {
   streams: '2 Streams & lag',
   pending: '3 Pending entries',
   groups: '4 Consumer groups',
+  picker: 'Stream/group picker (3)',
   detail: 'Detail view',
   filter: 'Filter line',
   confirm: 'Confirm dialog',
@@ -261,7 +268,7 @@ export const CONTEXT_TITLES: Record<KeyContext, string> = {
   help: 'Help',
 };
 
-export const CONTEXT_ORDER: readonly KeyContext[] = ['global', 'events', 'streams', 'pending', 'groups', 'detail', 'filter', 'confirm', 'outcome', 'help'];
+export const CONTEXT_ORDER: readonly KeyContext[] = ['global', 'events', 'streams', 'pending', 'picker', 'groups', 'detail', 'filter', 'confirm', 'outcome', 'help'];
 
 /** The README key table (generated; a test keeps README and this list in step). */
 export function renderKeyTableMarkdown(): string {

@@ -12,7 +12,7 @@ import {
   selectSnapshotStale,
   eventAt,
 } from '../../src/store/selectors.js';
-import { T0, ev, events, pendingPage, snapshot, state, stream, triageSnapshot } from './build.js';
+import { T0, ev, events, group, pendingPage, snapshot, state, stream, triageSnapshot } from './build.js';
 
 const K = 'alice:events:asset.discovered';
 
@@ -293,5 +293,33 @@ describe('commands and confirmation', () => {
     ]);
     expect(s.ui.confirm).toBeNull();
     expect(s.ui.notice).toMatchObject({ level: 'error', text: 'ack refused: read-only mode (--read-only)' });
+  });
+});
+
+describe('stream/group picker (pane 3)', () => {
+  it('opens on the group shown now, moves by key, enter shows the pick, esc keeps the current one', () => {
+    let s = state({}, triageSnapshot(), { type: 'selectPane', pane: 'pending' });
+    expect(s.pending.target).toMatchObject({ stream: K, group: 'alice-main' });
+    s = reduce(s, { type: 'openPicker' });
+    expect(s.ui.picker).toEqual({ stream: K, group: 'alice-main' });
+    s = reduce(s, { type: 'moveCursor', delta: 1 });
+    expect(s.ui.picker).toEqual({ stream: 'alice:events:project.created', group: 'alice-main' });
+    expect(reduce(s, { type: 'moveCursor', delta: 5 }).ui.picker).toEqual(s.ui.picker); // clamped
+    expect(reduce(s, { type: 'back' }).ui.picker).toBeNull();
+    expect(reduce(s, { type: 'back' }).pending.target?.stream).toBe(K);
+    const picked = reduce(s, { type: 'openSelected' });
+    expect(picked.ui.picker).toBeNull();
+    expect(picked.ui.pane).toBe('pending');
+    expect(picked.pending).toMatchObject({ auto: false, target: { stream: 'alice:events:project.created', group: 'alice-main', consumer: null }, request: { afterId: null } });
+  });
+
+  it('keeps the highlighted pair while a new snapshot reorders the list; says so when there is nothing to pick', () => {
+    // eslint-disable-next-line prefer-const
+    let s = state({}, triageSnapshot(), { type: 'selectPane', pane: 'pending' }, { type: 'openPicker' }, { type: 'moveCursor', delta: 1 });
+    s = reduce(s, snapshot([stream('alice:events:project.created', { groups: [group('alice-main', { pending: 9 })] }), stream(K, { groups: [group('alice-main', { pending: 1 })] })]));
+    expect(s.ui.picker).toEqual({ stream: 'alice:events:project.created', group: 'alice-main' });
+    s = reduce(s, { type: 'moveCursor', delta: 1 });
+    expect(s.ui.picker?.stream).toBe(K);
+    expect(reduce(state({}), { type: 'openPicker' }).ui.notice?.text).toBe('no consumer groups under this prefix');
   });
 });

@@ -75,7 +75,7 @@ describe('App at 80×23', () => {
       '› 1763999400001-0   worker-2      2.0s        2×        9m',
       '  1763999400000-0   worker-1      1.0s        1×       10m',
       ...blank(15),
-      'space mark  a ack  c claim  r replay  n next page  ] next group  q quit  ? help',
+      'space mark  a ack  c claim  r replay  n next page  s pick group  q quit  ? help',
     ]);
   });
 
@@ -123,7 +123,7 @@ describe('App at 80×23', () => {
     m.app.stdin.write('x');
     await settle();
     expect(m.store.getState().ui.confirm).toBeNull();
-    expect(lines(m).at(-1)).toBe('space mark  a ack  c claim  r replay  n next page  ] next group  q quit  ? help');
+    expect(lines(m).at(-1)).toBe('space mark  a ack  c claim  r replay  n next page  s pick group  q quit  ? help');
   });
 
   it('read-only, disconnected: badge, reason on its own line, mutating keys refused', async () => {
@@ -194,5 +194,29 @@ describe('App at 80×23', () => {
     setThemeMode('mono');
     expect(paint('bad', 'x')).toBe('\x1b[1mx\x1b[22m');
     expect(paint('ok', 'x')).toBe('x');
+  });
+});
+
+describe('stream/group picker at 80×23', () => {
+  it('s lists every pair with its pending count; j + enter shows the other group', async () => {
+    m = triage();
+    m.store.actions.selectPane('pending');
+    await settle();
+    m.app.stdin.write('s');
+    await settle();
+    expect(lines(m).slice(2, 7)).toEqual([
+      'Pick a stream / group · 2 groups · most pending first · * = shown now',
+      '  STREAM                                GROUP        PENDING CONSUMERS       LAG',
+      '›*asset.discovered                      alice-main         3         2        40',
+      '  project.created                       alice-main         0         1         0',
+      '',
+    ]);
+    expect(lines(m).at(-1)).toBe('enter show  esc/s close  q quit  ? help');
+    m.app.stdin.write('j');
+    await settle();
+    m.app.stdin.write('\r');
+    await settle();
+    expect(lines(m)[2]).toBe('Pending entries · project.created / alice-main · 0 pending · page 1 · loading…');
+    expect(m.queries.loadPendingPage).toHaveBeenLastCalledWith('alice:events:project.created', 'alice-main', { afterId: null, count: 100, consumer: null });
   });
 });

@@ -21,7 +21,7 @@ function fakeActions(): MonitorActions & { calls: string[] } {
   const calls: string[] = [];
   const names = [
     'selectPane', 'cyclePane', 'moveCursor', 'moveToEdge', 'togglePause', 'startFilter', 'editFilter', 'commitFilter', 'openSelected',
-    'back', 'toggleHelp', 'toggleMark', 'requestCommand', 'editConsumer', 'confirm', 'cancel', 'changePage', 'cycleGroup', 'notify', 'quit',
+    'back', 'toggleHelp', 'toggleMark', 'requestCommand', 'editConsumer', 'confirm', 'cancel', 'changePage', 'cycleGroup', 'openPicker', 'notify', 'quit',
   ];
   const a: Record<string, unknown> = { calls };
   for (const n of names) a[n] = vi.fn((...args: unknown[]) => calls.push(args.length ? `${n}(${args.map((x) => JSON.stringify(x)).join(',')})` : n));
@@ -66,6 +66,8 @@ function stateFor(ctx: KeyContext): MonitorState {
       return state({}, ...toConfirm('ack'), { type: 'confirm' }, { type: 'CommandCompleted', command: 'ack', requested: 1, affected: 1, detail: 'acknowledged 1 of 1 in alice-main', at: 0 });
     case 'help':
       return state({}, { type: 'toggleHelp' });
+    case 'picker':
+      return state({}, triageSnapshot(), { type: 'selectPane', pane: 'pending' }, { type: 'openPicker' });
   }
 }
 

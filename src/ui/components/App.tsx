@@ -15,6 +15,7 @@ import { paint, selected } from '../theme.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { DetailView } from './DetailView.js';
 import { Footer } from './Footer.js';
+import { GroupPicker } from './GroupPicker.js';
 import { GroupsPane } from './GroupsPane.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { LiveEventsPane } from './LiveEventsPane.js';
@@ -72,6 +73,7 @@ function Screen({ store, width, height }: AppProps) {
     help: s.ui.help,
     detail: s.ui.detail !== null,
     confirm: s.ui.confirm !== null,
+    picker: s.ui.picker !== null,
     notice: s.ui.notice && s.now - s.ui.notice.at < NOTICE_MS ? s.ui.notice : null,
     url: s.config.url,
     prefix: s.config.prefix,
@@ -82,6 +84,7 @@ function Screen({ store, width, height }: AppProps) {
   const paneHeight = v.confirm ? Math.max(2, body - DIALOG_ROWS) : body;
   let main;
   if (v.help) main = <HelpOverlay width={cols} height={body} />;
+  else if (v.picker) main = <GroupPicker width={cols} height={paneHeight} />;
   else if (v.detail) main = <DetailView width={cols} height={paneHeight} />;
   else if (v.pane === 'events') main = <LiveEventsPane width={cols} height={paneHeight} />;
   else if (v.pane === 'streams') main = <StreamsPane width={cols} height={paneHeight} />;

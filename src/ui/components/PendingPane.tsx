@@ -55,7 +55,7 @@ export function PendingPane({ width, height }: { width: number; height: number }
         ? 'no consumer groups under this prefix'
         : 'waiting for the first snapshot…'
       : v.loaded
-        ? `nothing pending here${v.page > 1 ? ' on this page (b: previous page)' : ''} — ] shows the next group`
+        ? `nothing pending here${v.page > 1 ? ' on this page (b: previous page)' : ''} — s picks another group`
         : '';
   return (
     <Box flexDirection="column" width={width} height={height}>
