@@ -16,7 +16,7 @@ export interface EventPersistenceLike {
 }
 
 export interface EventPersistenceCtor {
-  new (options: { redisUrl: string; streamPrefix?: string; consumerGroup?: string; maxLen?: number }): EventPersistenceLike;
+  new (options: { redisUrl: string; streamPrefix?: string; consumerGroup?: string; maxLen?: number; client?: import('ioredis').Redis }): EventPersistenceLike;
 }
 
 const SRC = new URL('../../src/', import.meta.url);
