@@ -60,15 +60,22 @@ async function waitForPing(port: number, child: ChildProcess, timeoutMs: number,
       await client.connect();
       const info = await client.info('server');
       client.disconnect();
+      // The server that answers must be our child: another server already on this port could
+      // answer the ping while our child failed to bind, and we must never use someone else's.
+      const pid = Number(/process_id:(\d+)/.exec(info)?.[1] ?? -1);
+      if (pid !== child.pid) throw new ForeignServerError(`port ${port} is served by another redis-server (pid ${pid}), not ours`);
       return /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
     } catch (err) {
-      lastErr = err;
       client.disconnect();
+      if (err instanceof ForeignServerError) throw err;
+      lastErr = err;
       await new Promise((r) => setTimeout(r, 50));
     }
   }
   throw new Error(`redis-server on port ${port} did not answer: ${String(lastErr)}`);
 }
+
+class ForeignServerError extends Error {}
 
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RunningRedis> {
   const bin = redisServerBinary();
