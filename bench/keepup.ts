@@ -11,6 +11,10 @@ import { summarize, fmtSummary, fmt, percentile } from './lib/stats.js';
 import { ProcSampler, MB } from './lib/proc.js';
 import { launchMonitor, lagHistogram, newestIdOnScreen, waitForScreen } from './lib/monitor.js';
 import { wireJson } from './lib/workload.js';
+import { hottest } from './lib/cpuprofile.js';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const PRODUCER = fileURLToPath(new URL('./producer.ts', import.meta.url));
 const MAX_LEN = 200_000;
@@ -66,9 +70,9 @@ interface RunResult {
   producerCores: number;
 }
 
-async function oneRun(server: RunningRedis, rate: number, seconds: number, tag: string, ctx: BenchContext): Promise<RunResult> {
+async function oneRun(server: RunningRedis, rate: number, seconds: number, tag: string, ctx: BenchContext, nodeArgs: string[] = []): Promise<RunResult> {
   const prefix = `bench:keep${tag}:`;
-  const mon = launchMonitor(server.url, prefix);
+  const mon = launchMonitor(server.url, prefix, [], nodeArgs);
   ctx.onCleanup(() => mon.stop());
   try {
     const ready = await waitForScreen(mon.term, (s) => s.includes('connected') && s.includes('Live events'), 15_000);
@@ -232,6 +236,30 @@ export const benchmark: Benchmark = {
       measured: best ? `${fmt(best.achieved)} events/s achieved at ${fmt(best.rate)} offered = ${((100 * best.achieved) / ceiling).toFixed(1)}% of the ${fmt(ceiling)} XADD/s ceiling` : 'none of the tested rates',
       status: best ? 'met' : 'missed',
     });
+    if (ctx.profile) {
+      const dir = mkdtempSync(join(tmpdir(), 'streamscope-bench-prof-'));
+      ctx.onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+      const res = await oneRun(server, 50_000, seconds, 'prof', ctx, ['--cpu-prof', '--cpu-prof-dir', dir]);
+      const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+      if (file) {
+        section.tables.push({
+          caption: `--cpu-prof of one extra 50k/s run (not counted above; tail lag p99 ${fmt(res.lagP99)} ms, ${res.cores.toFixed(2)} cores, peak RSS ${fmt(res.peakRssMb)} MB): self time, hottest first`,
+          headers: ['function', 'self ms', 'share of samples'],
+          rows: hottest(join(dir, file), 15).map((h) => [h.name, fmt(h.ms), `${(100 * h.share).toFixed(1)}%`]),
+        });
+      } else section.notes.push('--profile: the monitor wrote no .cpuprofile (did it exit cleanly?).');
+    }
+    if (at50.length && med((r) => r.peakRssMb) > 150) {
+      section.notes.push(
+        'Investigated 2026-11-27 at commit 1ef5bbf…7587a4b of src/monitor/connection-guard.ts (heap snapshot of the monitor after 8 s at 50k/s: 500 MB heap): ' +
+          '~2,000,000 Buffer objects = every XREAD reply of the run was still reachable, retained through a chain of PromiseReactions on `ConnectionGuard.lost`. ' +
+          '`guard()` does `Promise.race([p, this.lost, timeout])`; `lost` never settles while the connection is healthy, and every race adds a reaction to it that keeps the ' +
+          'race\'s promise — and so its result, the XREAD reply — alive (the known Promise.race leak, nodejs/node#17469). RSS therefore grows with every event received ' +
+          '(see "RSS at ¼ → ½ → end"), and the garbage collector (15% of CPU samples in that profile) stretches the tail\'s read loop, which is where the lag comes from. ' +
+          'Remedy (monitor code, not bench/): do not race against a long-lived promise; register a per-call rejecter (a Set of callbacks that the error/close handler ' +
+          'calls, removed in `finally`) or an AbortSignal listener with removeEventListener in `finally`.',
+      );
+    }
     section.notes.push(
       'Everything shares 2 cores: redis-server, the producer, the monitor, tmux and the harness. At 100k/s offered the producer itself may fall short (the "achieved" column); received is compared with what was actually sent.',
       'The status bar\'s "dropped" counter is ring-buffer eviction (the live pane keeps the newest --buffer events), not missed events; missed entries would be reported by the tail as EventsMissed and show here as received < sent.',

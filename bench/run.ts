@@ -24,18 +24,20 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
 
 interface Args {
   quick: boolean;
+  profile: boolean;
   runs: number | null;
   out: string;
   names: string[];
 }
 
-const USAGE = `npm run bench -- [--quick] [--runs N] [--out FILE] [${Object.keys(BENCHMARKS).join('|')} …]`;
+const USAGE = `npm run bench -- [--quick] [--profile] [--runs N] [--out FILE] [${Object.keys(BENCHMARKS).join('|')} …]`;
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, runs: null, out: fileURLToPath(new URL('./RESULTS.md', import.meta.url)), names: [] };
+  const args: Args = { quick: false, profile: false, runs: null, out: fileURLToPath(new URL('./RESULTS.md', import.meta.url)), names: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') args.quick = true;
+    else if (a === '--profile') args.profile = true;
     else if (a === '--runs') args.runs = Number(argv[++i]);
     else if (a === '--out') args.out = argv[++i];
     else if (a === '-h' || a === '--help') {
@@ -95,6 +97,7 @@ async function main(): Promise<void> {
     const local: (() => Promise<void> | void)[] = [];
     const ctx: BenchContext = {
       quick: args.quick,
+      profile: args.profile,
       runs,
       log: (m) => log(`${name}: ${m}`),
       onCleanup: (fn) => {

@@ -4,6 +4,8 @@ export interface BenchContext {
   /** Repetitions per measurement (≥ 5 unless --quick). */
   runs: number;
   log(message: string): void;
+  /** --profile: benchmarks that run our code in a child process add a --cpu-prof run and report its hottest functions. */
+  profile: boolean;
   /** Processes/servers registered here are stopped by the runner even when a benchmark throws. */
   onCleanup(fn: () => Promise<void> | void): void;
 }
