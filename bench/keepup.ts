@@ -17,6 +17,43 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const PRODUCER = fileURLToPath(new URL('./producer.ts', import.meta.url));
+const TAIL_PROBE = fileURLToPath(new URL('./tail-probe.ts', import.meta.url));
+
+interface TailProbeResult {
+  received: number;
+  lagP50: number;
+  lagP99: number;
+  retainedHeapMb: number;
+  retainedBuffersMb: number;
+  rssMb: number;
+}
+
+/** The Tail class alone in its own process while the producer offers `rate` for `seconds`. */
+async function tailAlone(server: RunningRedis, rate: number, seconds: number, tag: string, ctx: BenchContext): Promise<TailProbeResult & ProducerResult> {
+  const prefix = `bench:tail${tag}:`;
+  const child = spawn(process.execPath, ['--expose-gc', ...process.execArgv, TAIL_PROBE, '--url', server.url, '--prefix', prefix, '--timeout-ms', String(seconds * 1000 + 15_000)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  ctx.onCleanup(() => void (child.exitCode === null && child.kill('SIGKILL')));
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  const exited = new Promise<void>((r) => child.on('exit', () => r()));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('ready')) resolve();
+    });
+    child.on('exit', () => reject(new Error(`tail probe exited: ${err.trim()}`)));
+  });
+  const prod = await runProducer(server.url, prefix, rate, seconds, () => {});
+  await exited;
+  const line = out.trim().split('\n').pop()!;
+  const r = client(server, 'bench-cleanup');
+  await r.del(`${prefix}all`);
+  r.disconnect();
+  return { ...prod, ...(JSON.parse(line) as TailProbeResult) };
+}
 const MAX_LEN = 200_000;
 
 interface ProducerResult {
@@ -236,6 +273,19 @@ export const benchmark: Benchmark = {
       measured: best ? `${fmt(best.achieved)} events/s achieved at ${fmt(best.rate)} offered = ${((100 * best.achieved) / ceiling).toFixed(1)}% of the ${fmt(ceiling)} XADD/s ceiling` : 'none of the tested rates',
       status: best ? 'met' : 'missed',
     });
+    // The Tail class alone (no UI), one run per rate: does the tail itself keep up, and what does it retain?
+    const alone: string[][] = [];
+    for (const rate of rates) {
+      const t = await tailAlone(server, rate, seconds, String(tag++), ctx);
+      ctx.log(`tail alone ${fmt(rate)}/s: ${fmt(t.received)}/${fmt(t.sent)}; lag p99 ${t.lagP99} ms; retained heap ${fmt(t.retainedHeapMb)} MB + buffers ${fmt(t.retainedBuffersMb)} MB`);
+      alone.push([fmt(rate), fmt(t.achievedRate), `${fmt(t.received)} / ${fmt(t.sent)}`, `${fmt(t.lagP50)} ms`, `${fmt(t.lagP99)} ms`, `${fmt(t.retainedHeapMb)} MB`, `${fmt(t.retainedBuffersMb)} MB`, `${fmt((1024 * (t.retainedHeapMb + t.retainedBuffersMb)) / Math.max(1, t.received / 1000))} KB`]);
+    }
+    section.tables.push({
+      caption: 'The Tail class alone in its own process (bench/tail-probe.ts, no UI, one run per rate): lag measured when EventsReceived is emitted; memory still reachable after a forced full GC',
+      headers: ['offered /s', 'achieved /s', 'received / sent', 'lag p50', 'lag p99', 'heap retained', 'buffers retained', 'retained per 1,000 events'],
+      rows: alone,
+    });
+
     if (ctx.profile) {
       const dir = mkdtempSync(join(tmpdir(), 'streamscope-bench-prof-'));
       ctx.onCleanup(() => rmSync(dir, { recursive: true, force: true }));
