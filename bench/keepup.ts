@@ -299,6 +299,15 @@ export const benchmark: Benchmark = {
         });
       } else section.notes.push('--profile: the monitor wrote no .cpuprofile (did it exit cleanly?).');
     }
+    if (at50.length && med((r) => r.lagP99) > 250) {
+      section.notes.push(
+        `Tail lag at 50k/s: the monitor's tail reads XREAD COUNT 1000, and at 50k/s the replies were full (median ${fmt(med((r) => r.perXread))} entries per XREAD), ` +
+          'i.e. the read loop was the bottleneck: it needs ≥ 50 round trips per second, each one a reply of ~450 KB parsed and decoded on the same thread that renders. ' +
+          `The monitor was runnable-but-waiting for a CPU ${med((r) => r.waiting).toFixed(2)} thread-seconds per second (the machine was shared), and the garbage collector ` +
+          'works on the leak described below. The Tail class alone (table above) shows what the read loop does without the UI. Remedies in monitor code: fix the leak; ' +
+          'raise or adapt the XREAD COUNT when a read comes back full (e.g. double up to 10,000), so fewer round trips carry the same events.',
+      );
+    }
     if (at50.length && med((r) => r.peakRssMb) > 150) {
       section.notes.push(
         'Investigated 2026-11-27 at commit 1ef5bbf…7587a4b of src/monitor/connection-guard.ts (heap snapshot of the monitor after 8 s at 50k/s: 500 MB heap): ' +
