@@ -128,10 +128,40 @@ function silenceConsole(): () => void {
   return () => Object.assign(console, saved);
 }
 
+/**
+ * After a hangup (terminal closed: tmux kill-session, ssh drop) the tty is gone: any write fails
+ * with EIO, and Node's normal exit path asserts in ResetStdio when it cannot restore the tty
+ * mode. So: mark stdio destroyed (Ink then skips its final writes; stdio streams are not really
+ * closed by destroy()) and swallow the EIO errors that reads and raw-mode changes still raise.
+ */
+function abandonStdio(): void {
+  for (const s of [process.stdin, process.stdout, process.stderr]) {
+    s.on('error', () => {});
+    if (s !== process.stdin) s.destroy();
+  }
+}
+
+/**
+ * End the process the way a hangup does, without the exit path that touches the dead tty:
+ * re-raise SIGHUP with its default action (the shell sees status 129).
+ */
+export function exitAfterHangup(): void {
+  // Other SIGHUP listeners (signal-exit, loaded by Ink's cli-cursor) would write to the dead tty.
+  process.removeAllListeners('SIGHUP');
+  process.kill(process.pid, 'SIGHUP');
+  // Not reached unless the signal is blocked; exit anyway rather than linger.
+  setTimeout(() => process.kill(process.pid, 'SIGKILL'), 1000);
+}
+
 const ALT_SCREEN_ON = '\x1b[?1049h\x1b[H';
 const ALT_SCREEN_OFF = '\x1b[?1049l';
 
-export async function run(argv: string[]): Promise<number> {
+export interface RunOptions {
+  /** After a hangup, end the process by SIGHUP once loops and connections are closed. Default true. */
+  exitOnHangup?: boolean;
+}
+
+export async function run(argv: string[], options: RunOptions = {}): Promise<number> {
   let args: MonitorArgs;
   let target;
   try {
@@ -185,8 +215,14 @@ export async function run(argv: string[]): Promise<number> {
 
   const restoreConsole = silenceConsole();
   const onSignal = () => quit();
+  let hungUp = false;
+  const onHangup = () => {
+    if (!hungUp) abandonStdio();
+    hungUp = true;
+    quit();
+  };
   process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal);
+  process.on('SIGHUP', onHangup);
   process.stdout.write(ALT_SCREEN_ON);
   const ink = render(React.createElement(App, { store }), { exitOnCtrlC: false, patchConsole: false, maxFps: 20 });
   store.start();
@@ -198,14 +234,21 @@ export async function run(argv: string[]): Promise<number> {
     .catch(() => {});
 
   await quitting;
-  ink.unmount();
   store.close();
+  // After a hangup stdio is destroyed and Ink writes nothing; it only unsubscribes and unmounts.
+  ink.unmount();
   await Promise.allSettled([tail.close(), poller.close()]);
   shared.disconnect();
-  process.stdout.write(ALT_SCREEN_OFF);
+  if (!hungUp) process.stdout.write(ALT_SCREEN_OFF);
   process.off('SIGTERM', onSignal);
-  process.off('SIGHUP', onSignal);
+  process.off('SIGHUP', onHangup);
   restoreConsole();
+  if (hungUp) {
+    // Standalone: die by SIGHUP now. An embedder with cleanup of its own (the demo) passes
+    // exitOnHangup: false, gets 129 back and should end with exitAfterHangup(), not process.exit().
+    if (options.exitOnHangup ?? true) exitAfterHangup();
+    return 129;
+  }
   // Ink leaves stdin paused in raw mode off; a lingering socket must not keep us alive.
   setTimeout(() => process.exit(0), 1000).unref();
   return 0;

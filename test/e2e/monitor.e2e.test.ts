@@ -3,7 +3,8 @@
  * redis-server. Each test has its own tmux server (-L socket) and key prefix, and kills both.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -23,15 +24,31 @@ function newestMtime(dir: string): number {
   return t;
 }
 
+function command(args: string[]): string {
+  return ['env', '-u', 'CI', '-u', 'NO_COLOR', 'node', MAIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+}
+
+/** Running (not gone, not a zombie waiting to be reaped). */
+function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
 class Terminal {
   readonly socket = `ss-e2e-${randomBytes(4).toString('hex')}`;
   private tmux(...args: string[]): string {
     return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
   }
   start(args: string[]): void {
-    const cmd = ['env', '-u', 'CI', '-u', 'NO_COLOR', 'node', MAIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
     // After the app exits, print its status and keep the pane so the test can read it.
-    this.tmux('new-session', '-d', '-x', '120', '-y', '40', `${cmd}; echo "EXIT=$?"; sleep 30`);
+    this.tmux('new-session', '-d', '-x', '120', '-y', '40', `${command(args)}; echo "EXIT=$?"; sleep 30`);
+  }
+  /** The app as the pane's only process (its PID written to pidFile), stderr to a file. */
+  startAlone(args: string[], pidFile: string, errFile: string): void {
+    this.tmux('new-session', '-d', '-x', '120', '-y', '40', `echo $$ > '${pidFile}'; exec ${command(args)} 2>'${errFile}'`);
   }
   keys(...keys: string[]): void {
     this.tmux('send-keys', ...keys);
@@ -145,6 +162,26 @@ describe.skipIf(!hasTmux)('monitor end to end (tmux)', () => {
     expect(await pendingCount(a)).toBe(3);
     term.keys('q');
     await term.waitFor((s) => s.includes('EXIT=0'), 'a clean exit');
+  }, 40_000);
+
+  it('closing the terminal (tmux kill-session → SIGHUP) ends the monitor: no assertion, no process left', async () => {
+    arranged = await arrange();
+    const a = arranged;
+    const dir = mkdtempSync(join(tmpdir(), 'ss-hup-'));
+    try {
+      term = new Terminal();
+      term.startAlone(['--url', redisUrl(), '--prefix', a.prefix], join(dir, 'pid'), join(dir, 'err'));
+      await term.waitFor((s) => s.includes('● connected'), 'connected');
+      const pid = Number(readFileSync(join(dir, 'pid'), 'utf8'));
+      expect(alive(pid)).toBe(true);
+      spawnSync('tmux', ['-L', term.socket, 'kill-session']);
+      await waitFor(() => !alive(pid), 5000, 50);
+      const err = readFileSync(join(dir, 'err'), 'utf8');
+      expect(err).not.toMatch(/Assertion failed|ResetStdio|EIO/);
+      expect(err).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 40_000);
 
   it('an entry containing \\x1b[2J is shown escaped and does not clear the screen', async () => {
