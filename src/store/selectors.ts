@@ -210,7 +210,7 @@ export function selectStreamRows(state: MonitorState): StreamRow[] {
         consumers: g.consumers,
         level,
         warning: nearMax
-          ? `lag ${Math.round((g.lag! / maxLen) * 100)}% of max length ~${maxLen}: the next trim drops entries "${g.name}" never read`
+          ? `lag ${Math.round((g.lag! / maxLen) * 100)}% of max length ~${String(maxLen).replace(/\B(?=(\d{3})+(?!\d))/g, ',')}, unread entries at risk`
           : null,
       });
     }

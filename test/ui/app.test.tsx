@@ -2,7 +2,7 @@ process.env.TZ = 'UTC';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ev, events, group, pendingPage, snapshot, stream, triageSnapshot, T0 } from '../store/build.js';
 import { connected, lines, mount, settle, type Mounted } from './render.js';
-import { setThemeMode, paint } from '../../src/ui/theme.js';
+import { detectThemeMode, setThemeMode, paint } from '../../src/ui/theme.js';
 
 const K = 'alice:events:asset.discovered';
 const blank = (n: number) => Array<string>(n).fill('');
@@ -52,7 +52,7 @@ describe('App at 80×23', () => {
       ...HEADER,
       'Streams & lag · 3 streams · 2 groups · worst first',
       '  STREAM             GROUP       LENGTH    RATE     LAG PENDING PEND AGE LAG AGE',
-      '› asset.discovered   alice-main     800       ?      40       3      10m    4.0s',
+      '›!asset.discovered   alice-main     800       ?      40       3      10m    4.0s',
       '  project.created    alice-main      20       ?       0       0        –       –',
       '  all                –            1,200       ?',
       ...blank(14),
@@ -218,5 +218,62 @@ describe('stream/group picker at 80×23', () => {
     await settle();
     expect(lines(m)[2]).toBe('Pending entries · project.created / alice-main · 0 pending · page 1 · loading…');
     expect(m.queries.loadPendingPage).toHaveBeenLastCalledWith('alice:events:project.created', 'alice-main', { afterId: null, count: 100, consumer: null });
+  });
+});
+
+describe('lag near max length, thresholds and NO_COLOR', () => {
+  const lagging = () =>
+    mount(
+      [
+        connected('tail'),
+        connected('poller'),
+        snapshot([
+          stream('alice:events:asset.discovered', { length: 1000, groups: [group('slow', { lag: 900 }), group('mid', { lag: 600 }), group('ok', { lag: 10 })] }),
+          stream('alice:events:asset.processed', { length: 1000, groups: [group('slow', { lag: 850 })] }),
+        ]),
+      ],
+      { maxLenHint: 1000, maxLenHintIsDefault: false },
+    );
+  /** SGR parameters that set a colour (foreground, background, bright, 256/RGB). */
+  const colourCodes = (frame: string) =>
+    [...frame.matchAll(/\x1b\[([0-9;]*)m/g)].flatMap((x) => x[1].split(';').map(Number)).filter((n) => (n >= 30 && n <= 38) || (n >= 40 && n <= 48) || (n >= 90 && n <= 107));
+
+  it('warns above the table, worst first, counts the rest; rows past a threshold are marked !', async () => {
+    m = lagging();
+    m.store.actions.selectPane('streams');
+    await settle();
+    expect(lines(m).slice(2, 11)).toEqual([
+      'Streams & lag · 2 streams · 4 groups · worst first',
+      '⚠ asset.discovered / slow: lag 90% of max length ~1,000, unread entries at risk',
+      '⚠ asset.processed / slow: lag 85% of max length ~1,000, unread entries at risk',
+      '⚠ and 1 more groups near the max length (marked !)',
+      '  STREAM               GROUP     LENGTH    RATE     LAG PENDING PEND AGE LAG AGE',
+      '›!asset.discovered     slow       1,000       ?     900       0        –       –',
+      ' !asset.processed      slow       1,000       ?     850       0        –       –',
+      ' !asset.discovered     mid        1,000       ?     600       0        –       –',
+      '  asset.discovered     ok         1,000       ?      10       0        –       –',
+    ]);
+  });
+
+  it('colour mode paints bad rows and lag red, warn yellow; NO_COLOR (mono) keeps no colour at all', async () => {
+    expect(detectThemeMode({ NO_COLOR: '1' })).toBe('mono');
+    expect(detectThemeMode({ NO_COLOR: '' })).toBe('color');
+    m = lagging();
+    setThemeMode('color');
+    m.store.actions.selectPane('streams');
+    await settle();
+    const colour = m.app.lastFrame()!;
+    const row = (f: string, text: string) => f.split('\n').find((l) => l.replace(/\x1b\[[0-9;]*m/g, '').includes(text))!;
+    expect(row(colour, 'asset.processed      slow')).toMatch(/\x1b\[(1;)?31m/);
+    expect(row(colour, 'asset.discovered     mid')).toMatch(/\x1b\[33m/);
+    expect(colourCodes(colour).length).toBeGreaterThan(0);
+    setThemeMode('mono');
+    m.store.actions.selectPane('events');
+    m.store.actions.selectPane('streams');
+    await settle();
+    const mono = m.app.lastFrame()!;
+    expect(colourCodes(mono)).toEqual([]);
+    expect(row(mono, 'asset.processed      slow')).toMatch(/\x1b\[1m/); // bad stays bold
+    expect(row(mono, 'asset.discovered     mid').replace(/\x1b\[[0-9;]*m/g, '')).toMatch(/^ !asset\.discovered +mid /); // warn: the mark says it
   });
 });

@@ -12,6 +12,9 @@ function roleFor(value: number | null, warn: number, bad: number): Role | null {
   return value >= bad ? 'bad' : value >= warn ? 'warn' : null;
 }
 
+/** Lag warnings shown above the table; the rest are counted. */
+const MAX_WARNINGS = 2;
+
 const COLUMNS: Column<StreamRow>[] = [
   { key: 'stream', title: 'STREAM', minWidth: 12, maxWidth: 40, grow: true, cell: (r) => r.name, role: (r) => levelRole(r.level) },
   { key: 'group', title: 'GROUP', minWidth: 8, maxWidth: 24, cell: (r) => r.group ?? '–', role: (r) => (r.group ? null : 'dim') },
@@ -35,7 +38,10 @@ export function StreamsPane({ width, height }: { width: number; height: number }
     hint: s.config.maxLenHint,
     hintIsDefault: s.config.maxLenHintIsDefault,
   }));
-  const warnings = rows.filter((r) => r.warning).slice(0, 2);
+  // Lag near max length is the one thing here that loses data: shown first, above the table.
+  const allWarnings = rows.filter((r) => r.warning);
+  const warnings = allWarnings.slice(0, MAX_WARNINGS);
+  const moreWarnings = allWarnings.length - warnings.length;
   const groups = rows.filter((r) => r.group).length;
   const streams = new Set(rows.map((r) => r.key)).size;
   let title = `${paint('title', 'Streams & lag')}${paint('dim', ` · ${formatCount(streams)} streams · ${formatCount(groups)} groups · worst first`)}`;
@@ -44,17 +50,27 @@ export function StreamsPane({ width, height }: { width: number; height: number }
   const note = v.hintIsDefault
     ? `max length assumed ~${formatCount(v.hint)} (library default; Redis does not store it — set --max-len)`
     : `max length assumed ~${formatCount(v.hint)} (--max-len)`;
-  const tableHeight = height - 2 - warnings.length - (v.error ? 1 : 0);
+  const tableHeight = height - 2 - warnings.length - (moreWarnings > 0 ? 1 : 0) - (v.error ? 1 : 0);
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate-end">{title}</Text>
       {v.error ? <Text wrap="truncate-end">{paint('bad', `snapshot failed: ${sanitize(v.error)}`)}</Text> : null}
-      <Table data={rows} columns={COLUMNS} width={width} height={tableHeight} cursor={rows.length ? Math.min(v.cursor, rows.length - 1) : -1} emptyText={v.at === null ? '' : 'no streams under this prefix'} />
       {warnings.map((r) => (
         <Text key={`${r.key}\u0000${r.group}`} wrap="truncate-end">
-          {paint('bad', `⚠ ${sanitize(r.name)}: ${sanitize(r.warning!)}`)}
+          {paint(r.level === 'bad' ? 'bad' : 'warn', `⚠ ${sanitize(`${r.name} / ${r.group}`)}: ${r.warning}`)}
         </Text>
       ))}
+      {moreWarnings > 0 ? <Text wrap="truncate-end">{paint('warn', `⚠ and ${formatCount(moreWarnings)} more groups near the max length (marked !)`)}</Text> : null}
+      <Table
+        data={rows}
+        columns={COLUMNS}
+        width={width}
+        height={tableHeight}
+        cursor={rows.length ? Math.min(v.cursor, rows.length - 1) : -1}
+        // The level as a character too: visible under NO_COLOR and on the selected row.
+        mark={(r) => (r.level === 'ok' ? ' ' : '!')}
+        emptyText={v.at === null ? '' : 'no streams under this prefix'}
+      />
       <Text wrap="truncate-end">{paint('dim', note)}</Text>
     </Box>
   );
