@@ -101,7 +101,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   bind({ keys: ['esc'], label: 'cancel', description: 'Restore the previous filter', pane: 'filter', footer: true, run: (a) => a.back() }),
 
   // Confirm dialog (claim: type a consumer name or pick one with ↑/↓)
-  bind({ keys: ['y', 'enter'], label: 'confirm', description: 'Confirm (or close the dialog once the outcome is shown)', pane: 'confirm', footer: true, run: (a) => a.confirm() }),
+  bind({ keys: ['y', 'enter'], label: 'confirm', description: 'Confirm: run the command on the entries the dialog names', pane: 'confirm', footer: true, run: (a) => a.confirm() }),
   bind({ keys: ['n', 'esc'], label: 'cancel', description: 'Cancel; nothing is sent', pane: 'confirm', footer: true, run: (a) => a.cancel() }),
   bind({ keys: ['down'], label: 'next consumer', description: 'Claim: pick the next existing consumer as the target', pane: 'confirm', run: (a) => a.moveCursor(1) }),
   bind({ keys: ['up'], label: 'prev consumer', description: 'Claim: pick the previous existing consumer', pane: 'confirm', run: (a) => a.moveCursor(-1) }),
@@ -276,7 +276,9 @@ export function renderKeyTableMarkdown(): string {
   for (const ctx of CONTEXT_ORDER) {
     for (const b of KEYMAP.filter((x) => x.pane === ctx)) {
       const keys = b.keys.map((k) => `\`${k === '|' ? '\\|' : k}\``).join(' ');
-      lines.push(`| ${keys} | ${CONTEXT_TITLES[ctx]} | ${b.description} | ${b.mutates ? 'yes (disabled with `--read-only`)' : 'no'} |`);
+      // Markdown cells: a | ends the cell and <t> would be read as an HTML tag.
+      const text = b.description.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+      lines.push(`| ${keys} | ${CONTEXT_TITLES[ctx]} | ${text} | ${b.mutates ? 'yes (disabled by `--read-only` or a missing ACL permission)' : 'no'} |`);
     }
   }
   return `${lines.join('\n')}\n`;

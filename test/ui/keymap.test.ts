@@ -175,7 +175,8 @@ describe('keymap', () => {
     const lines = md.trim().split('\n');
     expect(lines[0]).toBe('| Key | Where | Action | Changes data |');
     expect(lines.length).toBe(2 + KEYMAP.length);
-    for (const b of KEYMAP) expect(md).toContain(b.description);
-    expect(md).toContain('| `a` | 3 Pending entries | Acknowledge the marked (or selected) entries (XACK), after confirmation | yes (disabled with `--read-only`) |');
+    for (const b of KEYMAP) expect(md).toContain(b.description.replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+    expect(md).toContain('| `a` | 3 Pending entries | Acknowledge the marked (or selected) entries (XACK), after confirmation | yes (disabled by `--read-only` or a missing ACL permission) |');
+    expect(md).toContain('| `/` | 1 Live events | Filter live: text, type:&lt;t&gt; (with * wildcards) or /regex/ | no |');
   });
 });
