@@ -226,8 +226,11 @@ export function handleKey(state: MonitorState, actions: MonitorActions, input: s
 export function handleInput(getState: () => MonitorState, actions: MonitorActions, input: string, key: InkKey): KeyResult[] {
   const plain = !key.ctrl && !key.meta && !key.return && !key.escape && !key.tab;
   if (!plain || [...input].length <= 1 || isTyping(getState())) return [handleKey(getState(), actions, input, key)];
-  return [...input].map((ch) => handleKey(getState(), actions, ch, {}));
+  return [...input].map((ch) => handleKey(getState(), actions, ch, BURST_KEYS[ch] ?? {}));
 }
+
+/** Control characters inside a burst (`j` then enter sent together) are keys, not text. */
+const BURST_KEYS: Record<string, InkKey> = { '\r': { return: true }, '\n': { return: true }, '\t': { tab: true }, '\x7f': { backspace: true } };
 
 // ── what the footer, the overlay and the README show ───────────────────────────────────────
 

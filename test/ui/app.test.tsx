@@ -206,9 +206,9 @@ describe('stream/group picker at 80×23', () => {
     await settle();
     expect(lines(m).slice(2, 7)).toEqual([
       'Pick a stream / group · 2 groups · most pending first · * = shown now',
-      '  STREAM                                GROUP        PENDING CONSUMERS       LAG',
-      '›*asset.discovered                      alice-main         3         2        40',
-      '  project.created                       alice-main         0         1         0',
+      '  STREAM           GROUP        PENDING CONSUMERS       LAG',
+      '›*asset.discovered alice-main         3         2        40',
+      '  project.created  alice-main         0         1         0',
       '',
     ]);
     expect(lines(m).at(-1)).toBe('enter show  esc/s close  q quit  ? help');

@@ -164,6 +164,9 @@ describe('keymap', () => {
     const actions = fakeActions();
     handleInput(() => s, actions, '  a', {});
     expect(actions.calls).toEqual(['toggleMark', 'toggleMark', 'requestCommand("ack")']);
+    const withEnter = fakeActions();
+    handleInput(() => pendingReady(), withEnter, 'j\r', {});
+    expect(withEnter.calls).toEqual(['moveCursor(1)', 'openSelected']);
     s = state({}, { type: 'startFilter' });
     const typing = fakeActions();
     handleInput(() => s, typing, 'paste', {});

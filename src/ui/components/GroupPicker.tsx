@@ -17,7 +17,7 @@ export function GroupPicker({ width, height }: { width: number; height: number }
     };
   });
   const columns: Column<GroupRef>[] = [
-    { key: 'stream', title: 'STREAM', minWidth: 12, maxWidth: 40, grow: true, cell: (g) => stripPrefix(v.prefix, g.stream) },
+    { key: 'stream', title: 'STREAM', minWidth: 12, maxWidth: 40, cell: (g) => stripPrefix(v.prefix, g.stream) },
     { key: 'group', title: 'GROUP', minWidth: 8, maxWidth: 24, cell: (g) => g.group, role: () => 'accent' },
     { key: 'pending', title: 'PENDING', width: 9, align: 'right', cell: (g) => formatCount(g.pending), role: (g) => (g.pending > 0 ? 'warn' : null) },
     { key: 'consumers', title: 'CONSUMERS', width: 9, align: 'right', priority: 2, cell: (g) => formatCount(g.consumers) },
