@@ -157,11 +157,17 @@ const ALT_SCREEN_ON = '\x1b[?1049h\x1b[H';
 const ALT_SCREEN_OFF = '\x1b[?1049l';
 
 export interface RunOptions {
-  /** After a hangup, end the process by SIGHUP once loops and connections are closed. Default true. */
+  /**
+   * After a hangup, end the process by SIGHUP once loops and connections are closed. Default:
+   * yes, unless a SIGHUP listener was already installed when run() began (an embedder such as
+   * the demo, with cleanup of its own): then run() returns 129 and the embedder should end with
+   * exitAfterHangup() rather than process.exit().
+   */
   exitOnHangup?: boolean;
 }
 
 export async function run(argv: string[], options: RunOptions = {}): Promise<number> {
+  const embedderHangupListeners = process.listeners('SIGHUP');
   let args: MonitorArgs;
   let target;
   try {
@@ -244,9 +250,9 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   process.off('SIGHUP', onHangup);
   restoreConsole();
   if (hungUp) {
-    // Standalone: die by SIGHUP now. An embedder with cleanup of its own (the demo) passes
-    // exitOnHangup: false, gets 129 back and should end with exitAfterHangup(), not process.exit().
-    if (options.exitOnHangup ?? true) exitAfterHangup();
+    // Standalone: die by SIGHUP now. Embedded: the embedder's own handler finishes its cleanup.
+    const embedded = embedderHangupListeners.some((l) => process.listeners('SIGHUP').includes(l));
+    if (options.exitOnHangup ?? !embedded) exitAfterHangup();
     return 129;
   }
   // Ink leaves stdin paused in raw mode off; a lingering socket must not keep us alive.
