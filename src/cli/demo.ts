@@ -9,6 +9,7 @@ import { installShutdown, startWatchdog } from '../demo/lifecycle.js';
 import { randomSeed } from '../demo/prng.js';
 import { startDemoTraffic, type DemoHandle, type DemoStats } from '../demo/scenario.js';
 import { startDemoServer } from '../demo/server.js';
+import { exitAfterHangup } from './hangup.js';
 import type { RunningRedis } from './private-redis.js';
 
 export const DEMO_USAGE = `streamscope demo — see streamscope at work, with nothing to configure
@@ -104,7 +105,7 @@ export async function run(argv: string[]): Promise<number> {
   const force = () => {
     if (server) try { process.kill(server.pid, 'SIGKILL'); } catch { /* already gone */ }
   };
-  const shutdown = installShutdown(cleanup, force, err);
+  const shutdown = installShutdown(cleanup, force, err, exitAfterHangup);
   const logs: string[] = [];
   // With the monitor on screen nothing may write to the terminal: keep the last unexpected
   // lines (the scenario's own crash, failures and dead letters are what the monitor shows)

@@ -6,6 +6,7 @@
  * status bar says why. Nothing is logged to stdout while Ink owns it (console output goes to
  * $STREAMSCOPE_LOG if set, else nowhere).
  */
+import { exitAfterHangup } from './hangup.js';
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import React from 'react';
@@ -141,17 +142,6 @@ function abandonStdio(): void {
   }
 }
 
-/**
- * End the process the way a hangup does, without the exit path that touches the dead tty:
- * re-raise SIGHUP with its default action (the shell sees status 129).
- */
-export function exitAfterHangup(): void {
-  // Other SIGHUP listeners (signal-exit, loaded by Ink's cli-cursor) would write to the dead tty.
-  process.removeAllListeners('SIGHUP');
-  process.kill(process.pid, 'SIGHUP');
-  // Not reached unless the signal is blocked; exit anyway rather than linger.
-  setTimeout(() => process.kill(process.pid, 'SIGKILL'), 1000);
-}
 
 const ALT_SCREEN_ON = '\x1b[?1049h\x1b[H';
 const ALT_SCREEN_OFF = '\x1b[?1049l';

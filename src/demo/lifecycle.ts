@@ -19,23 +19,33 @@ export interface Shutdown {
 /**
  * On a signal: cleanup, then exit 128+signo. On an uncaught exception or rejection: cleanup,
  * print it, exit 1. A second signal during cleanup calls `force` (SIGKILL the server) and exits.
+ * After SIGHUP the terminal is gone, so `exitAfterHangup` ends the process without the exit path
+ * that touches the dead tty (Node asserts in ResetStdio otherwise); report lines are skipped.
  */
-export function installShutdown(cleanup: () => Promise<void>, force: () => void, report: (line: string) => void): Shutdown {
+export function installShutdown(
+  cleanup: () => Promise<void>,
+  force: () => void,
+  report: (line: string) => void,
+  exitAfterHangup: () => void = () => process.exit(128 + SIGNALS.SIGHUP),
+): Shutdown {
   let running: Promise<void> | null = null;
   let started = false;
   const run = (): Promise<void> => (running ??= cleanup().catch((err: unknown) => report(`cleanup: ${String(err)}`)));
-  const exitAfterCleanup = (code: number, message?: string) => {
+  const exitAfterCleanup = (code: number, message?: string, hangup = false) => {
+    const exit = () => (hangup ? exitAfterHangup() : process.exit(code));
     if (started) {
       force();
-      process.exit(code);
+      exit();
+      return;
     }
     started = true;
     void run().then(() => {
-      if (message) report(message);
-      process.exit(code);
+      if (message && !hangup) report(message);
+      exit();
     });
   };
-  const onSignal = (signal: NodeJS.Signals) => exitAfterCleanup(128 + SIGNALS[signal as keyof typeof SIGNALS], `stopped by ${signal}; the private redis-server is gone`);
+  const onSignal = (signal: NodeJS.Signals) =>
+    exitAfterCleanup(128 + SIGNALS[signal as keyof typeof SIGNALS], `stopped by ${signal}; the private redis-server is gone`, signal === 'SIGHUP');
   const onCrash = (err: unknown) => {
     const text = err instanceof Error ? (process.env.STREAMSCOPE_DEBUG ? String(err.stack) : err.message) : String(err);
     exitAfterCleanup(1, `crashed: ${text} (the private redis-server was stopped)`);
