@@ -9,7 +9,7 @@ export { compareStreamIds, streamIdToMs, msToStreamId } from './core/stream-id.j
 export { EventPersistence } from './streams/event-persistence.js';
 export type { EventPersistenceOptions, GetEventsOptions, PendingOptions } from './streams/event-persistence.js';
 export type { ConsumeOptions } from './streams/consumer.js';
-export type { TrimReport } from './streams/retention.js';
+export type { TrimReport, TrimLoss } from './streams/retention.js';
 export type { Logger } from './streams/context.js';
 export {
   createRedisClient,

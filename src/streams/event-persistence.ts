@@ -13,7 +13,8 @@ import { BLOCKING_DISCONNECT, connectChecked, createBlockingClient, createRedisC
 import { stderrLogger, toError, type Logger, type PersistenceContext } from './context.js';
 import { consume, type ConsumeOptions } from './consumer.js';
 import { claimIdle } from './recovery.js';
-import { trimByAge, type TrimReport } from './retention.js';
+import { trimByAge, type TrimLoss, type TrimReport } from './retention.js';
+import { PublishTrimmer } from './publish-trim.js';
 
 export interface EventPersistenceOptions {
   /** Default: REDIS_URL env, else redis://127.0.0.1:6379. */
@@ -22,8 +23,27 @@ export interface EventPersistenceOptions {
   streamPrefix?: string;
   /** Default `alice-main`. */
   consumerGroup?: string;
-  /** Approximate cap per type stream (`MAXLEN ~`); the global stream gets 2×. Default 100000. */
+  /**
+   * Approximate cap per type stream, entries; the global stream gets 2×. Default 100000; 0 = never trim.
+   * Publishes do not use `XADD MAXLEN` (it drops unread and pending entries). Instead each stream
+   * this instance writes to is trimmed about once per `trimIntervalMs` (or every `trimEvery`
+   * publishes to it) with `XTRIM MINID ~ <oldest entry some group has not read or acknowledged>
+   * LIMIT <length − maxLen>`: finished entries go, unfinished ones stay, so a stream behind a slow
+   * group may grow past maxLen — up to `hardMaxLen`.
+   */
   maxLen?: number;
+  /**
+   * Hard ceiling per type stream, entries (global stream 2×). Default 10 × maxLen. A stream still
+   * longer than this after the safe trim (a dead or far-behind group) is trimmed to ~maxLen anyway;
+   * the unfinished entries dropped are logged, counted in `trimLosses` and passed to `onTrimLoss`.
+   */
+  hardMaxLen?: number;
+  /** ms between length trims of one stream. Default 1000. */
+  trimIntervalMs?: number;
+  /** Publishes to one stream between length trims (whichever of the two comes first). Default maxLen/10, clamped to 1…1000. */
+  trimEvery?: number;
+  /** Called when the hard ceiling removed entries some group had not read or acknowledged. */
+  onTrimLoss?: (loss: TrimLoss) => void;
   /** Deliveries allowed before an entry is dead-lettered. Default 5. */
   maxDeliveries?: number;
   /** Use this connected-or-not client for commands instead of creating one; it is not closed by disconnect(). Blocking reads still get their own connections. */
@@ -63,7 +83,10 @@ export class EventPersistence {
   readonly keys: KeySpace;
   readonly consumerGroup: string;
   readonly maxLen: number;
+  readonly hardMaxLen: number;
   readonly maxDeliveries: number;
+  /** Entries removed by the hard ceiling although some group had not read or acknowledged them (cumulative). */
+  trimLosses = 0;
   /** Result of the last trimOldEvents call (removed, kept back, who held it back). */
   lastTrimReport: TrimReport | null = null;
   /** Server facts from connect(). */
@@ -76,12 +99,28 @@ export class EventPersistence {
   private connecting: Promise<void> | null = null;
   private ctx: PersistenceContext | null = null;
   private readonly consumers = new Set<AbortController>();
+  private readonly trimmer: PublishTrimmer;
 
   constructor(options: EventPersistenceOptions = {}) {
     this.options = options;
     this.keys = createKeySpace(options.streamPrefix ?? DEFAULT_PREFIX);
     this.consumerGroup = options.consumerGroup ?? DEFAULT_GROUP;
     this.maxLen = options.maxLen ?? 100000;
+    this.hardMaxLen = Math.max(this.maxLen, options.hardMaxLen ?? this.maxLen * 10);
+    this.trimmer = new PublishTrimmer({
+      maxLen: this.maxLen,
+      hardMaxLen: this.hardMaxLen,
+      intervalMs: options.trimIntervalMs ?? 1000,
+      every: Math.max(1, options.trimEvery ?? Math.min(1000, Math.ceil(this.maxLen / 10))),
+      onLoss: (loss) => {
+        this.trimLosses += loss.lost;
+        this.ctx?.logger(
+          `trim: ${loss.streamKey} had ${loss.length} entries, over the hard ceiling of ${loss.hardMaxLen}: trimmed anyway, ` +
+            `${loss.lost} entries not yet read or acknowledged by ${loss.groups.map((g) => g.group).join(', ') || 'a group'} were removed`,
+        );
+        this.options.onTrimLoss?.(loss);
+      },
+    });
     this.maxDeliveries = options.maxDeliveries ?? 5;
     this.connOptions = {
       url: options.redisUrl,
@@ -157,8 +196,9 @@ export class EventPersistence {
   }
 
   /**
-   * Write the event to its type stream (MAXLEN ~ maxLen) and the global stream (MAXLEN ~ 2×maxLen)
-   * in one MULTI. Returns the type-stream entry ID. If either key holds another type, EXEC still
+   * Write the event to its type stream and the global stream in one MULTI (no MAXLEN: see the
+   * `maxLen` option for the trimming policy; a due trim runs after the publish, and its failure
+   * is logged, never thrown). Returns the type-stream entry ID. If either key holds another type, EXEC still
    * runs the other XADD (Redis has no rollback), so that entry is removed again (XDEL) and
    * WRONGTYPE is thrown: a publish lands in both streams or in neither.
    */
@@ -170,8 +210,8 @@ export class EventPersistence {
     try {
       results = await ctx.client
         .multi()
-        .xadd(key, 'MAXLEN', '~', this.maxLen, '*', ...typeStreamFields(json))
-        .xadd(this.keys.globalStream, 'MAXLEN', '~', this.maxLen * 2, '*', ...globalStreamFields(json, input.eventType))
+        .xadd(key, '*', ...typeStreamFields(json))
+        .xadd(this.keys.globalStream, '*', ...globalStreamFields(json, input.eventType))
         .exec();
     } catch (err) {
       throw toError(ctx, err);
@@ -186,6 +226,7 @@ export class EventPersistence {
       await ctx.client.xdel(key, String(typeResult[1])).catch(() => 0);
       throw toError(ctx, globalResult[0]);
     }
+    await Promise.all([this.trimmer.published(ctx, key, 1), this.trimmer.published(ctx, this.keys.globalStream, 2)]);
     return String(typeResult[1]);
   }
 

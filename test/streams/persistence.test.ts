@@ -58,23 +58,6 @@ describe('EventPersistence: publish and read', () => {
     }
   });
 
-  it('caps streams approximately: type MAXLEN ~ maxLen, global ~ 2×maxLen', async () => {
-    const { p, prefix } = await connectedPersistence({ maxLen: 10 });
-    for (let i = 0; i < 400; i++) await p.persistEvent({ eventType: 'cap', data: { i } });
-    const redis = rawClient();
-    try {
-      const typeLen = await redis.xlen(`${prefix}cap`);
-      const globalLen = await redis.xlen(`${prefix}all`);
-      // `~` trims whole macro nodes (100 entries by default), so lengths stay within one node.
-      expect(typeLen).toBeLessThan(400);
-      expect(typeLen).toBeGreaterThanOrEqual(10);
-      expect(globalLen).toBeGreaterThanOrEqual(20);
-      expect(globalLen).toBeLessThan(400);
-    } finally {
-      redis.disconnect();
-    }
-  });
-
   it('reads entries written by the Python original (fixtures loaded with raw XADD)', async () => {
     const { p, prefix } = await connectedPersistence();
     const redis = rawClient();
