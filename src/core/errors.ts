@@ -77,7 +77,9 @@ export function classifyRedisError(
     out = new StreamscopeError('AUTH', `authentication failed at ${where}. Check the user name and password (in the URL or REDISCLI_AUTH / REDIS_PASSWORD).`);
   } else if (/^NOPERM|NOPERM/.test(raw)) {
     out = new StreamscopeError('NOPERM', `the Redis user lacks a permission at ${where}: ${msg}. Grant it with ACL SETUSER, or use --read-only.`);
-  } else if (/^NOGROUP|NOGROUP/.test(raw)) {
+  } else if (/NOGROUP|^UNBLOCKED.*no longer exists/.test(raw)) {
+    // Redis 7 wakes a reader blocked on a deleted stream with `UNBLOCKED the stream key no longer
+    // exists`; it is the same episode as the NOGROUP the next read gets.
     out = new StreamscopeError('NOGROUP', `stream or consumer group missing: ${msg}`);
   } else if (/^WRONGTYPE|WRONGTYPE/.test(raw)) {
     out = new StreamscopeError('WRONGTYPE', `key holds the wrong type: ${msg}`);
