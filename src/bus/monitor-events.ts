@@ -85,7 +85,7 @@ export async function monitorEventsFromRedis(eventTypes?: readonly string[], opt
         }
       } catch (err) {
         if (signal?.aborted) break;
-        const e = classifyRedisError(err, display, secrets);
+        const e = classifyRedisError(err, display, secrets, { retrying: true });
         if (episode !== e.code) logger(`tail: ${e.message}${/retried/.test(e.message) ? '' : ' Retrying.'}`);
         episode = e.code;
         await abortableSleep(backoffDelay(++attempt, 100, 5000), signal);

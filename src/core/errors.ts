@@ -53,14 +53,39 @@ function messageOf(err: unknown): string {
   return String(err);
 }
 
+/** What the caller was doing, so a lost connection is described as what it means there. */
+export interface ErrorSituation {
+  /** The first connect (connect(), a CLI start-up): nothing will retry it. */
+  connecting?: boolean;
+  /** A background loop that backs off and tries again by itself. */
+  retrying?: boolean;
+}
+
+/**
+ * `NOPERM this user has no permissions to run the 'xadd' command` → how to grant it. Redis names
+ * the command, or says a key (or channel) is outside the user's patterns. The hint is generic;
+ * callers with a way around (the monitor's --read-only) add their own.
+ */
+function noPermHint(raw: string): string {
+  const cmd = /run the '([^']+)' command/i.exec(raw)?.[1]?.toLowerCase();
+  if (cmd) {
+    const category = /^x/.test(cmd) ? ' (or the whole category: +@stream)' : '';
+    return `Grant it with ACL SETUSER <user> +${cmd}${category}.`;
+  }
+  if (/key/i.test(raw)) return 'Grant access to the keys with ACL SETUSER <user> ~<prefix>* (e.g. ~alice:events:*).';
+  return 'Grant the missing command or category with ACL SETUSER <user> +<command> / +@<category>.';
+}
+
 /**
  * Map an ioredis / network error to a StreamscopeError. `where` names the server (already
- * redacted), `secrets` are scrubbed from the result.
+ * redacted), `secrets` are scrubbed from the result, `situation` picks the wording of a lost
+ * connection (connect failed / will be retried / command failed).
  */
 export function classifyRedisError(
   err: unknown,
   where: string,
   secrets: readonly (string | undefined)[] = [],
+  situation: ErrorSituation = {},
 ): StreamscopeError {
   if (err instanceof StreamscopeError) return err;
   const raw = messageOf(err);
@@ -76,7 +101,7 @@ export function classifyRedisError(
   } else if (/WRONGPASS|invalid username-password|NOAUTH|Authentication required|AUTH.*without any password/i.test(raw)) {
     out = new StreamscopeError('AUTH', `authentication failed at ${where}. Check the user name and password (in the URL or REDISCLI_AUTH / REDIS_PASSWORD).`);
   } else if (/^NOPERM|NOPERM/.test(raw)) {
-    out = new StreamscopeError('NOPERM', `the Redis user lacks a permission at ${where}: ${msg}. Grant it with ACL SETUSER, or use --read-only.`);
+    out = new StreamscopeError('NOPERM', `the Redis user lacks a permission at ${where}: ${msg}. ${noPermHint(raw)}`);
   } else if (/NOGROUP|^UNBLOCKED.*no longer exists/.test(raw)) {
     // Redis 7 wakes a reader blocked on a deleted stream with `UNBLOCKED the stream key no longer
     // exists`; it is the same episode as the NOGROUP the next read gets.
@@ -86,7 +111,17 @@ export function classifyRedisError(
   } else if (/CROSSSLOT/.test(raw)) {
     out = new StreamscopeError('CROSSSLOT', `keys are in different cluster slots: use a hash-tagged prefix such as "{alice}:events:". (${msg})`);
   } else if (/Connection is closed|connection closed|ECONNRESET|EPIPE|Stream isn't writeable|enableOfflineQueue|max retries per request/i.test(raw)) {
-    out = new StreamscopeError('UNREACHABLE', `lost the connection to ${where}. It will be retried.`);
+    const why = /ECONNRESET/.test(raw) || code === 'ECONNRESET' ? 'reset by the server' : /EPIPE/.test(raw) ? 'broken (EPIPE)' : 'closed';
+    if (situation.connecting) {
+      out = new StreamscopeError(
+        'UNREACHABLE',
+        `cannot connect to ${where}: the connection was ${why} before Redis answered. Check that redis-server is running on that port, that TLS matches (rediss:// for a TLS port, redis:// otherwise), and that the server accepts this client (maxclients, protected-mode, bind). Check --url / REDIS_URL.`,
+      );
+    } else if (situation.retrying) {
+      out = new StreamscopeError('UNREACHABLE', `lost the connection to ${where} (${why}). It will be retried.`);
+    } else {
+      out = new StreamscopeError('UNREACHABLE', `lost the connection to ${where} (${why}); the command did not complete. Check that redis-server is still running there, then try again.`);
+    }
   } else {
     out = new StreamscopeError('REDIS', `${where}: ${msg}`);
   }

@@ -200,7 +200,7 @@ export async function connectChecked(client: Redis, options: Pick<ConnectionOpti
     // ioredis often rejects connect() with a bare "Connection is closed"; the cause (AUTH,
     // ECONNREFUSED) arrived earlier as an 'error' event.
     const cause = /Connection is closed/i.test(String((err as Error)?.message)) && lastError ? lastError : err;
-    throw classifyRedisError(cause, target.display, secrets);
+    throw classifyRedisError(cause, target.display, secrets, { connecting: true });
   } finally {
     client.off('error', remember);
   }

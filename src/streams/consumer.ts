@@ -44,7 +44,7 @@ export async function ensureGroup(ctx: PersistenceContext, key: string): Promise
     if (/BUSYGROUP/.test(String((err as Error)?.message))) return;
     const e = toError(ctx, err);
     if (e.code === 'WRONGTYPE') {
-      throw new StreamscopeError('WRONGTYPE', `${key} exists but is not a stream, so it cannot be consumed. Rename or delete that key, or use another --prefix.`);
+      throw new StreamscopeError('WRONGTYPE', `${key} exists but is not a stream, so it cannot be consumed. Rename or delete that key, or use another stream prefix.`);
     }
     throw e;
   }
@@ -68,7 +68,7 @@ export async function* consume(ctx: PersistenceContext, streamKeys: readonly str
     try {
       await blocking.connect();
     } catch (err) {
-      throw toError(ctx, err);
+      throw toError(ctx, err, { connecting: true });
     }
     // Own PEL first: stream key → last ID re-read (exclusive cursor for the next page).
     const pel = new Map(streamKeys.map((k) => [k, '0']));
@@ -122,13 +122,13 @@ export async function* consume(ctx: PersistenceContext, streamKeys: readonly str
         }
       } catch (err) {
         if (signal?.aborted) return;
-        const e = toError(ctx, err);
+        const e = toError(ctx, err, { retrying: true });
         attempt++;
         if (episode !== e.code) {
           ctx.logger(
             e.code === 'NOGROUP'
               ? `consumer ${consumerName}: group ${ctx.group} or its stream was deleted; recreating it at ${ctx.groupStartId} (retained entries are processed again)`
-              : `consumer ${consumerName}: ${e.message}; retrying with backoff`,
+              : `consumer ${consumerName}: ${e.message}${/retried/.test(e.message) ? '' : ' Retrying with backoff.'}`,
           );
           episode = e.code;
         }

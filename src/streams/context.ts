@@ -1,7 +1,7 @@
 /** What the persistence modules share: clients, key space, policy, logger. Internal. */
 import type { Redis } from 'ioredis';
 import type { KeySpace } from '../core/keys.js';
-import { classifyRedisError, type StreamscopeError } from '../core/errors.js';
+import { classifyRedisError, type ErrorSituation, type StreamscopeError } from '../core/errors.js';
 
 /** One line per call, no trailing newline. */
 export type Logger = (line: string) => void;
@@ -28,8 +28,8 @@ export interface PersistenceContext {
   newBlockingClient(): Redis;
 }
 
-export function toError(ctx: Pick<PersistenceContext, 'display' | 'secrets'>, err: unknown): StreamscopeError {
-  return classifyRedisError(err, ctx.display, ctx.secrets);
+export function toError(ctx: Pick<PersistenceContext, 'display' | 'secrets'>, err: unknown, situation?: ErrorSituation): StreamscopeError {
+  return classifyRedisError(err, ctx.display, ctx.secrets, situation);
 }
 
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {

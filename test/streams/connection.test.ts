@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type RunningRedis } from '../../src/cli/private-redis.js';
 import { connectChecked, createRedisClient, backoffDelay, resolveTarget } from '../../src/streams/connection.js';
@@ -54,6 +55,22 @@ describe('connection', () => {
     expect(Date.now() - t0).toBeLessThan(1500);
   });
 
+  it('connect() to a server that resets the connection says connect failed and what to check, not "It will be retried"', async () => {
+    const resetter = createServer((socket) => socket.resetAndDestroy());
+    await new Promise<void>((r) => resetter.listen(0, '127.0.0.1', () => r()));
+    const port = (resetter.address() as { port: number }).port;
+    try {
+      const p = new EventPersistence({ redisUrl: `redis://127.0.0.1:${port}`, connectTimeoutMs: 1000 });
+      const err = (await p.connect().then(() => null, (e: unknown) => e)) as StreamscopeError;
+      expect(err.code).toBe('UNREACHABLE');
+      expect(err.message).toMatch(new RegExp(`^cannot connect to redis://127.0.0.1:${port}/?: the connection was (reset by the server|closed) before Redis answered\\. Check that redis-server is running`));
+      expect(err.message).toMatch(/rediss:\/\//);
+      expect(err.message).not.toMatch(/retried/);
+    } finally {
+      await new Promise<void>((r) => resetter.close(() => r()));
+    }
+  });
+
   it('a server that never answers times out (finite connect/command timeouts)', async () => {
     const fake = await fakeRedis({ silent: true });
     const t0 = Date.now();
@@ -94,10 +111,11 @@ describe('connection', () => {
     }
   });
 
-  it('user/password in the URL; a user without INFO permission → NOPERM', async () => {
+  it('user/password in the URL; a user without INFO permission → NOPERM with a generic hint (no --read-only: the library has none)', async () => {
     const err = await connectError(`redis://noinfo:${LIMITED_PW}@127.0.0.1:${server.port}`);
     expect(err.code).toBe('NOPERM');
-    expect(err.message).toMatch(/ACL SETUSER/);
+    expect(err.message).toMatch(/ACL SETUSER <user> \+info\./);
+    expect(err.message).not.toMatch(/read-only/);
     expectNoSecret(err);
   });
 
