@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import type { RawFields, SeedEvent } from '../core/types.js';
 import { decodeFields, fieldsFromArray } from '../core/codec.js';
 import { createKeySpace, DEFAULT_PREFIX } from '../core/keys.js';
-import { classifyRedisError, redactUrl } from '../core/errors.js';
+import { classifyRedisError, redactUrl, StreamscopeError } from '../core/errors.js';
 import { BLOCKING_DISCONNECT, backoffDelay, connectChecked, createBlockingClient, resolveTarget, streamsOfReadReply } from '../streams/connection.js';
 import { abortableSleep, stderrLogger, type Logger } from '../streams/context.js';
 import { sanitize } from '../core/sanitize.js';
@@ -60,7 +60,7 @@ export async function monitorEventsFromRedis(eventTypes?: readonly string[], opt
     if (signal?.aborted) return 0;
     await connectChecked(client, target ? { url: target.url, password: target.password } : {});
     let lastId = options.startId ?? '$';
-    if (lastId === '$') lastId = await currentLastId(client, keys.globalStream);
+    if (lastId === '$') lastId = await currentLastId(client, keys.globalStream, display, secrets);
     const blockMs = Math.max(1, options.blockMs ?? 1000);
     const count = Math.max(1, options.count ?? 100);
     let attempt = 0;
@@ -98,15 +98,23 @@ export async function monitorEventsFromRedis(eventTypes?: readonly string[], opt
   }
 }
 
-/** The last ID of the stream now (so events published after we start are never missed), `0-0` when it does not exist. */
-async function currentLastId(client: Redis, key: string): Promise<string> {
+/**
+ * The last ID of the stream now (so events published after we start are never missed), `0-0` when
+ * it does not exist. Failures are classified like every other (URL, hint); a key of another type
+ * is named.
+ */
+async function currentLastId(client: Redis, key: string, display: string, secrets: readonly (string | undefined)[]): Promise<string> {
   try {
     const info = (await client.call('XINFO', 'STREAM', key)) as unknown[];
     const i = info.findIndex((v) => v === 'last-generated-id');
     return i >= 0 ? String(info[i + 1]) : '0-0';
   } catch (err) {
     if (/no such key/i.test(String((err as Error)?.message))) return '0-0';
-    throw err;
+    const e = classifyRedisError(err, display, secrets, { connecting: true });
+    if (e.code === 'WRONGTYPE') {
+      throw new StreamscopeError('WRONGTYPE', `${key} at ${display} is not a stream (it holds another type), so there is nothing to tail. Rename or delete that key, or use another stream prefix (--prefix).`);
+    }
+    throw e;
   }
 }
 

@@ -3,9 +3,9 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/tail.js';
-import { freePort } from '../../src/cli/private-redis.js';
+import { freePort, startRedisServer } from '../../src/cli/private-redis.js';
 import { EventPersistence } from '../../src/streams/event-persistence.js';
-import { redisUrl, uniquePrefix, waitFor } from '../helpers/context.js';
+import { rawClient, redisUrl, uniquePrefix, waitFor } from '../helpers/context.js';
 
 function capture() {
   const stream = new PassThrough();
@@ -56,6 +56,35 @@ describe('streamscope tail', () => {
     expect(lines[0]).toMatch(/^streamscope tail: cannot connect to redis:\/\/u:\*\*\*@127\.0\.0\.1:\d+: connection refused/);
     expect(res.stderr).not.toContain('hunter2');
     expect(res.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('start-up lookup: a global key of another type → WRONGTYPE naming the key, one line, exit 1', async () => {
+    const prefix = uniquePrefix('tailwt');
+    const redis = rawClient();
+    await redis.set(`${prefix}all`, 'not a stream');
+    redis.disconnect();
+    const out = capture();
+    const err = capture();
+    expect(await run(['--url', redisUrl(), '--prefix', prefix], { stdout: out.stream, stderr: err.stream })).toBe(1);
+    expect(out.text()).toBe('');
+    expect(err.text()).toMatch(new RegExp(`^streamscope tail: ${prefix}all at redis://127\\.0\\.0\\.1:\\d+/? is not a stream \\(it holds another type\\), so there is nothing to tail\\. .*\\n$`));
+  });
+
+  it('start-up lookup refused by the ACL → classified NOPERM with the URL (no password) and an ACL SETUSER hint', async () => {
+    const server = await startRedisServer({ config: ['user noxinfo on >pw-tail-secret ~* &* +@all -xinfo'] });
+    try {
+      const out = capture();
+      const err = capture();
+      const code = await run(['--url', `redis://noxinfo:pw-tail-secret@127.0.0.1:${server.port}`, '--prefix', 'x:'], { stdout: out.stream, stderr: err.stream });
+      expect(code).toBe(1);
+      const lines = err.text().trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^streamscope tail: the Redis user lacks a permission at redis:\/\/noxinfo:\*\*\*@127\.0\.0\.1:\d+\/?: NOPERM .*xinfo.*Grant it with ACL SETUSER <user> \+xinfo/);
+      expect(err.text()).not.toContain('pw-tail-secret');
+      expect(err.text()).not.toMatch(/read-only/);
+    } finally {
+      await server.stop();
+    }
   });
 
   it('real process: shows published events and exits 0 within 1 s of Ctrl-C (SIGINT)', async () => {
