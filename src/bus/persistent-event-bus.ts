@@ -10,7 +10,7 @@ import { completeEvent } from '../core/codec.js';
 import { assertValidEventType } from '../core/keys.js';
 import { StreamscopeError } from '../core/errors.js';
 import { EventPersistence, type GetEventsOptions } from '../streams/event-persistence.js';
-import type { ConsumeOptions } from '../streams/consumer.js';
+import { validateConsumeArgs, type ConsumeOptions } from '../streams/consumer.js';
 import { backoffDelay } from '../streams/connection.js';
 import { stderrLogger, type Logger } from '../streams/context.js';
 
@@ -124,6 +124,7 @@ export class PersistentEventBus {
     const persistence = this.persistence;
     if (!persistence) throw new StreamscopeError('CLOSED', 'a consumer needs persistence (persistEvents: true)');
     if (this.consumer) throw new Error('a consumer is already running: stopConsumer() first');
+    validateConsumeArgs(eventTypes, consumerName, options);
     const controller = new AbortController();
     const done = (async () => {
       try {

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'READ_ONLY'
   | 'DECODE'
   | 'INVALID_EVENT_TYPE'
+  | 'INVALID_ARGUMENT'
   | 'CROSSSLOT'
   | 'CLOSED'
   | 'REDIS';

@@ -19,6 +19,7 @@ import { abortableSleep, toError, type PersistenceContext } from './context.js';
 import { backoffDelay, streamsOfReadReply } from './connection.js';
 import { claimIdle, deadLetter, makeDelivery, pendingCounts, triage } from './recovery.js';
 import { StreamscopeError } from '../core/errors.js';
+import { assertValidEventType } from '../core/keys.js';
 
 export interface ConsumeOptions {
   /** XREADGROUP BLOCK, ms. Finite by design (a DEL does not wake a blocked reader). Default 1000. */
@@ -34,6 +35,27 @@ export interface ConsumeOptions {
   /** Backoff after an error (NOGROUP, lost connection): first delay and cap, ms. Defaults 250 and 10000. */
   retryBaseMs?: number;
   retryMaxMs?: number;
+}
+
+/**
+ * Refuse what could only fail later inside the loop (an empty STREAMS list is `ERR syntax error`
+ * on every read, forever): at least one valid event type, a consumer name, positive numbers.
+ * Throws INVALID_ARGUMENT, or INVALID_EVENT_TYPE for a bad type.
+ */
+export function validateConsumeArgs(eventTypes: readonly string[], consumerName: string, options: ConsumeOptions = {}): void {
+  if (!Array.isArray(eventTypes) || eventTypes.length === 0) {
+    throw new StreamscopeError('INVALID_ARGUMENT', `consumeEvents needs at least one event type, got ${JSON.stringify(eventTypes)}`);
+  }
+  for (const t of eventTypes) assertValidEventType(t);
+  if (typeof consumerName !== 'string' || consumerName.length === 0) {
+    throw new StreamscopeError('INVALID_ARGUMENT', `consumeEvents needs a non-empty consumer name, got ${JSON.stringify(consumerName)}`);
+  }
+  for (const name of ['blockMs', 'count', 'claimIdleMs', 'claimEveryMs', 'retryBaseMs', 'retryMaxMs'] as const) {
+    const v = options[name];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) {
+      throw new StreamscopeError('INVALID_ARGUMENT', `consumeEvents option ${name} must be a finite number ≥ 0, got ${String(v)}`);
+    }
+  }
 }
 
 /** Create the group if missing (BUSYGROUP means it exists). */

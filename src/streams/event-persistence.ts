@@ -11,7 +11,7 @@ import { StreamscopeError } from '../core/errors.js';
 import { parseEntry, parseXinfoGroups, parseXinfoStream, type RawEntry } from '../core/parse-info.js';
 import { BLOCKING_DISCONNECT, connectChecked, createBlockingClient, createRedisClient, probePermissions, resolveTarget, type ConnectionOptions, type ServerCheck } from './connection.js';
 import { stderrLogger, toError, type Logger, type PersistenceContext } from './context.js';
-import { consume, type ConsumeOptions } from './consumer.js';
+import { consume, validateConsumeArgs, type ConsumeOptions } from './consumer.js';
 import { claimIdle } from './recovery.js';
 import { trimByAge, type TrimLoss, type TrimReport } from './retention.js';
 import { PublishTrimmer } from './publish-trim.js';
@@ -248,11 +248,13 @@ export class EventPersistence {
    * At-least-once consumption through the consumer group; see consumer.ts for the order (own
    * pending entries, reclaimed idle entries, new entries) and the NOGROUP policy. Each delivery's
    * ack() acknowledges that delivery only. Entries that cannot be decoded are dead-lettered, not
-   * yielded. Stop with `signal` or by breaking out of the loop.
+   * yielded. Stop with `signal` or by breaking out of the loop. Throws at once (INVALID_ARGUMENT,
+   * INVALID_EVENT_TYPE) for no event types, an invalid type, an empty consumer name or a bad option.
    */
   consumeEvents(eventTypes: readonly string[], consumerName: string, options: ConsumeOptions = {}): AsyncIterable<Delivery> {
+    validateConsumeArgs(eventTypes, consumerName, options);
     const ctx = this.context();
-    const keys = eventTypes.map((t) => this.keys.typeStream(t));
+    const keys = [...new Set(eventTypes.map((t) => this.keys.typeStream(t)))];
     const controller = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
     const consumers = this.consumers;

@@ -65,6 +65,15 @@ describe('PersistentEventBus', () => {
     await persistence.disconnect();
   });
 
+  it('startConsumer refuses no event types up front (no background loop)', async () => {
+    const { bus, logs } = newBus();
+    await bus.initialize();
+    expect(() => bus.startConsumer([], 'w', async () => {})).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(logs).toEqual([]);
+    await bus.close();
+  });
+
   it('startConsumer: success acks; failure stays pending, is retried, and is dead-lettered after maxDeliveries', async () => {
     const prefix = uniquePrefix('busc');
     const logs: string[] = [];

@@ -173,6 +173,24 @@ describe('EventPersistence.consumeEvents', () => {
     }
   });
 
+  it('invalid arguments are refused up front (no loop logging ERR syntax error forever)', async () => {
+    const { p, logs } = await connectedPersistence();
+    expect(() => p.consumeEvents([], 'w', fast)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/at least one event type/) }));
+    expect(() => p.consumeEvents(['ok', 'all'], 'w', fast)).toThrow(expect.objectContaining({ code: 'INVALID_EVENT_TYPE' }));
+    expect(() => p.consumeEvents([''], 'w', fast)).toThrow(expect.objectContaining({ code: 'INVALID_EVENT_TYPE' }));
+    expect(() => p.consumeEvents(['ok'], '', fast)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/consumer name/) }));
+    expect(() => p.consumeEvents(['ok'], 'w', { blockMs: Number.NaN })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/blockMs/) }));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(logs).toEqual([]);
+    // The same type twice is read once.
+    const c = puller(p.consumeEvents(['dup', 'dup'], 'w', fast));
+    const got = c.take(1);
+    await new Promise((r) => setTimeout(r, 50));
+    await p.persistEvent({ eventType: 'dup', data: { n: 1 } });
+    expect((await got)[0].event?.data).toEqual({ n: 1 });
+    await c.close();
+  });
+
   it('abort is prompt (< 200 ms) even while blocked on a long BLOCK', async () => {
     const { p } = await connectedPersistence();
     const ac = new AbortController();
