@@ -13,7 +13,8 @@ Reads with plain XREAD: it joins no consumer group and takes nothing from worker
 Options:
   --types a,b        only these event types
   --json             one JSON object per line: {"id","type","event"} (raw "fields" for foreign entries)
-  --url <redis-url>  default: REDIS_URL, else redis://127.0.0.1:6379 (password: in the URL or REDISCLI_AUTH)
+  --url <redis-url>  default: REDIS_URL, else redis://127.0.0.1:6379
+                     (password: in the URL, else REDIS_PASSWORD, else REDISCLI_AUTH)
   --prefix <prefix>  default: alice:events:
   -h, --help         this help
 `;

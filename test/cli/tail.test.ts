@@ -41,6 +41,7 @@ describe('streamscope tail', () => {
     const out = capture();
     expect(await run(['--help'], { stdout: out.stream, stderr: out.stream })).toBe(0);
     expect(out.text()).toMatch(/Usage: streamscope tail/);
+    expect(out.text()).toMatch(/REDIS_PASSWORD, else REDISCLI_AUTH/);
     const err = capture();
     expect(await run(['--bogus'], { stdout: out.stream, stderr: err.stream })).toBe(2);
     expect(err.text()).toMatch(/bogus/);
