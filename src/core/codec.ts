@@ -12,18 +12,40 @@ export const DEFAULT_SOURCE = '';
 export const DEFAULT_VERSION = '1.0.0';
 const METADATA_KEYS = ['event_id', 'timestamp', 'source', 'version', 'event_type'] as const;
 
+let lastMicros = 0;
+
 /**
- * `datetime.now(timezone.utc).isoformat()`: microseconds and `+00:00`, never `Z`
- * (Python < 3.11 `fromisoformat` rejects `Z`).
+ * Microseconds since the epoch from a monotonic source (`performance.timeOrigin + performance.now()`):
+ * never goes backwards within a process, even when the system clock is stepped back (it may then
+ * drift from the wall clock by the size of the step until the process restarts).
  */
-export function pythonIsoTimestamp(date: Date = new Date(), micros?: number): string {
-  const iso = date.toISOString(); // 2026-11-27T07:08:48.060Z
-  const us = micros ?? date.getUTCMilliseconds() * 1000 + Math.floor(Math.random() * 1000);
-  return `${iso.slice(0, 19)}.${String(us).padStart(6, '0')}+00:00`;
+export function monotonicEpochMicros(): number {
+  const us = Math.floor((performance.timeOrigin + performance.now()) * 1000);
+  lastMicros = Math.max(lastMicros, us);
+  return lastMicros;
 }
 
-/** Fill in missing metadata. */
-export function completeEvent(input: EventInput, now: Date = new Date()): SeedEvent {
+/**
+ * `datetime.now(timezone.utc).isoformat()`: microseconds and `+00:00`, never `Z`
+ * (Python < 3.11 `fromisoformat` rejects `Z`). Without arguments: now, from
+ * monotonicEpochMicros (real microseconds, non-decreasing). With a date: that date, `micros`
+ * (0…999999, the fraction of its second) defaulting to its milliseconds × 1000.
+ */
+export function pythonIsoTimestamp(date?: Date, micros?: number): string {
+  let d = date;
+  let us = micros;
+  if (d === undefined) {
+    const now = monotonicEpochMicros();
+    d = new Date(Math.floor(now / 1000));
+    us ??= now % 1_000_000;
+  }
+  const iso = d.toISOString(); // 2026-11-27T07:08:48.060Z
+  const frac = us ?? d.getUTCMilliseconds() * 1000;
+  return `${iso.slice(0, 19)}.${String(frac).padStart(6, '0')}+00:00`;
+}
+
+/** Fill in missing metadata; the timestamp is `now` when given, else the monotonic clock. */
+export function completeEvent(input: EventInput, now?: Date): SeedEvent {
   return {
     eventType: input.eventType,
     eventId: input.eventId ?? randomUUID(),

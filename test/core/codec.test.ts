@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { decodeFields, encodeEventJson, pythonIsoTimestamp, completeEvent } from '../../src/core/codec.js';
 import { pythonJsonDumps } from '../../src/core/python-json.js';
 
@@ -51,6 +51,23 @@ describe('codec (seed wire format)', () => {
     const ts = pythonIsoTimestamp(new Date('2026-11-27T07:08:48.060Z'), 60876);
     expect(ts).toBe('2026-11-27T07:08:48.060876+00:00');
     expect(completeEvent({ eventType: 'x' }).timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/);
+  });
+
+  it('default timestamps come from a monotonic clock: real microseconds, never backwards, even if Date jumps back', () => {
+    const real = Date.now();
+    const first = completeEvent({ eventType: 'x' }).timestamp;
+    expect(Math.abs(Date.parse(first.replace(/(\.\d{3})\d{3}/, '$1')) - real)).toBeLessThan(1000);
+    vi.useFakeTimers({ toFake: ['Date'], now: real - 86_400_000 });
+    try {
+      const stamps = Array.from({ length: 2000 }, () => completeEvent({ eventType: 'x' }).timestamp);
+      // Same-width ISO strings: lexical order is time order.
+      expect([first, ...stamps]).toEqual([first, ...stamps].slice().sort());
+      expect(new Set(stamps.map((t) => t.slice(20, 26))).size).toBeGreaterThan(1);
+    } finally {
+      vi.useRealTimers();
+    }
+    // An explicit date without micros is deterministic: its milliseconds × 1000.
+    expect(pythonIsoTimestamp(new Date('2026-11-27T07:08:48.060Z'))).toBe('2026-11-27T07:08:48.060000+00:00');
   });
 
   it('fills missing metadata with the seed defaults', () => {
