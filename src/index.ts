@@ -10,6 +10,7 @@ export { EventPersistence } from './streams/event-persistence.js';
 export type { EventPersistenceOptions, GetEventsOptions, PendingOptions } from './streams/event-persistence.js';
 export type { ConsumeOptions } from './streams/consumer.js';
 export type { TrimReport, TrimLoss } from './streams/retention.js';
+export type { DeadLetter, DeadLetterRange } from './streams/dead-letters.js';
 export type { Logger } from './streams/context.js';
 export {
   createRedisClient,

@@ -15,6 +15,7 @@ import { consume, validateConsumeArgs, type ConsumeOptions } from './consumer.js
 import { claimIdle } from './recovery.js';
 import { trimByAge, type TrimLoss, type TrimReport } from './retention.js';
 import { PublishTrimmer } from './publish-trim.js';
+import { readDeadLetters, type DeadLetter, type DeadLetterRange } from './dead-letters.js';
 
 export interface EventPersistenceOptions {
   /** Default: REDIS_URL env, else redis://127.0.0.1:6379. */
@@ -279,11 +280,28 @@ export class EventPersistence {
     };
   }
 
-  /** Claim every idle pending entry (XAUTOCLAIM, whole PEL) for `consumerName`; each has a working ack() and its post-claim delivery count. */
+  /**
+   * Claim every idle pending entry (XAUTOCLAIM, whole PEL) for `consumerName`; each has a working
+   * ack() and its post-claim delivery count. A stream that does not exist or has no such group
+   * has nothing pending: `[]` (not NOGROUP).
+   */
   async getPendingEvents(eventType: string, options: PendingOptions = {}): Promise<Delivery[]> {
     const ctx = this.context();
     const consumer = options.consumerName ?? `recovery-${hostname()}-${process.pid}`;
-    return claimIdle(ctx, this.keys.typeStream(eventType), consumer, { minIdleMs: options.idleMs ?? 60000, limit: options.count });
+    try {
+      return await claimIdle(ctx, this.keys.typeStream(eventType), consumer, { minIdleMs: options.idleMs ?? 60000, limit: options.count });
+    } catch (err) {
+      if (toError(ctx, err).code === 'NOGROUP') return [];
+      throw toError(ctx, err);
+    }
+  }
+
+  /**
+   * Entries of the dead-letter stream `<prefix>dlq:<eventType>` (`all` for the global stream's),
+   * oldest first, with where each came from, why, and the original entry decoded.
+   */
+  async getDeadLetters(eventType: string, range: DeadLetterRange = {}): Promise<DeadLetter[]> {
+    return readDeadLetters(this.context(), this.keys.deadLetterStream(eventType), range);
   }
 
   /** Length, first/last entries and groups (lag null when Redis cannot tell). A missing stream reports length 0. */

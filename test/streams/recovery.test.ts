@@ -82,4 +82,46 @@ describe('EventPersistence.getPendingEvents (XAUTOCLAIM recovery)', () => {
       redis.disconnect();
     }
   });
+  it('a stream without the group (or no stream at all) has nothing pending: [] rather than NOGROUP', async () => {
+    const { p, prefix } = await connectedPersistence();
+    expect(await p.getPendingEvents('missing', { idleMs: 0 })).toEqual([]);
+    await p.persistEvent({ eventType: 'nogroup', data: {} });
+    const redis = rawClient();
+    try {
+      expect(await redis.exists(`${prefix}nogroup`)).toBe(1);
+    } finally {
+      redis.disconnect();
+    }
+    expect(await p.getPendingEvents('nogroup', { idleMs: 0 })).toEqual([]);
+  });
+});
+
+describe('EventPersistence.getDeadLetters', () => {
+  it('reads <prefix>dlq:<type>: origin, reason, count, the original decoded; tombstones; start/end/count', async () => {
+    const { p, prefix } = await connectedPersistence({ maxDeliveries: 1 });
+    const key = `${prefix}dl`;
+    const redis = rawClient();
+    try {
+      const bad = await redis.xadd(key, '*', 'event', '{not json');
+      const poison = await p.persistEvent({ eventType: 'dl', data: { p: 1 } });
+      const gone = await p.persistEvent({ eventType: 'dl', data: { p: 2 } });
+      await redis.xgroup('CREATE', key, GROUP, '0');
+      await redis.xreadgroup('GROUP', GROUP, 'w', 'COUNT', 10, 'STREAMS', key, '>');
+      await redis.xdel(key, gone);
+      await sleep(20);
+      // Claimed again: delivery 2 > maxDeliveries 1 → dead-lettered; the deleted one → tombstone.
+      expect(await p.getPendingEvents('dl', { idleMs: 0 })).toEqual([]);
+      const dl = await p.getDeadLetters('dl');
+      expect(dl.map((d) => d.originalId).sort()).toEqual([bad, poison, gone].sort());
+      const byId = new Map(dl.map((d) => [d.originalId, d]));
+      expect(byId.get(poison)).toMatchObject({ originalStream: key, group: GROUP, consumer: expect.any(String), deliveryCount: 2, deleted: false, reason: expect.stringMatching(/maxDeliveries/), event: { eventType: 'dl', data: { p: 1 } } });
+      expect(byId.get(gone)).toMatchObject({ deleted: true, deliveryCount: null, event: null, fields: {} });
+      expect(byId.get(bad)).toMatchObject({ deleted: false, event: null, fields: { event: '{not json' } });
+      expect(await p.getDeadLetters('dl', { count: 1 })).toEqual([dl[0]]);
+      expect(await p.getDeadLetters('dl', { start: `(${dl[0].streamId}` })).toEqual(dl.slice(1));
+      expect(await p.getDeadLetters('none')).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
+  });
 });
