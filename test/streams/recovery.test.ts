@@ -102,7 +102,7 @@ describe('EventPersistence.getDeadLetters', () => {
     const key = `${prefix}dl`;
     const redis = rawClient();
     try {
-      const bad = await redis.xadd(key, '*', 'event', '{not json');
+      const bad = (await redis.xadd(key, '*', 'event', '{not json'))!;
       const poison = await p.persistEvent({ eventType: 'dl', data: { p: 1 } });
       const gone = await p.persistEvent({ eventType: 'dl', data: { p: 2 } });
       await redis.xgroup('CREATE', key, GROUP, '0');
