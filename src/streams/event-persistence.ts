@@ -15,6 +15,7 @@ import { consume, validateConsumeArgs, type ConsumeOptions } from './consumer.js
 import { claimIdle } from './recovery.js';
 import { trimByAge, type TrimLoss, type TrimReport } from './retention.js';
 import { PublishTrimmer } from './publish-trim.js';
+import { publishError, undoXadd } from './publish-undo.js';
 import { readDeadLetters, type DeadLetter, type DeadLetterRange } from './dead-letters.js';
 
 export interface EventPersistenceOptions {
@@ -220,12 +221,12 @@ export class EventPersistence {
     if (!results) throw new StreamscopeError('REDIS', 'the publish transaction was discarded');
     const [typeResult, globalResult] = results;
     if (typeResult[0]) {
-      if (!globalResult[0]) await ctx.client.xdel(this.keys.globalStream, String(globalResult[1])).catch(() => 0);
-      throw toError(ctx, typeResult[0]);
+      if (!globalResult[0]) await undoXadd(ctx, this.keys.globalStream, String(globalResult[1]));
+      throw publishError(ctx, key, typeResult[0]);
     }
     if (globalResult[0]) {
-      await ctx.client.xdel(key, String(typeResult[1])).catch(() => 0);
-      throw toError(ctx, globalResult[0]);
+      await undoXadd(ctx, key, String(typeResult[1]));
+      throw publishError(ctx, this.keys.globalStream, globalResult[0]);
     }
     await Promise.all([this.trimmer.published(ctx, key, 1), this.trimmer.published(ctx, this.keys.globalStream, 2)]);
     return String(typeResult[1]);

@@ -48,11 +48,19 @@ describe('EventPersistence: publish and read', () => {
       await redis.set(`${prefix}all`, 'not a stream');
       const err = (await p.persistEvent({ eventType: 'x.y' }).catch((e: unknown) => e)) as StreamscopeError;
       expect(err.code).toBe('WRONGTYPE');
-      expect(await redis.xlen(`${prefix}x.y`)).toBe(0);
+      expect(err.message).toMatch(new RegExp(`^${prefix}all at redis://.* is not a stream \\(it holds another type\\): nothing was published`));
+      // The type stream the MULTI created is gone again, not left behind empty.
+      expect(await redis.exists(`${prefix}x.y`)).toBe(0);
       await redis.del(`${prefix}all`);
       await redis.set(`${prefix}x.y`, 'not a stream');
-      expect(((await p.persistEvent({ eventType: 'x.y' }).catch((e: unknown) => e)) as StreamscopeError).code).toBe('WRONGTYPE');
-      expect(await redis.exists(`${prefix}all`) ? await redis.xlen(`${prefix}all`) : 0).toBe(0);
+      const err2 = (await p.persistEvent({ eventType: 'x.y' }).catch((e: unknown) => e)) as StreamscopeError;
+      expect(err2.code).toBe('WRONGTYPE');
+      expect(err2.message).toContain(`${prefix}x.y at `);
+      expect(await redis.exists(`${prefix}all`)).toBe(0);
+      // A stream that existed before keeps its key and its other entries; only our entry goes.
+      const before = await redis.xadd(`${prefix}all`, '*', 'event', '{}', 'type', 'other');
+      await p.persistEvent({ eventType: 'x.y' }).catch(() => null);
+      expect((await redis.xrange(`${prefix}all`, '-', '+')).map(([id]) => id)).toEqual([before]);
     } finally {
       redis.disconnect();
     }
