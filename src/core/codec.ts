@@ -104,9 +104,14 @@ export function decodeFields(fields: RawFields): DecodeResult {
     return { ok: false, reason: '"event" field is not a JSON object' };
   }
   const obj = parsed as Record<string, unknown>;
-  const eventType = typeof obj.event_type === 'string' ? obj.event_type : fields.type;
+  // The origin always writes event_type, event_id and timestamp. An entry without them is not in
+  // the seed format: report it (the UI shows raw fields) rather than invent empty metadata.
+  const eventType = obj.event_type;
   if (typeof eventType !== 'string' || eventType.length === 0) {
     return { ok: false, reason: 'event has no event_type' };
+  }
+  if (typeof obj.event_id !== 'string' || typeof obj.timestamp !== 'string') {
+    return { ok: false, reason: 'event has no event_id or timestamp' };
   }
   const data: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) {
@@ -116,8 +121,8 @@ export function decodeFields(fields: RawFields): DecodeResult {
     ok: true,
     event: {
       eventType,
-      eventId: typeof obj.event_id === 'string' ? obj.event_id : '',
-      timestamp: typeof obj.timestamp === 'string' ? obj.timestamp : '',
+      eventId: obj.event_id,
+      timestamp: obj.timestamp,
       source: typeof obj.source === 'string' ? obj.source : DEFAULT_SOURCE,
       version: typeof obj.version === 'string' ? obj.version : DEFAULT_VERSION,
       data,

@@ -82,6 +82,11 @@ describe('codec (seed wire format)', () => {
     expect(decodeFields({ event: '{nope' })).toMatchObject({ ok: false });
     expect(decodeFields({ event: '[1,2]' })).toMatchObject({ ok: false });
     expect(decodeFields({ event: '{"a":1}' })).toEqual({ ok: false, reason: 'event has no event_type' });
-    expect(decodeFields({ event: '{"a":1}', type: 'x.y' })).toMatchObject({ ok: true, event: { eventType: 'x.y' } });
+    // A `type` field beside foreign JSON does not make it a seed event: no invented metadata.
+    expect(decodeFields({ event: '{"a":1}', type: 'x.y' })).toEqual({ ok: false, reason: 'event has no event_type' });
+    expect(decodeFields({ event: '{"event_type":"x.y"}' })).toEqual({ ok: false, reason: 'event has no event_id or timestamp' });
+    expect(
+      decodeFields({ event: '{"event_type":"x.y","event_id":"e1","timestamp":"2026-11-27T07:08:48+00:00"}' }),
+    ).toMatchObject({ ok: true, event: { eventType: 'x.y', eventId: 'e1', source: '', version: '1.0.0', data: {} } });
   });
 });

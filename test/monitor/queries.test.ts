@@ -10,7 +10,7 @@ describe('createQueries', () => {
   it('loads PEL pages, reports a missing group, and loads entries', async () => {
     const key = `${uniquePrefix('q')}t`;
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await r.xadd(key, '*', 'event', JSON.stringify({ i, event_type: 't', event_id: `e${i}` }))) as string);
+    for (let i = 0; i < 5; i++) ids.push((await r.xadd(key, '*', 'event', JSON.stringify({ i, event_type: 't', event_id: `e${i}`, timestamp: '2026-11-27T07:08:48.060876+00:00' }))) as string);
     await r.xgroup('CREATE', key, 'g', '0');
     await r.xreadgroup('GROUP', 'g', 'c', 'COUNT', 5, 'STREAMS', key, '>');
     const s = sink();

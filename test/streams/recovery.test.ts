@@ -12,7 +12,7 @@ describe('EventPersistence.getPendingEvents (XAUTOCLAIM recovery)', () => {
     try {
       await redis.xgroup('CREATE', key, GROUP, '0', 'MKSTREAM');
       const pipe = redis.pipeline();
-      for (let i = 0; i < 250; i++) pipe.xadd(key, '*', 'event', JSON.stringify({ i, event_type: 'rec', event_id: `e${i}` }));
+      for (let i = 0; i < 250; i++) pipe.xadd(key, '*', 'event', JSON.stringify({ i, event_type: 'rec', event_id: `e${i}`, timestamp: '2026-11-27T07:08:48.060876+00:00' }));
       await pipe.exec();
       await redis.xreadgroup('GROUP', GROUP, 'dead-worker', 'COUNT', 250, 'STREAMS', key, '>');
       await sleep(30);
