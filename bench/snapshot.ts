@@ -46,6 +46,14 @@ export async function buildStreams(r: Redis, prefix: string, streams: number, le
   }
 }
 
+/** Total µs Redis has spent executing commands (sum of INFO commandstats usec). */
+async function serverCommandUs(r: Redis): Promise<number> {
+  const info = await r.info('commandstats');
+  let us = 0;
+  for (const m of info.matchAll(/usec=(\d+)/g)) us += Number(m[1]);
+  return us;
+}
+
 export const benchmark: Benchmark = {
   name: 'snapshot',
   title: 'snapshot cost: 10 / 100 / 1,000 streams × 3 groups beside 1,000,000 unrelated keys',
@@ -84,6 +92,7 @@ export const benchmark: Benchmark = {
     ];
     const rows: string[][] = [];
     const at1000: number[] = [];
+    let server1000 = { alone: NaN, redis: NaN };
     const rtByLength = new Map<number, number>();
     let n = 0;
     for (const cfg of configs) {
@@ -118,6 +127,7 @@ export const benchmark: Benchmark = {
         // The snapshot alone (no SCAN), via the inspector, for round trips vs stream length.
         const snapMs: number[] = [];
         const snapRts: number[] = [];
+        const serverUsBefore = await serverCommandUs(r);
         const keyList = Array.from({ length: cfg.streams }, (_, s) => `${prefix}type.${s}`);
         for (let i = 0; i < ctx.runs; i++) {
           const a = performance.now();
@@ -125,8 +135,13 @@ export const benchmark: Benchmark = {
           snapMs.push(performance.now() - a);
           snapRts.push(res.roundTrips);
         }
+        // Server-side execution time of those snapshots (INFO commandstats; the INFO call itself adds a few µs).
+        const serverMs = (await serverCommandUs(r)) - serverUsBefore;
         if (seen !== cfg.streams) section.notes.push(`${cfg.streams} streams × ${cfg.length}: the poller's snapshot held ${seen} streams.`);
-        if (cfg.streams === 1000) at1000.push(...dur);
+        if (cfg.streams === 1000) {
+          at1000.push(...dur);
+          server1000 = { alone: summarize(snapMs).median, redis: serverMs / 1000 / ctx.runs };
+        }
         if (cfg.streams === 100) rtByLength.set(cfg.length, summarize(snapRts).median);
         rows.push([
           fmt(cfg.streams),
@@ -135,6 +150,7 @@ export const benchmark: Benchmark = {
           fmtSummary(summarize(rts)),
           fmtSummary(summarize(snapMs), 1, 'ms'),
           fmtSummary(summarize(snapRts)),
+          `${fmt(serverMs / 1000 / ctx.runs, 1)} ms`,
           `${fmt(coldMs)} ms, ${coldRefreshes} refreshes, ${fmt(coldRt)} RTs`,
         ]);
         ctx.log(`${cfg.streams}×${cfg.length}: refresh ${fmt(summarize(dur).median, 1)} ms / ${summarize(rts).median} RTs; snapshot alone ${fmt(summarize(snapMs).median, 1)} ms / ${summarize(snapRts).median} RTs`);
@@ -144,7 +160,7 @@ export const benchmark: Benchmark = {
       }
     }
     section.tables.push({
-      headers: ['streams', 'entries/stream', 'poller refresh (warm)', 'round trips / refresh (SCAN step + snapshot)', 'snapshot alone (inspector)', 'snapshot round trips', 'cold: until the poller had found every stream'],
+      headers: ['streams', 'entries/stream', 'poller refresh (warm)', 'round trips / refresh (SCAN step + snapshot)', 'snapshot alone (inspector)', 'snapshot round trips', 'of which Redis executing (per snapshot)', 'cold: until the poller had found every stream'],
       rows,
     });
     const m1000 = summarize(at1000).median;
@@ -153,6 +169,12 @@ export const benchmark: Benchmark = {
       target: '≤ 100 ms',
       measured: `${fmt(m1000, 1)} ms`,
       status: m1000 <= 100 ? 'met' : 'missed',
+      note:
+        m1000 > 100
+          ? `the snapshot of 1,000 streams took ${fmt(server1000.alone, 1)} ms, of which Redis was executing ${fmt(server1000.redis, 1)} ms (one Lua snapshot call per stream, ` +
+            'INFO commandstats), so it is bound by server time, which stretches when the shared cores are busy; the refresh adds the time-boxed SCAN step (~25 ms). ' +
+            'Remedies in the poller/inspector: snapshot only streams whose last-generated ID or group state changed since the last refresh, or spread 1,000 streams over several refreshes.'
+          : undefined,
     });
     const rtVals = [...rtByLength.values()];
     const flat = rtVals.length > 1 && rtVals.every((x) => x === rtVals[0]);
