@@ -220,17 +220,44 @@ export function handleKey(state: MonitorState, actions: MonitorActions, input: s
 }
 
 /**
- * Ink hands a burst of keys (typed fast, or sent by a script) to useInput as one string.
- * Outside text entry each character is a key of its own; while typing, the burst is text.
+ * Ink hands a burst of keys (typed fast, pasted, or sent by a script: tmux `send-keys 'abc' Enter`)
+ * to useInput as one string. It is handled piece by piece, re-reading the state after each piece
+ * (enter may end the typing): while typing, a run of printable characters is text (one edit);
+ * control characters are keys of their own (`\x7f`/`\b` backspace, `\r` enter, `\t` tab, a lone
+ * `\x1b` esc). Outside text entry every character is a key.
  */
 export function handleInput(getState: () => MonitorState, actions: MonitorActions, input: string, key: InkKey): KeyResult[] {
   const plain = !key.ctrl && !key.meta && !key.return && !key.escape && !key.tab;
-  if (!plain || [...input].length <= 1 || isTyping(getState())) return [handleKey(getState(), actions, input, key)];
-  return [...input].map((ch) => handleKey(getState(), actions, ch, BURST_KEYS[ch] ?? {}));
+  const chars = [...input];
+  if (!plain || chars.length <= 1) return [handleKey(getState(), actions, input, key)];
+  const results: KeyResult[] = [];
+  for (let i = 0; i < chars.length; ) {
+    const ch = chars[i];
+    if (isTyping(getState()) && !CONTROL.test(ch)) {
+      let j = i + 1;
+      while (j < chars.length && !CONTROL.test(chars[j])) j++;
+      results.push(handleKey(getState(), actions, chars.slice(i, j).join(''), {}));
+      i = j;
+      continue;
+    }
+    const special = BURST_KEYS[ch];
+    results.push(handleKey(getState(), actions, special ? '' : ch, special ?? {}));
+    i++;
+  }
+  return results;
 }
 
+const CONTROL = /[\x00-\x1f\x7f]/;
+
 /** Control characters inside a burst (`j` then enter sent together) are keys, not text. */
-const BURST_KEYS: Record<string, InkKey> = { '\r': { return: true }, '\n': { return: true }, '\t': { tab: true }, '\x7f': { backspace: true } };
+const BURST_KEYS: Record<string, InkKey> = {
+  '\r': { return: true },
+  '\n': { return: true },
+  '\t': { tab: true },
+  '\x7f': { backspace: true },
+  '\b': { backspace: true },
+  '\x1b': { escape: true },
+};
 
 // ── what the footer, the overlay and the README show ───────────────────────────────────────
 

@@ -14,6 +14,8 @@ import {
   type KeyContext,
 } from '../../src/ui/keymap.js';
 import { pendingPage, state, triageSnapshot, events } from '../store/build.js';
+import { createMonitorStore } from '../../src/store/create-store.js';
+import { defaultConfig } from '../../src/store/state.js';
 
 const K = 'alice:events:asset.discovered';
 
@@ -171,6 +173,38 @@ describe('keymap', () => {
     const typing = fakeActions();
     handleInput(() => s, typing, 'paste', {});
     expect(typing.calls).toEqual(['editFilter("paste")']);
+  });
+
+  it('while typing, a burst with backspace, enter or esc in it acts as those keys (tmux send-keys BSpace BSpace / \'midjourney\' Enter)', () => {
+    const store = createMonitorStore({
+      config: defaultConfig(),
+      commands: { readOnly: false, readOnlyReason: null, ack: vi.fn(async () => {}), claim: vi.fn(async () => {}), replay: vi.fn(async () => {}) },
+      queries: { loadPendingPage: vi.fn(async () => {}), loadEntry: vi.fn(async () => {}) },
+    });
+    const send = (input: string) => handleInput(store.getState, store.actions, input, {});
+    send('/');
+    send('abcd');
+    send('\x7f\x7f\x7f');
+    expect(store.getState().view.filter).toMatchObject({ text: 'a', editing: true });
+    send('\b\b');
+    send('midjourney\r');
+    expect(store.getState().view.filter).toMatchObject({ text: 'midjourney', editing: false });
+    // After enter the filter line is closed: what follows in the same burst is keys again.
+    send('/xy\x7fz\r2');
+    expect(store.getState().view.filter).toMatchObject({ text: 'midjourneyxz', editing: false });
+    expect(store.getState().ui.pane).toBe('streams');
+    send('1/q\x1b');
+    expect(store.getState().view.filter).toMatchObject({ text: 'midjourneyxz', editing: false });
+    // The claim target is typed the same way.
+    store.dispatch(triageSnapshot());
+    store.act({ type: 'selectPane', pane: 'pending' });
+    store.dispatch(pendingPage(K, 'alice-main', 2));
+    send('c');
+    expect(store.getState().ui.confirm?.step).toBe('consumer');
+    send('\x7f'.repeat(20));
+    send('rescuer\x7fR\r');
+    expect(store.getState().ui.confirm).toMatchObject({ step: 'confirm', consumer: 'rescueR' });
+    store.close();
   });
 
   it('renders the README key table from the same list', () => {
