@@ -39,7 +39,8 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
       return moveCursor(state, a.edge === 'top' ? -Infinity : Infinity);
     case 'togglePause': {
       const v = state.view;
-      if (v.paused) return { ...state, view: { ...v, paused: null } };
+      // Resuming means "live again": follow the tail (as G), wherever the cursor was left.
+      if (v.paused) return { ...state, view: { ...v, paused: null, follow: true, cursorSeq: null } };
       const { buffer, firstSeq } = state.events;
       return { ...state, view: { ...v, paused: { buffer, firstSeq } } };
     }

@@ -80,6 +80,16 @@ describe('pause, follow and cursor', () => {
     expect(selectSelectedEvent(reduce(s, events(10, 1)))?.event?.data.n).toBe(10);
   });
 
+  it('resuming after a pause follows the tail again, even after the detail view pinned the cursor', () => {
+    // pause → enter (detail pins the cursor) → esc → p
+    let s = state({}, events(0, 5), { type: 'togglePause' }, { type: 'openSelected' }, { type: 'back' }, events(5, 3));
+    expect(s.view.follow).toBe(false);
+    s = reduce(s, { type: 'togglePause' });
+    expect(s.view).toMatchObject({ paused: null, follow: true });
+    expect(selectSelectedEvent(s)?.event?.data.n).toBe(7);
+    expect(selectSelectedEvent(reduce(s, events(8, 1)))?.event?.data.n).toBe(8);
+  });
+
   it('g goes to the oldest held event', () => {
     const s = state({}, events(0, 5), { type: 'moveToEdge', edge: 'top' });
     expect(selectSelectedEvent(s)?.event?.data.n).toBe(0);
