@@ -3,7 +3,7 @@
  * dir, no persistence; stopped by its PID. Never touches any other server.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,10 +14,36 @@ export interface RedisServerOptions {
   config?: string[];
   /** Use this port instead of a free one (used to restart a server on the same port). */
   port?: number;
+  /**
+   * Serve TLS only (`port 0`, `tls-port <port>`) with a throwaway CA and server certificate made
+   * by openssl in the server's dir (EC P-256, valid 2 days, a few ms). `true` = defaults.
+   */
+  tls?: boolean | TlsServerOptions;
+}
+
+export interface TlsServerOptions {
+  /** `tls-auth-clients`: must clients present a certificate signed by the CA? Default `no`. */
+  authClients?: 'no' | 'optional' | 'yes';
+  /** Names in the server certificate (subjectAltName). Default `localhost`, `127.0.0.1`. */
+  names?: string[];
+}
+
+/** PEM files of a TLS server started by startRedisServer (all in its dir, removed by stop()). */
+export interface TlsFiles {
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+  /** A client certificate and key signed by the same CA (for `tls-auth-clients yes/optional`). */
+  clientCertFile: string;
+  clientKeyFile: string;
 }
 
 export interface RunningRedis {
+  /** `redis://127.0.0.1:<port>`, or `rediss://127.0.0.1:<port>` for a TLS server. */
   url: string;
+  /** TLS servers: the CA that signed the server certificate (for NODE_EXTRA_CA_CERTS / --tls-ca). */
+  caFile?: string;
+  tls?: TlsFiles;
   port: number;
   pid: number;
   dir: string;
@@ -49,12 +75,45 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function waitForPing(port: number, child: ChildProcess, timeoutMs: number, password?: string): Promise<string> {
+function openssl(dir: string, args: string[]): void {
+  try {
+    execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (err) {
+    const stderr = String((err as { stderr?: Buffer }).stderr ?? '').trim();
+    throw new Error(`openssl ${args[0]} failed (is openssl installed? apt-get install -y openssl): ${stderr || (err as Error).message}`);
+  }
+}
+
+/** A CA, a server certificate for `names` and a client certificate, EC P-256, in `dir`. */
+export function makeTlsFiles(dir: string, names: string[] = ['localhost', '127.0.0.1']): TlsFiles {
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+  openssl(dir, ['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=streamscope throwaway test CA']);
+  const san = names.map((n) => (/^[\d.]+$|:/.test(n) ? `IP:${n}` : `DNS:${n}`)).join(',');
+  writeFileSync(join(dir, 'server.ext'), `subjectAltName=${san}\nextendedKeyUsage=serverAuth\n`);
+  writeFileSync(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n');
+  for (const [name, cn] of [['server', names[0] ?? 'localhost'], ['client', 'streamscope-test-client']]) {
+    openssl(dir, ['req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`]);
+    openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.crt`, '-days', '2', '-extfile', `${name}.ext`]);
+  }
+  return {
+    caFile: join(dir, 'ca.crt'),
+    certFile: join(dir, 'server.crt'),
+    keyFile: join(dir, 'server.key'),
+    clientCertFile: join(dir, 'client.crt'),
+    clientKeyFile: join(dir, 'client.key'),
+  };
+}
+
+async function waitForPing(port: number, child: ChildProcess, timeoutMs: number, password?: string, tlsFiles?: TlsFiles): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let lastErr: unknown;
+  // The chain is verified against our CA; the host name is not (a test may name another host).
+  const tls = tlsFiles
+    ? { ca: readFileSync(tlsFiles.caFile), cert: readFileSync(tlsFiles.clientCertFile), key: readFileSync(tlsFiles.clientKeyFile), checkServerIdentity: () => undefined }
+    : undefined;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
-    const client = new Redis({ port, host: '127.0.0.1', password, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 500 });
+    const client = new Redis({ port, host: '127.0.0.1', password, tls, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 500 });
     client.on('error', () => {});
     try {
       await client.connect();
@@ -82,8 +141,26 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = options.port ?? (await freePort());
     const dir = mkdtempSync(join(tmpdir(), 'streamscope-redis-'));
+    const tlsOpts = options.tls === true ? {} : options.tls || null;
+    let tlsFiles: TlsFiles | undefined;
+    try {
+      tlsFiles = tlsOpts ? makeTlsFiles(dir, tlsOpts.names) : undefined;
+    } catch (err) {
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
+    const listen = tlsFiles
+      ? [
+          'port 0',
+          `tls-port ${port}`,
+          `tls-cert-file ${tlsFiles.certFile}`,
+          `tls-key-file ${tlsFiles.keyFile}`,
+          `tls-ca-cert-file ${tlsFiles.caFile}`,
+          `tls-auth-clients ${tlsOpts?.authClients ?? 'no'}`,
+        ]
+      : [`port ${port}`];
     const conf = [
-      `port ${port}`,
+      ...listen,
       'bind 127.0.0.1',
       `dir ${dir}`,
       'save ""',
@@ -99,11 +176,13 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     const child = spawn(bin, [confPath], { stdio: 'ignore', detached: false });
     const password = /^requirepass\s+(\S+)/m.exec(conf.join('\n'))?.[1];
     try {
-      const version = await waitForPing(port, child, 5000, password);
+      const version = await waitForPing(port, child, 5000, password, tlsFiles);
       const pid = child.pid!;
       let stopped = false;
       return {
-        url: `redis://127.0.0.1:${port}`,
+        url: `${tlsFiles ? 'rediss' : 'redis'}://127.0.0.1:${port}`,
+        caFile: tlsFiles?.caFile,
+        tls: tlsFiles,
         port,
         pid,
         dir,
