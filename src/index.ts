@@ -22,7 +22,7 @@ export {
   DEFAULT_REDIS_URL,
   MIN_REDIS_VERSION,
 } from './streams/connection.js';
-export type { ConnectionOptions, ResolvedTarget, ServerCheck } from './streams/connection.js';
+export type { ConnectionOptions, ResolvedTarget, ServerCheck, TlsConnectionOptions } from './streams/connection.js';
 export { PersistentEventBus } from './bus/persistent-event-bus.js';
 export type { PersistentEventBusOptions, EventHandler, ConsumerHandler } from './bus/persistent-event-bus.js';
 export { monitorEventsFromRedis } from './bus/monitor-events.js';

@@ -8,11 +8,12 @@ import type { RawFields, SeedEvent } from '../core/types.js';
 import { decodeFields, fieldsFromArray } from '../core/codec.js';
 import { createKeySpace, DEFAULT_PREFIX } from '../core/keys.js';
 import { classifyRedisError, redactUrl, StreamscopeError } from '../core/errors.js';
-import { BLOCKING_DISCONNECT, backoffDelay, connectChecked, createBlockingClient, resolveTarget, streamsOfReadReply } from '../streams/connection.js';
+import { BLOCKING_DISCONNECT, backoffDelay, connectChecked, createBlockingClient, resolveTarget, streamsOfReadReply, type TlsConnectionOptions } from '../streams/connection.js';
 import { abortableSleep, stderrLogger, type Logger } from '../streams/context.js';
 import { sanitize } from '../core/sanitize.js';
 
-export interface MonitorEventsOptions {
+/** TLS (rediss://): `tls`, `tlsCaFile`, `tlsInsecure` as in ConnectionOptions. */
+export interface MonitorEventsOptions extends TlsConnectionOptions {
   /** Default: REDIS_URL env, else redis://127.0.0.1:6379. */
   redisUrl?: string;
   password?: string;
@@ -47,12 +48,13 @@ export async function monitorEventsFromRedis(eventTypes?: readonly string[], opt
   const output = options.output ?? ((line: string) => void process.stdout.write(`${line}\n`));
   const logger = options.logger ?? stderrLogger;
   const signal = options.signal;
-  const target = options.client ? null : resolveTarget({ url: options.redisUrl, password: options.password });
+  const tlsOptions: TlsConnectionOptions = { tls: options.tls, tlsCaFile: options.tlsCaFile, tlsInsecure: options.tlsInsecure };
+  const target = options.client ? null : resolveTarget({ url: options.redisUrl, password: options.password, ...tlsOptions });
   const display = target?.display ?? redactUrl(`redis://${options.client?.options.host}:${options.client?.options.port}`);
   const secrets = [target?.password, target?.url, options.client?.options.password];
   const client = options.client
     ? options.client.duplicate({ lazyConnect: true, commandTimeout: undefined, blockingTimeout: 5000, blockingTimeoutGrace: 5000, ...BLOCKING_DISCONNECT })
-    : createBlockingClient({ url: options.redisUrl, password: options.password, connectTimeoutMs: options.connectTimeoutMs, connectionName: 'streamscope-tail' });
+    : createBlockingClient({ url: options.redisUrl, password: options.password, ...tlsOptions, connectTimeoutMs: options.connectTimeoutMs, connectionName: 'streamscope-tail' });
   const onAbort = () => client.disconnect();
   signal?.addEventListener('abort', onAbort, { once: true });
   let printed = 0;

@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'UNREACHABLE'
   | 'TIMEOUT'
   | 'AUTH'
+  | 'TLS'
   | 'NOPERM'
   | 'VERSION'
   | 'NOGROUP'
@@ -77,6 +78,44 @@ function noPermHint(raw: string): string {
   return 'Grant the missing command or category with ACL SETUSER <user> +<command> / +@<category>.';
 }
 
+const UNTRUSTED_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+  'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+]);
+
+/**
+ * A TLS failure (Node's certificate check or an OpenSSL handshake error) → a TLS error that says
+ * what to change; null when the error is not about TLS. `msg` is already scrubbed.
+ */
+function classifyTlsError(code: string | undefined, raw: string, msg: string, where: string): StreamscopeError | null {
+  const trust = 'Trust its CA: set NODE_EXTRA_CA_CERTS=<ca.pem> or pass --tls-ca <ca.pem> (library: tlsCaFile).';
+  if ((code && UNTRUSTED_CODES.has(code)) || /self[- ]signed certificate|unable to verify the first certificate|unable to get (local )?issuer certificate|certificate signature failure/i.test(raw)) {
+    return new StreamscopeError('TLS', `TLS: the server certificate at ${where} is not trusted (${msg}). ${trust}`);
+  }
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || /does not match certificate's altnames/i.test(raw)) {
+    return new StreamscopeError('TLS', `TLS: the server certificate at ${where} is not valid for that host name (${msg}). Connect with a name the certificate lists, or reissue the certificate.`);
+  }
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID' || /certificate has expired|certificate is not yet valid/i.test(raw)) {
+    return new StreamscopeError('TLS', `TLS: the server certificate at ${where} is outside its validity period (${msg}). Renew the certificate or check the clock.`);
+  }
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number|packet length too long|unknown protocol/i.test(raw)) {
+    return new StreamscopeError('TLS', `TLS: ${where} did not answer the TLS handshake: that port does not speak TLS. Use redis:// for a plain port, rediss:// only for a TLS port.`);
+  }
+  if (/alert certificate required|alert (bad|unknown|unsupported) certificate|alert unknown ca|alert handshake failure/i.test(raw)) {
+    return new StreamscopeError('TLS', `TLS: ${where} refused the handshake (${msg}): it requires a client certificate signed by a CA it trusts (tls-auth-clients). Pass one (library: tls: { cert, key }).`);
+  }
+  if ((code && /^ERR_(SSL|TLS)_/.test(code)) || /SSL routines/.test(raw)) {
+    return new StreamscopeError('TLS', `TLS: the handshake with ${where} failed (${msg}). Check that it is a TLS port and that its certificate is trusted (NODE_EXTRA_CA_CERTS / --tls-ca).`);
+  }
+  return null;
+}
+
 /**
  * Map an ioredis / network error to a StreamscopeError. `where` names the server (already
  * redacted), `secrets` are scrubbed from the result, `situation` picks the wording of a lost
@@ -93,7 +132,10 @@ export function classifyRedisError(
   const code = (err as { code?: string } | null)?.code;
   const msg = scrub(raw, secrets);
   let out: StreamscopeError;
-  if (code === 'ECONNREFUSED' || /ECONNREFUSED/.test(raw)) {
+  const tlsError = classifyTlsError(code, raw, msg, where);
+  if (tlsError) {
+    out = tlsError;
+  } else if (code === 'ECONNREFUSED' || /ECONNREFUSED/.test(raw)) {
     out = new StreamscopeError('UNREACHABLE', `cannot connect to ${where}: connection refused. Is redis-server running there? Check --url / REDIS_URL.`);
   } else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || /ENOTFOUND|EAI_AGAIN/.test(raw)) {
     out = new StreamscopeError('UNREACHABLE', `cannot resolve the host of ${where}. Check --url / REDIS_URL.`);

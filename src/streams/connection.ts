@@ -10,6 +10,7 @@
  *  - false (background loops such as the monitor): retry from the first attempt, forever, with
  *    capped exponential backoff and jitter. Listen to the client's `reconnecting` event.
  */
+import { readFileSync } from 'node:fs';
 import { Redis, type RedisOptions } from 'ioredis';
 import { StreamscopeError, classifyRedisError, redactUrl } from '../core/errors.js';
 
@@ -34,9 +35,28 @@ export interface ConnectionOptions {
   retryMaxMs?: number;
   /** Shown in CLIENT LIST. */
   connectionName?: string;
-  /** Extra TLS options (CA, client certs) for rediss:// URLs. */
+  /**
+   * Options for tls.connect on rediss:// URLs: `ca`, `cert` + `key` (client certificates),
+   * `servername`… The host name in the URL is verified against the server certificate unless
+   * `checkServerIdentity` or `tlsInsecure` says otherwise.
+   */
   tls?: RedisOptions['tls'];
+  /**
+   * rediss:// only: a PEM file with the CA certificate(s) that signed the server certificate.
+   * It replaces Node's default CAs for this connection (like `redis-cli --cacert`). Without code:
+   * `NODE_EXTRA_CA_CERTS=<file>` adds a CA to Node's defaults for every TLS connection.
+   */
+  tlsCaFile?: string;
+  /**
+   * rediss:// only: do not verify the server certificate or host name. For self-signed
+   * development servers only: anyone on the network path can read the password and the data.
+   * Default false.
+   */
+  tlsInsecure?: boolean;
 }
+
+/** The TLS part of ConnectionOptions, for APIs that forward it (EventPersistence, tail). */
+export type TlsConnectionOptions = Pick<ConnectionOptions, 'tls' | 'tlsCaFile' | 'tlsInsecure'>;
 
 export interface ResolvedTarget {
   url: string;
@@ -44,9 +64,33 @@ export interface ResolvedTarget {
   display: string;
   password: string | undefined;
   tls: boolean;
+  /** tls.connect options for a rediss:// URL; undefined for redis://. */
+  tlsOptions?: NonNullable<RedisOptions['tls']>;
+  /** rediss:// without verifying the server certificate (tlsInsecure). */
+  tlsInsecure: boolean;
 }
 
-export function resolveTarget(options: Pick<ConnectionOptions, 'url' | 'password'> = {}): ResolvedTarget {
+/** TLS options (the CA file read now, so a bad path fails before any connection). */
+function tlsOptionsFor(options: TlsConnectionOptions, display: string): NonNullable<RedisOptions['tls']> {
+  const out: NonNullable<RedisOptions['tls']> = { ...(options.tls ?? {}) };
+  if (options.tlsCaFile) {
+    let pem: string;
+    try {
+      pem = readFileSync(options.tlsCaFile, 'utf8');
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? (err as Error).message;
+      throw new StreamscopeError('INVALID_ARGUMENT', `cannot read the TLS CA file ${options.tlsCaFile} (--tls-ca / tlsCaFile): ${code}.`);
+    }
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+      throw new StreamscopeError('INVALID_ARGUMENT', `the TLS CA file ${options.tlsCaFile} (--tls-ca / tlsCaFile) holds no PEM certificate (-----BEGIN CERTIFICATE-----) for ${display}.`);
+    }
+    out.ca = pem;
+  }
+  if (options.tlsInsecure) out.rejectUnauthorized = false;
+  return out;
+}
+
+export function resolveTarget(options: Pick<ConnectionOptions, 'url' | 'password'> & TlsConnectionOptions = {}): ResolvedTarget {
   const url = options.url ?? process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
   let urlPassword: string | undefined;
   let tls = false;
@@ -58,7 +102,20 @@ export function resolveTarget(options: Pick<ConnectionOptions, 'url' | 'password
     throw new StreamscopeError('UNREACHABLE', `not a Redis URL: ${redactUrl(url)}. Use redis://host:port or rediss://host:port.`);
   }
   const password = options.password ?? urlPassword ?? process.env.REDIS_PASSWORD ?? process.env.REDISCLI_AUTH ?? undefined;
-  return { url, display: redactUrl(url), password: password || undefined, tls };
+  const display = redactUrl(url);
+  const tlsAsked = options.tls !== undefined || Boolean(options.tlsCaFile) || Boolean(options.tlsInsecure);
+  if (tlsAsked && !tls) {
+    // ioredis would quietly speak TLS to a redis:// URL given TLS options; say which one is meant.
+    throw new StreamscopeError('INVALID_ARGUMENT', `TLS options (--tls-ca, --tls-insecure, tls) need a rediss:// URL, but the URL is ${display}. Use rediss://host:port for a TLS port.`);
+  }
+  return {
+    url,
+    display,
+    password: password || undefined,
+    tls,
+    tlsOptions: tls ? tlsOptionsFor(options, display) : undefined,
+    tlsInsecure: tls && Boolean(options.tlsInsecure),
+  };
 }
 
 /** Capped exponential backoff with full jitter in [delay/2, delay], ms. `attempt` starts at 1. */
@@ -87,7 +144,7 @@ function clientOptions(target: ResolvedTarget, options: ConnectionOptions): { op
     retryStrategy: (times: number) => (failFast && !everReady ? null : backoffDelay(times, base, max)),
   };
   if (target.password !== undefined) opts.password = target.password;
-  if (target.tls) opts.tls = options.tls ?? {};
+  if (target.tlsOptions) opts.tls = target.tlsOptions;
   // Readiness lives in this closure: the first failure is fast, later ones are retried.
   return {
     opts,
@@ -160,7 +217,8 @@ function versionAtLeast(version: string, min: string): boolean {
  * becomes a StreamscopeError: UNREACHABLE, TIMEOUT, AUTH, NOPERM or VERSION.
  */
 export async function connectChecked(client: Redis, options: Pick<ConnectionOptions, 'url' | 'password'> = {}): Promise<ServerCheck> {
-  const target = targetOf(client, options);
+  // Only the URL and password matter for messages (callers may pass all their options).
+  const target = targetOf(client, { url: options.url, password: options.password });
   const secrets = [target.password, target.url];
   let lastError: unknown;
   const remember = (err: unknown) => {
@@ -212,7 +270,7 @@ function targetOf(client: Redis, options: Pick<ConnectionOptions, 'url' | 'passw
   const o = client.options;
   const scheme = o.tls ? 'rediss' : 'redis';
   const url = `${scheme}://${o.host ?? '127.0.0.1'}:${o.port ?? 6379}`;
-  return { url, display: url, password: options.password ?? o.password, tls: Boolean(o.tls) };
+  return { url, display: url, password: options.password ?? o.password, tls: Boolean(o.tls), tlsInsecure: o.tls?.rejectUnauthorized === false };
 }
 
 /**

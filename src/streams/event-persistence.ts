@@ -9,7 +9,7 @@ import { completeEvent, decodeEvent, encodeEventJson, globalStreamFields, typeSt
 import { createKeySpace, DEFAULT_GROUP, DEFAULT_PREFIX, GLOBAL_STREAM_SUFFIX, type KeySpace } from '../core/keys.js';
 import { StreamscopeError } from '../core/errors.js';
 import { parseEntry, parseXinfoGroups, parseXinfoStream, type RawEntry } from '../core/parse-info.js';
-import { BLOCKING_DISCONNECT, connectChecked, createBlockingClient, createRedisClient, probePermissions, resolveTarget, type ConnectionOptions, type ServerCheck } from './connection.js';
+import { BLOCKING_DISCONNECT, connectChecked, createBlockingClient, createRedisClient, probePermissions, resolveTarget, type ConnectionOptions, type ServerCheck, type TlsConnectionOptions } from './connection.js';
 import { stderrLogger, toError, type Logger, type PersistenceContext } from './context.js';
 import { consume, validateConsumeArgs, type ConsumeOptions } from './consumer.js';
 import { claimIdle } from './recovery.js';
@@ -18,7 +18,8 @@ import { PublishTrimmer } from './publish-trim.js';
 import { publishError, undoXadd } from './publish-undo.js';
 import { readDeadLetters, type DeadLetter, type DeadLetterRange } from './dead-letters.js';
 
-export interface EventPersistenceOptions {
+/** TLS (rediss://): `tls` (tls.connect options), `tlsCaFile`, `tlsInsecure` as in ConnectionOptions. */
+export interface EventPersistenceOptions extends TlsConnectionOptions {
   /** Default: REDIS_URL env, else redis://127.0.0.1:6379. */
   redisUrl?: string;
   /** Default `alice:events:`. A braced prefix (`{alice}:events:`) keeps every key in one cluster slot. */
@@ -130,6 +131,9 @@ export class EventPersistence {
       connectTimeoutMs: options.connectTimeoutMs,
       commandTimeoutMs: options.commandTimeoutMs,
       retryMaxMs: options.reconnectMaxMs,
+      tls: options.tls,
+      tlsCaFile: options.tlsCaFile,
+      tlsInsecure: options.tlsInsecure,
     };
     this.client = options.client ?? null;
     this.ownsClient = !options.client;
