@@ -9,16 +9,18 @@ import { classifyRedisError } from '../core/errors.js';
 import type { StreamSnapshot } from '../core/messages.js';
 import { connectChecked, createRedisClient, resolveTarget } from '../streams/connection.js';
 import { snapshotStreams, StreamDiscovery } from '../streams/inspector.js';
+import { CONNECTION_ARGS, connectionFromArgs, insecureWarning, tlsUsage, type ConnectionArgValues } from './connection-options.js';
 import { sanitize } from '../core/sanitize.js';
 
-const HELP = `Usage: streamscope status [--json] [--url <redis-url>] [--prefix <prefix>]
+const HELP = `Usage: streamscope status [--json] [--url <redis-url>] [--tls-ca <file>] [--prefix <prefix>]
 
 Lists every stream under the prefix with its length and consumer groups
 (pending, lag — "?" when Redis cannot tell —, last delivered ID, consumers).
 
   --json             print one JSON document { "streams": [...] }
   --url <redis-url>  server (default: REDIS_URL, else redis://127.0.0.1:6379)
-  --prefix <prefix>  key prefix (default: ${DEFAULT_PREFIX})
+                     (password: in the URL, else REDIS_PASSWORD, else REDISCLI_AUTH)
+${tlsUsage(21)}  --prefix <prefix>  key prefix (default: ${DEFAULT_PREFIX})
   -h, --help         this help
 `;
 
@@ -55,11 +57,11 @@ export function formatTable(streams: StreamSnapshot[]): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let values: { json?: boolean; url?: string; prefix?: string; help?: boolean };
+  let values: ConnectionArgValues & { json?: boolean; prefix?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { json: { type: 'boolean' }, url: { type: 'string' }, prefix: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { json: { type: 'boolean' }, ...CONNECTION_ARGS, prefix: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals: false,
     }));
@@ -72,15 +74,18 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const prefix = values.prefix ?? DEFAULT_PREFIX;
+  const connection = connectionFromArgs(values);
   let display = 'redis';
   let password: string | undefined;
   let client: ReturnType<typeof createRedisClient> | null = null;
   try {
-    const target = resolveTarget({ url: values.url });
+    const target = resolveTarget(connection);
     display = target.display;
     password = target.password;
-    client = createRedisClient({ url: values.url, connectionName: 'streamscope-status' });
-    await connectChecked(client, { url: values.url });
+    const warning = insecureWarning('status', connection);
+    if (warning) process.stderr.write(warning);
+    client = createRedisClient({ ...connection, connectionName: 'streamscope-status' });
+    await connectChecked(client, connection);
     const keys = createKeySpace(prefix);
     const found = await new StreamDiscovery(keys).step(client, true);
     const { streams } = await snapshotStreams(client, keys, found.keys);

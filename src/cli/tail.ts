@@ -4,8 +4,9 @@
  */
 import { parseArgs } from 'node:util';
 import { monitorEventsFromRedis } from '../bus/monitor-events.js';
+import { CONNECTION_ARGS, connectionFromArgs, insecureWarning, tlsUsage, type ConnectionArgValues } from './connection-options.js';
 
-export const TAIL_USAGE = `Usage: streamscope tail [--types a,b] [--json] [--url <redis-url>] [--prefix <prefix>]
+export const TAIL_USAGE = `Usage: streamscope tail [--types a,b] [--json] [--url <redis-url>] [--tls-ca <file>] [--prefix <prefix>]
 
 Print events from the global stream (<prefix>all) as they arrive, one line each, until Ctrl-C.
 Reads with plain XREAD: it joins no consumer group and takes nothing from workers.
@@ -15,7 +16,7 @@ Options:
   --json             one JSON object per line: {"id","type","event"} (raw "fields" for foreign entries)
   --url <redis-url>  default: REDIS_URL, else redis://127.0.0.1:6379
                      (password: in the URL, else REDIS_PASSWORD, else REDISCLI_AUTH)
-  --prefix <prefix>  default: alice:events:
+${tlsUsage(21)}  --prefix <prefix>  default: alice:events:
   -h, --help         this help
 `;
 
@@ -27,14 +28,14 @@ export interface TailIo {
 }
 
 export async function run(argv: string[], io: TailIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
-  let values: { types?: string; json?: boolean; url?: string; prefix?: string; help?: boolean };
+  let values: ConnectionArgValues & { types?: string; json?: boolean; prefix?: string; help?: boolean };
   try {
     values = parseArgs({
       args: argv,
       options: {
         types: { type: 'string' },
         json: { type: 'boolean' },
-        url: { type: 'string' },
+        ...CONNECTION_ARGS,
         prefix: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -49,6 +50,9 @@ export async function run(argv: string[], io: TailIo = { stdout: process.stdout,
     io.stdout.write(TAIL_USAGE);
     return 0;
   }
+  const connection = connectionFromArgs(values);
+  const warning = insecureWarning('tail', connection);
+  if (warning) io.stderr.write(warning);
   const controller = new AbortController();
   const stop = () => controller.abort();
   io.signal?.addEventListener('abort', stop, { once: true });
@@ -58,7 +62,9 @@ export async function run(argv: string[], io: TailIo = { stdout: process.stdout,
   io.stdout.on('error', stop);
   try {
     await monitorEventsFromRedis(values.types ? values.types.split(',').map((t) => t.trim()).filter(Boolean) : undefined, {
-      redisUrl: values.url,
+      redisUrl: connection.url,
+      tlsCaFile: connection.tlsCaFile,
+      tlsInsecure: connection.tlsInsecure,
       streamPrefix: values.prefix,
       json: values.json ?? false,
       signal: controller.signal,
