@@ -143,6 +143,9 @@ function abandonStdio(): void {
 }
 
 
+/** Error codes of a terminal that went away (closed pty, broken pipe, no device). */
+const STDIO_GONE = new Set(['EIO', 'EPIPE', 'ENXIO', 'ECONNRESET']);
+
 const ALT_SCREEN_ON = '\x1b[?1049h\x1b[H';
 const ALT_SCREEN_OFF = '\x1b[?1049l';
 
@@ -217,6 +220,16 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
     hungUp = true;
     quit();
   };
+  // The terminal can vanish between two frames: Ink's throttled render then gets EIO (or EPIPE)
+  // before SIGHUP arrives, and an 'error' event without a listener kills the process (and
+  // Node's exit path asserts in ResetStdio). Any stdio error means the terminal is unusable:
+  // leave through the hangup path, quietly. Installed before render() so no frame escapes it.
+  const onStdioError = (err: NodeJS.ErrnoException) => {
+    if (!STDIO_GONE.has(err.code ?? '')) console.error(`monitor: terminal error ${err.code ?? ''}: ${err.message}`);
+    onHangup();
+  };
+  process.stdout.on('error', onStdioError);
+  process.stdin.on('error', onStdioError);
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onHangup);
   process.stdout.write(ALT_SCREEN_ON);
@@ -238,6 +251,10 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   if (!hungUp) process.stdout.write(ALT_SCREEN_OFF);
   process.off('SIGTERM', onSignal);
   process.off('SIGHUP', onHangup);
+  if (!hungUp) {
+    process.stdout.off('error', onStdioError);
+    process.stdin.off('error', onStdioError);
+  }
   restoreConsole();
   if (hungUp) {
     // Standalone: die by SIGHUP now. Embedded: the embedder's own handler finishes its cleanup.

@@ -184,6 +184,43 @@ describe.skipIf(!hasTmux)('monitor end to end (tmux)', () => {
     }
   }, 40_000);
 
+  it('closing the window while frames are being drawn (tmux kill-window, 5×) leaves an empty stderr: no unhandled EIO, no assertion', async () => {
+    arranged = await arrange();
+    const a = arranged;
+    // Live traffic keeps Ink drawing, so the pty often closes between two frames: the write
+    // fails with EIO before SIGHUP arrives (an unhandled 'error' event without the fix).
+    let producing = true;
+    const producer = (async () => {
+      while (producing) {
+        const p = a.redis.pipeline();
+        for (let i = 0; i < 50; i++) p.xadd(`${a.prefix}all`, 'MAXLEN', '~', 5000, '*', 'type', 'asset.discovered', 'event', `x${i}`);
+        await p.exec();
+        await sleep(2);
+      }
+    })();
+    const dir = mkdtempSync(join(tmpdir(), 'ss-kw-'));
+    try {
+      for (let i = 0; i < 5; i++) {
+        term = new Terminal();
+        const pidFile = join(dir, `pid${i}`);
+        const errFile = join(dir, `err${i}`);
+        term.startAlone(['--url', redisUrl(), '--prefix', a.prefix], pidFile, errFile);
+        await term.waitFor((s) => s.includes('● connected') && /\d+ ev\/s/.test(s), 'connected with traffic');
+        await sleep(300);
+        const pid = Number(readFileSync(pidFile, 'utf8'));
+        spawnSync('tmux', ['-L', term.socket, 'kill-window']);
+        await waitFor(() => !alive(pid), 5000, 50);
+        term.kill();
+        term = null;
+        expect(readFileSync(errFile, 'utf8'), `try ${i + 1}`).toBe('');
+      }
+    } finally {
+      producing = false;
+      await producer;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
   it('an entry containing \\x1b[2J is shown escaped and does not clear the screen', async () => {
     arranged = await arrange({ note: 'before\x1b[2Jafter\x1b]2;PWNED\x07', type: 'evil' });
     const a = arranged;
