@@ -140,7 +140,10 @@ export function classifyRedisError(
   } else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || /ENOTFOUND|EAI_AGAIN/.test(raw)) {
     out = new StreamscopeError('UNREACHABLE', `cannot resolve the host of ${where}. Check --url / REDIS_URL.`);
   } else if (code === 'ETIMEDOUT' || /ETIMEDOUT|timed? ?out/i.test(raw)) {
-    out = new StreamscopeError('TIMEOUT', `${where} did not answer in time. Check the network, the port, and TLS (rediss://).`);
+    // A plain Redis port reads a TLS ClientHello as an unfinished inline command and never answers.
+    out = situation.connecting && /^rediss:/i.test(where)
+      ? new StreamscopeError('TIMEOUT', `${where} did not complete the TLS handshake in time. A plain (non-TLS) Redis port never answers one: use redis:// there; otherwise check the network and the port.`)
+      : new StreamscopeError('TIMEOUT', `${where} did not answer in time. Check the network, the port, and TLS (rediss://).`);
   } else if (/WRONGPASS|invalid username-password|NOAUTH|Authentication required|AUTH.*without any password/i.test(raw)) {
     out = new StreamscopeError('AUTH', `authentication failed at ${where}. Check the user name and password (in the URL or REDISCLI_AUTH / REDIS_PASSWORD).`);
   } else if (/^NOPERM|NOPERM/.test(raw)) {

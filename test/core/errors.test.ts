@@ -28,4 +28,32 @@ describe('classifyRedisError', () => {
   it("Redis 7's UNBLOCKED (stream deleted under a blocked XREADGROUP) is a NOGROUP", () => {
     expect(classifyRedisError(new Error('UNBLOCKED the stream key no longer exists'), where).code).toBe('NOGROUP');
   });
+
+  it('TLS failures get the TLS code and say what to change; the password never appears', () => {
+    const tlsWhere = 'rediss://app:***@db.example:6380';
+    const secret = 'pw-in-msg-123';
+    const cases: [Error & { code?: string }, RegExp][] = [
+      [Object.assign(new Error('self-signed certificate in certificate chain'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' }), /is not trusted \(self-signed certificate in certificate chain\)\. Trust its CA: set NODE_EXTRA_CA_CERTS=<ca\.pem> or pass --tls-ca <ca\.pem>/],
+      [Object.assign(new Error('unable to verify the first certificate'), { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' }), /is not trusted/],
+      [Object.assign(new Error("Hostname/IP does not match certificate's altnames: Host: db.example. is not in the cert's altnames: DNS:other"), { code: 'ERR_TLS_CERT_ALTNAME_INVALID' }), /not valid for that host name/],
+      [Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' }), /outside its validity period/],
+      [Object.assign(new Error('error:0A00010B:SSL routines::wrong version number'), { code: 'ERR_SSL_WRONG_VERSION_NUMBER' }), /that port does not speak TLS\. Use redis:\/\//],
+      [Object.assign(new Error('error:0A00045C:SSL routines::tlsv13 alert certificate required'), { code: 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED' }), /requires a client certificate/],
+      [Object.assign(new Error(`error:0A000126:SSL routines::unexpected eof ${secret}`), { code: 'ERR_SSL_UNEXPECTED_EOF_WHILE_READING' }), /^TLS: the handshake with .* failed/],
+    ];
+    for (const [err, expected] of cases) {
+      const e = classifyRedisError(err, tlsWhere, [secret], { connecting: true });
+      expect(e.code).toBe('TLS');
+      expect(e.message).toMatch(/^TLS: /);
+      expect(e.message).toMatch(expected);
+      expect(e.message).not.toContain(secret);
+      expect(e.message).toContain(tlsWhere);
+    }
+  });
+
+  it('a connect timeout on rediss:// points at a plain port; on redis:// it stays generic', () => {
+    const timeout = Object.assign(new Error('connect ETIMEDOUT'), { code: 'ETIMEDOUT' });
+    expect(classifyRedisError(timeout, 'rediss://h:6379', [], { connecting: true }).message).toMatch(/did not complete the TLS handshake in time\. A plain \(non-TLS\) Redis port never answers one: use redis:\/\//);
+    expect(classifyRedisError(timeout, 'redis://h:6379', [], { connecting: true }).message).toBe('redis://h:6379 did not answer in time. Check the network, the port, and TLS (rediss://).');
+  });
 });
