@@ -142,6 +142,10 @@ function clientOptions(target: ResolvedTarget, options: ConnectionOptions): { op
     // RESP2 reply shapes everywhere (ioredis 6 defaults to RESP3, where XREAD answers a map).
     protocol: 2,
     retryStrategy: (times: number) => (failFast && !everReady ? null : backoffDelay(times, base, max)),
+    // ioredis' disconnect() arms a destroy timer (default 2000 ms) that only a later 'close'
+    // clears: after a failed connect the socket is already closed, so the timer kept every CLI
+    // error path alive for 2 s. Nothing of ours is unflushed at disconnect(); 100 ms is plenty.
+    ...BLOCKING_DISCONNECT,
   };
   if (target.password !== undefined) opts.password = target.password;
   if (target.tlsOptions) opts.tls = target.tlsOptions;
