@@ -15,6 +15,7 @@ import { DEFAULT_PREFIX, createKeySpace } from '../core/keys.js';
 import type { MonitorMessage } from '../core/messages.js';
 import { isStreamId } from '../core/stream-id.js';
 import { createBlockingClient, createRedisClient, resolveTarget } from '../streams/connection.js';
+import { CONNECTION_ARGS, connectionFromArgs, insecureWarning, tlsUsage, type CliConnection } from './connection-options.js';
 import { Tail } from '../monitor/tail.js';
 import { Poller } from '../monitor/poller.js';
 import { createCommands } from '../monitor/commands.js';
@@ -31,7 +32,7 @@ Usage:
 Options:
   --url <redis-url>        server (default: REDIS_URL, else redis://127.0.0.1:6379);
                            the password is never shown
-  --prefix <prefix>        key prefix (default: ${DEFAULT_PREFIX})
+${tlsUsage(27)}  --prefix <prefix>        key prefix (default: ${DEFAULT_PREFIX})
   --read-only              no key changes anything in Redis (ack, claim, replay refused)
   --since <when>           start the live pane from history: a duration (30s, 5m, 1h, 2d)
                            or a stream ID; default: now (only new events)
@@ -66,6 +67,8 @@ function positiveInt(name: string, value: string | undefined, fallback: number):
 
 export interface MonitorArgs {
   url: string | undefined;
+  /** --url and the TLS options, for the clients. */
+  connection: CliConnection;
   prefix: string;
   readOnly: boolean;
   since: string | number;
@@ -83,7 +86,7 @@ export function parseMonitorArgs(argv: string[]): MonitorArgs {
       args: argv,
       allowPositionals: false,
       options: {
-        url: { type: 'string' },
+        ...CONNECTION_ARGS,
         prefix: { type: 'string' },
         'read-only': { type: 'boolean' },
         since: { type: 'string' },
@@ -101,6 +104,7 @@ export function parseMonitorArgs(argv: string[]): MonitorArgs {
   if (prefix === '') throw new UsageError('--prefix must not be empty');
   return {
     url: v.url,
+    connection: connectionFromArgs(v),
     prefix,
     readOnly: v['read-only'] ?? false,
     since: parseSince(v.since),
@@ -169,7 +173,7 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
       process.stdout.write(MONITOR_USAGE);
       return 0;
     }
-    target = resolveTarget({ url: args.url });
+    target = resolveTarget(args.connection);
   } catch (err) {
     process.stderr.write(`streamscope monitor: ${(err as Error).message}\n\n${err instanceof UsageError ? MONITOR_USAGE : ''}`);
     return 2;
@@ -183,20 +187,20 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   // The store needs the ports and the ports need the store's dispatch: bind late.
   let dispatch: (msg: MonitorMessage) => void = () => {};
   const emit = (msg: MonitorMessage) => dispatch(msg);
-  const url = target.url;
-  const shared = createRedisClient({ url, failFast: false, connectionName: 'streamscope-monitor' });
+  const conn = { ...args.connection, url: target.url };
+  const shared = createRedisClient({ ...conn, failFast: false, connectionName: 'streamscope-monitor' });
   shared.connect().catch(() => {});
   const commands = createCommands({ client: shared, keys, emit, readOnly: args.readOnly });
   const queries = createQueries({ client: shared, emit });
   // The loops own their clients (a new one per attempt) and do their own backoff.
-  const tail = new Tail({ createClient: () => createBlockingClient({ url, connectionName: 'streamscope-tail' }), keys, emit, since: args.since });
-  const poller = new Poller({ createClient: () => createRedisClient({ url, connectionName: 'streamscope-poller' }), keys, emit, refreshMs: args.refreshMs });
+  const tail = new Tail({ createClient: () => createBlockingClient({ ...conn, connectionName: 'streamscope-tail' }), keys, emit, since: args.since });
+  const poller = new Poller({ createClient: () => createRedisClient({ ...conn, connectionName: 'streamscope-poller' }), keys, emit, refreshMs: args.refreshMs });
 
   let quit!: () => void;
   const quitting = new Promise<void>((resolve) => (quit = resolve));
   const store = createMonitorStore({
     config: defaultConfig({
-      url: target.display,
+      url: target.tlsInsecure ? `${target.display} (TLS NOT VERIFIED)` : target.display,
       prefix: args.prefix,
       readOnly: commands.readOnly,
       readOnlyReason: commands.readOnlyReason,
@@ -232,6 +236,9 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   process.stdin.on('error', onStdioError);
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onHangup);
+  // Left on the main screen, so it is still there after the monitor exits.
+  const warning = insecureWarning('monitor', args.connection);
+  if (warning) process.stderr.write(warning);
   process.stdout.write(ALT_SCREEN_ON);
   const ink = render(React.createElement(App, { store }), { exitOnCtrlC: false, patchConsole: false, maxFps: 20 });
   store.start();
