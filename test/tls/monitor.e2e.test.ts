@@ -1,0 +1,102 @@
+/**
+ * The monitor (dist/cli/main.js) in tmux (own -L socket, 120×40) against a real TLS redis-server,
+ * trusting its CA through NODE_EXTRA_CA_CERTS. Skipped only when tmux is missing.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { startRedisServer, type RunningRedis } from '../../src/cli/private-redis.js';
+import { uniquePrefix, waitFor } from '../helpers/context.js';
+import { APP_PW, MAIN, PASSWORD, PREFIX, aclConfig, otherCa, withAuth } from './helpers.js';
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+
+function quote(a: string): string {
+  return `'${a.replace(/'/g, `'\\''`)}'`;
+}
+
+class Terminal {
+  readonly socket = `ss-tls-${randomBytes(4).toString('hex')}`;
+  private tmux(...args: string[]): string {
+    return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
+  }
+  start(args: string[], env: Record<string, string>): void {
+    const unset = ['CI', 'NO_COLOR', 'REDIS_URL', 'REDIS_PASSWORD', 'REDISCLI_AUTH', 'NODE_EXTRA_CA_CERTS'].flatMap((k) => ['-u', k]);
+    const assign = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+    const cmd = ['env', ...unset, ...assign, 'node', MAIN, ...args].map(quote).join(' ');
+    this.tmux('new-session', '-d', '-x', '120', '-y', '40', `${cmd}; echo "EXIT=$?"; sleep 30`);
+  }
+  keys(...keys: string[]): void {
+    this.tmux('send-keys', ...keys);
+  }
+  screen(): string {
+    return this.tmux('capture-pane', '-p');
+  }
+  async waitFor(check: (screen: string) => boolean, what: string, timeoutMs = 10_000): Promise<string> {
+    let last = '';
+    try {
+      return (await waitFor<string | null>(() => {
+        last = this.screen();
+        return check(last) ? last : null;
+      }, timeoutMs, 100)) as string;
+    } catch {
+      throw new Error(`screen never showed ${what}; last screen:\n${last}`);
+    }
+  }
+  kill(): void {
+    spawnSync('tmux', ['-L', this.socket, 'kill-server']);
+  }
+}
+
+let server: RunningRedis;
+let admin: Redis;
+let prefix: string;
+let term: Terminal | null = null;
+
+describe.skipIf(!hasTmux)('monitor over TLS (tmux)', () => {
+  beforeAll(async () => {
+    server = await startRedisServer({ tls: true, config: aclConfig() });
+    admin = new Redis(server.url, { password: PASSWORD, tls: { ca: readFileSync(server.caFile!) }, maxRetriesPerRequest: 1 });
+    prefix = `${PREFIX}${uniquePrefix('mon')}`;
+    const json = JSON.stringify({ event_id: 'e-1', timestamp: '2026-01-01T00:00:00+00:00', source: 'tls', version: '1.0.0', event_type: 'asset.discovered' });
+    await admin.xadd(`${prefix}asset.discovered`, '*', 'event', json);
+    await admin.xadd(`${prefix}all`, '*', 'event', json, 'type', 'asset.discovered');
+    await admin.xgroup('CREATE', `${prefix}asset.discovered`, 'alice-main', '0');
+  });
+  afterEach(() => {
+    term?.kill();
+    term = null;
+  });
+  afterAll(async () => {
+    admin?.disconnect();
+    await server?.stop();
+  });
+
+  it('rediss:// + NODE_EXTRA_CA_CERTS + an ACL user: connected, the stream in pane 2, quits with 0, no password on screen', async () => {
+    term = new Terminal();
+    term.start(['--url', withAuth(server.url, 'operator', APP_PW), '--prefix', prefix], { NODE_EXTRA_CA_CERTS: server.caFile! });
+    await term.waitFor((s) => s.includes('● connected'), 'connected');
+    term.keys('2');
+    const screen = await term.waitFor((s) => s.includes('Streams & lag ·') && /› asset\.discovered +alice-main/.test(s), 'the stream and its group in pane 2');
+    expect(screen).not.toContain(APP_PW);
+    term.keys('q');
+    await term.waitFor((s) => s.includes('EXIT=0'), 'a clean exit');
+  }, 30_000);
+
+  it('the wrong CA: not connected, and the status bar says why (TLS, not trusted)', async () => {
+    const wrong = otherCa();
+    try {
+      term = new Terminal();
+      term.start(['--url', withAuth(server.url, 'operator', APP_PW), '--prefix', prefix], { NODE_EXTRA_CA_CERTS: wrong.files.caFile });
+      const screen = await term.waitFor((s) => /TLS: the server certificate .* is not trusted/.test(s.replace(/\s*\n\s*/g, ' ')), 'the TLS reason');
+      expect(screen).not.toContain('● connected');
+      expect(screen).not.toContain(APP_PW);
+      term.keys('q');
+      await term.waitFor((s) => s.includes('EXIT=0'), 'a clean exit');
+    } finally {
+      wrong.cleanup();
+    }
+  }, 30_000);
+});
