@@ -67,10 +67,34 @@ export type MonitorMessage =
   | { type: 'ConnectionChanged'; loop: LoopName; state: 'connecting' | 'connected' | 'reconnecting'; attempt: number; error: ErrorInfo | null; at: number }
   | { type: 'SnapshotReceived'; at: number; durationMs: number; roundTrips: number; server: ServerFacts; streams: StreamSnapshot[] }
   | { type: 'SnapshotFailed'; at: number; error: ErrorInfo }
-  | { type: 'PendingPageReceived'; stream: string; group: string; consumer: string | null; entries: PendingEntry[]; startId: string; hasMore: boolean; at: number }
+  | {
+      type: 'PendingPageReceived';
+      stream: string;
+      group: string;
+      consumer: string | null;
+      entries: PendingEntry[];
+      startId: string;
+      hasMore: boolean;
+      at: number;
+      /** How the page is ordered; absent: ID order. */
+      order?: PendingOrder;
+      /** Most-idle-first pages: how much of the PEL was searched. */
+      scan?: PendingScan | null;
+    }
   | { type: 'PendingPageFailed'; stream: string; group: string; error: ErrorInfo; at: number }
   | { type: 'EntryLoaded'; stream: string; id: string; fields: RawFields | null; event: SeedEvent | null; at: number }
   | { type: 'CommandCompleted'; command: CommandKind; requested: number; affected: number; detail: string; at: number }
   | { type: 'CommandFailed'; command: CommandKind; requested: number; error: ErrorInfo; at: number };
 
 export type CommandKind = 'ack' | 'claim' | 'replay';
+
+/** PEL page order: most idle first (the default view), or entry ID order. */
+export type PendingOrder = 'idle' | 'id';
+
+/** How a most-idle-first page was found: PEL entries examined (in ID order), out of at most `limit`. */
+export interface PendingScan {
+  examined: number;
+  /** True when the whole PEL was examined: the order is exact. Else: most idle of the first `examined`. */
+  complete: boolean;
+  limit: number;
+}

@@ -3,7 +3,7 @@
  * tests pass fakes. Each method resolves after it has emitted its result message, and never
  * rejects: failures arrive as CommandFailed / PendingPageFailed messages.
  */
-import type { CommandKind } from './messages.js';
+import type { CommandKind, PendingOrder } from './messages.js';
 
 export interface MonitorCommandsPort {
   /** True when mutations are refused (--read-only or missing ACL permission). */
@@ -23,8 +23,25 @@ export interface MonitorCommandsPort {
 }
 
 export interface MonitorQueriesPort {
-  /** One PEL page (IDs > afterId, or from the start when null), optionally for one consumer. */
-  loadPendingPage(stream: string, group: string, options: { afterId: string | null; count: number; consumer: string | null; /** Only entries idle ≥ this many ms (XPENDING IDLE). */ minIdleMs?: number | null }): Promise<void>;
+  /**
+   * One PEL page, optionally for one consumer. ID order (the default): IDs > afterId, or from the
+   * start when null. `order: 'idle'`: the `count` most idle entries after skipping the `offset`
+   * more idle ones (page n: offset n × count), found by a bounded scan of the PEL.
+   */
+  loadPendingPage(
+    stream: string,
+    group: string,
+    options: {
+      afterId: string | null;
+      count: number;
+      consumer: string | null;
+      /** Only entries idle ≥ this many ms (XPENDING IDLE). */
+      minIdleMs?: number | null;
+      order?: PendingOrder;
+      /** Most idle first: entries to skip (the pages before this one). */
+      offset?: number;
+    },
+  ): Promise<void>;
   /** Fetch one entry in full (detail view of a pending entry). */
   loadEntry(stream: string, id: string): Promise<void>;
 }

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { MonitorMessage } from '../core/messages.js';
 import type { MonitorQueriesPort } from '../core/ports.js';
 import { decodeEvent } from '../core/codec.js';
-import { fetchEntry, readPendingPage } from '../streams/inspector.js';
+import { fetchEntry, readPendingMostIdle, readPendingPage } from '../streams/inspector.js';
 import { describeServer, secretsOf, toErrorInfo } from './connection-guard.js';
 
 export interface QueriesOptions {
@@ -17,9 +17,14 @@ export function createQueries({ client, emit }: QueriesOptions): MonitorQueriesP
   return {
     async loadPendingPage(stream, group, o) {
       try {
+        if (o.order === 'idle') {
+          const { entries, hasMore, scan } = await readPendingMostIdle(client, stream, group, { count: o.count, offset: o.offset ?? 0, consumer: o.consumer });
+          emit({ type: 'PendingPageReceived', stream, group, consumer: o.consumer, entries, startId: '-', hasMore, at: Date.now(), order: 'idle', scan });
+          return;
+        }
         const { entries, hasMore } = await readPendingPage(client, stream, group, o);
         // startId: the cursor the page was asked for ('-' = the start of the PEL).
-        emit({ type: 'PendingPageReceived', stream, group, consumer: o.consumer, entries, startId: o.afterId ?? '-', hasMore, at: Date.now() });
+        emit({ type: 'PendingPageReceived', stream, group, consumer: o.consumer, entries, startId: o.afterId ?? '-', hasMore, at: Date.now(), order: 'id' });
       } catch (err) {
         emit({ type: 'PendingPageFailed', stream, group, error: errorInfo(err), at: Date.now() });
       }

@@ -28,6 +28,8 @@ export type UiAction =
   | { type: 'confirm' }
   | { type: 'cancel' }
   | { type: 'changePage'; delta: 1 | -1 }
+  /** Pending pane: most idle first ⇄ ID order. */
+  | { type: 'togglePendingOrder' }
   /** Pending pane: switch to the next / previous stream+group (most pending first). */
   | { type: 'cycleGroup'; delta: 1 | -1 }
   /** Pending pane: open the stream/group picker (j/k move, enter shows, esc closes). */

@@ -59,6 +59,7 @@ export interface MonitorActions {
   confirm(): void;
   cancel(): void;
   changePage(delta: 1 | -1): void;
+  togglePendingOrder(): void;
   cycleGroup(delta: 1 | -1): void;
   openPicker(): void;
   notify(level: 'info' | 'ok' | 'error', text: string): void;
@@ -147,7 +148,7 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
     const req = next.pending.request;
     if (req && req !== prev.pending.request) {
       options.queries
-        .loadPendingPage(req.stream, req.group, { afterId: req.afterId, count: req.count, consumer: req.consumer })
+        .loadPendingPage(req.stream, req.group, req.order === 'idle' ? { afterId: null, count: req.count, consumer: req.consumer, order: 'idle', offset: req.offset } : { afterId: req.afterId, count: req.count, consumer: req.consumer, order: 'id' })
         .catch((err: unknown) => dispatch({ type: 'PendingPageFailed', stream: req.stream, group: req.group, error: toErrorInfo(err), at: now() }));
     }
     const d = next.ui.detail;
@@ -189,6 +190,7 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
     confirm: a({ type: 'confirm' }),
     cancel: a({ type: 'cancel' }),
     changePage: (delta) => act({ type: 'changePage', delta }),
+    togglePendingOrder: a({ type: 'togglePendingOrder' }),
     cycleGroup: (delta) => act({ type: 'cycleGroup', delta }),
     openPicker: a({ type: 'openPicker' }),
     notify: (level, text) => act({ type: 'notify', level, text }),

@@ -60,6 +60,8 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
     case 'PendingPageReceived': {
       const p = state.pending;
       if (!sameTarget(p.target, { stream: msg.stream, group: msg.group, consumer: msg.consumer })) return state;
+      // A page asked for before the order was toggled.
+      if ((msg.order ?? 'id') !== p.order) return state;
       const ids = new Set(msg.entries.map((e) => e.id));
       const marks = p.marks.filter((id) => ids.has(id));
       return {
@@ -68,6 +70,7 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
           ...p,
           entries: msg.entries,
           hasMore: msg.hasMore,
+          scan: msg.scan ?? null,
           loading: false,
           error: null,
           loadedAt: msg.at,
@@ -178,7 +181,10 @@ function applySnapshot(state: MonitorState, msg: SnapshotMsg): MonitorState {
     }
   }
   // Keep the visible PEL page live: reload it with every snapshot, never overlapping.
-  if (next.ui.pane === 'pending' && p.target && !p.loading) {
+  // A most-idle-first page of a big PEL costs a bounded scan (~100 ms for 50,000 entries):
+  // refresh it every 5 s rather than with every snapshot.
+  const slow = p.order === 'idle' && p.scan !== null && p.scan.examined > 10_000 && p.loadedAt !== null && msg.at - p.loadedAt < 5000;
+  if (next.ui.pane === 'pending' && p.target && !p.loading && !slow) {
     next = { ...next, pending: requestPage(p, next, currentAfterId(p)) };
   }
   return next;

@@ -281,9 +281,10 @@ export function selectPickerIndex(state: MonitorState, groups: readonly GroupRef
 }
 
 let pendingRowsCache: { entries: unknown; rows: PendingEntry[] } | null = null;
-/** The current PEL page, most idle first. */
+/** The current PEL page: most idle first, or in ID order as read. */
 export function selectPendingRows(state: MonitorState): readonly PendingEntry[] {
   const { entries } = state.pending;
+  if (state.pending.order === 'id') return entries;
   if (pendingRowsCache && pendingRowsCache.entries === entries) return pendingRowsCache.rows;
   const rows = [...entries].sort((a, b) => b.idleMs - a.idleMs || (a.id < b.id ? -1 : 1));
   pendingRowsCache = { entries, rows };

@@ -2,7 +2,7 @@
  * The monitor's state: plain data only, replaced (never mutated) by the reducers. Anything a
  * pane shows is derived from here by selectors.ts.
  */
-import type { CommandKind, ErrorInfo, LoopName, ServerFacts, StreamSnapshot, TailEvent } from '../core/messages.js';
+import type { CommandKind, ErrorInfo, LoopName, PendingOrder, PendingScan, ServerFacts, StreamSnapshot, TailEvent } from '../core/messages.js';
 import type { PendingEntry, RawFields, SeedEvent } from '../core/types.js';
 
 export type PaneId = 'events' | 'streams' | 'pending' | 'groups';
@@ -105,15 +105,23 @@ export interface PendingTarget {
 }
 
 export interface PendingRequest extends PendingTarget {
+  /** ID order: the page starts after this ID (null: the start of the PEL). */
   afterId: string | null;
   count: number;
+  order: PendingOrder;
+  /** Most idle first: entries on the pages before this one. */
+  offset: number;
 }
 
 export interface PendingState {
   target: PendingTarget | null;
   /** True until the person picks a target: follow the group with most pending. */
   auto: boolean;
-  /** afterId of each page visited, the current page last. */
+  /** Most idle first (default) or ID order (o toggles). */
+  order: PendingOrder;
+  /** Most idle first: how much of the PEL the current page was chosen from. */
+  scan: PendingScan | null;
+  /** afterId of each page visited (ID order; null for every page most idle first), the current page last. */
   pageStarts: readonly (string | null)[];
   entries: readonly PendingEntry[];
   hasMore: boolean;
@@ -210,6 +218,8 @@ export function initialState(config: MonitorConfig, now: number): MonitorState {
     pending: {
       target: null,
       auto: true,
+      order: 'idle',
+      scan: null,
       pageStarts: [null],
       entries: [],
       hasMore: false,

@@ -89,14 +89,24 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
       if (!p.target || p.loading) return state;
       if (a.delta > 0) {
         const last = p.entries.reduce<string | null>((m, e) => (m === null || compareIds(e.id, m) > 0 ? e.id : m), null);
-        if (!p.hasMore || last === null) return notice(state, 'info', 'no more pending entries');
-        const next = { ...p, pageStarts: [...p.pageStarts, last], marks: [], cursor: 0 };
+        if (!p.hasMore || last === null) {
+          const partial = p.order === 'idle' && p.scan && !p.scan.complete;
+          return notice(state, 'info', partial ? `no more pages among the first ${p.scan!.examined.toLocaleString('en-US')} entries searched (o: ID order reaches the rest)` : 'no more pending entries (this is the last page)');
+        }
+        const next = { ...p, pageStarts: [...p.pageStarts, p.order === 'id' ? last : null], marks: [], cursor: 0 };
         return { ...state, pending: requestPage(next, state, last) };
       }
       if (p.pageStarts.length <= 1) return notice(state, 'info', 'already on the first page');
       const starts = p.pageStarts.slice(0, -1);
       const prev = { ...p, pageStarts: starts, marks: [], cursor: 0 };
       return { ...state, pending: requestPage(prev, state, currentAfterId(prev)) };
+    }
+    case 'togglePendingOrder': {
+      const p = state.pending;
+      const order = p.order === 'idle' ? 'id' : 'idle';
+      const fresh = { ...p, order, pageStarts: [null], entries: [], hasMore: false, scan: null, loadedAt: null, marks: [], cursor: 0 } as const;
+      const s = notice(state, 'info', order === 'idle' ? 'pending entries: most idle first' : 'pending entries: in ID order (oldest entry first)');
+      return { ...s, pending: p.target ? requestPage(fresh, s, null) : fresh };
     }
     case 'setPermissions': {
       const c = state.config;

@@ -6,6 +6,7 @@
 import type { Redis } from 'ioredis';
 import type { KeySpace } from '../core/keys.js';
 import type { PendingEntry, RawFields } from '../core/types.js';
+import type { PendingScan } from '../core/messages.js';
 import { parsePendingEntries } from '../core/parse-info.js';
 import { fieldsFromBuffers } from '../core/bytes.js';
 
@@ -96,6 +97,87 @@ export async function readPendingPage(client: Redis, key: string, group: string,
   const hasMore = entries.length > o.count;
   if (hasMore) entries.length = o.count;
   return { entries, hasMore };
+}
+
+export interface MostIdleOptions {
+  count: number;
+  /** The more idle entries to skip first (earlier pages: page × count). */
+  offset?: number;
+  consumer?: string | null;
+  /** PEL entries examined at most (ID order), so memory and time do not grow with the PEL. Default 50,000. */
+  scanLimit?: number;
+  /** Entries per XPENDING call. Default 10,000 (~0.4 ms of server time each, measured on 7.0). */
+  chunk?: number;
+  /** Fallback clock (ms) when TIME fails, to put idle times read at different moments on one scale. */
+  now?: () => number;
+}
+
+/**
+ * A page of the PEL most idle first. XPENDING returns the PEL in ID order only, and the most
+ * idle entries can be anywhere in it (a claim or redelivery resets idle), so the PEL is read in
+ * chunks, in ID order, keeping only the best `offset + count + 1` entries: memory is bounded by
+ * chunk + that, whatever the PEL size. At most `scanLimit` entries are examined; past that the
+ * page is the most idle *of the first scanLimit* and `scan.complete` is false (the UI says so).
+ * A server-side `XPENDING … IDLE` threshold search was rejected: on a 1,000,000-entry PEL each
+ * probe is a full scan (~58 ms of blocked Redis, measured), repeated every refresh.
+ */
+export async function readPendingMostIdle(
+  client: Redis,
+  key: string,
+  group: string,
+  o: MostIdleOptions,
+): Promise<{ entries: PendingEntry[]; hasMore: boolean; scan: PendingScan }> {
+  const offset = Math.max(0, o.offset ?? 0);
+  const limit = Math.max(1, o.scanLimit ?? 50_000);
+  const chunk = Math.max(1, o.chunk ?? 10_000);
+  const now = o.now ?? Date.now;
+  const keep = offset + o.count + 1;
+  // deliveredAt = local time of the reply − idle: earlier delivery = more idle, one scale for all chunks.
+  let best: { e: PendingEntry; at: number }[] = [];
+  const byIdle = (a: { e: PendingEntry; at: number }, b: { e: PendingEntry; at: number }) => a.at - b.at || compareIdStrings(a.e.id, b.e.id);
+  let start = '-';
+  let examined = 0;
+  let complete = false;
+  while (examined < limit) {
+    const n = Math.min(chunk, limit - examined);
+    const args: (string | number)[] = [key, group, start, '+', n];
+    if (o.consumer) args.push(o.consumer);
+    // Idle is counted from the server's clock when XPENDING runs. TIME, pipelined right before
+    // it, reads that clock (µs apart), so every chunk's delivery times share one scale and
+    // entries delivered in the same millisecond keep their ID order across chunks and loads.
+    // (A local clock drifts by the round trip: batch mates then reorder between pages.)
+    const replies = (await client.pipeline().time().call('XPENDING', ...args).exec()) ?? [];
+    const [timeErr, time] = replies[0] ?? [];
+    const [pelErr, pel] = replies[1] ?? [];
+    if (pelErr) throw pelErr;
+    const t = !timeErr && Array.isArray(time) ? Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000) : now();
+    const entries = parsePendingEntries(pel);
+    examined += entries.length;
+    for (const e of entries) best.push({ e, at: t - e.idleMs });
+    if (best.length > keep * 2 || entries.length < n) {
+      best.sort(byIdle);
+      if (best.length > keep) best = best.slice(0, keep);
+    }
+    if (entries.length < n) {
+      complete = true;
+      break;
+    }
+    start = `(${entries[entries.length - 1].id}`;
+  }
+  best.sort(byIdle);
+  const page = best.slice(offset, offset + o.count).map((x) => x.e);
+  return { entries: page, hasMore: best.length > offset + o.count, scan: { examined, complete, limit } };
+}
+
+
+/** Stream ID order without parsing (no BigInt: this runs inside sorts of tens of thousands). */
+function compareIdStrings(a: string, b: string): number {
+  const da = a.indexOf('-');
+  const db = b.indexOf('-');
+  if (da !== db) return da - db;
+  for (let i = 0; i < da; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) return a.charCodeAt(i) - b.charCodeAt(i);
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** One entry, binary-safe (invalid UTF-8 shown as `\xNN`); null when it no longer exists. */

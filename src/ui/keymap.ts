@@ -82,6 +82,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   bind({ keys: ['enter'], label: 'entry', description: 'Open the selected entry in full', pane: 'pending', run: (a) => a.openSelected() }),
   bind({ keys: ['n'], label: 'next page', description: 'Next page of the pending entries list', pane: 'pending', footer: true, run: (a) => a.changePage(1) }),
   bind({ keys: ['b'], label: 'prev page', description: 'Previous page', pane: 'pending', run: (a) => a.changePage(-1) }),
+  bind({ keys: ['o'], label: 'order', description: 'Order the pending entries most idle first (default) or by entry ID', pane: 'pending', run: (a) => a.togglePendingOrder() }),
   bind({ keys: ['s'], label: 'pick group', description: 'Pick another stream and group from a list with their pending counts', pane: 'pending', footer: true, run: (a) => a.openPicker() }),
   bind({ keys: [']'], label: 'next group', description: 'Show the next stream/group (most pending first)', pane: 'pending', run: (a) => a.cycleGroup(1) }),
   bind({ keys: ['['], label: 'prev group', description: 'Show the previous stream/group', pane: 'pending', run: (a) => a.cycleGroup(-1) }),

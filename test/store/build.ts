@@ -104,5 +104,7 @@ export function pendingPage(stream_: string, group_: string, n: number, consumer
     startId,
     hasMore: false,
     at: T0,
+    order: 'idle',
+    scan: { examined: n, complete: true, limit: 50_000 },
   };
 }

@@ -80,7 +80,7 @@ describe('createMonitorStore', () => {
     const store = createMonitorStore({ config: defaultConfig(), ...ports, timers: manualTimers().timers, now: () => T0 });
     store.dispatch(triageSnapshot());
     expect(ports.queries.loadPendingPage).toHaveBeenCalledTimes(1);
-    expect(ports.queries.loadPendingPage).toHaveBeenCalledWith(K, 'alice-main', { afterId: null, count: 100, consumer: null });
+    expect(ports.queries.loadPendingPage).toHaveBeenCalledWith(K, 'alice-main', { afterId: null, count: 100, consumer: null, order: 'idle', offset: 0 });
     store.actions.selectPane('pending'); // already loading: no second call
     expect(ports.queries.loadPendingPage).toHaveBeenCalledTimes(1);
   });

@@ -170,7 +170,7 @@ describe('pending entries', () => {
   it('opens on the group with most pending and asks for its first page', () => {
     const s = state({}, triageSnapshot());
     expect(s.pending.target).toEqual({ stream: K, group: 'alice-main', consumer: null });
-    expect(s.pending.request).toEqual({ stream: K, group: 'alice-main', consumer: null, afterId: null, count: 100 });
+    expect(s.pending.request).toEqual({ stream: K, group: 'alice-main', consumer: null, afterId: null, count: 100, order: 'idle', offset: 0 });
     expect(s.pending.loading).toBe(true);
   });
 
@@ -210,14 +210,40 @@ describe('pending entries', () => {
     expect(s.pending.loading).toBe(true);
   });
 
-  it('pages forward after the highest ID of the page and back again', () => {
-    let s = state({}, triageSnapshot(), { type: 'selectPane', pane: 'pending' }, { ...pendingPage(K, 'alice-main', 3), hasMore: true });
+  it('most idle first across the whole PEL, page by page: page n asks for the entries after the n × page-size more idle ones', () => {
+    let s = state({ pageSize: 3 }, triageSnapshot(), { type: 'selectPane', pane: 'pending' }, { ...pendingPage(K, 'alice-main', 3), hasMore: true });
+    expect(s.pending.order).toBe('idle');
+    s = reduce(s, { type: 'changePage', delta: 1 });
+    expect(s.pending.request).toMatchObject({ order: 'idle', offset: 3, count: 3, afterId: null });
+    s = reduceAll(s, [{ ...pendingPage(K, 'alice-main', 1), hasMore: false }, { type: 'changePage', delta: 1 }]);
+    expect(s.ui.notice?.text).toBe('no more pending entries (this is the last page)');
+    expect(s.pending.request).toMatchObject({ offset: 3 }); // nothing new asked for
+    s = reduce(s, { type: 'changePage', delta: -1 });
+    expect(s.pending.request).toMatchObject({ order: 'idle', offset: 0 });
+  });
+
+  it('n on the last page of an approximate ordering says where the search stopped', () => {
+    const partial = { ...pendingPage(K, 'alice-main', 3), scan: { examined: 50_000, complete: false, limit: 50_000 } };
+    const s = state({}, triageSnapshot(), { type: 'selectPane', pane: 'pending' }, partial, { type: 'changePage', delta: 1 });
+    expect(s.ui.notice?.text).toBe('no more pages among the first 50,000 entries searched (o: ID order reaches the rest)');
+  });
+
+  it('o switches to ID order: pages after the highest ID of the page and back again; a late page of the other order is ignored', () => {
+    let s = state({}, triageSnapshot(), { type: 'selectPane', pane: 'pending' }, pendingPage(K, 'alice-main', 3), { type: 'togglePendingOrder' });
+    expect(s.pending).toMatchObject({ order: 'id', entries: [], request: { order: 'id', afterId: null, offset: 0 } });
+    s = reduce(s, pendingPage(K, 'alice-main', 3)); // asked for most idle first, arrives late
+    expect(s.pending.entries).toEqual([]);
+    const byId = (n: number) => ({ ...pendingPage(K, 'alice-main', n), order: 'id' as const, scan: undefined });
+    s = reduce(s, { ...byId(3), hasMore: true });
+    expect(selectPendingRows(s).map((e) => e.idleMs)).toEqual([1000, 2000, 3000]); // ID order, as read
     s = reduce(s, { type: 'changePage', delta: 1 });
     expect(s.pending.request?.afterId).toBe(`${T0 - 600_000 + 2}-0`);
-    s = reduceAll(s, [{ ...pendingPage(K, 'alice-main', 1), hasMore: false }, { type: 'changePage', delta: 1 }]);
-    expect(s.ui.notice?.text).toBe('no more pending entries');
+    s = reduceAll(s, [{ ...byId(1), hasMore: false }, { type: 'changePage', delta: 1 }]);
+    expect(s.ui.notice?.text).toBe('no more pending entries (this is the last page)');
     s = reduce(s, { type: 'changePage', delta: -1 });
     expect(s.pending.request?.afterId).toBeNull();
+    s = reduce(s, { type: 'togglePendingOrder' });
+    expect(s.pending.request).toMatchObject({ order: 'idle', offset: 0 });
   });
 
   it('[ and ] pick another stream/group; the choice sticks', () => {

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { Redis } from 'ioredis';
 import { startRedisServer } from '../../src/cli/private-redis.js';
 import { createKeySpace } from '../../src/core/keys.js';
-import { fetchEntry, readPendingPage, snapshotStreams, StreamDiscovery } from '../../src/streams/inspector.js';
+import { fetchEntry, readPendingMostIdle, readPendingPage, snapshotStreams, StreamDiscovery } from '../../src/streams/inspector.js';
 import { rawClient, uniquePrefix } from '../helpers/context.js';
 
 const r = rawClient();
@@ -339,6 +339,39 @@ describe('PEL pages and entries', () => {
     expect(c2.entries.map((e) => e.id)).toEqual(all.slice(4).map((e) => e[0]));
     const idle = await readPendingPage(r, key, 'g', { afterId: null, count: 10, minIdleMs: 60_000 });
     expect(idle.entries).toEqual([]);
+  });
+
+  it('most idle first across the PEL, not within one ID-order page: the most idle entries sit at the end', async () => {
+    const key = `${uniquePrefix('idle')}t`;
+    const p = r.pipeline();
+    for (let i = 0; i < 250; i++) p.xadd(key, '*', 'f', String(i));
+    const ids = ((await p.exec()) ?? []).map(([, id]) => String(id));
+    // The last 5 entries are delivered first (most idle), 30 ms later the other 245.
+    await r.xgroup('CREATE', key, 'g', ids[244]);
+    await r.xreadgroup('GROUP', 'g', 'early', 'COUNT', 5, 'STREAMS', key, '>');
+    await new Promise((res) => setTimeout(res, 30));
+    await r.xgroup('SETID', key, 'g', '0');
+    await r.xreadgroup('GROUP', 'g', 'late', 'COUNT', 245, 'STREAMS', key, '>');
+
+    const first = await readPendingMostIdle(r, key, 'g', { count: 10, chunk: 40 });
+    expect(first.entries.slice(0, 5).map((e) => e.id)).toEqual(ids.slice(245));
+    expect(first.entries.slice(5).map((e) => e.id)).toEqual(ids.slice(0, 5));
+    expect(first.scan).toEqual({ examined: 250, complete: true, limit: 50_000 });
+    expect(first.hasMore).toBe(true);
+    // Page by page: page 2 continues where page 1 ended; the last page says there is no more.
+    const second = await readPendingMostIdle(r, key, 'g', { count: 10, offset: 10, chunk: 40 });
+    expect(second.entries.map((e) => e.id)).toEqual(ids.slice(5, 15));
+    const last = await readPendingMostIdle(r, key, 'g', { count: 10, offset: 240, chunk: 40 });
+    expect(last.entries.map((e) => e.id)).toEqual(ids.slice(235, 245));
+    expect(last.hasMore).toBe(false);
+    // One consumer's entries only.
+    const early = await readPendingMostIdle(r, key, 'g', { count: 10, consumer: 'early' });
+    expect(early.entries.map((e) => e.id)).toEqual(ids.slice(245));
+    // A search bound smaller than the PEL: the most idle of the first 100, and it says so.
+    const bounded = await readPendingMostIdle(r, key, 'g', { count: 10, chunk: 40, scanLimit: 100 });
+    expect(bounded.scan).toEqual({ examined: 100, complete: false, limit: 100 });
+    expect(bounded.entries[0].id).toBe(ids[0]);
+    await r.del(key);
   });
 
   it('fetches one entry binary-safely, null when gone', async () => {

@@ -23,7 +23,7 @@ function fakeActions(): MonitorActions & { calls: string[] } {
   const calls: string[] = [];
   const names = [
     'selectPane', 'cyclePane', 'moveCursor', 'moveToEdge', 'togglePause', 'startFilter', 'editFilter', 'commitFilter', 'openSelected',
-    'back', 'toggleHelp', 'toggleMark', 'requestCommand', 'editConsumer', 'confirm', 'cancel', 'changePage', 'cycleGroup', 'openPicker', 'notify', 'quit',
+    'back', 'toggleHelp', 'toggleMark', 'requestCommand', 'editConsumer', 'confirm', 'cancel', 'changePage', 'togglePendingOrder', 'cycleGroup', 'openPicker', 'notify', 'quit',
   ];
   const a: Record<string, unknown> = { calls };
   for (const n of names) a[n] = vi.fn((...args: unknown[]) => calls.push(args.length ? `${n}(${args.map((x) => JSON.stringify(x)).join(',')})` : n));

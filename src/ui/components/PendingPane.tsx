@@ -1,5 +1,6 @@
 /** Pane 3: one group's pending entries list (PEL), page by page, most idle first; marks. */
 import { Box, Text } from 'ink';
+import type { PendingOrder } from '../../core/messages.js';
 import type { PendingEntry } from '../../core/types.js';
 import { displayName, selectPendingGroupTotal, selectPendingRows } from '../../store/selectors.js';
 import { formatAge, formatCount, idTimeMs } from '../format.js';
@@ -10,11 +11,12 @@ import { Table, type Column } from './Table.js';
 
 const idleRole = (ms: number): Role | null => (ms >= 300_000 ? 'bad' : ms >= 30_000 ? 'warn' : null);
 
-function columns(serverNow: number): Column<PendingEntry>[] {
+/** The sort column's title carries the order: ▾ most idle first, ▴ ID order. */
+function columns(serverNow: number, order: PendingOrder): Column<PendingEntry>[] {
   return [
-    { key: 'id', title: 'ENTRY ID', width: 17, cell: (e) => e.id },
+    { key: 'id', title: order === 'id' ? 'ENTRY ID ▴' : 'ENTRY ID', width: 17, cell: (e) => e.id },
     { key: 'consumer', title: 'CONSUMER', minWidth: 10, maxWidth: 32, cell: (e) => e.consumer },
-    { key: 'idle', title: 'IDLE', width: 7, align: 'right', cell: (e) => formatAge(e.idleMs), role: (e) => idleRole(e.idleMs) },
+    { key: 'idle', title: order === 'idle' ? 'IDLE ▾' : 'IDLE', width: 7, align: 'right', cell: (e) => formatAge(e.idleMs), role: (e) => idleRole(e.idleMs) },
     { key: 'deliveries', title: 'DELIVERED', width: 9, priority: 2, align: 'right', cell: (e) => `${formatCount(e.deliveries)}×`, role: (e) => (e.deliveries >= 5 ? 'bad' : e.deliveries >= 2 ? 'warn' : null) },
     { key: 'age', title: 'ENTRY AGE', width: 9, align: 'right', hideBelow: 70, priority: 1, cell: (e) => { const ms = idTimeMs(e.id); return ms === null ? '' : formatAge(serverNow - ms); } },
   ];
@@ -30,6 +32,8 @@ export function PendingPane({ width, height }: { width: number; height: number }
       consumer: t?.consumer ?? null,
       total: selectPendingGroupTotal(s),
       page: s.pending.pageStarts.length,
+      order: s.pending.order,
+      scan: s.pending.scan,
       hasMore: s.pending.hasMore,
       loading: s.pending.loading,
       loaded: s.pending.loadedAt !== null,
@@ -41,6 +45,11 @@ export function PendingPane({ width, height }: { width: number; height: number }
     };
   });
   const marks = new Set(v.marks);
+  // A PEL larger than the search bound: say the order is approximate, and how to see the rest.
+  const approx =
+    v.order === 'idle' && v.scan && !v.scan.complete && v.stream !== null
+      ? `most idle of the first ${formatCount(v.scan.examined)} entries${v.total !== null ? ` of ${formatCount(v.total)}` : ''} (o: ID order shows all)`
+      : null;
   const parts = [paint('title', 'Pending entries')];
   if (v.stream !== null) {
     parts.push(paint('accent', `${sanitize(v.stream)} / ${sanitize(v.group!)}`) + (v.consumer !== null ? ` consumer ${paint('accent', sanitize(v.consumer))}` : ''));
@@ -61,11 +70,12 @@ export function PendingPane({ width, height }: { width: number; height: number }
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate-end">{parts.join(paint('dim', ' · '))}</Text>
       {v.error ? <Text wrap="truncate-end">{paint('bad', `cannot read the pending list: ${sanitize(v.error)}`)}</Text> : null}
+      {approx ? <Text wrap="truncate-end">{paint('warn', approx)}</Text> : null}
       <Table
         data={rows}
-        columns={columns(v.serverNow)}
+        columns={columns(v.serverNow, v.order)}
         width={width}
-        height={height - 1 - (v.error ? 1 : 0)}
+        height={height - 1 - (v.error ? 1 : 0) - (approx ? 1 : 0)}
         cursor={rows.length ? v.cursor : -1}
         mark={(e) => (marks.has(e.id) ? '*' : ' ')}
         emptyText={empty}
