@@ -161,7 +161,9 @@ export function classifyRedisError(
     if (situation.connecting) {
       out = new StreamscopeError(
         'UNREACHABLE',
-        `cannot connect to ${where}: the connection was ${why} before Redis answered. Check that redis-server is running on that port, that TLS matches (rediss:// for a TLS port, redis:// otherwise), and that the server accepts this client (maxclients, protected-mode, bind). Check --url / REDIS_URL.`,
+        `cannot connect to ${where}: the connection was ${why} before Redis answered. Check that redis-server is running on that port, that TLS matches (rediss:// for a TLS port, redis:// otherwise), and that the server accepts this client (maxclients, protected-mode, bind). Check --url / REDIS_URL.` +
+          // TLS 1.3: a server that requires a client certificate may reset us before its alert is read.
+          (/^rediss:/i.test(where) ? ' Over TLS: a server with tls-auth-clients yes also resets clients without a certificate (library: tls: { cert, key }).' : ''),
       );
     } else if (situation.retrying) {
       out = new StreamscopeError('UNREACHABLE', `lost the connection to ${where} (${why}). It will be retried.`);

@@ -17,12 +17,13 @@ export const PREFIX = 'alice:events:';
  * Library: connect (PING, INFO, the permission probe incl. TIME), publish (MULTI/EXEC + XADD),
  * consume, ack, recover, dead-letter, trim, inspect. +eval is optional (cleaner publish rollback).
  */
+const READ_ONLY = `~${PREFIX}* resetchannels -@all +ping +info +time +scan +xinfo +xrange +xpending +xread`;
 export const ACL = {
   library: `~${PREFIX}* resetchannels -@all +@stream +ping +info +time +multi +exec`,
-  /** status, tail, the monitor without ack/claim/replay. */
-  readOnly: `~${PREFIX}* resetchannels -@all +@read +ping +info +time`,
-  /** The monitor with ack (XACK), claim (XCLAIM) and replay (MULTI + XADD). */
-  monitor: `~${PREFIX}* resetchannels -@all +@read +ping +info +time +xack +xclaim +xadd +multi +exec`,
+  /** status, tail, the monitor without ack/claim/replay (it opens READ-ONLY and says why). */
+  readOnly: READ_ONLY,
+  /** The monitor with ack (XACK), claim (XCLAIM) and replay (MULTI + XADD to the type and global streams). */
+  monitor: `${READ_ONLY} +xack +xclaim +xadd +multi +exec`,
 };
 
 export function aclConfig(): string[] {

@@ -85,6 +85,20 @@ describe.skipIf(!hasTmux)('monitor over TLS (tmux)', () => {
     await term.waitFor((s) => s.includes('EXIT=0'), 'a clean exit');
   }, 30_000);
 
+  it('the read-only ACL user (viewer): connected, READ-ONLY with the ACL reason on the ack key, the stream in pane 2', async () => {
+    term = new Terminal();
+    term.start(['--url', withAuth(server.url, 'viewer', APP_PW), '--prefix', prefix], { NODE_EXTRA_CA_CERTS: server.caFile! });
+    await term.waitFor((s) => s.includes('● connected') && s.includes('READ-ONLY'), 'connected, READ-ONLY');
+    term.keys('2');
+    await term.waitFor((s) => /› asset\.discovered +alice-main/.test(s), 'the stream in pane 2');
+    term.keys('3');
+    await term.waitFor((s) => s.includes('Pending entries ·'), 'pane 3');
+    term.keys('a');
+    await term.waitFor((s) => s.includes('ack: ACL: the Redis user may not run XADD, XACK, XCLAIM'), 'the ACL reason');
+    term.keys('q');
+    await term.waitFor((s) => s.includes('EXIT=0'), 'a clean exit');
+  }, 30_000);
+
   it('the wrong CA: not connected, and the status bar says why (TLS, not trusted)', async () => {
     const wrong = otherCa();
     try {
