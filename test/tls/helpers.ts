@@ -20,6 +20,8 @@ export const PREFIX = 'alice:events:';
 const READ_ONLY = `~${PREFIX}* resetchannels -@all +ping +info +time +scan +xinfo +xrange +xpending +xread`;
 export const ACL = {
   library: `~${PREFIX}* resetchannels -@all +@stream +ping +info +time +multi +exec`,
+  /** The same, command by command (what the library sends today). */
+  libraryExact: `~${PREFIX}* resetchannels -@all +ping +info +time +multi +exec +xadd +xrange +xreadgroup +xack +xautoclaim +xgroup|create +xgroup|createconsumer +xpending +xtrim +xinfo +xlen +xdel`,
   /** status, tail, the monitor without ack/claim/replay (it opens READ-ONLY and says why). */
   readOnly: READ_ONLY,
   /** The monitor with ack (XACK), claim (XCLAIM) and replay (MULTI + XADD to the type and global streams). */
@@ -30,6 +32,7 @@ export function aclConfig(): string[] {
   return [
     `requirepass ${PASSWORD}`,
     `user app on >${APP_PW} ${ACL.library}`,
+    `user appexact on >${APP_PW} ${ACL.libraryExact}`,
     `user viewer on >${APP_PW} ${ACL.readOnly}`,
     `user operator on >${APP_PW} ${ACL.monitor}`,
   ];

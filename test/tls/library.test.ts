@@ -81,6 +81,10 @@ describe('library over TLS', () => {
     await roundTrip({ redisUrl: withAuth(server.url, 'app', APP_PW), tlsCaFile: server.caFile });
   });
 
+  it('rediss:// + the command-by-command ACL (appexact: +xadd +xrange +xreadgroup +xack +xautoclaim +xgroup|create …)', async () => {
+    await roundTrip({ redisUrl: withAuth(server.url, 'appexact', APP_PW), tlsCaFile: server.caFile });
+  });
+
   it('the host name is verified: rediss://localhost works with a certificate for localhost', async () => {
     await roundTrip({ redisUrl: server.url.replace('127.0.0.1', 'localhost'), password: PASSWORD, tlsCaFile: server.caFile });
   });
