@@ -33,39 +33,57 @@ export function backoffMs(attempt: number, minMs: number, maxMs: number): number
 }
 
 /**
- * Watches one client: `lost` rejects on its first error/close event, or when `abort()` is called
- * (close() of a loop), so no await on this client can outlive the connection.
+ * Watches one client: every pending `guard()` rejects on the client's first error/close event,
+ * or when `abort()` is called (close() of a loop), so no await on this client can outlive the
+ * connection.
+ *
+ * Why not `Promise.race([p, lost])` with one long-lived `lost` promise: each race leaves a
+ * reaction on `lost` that keeps the race's result (an XREAD reply with all its Buffers) alive
+ * until `lost` settles — for the tail that was every event ever received (nodejs/node#17469).
+ * Instead each guard registers its own reject function and removes it when it settles.
  */
 export class ConnectionGuard {
-  readonly lost: Promise<never>;
-  private rejectLost!: (err: Error) => void;
+  private lostError: Error | null = null;
+  private readonly waiters = new Set<(err: Error) => void>();
 
   constructor(readonly client: Redis) {
-    this.lost = new Promise<never>((_, reject) => {
-      this.rejectLost = reject;
-    });
-    this.lost.catch(() => {});
     // A listener is required anyway: an 'error' without one would crash the process.
-    client.on('error', (err: Error) => this.rejectLost(err));
-    client.on('close', () => this.rejectLost(new StreamscopeError('UNREACHABLE', `lost the connection to ${describeServer(client)}. It will be retried.`)));
+    client.on('error', (err: Error) => this.markLost(err));
+    client.on('close', () => this.markLost(new StreamscopeError('UNREACHABLE', `lost the connection to ${describeServer(client)}. It will be retried.`)));
+  }
+
+  private markLost(err: Error): void {
+    if (this.lostError) return;
+    this.lostError = err;
+    for (const reject of this.waiters) reject(err);
+    this.waiters.clear();
   }
 
   abort(reason = 'closed'): void {
-    this.rejectLost(new StreamscopeError('CLOSED', reason));
+    this.markLost(new StreamscopeError('CLOSED', reason));
   }
 
   /** `p`, unless the connection goes first or `timeoutMs` passes. */
-  async guard<T>(p: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  guard<T>(p: Promise<T>, timeoutMs: number, what: string): Promise<T> {
     p.catch(() => {});
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new StreamscopeError('TIMEOUT', `${describeServer(this.client)} did not answer ${what} within ${timeoutMs} ms`)), timeoutMs);
+    if (this.lostError) return Promise.reject(this.lostError);
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(
+        () => settle(() => reject(new StreamscopeError('TIMEOUT', `${describeServer(this.client)} did not answer ${what} within ${timeoutMs} ms`))),
+        timeoutMs,
+      );
+      const onLost = (err: Error) => settle(() => reject(err));
+      const settle = (fn: () => void) => {
+        clearTimeout(timer);
+        this.waiters.delete(onLost);
+        fn();
+      };
+      this.waiters.add(onLost);
+      p.then(
+        (v) => settle(() => resolve(v)),
+        (e: unknown) => settle(() => reject(e)),
+      );
     });
-    try {
-      return await Promise.race([p, this.lost, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   /** Resolves once the client is ready (connecting it if it was created lazily). */
