@@ -15,8 +15,9 @@ export function describeServer(client: Redis): string {
   return o.path ? `redis at ${o.path}` : `redis at ${o.host ?? '127.0.0.1'}:${o.port ?? 6379}`;
 }
 
-export function toErrorInfo(err: unknown, where: string, secrets: readonly (string | undefined)[] = []): ErrorInfo {
-  const e = classifyRedisError(err, where, secrets);
+/** `retrying`: the caller is a loop that reconnects by itself (the message says so). */
+export function toErrorInfo(err: unknown, where: string, secrets: readonly (string | undefined)[] = [], retrying = false): ErrorInfo {
+  const e = classifyRedisError(err, where, secrets, { retrying });
   return { code: e.code, message: e.message };
 }
 

@@ -119,7 +119,7 @@ export class Poller {
       });
     } catch (err) {
       if (this.closed) return;
-      const error = guard ? toErrorInfo(err, describeServer(guard.client), secretsOf(guard.client)) : toErrorInfo(err, 'redis');
+      const error = guard ? toErrorInfo(err, describeServer(guard.client), secretsOf(guard.client), true) : toErrorInfo(err, 'redis', [], true);
       guard?.dispose();
       this.guard = null;
       this.failures++;

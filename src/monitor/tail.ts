@@ -110,7 +110,7 @@ export class Tail {
         firstAttempt();
         if (this.closed) break;
         attempt++;
-        this.connection('reconnecting', attempt, toErrorInfo(err, describeServer(guard.client), secretsOf(guard.client)));
+        this.connection('reconnecting', attempt, toErrorInfo(err, describeServer(guard.client), secretsOf(guard.client), true));
         await this.sleep(backoffMs(attempt, this.o.backoffMinMs, this.o.backoffMaxMs));
       } finally {
         guard.dispose();
