@@ -25,6 +25,8 @@ Usage:
 Common options:
   --url <redis-url>     server (default: REDIS_URL, else redis://127.0.0.1:6379)
   --prefix <prefix>     key prefix (default: alice:events:)
+  --tls-ca <file>       rediss:// only: trust this CA (or set NODE_EXTRA_CA_CERTS)
+  --tls-insecure        rediss:// only: do not verify the server certificate
   -h, --help            help for a command: streamscope <command> --help
 `;
 
