@@ -19,7 +19,7 @@ export const benchmark: Benchmark = {
   name: 'publish',
   title: 'publish: persistEvent vs raw MULTI + 2×XADD',
   async run(ctx: BenchContext) {
-    const durationMs = ctx.quick ? 1_500 : 5_000;
+    const durationMs = ctx.quick ? 1_000 : 5_000;
     const warmupMs = ctx.quick ? 300 : 1_000;
     const section = emptySection(
       'publish',
