@@ -94,7 +94,7 @@ function Screen({ store, width, height }: AppProps) {
     <Box flexDirection="column" width={cols} height={rows}>
       <StatusBar width={cols} />
       <Tabs width={cols} pane={v.pane} url={v.url} prefix={v.prefix} />
-      <Box flexDirection="column" height={body} overflow="hidden">
+      <Box flexDirection="column" height={body} overflowY="hidden">
         {main}
         {v.confirm && !v.help ? (
           <Box height={DIALOG_ROWS} flexDirection="column" justifyContent="center">
