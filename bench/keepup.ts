@@ -261,14 +261,14 @@ export const benchmark: Benchmark = {
       { what: '50k/s: monitor CPU', target: '≤ 0.5 core', measured: `${med((r) => r.cores).toFixed(2)} cores`, status: med((r) => r.cores) <= 0.5 ? 'met' : 'missed' },
       { what: '50k/s: monitor peak RSS', target: '≤ 150 MB', measured: `${fmt(med((r) => r.peakRssMb))} MB`, status: med((r) => r.peakRssMb) <= 150 ? 'met' : 'missed' },
     );
-    // Highest sustained: every run at that rate received everything and kept lag p99 ≤ 250 ms.
+    // Highest sustained: every run at that rate received everything, and the median run kept lag p99 ≤ 250 ms (the same median rule as the 50k targets).
     let best: { rate: number; achieved: number } | null = null;
     for (const rate of rates) {
       const rs = byRate.get(rate) ?? [];
-      if (rs.length && rs.every((r) => r.received >= r.sent && r.lagP99 <= 250)) best = { rate, achieved: summarize(rs.map((r) => r.achieved)).median };
+      if (rs.length && rs.every((r) => r.received >= r.sent) && summarize(rs.map((r) => r.lagP99)).median <= 250) best = { rate, achieved: summarize(rs.map((r) => r.achieved)).median };
     }
     section.targets.push({
-      what: 'highest sustained rate (all received, tail lag p99 ≤ 250 ms)',
+      what: 'highest sustained rate (every run received all; median tail lag p99 ≤ 250 ms)',
       target: 'report vs XADD ceiling',
       measured: best ? `${fmt(best.achieved)} events/s achieved at ${fmt(best.rate)} offered = ${((100 * best.achieved) / ceiling).toFixed(1)}% of the ${fmt(ceiling)} XADD/s ceiling` : 'none of the tested rates',
       status: best ? 'met' : 'missed',
