@@ -6,6 +6,7 @@
  * status bar says why. Nothing is logged to stdout while Ink owns it (console output goes to
  * $STREAMSCOPE_LOG if set, else nowhere).
  */
+import '../ui/production-mode.js';
 import { exitAfterHangup } from './hangup.js';
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
