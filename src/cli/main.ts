@@ -5,6 +5,7 @@
  * and `status` never pay for React/Ink.
  */
 import { realpathSync } from 'node:fs';
+import { register } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const SUBCOMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {
@@ -49,6 +50,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`streamscope: unknown command "${name}"\n\n${USAGE}`);
     return 2;
   }
+  // Before Ink is first imported: bound Ink's text-size cache (see ink-cache-bound.ts).
+  if (name === 'monitor' || name === 'demo') register('./ink-loader-hook.js', import.meta.url);
   const mod = await load();
   return mod.run(named ? rest : argv);
 }
