@@ -5,7 +5,8 @@
  */
 import type { MonitorMessage, StreamSnapshot, TailEvent } from '../core/messages.js';
 import type { StoreAction } from './actions.js';
-import { selectGroupsByPending } from './selectors.js';
+import { selectGroupsByPending, selectPendingRows } from './selectors.js';
+import type { PendingEntry } from '../core/types.js';
 import { currentAfterId, requestPage, retarget, sameTarget } from './pending.js';
 import type { MonitorState, RateBucket } from './state.js';
 import { reduceUi } from './ui-reducers.js';
@@ -64,6 +65,7 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
       if ((msg.order ?? 'id') !== p.order) return state;
       const ids = new Set(msg.entries.map((e) => e.id));
       const marks = p.marks.filter((id) => ids.has(id));
+      const cursor = followCursor(state, msg.entries, ids);
       return {
         ...state,
         pending: {
@@ -75,7 +77,7 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
           error: null,
           loadedAt: msg.at,
           marks: marks.length === p.marks.length ? p.marks : marks,
-          cursor: Math.max(0, Math.min(p.cursor, msg.entries.length - 1)),
+          cursor,
         },
       };
     }
@@ -98,6 +100,25 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
     case 'CommandFailed':
       return withCommandOutcome(state, { ok: false, text: `${msg.command} failed: ${msg.error.message}` }, 'error');
   }
+}
+
+/**
+ * Cursor on a reloaded page: the same entry (after an ack/claim or a refresh), else the next
+ * one still there (the entry was acked or claimed away), else the same row number.
+ */
+function followCursor(state: MonitorState, entries: readonly PendingEntry[], ids: ReadonlySet<string>): number {
+  const p = state.pending;
+  const clamped = Math.max(0, Math.min(p.cursor, entries.length - 1));
+  const before = selectPendingRows(state);
+  if (!before[p.cursor]) return clamped;
+  let keep: string | null = null;
+  for (let i = p.cursor; i < before.length && keep === null; i++) if (ids.has(before[i].id)) keep = before[i].id;
+  // Nothing after it survived: the one before it, so the cursor stays near where it was.
+  for (let i = p.cursor - 1; i >= 0 && keep === null; i--) if (ids.has(before[i].id)) keep = before[i].id;
+  if (keep === null) return clamped;
+  const after = selectPendingRows({ ...state, pending: { ...p, entries } });
+  const i = after.findIndex((e) => e.id === keep);
+  return i < 0 ? clamped : i;
 }
 
 function withCommandOutcome(state: MonitorState, outcome: { ok: boolean; text: string }, level: 'ok' | 'info' | 'error'): MonitorState {

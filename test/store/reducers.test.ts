@@ -313,6 +313,22 @@ describe('commands and confirmation', () => {
     expect(reduce(s, { type: 'confirm' }).ui.confirm).toBeNull();
   });
 
+  it('after an ack or claim the cursor stays on the same entry, or the next one when it is gone', () => {
+    // Rows most idle first: ids …+4, +3, +2, +1, +0 (pendingPage(…, 5)).
+    let s = reduceAll(ready(), [pendingPage(K, 'alice-main', 5), { type: 'moveToEdge', edge: 'top' }, { type: 'moveCursor', delta: 2 }]);
+    const rows = selectPendingRows(s);
+    const page = (keep: (id: string) => boolean) => ({ ...pendingPage(K, 'alice-main', 5), entries: pendingPage(K, 'alice-main', 5).entries.filter((e) => keep(e.id)) });
+    // An entry above the cursor was acked: the row number changes, the entry does not.
+    s = reduce(s, page((id) => id !== rows[0].id));
+    expect(selectPendingRows(s)[s.pending.cursor].id).toBe(rows[2].id);
+    // The selected entry itself was claimed away: the next one.
+    s = reduce(s, page((id) => id !== rows[0].id && id !== rows[2].id));
+    expect(selectPendingRows(s)[s.pending.cursor].id).toBe(rows[3].id);
+    // Nothing after it left: the one before it.
+    s = reduce(s, page((id) => id === rows[1].id));
+    expect(selectPendingRows(s)[s.pending.cursor].id).toBe(rows[1].id);
+  });
+
   it('reports a failure', () => {
     const s = reduceAll(ready(), [
       { type: 'requestCommand', command: 'ack' },
