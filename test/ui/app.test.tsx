@@ -148,6 +148,18 @@ describe('App at 80×23', () => {
     expect(lines(m).at(-1)).toBe('space mark  a ack  c claim  r replay  n next page  s pick group  q quit  ? help');
   });
 
+  it('claim: the dialog and the footer name the keys alike', async () => {
+    m = triage();
+    m.store.actions.selectPane('pending');
+    m.store.dispatch(pendingPage(K, 'alice-main', 3));
+    await settle();
+    m.app.stdin.write('c');
+    await settle();
+    const dialog = lines(m).filter((l) => l.startsWith('  │'));
+    expect(dialog.at(-1)).toBe('  │ enter confirm  esc cancel                                                │');
+    expect(lines(m).at(-1)).toBe('enter confirm  esc cancel  ↓ next consumer  ↑ prev consumer');
+  });
+
   it('read-only, disconnected: badge, reason on its own line, mutating keys refused', async () => {
     m = mount(
       [connected('tail'), { type: 'ConnectionChanged', loop: 'poller', state: 'reconnecting', attempt: 3, error: { code: 'UNREACHABLE', message: 'cannot connect to redis://127.0.0.1:6379: connection refused' }, at: T0 }, triageSnapshot(), pendingPage(K, 'alice-main', 2)],

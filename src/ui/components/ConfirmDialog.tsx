@@ -23,7 +23,8 @@ export function ConfirmDialog({ width }: { width: number }) {
     lines.push(paint('title', `Claim ${what} of ${where}`));
     lines.push(`Target consumer: ${paint('accent', sanitize(c.consumer))}█`);
     lines.push(paint('dim', c.consumerChoices.length ? `type a name, or ↑/↓ to pick: ${sanitize(c.consumerChoices.join(', '))}` : 'type the name of the consumer that should own them'));
-    lines.push(`${paint('key', 'enter')} next  ${paint('key', 'esc')} cancel`);
+    // The same words as the footer (the keymap's labels for the confirm dialog).
+    lines.push(`${paint('key', 'enter')} confirm  ${paint('key', 'esc')} cancel`);
   } else if (c.step === 'confirm') {
     lines.push(paint('title', `${VERB[c.command]} ${what} of ${where}?`));
     if (c.command === 'ack') lines.push('They leave the pending list and will not be delivered again.');
