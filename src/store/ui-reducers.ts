@@ -121,7 +121,7 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
       if (groups.length === 0) return notice(state, 'info', 'no consumer groups under this prefix');
       const t = state.pending.target;
       const at = (t && groups.find((g) => g.stream === t.stream && g.group === t.group)) || groups[0];
-      return { ...state, ui: { ...state.ui, pane: 'pending', detail: null, help: false, picker: { stream: at.stream, group: at.group } } };
+      return { ...state, ui: { ...state.ui, pane: 'pending', detail: null, help: false, notice: null, picker: { stream: at.stream, group: at.group } } };
     }
     case 'cycleGroup': {
       const groups = selectGroupsByPending(state);
@@ -268,6 +268,8 @@ function requestCommand(state: MonitorState, command: CommandKind): MonitorState
     ...state,
     ui: {
       ...state.ui,
+      // The previous outcome would linger under the new dialog as if it were about it.
+      notice: null,
       confirm: {
         command,
         stream: t.stream,

@@ -329,6 +329,14 @@ describe('commands and confirmation', () => {
     expect(selectPendingRows(s)[s.pending.cursor].id).toBe(rows[1].id);
   });
 
+  it('a new dialog clears the last outcome from the notice line', () => {
+    let s = reduceAll(ready(), [{ type: 'requestCommand', command: 'ack' }, { type: 'confirm' }]);
+    s = reduceAll(s, [{ type: 'CommandCompleted', command: 'ack', requested: 1, affected: 1, detail: 'acknowledged 1 of 1 entries', at: T0 }, { type: 'confirm' }]);
+    expect(s.ui.notice?.text).toBe('acknowledged 1 of 1 entries');
+    expect(reduce(s, { type: 'requestCommand', command: 'claim' }).ui.notice).toBeNull();
+    expect(reduce(s, { type: 'openPicker' }).ui.notice).toBeNull();
+  });
+
   it('reports a failure', () => {
     const s = reduceAll(ready(), [
       { type: 'requestCommand', command: 'ack' },
