@@ -311,3 +311,21 @@ export function selectConsumersOf(state: MonitorState, stream: string, group: st
   const s = state.snapshot.streams.find((x) => x.key === stream);
   return s?.groups.find((g) => g.name === group)?.consumerList.map((c) => c.name) ?? [];
 }
+
+/**
+ * Default claim target: the most recently active consumer of the group (least inactive, Redis
+ * ≥ 7.2; else least idle) that does not own the entries already. '' when there is none.
+ */
+export function selectClaimDefault(state: MonitorState, stream: string, group: string, ids: readonly string[]): string {
+  const s = state.snapshot.streams.find((x) => x.key === stream);
+  const consumers = s?.groups.find((g) => g.name === group)?.consumerList ?? [];
+  const wanted = new Set(ids);
+  const owners = new Set(state.pending.entries.filter((e) => wanted.has(e.id)).map((e) => e.consumer));
+  let best: { name: string; quiet: number } | null = null;
+  for (const c of consumers) {
+    if (owners.has(c.name)) continue;
+    const quiet = c.inactiveMs ?? c.idleMs;
+    if (!best || quiet < best.quiet) best = { name: c.name, quiet };
+  }
+  return best?.name ?? '';
+}

@@ -4,6 +4,7 @@ import type { UiAction } from './actions.js';
 import { currentAfterId, requestPage, retarget } from './pending.js';
 import {
   selectActionIds,
+  selectClaimDefault,
   selectConsumersOf,
   selectEventCursor,
   selectEventRows,
@@ -276,7 +277,7 @@ function requestCommand(state: MonitorState, command: CommandKind): MonitorState
         group: t.group,
         ids,
         step: command === 'claim' ? 'consumer' : 'confirm',
-        consumer: consumerChoices[0] ?? '',
+        consumer: command === 'claim' ? selectClaimDefault(state, t.stream, t.group, ids) : '',
         consumerChoices,
         outcome: null,
       },

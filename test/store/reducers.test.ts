@@ -290,12 +290,31 @@ describe('commands and confirmation', () => {
 
   it('claim first asks for the target consumer (pick with arrows or type)', () => {
     let s = reduce(ready(), { type: 'requestCommand', command: 'claim' });
-    expect(s.ui.confirm).toMatchObject({ step: 'consumer', consumer: 'worker-1', consumerChoices: ['worker-1', 'worker-2'] });
+    // The selected entry belongs to worker-1: the default target is another consumer.
+    expect(selectPendingRows(s)[s.pending.cursor].consumer).toBe('worker-1');
+    expect(s.ui.confirm).toMatchObject({ step: 'consumer', consumer: 'worker-2', consumerChoices: ['worker-1', 'worker-2'] });
     s = reduce(s, { type: 'moveCursor', delta: 1 });
-    expect(s.ui.confirm?.consumer).toBe('worker-2');
+    expect(s.ui.confirm?.consumer).toBe('worker-1');
     s = reduceAll(s, [{ type: 'editConsumer', text: '  rescue  ' }, { type: 'confirm' }]);
     expect(s.ui.confirm).toMatchObject({ step: 'confirm', consumer: 'rescue' });
     expect(reduce(reduce(s, { type: 'editConsumer', text: '' }), { type: 'confirm' }).ui.confirm?.step).toBe('running');
+  });
+
+  it('claim defaults to the most recently active consumer other than the owner', () => {
+    const consumers = [
+      { name: 'owner', pending: 3, idleMs: 10, inactiveMs: 10 },
+      { name: 'stale', pending: 0, idleMs: 50, inactiveMs: 900_000 },
+      { name: 'busy', pending: 0, idleMs: 200, inactiveMs: 300 },
+    ];
+    const snap = snapshot([stream(K, { length: 10, groups: [group('alice-main', { pending: 3, consumerList: consumers })] })]);
+    const page = { ...pendingPage(K, 'alice-main', 3), entries: pendingPage(K, 'alice-main', 3).entries.map((e) => ({ ...e, consumer: 'owner' })) };
+    let s = reduceAll(state({}, snap, { type: 'selectPane', pane: 'pending' }, page), [{ type: 'requestCommand', command: 'claim' }]);
+    expect(s.ui.confirm?.consumer).toBe('busy');
+    s = reduce(s, { type: 'moveCursor', delta: 1 });
+    expect(s.ui.confirm?.consumer).toBe('owner'); // still changeable: the list order, wrapping
+    // Only the owner exists: no default (type a name).
+    const alone = snapshot([stream(K, { length: 10, groups: [group('alice-main', { pending: 3, consumerList: [consumers[0]] })] })]);
+    expect(reduceAll(state({}, alone, { type: 'selectPane', pane: 'pending' }, page), [{ type: 'requestCommand', command: 'claim' }]).ui.confirm?.consumer).toBe('');
   });
 
   it('an empty consumer name cannot be confirmed', () => {
