@@ -160,6 +160,18 @@ describe('App at 80×23', () => {
     expect(lines(m).at(-1)).toBe('enter confirm  esc cancel  ↓ next consumer  ↑ prev consumer');
   });
 
+  it('status bar: ring turnover is a dim "rotated", missed events stay red', async () => {
+    m = mount([connected('tail'), connected('poller'), events(0, 26), { type: 'EventsMissed', count: 3, reason: 'trimmed' }, triageSnapshot()], { bufferSize: 10 });
+    await settle();
+    expect(lines(m)[0]).toBe('● connected  0 ev/s  held 10  missed 3  rotated 16  snapshot 0.4s ago');
+    setThemeMode('color');
+    m.store.actions.selectPane('streams');
+    await settle();
+    const bar = m.app.lastFrame()!.split('\n')[0];
+    expect(bar).toContain(paint('bad', 'missed 3'));
+    expect(bar).toContain(paint('dim', 'rotated 16'));
+  });
+
   it('read-only, disconnected: badge, reason on its own line, mutating keys refused', async () => {
     m = mount(
       [connected('tail'), { type: 'ConnectionChanged', loop: 'poller', state: 'reconnecting', attempt: 3, error: { code: 'UNREACHABLE', message: 'cannot connect to redis://127.0.0.1:6379: connection refused' }, at: T0 }, triageSnapshot(), pendingPage(K, 'alice-main', 2)],

@@ -4,7 +4,7 @@ export function statusBarRows(conn: { state: string; reason: string | null }): n
 }
 
 /**
- * One line: connection state (and why not connected), events/s, events held, dropped/missed,
+ * One line: connection state (and why not connected), events/s, events held, missed (red) and rotated out of the ring (dim),
  * age of the last snapshot, READ-ONLY. Segments that do not fit are left out, least
  * important first, so 80 columns still show what matters.
  */
@@ -55,7 +55,9 @@ export function StatusBar({ width }: { width: number }) {
   segs.push({ text: `${formatCount(v.rate)} ev/s`, priority: 80 });
   segs.push({ text: `held ${formatCount(v.held)}`, priority: 60 });
   if (v.missed > 0) segs.push({ text: paint('bad', `missed ${formatCount(v.missed)}`), priority: 85 });
-  if (v.dropped > 0) segs.push({ text: paint('dim', `dropped ${formatCount(v.dropped)}`), priority: 50 });
+  // Ring-buffer turnover is normal (the oldest held events make room): say so quietly. What the
+  // tail could not read at all (missed, above) is the alarming number.
+  if (v.dropped > 0) segs.push({ text: paint('dim', `rotated ${formatCount(v.dropped)}`), priority: 50 });
   segs.push({
     text: v.snapAge === null ? paint('dim', 'no snapshot yet') : v.stale ? paint('bad', `snapshot ${formatAge(v.snapAge)} ago STALE`) : `snapshot ${formatAge(v.snapAge)} ago`,
     priority: 70,
