@@ -47,7 +47,7 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
       return {
         ...state,
         events: { ...state.events, missed: state.events.missed + msg.count, missedReason: msg.reason },
-        ui: { ...state.ui, notice: { level: 'error', text: `missed ${msg.count} events: ${msg.reason}`, at: state.now } },
+        ui: { ...state.ui, notice: { level: 'error', text: `missed ${msg.count} ${msg.count === 1 ? 'event' : 'events'}: ${msg.reason}`, at: state.now } },
       };
     case 'ConnectionChanged': {
       const prev = state.connection[msg.loop];
@@ -93,7 +93,7 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
     }
     case 'CommandCompleted': {
       const ok = msg.affected === msg.requested;
-      const text = msg.detail || `${msg.command}: ${msg.affected} of ${msg.requested} entries`;
+      const text = msg.detail || `${msg.command}: ${msg.affected} of ${msg.requested} ${msg.requested === 1 ? 'entry' : 'entries'}`;
       const s = withCommandOutcome(state, { ok, text }, ok ? 'ok' : 'info');
       return { ...s, pending: requestPage({ ...s.pending, marks: [] }, s, currentAfterId(s.pending)) };
     }

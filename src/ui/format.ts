@@ -66,6 +66,11 @@ export function formatCount(n: number | null | undefined): string {
   return s.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
+/** A count with its noun, singular for exactly one: `1 group`, `2 groups`, `1,000 entries`. */
+export function formatCountOf(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
 /** Age: `0.4s`, `3.2s`, `42s`, `4m`, `2h`, `3d`; `–` for null. */
 export function formatAge(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';

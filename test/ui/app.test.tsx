@@ -106,7 +106,7 @@ describe('App at 80×23', () => {
     m.store.actions.selectPane('groups');
     await settle();
     expect(lines(m).slice(2, 7)).toEqual([
-      'Consumer groups · 1 groups · 1 consumers · LAG ? = Redis cannot tell',
+      'Consumer groups · 1 group · 1 consumer · LAG ? = Redis cannot tell',
       '  STREAM › GROUP / CONSUMER     PENDING   IDLE LAST DELIVERED       READ     LAG',
       '› asset.discovered › alice-main       1        1-0                     ?       ?',
       '     w                                1     6m',
@@ -292,7 +292,7 @@ describe('lag near max length, thresholds and NO_COLOR', () => {
       'Streams & lag · 2 streams · 4 groups · worst first',
       '⚠ asset.discovered / slow: lag 90% of max length ~1,000, unread entries at risk',
       '⚠ asset.processed / slow: lag 85% of max length ~1,000, unread entries at risk',
-      '⚠ and 1 more groups near the max length (marked !)',
+      '⚠ and 1 more group near the max length (marked !)',
       '  STREAM               GROUP     LENGTH    RATE     LAG PENDING PEND AGE LAG AGE',
       '›!asset.discovered     slow       1,000       ?     900       0        –       –',
       ' !asset.processed      slow       1,000       ?     850       0        –       –',

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { displayWidth, fit, formatAge, formatBytes, formatCount, formatRate, previewEvent, truncate } from '../../src/ui/format.js';
+import { displayWidth, fit, formatAge, formatBytes, formatCount, formatCountOf, formatRate, previewEvent, truncate } from '../../src/ui/format.js';
 import { ev } from '../store/build.js';
 
 describe('format', () => {
+  it('counts with their noun: singular for exactly one', () => {
+    expect(formatCountOf(1, 'group')).toBe('1 group');
+    expect(formatCountOf(0, 'group')).toBe('0 groups');
+    expect(formatCountOf(1200, 'entry', 'entries')).toBe('1,200 entries');
+    expect(formatCountOf(1, 'entry', 'entries')).toBe('1 entry');
+  });
+
   it('ages', () => {
     expect([0, 400, 3249, 9999, 10_000, 59_999, 60_000, 4 * 60_000 + 59_000, 3_600_000, 2 * 3_600_000 + 1, 50 * 3_600_000].map(formatAge)).toEqual([
       '0.0s', '0.4s', '3.2s', '9.9s', '10s', '59s', '1m', '4m', '1h', '2h', '2d',

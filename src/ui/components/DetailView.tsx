@@ -2,7 +2,7 @@
 import { useMemo } from 'react';
 import { Box, Text } from 'ink';
 import { detailLines } from '../detail-lines.js';
-import { formatCount } from '../format.js';
+import { formatCount, formatCountOf } from '../format.js';
 import { useMonitor } from '../hooks/use-monitor.js';
 import { paint } from '../theme.js';
 
@@ -22,7 +22,7 @@ export function DetailView({ width, height }: { width: number; height: number })
   const maxScroll = Math.max(0, lines.length - body);
   const scroll = Math.min(detail.scroll, maxScroll);
   const visible = lines.slice(scroll, scroll + body);
-  const pos = lines.length > body ? `lines ${formatCount(scroll + 1)}–${formatCount(scroll + visible.length)} of ${formatCount(lines.length)}` : `${formatCount(lines.length)} lines`;
+  const pos = lines.length > body ? `lines ${formatCount(scroll + 1)}–${formatCount(scroll + visible.length)} of ${formatCount(lines.length)}` : formatCountOf(lines.length, 'line');
   return (
     <Box flexDirection="column" width={width} height={height}>
       {visible.map((l, i) => (

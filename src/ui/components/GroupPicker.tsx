@@ -1,7 +1,7 @@
 /** Pane 3's picker: every stream/group with its pending count, most pending first; enter shows it. */
 import { Box, Text } from 'ink';
 import { selectGroupsByPending, selectPickerIndex, stripPrefix, type GroupRef } from '../../store/selectors.js';
-import { formatCount } from '../format.js';
+import { formatCount, formatCountOf } from '../format.js';
 import { useMonitorShallow } from '../hooks/use-monitor.js';
 import { paint } from '../theme.js';
 import { Table, type Column } from './Table.js';
@@ -27,7 +27,7 @@ export function GroupPicker({ width, height }: { width: number; height: number }
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate-end">
         {paint('title', 'Pick a stream / group')}
-        {paint('dim', ` · ${formatCount(v.groups.length)} groups · most pending first · * = shown now`)}
+        {paint('dim', ` · ${formatCountOf(v.groups.length, 'group')} · most pending first · * = shown now`)}
       </Text>
       <Table
         data={v.groups}

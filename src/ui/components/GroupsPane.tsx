@@ -1,7 +1,7 @@
 /** Pane 4: consumer groups with their consumers; enter on a consumer shows its pending entries. */
 import { Box, Text } from 'ink';
 import { selectGroupRows, type GroupRow } from '../../store/selectors.js';
-import { formatAge, formatCount } from '../format.js';
+import { formatAge, formatCount, formatCountOf } from '../format.js';
 import { useMonitor, useMonitorShallow } from '../hooks/use-monitor.js';
 import { paint } from '../theme.js';
 import { Table, type Column } from './Table.js';
@@ -26,7 +26,7 @@ export function GroupsPane({ width, height }: { width: number; height: number })
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate-end">
         {paint('title', 'Consumer groups')}
-        {paint('dim', ` · ${formatCount(groups)} groups · ${formatCount(rows.length - groups)} consumers · LAG ? = Redis cannot tell`)}
+        {paint('dim', ` · ${formatCountOf(groups, 'group')} · ${formatCountOf(rows.length - groups, 'consumer')} · LAG ? = Redis cannot tell`)}
       </Text>
       <Table data={rows} columns={COLUMNS} width={width} height={height - 1} cursor={rows.length ? Math.min(v.cursor, rows.length - 1) : -1} emptyText={v.seen ? 'no consumer groups under this prefix' : 'waiting for the first snapshot…'} />
     </Box>

@@ -3,7 +3,7 @@ import { Box, Text } from 'ink';
 import type { PendingOrder } from '../../core/messages.js';
 import type { PendingEntry } from '../../core/types.js';
 import { displayName, selectPendingGroupTotal, selectPendingRows } from '../../store/selectors.js';
-import { formatAge, formatCount, idTimeMs } from '../format.js';
+import { formatAge, formatCount, formatCountOf, idTimeMs } from '../format.js';
 import { useMonitor, useMonitorShallow } from '../hooks/use-monitor.js';
 import { sanitize } from '../sanitize.js';
 import { paint, type Role } from '../theme.js';
@@ -48,7 +48,7 @@ export function PendingPane({ width, height }: { width: number; height: number }
   // A PEL larger than the search bound: say the order is approximate, and how to see the rest.
   const approx =
     v.order === 'idle' && v.scan && !v.scan.complete && v.stream !== null
-      ? `most idle of the first ${formatCount(v.scan.examined)} entries${v.total !== null ? ` of ${formatCount(v.total)}` : ''} (o: ID order shows all)`
+      ? `most idle of the first ${formatCountOf(v.scan.examined, 'entry', 'entries')}${v.total !== null ? ` of ${formatCount(v.total)}` : ''} (o: ID order shows all)`
       : null;
   const parts = [paint('title', 'Pending entries')];
   if (v.stream !== null) {

@@ -1,7 +1,7 @@
 /** Pane 2: streams & lag, one row per stream and group, worst first. */
 import { Box, Text } from 'ink';
 import { selectSnapshotStale, selectStreamRows, THRESHOLDS, type StreamRow } from '../../store/selectors.js';
-import { formatAge, formatCount, formatRate } from '../format.js';
+import { formatAge, formatCount, formatCountOf, formatRate } from '../format.js';
 import { useMonitor, useMonitorShallow } from '../hooks/use-monitor.js';
 import { sanitize } from '../sanitize.js';
 import { levelRole, paint, type Role } from '../theme.js';
@@ -44,7 +44,7 @@ export function StreamsPane({ width, height }: { width: number; height: number }
   const moreWarnings = allWarnings.length - warnings.length;
   const groups = rows.filter((r) => r.group).length;
   const streams = new Set(rows.map((r) => r.key)).size;
-  let title = `${paint('title', 'Streams & lag')}${paint('dim', ` · ${formatCount(streams)} streams · ${formatCount(groups)} groups · worst first`)}`;
+  let title = `${paint('title', 'Streams & lag')}${paint('dim', ` · ${formatCountOf(streams, 'stream')} · ${formatCountOf(groups, 'group')} · worst first`)}`;
   if (v.at === null) title += paint('dim', v.error ? '' : ' · waiting for the first snapshot…');
   if (v.stale) title += paint('bad', ` · STALE (snapshot ${formatAge(v.now - v.at!)} old)`);
   const note = v.hintIsDefault
@@ -60,7 +60,7 @@ export function StreamsPane({ width, height }: { width: number; height: number }
           {paint(r.level === 'bad' ? 'bad' : 'warn', `⚠ ${sanitize(`${r.name} / ${r.group}`)}: ${r.warning}`)}
         </Text>
       ))}
-      {moreWarnings > 0 ? <Text wrap="truncate-end">{paint('warn', `⚠ and ${formatCount(moreWarnings)} more groups near the max length (marked !)`)}</Text> : null}
+      {moreWarnings > 0 ? <Text wrap="truncate-end">{paint('warn', `⚠ and ${formatCount(moreWarnings)} more ${moreWarnings === 1 ? 'group' : 'groups'} near the max length (marked !)`)}</Text> : null}
       <Table
         data={rows}
         columns={COLUMNS}
