@@ -61,7 +61,13 @@ export interface ServerFacts {
 }
 
 export type MonitorMessage =
-  | { type: 'EventsReceived'; events: TailEvent[]; receivedAt: number }
+  | {
+      type: 'EventsReceived';
+      events: TailEvent[];
+      receivedAt: number;
+      /** True for entries that were already in the stream when the tail started (`--since`): held and shown, not counted as arrivals (events/s). Absent: live. */
+      history?: boolean;
+    }
   /** The tail had to skip entries (trimmed before it could read them). */
   | { type: 'EventsMissed'; count: number; reason: string }
   | { type: 'ConnectionChanged'; loop: LoopName; state: 'connecting' | 'connected' | 'reconnecting'; attempt: number; error: ErrorInfo | null; at: number }

@@ -75,6 +75,10 @@ export class Tail {
   private position: number | null = null;
   private checkGap = true;
   private batch: TailEvent[] = [];
+  /** Whether `batch` holds history (entries older than the start); a batch never mixes both. */
+  private batchHistory = false;
+  /** Last entry ID in the stream when the tail started from history (`since`), null once passed or when starting at `$`. */
+  private historyEnd: string | null = null;
   private flushTimer: NodeJS.Timeout | null = null;
   private guard: ConnectionGuard | null = null;
   private closed = false;
@@ -159,11 +163,11 @@ export class Tail {
   }
 
   private async resolveStart(guard: ConnectionGuard): Promise<void> {
+    const info = await guard.guard(guard.client.xinfo('STREAM', this.key).then(parseXinfoStream, (err: Error) => {
+      if (/no such key/i.test(err.message)) return null;
+      throw err;
+    }), this.o.connectTimeoutMs, 'XINFO STREAM');
     if (this.since === '$') {
-      const info = await guard.guard(guard.client.xinfo('STREAM', this.key).then(parseXinfoStream, (err: Error) => {
-        if (/no such key/i.test(err.message)) return null;
-        throw err;
-      }), this.o.connectTimeoutMs, 'XINFO STREAM');
       this.lastIdValue = info ? info.lastGeneratedId : '0-0';
       this.position = info ? info.entriesAdded : 0;
       return;
@@ -172,6 +176,8 @@ export class Tail {
     // XREAD is exclusive; the user's start point is inclusive.
     this.lastIdValue = previousStreamId(from) ?? '0-0';
     this.position = null;
+    // Entries up to here were there before we started: history, not arrivals.
+    this.historyEnd = info && info.length > 0 && compareStreamIds(info.lastGeneratedId, this.lastIdValue) > 0 ? info.lastGeneratedId : null;
   }
 
   private async readLoop(guard: ConnectionGuard): Promise<void> {
@@ -219,6 +225,12 @@ export class Tail {
       for (const [idBuf, flat] of entries) {
         const { fields, bytes } = fieldsFromBuffers(flat);
         const id = idBuf.toString('latin1');
+        const history = this.historyEnd !== null && compareStreamIds(id, this.historyEnd) <= 0;
+        if (!history) this.historyEnd = null;
+        if (history !== this.batchHistory) {
+          this.flush();
+          this.batchHistory = history;
+        }
         this.batch.push(new ReceivedEvent(id, fields, bytes));
         this.lastIdValue = id;
         n++;
@@ -235,6 +247,6 @@ export class Tail {
     if (this.batch.length === 0) return;
     const events = this.batch;
     this.batch = [];
-    this.o.emit({ type: 'EventsReceived', events, receivedAt: Date.now() });
+    this.o.emit(this.batchHistory ? { type: 'EventsReceived', events, receivedAt: Date.now(), history: true } : { type: 'EventsReceived', events, receivedAt: Date.now() });
   }
 }

@@ -93,6 +93,8 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
   const api = createStore<MonitorState>()(() => initialState(options.config, now()));
   let queued: TailEvent[] = [];
   let queuedAt = 0;
+  /** The queued events are history (`--since`); history and live batches are never merged. */
+  let queuedHistory = false;
   let batchTimer: unknown = null;
   let clock: unknown = null;
   let closed = false;
@@ -112,7 +114,7 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
       batchTimer = null;
     }
     if (queued.length === 0) return [];
-    const msg: StoreAction = { type: 'EventsReceived', events: queued, receivedAt: queuedAt };
+    const msg: StoreAction = queuedHistory ? { type: 'EventsReceived', events: queued, receivedAt: queuedAt, history: true } : { type: 'EventsReceived', events: queued, receivedAt: queuedAt };
     queued = [];
     return [msg];
   }
@@ -124,6 +126,9 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
   function dispatch(msg: MonitorMessage): void {
     if (closed) return;
     if (msg.type === 'EventsReceived') {
+      const history = msg.history === true;
+      if (queued.length > 0 && history !== queuedHistory) commit(takeQueued());
+      queuedHistory = history;
       for (const e of msg.events) queued.push(e);
       queuedAt = msg.receivedAt;
       if (batchTimer === null) batchTimer = timers.setTimeout(flush, batchMs);

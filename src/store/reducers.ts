@@ -42,7 +42,7 @@ export function reduceAll(state: MonitorState, actions: readonly StoreAction[]):
 export function reduceMessage(state: MonitorState, msg: MonitorMessage): MonitorState {
   switch (msg.type) {
     case 'EventsReceived':
-      return appendEvents(state, msg.events, msg.receivedAt);
+      return appendEvents(state, msg.events, msg.receivedAt, msg.history === true);
     case 'EventsMissed':
       return {
         ...state,
@@ -133,7 +133,7 @@ function withCommandOutcome(state: MonitorState, outcome: { ok: boolean; text: s
   };
 }
 
-function appendEvents(state: MonitorState, add: readonly TailEvent[], receivedAt: number): MonitorState {
+function appendEvents(state: MonitorState, add: readonly TailEvent[], receivedAt: number, history: boolean): MonitorState {
   if (add.length === 0) return state;
   const ev = state.events;
   const cap = Math.max(1, state.config.bufferSize);
@@ -142,10 +142,15 @@ function appendEvents(state: MonitorState, add: readonly TailEvent[], receivedAt
   if (overflow === 0) buffer = ev.buffer.concat(add);
   else if (overflow >= ev.buffer.length) buffer = add.slice(add.length - cap);
   else buffer = ev.buffer.slice(overflow).concat(add);
-  const sec = Math.floor(receivedAt / 1000);
-  const rate: RateBucket[] = ev.rate.filter((b) => b.sec > sec - RATE_WINDOW_SEC && b.sec !== sec);
-  const same = ev.rate.find((b) => b.sec === sec);
-  rate.push({ sec, count: (same?.count ?? 0) + add.length });
+  // History (--since) is held and shown but did not arrive now: it does not count in events/s.
+  let rate = ev.rate;
+  if (!history) {
+    const sec = Math.floor(receivedAt / 1000);
+    const next: RateBucket[] = ev.rate.filter((b) => b.sec > sec - RATE_WINDOW_SEC && b.sec !== sec);
+    const same = ev.rate.find((b) => b.sec === sec);
+    next.push({ sec, count: (same?.count ?? 0) + add.length });
+    rate = next;
+  }
   return {
     ...state,
     events: {

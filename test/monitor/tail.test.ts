@@ -73,6 +73,29 @@ describe('Tail', () => {
     expect(b.s.events().map((e) => e.id)).toContain(ids[2]);
   });
 
+  it('marks what was already in the stream (since) as history; later entries arrive live, never in the same message', async () => {
+    const prefix = uniquePrefix('hist');
+    const all = `${prefix}all`;
+    const old: string[] = [];
+    for (let i = 0; i < 3; i++) old.push((await r.xadd(all, '*', ...seed('h', i))) as string);
+    const { t, s } = tail({ prefix, since: '0-0' });
+    await t.start();
+    await waitFor(() => s.events().length >= 3);
+    const live = (await r.xadd(all, '*', ...seed('h', 3))) as string;
+    await waitFor(() => s.events().length >= 4);
+    const batches = s.of('EventsReceived');
+    expect(batches.filter((m) => m.history).flatMap((m) => m.events.map((e) => e.id))).toEqual(old);
+    expect(batches.filter((m) => !m.history).flatMap((m) => m.events.map((e) => e.id))).toEqual([live]);
+    expect(batches.find((m) => !m.history)).not.toHaveProperty('history');
+
+    // Starting at $ there is no history.
+    const now = tail({ prefix });
+    await now.t.start();
+    await r.xadd(all, '*', ...seed('h', 4));
+    await waitFor(() => now.s.events().length >= 1);
+    expect(now.s.of('EventsReceived').some((m) => m.history)).toBe(false);
+  });
+
   it('close() is prompt while XREAD is blocked', async () => {
     const name = `tail-close-${process.pid}-${Date.now()}`;
     const { t } = tail({ prefix: uniquePrefix('close'), blockMs: 10_000, name });

@@ -22,7 +22,7 @@ export function ev(n: number, type = 'asset.discovered', extra: Record<string, u
   };
 }
 
-export function events(from: number, count: number, type?: string, at = T0): MonitorMessage {
+export function events(from: number, count: number, type?: string, at = T0): Extract<MonitorMessage, { type: 'EventsReceived' }> {
   return { type: 'EventsReceived', events: Array.from({ length: count }, (_, i) => ev(from + i, type)), receivedAt: at };
 }
 

@@ -61,6 +61,19 @@ describe('createMonitorStore', () => {
     expect(store.getState().events.buffer[499].event?.data.n).toBe(499);
   });
 
+  it('never merges history (--since) with live events: only live arrivals count in events/s', () => {
+    const clock = manualTimers();
+    const store = createMonitorStore({ config: defaultConfig(), ...fakePorts(), timers: clock.timers, now: () => T0 + 1000 });
+    store.dispatch({ ...events(0, 500), history: true });
+    store.dispatch({ ...events(500, 500), history: true });
+    store.dispatch(events(1000, 4)); // live: the history batch is applied first, on its own
+    clock.advance(100);
+    const s = store.getState();
+    expect(s.events.received).toBe(1004);
+    expect(s.events.buffer.map((e) => e.event?.data.n).slice(-5)).toEqual([999, 1000, 1001, 1002, 1003]);
+    expect(s.events.rate).toEqual([{ sec: Math.floor(T0 / 1000), count: 4 }]);
+  });
+
   it('applies queued events before any other message, in order', () => {
     const clock = manualTimers();
     const store = createMonitorStore({ config: defaultConfig(), ...fakePorts(), timers: clock.timers, now: () => T0 });

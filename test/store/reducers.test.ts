@@ -17,6 +17,13 @@ import { T0, ev, events, group, pendingPage, snapshot, state, stream, triageSnap
 const K = 'alice:events:asset.discovered';
 
 describe('events ring buffer', () => {
+  it('history (--since) is held and counted as received, but not as arrivals per second', () => {
+    const s = state({}, { ...events(0, 1000, 'a', T0), history: true }, events(1000, 6, 'a', T0), { type: 'tick', now: T0 + 1000 });
+    expect(s.events.received).toBe(1006);
+    expect(s.events.buffer.length).toBe(1006);
+    expect(selectEventsPerSec(s)).toBe(3); // 6 live events over the last two seconds
+  });
+
   it('appends in order and counts what it receives', () => {
     const s = state({}, events(0, 3), events(3, 2));
     expect(s.events.buffer.map((e) => e.id)).toEqual([0, 1, 2, 3, 4].map((n) => `${T0 + n}-0`));
