@@ -301,6 +301,21 @@ describe('lag near max length, thresholds and NO_COLOR', () => {
     ]);
   });
 
+  it('the LAG cell itself is coloured by the lag thresholds (like the age columns); mono keeps the ! mark only', async () => {
+    m = lagging();
+    setThemeMode('color');
+    m.store.actions.selectPane('streams');
+    m.store.actions.moveToEdge('bottom'); // the cursor row is inverse video; keep it off the rows checked
+    await settle();
+    const frame = m.app.lastFrame()!;
+    const rowOf = (text: string) => frame.split('\n').find((l) => l.replace(/\x1b\[[0-9;]*m/g, '').includes(text))!;
+    expect(rowOf('asset.discovered     slow')).toContain(paint('bad', '    900'));
+    expect(rowOf('asset.discovered     mid')).toContain(paint('warn', '    600'));
+    expect(rowOf('asset.processed      slow')).toContain(paint('bad', '    850'));
+    setThemeMode('mono');
+    expect(paint('warn', '    600')).toBe('    600'); // no colour: the ! in the gutter says it
+  });
+
   it('colour mode paints bad rows and lag red, warn yellow; NO_COLOR (mono) keeps no colour at all', async () => {
     expect(detectThemeMode({ NO_COLOR: '1' })).toBe('mono');
     expect(detectThemeMode({ NO_COLOR: '' })).toBe('color');
