@@ -3,7 +3,7 @@
  * here; key-driven actions in ui-reducers.ts. Nothing here performs I/O: a wish to load a
  * PEL page or run a command is written into the state, and create-store.ts carries it out.
  */
-import type { MonitorMessage, StreamSnapshot, TailEvent } from '../core/messages.js';
+import type { LoopName, MonitorMessage, StreamSnapshot, TailEvent } from '../core/messages.js';
 import type { StoreAction } from './actions.js';
 import { selectGroupsByPending, selectPendingRows } from './selectors.js';
 import type { PendingEntry } from '../core/types.js';
@@ -42,7 +42,8 @@ export function reduceAll(state: MonitorState, actions: readonly StoreAction[]):
 export function reduceMessage(state: MonitorState, msg: MonitorMessage): MonitorState {
   switch (msg.type) {
     case 'EventsReceived':
-      return appendEvents(state, msg.events, msg.receivedAt, msg.history === true);
+      // Events read are the tail's own proof of a connection (whatever the poller is doing).
+      return loopSucceeded(appendEvents(state, msg.events, msg.receivedAt, msg.history === true), 'tail', msg.receivedAt);
     case 'EventsMissed':
       return {
         ...state,
@@ -55,7 +56,7 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
       return { ...state, connection: { ...state.connection, [msg.loop]: next } };
     }
     case 'SnapshotReceived':
-      return applySnapshot(state, msg);
+      return loopSucceeded(applySnapshot(state, msg), 'poller', msg.at);
     case 'SnapshotFailed':
       return { ...state, snapshot: { ...state.snapshot, error: msg.error, failedAt: msg.at } };
     case 'PendingPageReceived': {
@@ -100,6 +101,13 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
     case 'CommandFailed':
       return withCommandOutcome(state, { ok: false, text: `${msg.command} failed: ${msg.error.message}` }, 'error');
   }
+}
+
+/** A loop's success clears its own reconnecting state (and only its own). */
+function loopSucceeded(state: MonitorState, loop: LoopName, at: number): MonitorState {
+  const c = state.connection[loop];
+  if (c.state === 'connected') return state;
+  return { ...state, connection: { ...state.connection, [loop]: { state: 'connected', attempt: 0, error: null, since: at } } };
 }
 
 /**

@@ -2,7 +2,7 @@
  * Derived views of the state. Pure; the expensive ones (event filtering) are memoised on the
  * identity of their inputs, which the reducers replace only when something changed.
  */
-import type { TailEvent } from '../core/messages.js';
+import type { LoopName, TailEvent } from '../core/messages.js';
 import { streamIdToMs, isStreamId } from '../core/stream-id.js';
 import type { PendingEntry } from '../core/types.js';
 import { compileFilter, type CompiledFilter } from './filter.js';
@@ -114,16 +114,25 @@ export function selectEventsPerSec(state: MonitorState): number {
 
 export interface ConnectionSummary {
   state: 'connecting' | 'connected' | 'reconnecting';
+  /** The loop that is not connected ('both' when neither is), null when both are. */
+  loop: LoopName | 'both' | null;
   attempt: number;
   reason: string | null;
 }
 
+/**
+ * The worst of the two loops, with that loop's own attempt and reason (not the other's: a
+ * tail receiving again must not be reported with the poller's old error, nor the reverse).
+ */
 export function selectConnection(state: MonitorState): ConnectionSummary {
   const { tail, poller } = state.connection;
   const order = { connected: 0, connecting: 1, reconnecting: 2 } as const;
   const worst = order[tail.state] >= order[poller.state] ? tail : poller;
-  const err = worst.error ?? tail.error ?? poller.error;
-  return { state: worst.state, attempt: Math.max(tail.attempt, poller.attempt), reason: err ? err.message : null };
+  if (worst.state === 'connected') return { state: 'connected', loop: null, attempt: 0, reason: null };
+  const both = tail.state !== 'connected' && poller.state !== 'connected';
+  const loop = both ? 'both' : worst === tail ? 'tail' : 'poller';
+  const err = worst.error ?? (both ? (tail.error ?? poller.error) : null);
+  return { state: worst.state, loop, attempt: worst.attempt, reason: err ? err.message : null };
 }
 
 /** Snapshot data is stale while the poller is not connected or its last attempt failed. */

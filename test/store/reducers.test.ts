@@ -148,7 +148,23 @@ describe('connection and snapshots', () => {
       { type: 'ConnectionChanged', loop: 'tail', state: 'connected', attempt: 0, error: null, at: T0 },
       { type: 'ConnectionChanged', loop: 'poller', state: 'reconnecting', attempt: 3, error: { code: 'UNREACHABLE', message: 'connection refused' }, at: T0 },
     );
-    expect(selectConnection(s)).toEqual({ state: 'reconnecting', attempt: 3, reason: 'connection refused' });
+    expect(selectConnection(s)).toEqual({ state: 'reconnecting', loop: 'poller', attempt: 3, reason: 'connection refused' });
+  });
+
+  it("each loop's success clears its own state: a tail receiving again is not reported with the poller's error", () => {
+    const away = (loop: 'tail' | 'poller', attempt: number, message: string) => ({ type: 'ConnectionChanged' as const, loop, state: 'reconnecting' as const, attempt, error: { code: 'UNREACHABLE', message }, at: T0 });
+    let s = state({}, away('tail', 5, 'tail refused'), away('poller', 2, 'poller refused'));
+    expect(selectConnection(s)).toMatchObject({ state: 'reconnecting', loop: 'both' });
+    // The tail reads events again (before or without its own 'connected' message).
+    s = reduce(s, events(0, 3, 'a', T0 + 100));
+    expect(s.connection.tail).toMatchObject({ state: 'connected', attempt: 0, error: null });
+    expect(selectConnection(s)).toEqual({ state: 'reconnecting', loop: 'poller', attempt: 2, reason: 'poller refused' });
+    // Then a snapshot succeeds: all clear.
+    s = reduce(s, triageSnapshot(T0 + 200));
+    expect(selectConnection(s)).toEqual({ state: 'connected', loop: null, attempt: 0, reason: null });
+    // The tail's attempt count and reason never leak into the poller's state.
+    s = reduce(s, away('tail', 1, 'tail timeout'));
+    expect(selectConnection(s)).toEqual({ state: 'reconnecting', loop: 'tail', attempt: 1, reason: 'tail timeout' });
   });
 
   it('computes ingest rate per stream from entriesAdded deltas (server clock)', () => {

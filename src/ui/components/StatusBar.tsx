@@ -37,6 +37,7 @@ export function StatusBar({ width }: { width: number }) {
     const c = selectConnection(s);
     return {
       conn: c.state,
+      loop: c.loop,
       attempt: c.attempt,
       reason: c.reason,
       rate: selectEventsPerSec(s),
@@ -63,7 +64,10 @@ export function StatusBar({ width }: { width: number }) {
     priority: 70,
   });
   // While not connected, the reason (refused, auth, timeout…) gets a line of its own.
-  const reason = v.conn !== 'connected' && v.reason ? truncate(`  ${sanitize(v.reason)}`, width) : null;
+  // It names the loop that is away when the other one works (the tail and the snapshots recover
+  // independently: events may flow while snapshots still wait for their next attempt).
+  const who = v.loop === 'tail' ? 'live tail: ' : v.loop === 'poller' ? 'snapshots: ' : '';
+  const reason = v.conn !== 'connected' && v.reason ? truncate(`  ${who}${sanitize(v.reason)}`, width) : null;
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">{fitSegments(segs, width)}</Text>
