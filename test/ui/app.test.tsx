@@ -50,7 +50,7 @@ describe('App at 80×23', () => {
     await settle();
     expect(lines(m)).toEqual([
       ...HEADER,
-      'Streams & lag · 3 streams · 2 groups · worst first',
+      'Streams & lag · 3 streams · 2 groups · worst first · ! = over a threshold',
       '  STREAM             GROUP       LENGTH    RATE     LAG PENDING PEND AGE LAG AGE',
       '›!asset.discovered   alice-main     800       ?      40       3      10m    4.0s',
       '  project.created    alice-main      20       ?       0       0        –       –',
@@ -290,7 +290,7 @@ describe('lag near max length, thresholds and NO_COLOR', () => {
     m.store.actions.selectPane('streams');
     await settle();
     expect(lines(m).slice(2, 11)).toEqual([
-      'Streams & lag · 2 streams · 4 groups · worst first',
+      'Streams & lag · 2 streams · 4 groups · worst first · ! = over a threshold',
       '⚠ asset.discovered / slow: lag 90% of max length ~1,000, unread entries at risk',
       '⚠ asset.processed / slow: lag 85% of max length ~1,000, unread entries at risk',
       '⚠ and 1 more group near the max length (marked !)',

@@ -44,7 +44,9 @@ export function StreamsPane({ width, height }: { width: number; height: number }
   const moreWarnings = allWarnings.length - warnings.length;
   const groups = rows.filter((r) => r.group).length;
   const streams = new Set(rows.map((r) => r.key)).size;
-  let title = `${paint('title', 'Streams & lag')}${paint('dim', ` · ${formatCountOf(streams, 'stream')} · ${formatCountOf(groups, 'group')} · worst first`)}`;
+  // The legend for the gutter mark, while some row carries it.
+  const legend = rows.some((r) => r.level !== 'ok') ? ' · ! = over a threshold' : '';
+  let title = `${paint('title', 'Streams & lag')}${paint('dim', ` · ${formatCountOf(streams, 'stream')} · ${formatCountOf(groups, 'group')} · worst first${legend}`)}`;
   if (v.at === null) title += paint('dim', v.error ? '' : ' · waiting for the first snapshot…');
   if (v.stale) title += paint('bad', ` · STALE (snapshot ${formatAge(v.now - v.at!)} old)`);
   const note = v.hintIsDefault
