@@ -25,6 +25,12 @@ describe('layoutColumns', () => {
     expect(widths(layoutColumns(cols, 60, 1, (c) => (c.key === 's' ? 16 : 14)))).toEqual({ s: 43, g: 14 });
   });
 
+  it('a growing column stops at growMax; the rest of a very wide row stays blank', () => {
+    const cols = [col('s', { minWidth: 12, maxWidth: 40, grow: true, growMax: 60 }), col('n', { width: 7 })];
+    expect(widths(layoutColumns(cols, 50, 1, () => 20))).toEqual({ s: 40, n: 7 });
+    expect(widths(layoutColumns(cols, 300, 1, () => 20))).toEqual({ s: 60, n: 7 });
+  });
+
   it('hides columns by priority (lowest first) instead of overflowing; essential columns stay', () => {
     const cols = [col('id', { width: 10 }), col('x', { width: 8, priority: 2 }), col('y', { width: 8, priority: 1 }), col('p', { minWidth: 10 })];
     expect(Object.keys(widths(layoutColumns(cols, 42, 1)))).toEqual(['id', 'x', 'y', 'p']);
@@ -71,6 +77,16 @@ describe('column widths in the panes', () => {
       '  STREAM                                      GROUP                 LENGTH    RATE     LAG PENDING PEND AGE LAG AGE CONS',
       '› asset.discovered                            alice-main               804       ?     744       0        –       –    0',
       '  workflow.step_completed                     workflow-thumbnailer     604       ?       0      50     8.0s       –    1',
+    ]);
+  });
+
+  it('250 columns: STREAM stops at 60 columns instead of taking all the spare room', async () => {
+    m = open(250);
+    m.store.actions.selectPane('streams');
+    await settle();
+    expect(lines(m).slice(3, 5)).toEqual([
+      `  STREAM${' '.repeat(55)}GROUP                 LENGTH    RATE     LAG PENDING PEND AGE LAG AGE CONS`,
+      `› asset.discovered${' '.repeat(45)}alice-main               804       ?     744       0        –       –    0`,
     ]);
   });
 

@@ -9,7 +9,7 @@ import { Table, type Column } from './Table.js';
 const g = <T,>(r: GroupRow, f: (x: Extract<GroupRow, { kind: 'group' }>) => T, d: T): T => (r.kind === 'group' ? f(r) : d);
 
 const COLUMNS: Column<GroupRow>[] = [
-  { key: 'name', title: 'STREAM › GROUP / CONSUMER', minWidth: 14, maxWidth: 48, grow: true, cell: (r) => (r.kind === 'group' ? `${r.name} › ${r.group}` : `   ${r.consumer}`), role: (r) => (r.kind === 'group' ? 'accent' : null) },
+  { key: 'name', title: 'STREAM › GROUP / CONSUMER', minWidth: 14, maxWidth: 48, grow: true, growMax: 80, cell: (r) => (r.kind === 'group' ? `${r.name} › ${r.group}` : `   ${r.consumer}`), role: (r) => (r.kind === 'group' ? 'accent' : null) },
   { key: 'consumers', title: 'CONS', width: 4, align: 'right', hideBelow: 90, priority: 1, cell: (r) => g(r, (x) => formatCount(x.consumers), '') },
   { key: 'pending', title: 'PENDING', width: 7, align: 'right', cell: (r) => formatCount(r.pending), role: (r) => (r.pending > 0 ? 'warn' : null) },
   { key: 'idle', title: 'IDLE', width: 6, align: 'right', cell: (r) => (r.kind === 'consumer' ? formatAge(r.idleMs) : ''), role: (r) => (r.kind === 'consumer' && r.pending > 0 && r.idleMs >= 300_000 ? 'bad' : null) },

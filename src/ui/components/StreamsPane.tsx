@@ -16,7 +16,7 @@ function roleFor(value: number | null, warn: number, bad: number): Role | null {
 const MAX_WARNINGS = 2;
 
 const COLUMNS: Column<StreamRow>[] = [
-  { key: 'stream', title: 'STREAM', minWidth: 12, maxWidth: 40, grow: true, cell: (r) => r.name, role: (r) => levelRole(r.level) },
+  { key: 'stream', title: 'STREAM', minWidth: 12, maxWidth: 40, grow: true, growMax: 60, cell: (r) => r.name, role: (r) => levelRole(r.level) },
   { key: 'group', title: 'GROUP', minWidth: 8, maxWidth: 24, cell: (r) => r.group ?? '–', role: (r) => (r.group ? null : 'dim') },
   { key: 'length', title: 'LENGTH', width: 7, priority: 5, align: 'right', cell: (r) => formatCount(r.length) },
   { key: 'rate', title: 'RATE', width: 7, priority: 2, align: 'right', cell: (r) => formatRate(r.rate) },

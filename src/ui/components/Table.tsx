@@ -24,6 +24,8 @@ export interface Column<T> {
   maxWidth?: number;
   /** Takes the width left over. Default: true for a column with neither width nor maxWidth. */
   grow?: boolean;
+  /** A growing column never gets wider than this (very wide terminals); the rest stays blank. */
+  growMax?: number;
   /**
    * When even the minimum widths do not fit, columns with a priority are hidden, lowest first,
    * instead of clipping the right edge. Columns without one are never hidden this way.
@@ -106,10 +108,12 @@ export function layoutColumns<T>(
   }
   const growing = visible.map((c, i) => (growsOf(c) ? i : -1)).filter((i) => i >= 0);
   growing.forEach((i, k) => {
-    // The last growing column takes the rounding remainder so rows end exactly at `width`.
-    const share = k === growing.length - 1 ? surplus : Math.floor(surplus / growing.length);
-    widths[i] += share;
-    surplus -= share;
+    // The last growing column takes the rounding remainder so rows end exactly at `width`
+    // (unless capped by growMax: then rows end short of it).
+    const share = k === growing.length - 1 ? surplus : Math.floor(surplus / (growing.length - k));
+    const capped = Math.min(share, Math.max(0, (visible[i].growMax ?? Infinity) - widths[i]));
+    widths[i] += capped;
+    surplus -= capped;
   });
   return visible.map((col, i) => ({ col, width: widths[i] }));
 }
