@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { Redis, type RedisOptions } from 'ioredis';
 import { StreamscopeError, classifyRedisError, redactUrl } from '../core/errors.js';
+import { QuietStandaloneConnector } from './quiet-connector.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 /** Oldest server we support: XAUTOCLAIM and XADD/XTRIM MINID arrived in 6.2. */
@@ -141,6 +142,9 @@ function clientOptions(target: ResolvedTarget, options: ConnectionOptions): { op
     enableReadyCheck: false,
     // RESP2 reply shapes everywhere (ioredis 6 defaults to RESP3, where XREAD answers a map).
     protocol: 2,
+    // A socket that errors twice must not crash the process (see quiet-connector.ts).
+    // (ioredis types its constructor with `options: unknown`; ours takes the standalone options it gets.)
+    Connector: QuietStandaloneConnector as unknown as RedisOptions['Connector'],
     retryStrategy: (times: number) => (failFast && !everReady ? null : backoffDelay(times, base, max)),
     // ioredis' disconnect() arms a destroy timer (default 2000 ms) that only a later 'close'
     // clears: after a failed connect the socket is already closed, so the timer kept every CLI

@@ -6,14 +6,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { rawClient, redisUrl, sleep, uniquePrefix, waitFor } from '../helpers/context.js';
+import { MAIN, Terminal, hasTmux } from '../helpers/terminal.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 
 function newestMtime(dir: string): number {
   let t = 0;
@@ -24,9 +22,6 @@ function newestMtime(dir: string): number {
   return t;
 }
 
-function command(args: string[]): string {
-  return ['env', '-u', 'CI', '-u', 'NO_COLOR', 'node', MAIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-}
 
 /** Running (not gone, not a zombie waiting to be reaped). */
 function alive(pid: number): boolean {
@@ -37,43 +32,6 @@ function alive(pid: number): boolean {
   }
 }
 
-class Terminal {
-  readonly socket = `ss-e2e-${randomBytes(4).toString('hex')}`;
-  private tmux(...args: string[]): string {
-    return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
-  }
-  start(args: string[]): void {
-    // After the app exits, print its status and keep the pane so the test can read it.
-    this.tmux('new-session', '-d', '-x', '120', '-y', '40', `${command(args)}; echo "EXIT=$?"; sleep 30`);
-  }
-  /** The app as the pane's only process (its PID written to pidFile), stderr to a file. */
-  startAlone(args: string[], pidFile: string, errFile: string): void {
-    this.tmux('new-session', '-d', '-x', '120', '-y', '40', `echo $$ > '${pidFile}'; exec ${command(args)} 2>'${errFile}'`);
-  }
-  keys(...keys: string[]): void {
-    this.tmux('send-keys', ...keys);
-  }
-  screen(): string {
-    return this.tmux('capture-pane', '-p');
-  }
-  title(): string {
-    return this.tmux('display-message', '-p', '#{pane_title}').trim();
-  }
-  async waitFor(check: (screen: string) => boolean, what: string, timeoutMs = 10_000): Promise<string> {
-    let last = '';
-    try {
-      return (await waitFor<string | null>(() => {
-        last = this.screen();
-        return check(last) ? last : null;
-      }, timeoutMs, 100)) as string;
-    } catch {
-      throw new Error(`screen never showed ${what}; last screen:\n${last}`);
-    }
-  }
-  kill(): void {
-    spawnSync('tmux', ['-L', this.socket, 'kill-server']);
-  }
-}
 
 interface Arranged {
   redis: Redis;

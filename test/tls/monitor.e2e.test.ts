@@ -2,53 +2,15 @@
  * The monitor (dist/cli/main.js) in tmux (own -L socket, 120×40) against a real TLS redis-server,
  * trusting its CA through NODE_EXTRA_CA_CERTS. Skipped only when tmux is missing.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { startRedisServer, type RunningRedis } from '../../src/cli/private-redis.js';
 import { uniquePrefix, waitFor } from '../helpers/context.js';
-import { APP_PW, MAIN, PASSWORD, PREFIX, aclConfig, otherCa, withAuth } from './helpers.js';
+import { Terminal, hasTmux } from '../helpers/terminal.js';
+import { APP_PW, PASSWORD, PREFIX, aclConfig, otherCa, withAuth } from './helpers.js';
 
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 
-function quote(a: string): string {
-  return `'${a.replace(/'/g, `'\\''`)}'`;
-}
-
-class Terminal {
-  readonly socket = `ss-tls-${randomBytes(4).toString('hex')}`;
-  private tmux(...args: string[]): string {
-    return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
-  }
-  start(args: string[], env: Record<string, string>): void {
-    const unset = ['CI', 'NO_COLOR', 'REDIS_URL', 'REDIS_PASSWORD', 'REDISCLI_AUTH', 'NODE_EXTRA_CA_CERTS'].flatMap((k) => ['-u', k]);
-    const assign = Object.entries(env).map(([k, v]) => `${k}=${v}`);
-    const cmd = ['env', ...unset, ...assign, 'node', MAIN, ...args].map(quote).join(' ');
-    this.tmux('new-session', '-d', '-x', '120', '-y', '40', `${cmd}; echo "EXIT=$?"; sleep 30`);
-  }
-  keys(...keys: string[]): void {
-    this.tmux('send-keys', ...keys);
-  }
-  screen(): string {
-    return this.tmux('capture-pane', '-p');
-  }
-  async waitFor(check: (screen: string) => boolean, what: string, timeoutMs = 10_000): Promise<string> {
-    let last = '';
-    try {
-      return (await waitFor<string | null>(() => {
-        last = this.screen();
-        return check(last) ? last : null;
-      }, timeoutMs, 100)) as string;
-    } catch {
-      throw new Error(`screen never showed ${what}; last screen:\n${last}`);
-    }
-  }
-  kill(): void {
-    spawnSync('tmux', ['-L', this.socket, 'kill-server']);
-  }
-}
 
 let server: RunningRedis;
 let admin: Redis;
