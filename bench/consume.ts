@@ -40,7 +40,10 @@ export const benchmark: Benchmark = {
     await preloadStream(r, key, total);
 
     const EventPersistence = await loadEventPersistence();
-    if (!EventPersistence) section.notes.push('`src/streams/event-persistence.ts` has not landed: only the baselines were measured.');
+    if (!EventPersistence)
+      section.notes.push(
+        '`src/streams/event-persistence.ts` has not landed: only the baselines were measured.',
+      );
 
     let g = 0;
     const rawRun = async (batchAck: boolean) => {
@@ -51,8 +54,20 @@ export const benchmark: Benchmark = {
         const t0 = performance.now();
         let got = 0;
         while (got < total) {
-          const reply = (await reader.xreadgroup('GROUP', group, 'c1', 'COUNT', COUNT, 'BLOCK', 1000, 'STREAMS', key, '>')) as XReadGroupReply;
-          if (!reply) throw new Error('raw consumer: BLOCK timed out before the stream was drained');
+          const reply = (await reader.xreadgroup(
+            'GROUP',
+            group,
+            'c1',
+            'COUNT',
+            COUNT,
+            'BLOCK',
+            1000,
+            'STREAMS',
+            key,
+            '>',
+          )) as XReadGroupReply;
+          if (!reply)
+            throw new Error('raw consumer: BLOCK timed out before the stream was drained');
           const entries = reply[0][1];
           if (batchAck) {
             for (const [, f] of entries) decodeFields(fieldsFromArray(f));
@@ -73,14 +88,22 @@ export const benchmark: Benchmark = {
     };
     const libRun = async (pipelinedAcks: boolean) => {
       const group = `lib-${g++}`;
-      const ep = new EventPersistence!({ redisUrl: server.url, streamPrefix: PREFIX, consumerGroup: group });
+      const ep = new EventPersistence!({
+        redisUrl: server.url,
+        streamPrefix: PREFIX,
+        consumerGroup: group,
+      });
       await ep.connect();
       const abort = new AbortController();
       try {
         const t0 = performance.now();
         let got = 0;
         const acks: Promise<void>[] = [];
-        for await (const d of ep.consumeEvents([TYPE], 'c1', { count: COUNT, blockMs: 1000, signal: abort.signal })) {
+        for await (const d of ep.consumeEvents([TYPE], 'c1', {
+          count: COUNT,
+          blockMs: 1000,
+          signal: abort.signal,
+        })) {
           if (pipelinedAcks) acks.push(d.ack());
           else await d.ack();
           if (++got >= total) break;
@@ -97,29 +120,62 @@ export const benchmark: Benchmark = {
       }
     };
 
-    const res: Record<'lib' | 'libP' | 'raw' | 'rawB', number[]> = { lib: [], libP: [], raw: [], rawB: [] };
+    const res: Record<'lib' | 'libP' | 'raw' | 'rawB', number[]> = {
+      lib: [],
+      libP: [],
+      raw: [],
+      rawB: [],
+    };
     const ratio: number[] = [];
     const ratioP: number[] = [];
     for (let i = 0; i < ctx.runs; i++) {
-      const order: (keyof typeof res)[] = i % 2 === 0 ? ['lib', 'raw', 'libP', 'rawB'] : ['rawB', 'libP', 'raw', 'lib'];
+      const order: (keyof typeof res)[] =
+        i % 2 === 0 ? ['lib', 'raw', 'libP', 'rawB'] : ['rawB', 'libP', 'raw', 'lib'];
       const got: Partial<Record<keyof typeof res, number>> = {};
       for (const v of order) {
         if ((v === 'lib' || v === 'libP') && !EventPersistence) continue;
-        const x = v === 'lib' ? await withTimeout(libRun(false), 120_000, 'consumeEvents run') : v === 'libP' ? await withTimeout(libRun(true), 120_000, 'consumeEvents run') : v === 'raw' ? await rawRun(false) : await rawRun(true);
+        const x =
+          v === 'lib'
+            ? await withTimeout(libRun(false), 120_000, 'consumeEvents run')
+            : v === 'libP'
+              ? await withTimeout(libRun(true), 120_000, 'consumeEvents run')
+              : v === 'raw'
+                ? await rawRun(false)
+                : await rawRun(true);
         res[v].push(x);
         got[v] = x;
       }
       if (got.lib !== undefined && got.raw !== undefined) ratio.push(got.lib / got.raw);
       if (got.libP !== undefined && got.rawB !== undefined) ratioP.push(got.libP / got.rawB);
-      ctx.log(`run ${i + 1}/${ctx.runs}: ${Object.entries(got).map(([k, v]) => `${k} ${fmt(v)}/s`).join(', ')}`);
+      ctx.log(
+        `run ${i + 1}/${ctx.runs}: ${Object.entries(got)
+          .map(([k, v]) => `${k} ${fmt(v)}/s`)
+          .join(', ')}`,
+      );
     }
     section.tables.push({
       headers: ['variant', 'events/s (consumed + acked)', 'vs its raw counterpart'],
       rows: [
-        ['consumeEvents, `await d.ack()` per delivery', fmtSummary(summarize(res.lib)), ratio.length ? `${fmtSummary(summarize(ratio), 2)}×` : 'n/a'],
-        ['raw XREADGROUP COUNT 100, `await XACK` per entry', fmtSummary(summarize(res.raw)), '1.00×'],
-        ['consumeEvents, `d.ack()` pipelined (not awaited one by one)', fmtSummary(summarize(res.libP)), ratioP.length ? `${fmtSummary(summarize(ratioP), 2)}×` : 'n/a'],
-        ['raw XREADGROUP COUNT 100, one XACK per batch of 100', fmtSummary(summarize(res.rawB)), '1.00×'],
+        [
+          'consumeEvents, `await d.ack()` per delivery',
+          fmtSummary(summarize(res.lib)),
+          ratio.length ? `${fmtSummary(summarize(ratio), 2)}×` : 'n/a',
+        ],
+        [
+          'raw XREADGROUP COUNT 100, `await XACK` per entry',
+          fmtSummary(summarize(res.raw)),
+          '1.00×',
+        ],
+        [
+          'consumeEvents, `d.ack()` pipelined (not awaited one by one)',
+          fmtSummary(summarize(res.libP)),
+          ratioP.length ? `${fmtSummary(summarize(ratioP), 2)}×` : 'n/a',
+        ],
+        [
+          'raw XREADGROUP COUNT 100, one XACK per batch of 100',
+          fmtSummary(summarize(res.rawB)),
+          '1.00×',
+        ],
       ],
     });
     const rm = summarize(ratio).median;

@@ -29,11 +29,31 @@ interface TailProbeResult {
 }
 
 /** The Tail class alone in its own process while the producer offers `rate` for `seconds`. */
-async function tailAlone(server: RunningRedis, rate: number, seconds: number, tag: string, ctx: BenchContext): Promise<TailProbeResult & ProducerResult> {
+async function tailAlone(
+  server: RunningRedis,
+  rate: number,
+  seconds: number,
+  tag: string,
+  ctx: BenchContext,
+): Promise<TailProbeResult & ProducerResult> {
   const prefix = `bench:tail${tag}:`;
-  const child = spawn(process.execPath, ['--expose-gc', ...process.execArgv, TAIL_PROBE, '--url', server.url, '--prefix', prefix, '--timeout-ms', String(seconds * 1000 + 15_000)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--expose-gc',
+      ...process.execArgv,
+      TAIL_PROBE,
+      '--url',
+      server.url,
+      '--prefix',
+      prefix,
+      '--timeout-ms',
+      String(seconds * 1000 + 15_000),
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   ctx.onCleanup(() => void (child.exitCode === null && child.kill('SIGKILL')));
   let out = '';
   let err = '';
@@ -64,11 +84,34 @@ interface ProducerResult {
   achievedRate: number;
 }
 
-function runProducer(url: string, prefix: string, rate: number, seconds: number, onPid: (pid: number) => void): Promise<ProducerResult> {
+function runProducer(
+  url: string,
+  prefix: string,
+  rate: number,
+  seconds: number,
+  onPid: (pid: number) => void,
+): Promise<ProducerResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, PRODUCER, '--url', url, '--prefix', prefix, '--rate', String(rate), '--seconds', String(seconds), '--maxlen', String(MAX_LEN)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        ...process.execArgv,
+        PRODUCER,
+        '--url',
+        url,
+        '--prefix',
+        prefix,
+        '--rate',
+        String(rate),
+        '--seconds',
+        String(seconds),
+        '--maxlen',
+        String(MAX_LEN),
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     onPid(child.pid!);
     let out = '';
     let err = '';
@@ -107,13 +150,25 @@ interface RunResult {
   producerCores: number;
 }
 
-async function oneRun(server: RunningRedis, rate: number, seconds: number, tag: string, ctx: BenchContext, nodeArgs: string[] = []): Promise<RunResult> {
+async function oneRun(
+  server: RunningRedis,
+  rate: number,
+  seconds: number,
+  tag: string,
+  ctx: BenchContext,
+  nodeArgs: string[] = [],
+): Promise<RunResult> {
   const prefix = `bench:keep${tag}:`;
   const mon = launchMonitor(server.url, prefix, [], nodeArgs);
   ctx.onCleanup(() => mon.stop());
   try {
-    const ready = await waitForScreen(mon.term, (s) => s.includes('connected') && s.includes('Live events'), 15_000);
-    if (ready === null) throw new Error(`monitor did not draw within 15 s; screen:\n${mon.term.capture()}`);
+    const ready = await waitForScreen(
+      mon.term,
+      (s) => s.includes('connected') && s.includes('Live events'),
+      15_000,
+    );
+    if (ready === null)
+      throw new Error(`monitor did not draw within 15 s; screen:\n${mon.term.capture()}`);
     await sleep(1_000);
     const before = mon.stats();
     const sampler = new ProcSampler(mon.pid).start();
@@ -134,7 +189,13 @@ async function oneRun(server: RunningRedis, rate: number, seconds: number, tag: 
       }
     })();
     const t0 = performance.now();
-    const prod = await runProducer(server.url, prefix, rate, seconds, (pid) => (producerSampler = new ProcSampler(pid).start()));
+    const prod = await runProducer(
+      server.url,
+      prefix,
+      rate,
+      seconds,
+      (pid) => (producerSampler = new ProcSampler(pid).start()),
+    );
     const prodStats = (producerSampler as ProcSampler | null)?.stop();
     const windowS = (performance.now() - t0) / 1000;
     const cpu = sampler.stop();
@@ -150,7 +211,8 @@ async function oneRun(server: RunningRedis, rate: number, seconds: number, tag: 
     await sleep(600); // one more stats flush
     st = mon.stats();
     if (!st) throw new Error('the monitor wrote no stats (preload not loaded?)');
-    if (mon.term.paneDead()) throw new Error(`the monitor exited during the run; screen:\n${mon.term.capture()}`);
+    if (mon.term.paneDead())
+      throw new Error(`the monitor exited during the run; screen:\n${mon.term.capture()}`);
     const h = lagHistogram(st);
     const writes = st.writes - (before?.writes ?? 0);
     return {
@@ -165,9 +227,14 @@ async function oneRun(server: RunningRedis, rate: number, seconds: number, tag: 
       screenLagP99: percentile(screenLags, 99),
       cores: cpu.cores,
       waiting: cpu.waitingCores,
-      perXread: (st.entries - (before?.entries ?? 0)) / Math.max(1, st.xreads - (before?.xreads ?? 0)),
+      perXread:
+        (st.entries - (before?.entries ?? 0)) / Math.max(1, st.xreads - (before?.xreads ?? 0)),
       peakRssMb: cpu.peakRss / MB,
-      rssTimeline: [0.25, 0.5, 1].map((f) => (sampler.rssSamples[Math.max(0, Math.ceil(f * sampler.rssSamples.length) - 1)] ?? NaN) / MB) as [number, number, number],
+      rssTimeline: [0.25, 0.5, 1].map(
+        (f) =>
+          (sampler.rssSamples[Math.max(0, Math.ceil(f * sampler.rssSamples.length) - 1)] ?? NaN) /
+          MB,
+      ) as [number, number, number],
       writesPerSec: writes / windowS,
       redisCores: redisCpu.cores,
       producerCores: prodStats?.cores ?? NaN,
@@ -195,7 +262,7 @@ export const benchmark: Benchmark = {
         `(bench/producer.ts) offers each rate for ${seconds} s, open loop (paced every 5 ms, pipelined \`XADD <prefix>all MAXLEN ~ ${fmt(MAX_LEN)} * event <json> type <t>\`, ` +
         `~390-byte seed-format events). ${runs} run(s) per rate. ` +
         '**received** and **tail lag** come from an observation preload loaded into the monitor process (`node --import bench/lib/monitor-probe.mjs`): it counts the entries of every XREAD reply ' +
-        'the monitor\'s tail receives and records, per entry, receipt time − the entry ID\'s time (the monitor has no stats hook yet; see notes). ' +
+        "the monitor's tail receives and records, per entry, receipt time − the entry ID's time (the monitor has no stats hook yet; see notes). " +
         '**screen lag**: every 250 ms the harness captures the tmux pane and takes now − the time of the newest stream ID visible in the live pane (what a person sees; includes the 100 ms store batching and frame pacing). ' +
         '**CPU**: (utime + stime) from /proc/<pid>/stat over the producer window ÷ wall time; **peak RSS**: VmHWM. **frames/s**: `process.stdout.write` calls per second (Ink writes one chunk per frame). ' +
         '**waiting for a CPU**: run-queue delay from /proc/<pid>/task/*/schedstat ÷ wall time — how much the monitor was runnable but starved by other processes on the shared cores.',
@@ -206,7 +273,26 @@ export const benchmark: Benchmark = {
     const fixed = wireJson(0);
     const ceil: number[] = [];
     for (let i = 0; i < (ctx.quick ? 1 : 3); i++) {
-      ceil.push(await redisBenchmark(server.port, ['-P', '16', '-c', '50', '-n', ctx.quick ? '200000' : '1000000', 'XADD', `bench:ceil${i}`, 'MAXLEN', '~', String(MAX_LEN), '*', 'event', fixed.json, 'type', fixed.eventType]));
+      ceil.push(
+        await redisBenchmark(server.port, [
+          '-P',
+          '16',
+          '-c',
+          '50',
+          '-n',
+          ctx.quick ? '200000' : '1000000',
+          'XADD',
+          `bench:ceil${i}`,
+          'MAXLEN',
+          '~',
+          String(MAX_LEN),
+          '*',
+          'event',
+          fixed.json,
+          'type',
+          fixed.eventType,
+        ]),
+      );
       const r = client(server);
       await r.del(`bench:ceil${i}`);
       r.disconnect();
@@ -226,9 +312,26 @@ export const benchmark: Benchmark = {
         byRate.set(rate, [...(byRate.get(rate) ?? []), res]);
       }
     }
-    const S = (rs: RunResult[], f: (r: RunResult) => number, d = 0, u = '') => fmtSummary(summarize(rs.map(f)), d, u);
+    const S = (rs: RunResult[], f: (r: RunResult) => number, d = 0, u = '') =>
+      fmtSummary(summarize(rs.map(f)), d, u);
     section.tables.push({
-      headers: ['offered /s', 'achieved by producer /s', 'received / sent', 'tail lag p50', 'tail lag p99', 'screen lag p50', 'screen lag p99', 'monitor CPU (cores)', 'monitor waiting for a CPU', 'entries per XREAD', 'peak RSS', 'RSS at ¼ → ½ → end of window', 'frames/s', 'redis-server CPU', 'producer CPU'],
+      headers: [
+        'offered /s',
+        'achieved by producer /s',
+        'received / sent',
+        'tail lag p50',
+        'tail lag p99',
+        'screen lag p50',
+        'screen lag p99',
+        'monitor CPU (cores)',
+        'monitor waiting for a CPU',
+        'entries per XREAD',
+        'peak RSS',
+        'RSS at ¼ → ½ → end of window',
+        'frames/s',
+        'redis-server CPU',
+        'producer CPU',
+      ],
       rows: rates.map((rate) => {
         const rs = byRate.get(rate) ?? [];
         return [
@@ -243,34 +346,67 @@ export const benchmark: Benchmark = {
           S(rs, (r) => r.waiting, 2),
           S(rs, (r) => r.perXread),
           S(rs, (r) => r.peakRssMb, 0, 'MB'),
-          [0, 1, 2].map((k) => fmt(summarize(rs.map((r) => r.rssTimeline[k])).median)).join(' → ') + ' MB',
+          [0, 1, 2].map((k) => fmt(summarize(rs.map((r) => r.rssTimeline[k])).median)).join(' → ') +
+            ' MB',
           S(rs, (r) => r.writesPerSec, 1),
           S(rs, (r) => r.redisCores, 2),
           S(rs, (r) => r.producerCores, 2),
         ];
       }),
     });
-    section.tables.push({ headers: ['server ceiling', 'XADD/s'], rows: [['redis-benchmark -P 16 -c 50, same entry shape, same server', fmtSummary(summarize(ceil))]] });
+    section.tables.push({
+      headers: ['server ceiling', 'XADD/s'],
+      rows: [
+        ['redis-benchmark -P 16 -c 50, same entry shape, same server', fmtSummary(summarize(ceil))],
+      ],
+    });
 
     const at50 = byRate.get(50_000) ?? [];
     const med = (f: (r: RunResult) => number) => summarize(at50.map(f)).median;
     const missedAt50 = med((r) => r.sent - r.received);
     section.targets.push(
-      { what: '50k/s: nothing missed', target: 'received = sent', measured: `${fmt(med((r) => r.received))} of ${fmt(med((r) => r.sent))} (median)`, status: missedAt50 <= 0 ? 'met' : 'missed' },
-      { what: '50k/s: tail lag p99', target: '≤ 250 ms', measured: `${fmt(med((r) => r.lagP99))} ms (screen: ${fmt(med((r) => r.screenLagP99))} ms)`, status: med((r) => r.lagP99) <= 250 ? 'met' : 'missed' },
-      { what: '50k/s: monitor CPU', target: '≤ 0.5 core', measured: `${med((r) => r.cores).toFixed(2)} cores`, status: med((r) => r.cores) <= 0.5 ? 'met' : 'missed' },
-      { what: '50k/s: monitor peak RSS', target: '≤ 150 MB', measured: `${fmt(med((r) => r.peakRssMb))} MB`, status: med((r) => r.peakRssMb) <= 150 ? 'met' : 'missed' },
+      {
+        what: '50k/s: nothing missed',
+        target: 'received = sent',
+        measured: `${fmt(med((r) => r.received))} of ${fmt(med((r) => r.sent))} (median)`,
+        status: missedAt50 <= 0 ? 'met' : 'missed',
+      },
+      {
+        what: '50k/s: tail lag p99',
+        target: '≤ 250 ms',
+        measured: `${fmt(med((r) => r.lagP99))} ms (screen: ${fmt(med((r) => r.screenLagP99))} ms)`,
+        status: med((r) => r.lagP99) <= 250 ? 'met' : 'missed',
+      },
+      {
+        what: '50k/s: monitor CPU',
+        target: '≤ 0.5 core',
+        measured: `${med((r) => r.cores).toFixed(2)} cores`,
+        status: med((r) => r.cores) <= 0.5 ? 'met' : 'missed',
+      },
+      {
+        what: '50k/s: monitor peak RSS',
+        target: '≤ 150 MB',
+        measured: `${fmt(med((r) => r.peakRssMb))} MB`,
+        status: med((r) => r.peakRssMb) <= 150 ? 'met' : 'missed',
+      },
     );
     // Highest sustained: every run at that rate received everything, and the median run kept lag p99 ≤ 250 ms (the same median rule as the 50k targets).
     let best: { rate: number; achieved: number } | null = null;
     for (const rate of rates) {
       const rs = byRate.get(rate) ?? [];
-      if (rs.length && rs.every((r) => r.received >= r.sent) && summarize(rs.map((r) => r.lagP99)).median <= 250) best = { rate, achieved: summarize(rs.map((r) => r.achieved)).median };
+      if (
+        rs.length &&
+        rs.every((r) => r.received >= r.sent) &&
+        summarize(rs.map((r) => r.lagP99)).median <= 250
+      )
+        best = { rate, achieved: summarize(rs.map((r) => r.achieved)).median };
     }
     section.targets.push({
       what: 'highest sustained rate (every run received all; median tail lag p99 ≤ 250 ms)',
       target: 'report vs XADD ceiling',
-      measured: best ? `${fmt(best.achieved)} events/s achieved at ${fmt(best.rate)} offered = ${((100 * best.achieved) / ceiling).toFixed(1)}% of the ${fmt(ceiling)} XADD/s ceiling` : 'none of the tested rates',
+      measured: best
+        ? `${fmt(best.achieved)} events/s achieved at ${fmt(best.rate)} offered = ${((100 * best.achieved) / ceiling).toFixed(1)}% of the ${fmt(ceiling)} XADD/s ceiling`
+        : 'none of the tested rates',
       status: best ? 'met' : 'missed',
     });
     // The Tail class alone (no UI), one run per rate: does the tail itself keep up, and what does it retain?
@@ -278,28 +414,60 @@ export const benchmark: Benchmark = {
     const aloneRetainedKbPer1000: number[] = [];
     for (const rate of ctx.quick ? [50_000] : rates) {
       const t = await tailAlone(server, rate, seconds, String(tag++), ctx);
-      ctx.log(`tail alone ${fmt(rate)}/s: ${fmt(t.received)}/${fmt(t.sent)}; lag p99 ${t.lagP99} ms; retained heap ${fmt(t.retainedHeapMb)} MB + buffers ${fmt(t.retainedBuffersMb)} MB`);
-      aloneRetainedKbPer1000.push((1024 * (t.retainedHeapMb + t.retainedBuffersMb)) / Math.max(1, t.received / 1000));
-      alone.push([fmt(rate), fmt(t.achievedRate), `${fmt(t.received)} / ${fmt(t.sent)}`, `${fmt(t.lagP50)} ms`, `${fmt(t.lagP99)} ms`, `${fmt(t.retainedHeapMb)} MB`, `${fmt(t.retainedBuffersMb)} MB`, `${fmt((1024 * (t.retainedHeapMb + t.retainedBuffersMb)) / Math.max(1, t.received / 1000))} KB`]);
+      ctx.log(
+        `tail alone ${fmt(rate)}/s: ${fmt(t.received)}/${fmt(t.sent)}; lag p99 ${t.lagP99} ms; retained heap ${fmt(t.retainedHeapMb)} MB + buffers ${fmt(t.retainedBuffersMb)} MB`,
+      );
+      aloneRetainedKbPer1000.push(
+        (1024 * (t.retainedHeapMb + t.retainedBuffersMb)) / Math.max(1, t.received / 1000),
+      );
+      alone.push([
+        fmt(rate),
+        fmt(t.achievedRate),
+        `${fmt(t.received)} / ${fmt(t.sent)}`,
+        `${fmt(t.lagP50)} ms`,
+        `${fmt(t.lagP99)} ms`,
+        `${fmt(t.retainedHeapMb)} MB`,
+        `${fmt(t.retainedBuffersMb)} MB`,
+        `${fmt((1024 * (t.retainedHeapMb + t.retainedBuffersMb)) / Math.max(1, t.received / 1000))} KB`,
+      ]);
     }
     section.tables.push({
-      caption: 'The Tail class alone in its own process (bench/tail-probe.ts, no UI, one run per rate): lag measured when EventsReceived is emitted; memory still reachable after a forced full GC',
-      headers: ['offered /s', 'achieved /s', 'received / sent', 'lag p50', 'lag p99', 'heap retained', 'buffers retained', 'retained per 1,000 events'],
+      caption:
+        'The Tail class alone in its own process (bench/tail-probe.ts, no UI, one run per rate): lag measured when EventsReceived is emitted; memory still reachable after a forced full GC',
+      headers: [
+        'offered /s',
+        'achieved /s',
+        'received / sent',
+        'lag p50',
+        'lag p99',
+        'heap retained',
+        'buffers retained',
+        'retained per 1,000 events',
+      ],
       rows: alone,
     });
 
     if (ctx.profile) {
       const dir = mkdtempSync(join(tmpdir(), 'streamscope-bench-prof-'));
       ctx.onCleanup(() => rmSync(dir, { recursive: true, force: true }));
-      const res = await oneRun(server, 50_000, seconds, 'prof', ctx, ['--cpu-prof', '--cpu-prof-dir', dir]);
+      const res = await oneRun(server, 50_000, seconds, 'prof', ctx, [
+        '--cpu-prof',
+        '--cpu-prof-dir',
+        dir,
+      ]);
       const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
       if (file) {
         section.tables.push({
           caption: `--cpu-prof of one extra 50k/s run (not counted above; tail lag p99 ${fmt(res.lagP99)} ms, ${res.cores.toFixed(2)} cores, peak RSS ${fmt(res.peakRssMb)} MB): self time, hottest first`,
           headers: ['function', 'self ms', 'share of samples'],
-          rows: hottest(join(dir, file), 15).map((h) => [h.name, fmt(h.ms), `${(100 * h.share).toFixed(1)}%`]),
+          rows: hottest(join(dir, file), 15).map((h) => [
+            h.name,
+            fmt(h.ms),
+            `${(100 * h.share).toFixed(1)}%`,
+          ]),
         });
-      } else section.notes.push('--profile: the monitor wrote no .cpuprofile (did it exit cleanly?).');
+      } else
+        section.notes.push('--profile: the monitor wrote no .cpuprofile (did it exit cleanly?).');
     }
     if (at50.length && med((r) => r.lagP99) > 250) {
       section.notes.push(

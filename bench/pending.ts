@@ -19,7 +19,12 @@ interface QueriesModule {
   createQueries(o: { client: Redis; emit: Emit }): MonitorQueriesPort;
 }
 interface PollerModule {
-  Poller: new (options: { createClient: () => Redis; keys: KeySpace; emit: Emit; refreshMs?: number }) => { start(): Promise<void>; refreshNow(): Promise<void>; close(): Promise<void> };
+  Poller: new (options: {
+    createClient: () => Redis;
+    keys: KeySpace;
+    emit: Emit;
+    refreshMs?: number;
+  }) => { start(): Promise<void>; refreshNow(): Promise<void>; close(): Promise<void> };
 }
 
 const PAGE = 100; // the monitor's default page size (store/state.ts DEFAULT_PAGE_SIZE)
@@ -28,7 +33,13 @@ const GROUP = 'workers';
 type Page = Extract<MonitorMessage, { type: 'PendingPageReceived' }>;
 
 /** First page N times, then page through `pages` pages (or the whole PEL), timing each page. */
-async function pageThrough(server: RunningRedis, mod: QueriesModule, key: string, pages: number, runs: number) {
+async function pageThrough(
+  server: RunningRedis,
+  mod: QueriesModule,
+  key: string,
+  pages: number,
+  runs: number,
+) {
   const c = client(server, 'bench-queries');
   try {
     let last: Page | null = null;
@@ -66,12 +77,22 @@ async function pageThrough(server: RunningRedis, mod: QueriesModule, key: string
   }
 }
 
-async function pollerRefresh(server: RunningRedis, mod: PollerModule, prefix: string, runs: number): Promise<number[]> {
+async function pollerRefresh(
+  server: RunningRedis,
+  mod: PollerModule,
+  prefix: string,
+  runs: number,
+): Promise<number[]> {
   const durs: number[] = [];
   const emit: Emit = (m) => {
     if (m.type === 'SnapshotReceived') durs.push(m.durationMs);
   };
-  const p = new mod.Poller({ createClient: () => client(server, 'bench-poller'), keys: createKeySpace(prefix), emit, refreshMs: 3_600_000 });
+  const p = new mod.Poller({
+    createClient: () => client(server, 'bench-poller'),
+    keys: createKeySpace(prefix),
+    emit,
+    refreshMs: 3_600_000,
+  });
   try {
     await p.start();
     durs.length = 0;
@@ -83,11 +104,18 @@ async function pollerRefresh(server: RunningRedis, mod: PollerModule, prefix: st
 }
 
 /** Real monitor: launch, press 3, time until the first PEL page is on screen, page with `n`, RSS. */
-async function inMonitor(server: RunningRedis, prefix: string, firstId: string, pages: number, ctx: BenchContext) {
+async function inMonitor(
+  server: RunningRedis,
+  prefix: string,
+  firstId: string,
+  pages: number,
+  ctx: BenchContext,
+) {
   const mon = launchMonitor(server.url, prefix);
   ctx.onCleanup(() => mon.stop());
   try {
-    if ((await waitForScreen(mon.term, (s) => s.includes('connected'), 15_000)) === null) throw new Error('monitor did not connect');
+    if ((await waitForScreen(mon.term, (s) => s.includes('connected'), 15_000)) === null)
+      throw new Error('monitor did not connect');
     await waitForScreen(mon.term, (s) => /snapshot [\d.]+m?s ago/.test(s), 5_000);
     const idle = memory(mon.pid)?.rss ?? NaN;
     const a = Date.now();
@@ -101,14 +129,25 @@ async function inMonitor(server: RunningRedis, prefix: string, firstId: string, 
       const before = mon.term.capture();
       const b = Date.now();
       mon.term.sendKeys('n');
-      const at = await waitForScreen(mon.term, (s) => s !== before && !s.includes(prevTop), 10_000, 5);
+      const at = await waitForScreen(
+        mon.term,
+        (s) => s !== before && !s.includes(prevTop),
+        10_000,
+        5,
+      );
       if (at === null) break;
       perPage.push(at - b);
       prevTop = /\b(\d{13}-\d+)\b/.exec(mon.term.capture())?.[1] ?? prevTop;
     }
     await sleep(500);
     const mem = memory(mon.pid);
-    return { firstMs, perPage, idleRssMb: idle / MB, rssMb: (mem?.rss ?? NaN) / MB, hwmMb: (mem?.hwm ?? NaN) / MB };
+    return {
+      firstMs,
+      perPage,
+      idleRssMb: idle / MB,
+      rssMb: (mem?.rss ?? NaN) / MB,
+      hwmMb: (mem?.hwm ?? NaN) / MB,
+    };
   } finally {
     await mon.stop();
   }
@@ -156,7 +195,9 @@ export const benchmark: Benchmark = {
       await buildPel(r, key, GROUP, size);
       const built = (performance.now() - t0) / 1000;
       const pending = Number(((await r.xpending(key, GROUP)) as unknown[])[0]);
-      ctx.log(`PEL of ${fmt(pending)} built in ${built.toFixed(1)} s; redis used_memory ${fmt((await usedMemory(r)) / MB)} MB`);
+      ctx.log(
+        `PEL of ${fmt(pending)} built in ${built.toFixed(1)} s; redis used_memory ${fmt((await usedMemory(r)) / MB)} MB`,
+      );
       const firstId = String(((await r.xpending(key, GROUP, '-', '+', 1)) as [string][])[0][0]);
 
       const api = await pageThrough(server, queries, key, pagesApi, ctx.runs);
@@ -168,10 +209,13 @@ export const benchmark: Benchmark = {
         `${fmt(api.entries)} entries in ${fmt(api.totalMs / 1000, 1)} s (${fmt(api.entries / (api.totalMs / 1000))} entries/s)`,
         fmtSummary(summarize(refresh), 1, 'ms'),
       ]);
-      ctx.log(`${n}: first page ${fmt(summarize(api.first).median, 2)} ms; ${fmt(api.entries)} entries paged in ${fmt(api.totalMs)} ms; refresh ${fmt(summarize(refresh).median, 1)} ms`);
+      ctx.log(
+        `${n}: first page ${fmt(summarize(api.first).median, 2)} ms; ${fmt(api.entries)} entries paged in ${fmt(api.totalMs)} ms; refresh ${fmt(summarize(refresh).median, 1)} ms`,
+      );
 
       const ui = [];
-      for (let i = 0; i < (ctx.quick ? 1 : Math.min(3, ctx.runs)); i++) ui.push(await inMonitor(server, prefix, firstId, pagesUi, ctx));
+      for (let i = 0; i < (ctx.quick ? 1 : Math.min(3, ctx.runs)); i++)
+        ui.push(await inMonitor(server, prefix, firstId, pagesUi, ctx));
       rss.push(summarize(ui.map((u) => u.hwmMb)).median);
       uiRows.push([
         fmt(pending),
@@ -181,17 +225,32 @@ export const benchmark: Benchmark = {
         fmtSummary(summarize(ui.map((u) => u.rssMb)), 0, 'MB'),
         fmtSummary(summarize(ui.map((u) => u.hwmMb)), 0, 'MB'),
       ]);
-      ctx.log(`${n}: monitor first page on screen ${fmt(summarize(ui.map((u) => u.firstMs)).median)} ms; RSS peak ${fmt(rss.at(-1)!)} MB`);
+      ctx.log(
+        `${n}: monitor first page on screen ${fmt(summarize(ui.map((u) => u.firstMs)).median)} ms; RSS peak ${fmt(rss.at(-1)!)} MB`,
+      );
       await r.del(key);
     }
     section.tables.push({
       caption: "The monitor's queries port (in-process, no UI)",
-      headers: ['PEL size', 'first page', 'next page: median / p99', 'paging through', 'poller refresh'],
+      headers: [
+        'PEL size',
+        'first page',
+        'next page: median / p99',
+        'paging through',
+        'poller refresh',
+      ],
       rows,
     });
     section.tables.push({
       caption: 'The real monitor in a 120×40 terminal',
-      headers: ['PEL size', 'press 3 → first page on screen', 'press n → next page on screen', 'RSS before pane 3', 'RSS after paging', 'peak RSS (VmHWM)'],
+      headers: [
+        'PEL size',
+        'press 3 → first page on screen',
+        'press n → next page on screen',
+        'RSS before pane 3',
+        'RSS after paging',
+        'peak RSS (VmHWM)',
+      ],
       rows: uiRows,
     });
     const growth = rss[1] - rss[0];
@@ -201,7 +260,9 @@ export const benchmark: Benchmark = {
       measured: `peak ${fmt(rss[0])} MB vs ${fmt(rss[1])} MB (${growth >= 0 ? '+' : ''}${fmt(growth)} MB)`,
       status: Math.abs(growth) <= Math.max(10, 0.1 * rss[0]) ? 'met' : 'missed',
     });
-    section.notes.push('Entries in these PELs are small seed-format events (the PEL cost does not depend on entry size); the keep-up benchmark uses full-size events.');
+    section.notes.push(
+      'Entries in these PELs are small seed-format events (the PEL cost does not depend on entry size); the keep-up benchmark uses full-size events.',
+    );
     return section;
   },
 };

@@ -50,7 +50,8 @@ async function main(): Promise<void> {
         for (let i = 0; i < n; i++) {
           const { eventType, json } = payloads[(issued + i) % payloads.length];
           p.xadd(globalKey, 'MAXLEN', '~', maxLen, '*', 'event', json, 'type', eventType);
-          if (alsoTypeStreams) p.xadd(`${prefix}${eventType}`, 'MAXLEN', '~', maxLen / 2, '*', 'event', json);
+          if (alsoTypeStreams)
+            p.xadd(`${prefix}${eventType}`, 'MAXLEN', '~', maxLen / 2, '*', 'event', json);
         }
         issued += n;
         const batch = n;
@@ -77,7 +78,16 @@ async function main(): Promise<void> {
   while (acked < issued) await new Promise((res) => setTimeout(res, 5));
   const elapsed = (sendEnd - t0) / 1000;
   process.stdout.write(
-    JSON.stringify({ offeredRate: rate, seconds: elapsed, sent: acked - errors, errors, achievedRate: (acked - errors) / elapsed, firstId, lastId, drainMs: performance.now() - sendEnd }) + '\n',
+    JSON.stringify({
+      offeredRate: rate,
+      seconds: elapsed,
+      sent: acked - errors,
+      errors,
+      achievedRate: (acked - errors) / elapsed,
+      firstId,
+      lastId,
+      drainMs: performance.now() - sendEnd,
+    }) + '\n',
   );
   r.disconnect();
 }

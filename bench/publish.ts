@@ -36,7 +36,10 @@ export const benchmark: Benchmark = {
     const server = await privateRedis();
     ctx.onCleanup(() => server.stop());
     const EventPersistence = await loadEventPersistence();
-    if (!EventPersistence) section.notes.push('`src/streams/event-persistence.ts` has not landed: only the baselines were measured.');
+    if (!EventPersistence)
+      section.notes.push(
+        '`src/streams/event-persistence.ts` has not landed: only the baselines were measured.',
+      );
 
     const raw = client(server, 'bench-raw');
     ctx.onCleanup(() => void raw.disconnect());
@@ -64,10 +67,19 @@ export const benchmark: Benchmark = {
     };
     const libRun = async () => {
       const prefix = `bench:pub${runId++}:`;
-      const ep = new EventPersistence!({ redisUrl: server.url, streamPrefix: prefix, maxLen: MAX_LEN });
+      const ep = new EventPersistence!({
+        redisUrl: server.url,
+        streamPrefix: prefix,
+        maxLen: MAX_LEN,
+      });
       await ep.connect();
       try {
-        const r = await closedLoop(CONCURRENCY, durationMs, (seq) => ep.persistEvent(sampleEvent(seq)), warmupMs);
+        const r = await closedLoop(
+          CONCURRENCY,
+          durationMs,
+          (seq) => ep.persistEvent(sampleEvent(seq)),
+          warmupMs,
+        );
         return r.perSecond;
       } finally {
         await ep.disconnect();
@@ -89,12 +101,15 @@ export const benchmark: Benchmark = {
       let l = NaN;
       let r = NaN;
       for (const which of order) {
-        if (which === 'lib' && EventPersistence) lib.push((l = await withTimeout(libRun(), 60_000, 'persistEvent run')));
+        if (which === 'lib' && EventPersistence)
+          lib.push((l = await withTimeout(libRun(), 60_000, 'persistEvent run')));
         if (which === 'raw') rawEnc.push((r = await rawRun(true)));
         if (which === 'pre') rawPre.push(await rawRun(false));
       }
       if (Number.isFinite(l)) ratios.push(l / r);
-      ctx.log(`run ${i + 1}/${ctx.runs}: lib ${fmt(l)} /s, raw ${fmt(r)} /s, raw pre-encoded ${fmt(rawPre[rawPre.length - 1])} /s`);
+      ctx.log(
+        `run ${i + 1}/${ctx.runs}: lib ${fmt(l)} /s, raw ${fmt(r)} /s, raw pre-encoded ${fmt(rawPre[rawPre.length - 1])} /s`,
+      );
     }
 
     // Server ceiling (same server, same entry shape).
@@ -103,26 +118,71 @@ export const benchmark: Benchmark = {
     for (let i = 0; i < ctx.runs; i++) {
       const key = `bench:ceiling${i}`;
       ceil.push(
-        await redisBenchmark(server.port, ['-P', '16', '-c', '50', '-n', String(n), 'XADD', key, 'MAXLEN', '~', String(2 * MAX_LEN), '*', 'event', fixed.json, 'type', fixed.eventType]),
+        await redisBenchmark(server.port, [
+          '-P',
+          '16',
+          '-c',
+          '50',
+          '-n',
+          String(n),
+          'XADD',
+          key,
+          'MAXLEN',
+          '~',
+          String(2 * MAX_LEN),
+          '*',
+          'event',
+          fixed.json,
+          'type',
+          fixed.eventType,
+        ]),
       );
       await raw.del(key);
     }
     ctx.log(`ceiling ${fmt(median(ceil))} XADD/s`);
 
-    const s = { lib: summarize(lib), raw: summarize(rawEnc), pre: summarize(rawPre), ceil: summarize(ceil), ratio: summarize(ratios) };
+    const s = {
+      lib: summarize(lib),
+      raw: summarize(rawEnc),
+      pre: summarize(rawPre),
+      ceil: summarize(ceil),
+      ratio: summarize(ratios),
+    };
     section.tables.push({
       headers: ['variant', 'events/s', 'XADD/s', 'vs raw (same wire bytes)'],
       rows: [
-        ['persistEvent (library), 64 in flight', fmtSummary(s.lib), fmtSummary(summarize(lib.map((x) => 2 * x))), ratios.length ? `${fmtSummary(s.ratio, 2)}×` : 'n/a'],
-        ['raw ioredis MULTI + 2×XADD, same wire bytes, 64 in flight', fmtSummary(s.raw), fmtSummary(summarize(rawEnc.map((x) => 2 * x))), '1.00×'],
-        ['raw ioredis MULTI + 2×XADD, pre-encoded JSON, 64 in flight', fmtSummary(s.pre), fmtSummary(summarize(rawPre.map((x) => 2 * x))), `${fmt(s.pre.median / s.raw.median, 2)}×`],
-        ['server ceiling: redis-benchmark XADD -P 16 -c 50', `${fmt(s.ceil.median / 2)} (= XADD/s ÷ 2)`, fmtSummary(s.ceil), '—'],
+        [
+          'persistEvent (library), 64 in flight',
+          fmtSummary(s.lib),
+          fmtSummary(summarize(lib.map((x) => 2 * x))),
+          ratios.length ? `${fmtSummary(s.ratio, 2)}×` : 'n/a',
+        ],
+        [
+          'raw ioredis MULTI + 2×XADD, same wire bytes, 64 in flight',
+          fmtSummary(s.raw),
+          fmtSummary(summarize(rawEnc.map((x) => 2 * x))),
+          '1.00×',
+        ],
+        [
+          'raw ioredis MULTI + 2×XADD, pre-encoded JSON, 64 in flight',
+          fmtSummary(s.pre),
+          fmtSummary(summarize(rawPre.map((x) => 2 * x))),
+          `${fmt(s.pre.median / s.raw.median, 2)}×`,
+        ],
+        [
+          'server ceiling: redis-benchmark XADD -P 16 -c 50',
+          `${fmt(s.ceil.median / 2)} (= XADD/s ÷ 2)`,
+          fmtSummary(s.ceil),
+          '—',
+        ],
       ],
     });
     section.targets.push({
       what: 'persistEvent vs raw baseline',
       target: '≥ 0.90×',
-      measured: ratios.length ? `${fmt(s.ratio.median, 2)}× (pairs: ${ratios.map((x) => x.toFixed(2)).join(', ')})` : 'library not available',
+      measured: ratios.length
+        ? `${fmt(s.ratio.median, 2)}× (pairs: ${ratios.map((x) => x.toFixed(2)).join(', ')})`
+        : 'library not available',
       status: ratios.length ? (s.ratio.median >= 0.9 ? 'met' : 'missed') : 'not measured',
     });
     section.notes.push(

@@ -33,7 +33,13 @@ interface Args {
 const USAGE = `npm run bench -- [--quick] [--profile] [--runs N] [--out FILE] [${Object.keys(BENCHMARKS).join('|')} …]`;
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, profile: false, runs: null, out: fileURLToPath(new URL('./RESULTS.md', import.meta.url)), names: [] };
+  const args: Args = {
+    quick: false,
+    profile: false,
+    runs: null,
+    out: fileURLToPath(new URL('./RESULTS.md', import.meta.url)),
+    names: [],
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') args.quick = true;
@@ -82,7 +88,10 @@ async function main(): Promise<void> {
   const runs = args.runs ?? (args.quick ? 3 : 5);
   const started = new Date();
   const t0 = performance.now();
-  const log = (m: string) => process.stderr.write(`[bench ${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${m}\n`);
+  const log = (m: string) =>
+    process.stderr.write(
+      `[bench ${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${m}\n`,
+    );
 
   // One throwaway server only to learn its version for the machine table.
   const probe = await privateRedis();
@@ -113,7 +122,15 @@ async function main(): Promise<void> {
       const msg = err instanceof Error ? err.message : String(err);
       log(`${name} FAILED: ${msg}`);
       if (err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
-      section = { name, title: bench.title, method: '', tables: [], targets: [], notes: [], error: msg };
+      section = {
+        name,
+        title: bench.title,
+        method: '',
+        tables: [],
+        targets: [],
+        notes: [],
+        error: msg,
+      };
     } finally {
       // Stop what this benchmark started, newest first.
       for (const fn of local.reverse()) {
@@ -159,7 +176,13 @@ async function main(): Promise<void> {
       rows: sections.flatMap((s) =>
         s.error
           ? [[s.name, '—', '—', `did not complete: ${s.error}`, '**FAILED**']]
-          : s.targets.map((t) => [s.name, t.what, t.target, t.measured, t.status === 'missed' ? '**MISSED**' : t.status]),
+          : s.targets.map((t) => [
+              s.name,
+              t.what,
+              t.target,
+              t.measured,
+              t.status === 'missed' ? '**MISSED**' : t.status,
+            ]),
       ),
     }),
     '',

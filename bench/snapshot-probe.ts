@@ -12,7 +12,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
-import { startRedisServer } from '../src/cli/private-redis.js';
+import { startRedisServer } from '../src/local-redis/private-redis.js';
 import { createKeySpace } from '../src/core/keys.js';
 import type { MonitorMessage } from '../src/core/messages.js';
 import { snapshotStreams, StreamDiscovery } from '../src/streams/inspector.js';
@@ -42,7 +42,8 @@ async function populate(r: Redis, prefix: string): Promise<void> {
     for (let i = base; i < Math.min(STREAMS, base + 100); i++) {
       const key = `${prefix}type.${i}`;
       if (huge) p.xadd(key, '*', 'event', huge);
-      for (let n = 0; n < LEN; n++) p.xadd(key, '*', 'event', `{"n":${n},"pad":"${'p'.repeat(40)}"}`);
+      for (let n = 0; n < LEN; n++)
+        p.xadd(key, '*', 'event', `{"n":${n},"pad":"${'p'.repeat(40)}"}`);
       for (const g of ['g1', 'g2', 'g3']) p.xgroup('CREATE', key, g, '0');
       // g1: 10 delivered to c1, 5 acked → pending 5, lag LEN-10(+1)
       p.xreadgroup('GROUP', 'g1', 'c1', 'COUNT', 10, 'STREAMS', key, '>');
@@ -62,14 +63,23 @@ async function populate(r: Redis, prefix: string): Promise<void> {
     const ack = r.pipeline();
     for (let i = base; i < Math.min(STREAMS, base + 100); i++) {
       const key = `${prefix}type.${i}`;
-      ack.call('XACK', key, 'g1', ...(await r.xrange(key, '-', '+', 'COUNT', 6)).slice(HUGE > 0 ? 1 : 0, (HUGE > 0 ? 1 : 0) + 5).map((e) => e[0]));
+      ack.call(
+        'XACK',
+        key,
+        'g1',
+        ...(await r.xrange(key, '-', '+', 'COUNT', 6))
+          .slice(HUGE > 0 ? 1 : 0, (HUGE > 0 ? 1 : 0) + 5)
+          .map((e) => e[0]),
+      );
     }
     await ack.exec();
   }
 }
 
 async function main(): Promise<void> {
-  const server = await startRedisServer({ config: NOISE > 0 ? ['enable-debug-command local'] : [] });
+  const server = await startRedisServer({
+    config: NOISE > 0 ? ['enable-debug-command local'] : [],
+  });
   const r = new Redis(server.url);
   try {
     const prefix = 'probe:events:';
@@ -77,7 +87,9 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     await populate(r, prefix);
     if (NOISE > 0) await r.call('DEBUG', 'POPULATE', NOISE, 'noise');
-    console.log(`redis ${server.version}; ${STREAMS} streams × 3 groups, ${LEN} entries each${HUGE ? `, ${HUGE}-byte head and tail entries` : ''}${NOISE ? `, ${NOISE} unrelated keys` : ''}; populated in ${(performance.now() - t0).toFixed(0)} ms`);
+    console.log(
+      `redis ${server.version}; ${STREAMS} streams × 3 groups, ${LEN} entries each${HUGE ? `, ${HUGE}-byte head and tail entries` : ''}${NOISE ? `, ${NOISE} unrelated keys` : ''}; populated in ${(performance.now() - t0).toFixed(0)} ms`,
+    );
 
     const client = new Redis(server.url);
     await client.ping();
@@ -89,9 +101,13 @@ async function main(): Promise<void> {
     // Redis time spent on commands (µs). Commands run inside a script are counted twice (on their
     // own and in EVALSHA), so when scripts ran, only the top-level commands are summed.
     const cmdstat = async () => {
-      const lines = [...(await r.info('commandstats')).matchAll(/cmdstat_(\S+?):calls=\d+,usec=(\d+)/g)];
+      const lines = [
+        ...(await r.info('commandstats')).matchAll(/cmdstat_(\S+?):calls=\d+,usec=(\d+)/g),
+      ];
       const scripted = lines.some((m) => m[1] === 'evalsha');
-      return lines.filter((m) => !scripted || !/^(xinfo|xrange|type|time)/.test(m[1])).reduce((a, m) => a + Number(m[2]), 0);
+      return lines
+        .filter((m) => !scripted || !/^(xinfo|xrange|type|time)/.test(m[1]))
+        .reduce((a, m) => a + Number(m[2]), 0);
     };
     for (let k = 0; k < RUNS + 2; k++) {
       const before = client.stream.bytesRead;
@@ -100,19 +116,27 @@ async function main(): Promise<void> {
       const snap = await snapshotStreams(client, ks, keys, { serverInfo: k === 0 });
       const dt = performance.now() - s0;
       const u1 = await cmdstat();
-      if (snap.streams.length !== keys.length) throw new Error(`snapshot saw ${snap.streams.length} of ${keys.length} streams`);
+      if (snap.streams.length !== keys.length)
+        throw new Error(`snapshot saw ${snap.streams.length} of ${keys.length} streams`);
       if (k < 2) continue; // warm-up (JIT, script load)
       times.push(dt);
       rts.add(snap.roundTrips);
       bytes.push(client.stream.bytesRead - before);
       serverUsec += u1 - u0;
     }
-    console.log(`snapshotStreams: ${stats(times)}; round trips ${[...rts].join('/')}; received ${(bytes.reduce((a, b) => a + b, 0) / bytes.length / 1024).toFixed(0)} KiB per snapshot; server time (commandstats) ≈ ${(serverUsec / RUNS / 1000).toFixed(1)} ms per snapshot`);
+    console.log(
+      `snapshotStreams: ${stats(times)}; round trips ${[...rts].join('/')}; received ${(bytes.reduce((a, b) => a + b, 0) / bytes.length / 1024).toFixed(0)} KiB per snapshot; server time (commandstats) ≈ ${(serverUsec / RUNS / 1000).toFixed(1)} ms per snapshot`,
+    );
     client.disconnect();
 
     if (POLLER) {
       const msgs: Extract<MonitorMessage, { type: 'SnapshotReceived' }>[] = [];
-      const poller = new Poller({ createClient: () => new Redis(server.url, { lazyConnect: true }), keys: ks, emit: (m) => m.type === 'SnapshotReceived' && msgs.push(m), refreshMs: 60_000 });
+      const poller = new Poller({
+        createClient: () => new Redis(server.url, { lazyConnect: true }),
+        keys: ks,
+        emit: (m) => m.type === 'SnapshotReceived' && msgs.push(m),
+        refreshMs: 60_000,
+      });
       await poller.start();
       let discovering = 1;
       while (msgs.at(-1)!.streams.length < STREAMS) {
@@ -124,7 +148,9 @@ async function main(): Promise<void> {
       await poller.close();
       const polled = msgs.slice(from);
       const rt = polled.map((m) => m.roundTrips);
-      console.log(`Poller refresh (SCAN step + snapshot), after discovery found all streams in ${discovering} refreshes: ${stats(polled.map((m) => m.durationMs))}; round trips ${Math.min(...rt)}–${Math.max(...rt)} (SCAN calls within the 25 ms budget + 1)`);
+      console.log(
+        `Poller refresh (SCAN step + snapshot), after discovery found all streams in ${discovering} refreshes: ${stats(polled.map((m) => m.durationMs))}; round trips ${Math.min(...rt)}–${Math.max(...rt)} (SCAN calls within the 25 ms budget + 1)`,
+      );
     }
   } finally {
     r.disconnect();

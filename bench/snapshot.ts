@@ -14,7 +14,12 @@ import { wireJson } from './lib/workload.js';
 import { createKeySpace, type KeySpace } from '../src/core/keys.js';
 
 interface InspectorModule {
-  snapshotStreams(client: Redis, keys: KeySpace, streamKeys: readonly string[], options?: { serverInfo?: boolean }): Promise<{ streams: unknown[]; roundTrips: number }>;
+  snapshotStreams(
+    client: Redis,
+    keys: KeySpace,
+    streamKeys: readonly string[],
+    options?: { serverInfo?: boolean },
+  ): Promise<{ streams: unknown[]; roundTrips: number }>;
 }
 
 interface PollerLike {
@@ -24,11 +29,21 @@ interface PollerLike {
 }
 
 interface PollerModule {
-  Poller: new (options: { createClient: () => Redis; keys: KeySpace; emit: Emit; refreshMs?: number }) => PollerLike;
+  Poller: new (options: {
+    createClient: () => Redis;
+    keys: KeySpace;
+    emit: Emit;
+    refreshMs?: number;
+  }) => PollerLike;
 }
 
 /** `streams` type streams of `length` entries, each with 3 groups: caught up, half read (pending), unread. */
-export async function buildStreams(r: Redis, prefix: string, streams: number, length: number): Promise<void> {
+export async function buildStreams(
+  r: Redis,
+  prefix: string,
+  streams: number,
+  length: number,
+): Promise<void> {
   const { json } = wireJson(0);
   const PER_PIPE = Math.max(1, Math.floor(20_000 / Math.max(1, length)));
   for (let s0 = 0; s0 < streams; s0 += PER_PIPE) {
@@ -39,8 +54,26 @@ export async function buildStreams(r: Redis, prefix: string, streams: number, le
       p.xgroup('CREATE', key, 'caught-up', '$');
       p.xgroup('CREATE', key, 'half-read', '0');
       p.xgroup('CREATE', key, 'unread', '0');
-      p.xreadgroup('GROUP', 'half-read', 'worker-1', 'COUNT', Math.ceil(length / 4), 'STREAMS', key, '>');
-      p.xreadgroup('GROUP', 'half-read', 'worker-2', 'COUNT', Math.ceil(length / 4), 'STREAMS', key, '>');
+      p.xreadgroup(
+        'GROUP',
+        'half-read',
+        'worker-1',
+        'COUNT',
+        Math.ceil(length / 4),
+        'STREAMS',
+        key,
+        '>',
+      );
+      p.xreadgroup(
+        'GROUP',
+        'half-read',
+        'worker-2',
+        'COUNT',
+        Math.ceil(length / 4),
+        'STREAMS',
+        key,
+        '>',
+      );
     }
     await p.exec();
   }
@@ -81,7 +114,9 @@ export const benchmark: Benchmark = {
     ctx.onCleanup(() => void r.disconnect());
     const t0 = performance.now();
     await preloadUnrelatedKeys(r, 'unrelated:', unrelated);
-    ctx.log(`${fmt(unrelated)} unrelated keys in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    ctx.log(
+      `${fmt(unrelated)} unrelated keys in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
 
     const configs: { streams: number; length: number }[] = [
       { streams: 10, length: 100 },
@@ -99,7 +134,9 @@ export const benchmark: Benchmark = {
       const prefix = `snap${n++}:`;
       const t1 = performance.now();
       await buildStreams(r, prefix, cfg.streams, cfg.length);
-      ctx.log(`${cfg.streams} streams × ${cfg.length} entries built in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+      ctx.log(
+        `${cfg.streams} streams × ${cfg.length} entries built in ${((performance.now() - t1) / 1000).toFixed(1)} s`,
+      );
       const keys = createKeySpace(prefix);
       const snaps: Extract<MonitorMessage, { type: 'SnapshotReceived' }>[] = [];
       const failures: string[] = [];
@@ -107,13 +144,23 @@ export const benchmark: Benchmark = {
         if (m.type === 'SnapshotReceived') snaps.push(m);
         if (m.type === 'SnapshotFailed') failures.push(m.error.message);
       };
-      const poller = new pollerMod.Poller({ createClient: () => client(server, 'bench-poller'), keys, emit, refreshMs: 3_600_000 });
+      const poller = new pollerMod.Poller({
+        createClient: () => client(server, 'bench-poller'),
+        keys,
+        emit,
+        refreshMs: 3_600_000,
+      });
       const direct = client(server, 'bench-inspector');
       try {
         // Cold: refresh until every stream has been found (the SCAN walks all unrelated keys in 25 ms slices).
         const c0 = performance.now();
         await poller.start();
-        while ((snaps.at(-1)?.streams.length ?? 0) < cfg.streams && failures.length === 0 && performance.now() - c0 < 120_000) await poller.refreshNow();
+        while (
+          (snaps.at(-1)?.streams.length ?? 0) < cfg.streams &&
+          failures.length === 0 &&
+          performance.now() - c0 < 120_000
+        )
+          await poller.refreshNow();
         const coldMs = performance.now() - c0;
         const coldRefreshes = snaps.length;
         const coldRt = snaps.reduce((a, m) => a + m.roundTrips, 0);
@@ -137,7 +184,10 @@ export const benchmark: Benchmark = {
         }
         // Server-side execution time of those snapshots (INFO commandstats; the INFO call itself adds a few µs).
         const serverMs = (await serverCommandUs(r)) - serverUsBefore;
-        if (seen !== cfg.streams) section.notes.push(`${cfg.streams} streams × ${cfg.length}: the poller's snapshot held ${seen} streams.`);
+        if (seen !== cfg.streams)
+          section.notes.push(
+            `${cfg.streams} streams × ${cfg.length}: the poller's snapshot held ${seen} streams.`,
+          );
         if (cfg.streams === 1000) {
           at1000.push(...dur);
           server1000 = { alone: summarize(snapMs).median, redis: serverMs / 1000 / ctx.runs };
@@ -153,14 +203,25 @@ export const benchmark: Benchmark = {
           `${fmt(serverMs / 1000 / ctx.runs, 1)} ms`,
           `${fmt(coldMs)} ms, ${coldRefreshes} refreshes, ${fmt(coldRt)} RTs`,
         ]);
-        ctx.log(`${cfg.streams}×${cfg.length}: refresh ${fmt(summarize(dur).median, 1)} ms / ${summarize(rts).median} RTs; snapshot alone ${fmt(summarize(snapMs).median, 1)} ms / ${summarize(snapRts).median} RTs`);
+        ctx.log(
+          `${cfg.streams}×${cfg.length}: refresh ${fmt(summarize(dur).median, 1)} ms / ${summarize(rts).median} RTs; snapshot alone ${fmt(summarize(snapMs).median, 1)} ms / ${summarize(snapRts).median} RTs`,
+        );
       } finally {
         await poller.close();
         direct.disconnect();
       }
     }
     section.tables.push({
-      headers: ['streams', 'entries/stream', 'poller refresh (warm)', 'round trips / refresh (SCAN step + snapshot)', 'snapshot alone (inspector)', 'snapshot round trips', 'of which Redis executing (per snapshot)', 'cold: until the poller had found every stream'],
+      headers: [
+        'streams',
+        'entries/stream',
+        'poller refresh (warm)',
+        'round trips / refresh (SCAN step + snapshot)',
+        'snapshot alone (inspector)',
+        'snapshot round trips',
+        'of which Redis executing (per snapshot)',
+        'cold: until the poller had found every stream',
+      ],
       rows,
     });
     const m1000 = summarize(at1000).median;
@@ -181,7 +242,9 @@ export const benchmark: Benchmark = {
     section.targets.push({
       what: 'snapshot round trips independent of stream length (100 streams)',
       target: 'constant',
-      measured: [...rtByLength.entries()].map(([len, rt]) => `${fmt(len)} entries: ${rt}`).join('; '),
+      measured: [...rtByLength.entries()]
+        .map(([len, rt]) => `${fmt(len)} entries: ${rt}`)
+        .join('; '),
       status: flat ? 'met' : 'missed',
     });
     section.notes.push(

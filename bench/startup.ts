@@ -51,7 +51,8 @@ export const benchmark: Benchmark = {
       try {
         const f = await waitForScreen(mon.term, (s) => s.includes('Live events'), 20_000);
         const s = await waitForScreen(mon.term, (x) => /snapshot [\d.]+\w* ago/.test(x), 20_000);
-        if (f === null || s === null) throw new Error(`monitor did not show a snapshot; screen:\n${mon.term.capture()}`);
+        if (f === null || s === null)
+          throw new Error(`monitor did not show a snapshot; screen:\n${mon.term.capture()}`);
         firstFrame.push(f - mon.launchedAt);
         snapshot.push(s - mon.launchedAt);
         // Sanity: the streams pane lists the streams.
@@ -70,19 +71,32 @@ export const benchmark: Benchmark = {
       } finally {
         await mon2.stop();
       }
-      ctx.log(`launch ${i + 1}: first frame ${firstFrame.at(-1)} ms, snapshot on screen ${snapshot.at(-1)} ms, history rows ${historyShown.at(-1)} ms`);
+      ctx.log(
+        `launch ${i + 1}: first frame ${firstFrame.at(-1)} ms, snapshot on screen ${snapshot.at(-1)} ms, history rows ${historyShown.at(-1)} ms`,
+      );
     }
     section.tables.push({
       headers: ['milestone', 'ms after launch'],
       rows: [
         ['floor: `node dist/cli/main.js monitor --help` (exits)', fmtSummary(summarize(floor))],
         ['first frame (live pane header)', fmtSummary(summarize(firstFrame))],
-        [`first snapshot on screen (${fmt(streams)} streams × 3 groups)`, fmtSummary(summarize(snapshot))],
-        [`--since 1h: first history rows on screen (${fmt(history)} in the global stream)`, fmtSummary(summarize(historyShown))],
+        [
+          `first snapshot on screen (${fmt(streams)} streams × 3 groups)`,
+          fmtSummary(summarize(snapshot)),
+        ],
+        [
+          `--since 1h: first history rows on screen (${fmt(history)} in the global stream)`,
+          fmtSummary(summarize(historyShown)),
+        ],
       ],
     });
-    if (streamsShown.length < runs) section.notes.push(`The streams pane listed the streams in ${streamsShown.length} of ${runs} launches.`);
-    section.notes.push('No numeric target in the issue; reported for tracking. Screen polling spawns `tmux capture-pane` every 20 ms, which competes for the same 2 cores.');
+    if (streamsShown.length < runs)
+      section.notes.push(
+        `The streams pane listed the streams in ${streamsShown.length} of ${runs} launches.`,
+      );
+    section.notes.push(
+      'No numeric target in the issue; reported for tracking. Screen polling spawns `tmux capture-pane` every 20 ms, which competes for the same 2 cores.',
+    );
     return section;
   },
 };

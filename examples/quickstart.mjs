@@ -21,12 +21,19 @@ console.log('read back', stored.event.eventType, stored.event.data.file_path);
 
 // At-least-once: each delivery acks itself and nothing else.
 const controller = new AbortController();
-for await (const delivery of persistence.consumeEvents(['asset.discovered'], 'worker-1', { signal: controller.signal })) {
+for await (const delivery of persistence.consumeEvents(['asset.discovered'], 'worker-1', {
+  signal: controller.signal,
+})) {
   console.log('consumed', delivery.messageId, 'delivery #' + delivery.deliveryCount);
   await delivery.ack();
   controller.abort(); // one is enough for the example
 }
 
 const info = await persistence.getStreamInfo('asset.discovered');
-console.log('length', info.length, 'groups', info.consumerGroups.map((g) => `${g.name} pending=${g.pending} lag=${g.lag}`));
+console.log(
+  'length',
+  info.length,
+  'groups',
+  info.consumerGroups.map((g) => `${g.name} pending=${g.pending} lag=${g.lag}`),
+);
 await persistence.disconnect();

@@ -28,7 +28,8 @@ export function withKeysBlock(readme: string, table: string): string {
   const block = `${KEYS_START}\n${table}${table.endsWith('\n') ? '' : '\n'}${KEYS_END}`;
   const start = readme.indexOf(KEYS_START);
   const end = readme.indexOf(KEYS_END);
-  if (start >= 0 && end > start) return readme.slice(0, start) + block + readme.slice(end + KEYS_END.length);
+  if (start >= 0 && end > start)
+    return readme.slice(0, start) + block + readme.slice(end + KEYS_END.length);
   return `${readme.replace(/\n*$/, '\n')}\n## Keys\n\n${block}\n`;
 }
 
@@ -44,7 +45,9 @@ function main(): number {
       return 0;
     }
     if (check) {
-      process.stderr.write('README.md key table is out of date: run npx tsx scripts/update-readme-keys.ts\n');
+      process.stderr.write(
+        'README.md key table is out of date: run npx tsx scripts/update-readme-keys.ts\n',
+      );
       return 1;
     }
     if (readFileSync(README, 'utf8') !== before) continue;
@@ -56,4 +59,5 @@ function main(): number {
   return 1;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href)
+  process.exitCode = main();

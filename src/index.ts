@@ -1,13 +1,28 @@
 // The library's public API: re-exports only.
 export * from './core/types.js';
 export * from './core/errors.js';
-export { createKeySpace, assertValidEventType, DEFAULT_PREFIX, DEFAULT_GROUP } from './core/keys.js';
+export {
+  createKeySpace,
+  assertValidEventType,
+  DEFAULT_PREFIX,
+  DEFAULT_GROUP,
+} from './core/keys.js';
 export type { KeySpace, KeyKind } from './core/keys.js';
-export { decodeEvent, decodeFields, encodeEventJson, completeEvent, pythonIsoTimestamp } from './core/codec.js';
+export {
+  decodeEvent,
+  decodeFields,
+  encodeEventJson,
+  completeEvent,
+  pythonIsoTimestamp,
+} from './core/codec.js';
 export { compareStreamIds, streamIdToMs, msToStreamId } from './core/stream-id.js';
 // Event persistence library (streams/, bus/).
 export { EventPersistence } from './streams/event-persistence.js';
-export type { EventPersistenceOptions, GetEventsOptions, PendingOptions } from './streams/event-persistence.js';
+export type {
+  EventPersistenceOptions,
+  GetEventsOptions,
+  PendingOptions,
+} from './streams/event-persistence.js';
 export type { ConsumeOptions } from './streams/consumer.js';
 export type { TrimReport, TrimLoss } from './streams/retention.js';
 export type { DeadLetter, DeadLetterRange } from './streams/dead-letters.js';
@@ -22,8 +37,17 @@ export {
   DEFAULT_REDIS_URL,
   MIN_REDIS_VERSION,
 } from './streams/connection.js';
-export type { ConnectionOptions, ResolvedTarget, ServerCheck, TlsConnectionOptions } from './streams/connection.js';
+export type {
+  ConnectionOptions,
+  ResolvedTarget,
+  ServerCheck,
+  TlsConnectionOptions,
+} from './streams/connection.js';
 export { PersistentEventBus } from './bus/persistent-event-bus.js';
-export type { PersistentEventBusOptions, EventHandler, ConsumerHandler } from './bus/persistent-event-bus.js';
+export type {
+  PersistentEventBusOptions,
+  EventHandler,
+  ConsumerHandler,
+} from './bus/persistent-event-bus.js';
 export { monitorEventsFromRedis } from './bus/monitor-events.js';
 export type { MonitorEventsOptions } from './bus/monitor-events.js';

@@ -20,7 +20,10 @@ export function hottest(file: string, top = 12): { name: string; ms: number; sha
     const dt = p.timeDeltas[i] ?? 0;
     total += dt;
     const cf = byId.get(id)!.callFrame;
-    const where = cf.url.replace(/^.*node_modules\//, '').replace(/^.*\/dist\//, 'dist/').replace(/^file:\/\//, '');
+    const where = cf.url
+      .replace(/^.*node_modules\//, '')
+      .replace(/^.*\/dist\//, 'dist/')
+      .replace(/^file:\/\//, '');
     const name = `${cf.functionName || '(anonymous)'}${where ? ` ${where}:${cf.lineNumber + 1}` : ''}`;
     self.set(name, (self.get(name) ?? 0) + dt);
   });

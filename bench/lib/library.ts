@@ -12,11 +12,21 @@ export interface EventPersistenceLike {
   connect(): Promise<void>;
   disconnect(): Promise<void>;
   persistEvent(event: EventInput): Promise<string>;
-  consumeEvents(eventTypes: string[], consumerName: string, options?: { blockMs?: number; count?: number; signal?: AbortSignal }): AsyncIterable<Delivery>;
+  consumeEvents(
+    eventTypes: string[],
+    consumerName: string,
+    options?: { blockMs?: number; count?: number; signal?: AbortSignal },
+  ): AsyncIterable<Delivery>;
 }
 
 export interface EventPersistenceCtor {
-  new (options: { redisUrl: string; streamPrefix?: string; consumerGroup?: string; maxLen?: number; client?: import('ioredis').Redis }): EventPersistenceLike;
+  new (options: {
+    redisUrl: string;
+    streamPrefix?: string;
+    consumerGroup?: string;
+    maxLen?: number;
+    client?: import('ioredis').Redis;
+  }): EventPersistenceLike;
 }
 
 const SRC = new URL('../../src/', import.meta.url);
@@ -33,7 +43,9 @@ export async function importSource<T>(rel: string): Promise<T | null> {
 }
 
 export async function loadEventPersistence(): Promise<EventPersistenceCtor | null> {
-  const mod = await importSource<{ EventPersistence?: EventPersistenceCtor }>('streams/event-persistence.ts');
+  const mod = await importSource<{ EventPersistence?: EventPersistenceCtor }>(
+    'streams/event-persistence.ts',
+  );
   return mod?.EventPersistence ?? null;
 }
 

@@ -6,7 +6,12 @@ export interface LoadResult {
   perSecond: number;
 }
 
-export async function closedLoop(concurrency: number, durationMs: number, op: (seq: number) => Promise<unknown>, warmupMs = 0): Promise<LoadResult> {
+export async function closedLoop(
+  concurrency: number,
+  durationMs: number,
+  op: (seq: number) => Promise<unknown>,
+  warmupMs = 0,
+): Promise<LoadResult> {
   let seq = 0;
   let counting = warmupMs === 0;
   let counted = 0;

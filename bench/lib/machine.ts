@@ -12,13 +12,18 @@ function readJson(path: string): Record<string, unknown> | null {
 }
 
 function pkgVersion(name: string): string {
-  const pkg = readJson(new URL(`../../node_modules/${name}/package.json`, import.meta.url).pathname);
+  const pkg = readJson(
+    new URL(`../../node_modules/${name}/package.json`, import.meta.url).pathname,
+  );
   return typeof pkg?.version === 'string' ? pkg.version : 'not installed';
 }
 
 function cmd(file: string, args: string[]): string {
   try {
-    return execFileSync(file, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync(file, args, {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return 'unknown';
   }
@@ -45,12 +50,21 @@ export function machineFacts(redisVersion: string): MachineFacts {
       ['CPU', `${c[0]?.model ?? 'unknown'} × ${c.length} (logical cores visible to Node)`],
       ['Memory', `${(totalmem() / 2 ** 30).toFixed(1)} GiB`],
       ['OS', `${os()} (kernel ${release()})`],
-      ['Load average at start (1/5/15 min)', loadavg().map((x) => x.toFixed(2)).join(' / ')],
+      [
+        'Load average at start (1/5/15 min)',
+        loadavg()
+          .map((x) => x.toFixed(2))
+          .join(' / '),
+      ],
       ['Node', process.version],
       ['redis-server', redisVersion],
       ['redis-benchmark', cmd('redis-benchmark', ['--version']).replace(/^redis-benchmark\s*/, '')],
       ['tmux', cmd('tmux', ['-V'])],
-      ['streamscope', String(self?.version ?? 'unknown') + ` (git ${cmd('git', ['rev-parse', '--short', 'HEAD'])})`],
+      [
+        'streamscope',
+        String(self?.version ?? 'unknown') +
+          ` (git ${cmd('git', ['rev-parse', '--short', 'HEAD'])})`,
+      ],
       ['ioredis', pkgVersion('ioredis')],
       ['ink', pkgVersion('ink')],
       ['react', pkgVersion('react')],

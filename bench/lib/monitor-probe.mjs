@@ -11,7 +11,17 @@ const out = process.env.STREAMSCOPE_BENCH_STATS;
 const require = createRequire(new URL('../../package.json', import.meta.url));
 const { Redis } = require('ioredis');
 
-const stats = { pid: process.pid, xreads: 0, entries: 0, firstEntryAt: null, lastEntryAt: null, lastId: null, writes: 0, writeBytes: 0, lag: {} };
+const stats = {
+  pid: process.pid,
+  xreads: 0,
+  entries: 0,
+  firstEntryAt: null,
+  lastEntryAt: null,
+  lastId: null,
+  writes: 0,
+  writeBytes: 0,
+  lag: {},
+};
 
 const original = Redis.prototype.sendCommand;
 Redis.prototype.sendCommand = function patchedSendCommand(command, ...rest) {
@@ -55,7 +65,10 @@ process.stdout.write = (chunk, ...rest) => {
 function flush() {
   if (!out) return;
   try {
-    writeFileSync(`${out}.tmp`, JSON.stringify({ ...stats, at: Date.now(), memory: process.memoryUsage() }));
+    writeFileSync(
+      `${out}.tmp`,
+      JSON.stringify({ ...stats, at: Date.now(), memory: process.memoryUsage() }),
+    );
     renameSync(`${out}.tmp`, out);
   } catch {
     // never disturb the monitor

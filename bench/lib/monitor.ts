@@ -43,18 +43,41 @@ export interface MonitorHandle {
 }
 
 export function assertBuilt(): void {
-  if (!existsSync(DIST_MAIN)) throw new Error(`${DIST_MAIN} is missing: run \`npm run build\` (npm run bench does)`);
+  if (!existsSync(DIST_MAIN))
+    throw new Error(`${DIST_MAIN} is missing: run \`npm run build\` (npm run bench does)`);
 }
 
-export function launchMonitor(url: string, prefix: string, extraArgs: string[] = [], nodeArgs: string[] = []): MonitorHandle {
+export function launchMonitor(
+  url: string,
+  prefix: string,
+  extraArgs: string[] = [],
+  nodeArgs: string[] = [],
+): MonitorHandle {
   assertBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'streamscope-bench-mon-'));
   const statsFile = join(dir, 'stats.json');
   const term = new TmuxTerminal(120, 40);
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  const cmd = ['exec', 'node', ...nodeArgs, '--import', PROBE, DIST_MAIN, '--url', url, '--prefix', prefix, ...extraArgs].map((a, i) => (i === 0 ? a : quote(a))).join(' ');
+  const cmd = [
+    'exec',
+    'node',
+    ...nodeArgs,
+    '--import',
+    PROBE,
+    DIST_MAIN,
+    '--url',
+    url,
+    '--prefix',
+    prefix,
+    ...extraArgs,
+  ]
+    .map((a, i) => (i === 0 ? a : quote(a)))
+    .join(' ');
   const launchedAt = Date.now();
-  const pid = term.start(`cd ${quote(dir)} && ${cmd}`, { STREAMSCOPE_BENCH_STATS: statsFile, STREAMSCOPE_LOG: join(dir, 'monitor.log') });
+  const pid = term.start(`cd ${quote(dir)} && ${cmd}`, {
+    STREAMSCOPE_BENCH_STATS: statsFile,
+    STREAMSCOPE_LOG: join(dir, 'monitor.log'),
+  });
   return {
     pid,
     term,
@@ -96,7 +119,12 @@ export function newestIdOnScreen(screen: string): number | null {
 }
 
 /** Wait until `pred(screen)` holds; returns the time it first held (ms since epoch) or null on timeout. */
-export async function waitForScreen(term: TmuxTerminal, pred: (screen: string) => boolean, timeoutMs: number, pollMs = 20): Promise<number | null> {
+export async function waitForScreen(
+  term: TmuxTerminal,
+  pred: (screen: string) => boolean,
+  timeoutMs: number,
+  pollMs = 20,
+): Promise<number | null> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     let screen = '';

@@ -24,7 +24,8 @@ export function runQueueWaitSeconds(pid: number): number | null {
     // Sum over threads: the main thread plus libuv/V8 workers.
     const tasks = readdirSync(`/proc/${pid}/task`);
     let ns = 0;
-    for (const t of tasks) ns += Number(readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[1]);
+    for (const t of tasks)
+      ns += Number(readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[1]);
     return ns / 1e9;
   } catch {
     return null;
@@ -55,7 +56,10 @@ export class ProcSampler {
   peakRss = 0;
   readonly rssSamples: number[] = [];
 
-  constructor(readonly pid: number, private readonly intervalMs = 250) {}
+  constructor(
+    readonly pid: number,
+    private readonly intervalMs = 250,
+  ) {}
 
   start(): this {
     this.startCpu = cpuSeconds(this.pid);
@@ -88,8 +92,14 @@ export class ProcSampler {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     const wall = (this.lastAt - this.startAt) / 1000;
-    const cores = this.startCpu !== null && this.lastCpu !== null && wall > 0 ? (this.lastCpu - this.startCpu) / wall : NaN;
-    const waitingCores = this.startWait !== null && this.lastWait !== null && wall > 0 ? (this.lastWait - this.startWait) / wall : NaN;
+    const cores =
+      this.startCpu !== null && this.lastCpu !== null && wall > 0
+        ? (this.lastCpu - this.startCpu) / wall
+        : NaN;
+    const waitingCores =
+      this.startWait !== null && this.lastWait !== null && wall > 0
+        ? (this.lastWait - this.startWait) / wall
+        : NaN;
     return { cores, peakRss: this.peakRss, waitingCores };
   }
 }

@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { startRedisServer, type RunningRedis } from '../../src/cli/private-redis.js';
+import { startRedisServer, type RunningRedis } from '../../src/local-redis/private-redis.js';
 
 export type { RunningRedis };
 
@@ -14,7 +14,11 @@ export async function privateRedis(extraConfig: string[] = []): Promise<RunningR
 }
 
 export function client(server: RunningRedis, name = 'bench'): Redis {
-  return new Redis(server.url, { connectionName: name, maxRetriesPerRequest: null, enableAutoPipelining: false });
+  return new Redis(server.url, {
+    connectionName: name,
+    maxRetriesPerRequest: null,
+    enableAutoPipelining: false,
+  });
 }
 
 /** Runs redis-benchmark against `port` (a private server) and returns requests/s. */
@@ -28,10 +32,14 @@ export function redisBenchmark(port: number, args: string[], timeoutMs = 120_000
         if (err) return reject(err);
         // CSV: header line, then "name","rps",…
         // The test name may itself contain quotes (custom commands): read the numbers from the end.
-        const lines = stdout.trim().split('\n').filter((l) => !l.startsWith('"test"'));
+        const lines = stdout
+          .trim()
+          .split('\n')
+          .filter((l) => !l.startsWith('"test"'));
         const last = lines[lines.length - 1] ?? '';
         const rps = Number(/"([\d.]+)"(?:,"[\d.]+"){6}\s*$/.exec(last)?.[1]);
-        if (!Number.isFinite(rps)) return reject(new Error(`cannot parse redis-benchmark output: ${stdout.slice(0, 300)}`));
+        if (!Number.isFinite(rps))
+          return reject(new Error(`cannot parse redis-benchmark output: ${stdout.slice(0, 300)}`));
         resolve(rps);
       },
     );

@@ -54,16 +54,23 @@ export function sectionMarkdown(s: Section): string {
       markdownTable({
         caption: 'Targets',
         headers: ['what', 'target', 'measured', 'status'],
-        rows: s.targets.map((t) => [t.what, t.target, t.measured, t.status === 'met' ? 'met' : t.status === 'missed' ? '**MISSED**' : t.status]),
+        rows: s.targets.map((t) => [
+          t.what,
+          t.target,
+          t.measured,
+          t.status === 'met' ? 'met' : t.status === 'missed' ? '**MISSED**' : t.status,
+        ]),
       }),
       '',
     );
-    for (const t of s.targets) if (t.status === 'missed' && t.note) out.push(`- Missed — ${t.what}: ${t.note}`);
+    for (const t of s.targets)
+      if (t.status === 'missed' && t.note) out.push(`- Missed — ${t.what}: ${t.note}`);
     if (s.targets.some((t) => t.status === 'missed' && t.note)) out.push('');
   }
   for (const n of s.notes) out.push(`- ${n}`);
   if (s.notes.length) out.push('');
-  if (s.durationMs !== undefined) out.push(`<sub>section wall time: ${(s.durationMs / 1000).toFixed(1)} s</sub>`, '');
+  if (s.durationMs !== undefined)
+    out.push(`<sub>section wall time: ${(s.durationMs / 1000).toFixed(1)} s</sub>`, '');
   return out.join('\n');
 }
 

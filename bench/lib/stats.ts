@@ -35,7 +35,10 @@ export function summarize(xs: readonly number[]): Summary {
 /** 12345.6 → "12,346"; small values keep `digits` decimals. */
 export function fmt(x: number, digits = 0): string {
   if (!Number.isFinite(x)) return 'n/a';
-  return x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return x.toLocaleString('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
 }
 
 /** "median (min–max)" */

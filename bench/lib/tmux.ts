@@ -5,18 +5,37 @@ export class TmuxTerminal {
   readonly socket: string;
   private alive = false;
 
-  constructor(readonly width = 120, readonly height = 40) {
+  constructor(
+    readonly width = 120,
+    readonly height = 40,
+  ) {
     this.socket = `streamscope-bench-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   }
 
   private tmux(args: string[]): string {
-    return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return execFileSync('tmux', ['-L', this.socket, ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   }
 
   /** Starts `command` (a shell command line; it should `exec` the program so the pane PID is the program). */
   start(command: string, env: Record<string, string> = {}): number {
     const envArgs = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-    this.tmux(['-f', '/dev/null', 'new-session', '-d', '-s', 'bench', '-x', String(this.width), '-y', String(this.height), ...envArgs, command]);
+    this.tmux([
+      '-f',
+      '/dev/null',
+      'new-session',
+      '-d',
+      '-s',
+      'bench',
+      '-x',
+      String(this.width),
+      '-y',
+      String(this.height),
+      ...envArgs,
+      command,
+    ]);
     this.alive = true;
     this.tmux(['set-option', '-t', 'bench', 'remain-on-exit', 'on']);
     return Number(this.tmux(['display-message', '-p', '-t', 'bench', '#{pane_pid}']).trim());

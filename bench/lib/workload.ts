@@ -2,7 +2,13 @@
 import type { EventInput } from '../../src/core/types.js';
 import { completeEvent, encodeEventJson } from '../../src/core/codec.js';
 
-export const EVENT_TYPES = ['asset.discovered', 'asset.processed', 'asset.organized', 'quality.assessed', 'metadata.updated'];
+export const EVENT_TYPES = [
+  'asset.discovered',
+  'asset.processed',
+  'asset.organized',
+  'quality.assessed',
+  'metadata.updated',
+];
 
 export function sampleEvent(i: number): EventInput {
   const eventType = EVENT_TYPES[i % EVENT_TYPES.length];
@@ -11,7 +17,7 @@ export function sampleEvent(i: number): EventInput {
     source: 'bench',
     data: {
       file_path: `/inbox/2026-11-27/batch-${i >> 10}/image-${i}.png`,
-      content_hash: `sha256:${(i * 2654435761 >>> 0).toString(16).padStart(8, '0')}${'0'.repeat(56)}`,
+      content_hash: `sha256:${((i * 2654435761) >>> 0).toString(16).padStart(8, '0')}${'0'.repeat(56)}`,
       file_size: 1_048_576 + (i % 4096),
       media_type: 'image',
       project_id: `project-${i % 7}`,

@@ -8,7 +8,15 @@ import type { RawFields, SeedEvent } from '../core/types.js';
 import { decodeFields, fieldsFromArray } from '../core/codec.js';
 import { createKeySpace, DEFAULT_PREFIX } from '../core/keys.js';
 import { classifyRedisError, redactUrl, StreamscopeError } from '../core/errors.js';
-import { BLOCKING_DISCONNECT, backoffDelay, connectChecked, createBlockingClient, resolveTarget, streamsOfReadReply, type TlsConnectionOptions } from '../streams/connection.js';
+import {
+  BLOCKING_DISCONNECT,
+  backoffDelay,
+  connectChecked,
+  createBlockingClient,
+  resolveTarget,
+  streamsOfReadReply,
+  type TlsConnectionOptions,
+} from '../streams/connection.js';
 import { abortableSleep, stderrLogger, type Logger } from '../streams/context.js';
 import { sanitize } from '../core/sanitize.js';
 
@@ -42,19 +50,42 @@ export interface MonitorEventsOptions extends TlsConnectionOptions {
 }
 
 /** Resolves with the number of events printed once aborted; rejects if the first connect fails. */
-export async function monitorEventsFromRedis(eventTypes?: readonly string[], options: MonitorEventsOptions = {}): Promise<number> {
+export async function monitorEventsFromRedis(
+  eventTypes?: readonly string[],
+  options: MonitorEventsOptions = {},
+): Promise<number> {
   const keys = createKeySpace(options.streamPrefix ?? DEFAULT_PREFIX);
   const wanted = eventTypes && eventTypes.length > 0 ? new Set(eventTypes) : null;
   const output = options.output ?? ((line: string) => void process.stdout.write(`${line}\n`));
   const logger = options.logger ?? stderrLogger;
   const signal = options.signal;
-  const tlsOptions: TlsConnectionOptions = { tls: options.tls, tlsCaFile: options.tlsCaFile, tlsInsecure: options.tlsInsecure };
-  const target = options.client ? null : resolveTarget({ url: options.redisUrl, password: options.password, ...tlsOptions });
-  const display = target?.display ?? redactUrl(`redis://${options.client?.options.host}:${options.client?.options.port}`);
+  const tlsOptions: TlsConnectionOptions = {
+    tls: options.tls,
+    tlsCaFile: options.tlsCaFile,
+    tlsInsecure: options.tlsInsecure,
+  };
+  const target = options.client
+    ? null
+    : resolveTarget({ url: options.redisUrl, password: options.password, ...tlsOptions });
+  const display =
+    target?.display ??
+    redactUrl(`redis://${options.client?.options.host}:${options.client?.options.port}`);
   const secrets = [target?.password, target?.url, options.client?.options.password];
   const client = options.client
-    ? options.client.duplicate({ lazyConnect: true, commandTimeout: undefined, blockingTimeout: 5000, blockingTimeoutGrace: 5000, ...BLOCKING_DISCONNECT })
-    : createBlockingClient({ url: options.redisUrl, password: options.password, ...tlsOptions, connectTimeoutMs: options.connectTimeoutMs, connectionName: 'streamscope-tail' });
+    ? options.client.duplicate({
+        lazyConnect: true,
+        commandTimeout: undefined,
+        blockingTimeout: 5000,
+        blockingTimeoutGrace: 5000,
+        ...BLOCKING_DISCONNECT,
+      })
+    : createBlockingClient({
+        url: options.redisUrl,
+        password: options.password,
+        ...tlsOptions,
+        connectTimeoutMs: options.connectTimeoutMs,
+        connectionName: 'streamscope-tail',
+      });
   const onAbort = () => client.disconnect();
   signal?.addEventListener('abort', onAbort, { once: true });
   let printed = 0;
@@ -69,7 +100,16 @@ export async function monitorEventsFromRedis(eventTypes?: readonly string[], opt
     let episode: string | null = null;
     while (!signal?.aborted) {
       try {
-        const reply = await client.call('XREAD', 'COUNT', count, 'BLOCK', blockMs, 'STREAMS', keys.globalStream, lastId);
+        const reply = await client.call(
+          'XREAD',
+          'COUNT',
+          count,
+          'BLOCK',
+          blockMs,
+          'STREAMS',
+          keys.globalStream,
+          lastId,
+        );
         attempt = 0;
         if (episode) logger(`tail: reading again from ${display}`);
         episode = null;
@@ -81,14 +121,19 @@ export async function monitorEventsFromRedis(eventTypes?: readonly string[], opt
             const event = decoded.ok ? decoded.event : null;
             const type = fields.type ?? event?.eventType ?? null;
             if (wanted && (type === null || !wanted.has(type))) continue;
-            output(options.json ? jsonLine(lastId, type, event, fields) : textLine(lastId, type, event, fields, options.maxLineChars ?? 2000));
+            output(
+              options.json
+                ? jsonLine(lastId, type, event, fields)
+                : textLine(lastId, type, event, fields, options.maxLineChars ?? 2000),
+            );
             printed++;
           }
         }
       } catch (err) {
         if (signal?.aborted) break;
         const e = classifyRedisError(err, display, secrets, { retrying: true });
-        if (episode !== e.code) logger(`tail: ${e.message}${/retried/.test(e.message) ? '' : ' Retrying.'}`);
+        if (episode !== e.code)
+          logger(`tail: ${e.message}${/retried/.test(e.message) ? '' : ' Retrying.'}`);
         episode = e.code;
         await abortableSleep(backoffDelay(++attempt, 100, 5000), signal);
       }
@@ -105,7 +150,12 @@ export async function monitorEventsFromRedis(eventTypes?: readonly string[], opt
  * it does not exist. Failures are classified like every other (URL, hint); a key of another type
  * is named.
  */
-async function currentLastId(client: Redis, key: string, display: string, secrets: readonly (string | undefined)[]): Promise<string> {
+async function currentLastId(
+  client: Redis,
+  key: string,
+  display: string,
+  secrets: readonly (string | undefined)[],
+): Promise<string> {
   try {
     const info = (await client.call('XINFO', 'STREAM', key)) as unknown[];
     const i = info.findIndex((v) => v === 'last-generated-id');
@@ -114,20 +164,37 @@ async function currentLastId(client: Redis, key: string, display: string, secret
     if (/no such key/i.test(String((err as Error)?.message))) return '0-0';
     const e = classifyRedisError(err, display, secrets, { connecting: true });
     if (e.code === 'WRONGTYPE') {
-      throw new StreamscopeError('WRONGTYPE', `${key} at ${display} is not a stream (it holds another type), so there is nothing to tail. Rename or delete that key, or use another stream prefix (--prefix).`);
+      throw new StreamscopeError(
+        'WRONGTYPE',
+        `${key} at ${display} is not a stream (it holds another type), so there is nothing to tail. Rename or delete that key, or use another stream prefix (--prefix).`,
+      );
     }
     throw e;
   }
 }
 
-function jsonLine(id: string, type: string | null, event: SeedEvent | null, fields: RawFields): string {
+function jsonLine(
+  id: string,
+  type: string | null,
+  event: SeedEvent | null,
+  fields: RawFields,
+): string {
   return JSON.stringify({ id, type, event, ...(event ? {} : { fields }) });
 }
 
-function textLine(id: string, type: string | null, event: SeedEvent | null, fields: RawFields, max: number): string {
+function textLine(
+  id: string,
+  type: string | null,
+  event: SeedEvent | null,
+  fields: RawFields,
+  max: number,
+): string {
   let body: string;
   if (event) body = `${event.source ? `[${event.source}] ` : ''}${JSON.stringify(event.data)}`;
-  else body = Object.entries(fields).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ');
+  else
+    body = Object.entries(fields)
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join(' ');
   if (body.length > max) body = `${body.slice(0, max)}… (${body.length} chars)`;
   return sanitize(`${id} ${type ?? '?'} ${body}`);
 }

@@ -56,7 +56,9 @@ export class PersistentEventBus {
     this.options = options;
     this.logger = options.logger ?? stderrLogger;
     const persist = options.persistEvents ?? true;
-    this.persistence = persist ? (options.persistence ?? new EventPersistence({ logger: this.logger })) : null;
+    this.persistence = persist
+      ? (options.persistence ?? new EventPersistence({ logger: this.logger }))
+      : null;
     this.ownsPersistence = persist && !options.persistence;
   }
 
@@ -105,7 +107,8 @@ export class PersistentEventBus {
 
   /** Re-dispatch stored events to in-process subscribers (not re-persisted). Returns how many. */
   async replayEvents(eventType: string, options: GetEventsOptions = {}): Promise<number> {
-    if (!this.persistence) throw new StreamscopeError('CLOSED', 'replay needs persistence (persistEvents: true)');
+    if (!this.persistence)
+      throw new StreamscopeError('CLOSED', 'replay needs persistence (persistEvents: true)');
     let n = 0;
     for (const stored of await this.persistence.getEvents(eventType, options)) {
       if (!stored.event) continue;
@@ -120,26 +123,44 @@ export class PersistentEventBus {
    * delivery; a failure leaves it pending, so it is retried after `claimIdleMs` and dead-lettered
    * after maxDeliveries attempts.
    */
-  startConsumer(eventTypes: readonly string[], consumerName: string, handler: ConsumerHandler, options: Omit<ConsumeOptions, 'signal'> = {}): void {
+  startConsumer(
+    eventTypes: readonly string[],
+    consumerName: string,
+    handler: ConsumerHandler,
+    options: Omit<ConsumeOptions, 'signal'> = {},
+  ): void {
     const persistence = this.persistence;
-    if (!persistence) throw new StreamscopeError('CLOSED', 'a consumer needs persistence (persistEvents: true)');
+    if (!persistence)
+      throw new StreamscopeError('CLOSED', 'a consumer needs persistence (persistEvents: true)');
     if (this.consumer) throw new Error('a consumer is already running: stopConsumer() first');
     validateConsumeArgs(eventTypes, consumerName, options);
     const controller = new AbortController();
     const done = (async () => {
       try {
-        for await (const d of persistence.consumeEvents(eventTypes, consumerName, { ...options, signal: controller.signal })) {
+        for await (const d of persistence.consumeEvents(eventTypes, consumerName, {
+          ...options,
+          signal: controller.signal,
+        })) {
           if (!d.event) continue; // undecodable entries are dead-lettered by the consumer
           try {
             await handler(d.event, d);
           } catch (err) {
-            this.logger(`handler failed on ${d.streamKey} ${d.messageId} (delivery ${d.deliveryCount} of ${persistence.maxDeliveries}): ${messageOf(err)}; left pending for retry`);
+            this.logger(
+              `handler failed on ${d.streamKey} ${d.messageId} (delivery ${d.deliveryCount} of ${persistence.maxDeliveries}): ${messageOf(err)}; left pending for retry`,
+            );
             continue;
           }
-          await d.ack().catch((err: unknown) => this.logger(`ack of ${d.streamKey} ${d.messageId} failed: ${messageOf(err)}; it will be redelivered`));
+          await d
+            .ack()
+            .catch((err: unknown) =>
+              this.logger(
+                `ack of ${d.streamKey} ${d.messageId} failed: ${messageOf(err)}; it will be redelivered`,
+              ),
+            );
         }
       } catch (err) {
-        if (!controller.signal.aborted) this.logger(`consumer ${consumerName} stopped: ${messageOf(err)}`);
+        if (!controller.signal.aborted)
+          this.logger(`consumer ${consumerName} stopped: ${messageOf(err)}`);
       }
     })();
     this.consumer = { controller, done };
@@ -167,12 +188,16 @@ export class PersistentEventBus {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
     if (this.queue.length > 0 && this.persistence?.connected) await this.flush();
-    if (this.queue.length > 0) this.logger(`closing with ${this.queue.length} unpersisted event(s)`);
+    if (this.queue.length > 0)
+      this.logger(`closing with ${this.queue.length} unpersisted event(s)`);
     if (this.ownsPersistence) await this.persistence?.disconnect();
   }
 
   private async dispatch(event: SeedEvent): Promise<void> {
-    const targets = [...(this.handlers.get(event.eventType) ?? []), ...(this.handlers.get('*') ?? [])];
+    const targets = [
+      ...(this.handlers.get(event.eventType) ?? []),
+      ...(this.handlers.get('*') ?? []),
+    ];
     for (const h of targets) {
       try {
         await h(event);
@@ -194,7 +219,9 @@ export class PersistentEventBus {
       this.droppedCount++;
       if (this.options.onOverflow) this.options.onOverflow(dropped, this.droppedCount);
       else if (this.droppedCount === 1 || this.droppedCount % 1000 === 0) {
-        this.logger(`unpersisted-event queue full (${max}): dropped ${this.droppedCount} oldest event(s) so far`);
+        this.logger(
+          `unpersisted-event queue full (${max}): dropped ${this.droppedCount} oldest event(s) so far`,
+        );
       }
     }
     this.scheduleFlush();
@@ -202,7 +229,11 @@ export class PersistentEventBus {
 
   private scheduleFlush(): void {
     if (this.flushTimer || this.queue.length === 0) return;
-    const delay = backoffDelay(this.flushAttempt + 1, this.options.retryBaseMs ?? 200, this.options.retryMaxMs ?? 5000);
+    const delay = backoffDelay(
+      this.flushAttempt + 1,
+      this.options.retryBaseMs ?? 200,
+      this.options.retryMaxMs ?? 5000,
+    );
     this.flushTimer = setTimeout(() => {
       this.flushTimer = null;
       void this.flush();
@@ -222,7 +253,9 @@ export class PersistentEventBus {
         } catch (err) {
           if (isTransient(err)) throw err;
           const lost = this.queue.shift()!;
-          this.logger(`cannot persist ${lost.eventType} ${lost.eventId}: ${messageOf(err)}; dropped from the queue`);
+          this.logger(
+            `cannot persist ${lost.eventType} ${lost.eventId}: ${messageOf(err)}; dropped from the queue`,
+          );
           this.droppedCount++;
           continue;
         }

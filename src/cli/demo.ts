@@ -10,7 +10,7 @@ import { randomSeed } from '../demo/prng.js';
 import { startDemoTraffic, type DemoHandle, type DemoStats } from '../demo/scenario.js';
 import { startDemoServer } from '../demo/server.js';
 import { exitAfterHangup } from './hangup.js';
-import type { RunningRedis } from './private-redis.js';
+import type { RunningRedis } from '../local-redis/private-redis.js';
 
 export const DEMO_USAGE = `streamscope demo — see streamscope at work, with nothing to configure
 
@@ -41,24 +41,58 @@ export interface DemoArgs {
 }
 
 export function parseDemoArgs(argv: readonly string[]): DemoArgs | string {
-  const out: DemoArgs = { ui: true, seed: null, rate: 200, port: undefined, yes: false, help: false };
-  const num = (name: string, raw: string | undefined, min: number, max: number): number | string => {
+  const out: DemoArgs = {
+    ui: true,
+    seed: null,
+    rate: 200,
+    port: undefined,
+    yes: false,
+    help: false,
+  };
+  const num = (
+    name: string,
+    raw: string | undefined,
+    min: number,
+    max: number,
+  ): number | string => {
     const n = Number(raw);
-    if (raw === undefined || raw === '' || !Number.isInteger(n) || n < min || n > max) return `${name} needs a whole number from ${min} to ${max}`;
+    if (raw === undefined || raw === '' || !Number.isInteger(n) || n < min || n > max)
+      return `${name} needs a whole number from ${min} to ${max}`;
     return n;
   };
   for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].startsWith('--') && argv[i].includes('=') ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
+    const [flag, inline] =
+      argv[i].startsWith('--') && argv[i].includes('=')
+        ? argv[i].split(/=(.*)/s, 2)
+        : [argv[i], undefined];
     const value = () => inline ?? argv[++i];
     let r: number | string;
     switch (flag) {
-      case '--no-ui': out.ui = false; break;
-      case '-y': case '--yes': out.yes = true; break;
-      case '-h': case '--help': out.help = true; break;
-      case '--seed': if (typeof (r = num('--seed', value(), 0, 2 ** 32 - 1)) === 'string') return r; out.seed = r; break;
-      case '--rate': if (typeof (r = num('--rate', value(), 0, 100000)) === 'string') return r; out.rate = r; break;
-      case '--port': if (typeof (r = num('--port', value(), 1, 65535)) === 'string') return r; out.port = r; break;
-      default: return `unknown option ${JSON.stringify(argv[i])}`;
+      case '--no-ui':
+        out.ui = false;
+        break;
+      case '-y':
+      case '--yes':
+        out.yes = true;
+        break;
+      case '-h':
+      case '--help':
+        out.help = true;
+        break;
+      case '--seed':
+        if (typeof (r = num('--seed', value(), 0, 2 ** 32 - 1)) === 'string') return r;
+        out.seed = r;
+        break;
+      case '--rate':
+        if (typeof (r = num('--rate', value(), 0, 100000)) === 'string') return r;
+        out.rate = r;
+        break;
+      case '--port':
+        if (typeof (r = num('--port', value(), 1, 65535)) === 'string') return r;
+        out.port = r;
+        break;
+      default:
+        return `unknown option ${JSON.stringify(argv[i])}`;
     }
   }
   return out;
@@ -67,7 +101,8 @@ export function parseDemoArgs(argv: readonly string[]): DemoArgs | string {
 /** Log lines the scenario produces on purpose (see src/demo/scenario.ts). */
 const SCENARIO_LINE = /crashed \(simulated\)|failed \(delivery \d+\)|dead-lettered /;
 
-const err = (line: string) => process.stderr.write(`streamscope demo: ${line.replace(/\n?$/, '\n')}`);
+const err = (line: string) =>
+  process.stderr.write(`streamscope demo: ${line.replace(/\n?$/, '\n')}`);
 
 function statusLine(stats: DemoStats, rate: number): string {
   const w = stats.workers;
@@ -99,11 +134,21 @@ export async function run(argv: string[]): Promise<number> {
     quiet = true;
     await traffic?.stop();
     // The watchdog leads its own process group: kill the group, so its `sleep` goes too.
-    if (watchdog?.pid) try { process.kill(-watchdog.pid); } catch { /* already gone */ }
+    if (watchdog?.pid)
+      try {
+        process.kill(-watchdog.pid);
+      } catch {
+        /* already gone */
+      }
     await server?.stop();
   };
   const force = () => {
-    if (server) try { process.kill(server.pid, 'SIGKILL'); } catch { /* already gone */ }
+    if (server)
+      try {
+        process.kill(server.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
   };
   const shutdown = installShutdown(cleanup, force, err, exitAfterHangup);
   const logs: string[] = [];
@@ -121,7 +166,13 @@ export async function run(argv: string[]): Promise<number> {
     server = await startDemoServer(args.port);
     watchdog = startWatchdog(server.pid, server.dir);
     const seed = args.seed ?? randomSeed();
-    traffic = await startDemoTraffic({ url: server.url, prefix: DEFAULT_PREFIX, seed, rate: args.rate, log });
+    traffic = await startDemoTraffic({
+      url: server.url,
+      prefix: DEFAULT_PREFIX,
+      seed,
+      rate: args.rate,
+      log,
+    });
     const where = `${server.url} (redis-server ${server.version}, pid ${server.pid}, prefix ${DEFAULT_PREFIX}, seed ${seed})`;
     if (!args.ui) {
       process.stdout.write(
@@ -131,7 +182,13 @@ export async function run(argv: string[]): Promise<number> {
           `  stop it:   ctrl+c (the server and its data go away)\n`,
       );
       const t = traffic;
-      const timer = setInterval(() => process.stdout.write(`  ${new Date().toISOString().slice(11, 19)}  ${statusLine(t.stats, args.rate)}\n`), 10000);
+      const timer = setInterval(
+        () =>
+          process.stdout.write(
+            `  ${new Date().toISOString().slice(11, 19)}  ${statusLine(t.stats, args.rate)}\n`,
+          ),
+        10000,
+      );
       timer.unref();
       // Runs until a signal: the shutdown handler cleans up and exits.
       await new Promise<never>(() => {});
@@ -143,8 +200,13 @@ export async function run(argv: string[]): Promise<number> {
     // (a connection the monitor forgot), exit anyway after 2 s rather than hang after `q`.
     setTimeout(() => process.exit(code), 2000).unref();
     const st = traffic.stats.producer;
-    err(`stopped after writing ${st.written} events (${st.poison} poison); the private redis-server and its data are gone`);
-    if (logs.length > 0) process.stderr.write(`streamscope demo: last log lines:\n${logs.map((l) => `  ${l}`).join('\n')}\n`);
+    err(
+      `stopped after writing ${st.written} events (${st.poison} poison); the private redis-server and its data are gone`,
+    );
+    if (logs.length > 0)
+      process.stderr.write(
+        `streamscope demo: last log lines:\n${logs.map((l) => `  ${l}`).join('\n')}\n`,
+      );
     return code;
   } catch (e) {
     await shutdown.run();

@@ -19,5 +19,8 @@ export function isInkMeasureText(url: string): boolean {
 /** The module source with a bounded cache, or the source unchanged when the pattern is absent. */
 export function boundMeasureTextCache(source: string): string {
   if (!source.includes('const cache = new Map();') || !source.includes(SET_CALL)) return source;
-  return source.replace(SET_CALL, `if (cache.size >= ${MAX_ENTRIES}) cache.clear();\n    ${SET_CALL}`);
+  return source.replace(
+    SET_CALL,
+    `if (cache.size >= ${MAX_ENTRIES}) cache.clear();\n    ${SET_CALL}`,
+  );
 }

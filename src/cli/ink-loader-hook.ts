@@ -15,6 +15,10 @@ export async function load(url: string, context: unknown, nextLoad: NextLoad): P
   const text =
     typeof result.source === 'string'
       ? result.source
-      : Buffer.from(result.source instanceof ArrayBuffer ? new Uint8Array(result.source) : (result.source as Uint8Array)).toString('utf8');
+      : Buffer.from(
+          result.source instanceof ArrayBuffer
+            ? new Uint8Array(result.source)
+            : (result.source as Uint8Array),
+        ).toString('utf8');
   return { ...result, source: boundMeasureTextCache(text) };
 }

@@ -39,7 +39,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (first === '--version' || first === '-V') {
     const { readFileSync } = await import('node:fs');
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const pkg = JSON.parse(
+      readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+    ) as { version: string };
     process.stdout.write(`${pkg.version}\n`);
     return 0;
   }
@@ -73,7 +75,8 @@ if (isEntryPoint()) {
       // Last resort: one line, no stack trace (set STREAMSCOPE_DEBUG=1 for the stack).
       const msg = err instanceof Error ? err.message : String(err);
       process.stderr.write(`streamscope: ${msg}\n`);
-      if (process.env.STREAMSCOPE_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+      if (process.env.STREAMSCOPE_DEBUG && err instanceof Error)
+        process.stderr.write(`${err.stack}\n`);
       process.exitCode = 1;
     },
   );

@@ -17,13 +17,24 @@ import { DEFAULT_PREFIX, createKeySpace } from '../core/keys.js';
 import type { MonitorMessage } from '../core/messages.js';
 import { isStreamId } from '../core/stream-id.js';
 import { createBlockingClient, createRedisClient, resolveTarget } from '../streams/connection.js';
-import { CONNECTION_ARGS, connectionFromArgs, insecureWarning, tlsUsage, type CliConnection } from './connection-options.js';
+import {
+  CONNECTION_ARGS,
+  connectionFromArgs,
+  insecureWarning,
+  tlsUsage,
+  type CliConnection,
+} from './connection-options.js';
 import { Tail } from '../monitor/tail.js';
 import { Poller } from '../monitor/poller.js';
 import { createCommands } from '../monitor/commands.js';
 import { createQueries } from '../monitor/queries.js';
 import { createMonitorStore } from '../store/create-store.js';
-import { DEFAULT_BUFFER, DEFAULT_MAX_LEN, DEFAULT_REFRESH_MS, defaultConfig } from '../store/state.js';
+import {
+  DEFAULT_BUFFER,
+  DEFAULT_MAX_LEN,
+  DEFAULT_REFRESH_MS,
+  defaultConfig,
+} from '../store/state.js';
 import { App } from '../ui/components/App.js';
 
 export const MONITOR_USAGE = `streamscope [monitor] — live events, lag, pending entries and consumer groups
@@ -49,7 +60,13 @@ Keys: press ? in the monitor.
 
 class UsageError extends Error {}
 
-const DURATION_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const DURATION_MS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
 
 /** `5m` → ms before now; a stream ID as is; `now` / `$` → '$'. */
 export function parseSince(value: string | undefined, now = Date.now()): string | number {
@@ -57,13 +74,18 @@ export function parseSince(value: string | undefined, now = Date.now()): string 
   const d = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(value.trim());
   if (d) return Math.max(0, Math.floor(now - Number(d[1]) * DURATION_MS[d[2]]));
   if (isStreamId(value)) return value;
-  throw new UsageError(`--since: expected a duration (30s, 5m, 1h, 2d) or a stream ID (1732694928060-0), got ${JSON.stringify(value)}`);
+  throw new UsageError(
+    `--since: expected a duration (30s, 5m, 1h, 2d) or a stream ID (1732694928060-0), got ${JSON.stringify(value)}`,
+  );
 }
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name}: expected a positive whole number, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new UsageError(
+      `--${name}: expected a positive whole number, got ${JSON.stringify(value)}`,
+    );
   return n;
 }
 
@@ -121,7 +143,13 @@ export function parseMonitorArgs(argv: string[]): MonitorArgs {
 /** Console output must not reach the terminal Ink draws on. */
 function silenceConsole(): () => void {
   const file = process.env.STREAMSCOPE_LOG;
-  const saved = { log: console.log, info: console.info, warn: console.warn, error: console.error, debug: console.debug };
+  const saved = {
+    log: console.log,
+    info: console.info,
+    warn: console.warn,
+    error: console.error,
+    debug: console.debug,
+  };
   const sink = (...args: unknown[]) => {
     if (file) {
       try {
@@ -147,7 +175,6 @@ function abandonStdio(): void {
     if (s !== process.stdin) s.destroy();
   }
 }
-
 
 /** Error codes of a terminal that went away (closed pty, broken pipe, no device). */
 const STDIO_GONE = new Set(['EIO', 'EPIPE', 'ENXIO', 'ECONNRESET']);
@@ -177,11 +204,15 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
     }
     target = resolveTarget(args.connection);
   } catch (err) {
-    process.stderr.write(`streamscope monitor: ${(err as Error).message}\n\n${err instanceof UsageError ? MONITOR_USAGE : ''}`);
+    process.stderr.write(
+      `streamscope monitor: ${(err as Error).message}\n\n${err instanceof UsageError ? MONITOR_USAGE : ''}`,
+    );
     return 2;
   }
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
-    process.stderr.write('streamscope monitor: needs an interactive terminal (try `streamscope tail` or `streamscope status` for pipes)\n');
+    process.stderr.write(
+      'streamscope monitor: needs an interactive terminal (try `streamscope tail` or `streamscope status` for pipes)\n',
+    );
     return 2;
   }
   limitHeapGrowth();
@@ -191,13 +222,27 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   let dispatch: (msg: MonitorMessage) => void = () => {};
   const emit = (msg: MonitorMessage) => dispatch(msg);
   const conn = { ...args.connection, url: target.url };
-  const shared = createRedisClient({ ...conn, failFast: false, connectionName: 'streamscope-monitor' });
+  const shared = createRedisClient({
+    ...conn,
+    failFast: false,
+    connectionName: 'streamscope-monitor',
+  });
   shared.connect().catch(() => {});
   const commands = createCommands({ client: shared, keys, emit, readOnly: args.readOnly });
   const queries = createQueries({ client: shared, emit });
   // The loops own their clients (a new one per attempt) and do their own backoff.
-  const tail = new Tail({ createClient: () => createBlockingClient({ ...conn, connectionName: 'streamscope-tail' }), keys, emit, since: args.since });
-  const poller = new Poller({ createClient: () => createRedisClient({ ...conn, connectionName: 'streamscope-poller' }), keys, emit, refreshMs: args.refreshMs });
+  const tail = new Tail({
+    createClient: () => createBlockingClient({ ...conn, connectionName: 'streamscope-tail' }),
+    keys,
+    emit,
+    since: args.since,
+  });
+  const poller = new Poller({
+    createClient: () => createRedisClient({ ...conn, connectionName: 'streamscope-poller' }),
+    keys,
+    emit,
+    refreshMs: args.refreshMs,
+  });
 
   let quit!: () => void;
   const quitting = new Promise<void>((resolve) => (quit = resolve));
@@ -232,7 +277,8 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   // Node's exit path asserts in ResetStdio). Any stdio error means the terminal is unusable:
   // leave through the hangup path, quietly. Installed before render() so no frame escapes it.
   const onStdioError = (err: NodeJS.ErrnoException) => {
-    if (!STDIO_GONE.has(err.code ?? '')) console.error(`monitor: terminal error ${err.code ?? ''}: ${err.message}`);
+    if (!STDIO_GONE.has(err.code ?? ''))
+      console.error(`monitor: terminal error ${err.code ?? ''}: ${err.message}`);
     onHangup();
   };
   process.stdout.on('error', onStdioError);
@@ -243,7 +289,11 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   const warning = insecureWarning('monitor', args.connection);
   if (warning) process.stderr.write(warning);
   process.stdout.write(ALT_SCREEN_ON);
-  const ink = render(React.createElement(App, { store }), { exitOnCtrlC: false, patchConsole: false, maxFps: 20 });
+  const ink = render(React.createElement(App, { store }), {
+    exitOnCtrlC: false,
+    patchConsole: false,
+    maxFps: 20,
+  });
   store.start();
   tail.start().catch(() => {});
   poller.start().catch(() => {});
@@ -288,7 +338,8 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
  * --heap-growing-percent given by the user (NODE_OPTIONS or node flags) wins.
  */
 function limitHeapGrowth(): void {
-  const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => /heap[-_]growing[-_]percent/.test(a));
+  const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) =>
+    /heap[-_]growing[-_]percent/.test(a),
+  );
   if (!given) setFlagsFromString('--heap-growing-percent=50');
 }
-

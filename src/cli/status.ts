@@ -9,7 +9,13 @@ import { classifyRedisError } from '../core/errors.js';
 import type { StreamSnapshot } from '../core/messages.js';
 import { connectChecked, createRedisClient, resolveTarget } from '../streams/connection.js';
 import { snapshotStreams, StreamDiscovery } from '../streams/inspector.js';
-import { CONNECTION_ARGS, connectionFromArgs, insecureWarning, tlsUsage, type ConnectionArgValues } from './connection-options.js';
+import {
+  CONNECTION_ARGS,
+  connectionFromArgs,
+  insecureWarning,
+  tlsUsage,
+  type ConnectionArgValues,
+} from './connection-options.js';
 import { sanitize } from '../core/sanitize.js';
 
 const HELP = `Usage: streamscope status [--json] [--url <redis-url>] [--tls-ca <file>] [--prefix <prefix>]
@@ -52,7 +58,12 @@ export function formatTable(streams: StreamSnapshot[]): string {
   const table = [HEADERS, ...rows(streams)];
   const widths = HEADERS.map((_, c) => Math.max(...table.map((r) => r[c].length)));
   return table
-    .map((r) => r.map((cell, c) => (RIGHT.has(c) ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd())
+    .map((r) =>
+      r
+        .map((cell, c) => (RIGHT.has(c) ? cell.padStart(widths[c]) : cell.padEnd(widths[c])))
+        .join('  ')
+        .trimEnd(),
+    )
     .join('\n');
 }
 
@@ -61,7 +72,12 @@ export async function run(argv: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { json: { type: 'boolean' }, ...CONNECTION_ARGS, prefix: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        json: { type: 'boolean' },
+        ...CONNECTION_ARGS,
+        prefix: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -95,7 +111,9 @@ export async function run(argv: string[]): Promise<number> {
       process.stdout.write(`no streams under "${sanitize(prefix)}" at ${display}\n`);
     } else {
       const n = streams.length;
-      process.stdout.write(`${n} stream${n === 1 ? '' : 's'} under "${sanitize(prefix)}" at ${display}\n\n${formatTable(streams)}\n`);
+      process.stdout.write(
+        `${n} stream${n === 1 ? '' : 's'} under "${sanitize(prefix)}" at ${display}\n\n${formatTable(streams)}\n`,
+      );
     }
     return 0;
   } catch (err) {

@@ -4,7 +4,13 @@
  */
 import { parseArgs } from 'node:util';
 import { monitorEventsFromRedis } from '../bus/monitor-events.js';
-import { CONNECTION_ARGS, connectionFromArgs, insecureWarning, tlsUsage, type ConnectionArgValues } from './connection-options.js';
+import {
+  CONNECTION_ARGS,
+  connectionFromArgs,
+  insecureWarning,
+  tlsUsage,
+  type ConnectionArgValues,
+} from './connection-options.js';
 
 export const TAIL_USAGE = `Usage: streamscope tail [--types a,b] [--json] [--url <redis-url>] [--tls-ca <file>] [--prefix <prefix>]
 
@@ -27,8 +33,16 @@ export interface TailIo {
   signal?: AbortSignal;
 }
 
-export async function run(argv: string[], io: TailIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
-  let values: ConnectionArgValues & { types?: string; json?: boolean; prefix?: string; help?: boolean };
+export async function run(
+  argv: string[],
+  io: TailIo = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
+  let values: ConnectionArgValues & {
+    types?: string;
+    json?: boolean;
+    prefix?: string;
+    help?: boolean;
+  };
   try {
     values = parseArgs({
       args: argv,
@@ -61,17 +75,25 @@ export async function run(argv: string[], io: TailIo = { stdout: process.stdout,
   // `streamscope tail | head`: a closed pipe ends the tail quietly.
   io.stdout.on('error', stop);
   try {
-    await monitorEventsFromRedis(values.types ? values.types.split(',').map((t) => t.trim()).filter(Boolean) : undefined, {
-      redisUrl: connection.url,
-      tlsCaFile: connection.tlsCaFile,
-      tlsInsecure: connection.tlsInsecure,
-      streamPrefix: values.prefix,
-      json: values.json ?? false,
-      signal: controller.signal,
-      output: (line) => void io.stdout.write(`${line}\n`),
-      // Monitor lines start with "tail: ".
-      logger: (line) => void io.stderr.write(`streamscope ${line}\n`),
-    });
+    await monitorEventsFromRedis(
+      values.types
+        ? values.types
+            .split(',')
+            .map((t) => t.trim())
+            .filter(Boolean)
+        : undefined,
+      {
+        redisUrl: connection.url,
+        tlsCaFile: connection.tlsCaFile,
+        tlsInsecure: connection.tlsInsecure,
+        streamPrefix: values.prefix,
+        json: values.json ?? false,
+        signal: controller.signal,
+        output: (line) => void io.stdout.write(`${line}\n`),
+        // Monitor lines start with "tail: ".
+        logger: (line) => void io.stderr.write(`streamscope ${line}\n`),
+      },
+    );
     return 0;
   } catch (err) {
     io.stderr.write(`streamscope tail: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -18,10 +18,16 @@ function sequenceLength(buf: Uint8Array, i: number): number {
   if (b < 0x80) return 1;
   let n: number;
   let min: number;
-  if (b >= 0xc2 && b <= 0xdf) { n = 2; min = 0x80; }
-  else if (b >= 0xe0 && b <= 0xef) { n = 3; min = 0x800; }
-  else if (b >= 0xf0 && b <= 0xf4) { n = 4; min = 0x10000; }
-  else return 0;
+  if (b >= 0xc2 && b <= 0xdf) {
+    n = 2;
+    min = 0x80;
+  } else if (b >= 0xe0 && b <= 0xef) {
+    n = 3;
+    min = 0x800;
+  } else if (b >= 0xf0 && b <= 0xf4) {
+    n = 4;
+    min = 0x10000;
+  } else return 0;
   if (i + n > buf.length) return 0;
   let cp = b & (0xff >> (n + 1));
   for (let k = 1; k < n; k++) {
@@ -60,7 +66,10 @@ export function bytesToText(buf: Buffer): string {
 }
 
 /** A flat [f, v, f, v…] Buffer array → field map; also returns the total byte size. */
-export function fieldsFromBuffers(flat: readonly Buffer[]): { fields: Record<string, string>; bytes: number } {
+export function fieldsFromBuffers(flat: readonly Buffer[]): {
+  fields: Record<string, string>;
+  bytes: number;
+} {
   const fields: Record<string, string> = {};
   let bytes = 0;
   for (let i = 0; i + 1 < flat.length; i += 2) {

@@ -74,7 +74,8 @@ function noPermHint(raw: string): string {
     const category = /^x/.test(cmd) ? ' (or the whole category: +@stream)' : '';
     return `Grant it with ACL SETUSER <user> +${cmd}${category}.`;
   }
-  if (/key/i.test(raw)) return 'Grant access to the keys with ACL SETUSER <user> ~<prefix>* (e.g. ~alice:events:*).';
+  if (/key/i.test(raw))
+    return 'Grant access to the keys with ACL SETUSER <user> ~<prefix>* (e.g. ~alice:events:*).';
   return 'Grant the missing command or category with ACL SETUSER <user> +<command> / +@<category>.';
 }
 
@@ -93,25 +94,68 @@ const UNTRUSTED_CODES = new Set([
  * A TLS failure (Node's certificate check or an OpenSSL handshake error) → a TLS error that says
  * what to change; null when the error is not about TLS. `msg` is already scrubbed.
  */
-function classifyTlsError(code: string | undefined, raw: string, msg: string, where: string): StreamscopeError | null {
-  const trust = 'Trust its CA: set NODE_EXTRA_CA_CERTS=<ca.pem> or pass --tls-ca <ca.pem> (library: tlsCaFile).';
-  if ((code && UNTRUSTED_CODES.has(code)) || /self[- ]signed certificate|unable to verify the first certificate|unable to get (local )?issuer certificate|certificate signature failure/i.test(raw)) {
-    return new StreamscopeError('TLS', `TLS: the server certificate at ${where} is not trusted (${msg}). ${trust}`);
+function classifyTlsError(
+  code: string | undefined,
+  raw: string,
+  msg: string,
+  where: string,
+): StreamscopeError | null {
+  const trust =
+    'Trust its CA: set NODE_EXTRA_CA_CERTS=<ca.pem> or pass --tls-ca <ca.pem> (library: tlsCaFile).';
+  if (
+    (code && UNTRUSTED_CODES.has(code)) ||
+    /self[- ]signed certificate|unable to verify the first certificate|unable to get (local )?issuer certificate|certificate signature failure/i.test(
+      raw,
+    )
+  ) {
+    return new StreamscopeError(
+      'TLS',
+      `TLS: the server certificate at ${where} is not trusted (${msg}). ${trust}`,
+    );
   }
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || /does not match certificate's altnames/i.test(raw)) {
-    return new StreamscopeError('TLS', `TLS: the server certificate at ${where} is not valid for that host name (${msg}). Connect with a name the certificate lists, or reissue the certificate.`);
+  if (
+    code === 'ERR_TLS_CERT_ALTNAME_INVALID' ||
+    /does not match certificate's altnames/i.test(raw)
+  ) {
+    return new StreamscopeError(
+      'TLS',
+      `TLS: the server certificate at ${where} is not valid for that host name (${msg}). Connect with a name the certificate lists, or reissue the certificate.`,
+    );
   }
-  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID' || /certificate has expired|certificate is not yet valid/i.test(raw)) {
-    return new StreamscopeError('TLS', `TLS: the server certificate at ${where} is outside its validity period (${msg}). Renew the certificate or check the clock.`);
+  if (
+    code === 'CERT_HAS_EXPIRED' ||
+    code === 'CERT_NOT_YET_VALID' ||
+    /certificate has expired|certificate is not yet valid/i.test(raw)
+  ) {
+    return new StreamscopeError(
+      'TLS',
+      `TLS: the server certificate at ${where} is outside its validity period (${msg}). Renew the certificate or check the clock.`,
+    );
   }
-  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number|packet length too long|unknown protocol/i.test(raw)) {
-    return new StreamscopeError('TLS', `TLS: ${where} did not answer the TLS handshake: that port does not speak TLS. Use redis:// for a plain port, rediss:// only for a TLS port.`);
+  if (
+    code === 'ERR_SSL_WRONG_VERSION_NUMBER' ||
+    /wrong version number|packet length too long|unknown protocol/i.test(raw)
+  ) {
+    return new StreamscopeError(
+      'TLS',
+      `TLS: ${where} did not answer the TLS handshake: that port does not speak TLS. Use redis:// for a plain port, rediss:// only for a TLS port.`,
+    );
   }
-  if (/alert certificate required|alert (bad|unknown|unsupported) certificate|alert unknown ca|alert handshake failure/i.test(raw)) {
-    return new StreamscopeError('TLS', `TLS: ${where} refused the handshake (${msg}): it requires a client certificate signed by a CA it trusts (tls-auth-clients). Pass one (library: tls: { cert, key }).`);
+  if (
+    /alert certificate required|alert (bad|unknown|unsupported) certificate|alert unknown ca|alert handshake failure/i.test(
+      raw,
+    )
+  ) {
+    return new StreamscopeError(
+      'TLS',
+      `TLS: ${where} refused the handshake (${msg}): it requires a client certificate signed by a CA it trusts (tls-auth-clients). Pass one (library: tls: { cert, key }).`,
+    );
   }
   if ((code && /^ERR_(SSL|TLS)_/.test(code)) || /SSL routines/.test(raw)) {
-    return new StreamscopeError('TLS', `TLS: the handshake with ${where} failed (${msg}). Check that it is a TLS port and that its certificate is trusted (NODE_EXTRA_CA_CERTS / --tls-ca).`);
+    return new StreamscopeError(
+      'TLS',
+      `TLS: the handshake with ${where} failed (${msg}). Check that it is a TLS port and that its certificate is trusted (NODE_EXTRA_CA_CERTS / --tls-ca).`,
+    );
   }
   return null;
 }
@@ -136,18 +180,41 @@ export function classifyRedisError(
   if (tlsError) {
     out = tlsError;
   } else if (code === 'ECONNREFUSED' || /ECONNREFUSED/.test(raw)) {
-    out = new StreamscopeError('UNREACHABLE', `cannot connect to ${where}: connection refused. Is redis-server running there? Check --url / REDIS_URL.`);
+    out = new StreamscopeError(
+      'UNREACHABLE',
+      `cannot connect to ${where}: connection refused. Is redis-server running there? Check --url / REDIS_URL.`,
+    );
   } else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || /ENOTFOUND|EAI_AGAIN/.test(raw)) {
-    out = new StreamscopeError('UNREACHABLE', `cannot resolve the host of ${where}. Check --url / REDIS_URL.`);
+    out = new StreamscopeError(
+      'UNREACHABLE',
+      `cannot resolve the host of ${where}. Check --url / REDIS_URL.`,
+    );
   } else if (code === 'ETIMEDOUT' || /ETIMEDOUT|timed? ?out/i.test(raw)) {
     // A plain Redis port reads a TLS ClientHello as an unfinished inline command and never answers.
-    out = situation.connecting && /^rediss:/i.test(where)
-      ? new StreamscopeError('TIMEOUT', `${where} did not complete the TLS handshake in time. A plain (non-TLS) Redis port never answers one: use redis:// there; otherwise check the network and the port.`)
-      : new StreamscopeError('TIMEOUT', `${where} did not answer in time. Check the network, the port, and TLS (rediss://).`);
-  } else if (/WRONGPASS|invalid username-password|NOAUTH|Authentication required|AUTH.*without any password/i.test(raw)) {
-    out = new StreamscopeError('AUTH', `authentication failed at ${where}. Check the user name and password (in the URL or REDISCLI_AUTH / REDIS_PASSWORD).`);
+    out =
+      situation.connecting && /^rediss:/i.test(where)
+        ? new StreamscopeError(
+            'TIMEOUT',
+            `${where} did not complete the TLS handshake in time. A plain (non-TLS) Redis port never answers one: use redis:// there; otherwise check the network and the port.`,
+          )
+        : new StreamscopeError(
+            'TIMEOUT',
+            `${where} did not answer in time. Check the network, the port, and TLS (rediss://).`,
+          );
+  } else if (
+    /WRONGPASS|invalid username-password|NOAUTH|Authentication required|AUTH.*without any password/i.test(
+      raw,
+    )
+  ) {
+    out = new StreamscopeError(
+      'AUTH',
+      `authentication failed at ${where}. Check the user name and password (in the URL or REDISCLI_AUTH / REDIS_PASSWORD).`,
+    );
   } else if (/^NOPERM|NOPERM/.test(raw)) {
-    out = new StreamscopeError('NOPERM', `the Redis user lacks a permission at ${where}: ${msg}. ${noPermHint(raw)}`);
+    out = new StreamscopeError(
+      'NOPERM',
+      `the Redis user lacks a permission at ${where}: ${msg}. ${noPermHint(raw)}`,
+    );
   } else if (/NOGROUP|^UNBLOCKED.*no longer exists/.test(raw)) {
     // Redis 7 wakes a reader blocked on a deleted stream with `UNBLOCKED the stream key no longer
     // exists`; it is the same episode as the NOGROUP the next read gets.
@@ -155,20 +222,40 @@ export function classifyRedisError(
   } else if (/^WRONGTYPE|WRONGTYPE/.test(raw)) {
     out = new StreamscopeError('WRONGTYPE', `key holds the wrong type: ${msg}`);
   } else if (/CROSSSLOT/.test(raw)) {
-    out = new StreamscopeError('CROSSSLOT', `keys are in different cluster slots: use a hash-tagged prefix such as "{alice}:events:". (${msg})`);
-  } else if (/Connection is closed|connection closed|ECONNRESET|EPIPE|Stream isn't writeable|enableOfflineQueue|max retries per request/i.test(raw)) {
-    const why = /ECONNRESET/.test(raw) || code === 'ECONNRESET' ? 'reset by the server' : /EPIPE/.test(raw) ? 'broken (EPIPE)' : 'closed';
+    out = new StreamscopeError(
+      'CROSSSLOT',
+      `keys are in different cluster slots: use a hash-tagged prefix such as "{alice}:events:". (${msg})`,
+    );
+  } else if (
+    /Connection is closed|connection closed|ECONNRESET|EPIPE|Stream isn't writeable|enableOfflineQueue|max retries per request/i.test(
+      raw,
+    )
+  ) {
+    const why =
+      /ECONNRESET/.test(raw) || code === 'ECONNRESET'
+        ? 'reset by the server'
+        : /EPIPE/.test(raw)
+          ? 'broken (EPIPE)'
+          : 'closed';
     if (situation.connecting) {
       out = new StreamscopeError(
         'UNREACHABLE',
         `cannot connect to ${where}: the connection was ${why} before Redis answered. Check that redis-server is running on that port, that TLS matches (rediss:// for a TLS port, redis:// otherwise), and that the server accepts this client (maxclients, protected-mode, bind). Check --url / REDIS_URL.` +
           // TLS 1.3: a server that requires a client certificate may reset us before its alert is read.
-          (/^rediss:/i.test(where) ? ' Over TLS: a server with tls-auth-clients yes also resets clients without a certificate (library: tls: { cert, key }).' : ''),
+          (/^rediss:/i.test(where)
+            ? ' Over TLS: a server with tls-auth-clients yes also resets clients without a certificate (library: tls: { cert, key }).'
+            : ''),
       );
     } else if (situation.retrying) {
-      out = new StreamscopeError('UNREACHABLE', `lost the connection to ${where} (${why}). It will be retried.`);
+      out = new StreamscopeError(
+        'UNREACHABLE',
+        `lost the connection to ${where} (${why}). It will be retried.`,
+      );
     } else {
-      out = new StreamscopeError('UNREACHABLE', `lost the connection to ${where} (${why}); the command did not complete. Check that redis-server is still running there, then try again.`);
+      out = new StreamscopeError(
+        'UNREACHABLE',
+        `lost the connection to ${where} (${why}); the command did not complete. Check that redis-server is still running there, then try again.`,
+      );
     }
   } else {
     out = new StreamscopeError('REDIS', `${where}: ${msg}`);

@@ -44,7 +44,9 @@ export function assertValidEventType(eventType: string): void {
     );
   }
   if (eventType.startsWith(DLQ_SEGMENT)) {
-    throw new InvalidEventTypeError(`event type may not start with "${DLQ_SEGMENT}" (reserved for dead letters)`);
+    throw new InvalidEventTypeError(
+      `event type may not start with "${DLQ_SEGMENT}" (reserved for dead letters)`,
+    );
   }
 }
 
@@ -69,7 +71,8 @@ export function createKeySpace(prefix: string = DEFAULT_PREFIX): KeySpace {
       if (!key.startsWith(prefix)) return { kind: 'foreign' };
       const rest = key.slice(prefix.length);
       if (rest === GLOBAL_STREAM_SUFFIX) return { kind: 'global' };
-      if (rest.startsWith(DLQ_SEGMENT)) return { kind: 'dead-letter', eventType: rest.slice(DLQ_SEGMENT.length) };
+      if (rest.startsWith(DLQ_SEGMENT))
+        return { kind: 'dead-letter', eventType: rest.slice(DLQ_SEGMENT.length) };
       if (rest.length === 0) return { kind: 'foreign' };
       return { kind: 'type', eventType: rest };
     },

@@ -70,8 +70,22 @@ export type MonitorMessage =
     }
   /** The tail had to skip entries (trimmed before it could read them). */
   | { type: 'EventsMissed'; count: number; reason: string }
-  | { type: 'ConnectionChanged'; loop: LoopName; state: 'connecting' | 'connected' | 'reconnecting'; attempt: number; error: ErrorInfo | null; at: number }
-  | { type: 'SnapshotReceived'; at: number; durationMs: number; roundTrips: number; server: ServerFacts; streams: StreamSnapshot[] }
+  | {
+      type: 'ConnectionChanged';
+      loop: LoopName;
+      state: 'connecting' | 'connected' | 'reconnecting';
+      attempt: number;
+      error: ErrorInfo | null;
+      at: number;
+    }
+  | {
+      type: 'SnapshotReceived';
+      at: number;
+      durationMs: number;
+      roundTrips: number;
+      server: ServerFacts;
+      streams: StreamSnapshot[];
+    }
   | { type: 'SnapshotFailed'; at: number; error: ErrorInfo }
   | {
       type: 'PendingPageReceived';
@@ -88,9 +102,29 @@ export type MonitorMessage =
       scan?: PendingScan | null;
     }
   | { type: 'PendingPageFailed'; stream: string; group: string; error: ErrorInfo; at: number }
-  | { type: 'EntryLoaded'; stream: string; id: string; fields: RawFields | null; event: SeedEvent | null; at: number }
-  | { type: 'CommandCompleted'; command: CommandKind; requested: number; affected: number; detail: string; at: number }
-  | { type: 'CommandFailed'; command: CommandKind; requested: number; error: ErrorInfo; at: number };
+  | {
+      type: 'EntryLoaded';
+      stream: string;
+      id: string;
+      fields: RawFields | null;
+      event: SeedEvent | null;
+      at: number;
+    }
+  | {
+      type: 'CommandCompleted';
+      command: CommandKind;
+      requested: number;
+      affected: number;
+      detail: string;
+      at: number;
+    }
+  | {
+      type: 'CommandFailed';
+      command: CommandKind;
+      requested: number;
+      error: ErrorInfo;
+      at: number;
+    };
 
 export type CommandKind = 'ack' | 'claim' | 'replay';
 

@@ -52,7 +52,8 @@ export function parseXinfoStream(reply: Raw): XinfoStream {
     lastGeneratedId: String(o['last-generated-id'] ?? '0-0'),
     maxDeletedEntryId: o['max-deleted-entry-id'] == null ? null : String(o['max-deleted-entry-id']),
     entriesAdded: numOrNull(o['entries-added']),
-    recordedFirstEntryId: o['recorded-first-entry-id'] == null ? null : String(o['recorded-first-entry-id']),
+    recordedFirstEntryId:
+      o['recorded-first-entry-id'] == null ? null : String(o['recorded-first-entry-id']),
     groups: num(o.groups),
     firstEntry: parseEntry(o['first-entry']),
     lastEntry: parseEntry(o['last-entry']),
@@ -82,7 +83,12 @@ export function parseXinfoConsumers(reply: Raw): ConsumerInfo[] {
       name: String(o.name),
       pending: num(o.pending),
       idleMs: num(o.idle),
-      inactiveMs: o.inactive === undefined ? null : numOrNull(o.inactive) === -1 ? null : numOrNull(o.inactive),
+      inactiveMs:
+        o.inactive === undefined
+          ? null
+          : numOrNull(o.inactive) === -1
+            ? null
+            : numOrNull(o.inactive),
     };
   });
 }
@@ -104,6 +110,11 @@ export function parsePendingEntries(reply: Raw): PendingEntry[] {
   if (!Array.isArray(reply)) return [];
   return reply.map((r) => {
     const [id, consumer, idle, deliveries] = r as Raw[];
-    return { id: String(id), consumer: String(consumer), idleMs: num(idle), deliveries: num(deliveries) };
+    return {
+      id: String(id),
+      consumer: String(consumer),
+      idleMs: num(idle),
+      deliveries: num(deliveries),
+    };
   });
 }

@@ -8,14 +8,28 @@ import type { Payload, Project } from './payloads.js';
 export function styleChosen(rng: Rng, p: Project): Payload {
   return {
     project_id: p.projectId,
-    style_name: rng.pick(['cyberpunk noir', 'vaporwave', 'ukiyo-e', 'film grain 70s', 'soft pastel']),
+    style_name: rng.pick([
+      'cyberpunk noir',
+      'vaporwave',
+      'ukiyo-e',
+      'film grain 70s',
+      'soft pastel',
+    ]),
     style_category: rng.pick(['visual', 'color', 'camera']),
     asset_id: null,
     style_parameters: { contrast: rng.pick(['low', 'medium', 'high']) },
     reference_assets: [rng.hex(64)],
-    style_prompt: rng.pick(['neon reflections on wet asphalt', 'muted tones, heavy grain', 'flat colors, bold outlines']),
+    style_prompt: rng.pick([
+      'neon reflections on wet asphalt',
+      'muted tones, heavy grain',
+      'flat colors, bold outlines',
+    ]),
     chosen_by: rng.pick(['user', 'assistant']),
-    reason: rng.pick(["matches the track's mood", 'consistent with the storyboard', 'client feedback']),
+    reason: rng.pick([
+      "matches the track's mood",
+      'consistent with the storyboard',
+      'client feedback',
+    ]),
     alternatives_considered: [{ name: rng.pick(['vaporwave', 'noir', 'pastel']) }],
   };
 }
@@ -27,8 +41,16 @@ export function contextUpdated(rng: Rng, p: Project): Payload {
     context_type: rng.pick(['narrative', 'visual', 'audio']),
     update_type: rng.pick(['modification', 'addition']),
     context_key: `act_${act}`,
-    new_value: { summary: rng.pick(['the chase moves to the rooftops', 'the train arrives at dawn', 'the cat finds the airlock']) },
-    previous_value: { summary: rng.pick(['the chase stays in the alley', 'the train arrives at night']) },
+    new_value: {
+      summary: rng.pick([
+        'the chase moves to the rooftops',
+        'the train arrives at dawn',
+        'the cat finds the airlock',
+      ]),
+    },
+    previous_value: {
+      summary: rng.pick(['the chase stays in the alley', 'the train arrives at night']),
+    },
     updated_by: 'user',
     update_reason: rng.pick(['storyboard review', 'client feedback', 'timing']),
     related_assets: [],
@@ -46,8 +68,15 @@ export function characterDefined(rng: Rng, p: Project): Payload {
     character_name: rng.pick(['Vega', 'Orin', 'Mika', 'Tess', 'Bram']),
     character_type: rng.pick(['protagonist', 'antagonist', 'supporting']),
     visual_description: { hair: rng.pick(['silver bob', 'red braid', 'shaved']) },
-    personality_traits: [rng.pick(['stoic', 'reckless', 'kind']), rng.pick(['curious', 'loyal', 'sly'])],
-    backstory: rng.pick(['a courier who never misses a drop', 'a retired pilot', 'a lighthouse keeper']),
+    personality_traits: [
+      rng.pick(['stoic', 'reckless', 'kind']),
+      rng.pick(['curious', 'loyal', 'sly']),
+    ],
+    backstory: rng.pick([
+      'a courier who never misses a drop',
+      'a retired pilot',
+      'a lighthouse keeper',
+    ]),
     reference_assets: [rng.hex(64)],
     style_guidelines: {},
     version: '1.0.0',
@@ -62,7 +91,11 @@ export function conceptApproved(rng: Rng, p: Project): Payload {
     concept_id: `cpt_${rng.int(1, 99)}`,
     concept_type: rng.pick(['scene', 'character', 'location']),
     concept_name: rng.pick(['Rooftop chase', 'Airlock', 'Dawn arrival', 'Koi at night']),
-    description: rng.pick(['Vega escapes across neon rooftops', 'the crew waits at the airlock', 'first light over the dunes']),
+    description: rng.pick([
+      'Vega escapes across neon rooftops',
+      'the crew waits at the airlock',
+      'first light over the dunes',
+    ]),
     approved_by: 'user',
     approval_notes: null,
     concept_assets: [rng.hex(64)],

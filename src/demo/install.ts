@@ -48,31 +48,58 @@ export function formatCommand(cmd: readonly string[]): string {
 export function planRedisInstall(env: InstallEnvironment): InstallPlan {
   const missing = 'streamscope demo needs redis-server, and it is not on PATH.\n';
   if (env.platform !== 'linux' || !isDebianLike(env.osRelease) || !env.hasAptGet) {
-    return { kind: 'refuse', message: `${missing}Install it, then run the demo again:\n${OTHER_PLATFORMS}` };
+    return {
+      kind: 'refuse',
+      message: `${missing}Install it, then run the demo again:\n${OTHER_PLATFORMS}`,
+    };
   }
   const command = env.isRoot ? APT_INSTALL : ['sudo', ...APT_INSTALL];
   const shown = formatCommand(command);
   if (!env.isRoot && !env.hasSudo) {
-    return { kind: 'refuse', message: `${missing}Install it as root, then run the demo again:\n  ${formatCommand(APT_INSTALL)}\n` };
+    return {
+      kind: 'refuse',
+      message: `${missing}Install it as root, then run the demo again:\n  ${formatCommand(APT_INSTALL)}\n`,
+    };
   }
   if (env.yes) {
-    return { kind: 'install', command, ask: false, notice: `${missing}Installing it (--yes): ${shown}\n` };
+    return {
+      kind: 'install',
+      command,
+      ask: false,
+      notice: `${missing}Installing it (--yes): ${shown}\n`,
+    };
   }
   if (env.isTTY) {
-    return { kind: 'install', command, ask: true, notice: `${missing}It can be installed with:\n  ${shown}\n` };
+    return {
+      kind: 'install',
+      command,
+      ask: true,
+      notice: `${missing}It can be installed with:\n  ${shown}\n`,
+    };
   }
   if (env.isRoot) {
     // Root without a terminal is a container or CI job set up to run this: nobody can answer a
     // question, and the install is what the README's first command promises. Say it, do it.
-    return { kind: 'install', command, ask: false, notice: `${missing}Running as root without a terminal: installing it now with: ${shown}\n` };
+    return {
+      kind: 'install',
+      command,
+      ask: false,
+      notice: `${missing}Running as root without a terminal: installing it now with: ${shown}\n`,
+    };
   }
-  return { kind: 'refuse', message: `${missing}Install it, then run the demo again (or pass --yes to let the demo run it):\n  ${shown}\n` };
+  return {
+    kind: 'refuse',
+    message: `${missing}Install it, then run the demo again (or pass --yes to let the demo run it):\n  ${shown}\n`,
+  };
 }
 
 /** Absolute path of redis-server on PATH, or null. */
 export function findRedisServer(): string | null {
   try {
-    const out = execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const out = execFileSync('sh', ['-c', 'command -v redis-server'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
     return out.length > 0 ? out : null;
   } catch {
     return null;
@@ -114,7 +141,10 @@ async function confirm(question: string): Promise<boolean> {
 function runVisible(cmd: readonly string[], log: (line: string) => void): boolean {
   log(`$ ${formatCommand(cmd)}\n`);
   // DEBIAN_FRONTEND: no debconf dialogs; the package has no questions we need to answer.
-  const r = spawnSync(cmd[0], cmd.slice(1), { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const r = spawnSync(cmd[0], cmd.slice(1), {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
   return r.status === 0;
 }
 
@@ -122,7 +152,10 @@ function runVisible(cmd: readonly string[], log: (line: string) => void): boolea
  * The path of redis-server, installing it first when missing and allowed. Returns null after
  * printing why when it is not available (the caller exits 1).
  */
-export async function ensureRedisServer(yes: boolean, log: (line: string) => void): Promise<string | null> {
+export async function ensureRedisServer(
+  yes: boolean,
+  log: (line: string) => void,
+): Promise<string | null> {
   const found = findRedisServer();
   if (found) return found;
   const plan = planRedisInstall(currentInstallEnvironment(yes));
@@ -140,14 +173,20 @@ export async function ensureRedisServer(yes: boolean, log: (line: string) => voi
   // `apt-get update` followed by one retry fixes it.
   if (!runVisible(plan.command, log)) {
     if (!runVisible([...sudo, ...APT_UPDATE], log) || !runVisible(plan.command, log)) {
-      log(`Installing redis-server failed. Install it yourself:\n  ${formatCommand(plan.command)}\n`);
+      log(
+        `Installing redis-server failed. Install it yourself:\n  ${formatCommand(plan.command)}\n`,
+      );
       return null;
     }
   }
   const after = findRedisServer();
   // Debian's package also starts a system service on port 6379 where systemd runs. The demo
   // never uses it: it starts a private server of its own on a free port.
-  if (after) log('redis-server installed. (The demo does not use any system service it may have started; it runs its own private server.)\n');
-  if (!after) log('redis-server was installed but is still not on PATH (look in /usr/bin or /usr/sbin).\n');
+  if (after)
+    log(
+      'redis-server installed. (The demo does not use any system service it may have started; it runs its own private server.)\n',
+    );
+  if (!after)
+    log('redis-server was installed but is still not on PATH (look in /usr/bin or /usr/sbin).\n');
   return after;
 }

@@ -30,7 +30,8 @@ export function installShutdown(
 ): Shutdown {
   let running: Promise<void> | null = null;
   let started = false;
-  const run = (): Promise<void> => (running ??= cleanup().catch((err: unknown) => report(`cleanup: ${String(err)}`)));
+  const run = (): Promise<void> =>
+    (running ??= cleanup().catch((err: unknown) => report(`cleanup: ${String(err)}`)));
   const exitAfterCleanup = (code: number, message?: string, hangup = false) => {
     const exit = () => (hangup ? exitAfterHangup() : process.exit(code));
     if (started) {
@@ -45,9 +46,18 @@ export function installShutdown(
     });
   };
   const onSignal = (signal: NodeJS.Signals) =>
-    exitAfterCleanup(128 + SIGNALS[signal as keyof typeof SIGNALS], `stopped by ${signal}; the private redis-server is gone`, signal === 'SIGHUP');
+    exitAfterCleanup(
+      128 + SIGNALS[signal as keyof typeof SIGNALS],
+      `stopped by ${signal}; the private redis-server is gone`,
+      signal === 'SIGHUP',
+    );
   const onCrash = (err: unknown) => {
-    const text = err instanceof Error ? (process.env.STREAMSCOPE_DEBUG ? String(err.stack) : err.message) : String(err);
+    const text =
+      err instanceof Error
+        ? process.env.STREAMSCOPE_DEBUG
+          ? String(err.stack)
+          : err.message
+        : String(err);
     exitAfterCleanup(1, `crashed: ${text} (the private redis-server was stopped)`);
   };
   for (const s of Object.keys(SIGNALS)) process.on(s, onSignal);
@@ -80,7 +90,11 @@ export function startWatchdog(redisPid: number, dir: string): ChildProcess | nul
   try {
     // detached: its own process group, so a terminal's ctrl+c (sent to our group) cannot kill
     // it before it is needed; unref: it never keeps the demo alive.
-    const child = spawn('sh', ['-c', script, 'streamscope-demo-watchdog', String(process.pid), String(redisPid), dir], { detached: true, stdio: 'ignore' });
+    const child = spawn(
+      'sh',
+      ['-c', script, 'streamscope-demo-watchdog', String(process.pid), String(redisPid), dir],
+      { detached: true, stdio: 'ignore' },
+    );
     child.on('error', () => {});
     child.unref();
     return child;

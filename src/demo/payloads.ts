@@ -39,10 +39,42 @@ export interface Workflow {
 }
 
 const SOURCES = ['midjourney', 'flux', 'sd', 'dalle', 'ideogram', 'runway'] as const;
-const SUBJECTS = ['cat_astronaut', 'portrait', 'robot', 'lighthouse', 'neon_alley', 'forest_spirit', 'rooftop_chase', 'koi_pond', 'desert_train', 'storm_cliff'];
-const PROMPTS = ['portrait of a lighthouse keeper, 35mm', 'a cat in a space suit, studio light', 'rain-soaked neon alley, cinematic', 'koi pond from above, watercolor', 'steam train crossing a desert at dusk', 'forest spirit made of moss, macro'];
-const MODELS: Record<string, string[]> = { midjourney: ['v6.1', 'v7'], flux: ['flux-pro', 'flux-dev'], sd: ['sdxl', 'sd3.5'], dalle: ['dall-e-3'], ideogram: ['v2'], runway: ['gen-3'] };
-const ISSUES = ['slight blur', 'jpeg artifacts', 'extra fingers', 'low contrast', 'noise in shadows', 'cropped subject'];
+const SUBJECTS = [
+  'cat_astronaut',
+  'portrait',
+  'robot',
+  'lighthouse',
+  'neon_alley',
+  'forest_spirit',
+  'rooftop_chase',
+  'koi_pond',
+  'desert_train',
+  'storm_cliff',
+];
+const PROMPTS = [
+  'portrait of a lighthouse keeper, 35mm',
+  'a cat in a space suit, studio light',
+  'rain-soaked neon alley, cinematic',
+  'koi pond from above, watercolor',
+  'steam train crossing a desert at dusk',
+  'forest spirit made of moss, macro',
+];
+const MODELS: Record<string, string[]> = {
+  midjourney: ['v6.1', 'v7'],
+  flux: ['flux-pro', 'flux-dev'],
+  sd: ['sdxl', 'sd3.5'],
+  dalle: ['dall-e-3'],
+  ideogram: ['v2'],
+  runway: ['gen-3'],
+};
+const ISSUES = [
+  'slight blur',
+  'jpeg artifacts',
+  'extra fingers',
+  'low contrast',
+  'noise in shadows',
+  'cropped subject',
+];
 const PROVIDERS = ['fal.ai', 'replicate', 'openai', 'runway', 'local-gpu'];
 const WORKFLOWS: [string, string, number][] = [
   ['image_generation', 'batch upscale', 3],
@@ -60,12 +92,25 @@ const FAILURES: [string, string, Payload][] = [
 ];
 
 export function newProject(rng: Rng, index: number): Project {
-  const names = ['Neon Noir Music Video', 'Space Cats', 'Lighthouse Stories', 'Desert Express', 'Koi Garden', 'Forest Spirits'];
-  return { projectId: `prj_${rng.hex(4)}`, projectName: index < names.length ? names[index] : `Project ${index + 1}` };
+  const names = [
+    'Neon Noir Music Video',
+    'Space Cats',
+    'Lighthouse Stories',
+    'Desert Express',
+    'Koi Garden',
+    'Forest Spirits',
+  ];
+  return {
+    projectId: `prj_${rng.hex(4)}`,
+    projectName: index < names.length ? names[index] : `Project ${index + 1}`,
+  };
 }
 
 export function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 export function newAsset(rng: Rng, project: Project, day: string, sequence: number): Asset {
@@ -80,7 +125,13 @@ export function newAsset(rng: Rng, project: Project, day: string, sequence: numb
     projectName: slug(project.projectName),
     ext,
     day,
-    stars: rng.weighted([[5, 2], [4, 4], [3, 3], [2, 1], [1, 1]]),
+    stars: rng.weighted([
+      [5, 2],
+      [4, 4],
+      [3, 3],
+      [2, 1],
+      [1, 1],
+    ]),
     sequence,
   };
 }
@@ -94,12 +145,22 @@ export function assetDiscovered(rng: Rng, a: Asset): Payload {
     project_name: a.projectName,
     source_type: a.sourceType,
     inbox_path: '/inbox',
-    discovery_source: rng.weighted([['watch_mode', 6], ['manual_scan', 2], ['api_upload', 1]]),
+    discovery_source: rng.weighted([
+      ['watch_mode', 6],
+      ['manual_scan', 2],
+      ['api_upload', 1],
+    ]),
   };
 }
 
 export function assetProcessed(rng: Rng, a: Asset): Payload {
-  const [width, height] = rng.pick([[1024, 1024], [1024, 1536], [1536, 1024], [2048, 2048], [1920, 1080]]);
+  const [width, height] = rng.pick([
+    [1024, 1024],
+    [1024, 1536],
+    [1536, 1024],
+    [2048, 2048],
+    [1920, 1080],
+  ]);
   return {
     content_hash: a.contentHash,
     file_path: a.filePath,
@@ -143,7 +204,11 @@ export function qualityAssessed(rng: Rng, a: Asset): Payload {
     sightengine_score: rng.float(0.3, 0.99),
     claude_assessment: null,
     quality_issues: issues,
-    pipeline_mode: rng.weighted([['standard', 8], ['premium', 1], ['basic', 2]]),
+    pipeline_mode: rng.weighted([
+      ['standard', 8],
+      ['premium', 1],
+      ['basic', 2],
+    ]),
     assessment_duration_ms: rng.int(300, 4200),
     stages_completed: ['brisque', 'sightengine'],
   };
@@ -153,9 +218,15 @@ export function metadataUpdated(rng: Rng, a: Asset): Payload {
   return {
     content_hash: a.contentHash,
     file_path: a.filePath,
-    metadata_type: rng.weighted([['embedded', 3], ['cache', 1]]),
+    metadata_type: rng.weighted([
+      ['embedded', 3],
+      ['cache', 1],
+    ]),
     updated_fields: ['rating', 'tags'],
-    metadata: { rating: a.stars, tags: rng.pick([['cat', 'space'], ['portrait'], ['city', 'night'], ['nature']]) },
+    metadata: {
+      rating: a.stars,
+      tags: rng.pick([['cat', 'space'], ['portrait'], ['city', 'night'], ['nature']]),
+    },
     update_reason: 'quality_assessment',
     previous_version: null,
   };
@@ -171,7 +242,10 @@ export function assetOrganized(rng: Rng, a: Asset): Payload {
     source_type: a.sourceType,
     date_folder: a.day,
     quality_folder: `${a.stars}-star`,
-    operation: rng.weighted([['move', 4], ['copy', 1]]),
+    operation: rng.weighted([
+      ['move', 4],
+      ['copy', 1],
+    ]),
     sequence_number: a.sequence,
   };
 }
@@ -180,7 +254,11 @@ export function projectCreated(rng: Rng, p: Project): Payload {
   return {
     project_id: p.projectId,
     project_name: p.projectName,
-    description: rng.pick(['3-minute music video, rain-soaked city', 'a picture book in 24 plates', 'teaser for a short film']),
+    description: rng.pick([
+      '3-minute music video, rain-soaked city',
+      'a picture book in 24 plates',
+      'teaser for a short film',
+    ]),
     project_type: rng.pick(['music_video', 'illustration', 'short_film']),
     initial_context: { bpm: rng.int(70, 140) },
     style_preferences: { palette: [`#${rng.hex(6)}`, `#${rng.hex(6)}`] },
@@ -191,7 +269,17 @@ export function projectCreated(rng: Rng, p: Project): Payload {
 
 export function newWorkflow(rng: Rng, p: Project, nowMs: number): Workflow {
   const [workflowType, workflowName, totalSteps] = rng.pick(WORKFLOWS);
-  return { workflowId: `wf_${rng.int(1000, 99999)}`, workflowType, workflowName, projectId: p.projectId, provider: rng.pick(PROVIDERS), totalSteps, stepsDone: 0, startedAtMs: nowMs, estimatedCost: rng.float(0.02, 3.5) };
+  return {
+    workflowId: `wf_${rng.int(1000, 99999)}`,
+    workflowType,
+    workflowName,
+    projectId: p.projectId,
+    provider: rng.pick(PROVIDERS),
+    totalSteps,
+    stepsDone: 0,
+    startedAtMs: nowMs,
+    estimatedCost: rng.float(0.02, 3.5),
+  };
 }
 
 export function workflowStarted(rng: Rng, w: Workflow): Payload {
@@ -200,7 +288,11 @@ export function workflowStarted(rng: Rng, w: Workflow): Payload {
     workflow_type: w.workflowType,
     workflow_name: w.workflowName,
     project_id: w.projectId,
-    initiated_by: rng.weighted([['user', 3], ['scheduled', 2], ['assistant', 1]]),
+    initiated_by: rng.weighted([
+      ['user', 3],
+      ['scheduled', 2],
+      ['assistant', 1],
+    ]),
     input_parameters: { count: rng.int(1, 48), scale: rng.pick([1, 2, 4]) },
     provider: w.provider,
     estimated_duration_ms: w.totalSteps * rng.int(5000, 40000),

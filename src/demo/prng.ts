@@ -36,7 +36,10 @@ export function createRng(seed: number): Rng {
   const int = (min: number, max: number): number => min + Math.floor(next() * (max - min + 1));
   const hex = (n: number): string => {
     let out = '';
-    while (out.length < n) out += Math.floor(next() * 0x10000).toString(16).padStart(4, '0');
+    while (out.length < n)
+      out += Math.floor(next() * 0x10000)
+        .toString(16)
+        .padStart(4, '0');
     return out.slice(0, n);
   };
   const rng: Rng = {

@@ -28,7 +28,14 @@ export function newProducerStats(): ProducerStats {
  * Write `count` events as fast as the server takes them, `concurrency` in flight at a time
  * (ioredis pipelines them), `poisonAt` (0-based positions) replaced by poison messages.
  */
-export async function seedHistory(p: PublishingPersistence, model: TrafficModel, count: number, stats: ProducerStats, poisonAt: readonly number[] = [], concurrency = 200): Promise<void> {
+export async function seedHistory(
+  p: PublishingPersistence,
+  model: TrafficModel,
+  count: number,
+  stats: ProducerStats,
+  poisonAt: readonly number[] = [],
+  concurrency = 200,
+): Promise<void> {
   for (let start = 0; start < count; start += concurrency) {
     const batch: EventInput[] = [];
     for (let i = start; i < Math.min(count, start + concurrency); i++) {
@@ -57,7 +64,13 @@ export interface ProducerOptions {
 const BURST_CHANCE_PER_S = 1 / 25;
 
 /** Runs until `signal` aborts. Never rejects. */
-export async function runProducer(p: PublishingPersistence, model: TrafficModel, o: ProducerOptions, signal: AbortSignal, stats: ProducerStats): Promise<void> {
+export async function runProducer(
+  p: PublishingPersistence,
+  model: TrafficModel,
+  o: ProducerOptions,
+  signal: AbortSignal,
+  stats: ProducerStats,
+): Promise<void> {
   const tickMs = o.tickMs ?? 10;
   const rng = createRng(o.seed ^ 0xb0257);
   let burstUntil = 0;
@@ -93,7 +106,10 @@ export async function runProducer(p: PublishingPersistence, model: TrafficModel,
     const bad = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
     stats.written += results.length - bad.length;
     stats.errors += bad.length;
-    if (bad.length > 0 && !failing && !signal.aborted) o.log(`producer: ${String((bad[0].reason as Error)?.message ?? bad[0].reason)} (further errors counted, not logged)`);
+    if (bad.length > 0 && !failing && !signal.aborted)
+      o.log(
+        `producer: ${String((bad[0].reason as Error)?.message ?? bad[0].reason)} (further errors counted, not logged)`,
+      );
     if (bad.length === 0 && failing) o.log('producer: writing again');
     failing = bad.length > 0;
     await sleep(Math.max(0, tickMs - (Date.now() - now)), signal);

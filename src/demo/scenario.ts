@@ -12,14 +12,25 @@
 import { EventPersistence } from '../streams/event-persistence.js';
 import { createTrafficModel, DEMO_EVENT_TYPES } from './traffic-model.js';
 import { newProducerStats, runProducer, seedHistory, type ProducerStats } from './producer.js';
-import { indexAsset, runWorker, slowHandler, type WorkerSpec, type WorkerStats } from './workers.js';
+import {
+  indexAsset,
+  runWorker,
+  slowHandler,
+  type WorkerSpec,
+  type WorkerStats,
+} from './workers.js';
 
 export const HEALTHY_GROUP = 'alice-main';
 export const SLOW_GROUP = 'thumbnailer';
 export const CRASH_GROUP = 'workflow-tracker';
 export const CRASHED_CONSUMER = 'tracker-1';
 export const SLOW_TYPES = ['asset.discovered', 'asset.processed'];
-export const WORKFLOW_TYPES = ['workflow.started', 'workflow.step_completed', 'workflow.completed', 'workflow.failed'];
+export const WORKFLOW_TYPES = [
+  'workflow.started',
+  'workflow.step_completed',
+  'workflow.completed',
+  'workflow.failed',
+];
 
 export interface DemoOptions {
   url: string;
@@ -54,7 +65,12 @@ export interface DemoHandle {
 export async function startDemoTraffic(o: DemoOptions): Promise<DemoHandle> {
   const open: EventPersistence[] = [];
   const persistence = async (group: string): Promise<EventPersistence> => {
-    const p = new EventPersistence({ redisUrl: o.url, streamPrefix: o.prefix, consumerGroup: group, logger: o.log });
+    const p = new EventPersistence({
+      redisUrl: o.url,
+      streamPrefix: o.prefix,
+      consumerGroup: group,
+      logger: o.log,
+    });
     open.push(p);
     await p.connect();
     return p;
@@ -68,7 +84,10 @@ export async function startDemoTraffic(o: DemoOptions): Promise<DemoHandle> {
       controller.abort();
       // Loops end promptly on abort (blocking reads are cut by closing their connection);
       // the cap only guards against a wedged handler.
-      await Promise.race([Promise.allSettled(running), new Promise((r) => setTimeout(r, 2000).unref())]);
+      await Promise.race([
+        Promise.allSettled(running),
+        new Promise((r) => setTimeout(r, 2000).unref()),
+      ]);
       await Promise.allSettled(open.map((p) => p.disconnect()));
     })());
 
@@ -77,29 +96,56 @@ export async function startDemoTraffic(o: DemoOptions): Promise<DemoHandle> {
     const model = createTrafficModel(o.seed);
     const producer = await persistence(HEALTHY_GROUP);
     const history = o.history ?? 3000;
-    await seedHistory(producer, model, history, stats.producer, history > 0 ? [Math.floor(history / 2)] : []);
+    await seedHistory(
+      producer,
+      model,
+      history,
+      stats.producer,
+      history > 0 ? [Math.floor(history / 2)] : [],
+    );
 
     const retryIdleMs = o.retryIdleMs ?? 1000;
     const workers: [string, WorkerSpec][] = [
-      ...['indexer-1', 'indexer-2'].map((consumer): [string, WorkerSpec] => [HEALTHY_GROUP, {
-        consumer, types: [...DEMO_EVENT_TYPES], handle: indexAsset,
-        consume: { blockMs: 500, count: 50, claimIdleMs: retryIdleMs, claimEveryMs: retryIdleMs },
-      }]),
-      [SLOW_GROUP, {
-        consumer: 'thumb-1', types: SLOW_TYPES, handle: slowHandler(o.slowMs ?? 50, signal),
-        consume: { blockMs: 500, count: 10, claimIdleMs: 0 },
-      }],
-      [CRASH_GROUP, {
-        consumer: CRASHED_CONSUMER, types: WORKFLOW_TYPES, handle: async () => {}, crashAfter: o.crashAfter ?? 50,
-        // A large batch, so the crash strands a clearly visible pile (up to 50 per stream).
-        consume: { blockMs: 500, count: 50, claimIdleMs: 0 },
-      }],
+      ...['indexer-1', 'indexer-2'].map((consumer): [string, WorkerSpec] => [
+        HEALTHY_GROUP,
+        {
+          consumer,
+          types: [...DEMO_EVENT_TYPES],
+          handle: indexAsset,
+          consume: { blockMs: 500, count: 50, claimIdleMs: retryIdleMs, claimEveryMs: retryIdleMs },
+        },
+      ]),
+      [
+        SLOW_GROUP,
+        {
+          consumer: 'thumb-1',
+          types: SLOW_TYPES,
+          handle: slowHandler(o.slowMs ?? 50, signal),
+          consume: { blockMs: 500, count: 10, claimIdleMs: 0 },
+        },
+      ],
+      [
+        CRASH_GROUP,
+        {
+          consumer: CRASHED_CONSUMER,
+          types: WORKFLOW_TYPES,
+          handle: async () => {},
+          crashAfter: o.crashAfter ?? 50,
+          // A large batch, so the crash strands a clearly visible pile (up to 50 per stream).
+          consume: { blockMs: 500, count: 50, claimIdleMs: 0 },
+        },
+      ],
       // claimIdleMs 0: tracker-2 never claims tracker-1's entries, so they wait for a person
       // in the monitor (pane 3, `c`).
-      [CRASH_GROUP, {
-        consumer: 'tracker-2', types: WORKFLOW_TYPES, handle: async () => {},
-        consume: { blockMs: 500, count: 25, claimIdleMs: 0 },
-      }],
+      [
+        CRASH_GROUP,
+        {
+          consumer: 'tracker-2',
+          types: WORKFLOW_TYPES,
+          handle: async () => {},
+          consume: { blockMs: 500, count: 25, claimIdleMs: 0 },
+        },
+      ],
     ];
     const byGroup = new Map<string, EventPersistence>();
     for (const [group, spec] of workers) {
@@ -108,7 +154,15 @@ export async function startDemoTraffic(o: DemoOptions): Promise<DemoHandle> {
       stats.workers[spec.consumer] = s;
       running.push(runWorker(byGroup.get(group)!, spec, signal, s, o.log));
     }
-    running.push(runProducer(producer, model, { rate: o.rate, seed: o.seed, poisonEveryMs: o.poisonEveryMs ?? 30000, log: o.log }, signal, stats.producer));
+    running.push(
+      runProducer(
+        producer,
+        model,
+        { rate: o.rate, seed: o.seed, poisonEveryMs: o.poisonEveryMs ?? 30000, log: o.log },
+        signal,
+        stats.producer,
+      ),
+    );
   } catch (err) {
     await stop();
     throw err;

@@ -4,7 +4,7 @@
  * answers must report our child's PID (`INFO server` process_id).
  */
 import { createServer } from 'node:net';
-import { startRedisServer, type RunningRedis } from '../cli/private-redis.js';
+import { startRedisServer, type RunningRedis } from '../local-redis/private-redis.js';
 
 export function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -16,7 +16,9 @@ export function portIsFree(port: number): Promise<boolean> {
 
 export async function startDemoServer(port?: number): Promise<RunningRedis> {
   if (port !== undefined && !(await portIsFree(port))) {
-    throw new Error(`port ${port} on 127.0.0.1 is in use. The demo only uses a redis-server it starts itself: pick another --port, or leave it out for a free one.`);
+    throw new Error(
+      `port ${port} on 127.0.0.1 is in use. The demo only uses a redis-server it starts itself: pick another --port, or leave it out for a free one.`,
+    );
   }
   // startRedisServer itself checks that the server answering is our child (INFO process_id).
   return startRedisServer(port === undefined ? {} : { port });

@@ -9,18 +9,48 @@ import type { EventInput } from '../core/types.js';
 import { pythonIsoTimestamp } from '../core/codec.js';
 import { createRng, type Rng } from './prng.js';
 import {
-  type Asset, type Payload, type Project, type Workflow,
-  assetDiscovered, assetOrganized, assetProcessed, metadataUpdated, newAsset, newProject, newWorkflow,
-  poisonAssetProcessed, projectCreated, qualityAssessed, workflowCompleted, workflowFailed, workflowStarted,
+  type Asset,
+  type Payload,
+  type Project,
+  type Workflow,
+  assetDiscovered,
+  assetOrganized,
+  assetProcessed,
+  metadataUpdated,
+  newAsset,
+  newProject,
+  newWorkflow,
+  poisonAssetProcessed,
+  projectCreated,
+  qualityAssessed,
+  workflowCompleted,
+  workflowFailed,
+  workflowStarted,
   workflowStepCompleted,
 } from './payloads.js';
-import { characterDefined, conceptApproved, contextUpdated, styleChosen } from './creative-payloads.js';
+import {
+  characterDefined,
+  conceptApproved,
+  contextUpdated,
+  styleChosen,
+} from './creative-payloads.js';
 
 /** Every type the demo writes: the 14 of the seed's fixtures. */
 export const DEMO_EVENT_TYPES = [
-  'asset.discovered', 'asset.processed', 'asset.organized', 'quality.assessed', 'metadata.updated',
-  'project.created', 'style.chosen', 'context.updated', 'character.defined', 'concept.approved',
-  'workflow.started', 'workflow.step_completed', 'workflow.completed', 'workflow.failed',
+  'asset.discovered',
+  'asset.processed',
+  'asset.organized',
+  'quality.assessed',
+  'metadata.updated',
+  'project.created',
+  'style.chosen',
+  'context.updated',
+  'character.defined',
+  'concept.approved',
+  'workflow.started',
+  'workflow.step_completed',
+  'workflow.completed',
+  'workflow.failed',
 ] as const;
 
 /** The `source` each producer of the origin stamps on its events (as in the fixtures). */
@@ -37,7 +67,12 @@ const sourceOf = (type: string): string =>
 // Bounds keep the simulation's memory flat however long the demo runs.
 const MAX_ASSETS_IN_FLIGHT = 300;
 const MAX_WORKFLOWS_RUNNING = 40;
-const ASSET_STAGES = ['asset.processed', 'quality.assessed', 'metadata.updated', 'asset.organized'] as const;
+const ASSET_STAGES = [
+  'asset.processed',
+  'quality.assessed',
+  'metadata.updated',
+  'asset.organized',
+] as const;
 
 export interface TrafficModel {
   /** The next event of the simulation, stamped with `nowMs` (ms since the epoch). */

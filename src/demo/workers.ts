@@ -13,7 +13,11 @@ import { isPoison } from './payloads.js';
 
 /** What the workers need from the library (`EventPersistence` has it). */
 export interface ConsumingPersistence {
-  consumeEvents(eventTypes: string[], consumerName: string, options?: WorkerConsumeOptions): AsyncIterable<Delivery>;
+  consumeEvents(
+    eventTypes: string[],
+    consumerName: string,
+    options?: WorkerConsumeOptions,
+  ): AsyncIterable<Delivery>;
 }
 
 export interface WorkerConsumeOptions {
@@ -57,15 +61,26 @@ export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   });
 
 /** Runs until `signal` aborts (or the worker crashes). Never rejects: errors go to `log`. */
-export async function runWorker(p: ConsumingPersistence, spec: WorkerSpec, signal: AbortSignal, stats: WorkerStats, log: (line: string) => void): Promise<void> {
+export async function runWorker(
+  p: ConsumingPersistence,
+  spec: WorkerSpec,
+  signal: AbortSignal,
+  stats: WorkerStats,
+  log: (line: string) => void,
+): Promise<void> {
   // The library retries lost connections itself; this outer loop only covers an error that
   // ends the iterator (a refused group creation, say), with a pause so it cannot spin.
   while (!signal.aborted && !stats.crashed) {
     try {
-      for await (const d of p.consumeEvents(spec.types, spec.consumer, { ...spec.consume, signal })) {
+      for await (const d of p.consumeEvents(spec.types, spec.consumer, {
+        ...spec.consume,
+        signal,
+      })) {
         if (spec.crashAfter !== undefined && stats.handled >= spec.crashAfter) {
           stats.crashed = true;
-          log(`worker ${spec.consumer}: crashed (simulated) holding ${d.messageId} and the rest of its batch unacknowledged`);
+          log(
+            `worker ${spec.consumer}: crashed (simulated) holding ${d.messageId} and the rest of its batch unacknowledged`,
+          );
           return;
         }
         try {
@@ -77,7 +92,9 @@ export async function runWorker(p: ConsumingPersistence, spec: WorkerSpec, signa
           stats.failed++;
           // Not acked: the library redelivers it after claimIdleMs and dead-letters it after
           // maxDeliveries. One line per delivery attempt.
-          log(`worker ${spec.consumer}: ${d.streamKey} ${d.messageId} failed (delivery ${d.deliveryCount}): ${(err as Error).message}`);
+          log(
+            `worker ${spec.consumer}: ${d.streamKey} ${d.messageId} failed (delivery ${d.deliveryCount}): ${(err as Error).message}`,
+          );
         }
         if (signal.aborted) return;
       }

@@ -59,18 +59,36 @@ export function createCommands(options: CommandsOptions): MonitorCommands {
   const denied = new Set<string>();
   const configuredReadOnly = options.readOnly ?? false;
 
-  const completed = (command: CommandKind, requested: number, affected: number, detail: string): void =>
+  const completed = (
+    command: CommandKind,
+    requested: number,
+    affected: number,
+    detail: string,
+  ): void =>
     emit({ type: 'CommandCompleted', command, requested, affected, detail, at: Date.now() });
 
   /** Wraps one mutation: the read-only gate, and every failure turned into CommandFailed. */
-  async function guarded(command: CommandKind, requested: number, work: () => Promise<void>): Promise<void> {
+  async function guarded(
+    command: CommandKind,
+    requested: number,
+    work: () => Promise<void>,
+  ): Promise<void> {
     if (configuredReadOnly) {
-      const error = { code: 'READ_ONLY', message: `read-only mode: ${command} refused, nothing was sent to Redis` };
+      const error = {
+        code: 'READ_ONLY',
+        message: `read-only mode: ${command} refused, nothing was sent to Redis`,
+      };
       emit({ type: 'CommandFailed', command, requested, error, at: Date.now() });
       return;
     }
     if (denied.has(REDIS_COMMAND[command])) {
-      emit({ type: 'CommandFailed', command, requested, error: { code: 'NOPERM', message: `${noPermMessage(command)} Nothing was sent.` }, at: Date.now() });
+      emit({
+        type: 'CommandFailed',
+        command,
+        requested,
+        error: { code: 'NOPERM', message: `${noPermMessage(command)} Nothing was sent.` },
+        at: Date.now(),
+      });
       return;
     }
     try {
@@ -85,7 +103,11 @@ export function createCommands(options: CommandsOptions): MonitorCommands {
     }
   }
 
-  async function pipelineSum(build: (p: ReturnType<Redis['pipeline']>, ids: string[]) => void, ids: readonly string[], count: (reply: unknown) => number): Promise<number> {
+  async function pipelineSum(
+    build: (p: ReturnType<Redis['pipeline']>, ids: string[]) => void,
+    ids: readonly string[],
+    count: (reply: unknown) => number,
+  ): Promise<number> {
     const p = client.pipeline();
     for (const part of chunks(ids, size)) build(p, part);
     const res = (await p.exec()) as [Error | null, unknown][] | null;
@@ -99,7 +121,13 @@ export function createCommands(options: CommandsOptions): MonitorCommands {
       if (configuredReadOnly) return;
       const probe = `${keys.prefix}__streamscope_probe__`;
       try {
-        const res = (await client.pipeline().call('XADD', probe, 'NOMKSTREAM', '*', 'probe', '1').call('XACK', probe, 'probe', '0-1').call('XCLAIM', probe, 'probe', 'probe', 0, '0-1', 'JUSTID').exec()) ?? [];
+        const res =
+          (await client
+            .pipeline()
+            .call('XADD', probe, 'NOMKSTREAM', '*', 'probe', '1')
+            .call('XACK', probe, 'probe', '0-1')
+            .call('XCLAIM', probe, 'probe', 'probe', 0, '0-1', 'JUSTID')
+            .exec()) ?? [];
         const names = ['XADD', 'XACK', 'XCLAIM'];
         res.forEach(([err], i) => err && /NOPERM/.test(err.message) && denied.add(names[i]));
       } catch {
@@ -107,7 +135,9 @@ export function createCommands(options: CommandsOptions): MonitorCommands {
       }
     },
     get readOnly() {
-      return configuredReadOnly || (denied.has('XACK') && denied.has('XCLAIM') && denied.has('XADD'));
+      return (
+        configuredReadOnly || (denied.has('XACK') && denied.has('XCLAIM') && denied.has('XADD'))
+      );
     },
     get deniedCommands() {
       return new Set(KINDS.filter((k) => denied.has(REDIS_COMMAND[k])));
@@ -119,18 +149,38 @@ export function createCommands(options: CommandsOptions): MonitorCommands {
 
     ack: (stream, group, ids) =>
       guarded('ack', ids.length, async () => {
-        const n = ids.length === 0 ? 0 : await pipelineSum((p, part) => p.xack(stream, group, ...part), ids, Number);
+        const n =
+          ids.length === 0
+            ? 0
+            : await pipelineSum((p, part) => p.xack(stream, group, ...part), ids, Number);
         const gone = ids.length - n;
-        completed('ack', ids.length, n, `acknowledged ${n} of ${ids.length} in ${group}${gone > 0 ? ` (${gone} no longer pending)` : ''}`);
+        completed(
+          'ack',
+          ids.length,
+          n,
+          `acknowledged ${n} of ${ids.length} in ${group}${gone > 0 ? ` (${gone} no longer pending)` : ''}`,
+        );
       }),
 
     // JUSTID: a manual reassignment is not a delivery, so delivery counts stay as they were.
     // min-idle-time 0: the user picked these entries; XCLAIM itself skips IDs that are not pending.
     claim: (stream, group, consumer, ids) =>
       guarded('claim', ids.length, async () => {
-        const n = ids.length === 0 ? 0 : await pipelineSum((p, part) => p.xclaim(stream, group, consumer, 0, ...part, 'JUSTID'), ids, (r) => (r as unknown[]).length);
+        const n =
+          ids.length === 0
+            ? 0
+            : await pipelineSum(
+                (p, part) => p.xclaim(stream, group, consumer, 0, ...part, 'JUSTID'),
+                ids,
+                (r) => (r as unknown[]).length,
+              );
         const gone = ids.length - n;
-        completed('claim', ids.length, n, `claimed ${n} of ${ids.length} for ${consumer}${gone > 0 ? ` (${gone} no longer pending)` : ''}`);
+        completed(
+          'claim',
+          ids.length,
+          n,
+          `claimed ${n} of ${ids.length} for ${consumer}${gone > 0 ? ` (${gone} no longer pending)` : ''}`,
+        );
       }),
 
     replay: (stream, ids) =>
@@ -141,7 +191,9 @@ export function createCommands(options: CommandsOptions): MonitorCommands {
         const res = (await read.exec()) as [Error | null, [Buffer, Buffer[]][]][] | null;
         const err = firstError(res);
         if (err) throw err;
-        const found = res!.map(([, r]) => r[0]).filter((e): e is [Buffer, Buffer[]] => e !== undefined);
+        const found = res!
+          .map(([, r]) => r[0])
+          .filter((e): e is [Buffer, Buffer[]] => e !== undefined);
         const kind = keys.describe(stream);
         let added = 0;
         for (const part of chunks(found, size)) {
@@ -151,7 +203,16 @@ export function createCommands(options: CommandsOptions): MonitorCommands {
           for (const [idBuf, flat] of part) {
             const copy = withoutFields(flat, ['replayed_from']);
             tx.xadd(stream, '*', ...copy, 'replayed_from', idBuf);
-            if (kind.kind === 'type') tx.xadd(keys.globalStream, '*', ...withoutFields(copy, ['type']), 'type', kind.eventType, 'replayed_from', idBuf);
+            if (kind.kind === 'type')
+              tx.xadd(
+                keys.globalStream,
+                '*',
+                ...withoutFields(copy, ['type']),
+                'type',
+                kind.eventType,
+                'replayed_from',
+                idBuf,
+              );
           }
           const out = (await tx.exec()) as [Error | null, unknown][] | null;
           const txErr = firstError(out);
@@ -160,7 +221,12 @@ export function createCommands(options: CommandsOptions): MonitorCommands {
         }
         const gone = ids.length - found.length;
         const where = kind.kind === 'type' ? `${stream} and ${keys.globalStream}` : stream;
-        completed('replay', ids.length, added, `replayed ${added} of ${ids.length} to ${where} (field replayed_from = original ID)${gone > 0 ? `; ${gone} no longer exist` : ''}`);
+        completed(
+          'replay',
+          ids.length,
+          added,
+          `replayed ${added} of ${ids.length} to ${where} (field replayed_from = original ID)${gone > 0 ? `; ${gone} no longer exist` : ''}`,
+        );
       }),
   };
 }

@@ -16,7 +16,12 @@ export function describeServer(client: Redis): string {
 }
 
 /** `retrying`: the caller is a loop that reconnects by itself (the message says so). */
-export function toErrorInfo(err: unknown, where: string, secrets: readonly (string | undefined)[] = [], retrying = false): ErrorInfo {
+export function toErrorInfo(
+  err: unknown,
+  where: string,
+  secrets: readonly (string | undefined)[] = [],
+  retrying = false,
+): ErrorInfo {
   const e = classifyRedisError(err, where, secrets, { retrying });
   return { code: e.code, message: e.message };
 }
@@ -50,7 +55,14 @@ export class ConnectionGuard {
   constructor(readonly client: Redis) {
     // A listener is required anyway: an 'error' without one would crash the process.
     client.on('error', (err: Error) => this.markLost(err));
-    client.on('close', () => this.markLost(new StreamscopeError('UNREACHABLE', `lost the connection to ${describeServer(client)}. It will be retried.`)));
+    client.on('close', () =>
+      this.markLost(
+        new StreamscopeError(
+          'UNREACHABLE',
+          `lost the connection to ${describeServer(client)}. It will be retried.`,
+        ),
+      ),
+    );
   }
 
   private markLost(err: Error): void {
@@ -70,7 +82,15 @@ export class ConnectionGuard {
     if (this.lostError) return Promise.reject(this.lostError);
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(
-        () => settle(() => reject(new StreamscopeError('TIMEOUT', `${describeServer(this.client)} did not answer ${what} within ${timeoutMs} ms`))),
+        () =>
+          settle(() =>
+            reject(
+              new StreamscopeError(
+                'TIMEOUT',
+                `${describeServer(this.client)} did not answer ${what} within ${timeoutMs} ms`,
+              ),
+            ),
+          ),
         timeoutMs,
       );
       const onLost = (err: Error) => settle(() => reject(err));

@@ -6,8 +6,20 @@
 import { performance } from 'node:perf_hooks';
 import type { KeySpace } from '../core/keys.js';
 import type { ErrorInfo, MonitorMessage } from '../core/messages.js';
-import { snapshotStreams, StreamDiscovery, type DiscoveryOptions, type ServerInfo } from '../streams/inspector.js';
-import { backoffMs, ConnectionGuard, describeServer, secretsOf, toErrorInfo, type ClientFactory } from './connection-guard.js';
+import {
+  snapshotStreams,
+  StreamDiscovery,
+  type DiscoveryOptions,
+  type ServerInfo,
+} from '../streams/inspector.js';
+import {
+  backoffMs,
+  ConnectionGuard,
+  describeServer,
+  secretsOf,
+  toErrorInfo,
+  type ClientFactory,
+} from './connection-guard.js';
 
 export interface PollerOptions {
   /** Returns a NEW client each call; the poller owns it and replaces it after a failure. */
@@ -66,8 +78,19 @@ export class Poller {
     this.guard = null;
   }
 
-  private connection(state: 'connecting' | 'connected' | 'reconnecting', attempt: number, error: ErrorInfo | null): void {
-    this.o.emit({ type: 'ConnectionChanged', loop: 'poller', state, attempt, error, at: Date.now() });
+  private connection(
+    state: 'connecting' | 'connected' | 'reconnecting',
+    attempt: number,
+    error: ErrorInfo | null,
+  ): void {
+    this.o.emit({
+      type: 'ConnectionChanged',
+      loop: 'poller',
+      state,
+      attempt,
+      error,
+      at: Date.now(),
+    });
   }
 
   private run(): Promise<void> {
@@ -83,7 +106,10 @@ export class Poller {
 
   private schedule(): void {
     if (this.closed || this.timer) return;
-    const delay = this.failures > 0 ? backoffMs(this.failures, this.o.refreshMs, this.o.backoffMaxMs) : this.o.refreshMs;
+    const delay =
+      this.failures > 0
+        ? backoffMs(this.failures, this.o.refreshMs, this.o.backoffMaxMs)
+        : this.o.refreshMs;
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.run();
@@ -101,7 +127,11 @@ export class Poller {
         await guard.ready(timeoutMs);
       }
       const step = await guard.guard(this.discovery.step(guard.client), timeoutMs, 'SCAN');
-      const snap = await guard.guard(snapshotStreams(guard.client, this.o.keys, step.keys, { serverInfo: this.server === null }), timeoutMs, 'the snapshot');
+      const snap = await guard.guard(
+        snapshotStreams(guard.client, this.o.keys, step.keys, { serverInfo: this.server === null }),
+        timeoutMs,
+        'the snapshot',
+      );
       for (const key of snap.missing) this.discovery.forget(key);
       if (snap.server) this.server = snap.server;
       if (this.closed) return;
@@ -119,7 +149,9 @@ export class Poller {
       });
     } catch (err) {
       if (this.closed) return;
-      const error = guard ? toErrorInfo(err, describeServer(guard.client), secretsOf(guard.client), true) : toErrorInfo(err, 'redis', [], true);
+      const error = guard
+        ? toErrorInfo(err, describeServer(guard.client), secretsOf(guard.client), true)
+        : toErrorInfo(err, 'redis', [], true);
       guard?.dispose();
       this.guard = null;
       this.failures++;

@@ -18,13 +18,38 @@ export function createQueries({ client, emit }: QueriesOptions): MonitorQueriesP
     async loadPendingPage(stream, group, o) {
       try {
         if (o.order === 'idle') {
-          const { entries, hasMore, scan } = await readPendingMostIdle(client, stream, group, { count: o.count, offset: o.offset ?? 0, consumer: o.consumer });
-          emit({ type: 'PendingPageReceived', stream, group, consumer: o.consumer, entries, startId: '-', hasMore, at: Date.now(), order: 'idle', scan });
+          const { entries, hasMore, scan } = await readPendingMostIdle(client, stream, group, {
+            count: o.count,
+            offset: o.offset ?? 0,
+            consumer: o.consumer,
+          });
+          emit({
+            type: 'PendingPageReceived',
+            stream,
+            group,
+            consumer: o.consumer,
+            entries,
+            startId: '-',
+            hasMore,
+            at: Date.now(),
+            order: 'idle',
+            scan,
+          });
           return;
         }
         const { entries, hasMore } = await readPendingPage(client, stream, group, o);
         // startId: the cursor the page was asked for ('-' = the start of the PEL).
-        emit({ type: 'PendingPageReceived', stream, group, consumer: o.consumer, entries, startId: o.afterId ?? '-', hasMore, at: Date.now(), order: 'id' });
+        emit({
+          type: 'PendingPageReceived',
+          stream,
+          group,
+          consumer: o.consumer,
+          entries,
+          startId: o.afterId ?? '-',
+          hasMore,
+          at: Date.now(),
+          order: 'id',
+        });
       } catch (err) {
         emit({ type: 'PendingPageFailed', stream, group, error: errorInfo(err), at: Date.now() });
       }
@@ -32,7 +57,14 @@ export function createQueries({ client, emit }: QueriesOptions): MonitorQueriesP
     async loadEntry(stream, id) {
       try {
         const entry = await fetchEntry(client, stream, id);
-        emit({ type: 'EntryLoaded', stream, id, fields: entry?.fields ?? null, event: entry ? decodeEvent(entry.fields) : null, at: Date.now() });
+        emit({
+          type: 'EntryLoaded',
+          stream,
+          id,
+          fields: entry?.fields ?? null,
+          event: entry ? decodeEvent(entry.fields) : null,
+          at: Date.now(),
+        });
       } catch {
         // The port has no EntryFailed message: report it as an entry that could not be loaded.
         emit({ type: 'EntryLoaded', stream, id, fields: null, event: null, at: Date.now() });

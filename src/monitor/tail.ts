@@ -4,7 +4,6 @@
  * disconnect (no gap, no duplicate), and batches what it reads into one EventsReceived message
  * per flush interval instead of one per event.
  */
-import type { Redis } from 'ioredis';
 import type { KeySpace } from '../core/keys.js';
 import type { ErrorInfo, MonitorMessage, TailEvent } from '../core/messages.js';
 import type { RawFields, SeedEvent } from '../core/types.js';
@@ -12,7 +11,14 @@ import { decodeFields } from '../core/codec.js';
 import { fieldsFromBuffers } from '../core/bytes.js';
 import { parseXinfoStream, type XinfoStream } from '../core/parse-info.js';
 import { compareStreamIds, isStreamId, msToStreamId, previousStreamId } from '../core/stream-id.js';
-import { backoffMs, ConnectionGuard, describeServer, secretsOf, toErrorInfo, type ClientFactory } from './connection-guard.js';
+import {
+  backoffMs,
+  ConnectionGuard,
+  describeServer,
+  secretsOf,
+  toErrorInfo,
+  type ClientFactory,
+} from './connection-guard.js';
 
 export interface TailOptions {
   /** Returns a NEW client each call; the tail owns it (one per connection attempt) and closes it. */
@@ -86,11 +92,22 @@ export class Tail {
   private wake: (() => void) | null = null;
 
   constructor(options: TailOptions) {
-    this.o = { count: 1000, blockMs: 1000, flushMs: 100, backoffMinMs: 100, backoffMaxMs: 5000, connectTimeoutMs: 5000, watchdogMs: 3000, ...options };
+    this.o = {
+      count: 1000,
+      blockMs: 1000,
+      flushMs: 100,
+      backoffMinMs: 100,
+      backoffMaxMs: 5000,
+      connectTimeoutMs: 5000,
+      watchdogMs: 3000,
+      ...options,
+    };
     this.key = options.keys.globalStream;
     this.since = options.since ?? '$';
     if (typeof this.since === 'string' && this.since !== '$' && !isStreamId(this.since)) {
-      throw new Error(`since must be "$", a stream ID or a time in ms, got ${JSON.stringify(this.since)}`);
+      throw new Error(
+        `since must be "$", a stream ID or a time in ms, got ${JSON.stringify(this.since)}`,
+      );
     }
   }
 
@@ -121,7 +138,11 @@ export class Tail {
     this.flush();
   }
 
-  private connection(state: 'connecting' | 'connected' | 'reconnecting', attempt: number, error: ErrorInfo | null): void {
+  private connection(
+    state: 'connecting' | 'connected' | 'reconnecting',
+    attempt: number,
+    error: ErrorInfo | null,
+  ): void {
     this.o.emit({ type: 'ConnectionChanged', loop: 'tail', state, attempt, error, at: Date.now() });
   }
 
@@ -143,7 +164,11 @@ export class Tail {
         firstAttempt();
         if (this.closed) break;
         attempt++;
-        this.connection('reconnecting', attempt, toErrorInfo(err, describeServer(guard.client), secretsOf(guard.client), true));
+        this.connection(
+          'reconnecting',
+          attempt,
+          toErrorInfo(err, describeServer(guard.client), secretsOf(guard.client), true),
+        );
         await this.sleep(backoffMs(attempt, this.o.backoffMinMs, this.o.backoffMaxMs));
       } finally {
         guard.dispose();
@@ -163,10 +188,14 @@ export class Tail {
   }
 
   private async resolveStart(guard: ConnectionGuard): Promise<void> {
-    const info = await guard.guard(guard.client.xinfo('STREAM', this.key).then(parseXinfoStream, (err: Error) => {
-      if (/no such key/i.test(err.message)) return null;
-      throw err;
-    }), this.o.connectTimeoutMs, 'XINFO STREAM');
+    const info = await guard.guard(
+      guard.client.xinfo('STREAM', this.key).then(parseXinfoStream, (err: Error) => {
+        if (/no such key/i.test(err.message)) return null;
+        throw err;
+      }),
+      this.o.connectTimeoutMs,
+      'XINFO STREAM',
+    );
     if (this.since === '$') {
       this.lastIdValue = info ? info.lastGeneratedId : '0-0';
       this.position = info ? info.entriesAdded : 0;
@@ -177,7 +206,10 @@ export class Tail {
     this.lastIdValue = previousStreamId(from) ?? '0-0';
     this.position = null;
     // Entries up to here were there before we started: history, not arrivals.
-    this.historyEnd = info && info.length > 0 && compareStreamIds(info.lastGeneratedId, this.lastIdValue) > 0 ? info.lastGeneratedId : null;
+    this.historyEnd =
+      info && info.length > 0 && compareStreamIds(info.lastGeneratedId, this.lastIdValue) > 0
+        ? info.lastGeneratedId
+        : null;
   }
 
   private async readLoop(guard: ConnectionGuard): Promise<void> {
@@ -188,14 +220,26 @@ export class Tail {
       let reply: XreadReply;
       if (this.checkGap) {
         // XINFO rides in the same round trip, so gap detection costs no extra latency.
-        const res = await guard.guard(c.pipeline().xinfo('STREAM', this.key).xreadBuffer('COUNT', count, 'BLOCK', blockMs, 'STREAMS', this.key, from).exec(), blockMs + watchdogMs, 'XREAD');
+        const res = await guard.guard(
+          c
+            .pipeline()
+            .xinfo('STREAM', this.key)
+            .xreadBuffer('COUNT', count, 'BLOCK', blockMs, 'STREAMS', this.key, from)
+            .exec(),
+          blockMs + watchdogMs,
+          'XREAD',
+        );
         if (!res) throw new Error('Connection is closed.');
         const [[infoErr, info], [readErr, read]] = res;
         if (readErr) throw readErr;
         if (!infoErr) this.detectGap(parseXinfoStream(info), from);
         reply = read as XreadReply;
       } else {
-        reply = (await guard.guard(c.xreadBuffer('COUNT', count, 'BLOCK', blockMs, 'STREAMS', this.key, from), blockMs + watchdogMs, 'XREAD')) as XreadReply;
+        reply = (await guard.guard(
+          c.xreadBuffer('COUNT', count, 'BLOCK', blockMs, 'STREAMS', this.key, from),
+          blockMs + watchdogMs,
+          'XREAD',
+        )) as XreadReply;
       }
       const n = reply ? this.take(reply) : 0;
       // A full batch means we are behind: trimming may overtake us, so check at the next read.
@@ -207,12 +251,16 @@ export class Tail {
     const added = info.entriesAdded;
     if (added === null) return;
     if (this.position !== null && added < this.position) this.position = null; // stream recreated
-    const firstId = info.length > 0 ? info.firstEntry?.id ?? info.recordedFirstEntryId : null;
+    const firstId = info.length > 0 ? (info.firstEntry?.id ?? info.recordedFirstEntryId) : null;
     if (this.position !== null && firstId && compareStreamIds(firstId, from) > 0) {
       const missed = added - this.position - info.length;
       if (missed > 0) {
         this.flush();
-        this.o.emit({ type: 'EventsMissed', count: missed, reason: `${missed} entries after ${from} were trimmed or deleted before the tail could read them` });
+        this.o.emit({
+          type: 'EventsMissed',
+          count: missed,
+          reason: `${missed} entries after ${from} were trimmed or deleted before the tail could read them`,
+        });
       }
       this.position = added - info.length;
     }
@@ -247,6 +295,10 @@ export class Tail {
     if (this.batch.length === 0) return;
     const events = this.batch;
     this.batch = [];
-    this.o.emit(this.batchHistory ? { type: 'EventsReceived', events, receivedAt: Date.now(), history: true } : { type: 'EventsReceived', events, receivedAt: Date.now() });
+    this.o.emit(
+      this.batchHistory
+        ? { type: 'EventsReceived', events, receivedAt: Date.now(), history: true }
+        : { type: 'EventsReceived', events, receivedAt: Date.now() },
+    );
   }
 }

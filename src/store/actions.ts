@@ -37,6 +37,11 @@ export type UiAction =
   /** Show a one-line notice (e.g. why a key is disabled). */
   | { type: 'notify'; level: 'info' | 'ok' | 'error'; text: string }
   /** What the commands port learned about permissions (ACL probe, NOPERM replies). */
-  | { type: 'setPermissions'; readOnly: boolean; reason: string | null; denied?: readonly CommandKind[] };
+  | {
+      type: 'setPermissions';
+      readOnly: boolean;
+      reason: string | null;
+      denied?: readonly CommandKind[];
+    };
 
 export type StoreAction = MonitorMessage | UiAction;

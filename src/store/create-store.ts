@@ -114,7 +114,9 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
       batchTimer = null;
     }
     if (queued.length === 0) return [];
-    const msg: StoreAction = queuedHistory ? { type: 'EventsReceived', events: queued, receivedAt: queuedAt, history: true } : { type: 'EventsReceived', events: queued, receivedAt: queuedAt };
+    const msg: StoreAction = queuedHistory
+      ? { type: 'EventsReceived', events: queued, receivedAt: queuedAt, history: true }
+      : { type: 'EventsReceived', events: queued, receivedAt: queuedAt };
     queued = [];
     return [msg];
   }
@@ -145,7 +147,12 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
 
   function syncPermissions(): void {
     const c = options.commands;
-    act({ type: 'setPermissions', readOnly: c.readOnly, reason: c.readOnlyReason, denied: [...(c.deniedCommands ?? [])] });
+    act({
+      type: 'setPermissions',
+      readOnly: c.readOnly,
+      reason: c.readOnlyReason,
+      denied: [...(c.deniedCommands ?? [])],
+    });
   }
 
   /** Perform what the reducers asked for. Ports never reject; guard anyway. */
@@ -153,13 +160,47 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
     const req = next.pending.request;
     if (req && req !== prev.pending.request) {
       options.queries
-        .loadPendingPage(req.stream, req.group, req.order === 'idle' ? { afterId: null, count: req.count, consumer: req.consumer, order: 'idle', offset: req.offset } : { afterId: req.afterId, count: req.count, consumer: req.consumer, order: 'id' })
-        .catch((err: unknown) => dispatch({ type: 'PendingPageFailed', stream: req.stream, group: req.group, error: toErrorInfo(err), at: now() }));
+        .loadPendingPage(
+          req.stream,
+          req.group,
+          req.order === 'idle'
+            ? {
+                afterId: null,
+                count: req.count,
+                consumer: req.consumer,
+                order: 'idle',
+                offset: req.offset,
+              }
+            : { afterId: req.afterId, count: req.count, consumer: req.consumer, order: 'id' },
+        )
+        .catch((err: unknown) =>
+          dispatch({
+            type: 'PendingPageFailed',
+            stream: req.stream,
+            group: req.group,
+            error: toErrorInfo(err),
+            at: now(),
+          }),
+        );
     }
     const d = next.ui.detail;
     const pd = prev.ui.detail;
-    if (d && d.kind === 'entry' && d.loading && !(pd && pd.kind === 'entry' && pd.stream === d.stream && pd.id === d.id)) {
-      options.queries.loadEntry(d.stream, d.id).catch(() => dispatch({ type: 'EntryLoaded', stream: d.stream, id: d.id, fields: null, event: null, at: now() }));
+    if (
+      d &&
+      d.kind === 'entry' &&
+      d.loading &&
+      !(pd && pd.kind === 'entry' && pd.stream === d.stream && pd.id === d.id)
+    ) {
+      options.queries.loadEntry(d.stream, d.id).catch(() =>
+        dispatch({
+          type: 'EntryLoaded',
+          stream: d.stream,
+          id: d.id,
+          fields: null,
+          event: null,
+          at: now(),
+        }),
+      );
     }
     const c = next.ui.confirm;
     if (c && c.step === 'running' && prev.ui.confirm?.step !== 'running') {
@@ -170,7 +211,15 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
             ? options.commands.claim(c.stream, c.group, c.consumer, c.ids)
             : options.commands.replay(c.stream, c.ids);
       run
-        .catch((err: unknown) => dispatch({ type: 'CommandFailed', command: c.command, requested: c.ids.length, error: toErrorInfo(err), at: now() }))
+        .catch((err: unknown) =>
+          dispatch({
+            type: 'CommandFailed',
+            command: c.command,
+            requested: c.ids.length,
+            error: toErrorInfo(err),
+            at: now(),
+          }),
+        )
         // A NOPERM reply teaches the port a permission: show it on the keys right away.
         .finally(syncPermissions);
     }
@@ -211,7 +260,8 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
     flush,
     syncPermissions,
     start() {
-      if (clock === null && !closed) clock = timers.setInterval(() => act({ type: 'tick', now: now() }), tickMs);
+      if (clock === null && !closed)
+        clock = timers.setInterval(() => act({ type: 'tick', now: now() }), tickMs);
     },
     close() {
       closed = true;
@@ -226,5 +276,8 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
 
 function toErrorInfo(err: unknown): { code: string; message: string } {
   const code = (err as { code?: unknown } | null)?.code;
-  return { code: typeof code === 'string' ? code : 'REDIS', message: err instanceof Error ? err.message : String(err) };
+  return {
+    code: typeof code === 'string' ? code : 'REDIS',
+    message: err instanceof Error ? err.message : String(err),
+  };
 }

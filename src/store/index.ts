@@ -3,4 +3,10 @@ export * from './state.js';
 export * from './actions.js';
 export * from './selectors.js';
 export { reduce, reduceAll } from './reducers.js';
-export { createMonitorStore, type MonitorStore, type MonitorActions, type MonitorStoreOptions, type Timers } from './create-store.js';
+export {
+  createMonitorStore,
+  type MonitorStore,
+  type MonitorActions,
+  type MonitorStoreOptions,
+  type Timers,
+} from './create-store.js';

@@ -11,18 +11,43 @@ export function currentAfterId(p: PendingState): string | null {
 }
 
 /** Ask for a PEL page of the current target (a new request object makes the store load it). */
-export function requestPage(p: PendingState, state: MonitorState, afterId: string | null): PendingState {
+export function requestPage(
+  p: PendingState,
+  state: MonitorState,
+  afterId: string | null,
+): PendingState {
   if (!p.target) return p;
   const count = state.config.pageSize;
   const request =
     p.order === 'id'
       ? { ...p.target, afterId, count, order: p.order, offset: 0 }
-      : { ...p.target, afterId: null, count, order: p.order, offset: (p.pageStarts.length - 1) * count };
+      : {
+          ...p.target,
+          afterId: null,
+          count,
+          order: p.order,
+          offset: (p.pageStarts.length - 1) * count,
+        };
   return { ...p, loading: true, request };
 }
 
 /** Show another stream/group/consumer: first page, no marks, cursor at the top. */
-export function retarget(p: PendingState, state: MonitorState, target: PendingTarget): PendingState {
-  const fresh: PendingState = { ...p, target, pageStarts: [null], entries: [], hasMore: false, scan: null, loadedAt: null, error: null, marks: [], cursor: 0 };
+export function retarget(
+  p: PendingState,
+  state: MonitorState,
+  target: PendingTarget,
+): PendingState {
+  const fresh: PendingState = {
+    ...p,
+    target,
+    pageStarts: [null],
+    entries: [],
+    hasMore: false,
+    scan: null,
+    loadedAt: null,
+    error: null,
+    marks: [],
+    cursor: 0,
+  };
   return requestPage(fresh, state, null);
 }

@@ -43,16 +43,36 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
   switch (msg.type) {
     case 'EventsReceived':
       // Events read are the tail's own proof of a connection (whatever the poller is doing).
-      return loopSucceeded(appendEvents(state, msg.events, msg.receivedAt, msg.history === true), 'tail', msg.receivedAt);
+      return loopSucceeded(
+        appendEvents(state, msg.events, msg.receivedAt, msg.history === true),
+        'tail',
+        msg.receivedAt,
+      );
     case 'EventsMissed':
       return {
         ...state,
-        events: { ...state.events, missed: state.events.missed + msg.count, missedReason: msg.reason },
-        ui: { ...state.ui, notice: { level: 'error', text: `missed ${msg.count} ${msg.count === 1 ? 'event' : 'events'}: ${msg.reason}`, at: state.now } },
+        events: {
+          ...state.events,
+          missed: state.events.missed + msg.count,
+          missedReason: msg.reason,
+        },
+        ui: {
+          ...state.ui,
+          notice: {
+            level: 'error',
+            text: `missed ${msg.count} ${msg.count === 1 ? 'event' : 'events'}: ${msg.reason}`,
+            at: state.now,
+          },
+        },
       };
     case 'ConnectionChanged': {
       const prev = state.connection[msg.loop];
-      const next = { state: msg.state, attempt: msg.attempt, error: msg.error, since: prev.state === msg.state ? prev.since : msg.at };
+      const next = {
+        state: msg.state,
+        attempt: msg.attempt,
+        error: msg.error,
+        since: prev.state === msg.state ? prev.since : msg.at,
+      };
       return { ...state, connection: { ...state.connection, [msg.loop]: next } };
     }
     case 'SnapshotReceived':
@@ -61,7 +81,8 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
       return { ...state, snapshot: { ...state.snapshot, error: msg.error, failedAt: msg.at } };
     case 'PendingPageReceived': {
       const p = state.pending;
-      if (!sameTarget(p.target, { stream: msg.stream, group: msg.group, consumer: msg.consumer })) return state;
+      if (!sameTarget(p.target, { stream: msg.stream, group: msg.group, consumer: msg.consumer }))
+        return state;
       // A page asked for before the order was toggled.
       if ((msg.order ?? 'id') !== p.order) return state;
       const ids = new Set(msg.entries.map((e) => e.id));
@@ -90,16 +111,28 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
     case 'EntryLoaded': {
       const d = state.ui.detail;
       if (!d || d.kind !== 'entry' || d.stream !== msg.stream || d.id !== msg.id) return state;
-      return { ...state, ui: { ...state.ui, detail: { ...d, loading: false, fields: msg.fields, event: msg.event } } };
+      return {
+        ...state,
+        ui: { ...state.ui, detail: { ...d, loading: false, fields: msg.fields, event: msg.event } },
+      };
     }
     case 'CommandCompleted': {
       const ok = msg.affected === msg.requested;
-      const text = msg.detail || `${msg.command}: ${msg.affected} of ${msg.requested} ${msg.requested === 1 ? 'entry' : 'entries'}`;
+      const text =
+        msg.detail ||
+        `${msg.command}: ${msg.affected} of ${msg.requested} ${msg.requested === 1 ? 'entry' : 'entries'}`;
       const s = withCommandOutcome(state, { ok, text }, ok ? 'ok' : 'info');
-      return { ...s, pending: requestPage({ ...s.pending, marks: [] }, s, currentAfterId(s.pending)) };
+      return {
+        ...s,
+        pending: requestPage({ ...s.pending, marks: [] }, s, currentAfterId(s.pending)),
+      };
     }
     case 'CommandFailed':
-      return withCommandOutcome(state, { ok: false, text: `${msg.command} failed: ${msg.error.message}` }, 'error');
+      return withCommandOutcome(
+        state,
+        { ok: false, text: `${msg.command} failed: ${msg.error.message}` },
+        'error',
+      );
   }
 }
 
@@ -107,29 +140,45 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
 function loopSucceeded(state: MonitorState, loop: LoopName, at: number): MonitorState {
   const c = state.connection[loop];
   if (c.state === 'connected') return state;
-  return { ...state, connection: { ...state.connection, [loop]: { state: 'connected', attempt: 0, error: null, since: at } } };
+  return {
+    ...state,
+    connection: {
+      ...state.connection,
+      [loop]: { state: 'connected', attempt: 0, error: null, since: at },
+    },
+  };
 }
 
 /**
  * Cursor on a reloaded page: the same entry (after an ack/claim or a refresh), else the next
  * one still there (the entry was acked or claimed away), else the same row number.
  */
-function followCursor(state: MonitorState, entries: readonly PendingEntry[], ids: ReadonlySet<string>): number {
+function followCursor(
+  state: MonitorState,
+  entries: readonly PendingEntry[],
+  ids: ReadonlySet<string>,
+): number {
   const p = state.pending;
   const clamped = Math.max(0, Math.min(p.cursor, entries.length - 1));
   const before = selectPendingRows(state);
   if (!before[p.cursor]) return clamped;
   let keep: string | null = null;
-  for (let i = p.cursor; i < before.length && keep === null; i++) if (ids.has(before[i].id)) keep = before[i].id;
+  for (let i = p.cursor; i < before.length && keep === null; i++)
+    if (ids.has(before[i].id)) keep = before[i].id;
   // Nothing after it survived: the one before it, so the cursor stays near where it was.
-  for (let i = p.cursor - 1; i >= 0 && keep === null; i--) if (ids.has(before[i].id)) keep = before[i].id;
+  for (let i = p.cursor - 1; i >= 0 && keep === null; i--)
+    if (ids.has(before[i].id)) keep = before[i].id;
   if (keep === null) return clamped;
   const after = selectPendingRows({ ...state, pending: { ...p, entries } });
   const i = after.findIndex((e) => e.id === keep);
   return i < 0 ? clamped : i;
 }
 
-function withCommandOutcome(state: MonitorState, outcome: { ok: boolean; text: string }, level: 'ok' | 'info' | 'error'): MonitorState {
+function withCommandOutcome(
+  state: MonitorState,
+  outcome: { ok: boolean; text: string },
+  level: 'ok' | 'info' | 'error',
+): MonitorState {
   const c = state.ui.confirm;
   return {
     ...state,
@@ -141,7 +190,12 @@ function withCommandOutcome(state: MonitorState, outcome: { ok: boolean; text: s
   };
 }
 
-function appendEvents(state: MonitorState, add: readonly TailEvent[], receivedAt: number, history: boolean): MonitorState {
+function appendEvents(
+  state: MonitorState,
+  add: readonly TailEvent[],
+  receivedAt: number,
+  history: boolean,
+): MonitorState {
   if (add.length === 0) return state;
   const ev = state.events;
   const cap = Math.max(1, state.config.bufferSize);
@@ -154,7 +208,9 @@ function appendEvents(state: MonitorState, add: readonly TailEvent[], receivedAt
   let rate = ev.rate;
   if (!history) {
     const sec = Math.floor(receivedAt / 1000);
-    const next: RateBucket[] = ev.rate.filter((b) => b.sec > sec - RATE_WINDOW_SEC && b.sec !== sec);
+    const next: RateBucket[] = ev.rate.filter(
+      (b) => b.sec > sec - RATE_WINDOW_SEC && b.sec !== sec,
+    );
     const same = ev.rate.find((b) => b.sec === sec);
     next.push({ sec, count: (same?.count ?? 0) + add.length });
     rate = next;
@@ -187,7 +243,8 @@ function applySnapshot(state: MonitorState, msg: SnapshotMsg): MonitorState {
   for (const s of msg.streams) {
     added[s.key] = addedOf(s);
     const before = prev?.added[s.key];
-    rates[s.key] = before !== undefined && dtSec > 0 ? Math.max(0, added[s.key] - before) / dtSec : null;
+    rates[s.key] =
+      before !== undefined && dtSec > 0 ? Math.max(0, added[s.key] - before) / dtSec : null;
   }
   let next: MonitorState = {
     ...state,
@@ -208,16 +265,32 @@ function applySnapshot(state: MonitorState, msg: SnapshotMsg): MonitorState {
   const p = next.pending;
   if (p.auto) {
     const best = selectGroupsByPending(next)[0];
-    const current = p.target && selectGroupsByPending(next).find((g) => g.stream === p.target!.stream && g.group === p.target!.group);
-    if (best && (!current || (current.pending === 0 && best.pending > 0)) && !sameTarget(p.target, { ...best, consumer: null })) {
-      next = { ...next, pending: retarget(p, next, { stream: best.stream, group: best.group, consumer: null }) };
+    const current =
+      p.target &&
+      selectGroupsByPending(next).find(
+        (g) => g.stream === p.target!.stream && g.group === p.target!.group,
+      );
+    if (
+      best &&
+      (!current || (current.pending === 0 && best.pending > 0)) &&
+      !sameTarget(p.target, { ...best, consumer: null })
+    ) {
+      next = {
+        ...next,
+        pending: retarget(p, next, { stream: best.stream, group: best.group, consumer: null }),
+      };
       return next;
     }
   }
   // Keep the visible PEL page live: reload it with every snapshot, never overlapping.
   // A most-idle-first page of a big PEL costs a bounded scan (~100 ms for 50,000 entries):
   // refresh it every 5 s rather than with every snapshot.
-  const slow = p.order === 'idle' && p.scan !== null && p.scan.examined > 10_000 && p.loadedAt !== null && msg.at - p.loadedAt < 5000;
+  const slow =
+    p.order === 'idle' &&
+    p.scan !== null &&
+    p.scan.examined > 10_000 &&
+    p.loadedAt !== null &&
+    msg.at - p.loadedAt < 5000;
   if (next.ui.pane === 'pending' && p.target && !p.loading && !slow) {
     next = { ...next, pending: requestPage(p, next, currentAfterId(p)) };
   }

@@ -31,17 +31,24 @@ export function seqAt(rows: EventRows, i: number): number {
 let filterCache: { text: string; compiled: CompiledFilter } | null = null;
 export function selectFilter(state: MonitorState): CompiledFilter {
   const text = state.view.filter.text;
-  if (!filterCache || filterCache.text !== text) filterCache = { text, compiled: compileFilter(text) };
+  if (!filterCache || filterCache.text !== text)
+    filterCache = { text, compiled: compileFilter(text) };
   return filterCache.compiled;
 }
 
-let rowsCache: { buffer: readonly TailEvent[]; firstSeq: number; filter: CompiledFilter; rows: EventRows } | null = null;
+let rowsCache: {
+  buffer: readonly TailEvent[];
+  firstSeq: number;
+  filter: CompiledFilter;
+  rows: EventRows;
+} | null = null;
 /** What the events pane lists: the paused view or the live buffer, filtered. */
 export function selectEventRows(state: MonitorState): EventRows {
   const src = state.view.paused ?? state.events;
   const filter = selectFilter(state);
   const c = rowsCache;
-  if (c && c.buffer === src.buffer && c.firstSeq === src.firstSeq && c.filter === filter) return c.rows;
+  if (c && c.buffer === src.buffer && c.firstSeq === src.firstSeq && c.filter === filter)
+    return c.rows;
   let indices: number[] | null = null;
   if (filter.kind !== 'none' && !filter.error) {
     indices = [];
@@ -51,7 +58,11 @@ export function selectEventRows(state: MonitorState): EventRows {
     if (c && c.filter === filter && c.rows.indices && src.firstSeq >= c.firstSeq) {
       const shift = src.firstSeq - c.firstSeq;
       const oldEnd = c.buffer.length - shift;
-      if (oldEnd > 0 && oldEnd <= src.buffer.length && c.buffer[c.buffer.length - 1] === src.buffer[oldEnd - 1]) {
+      if (
+        oldEnd > 0 &&
+        oldEnd <= src.buffer.length &&
+        c.buffer[c.buffer.length - 1] === src.buffer[oldEnd - 1]
+      ) {
         for (const i of c.rows.indices) if (i - shift >= 0) indices.push(i - shift);
         start = oldEnd;
       }
@@ -70,7 +81,10 @@ export function selectEventRows(state: MonitorState): EventRows {
 }
 
 /** Row index of the selected event (the newest row while following), -1 when empty. */
-export function selectEventCursor(state: MonitorState, rows: EventRows = selectEventRows(state)): number {
+export function selectEventCursor(
+  state: MonitorState,
+  rows: EventRows = selectEventRows(state),
+): number {
   if (rows.length === 0) return -1;
   const seq = state.view.cursorSeq;
   if (state.view.follow || seq === null) return rows.length - 1;
@@ -128,7 +142,8 @@ export function selectConnection(state: MonitorState): ConnectionSummary {
   const { tail, poller } = state.connection;
   const order = { connected: 0, connecting: 1, reconnecting: 2 } as const;
   const worst = order[tail.state] >= order[poller.state] ? tail : poller;
-  if (worst.state === 'connected') return { state: 'connected', loop: null, attempt: 0, reason: null };
+  if (worst.state === 'connected')
+    return { state: 'connected', loop: null, attempt: 0, reason: null };
   const both = tail.state !== 'connected' && poller.state !== 'connected';
   const loop = both ? 'both' : worst === tail ? 'tail' : 'poller';
   const err = worst.error ?? (both ? (tail.error ?? poller.error) : null);
@@ -137,7 +152,10 @@ export function selectConnection(state: MonitorState): ConnectionSummary {
 
 /** Snapshot data is stale while the poller is not connected or its last attempt failed. */
 export function selectSnapshotStale(state: MonitorState): boolean {
-  return state.snapshot.at !== null && (state.snapshot.error !== null || state.connection.poller.state !== 'connected');
+  return (
+    state.snapshot.at !== null &&
+    (state.snapshot.error !== null || state.connection.poller.state !== 'connected')
+  );
 }
 
 // ── streams & lag ──────────────────────────────────────────────────────────────────────────
@@ -187,7 +205,8 @@ export function displayName(state: MonitorState, key: string): string {
   return stripPrefix(state.config.prefix, key);
 }
 
-let streamRowsCache: { streams: unknown; hint: number; rates: unknown; rows: StreamRow[] } | null = null;
+let streamRowsCache: { streams: unknown; hint: number; rates: unknown; rows: StreamRow[] } | null =
+  null;
 /** One row per stream and group (a stream without groups gets one row), worst first. */
 export function selectStreamRows(state: MonitorState): StreamRow[] {
   const { streams, rates, server } = state.snapshot;
@@ -198,16 +217,49 @@ export function selectStreamRows(state: MonitorState): StreamRow[] {
   const rows: StreamRow[] = [];
   for (const s of streams) {
     const maxLen = s.kind === 'global' ? hint * 2 : hint;
-    const base = { key: s.key, name: displayName(state, s.key), length: s.length, rate: rates[s.key] ?? null, maxLen };
+    const base = {
+      key: s.key,
+      name: displayName(state, s.key),
+      length: s.length,
+      rate: rates[s.key] ?? null,
+      maxLen,
+    };
     if (s.groups.length === 0) {
-      rows.push({ ...base, group: null, lag: null, pending: null, oldestPendingAgeMs: null, oldestUndeliveredAgeMs: null, consumers: null, level: 'ok', warning: null });
+      rows.push({
+        ...base,
+        group: null,
+        lag: null,
+        pending: null,
+        oldestPendingAgeMs: null,
+        oldestUndeliveredAgeMs: null,
+        consumers: null,
+        level: 'ok',
+        warning: null,
+      });
       continue;
     }
     for (const g of s.groups) {
-      const oldestPendingAgeMs = g.oldestPendingId && isStreamId(g.oldestPendingId) ? Math.max(0, serverNow - streamIdToMs(g.oldestPendingId)) : null;
-      let level = levelOf(g.lag === null ? null : g.lag / maxLen, THRESHOLDS.lagWarnFraction, THRESHOLDS.lagBadFraction);
-      level = worse(level, levelOf(oldestPendingAgeMs, THRESHOLDS.pendingAgeWarnMs, THRESHOLDS.pendingAgeBadMs));
-      level = worse(level, levelOf(g.oldestUndeliveredAgeMs, THRESHOLDS.undeliveredAgeWarnMs, THRESHOLDS.undeliveredAgeBadMs));
+      const oldestPendingAgeMs =
+        g.oldestPendingId && isStreamId(g.oldestPendingId)
+          ? Math.max(0, serverNow - streamIdToMs(g.oldestPendingId))
+          : null;
+      let level = levelOf(
+        g.lag === null ? null : g.lag / maxLen,
+        THRESHOLDS.lagWarnFraction,
+        THRESHOLDS.lagBadFraction,
+      );
+      level = worse(
+        level,
+        levelOf(oldestPendingAgeMs, THRESHOLDS.pendingAgeWarnMs, THRESHOLDS.pendingAgeBadMs),
+      );
+      level = worse(
+        level,
+        levelOf(
+          g.oldestUndeliveredAgeMs,
+          THRESHOLDS.undeliveredAgeWarnMs,
+          THRESHOLDS.undeliveredAgeBadMs,
+        ),
+      );
       const nearMax = g.lag !== null && g.lag >= maxLen * THRESHOLDS.lagWarnFraction;
       rows.push({
         ...base,
@@ -239,8 +291,27 @@ export function selectStreamRows(state: MonitorState): StreamRow[] {
 // ── groups & consumers ─────────────────────────────────────────────────────────────────────
 
 export type GroupRow =
-  | { kind: 'group'; key: string; name: string; group: string; consumers: number; pending: number; lastDeliveredId: string; entriesRead: number | null; lag: number | null }
-  | { kind: 'consumer'; key: string; name: string; group: string; consumer: string; pending: number; idleMs: number; inactiveMs: number | null };
+  | {
+      kind: 'group';
+      key: string;
+      name: string;
+      group: string;
+      consumers: number;
+      pending: number;
+      lastDeliveredId: string;
+      entriesRead: number | null;
+      lag: number | null;
+    }
+  | {
+      kind: 'consumer';
+      key: string;
+      name: string;
+      group: string;
+      consumer: string;
+      pending: number;
+      idleMs: number;
+      inactiveMs: number | null;
+    };
 
 let groupRowsCache: { streams: unknown; rows: GroupRow[] } | null = null;
 /** Groups in key order, each followed by its consumers. */
@@ -252,9 +323,28 @@ export function selectGroupRows(state: MonitorState): GroupRow[] {
   for (const s of sorted) {
     const name = displayName(state, s.key);
     for (const g of s.groups) {
-      rows.push({ kind: 'group', key: s.key, name, group: g.name, consumers: g.consumers, pending: g.pending, lastDeliveredId: g.lastDeliveredId, entriesRead: g.entriesRead, lag: g.lag });
+      rows.push({
+        kind: 'group',
+        key: s.key,
+        name,
+        group: g.name,
+        consumers: g.consumers,
+        pending: g.pending,
+        lastDeliveredId: g.lastDeliveredId,
+        entriesRead: g.entriesRead,
+        lag: g.lag,
+      });
       for (const c of g.consumerList) {
-        rows.push({ kind: 'consumer', key: s.key, name, group: g.name, consumer: c.name, pending: c.pending, idleMs: c.idleMs, inactiveMs: c.inactiveMs });
+        rows.push({
+          kind: 'consumer',
+          key: s.key,
+          name,
+          group: g.name,
+          consumer: c.name,
+          pending: c.pending,
+          idleMs: c.idleMs,
+          inactiveMs: c.inactiveMs,
+        });
       }
     }
   }
@@ -275,16 +365,32 @@ export interface GroupRef {
 /** Every stream/group pair, most pending first (the pending pane's picker order). */
 let groupsByPendingCache: { streams: unknown; out: GroupRef[] } | null = null;
 export function selectGroupsByPending(state: MonitorState): GroupRef[] {
-  if (groupsByPendingCache && groupsByPendingCache.streams === state.snapshot.streams) return groupsByPendingCache.out;
+  if (groupsByPendingCache && groupsByPendingCache.streams === state.snapshot.streams)
+    return groupsByPendingCache.out;
   const out: GroupRef[] = [];
-  for (const s of state.snapshot.streams) for (const g of s.groups) out.push({ stream: s.key, group: g.name, pending: g.pending, consumers: g.consumers, lag: g.lag });
-  out.sort((a, b) => b.pending - a.pending || (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : a.group < b.group ? -1 : 1));
+  for (const s of state.snapshot.streams)
+    for (const g of s.groups)
+      out.push({
+        stream: s.key,
+        group: g.name,
+        pending: g.pending,
+        consumers: g.consumers,
+        lag: g.lag,
+      });
+  out.sort(
+    (a, b) =>
+      b.pending - a.pending ||
+      (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : a.group < b.group ? -1 : 1),
+  );
   groupsByPendingCache = { streams: state.snapshot.streams, out };
   return out;
 }
 
 /** Row of the picker's highlighted pair in `groups` (-1 when closed or gone). */
-export function selectPickerIndex(state: MonitorState, groups: readonly GroupRef[] = selectGroupsByPending(state)): number {
+export function selectPickerIndex(
+  state: MonitorState,
+  groups: readonly GroupRef[] = selectGroupsByPending(state),
+): number {
   const p = state.ui.picker;
   return p ? groups.findIndex((g) => g.stream === p.stream && g.group === p.group) : -1;
 }
@@ -307,7 +413,10 @@ export function selectActionIds(state: MonitorState): string[] {
   return row ? [row.id] : [];
 }
 
-export function selectPendingGroupTotal(state: MonitorState, target: PendingTarget | null = state.pending.target): number | null {
+export function selectPendingGroupTotal(
+  state: MonitorState,
+  target: PendingTarget | null = state.pending.target,
+): number | null {
   if (!target) return null;
   const s = state.snapshot.streams.find((x) => x.key === target.stream);
   const g = s?.groups.find((x) => x.name === target.group);
@@ -325,11 +434,18 @@ export function selectConsumersOf(state: MonitorState, stream: string, group: st
  * Default claim target: the most recently active consumer of the group (least inactive, Redis
  * ≥ 7.2; else least idle) that does not own the entries already. '' when there is none.
  */
-export function selectClaimDefault(state: MonitorState, stream: string, group: string, ids: readonly string[]): string {
+export function selectClaimDefault(
+  state: MonitorState,
+  stream: string,
+  group: string,
+  ids: readonly string[],
+): string {
   const s = state.snapshot.streams.find((x) => x.key === stream);
   const consumers = s?.groups.find((g) => g.name === group)?.consumerList ?? [];
   const wanted = new Set(ids);
-  const owners = new Set(state.pending.entries.filter((e) => wanted.has(e.id)).map((e) => e.consumer));
+  const owners = new Set(
+    state.pending.entries.filter((e) => wanted.has(e.id)).map((e) => e.consumer),
+  );
   let best: { name: string; quiet: number } | null = null;
   for (const c of consumers) {
     if (owners.has(c.name)) continue;

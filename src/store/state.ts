@@ -2,7 +2,16 @@
  * The monitor's state: plain data only, replaced (never mutated) by the reducers. Anything a
  * pane shows is derived from here by selectors.ts.
  */
-import type { CommandKind, ErrorInfo, LoopName, PendingOrder, PendingScan, ServerFacts, StreamSnapshot, TailEvent } from '../core/messages.js';
+import type {
+  CommandKind,
+  ErrorInfo,
+  LoopName,
+  PendingOrder,
+  PendingScan,
+  ServerFacts,
+  StreamSnapshot,
+  TailEvent,
+} from '../core/messages.js';
 import type { PendingEntry, RawFields, SeedEvent } from '../core/types.js';
 
 export type PaneId = 'events' | 'streams' | 'pending' | 'groups';
@@ -212,9 +221,33 @@ export function initialState(config: MonitorConfig, now: number): MonitorState {
     config,
     now,
     connection: { tail: conn, poller: conn },
-    events: { buffer: [], firstSeq: 0, received: 0, dropped: 0, missed: 0, missedReason: null, lastAt: null, rate: [] },
-    view: { follow: true, cursorSeq: null, paused: null, filter: { text: '', editing: false, previous: '' } },
-    snapshot: { at: null, durationMs: 0, roundTrips: 0, server: null, streams: [], rates: {}, previous: null, error: null, failedAt: null },
+    events: {
+      buffer: [],
+      firstSeq: 0,
+      received: 0,
+      dropped: 0,
+      missed: 0,
+      missedReason: null,
+      lastAt: null,
+      rate: [],
+    },
+    view: {
+      follow: true,
+      cursorSeq: null,
+      paused: null,
+      filter: { text: '', editing: false, previous: '' },
+    },
+    snapshot: {
+      at: null,
+      durationMs: 0,
+      roundTrips: 0,
+      server: null,
+      streams: [],
+      rates: {},
+      previous: null,
+      error: null,
+      failedAt: null,
+    },
     pending: {
       target: null,
       auto: true,
@@ -230,6 +263,15 @@ export function initialState(config: MonitorConfig, now: number): MonitorState {
       marks: [],
       cursor: 0,
     },
-    ui: { pane: 'events', help: false, helpScroll: 0, cursors: { streams: 0, groups: 0 }, detail: null, picker: null, confirm: null, notice: null },
+    ui: {
+      pane: 'events',
+      help: false,
+      helpScroll: 0,
+      cursors: { streams: 0, groups: 0 },
+      detail: null,
+      picker: null,
+      confirm: null,
+      notice: null,
+    },
   };
 }

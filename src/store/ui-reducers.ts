@@ -41,16 +41,27 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
     case 'togglePause': {
       const v = state.view;
       // Resuming means "live again": follow the tail (as G), wherever the cursor was left.
-      if (v.paused) return { ...state, view: { ...v, paused: null, follow: true, cursorSeq: null } };
+      if (v.paused)
+        return { ...state, view: { ...v, paused: null, follow: true, cursorSeq: null } };
       const { buffer, firstSeq } = state.events;
       return { ...state, view: { ...v, paused: { buffer, firstSeq } } };
     }
     case 'startFilter':
-      return { ...state, ui: { ...state.ui, pane: 'events' }, view: { ...state.view, filter: { text: state.view.filter.text, editing: true, previous: state.view.filter.text } } };
+      return {
+        ...state,
+        ui: { ...state.ui, pane: 'events' },
+        view: {
+          ...state.view,
+          filter: { text: state.view.filter.text, editing: true, previous: state.view.filter.text },
+        },
+      };
     case 'editFilter':
       return { ...state, view: { ...state.view, filter: { ...state.view.filter, text: a.text } } };
     case 'commitFilter':
-      return { ...state, view: { ...state.view, filter: { ...state.view.filter, editing: false } } };
+      return {
+        ...state,
+        view: { ...state.view, filter: { ...state.view.filter, editing: false } },
+      };
     case 'openSelected':
       return openSelected(state);
     case 'back':
@@ -60,7 +71,9 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
     case 'toggleMark': {
       const row = selectPendingRows(state)[state.pending.cursor];
       if (state.ui.pane !== 'pending' || !row) return state;
-      const marks = state.pending.marks.includes(row.id) ? state.pending.marks.filter((id) => id !== row.id) : [...state.pending.marks, row.id];
+      const marks = state.pending.marks.includes(row.id)
+        ? state.pending.marks.filter((id) => id !== row.id)
+        : [...state.pending.marks, row.id];
       // Marking moves on, like file managers do, so space-space-space marks a run.
       const cursor = clamp(state.pending.cursor + 1, 0, selectPendingRows(state).length - 1);
       return { ...state, pending: { ...state.pending, marks, cursor } };
@@ -69,13 +82,22 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
       return requestCommand(state, a.command);
     case 'editConsumer': {
       const c = state.ui.confirm;
-      return c && c.step === 'consumer' ? { ...state, ui: { ...state.ui, confirm: { ...c, consumer: a.text } } } : state;
+      return c && c.step === 'consumer'
+        ? { ...state, ui: { ...state.ui, confirm: { ...c, consumer: a.text } } }
+        : state;
     }
     case 'confirm': {
       const c = state.ui.confirm;
       if (!c) return state;
-      if (c.step === 'consumer') return c.consumer.trim() ? { ...state, ui: { ...state.ui, confirm: { ...c, consumer: c.consumer.trim(), step: 'confirm' } } } : state;
-      if (c.step === 'confirm') return { ...state, ui: { ...state.ui, confirm: { ...c, step: 'running' } } };
+      if (c.step === 'consumer')
+        return c.consumer.trim()
+          ? {
+              ...state,
+              ui: { ...state.ui, confirm: { ...c, consumer: c.consumer.trim(), step: 'confirm' } },
+            }
+          : state;
+      if (c.step === 'confirm')
+        return { ...state, ui: { ...state.ui, confirm: { ...c, step: 'running' } } };
       if (c.step === 'done') return { ...state, ui: { ...state.ui, confirm: null } };
       return state;
     }
@@ -89,12 +111,26 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
       const p = state.pending;
       if (!p.target || p.loading) return state;
       if (a.delta > 0) {
-        const last = p.entries.reduce<string | null>((m, e) => (m === null || compareIds(e.id, m) > 0 ? e.id : m), null);
+        const last = p.entries.reduce<string | null>(
+          (m, e) => (m === null || compareIds(e.id, m) > 0 ? e.id : m),
+          null,
+        );
         if (!p.hasMore || last === null) {
           const partial = p.order === 'idle' && p.scan && !p.scan.complete;
-          return notice(state, 'info', partial ? `no more pages among the first ${p.scan!.examined.toLocaleString('en-US')} entries searched (o: ID order reaches the rest)` : 'no more pending entries (this is the last page)');
+          return notice(
+            state,
+            'info',
+            partial
+              ? `no more pages among the first ${p.scan!.examined.toLocaleString('en-US')} entries searched (o: ID order reaches the rest)`
+              : 'no more pending entries (this is the last page)',
+          );
         }
-        const next = { ...p, pageStarts: [...p.pageStarts, p.order === 'id' ? last : null], marks: [], cursor: 0 };
+        const next = {
+          ...p,
+          pageStarts: [...p.pageStarts, p.order === 'id' ? last : null],
+          marks: [],
+          cursor: 0,
+        };
         return { ...state, pending: requestPage(next, state, last) };
       }
       if (p.pageStarts.length <= 1) return notice(state, 'info', 'already on the first page');
@@ -105,15 +141,44 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
     case 'togglePendingOrder': {
       const p = state.pending;
       const order = p.order === 'idle' ? 'id' : 'idle';
-      const fresh = { ...p, order, pageStarts: [null], entries: [], hasMore: false, scan: null, loadedAt: null, marks: [], cursor: 0 } as const;
-      const s = notice(state, 'info', order === 'idle' ? 'pending entries: most idle first' : 'pending entries: in ID order (oldest entry first)');
+      const fresh = {
+        ...p,
+        order,
+        pageStarts: [null],
+        entries: [],
+        hasMore: false,
+        scan: null,
+        loadedAt: null,
+        marks: [],
+        cursor: 0,
+      } as const;
+      const s = notice(
+        state,
+        'info',
+        order === 'idle'
+          ? 'pending entries: most idle first'
+          : 'pending entries: in ID order (oldest entry first)',
+      );
       return { ...s, pending: p.target ? requestPage(fresh, s, null) : fresh };
     }
     case 'setPermissions': {
       const c = state.config;
       const denied = a.denied ?? c.deniedCommands;
-      if (c.readOnly === a.readOnly && c.readOnlyReason === a.reason && denied.join() === c.deniedCommands.join()) return state;
-      return { ...state, config: { ...c, readOnly: a.readOnly, readOnlyReason: a.reason, deniedCommands: [...denied].sort() } };
+      if (
+        c.readOnly === a.readOnly &&
+        c.readOnlyReason === a.reason &&
+        denied.join() === c.deniedCommands.join()
+      )
+        return state;
+      return {
+        ...state,
+        config: {
+          ...c,
+          readOnly: a.readOnly,
+          readOnlyReason: a.reason,
+          deniedCommands: [...denied].sort(),
+        },
+      };
     }
     case 'notify':
       return notice(state, a.level, a.text);
@@ -121,8 +186,19 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
       const groups = selectGroupsByPending(state);
       if (groups.length === 0) return notice(state, 'info', 'no consumer groups under this prefix');
       const t = state.pending.target;
-      const at = (t && groups.find((g) => g.stream === t.stream && g.group === t.group)) || groups[0];
-      return { ...state, ui: { ...state.ui, pane: 'pending', detail: null, help: false, notice: null, picker: { stream: at.stream, group: at.group } } };
+      const at =
+        (t && groups.find((g) => g.stream === t.stream && g.group === t.group)) || groups[0];
+      return {
+        ...state,
+        ui: {
+          ...state.ui,
+          pane: 'pending',
+          detail: null,
+          help: false,
+          notice: null,
+          picker: { stream: at.stream, group: at.group },
+        },
+      };
     }
     case 'cycleGroup': {
       const groups = selectGroupsByPending(state);
@@ -145,7 +221,10 @@ function compareIds(a: string, b: string): number {
 }
 
 function showPane(state: MonitorState, pane: PaneId): MonitorState {
-  let s: MonitorState = { ...state, ui: { ...state.ui, pane, detail: null, help: false, picker: null } };
+  let s: MonitorState = {
+    ...state,
+    ui: { ...state.ui, pane, detail: null, help: false, picker: null },
+  };
   if (pane === 'pending' && s.pending.target && !s.pending.loading) {
     s = { ...s, pending: requestPage(s.pending, s, currentAfterId(s.pending)) };
   }
@@ -161,47 +240,77 @@ function moveCursor(state: MonitorState, delta: number): MonitorState {
   const { ui } = state;
   if (ui.confirm) {
     const c = ui.confirm;
-    if (c.step !== 'consumer' || c.consumerChoices.length === 0 || !Number.isFinite(delta)) return state;
+    if (c.step !== 'consumer' || c.consumerChoices.length === 0 || !Number.isFinite(delta))
+      return state;
     const i = c.consumerChoices.indexOf(c.consumer);
     const n = c.consumerChoices.length;
-    const next = c.consumerChoices[(((i < 0 ? (delta > 0 ? -1 : 0) : i) + delta) % n + n) % n];
+    const next = c.consumerChoices[((((i < 0 ? (delta > 0 ? -1 : 0) : i) + delta) % n) + n) % n];
     return { ...state, ui: { ...ui, confirm: { ...c, consumer: next } } };
   }
   if (ui.picker) {
     const groups = selectGroupsByPending(state);
     if (groups.length === 0) return state;
     const cur = Math.max(0, selectPickerIndex(state, groups));
-    const g = groups[clamp(Number.isFinite(delta) ? cur + delta : delta > 0 ? groups.length - 1 : 0, 0, groups.length - 1)];
+    const g =
+      groups[
+        clamp(
+          Number.isFinite(delta) ? cur + delta : delta > 0 ? groups.length - 1 : 0,
+          0,
+          groups.length - 1,
+        )
+      ];
     return { ...state, ui: { ...ui, picker: { stream: g.stream, group: g.group } } };
   }
   if (ui.help) {
-    const helpScroll = Number.isFinite(delta) ? Math.max(0, ui.helpScroll + delta) : delta < 0 ? 0 : Number.MAX_SAFE_INTEGER;
+    const helpScroll = Number.isFinite(delta)
+      ? Math.max(0, ui.helpScroll + delta)
+      : delta < 0
+        ? 0
+        : Number.MAX_SAFE_INTEGER;
     return { ...state, ui: { ...ui, helpScroll } };
   }
   if (ui.detail) {
-    const scroll = Number.isFinite(delta) ? Math.max(0, ui.detail.scroll + delta) : delta < 0 ? 0 : Number.MAX_SAFE_INTEGER;
+    const scroll = Number.isFinite(delta)
+      ? Math.max(0, ui.detail.scroll + delta)
+      : delta < 0
+        ? 0
+        : Number.MAX_SAFE_INTEGER;
     return { ...state, ui: { ...ui, detail: { ...ui.detail, scroll } } };
   }
   switch (ui.pane) {
     case 'events': {
       const rows = selectEventRows(state);
       if (rows.length === 0) return state;
-      const i = clamp(selectEventCursor(state, rows) + (Number.isFinite(delta) ? delta : delta > 0 ? rows.length : -rows.length), 0, rows.length - 1);
+      const i = clamp(
+        selectEventCursor(state, rows) +
+          (Number.isFinite(delta) ? delta : delta > 0 ? rows.length : -rows.length),
+        0,
+        rows.length - 1,
+      );
       // Reaching the newest row resumes following the tail.
       const follow = i === rows.length - 1;
       return { ...state, view: { ...state.view, follow, cursorSeq: seqAt(rows, i) } };
     }
     case 'streams':
     case 'groups': {
-      const n = ui.pane === 'streams' ? selectStreamRows(state).length : selectGroupRows(state).length;
+      const n =
+        ui.pane === 'streams' ? selectStreamRows(state).length : selectGroupRows(state).length;
       const cur = ui.cursors[ui.pane];
-      const i = clamp(Number.isFinite(delta) ? cur + delta : delta > 0 ? n - 1 : 0, 0, Math.max(0, n - 1));
+      const i = clamp(
+        Number.isFinite(delta) ? cur + delta : delta > 0 ? n - 1 : 0,
+        0,
+        Math.max(0, n - 1),
+      );
       return { ...state, ui: { ...ui, cursors: { ...ui.cursors, [ui.pane]: i } } };
     }
     case 'pending': {
       const n = selectPendingRows(state).length;
       const cur = state.pending.cursor;
-      const i = clamp(Number.isFinite(delta) ? cur + delta : delta > 0 ? n - 1 : 0, 0, Math.max(0, n - 1));
+      const i = clamp(
+        Number.isFinite(delta) ? cur + delta : delta > 0 ? n - 1 : 0,
+        0,
+        Math.max(0, n - 1),
+      );
       return { ...state, pending: { ...state.pending, cursor: i } };
     }
   }
@@ -224,13 +333,34 @@ function openSelected(state: MonitorState): MonitorState {
       const ev = eventAt(rows, i);
       // Pin the selection so the detail and the list stay on this event while others arrive.
       const view = { ...state.view, follow: false, cursorSeq: seqAt(rows, i) };
-      return { ...state, view, ui: { ...ui, detail: { kind: 'event', stream: `${state.config.prefix}all`, event: ev, scroll: 0 } } };
+      return {
+        ...state,
+        view,
+        ui: {
+          ...ui,
+          detail: { kind: 'event', stream: `${state.config.prefix}all`, event: ev, scroll: 0 },
+        },
+      };
     }
     case 'pending': {
       const row = selectPendingRows(state)[state.pending.cursor];
       const t = state.pending.target;
       if (!row || !t) return state;
-      return { ...state, ui: { ...ui, detail: { kind: 'entry', stream: t.stream, id: row.id, loading: true, fields: null, event: null, scroll: 0 } } };
+      return {
+        ...state,
+        ui: {
+          ...ui,
+          detail: {
+            kind: 'entry',
+            stream: t.stream,
+            id: row.id,
+            loading: true,
+            fields: null,
+            event: null,
+            scroll: 0,
+          },
+        },
+      };
     }
     case 'streams': {
       const row = selectStreamRows(state)[ui.cursors.streams];
@@ -240,7 +370,11 @@ function openSelected(state: MonitorState): MonitorState {
     case 'groups': {
       const row = selectGroupRows(state)[ui.cursors.groups];
       if (!row) return state;
-      return showPending(state, { stream: row.key, group: row.group, consumer: row.kind === 'consumer' ? row.consumer : null });
+      return showPending(state, {
+        stream: row.key,
+        group: row.group,
+        consumer: row.kind === 'consumer' ? row.consumer : null,
+      });
     }
   }
 }
@@ -251,15 +385,30 @@ function back(state: MonitorState): MonitorState {
   if (ui.help) return { ...state, ui: { ...ui, help: false } };
   if (ui.picker) return { ...state, ui: { ...ui, picker: null } };
   if (ui.detail) return { ...state, ui: { ...ui, detail: null } };
-  if (view.filter.editing) return { ...state, view: { ...view, filter: { text: view.filter.previous, editing: false, previous: view.filter.previous } } };
-  if (ui.pane === 'events' && view.filter.text) return { ...state, view: { ...view, filter: { text: '', editing: false, previous: '' } } };
-  if (ui.pane === 'pending' && state.pending.target?.consumer) return showPending(state, { ...state.pending.target, consumer: null });
-  if (ui.pane === 'pending' && state.pending.marks.length) return { ...state, pending: { ...state.pending, marks: [] } };
+  if (view.filter.editing)
+    return {
+      ...state,
+      view: {
+        ...view,
+        filter: { text: view.filter.previous, editing: false, previous: view.filter.previous },
+      },
+    };
+  if (ui.pane === 'events' && view.filter.text)
+    return { ...state, view: { ...view, filter: { text: '', editing: false, previous: '' } } };
+  if (ui.pane === 'pending' && state.pending.target?.consumer)
+    return showPending(state, { ...state.pending.target, consumer: null });
+  if (ui.pane === 'pending' && state.pending.marks.length)
+    return { ...state, pending: { ...state.pending, marks: [] } };
   return state;
 }
 
 function requestCommand(state: MonitorState, command: CommandKind): MonitorState {
-  if (state.config.readOnly) return notice(state, 'error', `${command} refused: ${state.config.readOnlyReason ?? 'read-only mode'}`);
+  if (state.config.readOnly)
+    return notice(
+      state,
+      'error',
+      `${command} refused: ${state.config.readOnlyReason ?? 'read-only mode'}`,
+    );
   if (state.ui.pane !== 'pending' || state.ui.confirm || state.ui.detail) return state;
   const t = state.pending.target;
   const ids = selectActionIds(state);

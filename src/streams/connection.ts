@@ -72,7 +72,10 @@ export interface ResolvedTarget {
 }
 
 /** TLS options (the CA file read now, so a bad path fails before any connection). */
-function tlsOptionsFor(options: TlsConnectionOptions, display: string): NonNullable<RedisOptions['tls']> {
+function tlsOptionsFor(
+  options: TlsConnectionOptions,
+  display: string,
+): NonNullable<RedisOptions['tls']> {
   const out: NonNullable<RedisOptions['tls']> = { ...(options.tls ?? {}) };
   if (options.tlsCaFile) {
     let pem: string;
@@ -80,10 +83,16 @@ function tlsOptionsFor(options: TlsConnectionOptions, display: string): NonNulla
       pem = readFileSync(options.tlsCaFile, 'utf8');
     } catch (err) {
       const code = (err as { code?: string }).code ?? (err as Error).message;
-      throw new StreamscopeError('INVALID_ARGUMENT', `cannot read the TLS CA file ${options.tlsCaFile} (--tls-ca / tlsCaFile): ${code}.`);
+      throw new StreamscopeError(
+        'INVALID_ARGUMENT',
+        `cannot read the TLS CA file ${options.tlsCaFile} (--tls-ca / tlsCaFile): ${code}.`,
+      );
     }
     if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-      throw new StreamscopeError('INVALID_ARGUMENT', `the TLS CA file ${options.tlsCaFile} (--tls-ca / tlsCaFile) holds no PEM certificate (-----BEGIN CERTIFICATE-----) for ${display}.`);
+      throw new StreamscopeError(
+        'INVALID_ARGUMENT',
+        `the TLS CA file ${options.tlsCaFile} (--tls-ca / tlsCaFile) holds no PEM certificate (-----BEGIN CERTIFICATE-----) for ${display}.`,
+      );
     }
     out.ca = pem;
   }
@@ -91,7 +100,9 @@ function tlsOptionsFor(options: TlsConnectionOptions, display: string): NonNulla
   return out;
 }
 
-export function resolveTarget(options: Pick<ConnectionOptions, 'url' | 'password'> & TlsConnectionOptions = {}): ResolvedTarget {
+export function resolveTarget(
+  options: Pick<ConnectionOptions, 'url' | 'password'> & TlsConnectionOptions = {},
+): ResolvedTarget {
   const url = options.url ?? process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
   let urlPassword: string | undefined;
   let tls = false;
@@ -100,14 +111,26 @@ export function resolveTarget(options: Pick<ConnectionOptions, 'url' | 'password
     urlPassword = u.password ? decodeURIComponent(u.password) : undefined;
     tls = u.protocol === 'rediss:';
   } catch {
-    throw new StreamscopeError('UNREACHABLE', `not a Redis URL: ${redactUrl(url)}. Use redis://host:port or rediss://host:port.`);
+    throw new StreamscopeError(
+      'UNREACHABLE',
+      `not a Redis URL: ${redactUrl(url)}. Use redis://host:port or rediss://host:port.`,
+    );
   }
-  const password = options.password ?? urlPassword ?? process.env.REDIS_PASSWORD ?? process.env.REDISCLI_AUTH ?? undefined;
+  const password =
+    options.password ??
+    urlPassword ??
+    process.env.REDIS_PASSWORD ??
+    process.env.REDISCLI_AUTH ??
+    undefined;
   const display = redactUrl(url);
-  const tlsAsked = options.tls !== undefined || Boolean(options.tlsCaFile) || Boolean(options.tlsInsecure);
+  const tlsAsked =
+    options.tls !== undefined || Boolean(options.tlsCaFile) || Boolean(options.tlsInsecure);
   if (tlsAsked && !tls) {
     // ioredis would quietly speak TLS to a redis:// URL given TLS options; say which one is meant.
-    throw new StreamscopeError('INVALID_ARGUMENT', `TLS options (--tls-ca, --tls-insecure, tls) need a rediss:// URL, but the URL is ${display}. Use rediss://host:port for a TLS port.`);
+    throw new StreamscopeError(
+      'INVALID_ARGUMENT',
+      `TLS options (--tls-ca, --tls-insecure, tls) need a rediss:// URL, but the URL is ${display}. Use rediss://host:port for a TLS port.`,
+    );
   }
   return {
     url,
@@ -125,7 +148,10 @@ export function backoffDelay(attempt: number, baseMs = 100, maxMs = 5000): numbe
   return Math.round(delay / 2 + Math.random() * (delay / 2));
 }
 
-function clientOptions(target: ResolvedTarget, options: ConnectionOptions): { opts: RedisOptions; markReady: () => void } {
+function clientOptions(
+  target: ResolvedTarget,
+  options: ConnectionOptions,
+): { opts: RedisOptions; markReady: () => void } {
   const failFast = options.failFast ?? true;
   const base = options.retryBaseMs ?? 100;
   const max = options.retryMaxMs ?? 5000;
@@ -145,7 +171,8 @@ function clientOptions(target: ResolvedTarget, options: ConnectionOptions): { op
     // A socket that errors twice must not crash the process (see quiet-connector.ts).
     // (ioredis types its constructor with `options: unknown`; ours takes the standalone options it gets.)
     Connector: QuietStandaloneConnector as unknown as RedisOptions['Connector'],
-    retryStrategy: (times: number) => (failFast && !everReady ? null : backoffDelay(times, base, max)),
+    retryStrategy: (times: number) =>
+      failFast && !everReady ? null : backoffDelay(times, base, max),
     // ioredis' disconnect() arms a destroy timer (default 2000 ms) that only a later 'close'
     // clears: after a failed connect the socket is already closed, so the timer kept every CLI
     // error path alive for 2 s. Nothing of ours is unflushed at disconnect(); 100 ms is plenty.
@@ -187,7 +214,11 @@ export function createBlockingClient(options: ConnectionOptions = {}): Redis {
   // disconnect() half-closes and waits up to disconnectTimeout (ioredis default 2000 ms) for
   // the server to close; a blocked reader has nothing to flush, so give up after 100 ms instead
   // of keeping a finished process alive for 2 s.
-  return build(options, { blockingTimeout: grace, blockingTimeoutGrace: grace, ...BLOCKING_DISCONNECT });
+  return build(options, {
+    blockingTimeout: grace,
+    blockingTimeoutGrace: grace,
+    ...BLOCKING_DISCONNECT,
+  });
 }
 
 /**
@@ -198,7 +229,8 @@ export function streamsOfReadReply(reply: unknown): [string, unknown[]][] {
   if (!Array.isArray(reply) || reply.length === 0) return [];
   if (Array.isArray(reply[0])) return reply as [string, unknown[]][];
   const out: [string, unknown[]][] = [];
-  for (let i = 0; i + 1 < reply.length; i += 2) out.push([String(reply[i]), (reply[i + 1] as unknown[]) ?? []]);
+  for (let i = 0; i + 1 < reply.length; i += 2)
+    out.push([String(reply[i]), (reply[i + 1] as unknown[]) ?? []]);
   return out;
 }
 
@@ -224,7 +256,10 @@ function versionAtLeast(version: string, min: string): boolean {
  * Connect (if not yet connected), PING, and read the version from INFO server. Every failure
  * becomes a StreamscopeError: UNREACHABLE, TIMEOUT, AUTH, NOPERM or VERSION.
  */
-export async function connectChecked(client: Redis, options: Pick<ConnectionOptions, 'url' | 'password'> = {}): Promise<ServerCheck> {
+export async function connectChecked(
+  client: Redis,
+  options: Pick<ConnectionOptions, 'url' | 'password'> = {},
+): Promise<ServerCheck> {
   // Only the URL and password matter for messages (callers may pass all their options).
   const target = targetOf(client, { url: options.url, password: options.password });
   const secrets = [target.password, target.url];
@@ -242,7 +277,11 @@ export async function connectChecked(client: Redis, options: Pick<ConnectionOpti
       const deadline = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           client.disconnect();
-          reject(Object.assign(new Error(`connect timed out after ${limitMs} ms`), { code: 'ETIMEDOUT' }));
+          reject(
+            Object.assign(new Error(`connect timed out after ${limitMs} ms`), {
+              code: 'ETIMEDOUT',
+            }),
+          );
         }, limitMs);
       });
       try {
@@ -265,7 +304,8 @@ export async function connectChecked(client: Redis, options: Pick<ConnectionOpti
   } catch (err) {
     // ioredis often rejects connect() with a bare "Connection is closed"; the cause (AUTH,
     // ECONNREFUSED) arrived earlier as an 'error' event.
-    const cause = /Connection is closed/i.test(String((err as Error)?.message)) && lastError ? lastError : err;
+    const cause =
+      /Connection is closed/i.test(String((err as Error)?.message)) && lastError ? lastError : err;
     throw classifyRedisError(cause, target.display, secrets, { connecting: true });
   } finally {
     client.off('error', remember);
@@ -273,12 +313,21 @@ export async function connectChecked(client: Redis, options: Pick<ConnectionOpti
 }
 
 /** The target of an existing client (for messages), masking its password. */
-function targetOf(client: Redis, options: Pick<ConnectionOptions, 'url' | 'password'>): ResolvedTarget {
+function targetOf(
+  client: Redis,
+  options: Pick<ConnectionOptions, 'url' | 'password'>,
+): ResolvedTarget {
   if (options.url) return resolveTarget(options);
   const o = client.options;
   const scheme = o.tls ? 'rediss' : 'redis';
   const url = `${scheme}://${o.host ?? '127.0.0.1'}:${o.port ?? 6379}`;
-  return { url, display: url, password: options.password ?? o.password, tls: Boolean(o.tls), tlsInsecure: o.tls?.rejectUnauthorized === false };
+  return {
+    url,
+    display: url,
+    password: options.password ?? o.password,
+    tls: Boolean(o.tls),
+    tlsInsecure: o.tls?.rejectUnauthorized === false,
+  };
 }
 
 /**
@@ -286,7 +335,12 @@ function targetOf(client: Redis, options: Pick<ConnectionOptions, 'url' | 'passw
  * probe targets a key that does not exist, so the server checks the ACL and then does nothing
  * (or answers NOGROUP / "requires the key to exist"). Only NOPERM is reported.
  */
-export async function probePermissions(client: Redis, probeKey: string, group: string, display: string): Promise<void> {
+export async function probePermissions(
+  client: Redis,
+  probeKey: string,
+  group: string,
+  display: string,
+): Promise<void> {
   const probes: (string | number)[][] = [
     ['XADD', probeKey, 'NOMKSTREAM', '*', 'probe', '1'],
     ['XRANGE', probeKey, '-', '+', 'COUNT', 1],

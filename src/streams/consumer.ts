@@ -42,18 +42,38 @@ export interface ConsumeOptions {
  * on every read, forever): at least one valid event type, a consumer name, positive numbers.
  * Throws INVALID_ARGUMENT, or INVALID_EVENT_TYPE for a bad type.
  */
-export function validateConsumeArgs(eventTypes: readonly string[], consumerName: string, options: ConsumeOptions = {}): void {
+export function validateConsumeArgs(
+  eventTypes: readonly string[],
+  consumerName: string,
+  options: ConsumeOptions = {},
+): void {
   if (!Array.isArray(eventTypes) || eventTypes.length === 0) {
-    throw new StreamscopeError('INVALID_ARGUMENT', `consumeEvents needs at least one event type, got ${JSON.stringify(eventTypes)}`);
+    throw new StreamscopeError(
+      'INVALID_ARGUMENT',
+      `consumeEvents needs at least one event type, got ${JSON.stringify(eventTypes)}`,
+    );
   }
   for (const t of eventTypes) assertValidEventType(t);
   if (typeof consumerName !== 'string' || consumerName.length === 0) {
-    throw new StreamscopeError('INVALID_ARGUMENT', `consumeEvents needs a non-empty consumer name, got ${JSON.stringify(consumerName)}`);
+    throw new StreamscopeError(
+      'INVALID_ARGUMENT',
+      `consumeEvents needs a non-empty consumer name, got ${JSON.stringify(consumerName)}`,
+    );
   }
-  for (const name of ['blockMs', 'count', 'claimIdleMs', 'claimEveryMs', 'retryBaseMs', 'retryMaxMs'] as const) {
+  for (const name of [
+    'blockMs',
+    'count',
+    'claimIdleMs',
+    'claimEveryMs',
+    'retryBaseMs',
+    'retryMaxMs',
+  ] as const) {
     const v = options[name];
     if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) {
-      throw new StreamscopeError('INVALID_ARGUMENT', `consumeEvents option ${name} must be a finite number ≥ 0, got ${String(v)}`);
+      throw new StreamscopeError(
+        'INVALID_ARGUMENT',
+        `consumeEvents option ${name} must be a finite number ≥ 0, got ${String(v)}`,
+      );
     }
   }
 }
@@ -66,13 +86,21 @@ export async function ensureGroup(ctx: PersistenceContext, key: string): Promise
     if (/BUSYGROUP/.test(String((err as Error)?.message))) return;
     const e = toError(ctx, err);
     if (e.code === 'WRONGTYPE') {
-      throw new StreamscopeError('WRONGTYPE', `${key} exists but is not a stream, so it cannot be consumed. Rename or delete that key, or use another stream prefix.`);
+      throw new StreamscopeError(
+        'WRONGTYPE',
+        `${key} exists but is not a stream, so it cannot be consumed. Rename or delete that key, or use another stream prefix.`,
+      );
     }
     throw e;
   }
 }
 
-export async function* consume(ctx: PersistenceContext, streamKeys: readonly string[], consumerName: string, options: ConsumeOptions = {}): AsyncGenerator<Delivery> {
+export async function* consume(
+  ctx: PersistenceContext,
+  streamKeys: readonly string[],
+  consumerName: string,
+  options: ConsumeOptions = {},
+): AsyncGenerator<Delivery> {
   const blockMs = Math.max(1, options.blockMs ?? 1000);
   const count = Math.max(1, options.count ?? 10);
   const claimIdleMs = options.claimIdleMs ?? 60000;
@@ -118,16 +146,28 @@ export async function* consume(ctx: PersistenceContext, streamKeys: readonly str
         if (claimIdleMs > 0 && Date.now() - lastSweep >= claimEveryMs) {
           lastSweep = Date.now();
           for (const key of streamKeys) {
-            for (const d of await claimIdle(ctx, key, consumerName, { minIdleMs: claimIdleMs, limit: count * 10 })) {
+            for (const d of await claimIdle(ctx, key, consumerName, {
+              minIdleMs: claimIdleMs,
+              limit: count * 10,
+            })) {
               if (signal?.aborted) return;
               yield d;
             }
           }
         }
-        const reply = (await blocking.call(
-          'XREADGROUP', 'GROUP', ctx.group, consumerName, 'COUNT', count, 'BLOCK', blockMs,
-          'STREAMS', ...streamKeys, ...streamKeys.map(() => '>'),
-        ));
+        const reply = await blocking.call(
+          'XREADGROUP',
+          'GROUP',
+          ctx.group,
+          consumerName,
+          'COUNT',
+          count,
+          'BLOCK',
+          blockMs,
+          'STREAMS',
+          ...streamKeys,
+          ...streamKeys.map(() => '>'),
+        );
         episode = null;
         attempt = 0;
         for (const [key, raw] of streamsOfReadReply(reply)) {
@@ -136,7 +176,13 @@ export async function* consume(ctx: PersistenceContext, streamKeys: readonly str
             if (signal?.aborted) return;
             const d = makeDelivery(ctx, key, entry, 1);
             if (d.event === null) {
-              await deadLetter(ctx, { streamKey: key, id: entry.id, consumer: consumerName, deliveryCount: 1, reason: 'cannot decode: not a seed-format event' });
+              await deadLetter(ctx, {
+                streamKey: key,
+                id: entry.id,
+                consumer: consumerName,
+                deliveryCount: 1,
+                reason: 'cannot decode: not a seed-format event',
+              });
               continue;
             }
             yield d;
@@ -171,8 +217,24 @@ interface PelPage {
 }
 
 /** One page of this consumer's own pending entries, with true delivery counts. */
-async function readOwnPending(ctx: PersistenceContext, key: string, consumer: string, after: string, count: number): Promise<PelPage> {
-  const reply = await ctx.client.call('XREADGROUP', 'GROUP', ctx.group, consumer, 'COUNT', count, 'STREAMS', key, after);
+async function readOwnPending(
+  ctx: PersistenceContext,
+  key: string,
+  consumer: string,
+  after: string,
+  count: number,
+): Promise<PelPage> {
+  const reply = await ctx.client.call(
+    'XREADGROUP',
+    'GROUP',
+    ctx.group,
+    consumer,
+    'COUNT',
+    count,
+    'STREAMS',
+    key,
+    after,
+  );
   const raw = streamsOfReadReply(reply)[0]?.[1] ?? [];
   if (raw.length === 0) return { deliveries: [], lastId: null };
   const live: RawEntry[] = [];
@@ -181,8 +243,20 @@ async function readOwnPending(ctx: PersistenceContext, key: string, consumer: st
     lastId = String(item[0]);
     const entry = parseEntry(item);
     if (entry) live.push(entry);
-    else await deadLetter(ctx, { streamKey: key, id: lastId, consumer, deliveryCount: null, reason: 'entry deleted from the stream while pending' });
+    else
+      await deadLetter(ctx, {
+        streamKey: key,
+        id: lastId,
+        consumer,
+        deliveryCount: null,
+        reason: 'entry deleted from the stream while pending',
+      });
   }
-  const counts = await pendingCounts(ctx, key, consumer, live.map((e) => e.id));
+  const counts = await pendingCounts(
+    ctx,
+    key,
+    consumer,
+    live.map((e) => e.id),
+  );
   return { deliveries: await triage(ctx, key, consumer, live, counts), lastId };
 }

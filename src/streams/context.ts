@@ -28,7 +28,11 @@ export interface PersistenceContext {
   newBlockingClient(): Redis;
 }
 
-export function toError(ctx: Pick<PersistenceContext, 'display' | 'secrets'>, err: unknown, situation?: ErrorSituation): StreamscopeError {
+export function toError(
+  ctx: Pick<PersistenceContext, 'display' | 'secrets'>,
+  err: unknown,
+  situation?: ErrorSituation,
+): StreamscopeError {
   return classifyRedisError(err, ctx.display, ctx.secrets, situation);
 }
 

@@ -29,9 +29,20 @@ export interface DeadLetterRange {
   count?: number;
 }
 
-const META = ['dlq_original_id', 'dlq_stream', 'dlq_group', 'dlq_consumer', 'dlq_reason', 'dlq_delivery_count'];
+const META = [
+  'dlq_original_id',
+  'dlq_stream',
+  'dlq_group',
+  'dlq_consumer',
+  'dlq_reason',
+  'dlq_delivery_count',
+];
 
-export async function readDeadLetters(ctx: PersistenceContext, dlqKey: string, range: DeadLetterRange = {}): Promise<DeadLetter[]> {
+export async function readDeadLetters(
+  ctx: PersistenceContext,
+  dlqKey: string,
+  range: DeadLetterRange = {},
+): Promise<DeadLetter[]> {
   const args: (string | number)[] = [dlqKey, range.start ?? '-', range.end ?? '+'];
   if (range.count !== undefined) args.push('COUNT', range.count);
   let reply: [string, string[]][];

@@ -5,11 +5,38 @@
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Delivery, EventInput, StoredEvent, StreamInfo } from '../core/types.js';
-import { completeEvent, decodeEvent, encodeEventJson, globalStreamFields, typeStreamFields } from '../core/codec.js';
-import { createKeySpace, DEFAULT_GROUP, DEFAULT_PREFIX, GLOBAL_STREAM_SUFFIX, type KeySpace } from '../core/keys.js';
+import {
+  completeEvent,
+  decodeEvent,
+  encodeEventJson,
+  globalStreamFields,
+  typeStreamFields,
+} from '../core/codec.js';
+import {
+  createKeySpace,
+  DEFAULT_GROUP,
+  DEFAULT_PREFIX,
+  GLOBAL_STREAM_SUFFIX,
+  type KeySpace,
+} from '../core/keys.js';
 import { StreamscopeError } from '../core/errors.js';
-import { parseEntry, parseXinfoGroups, parseXinfoStream, type RawEntry } from '../core/parse-info.js';
-import { BLOCKING_DISCONNECT, connectChecked, createBlockingClient, createRedisClient, probePermissions, resolveTarget, type ConnectionOptions, type ServerCheck, type TlsConnectionOptions } from './connection.js';
+import {
+  parseEntry,
+  parseXinfoGroups,
+  parseXinfoStream,
+  type RawEntry,
+} from '../core/parse-info.js';
+import {
+  BLOCKING_DISCONNECT,
+  connectChecked,
+  createBlockingClient,
+  createRedisClient,
+  probePermissions,
+  resolveTarget,
+  type ConnectionOptions,
+  type ServerCheck,
+  type TlsConnectionOptions,
+} from './connection.js';
 import { stderrLogger, toError, type Logger, type PersistenceContext } from './context.js';
 import { consume, validateConsumeArgs, type ConsumeOptions } from './consumer.js';
 import { claimIdle } from './recovery.js';
@@ -153,13 +180,25 @@ export class EventPersistence {
   }
 
   private async doConnect(): Promise<void> {
-    const target = this.options.client && !this.options.redisUrl ? null : resolveTarget(this.connOptions);
-    const client = this.client ?? createRedisClient({ ...this.connOptions, connectionName: 'streamscope' });
+    const target =
+      this.options.client && !this.options.redisUrl ? null : resolveTarget(this.connOptions);
+    const client =
+      this.client ?? createRedisClient({ ...this.connOptions, connectionName: 'streamscope' });
     try {
-      this.server = await connectChecked(client, target ? this.connOptions : { password: this.options.password });
-      const display = target?.display ?? `redis://${client.options.host ?? '127.0.0.1'}:${client.options.port ?? 6379}`;
+      this.server = await connectChecked(
+        client,
+        target ? this.connOptions : { password: this.options.password },
+      );
+      const display =
+        target?.display ??
+        `redis://${client.options.host ?? '127.0.0.1'}:${client.options.port ?? 6379}`;
       if (this.options.checkPermissions ?? true) {
-        await probePermissions(client, this.keys.typeStream('__streamscope_acl_probe__'), this.consumerGroup, display);
+        await probePermissions(
+          client,
+          this.keys.typeStream('__streamscope_acl_probe__'),
+          this.consumerGroup,
+          display,
+        );
       }
       this.client = client;
       this.ctx = {
@@ -171,7 +210,16 @@ export class EventPersistence {
         logger: this.options.logger ?? stderrLogger,
         display,
         secrets: [target?.password, target?.url, this.options.password, client.options.password],
-        newBlockingClient: () => (target ? createBlockingClient({ ...this.connOptions, connectionName: 'streamscope-blocking' }) : client.duplicate({ lazyConnect: true, commandTimeout: undefined, blockingTimeout: 5000, blockingTimeoutGrace: 5000, ...BLOCKING_DISCONNECT })),
+        newBlockingClient: () =>
+          target
+            ? createBlockingClient({ ...this.connOptions, connectionName: 'streamscope-blocking' })
+            : client.duplicate({
+                lazyConnect: true,
+                commandTimeout: undefined,
+                blockingTimeout: 5000,
+                blockingTimeoutGrace: 5000,
+                ...BLOCKING_DISCONNECT,
+              }),
       };
     } catch (err) {
       if (this.ownsClient) client.disconnect();
@@ -192,13 +240,19 @@ export class EventPersistence {
   }
 
   private context(): PersistenceContext {
-    if (!this.ctx) throw new StreamscopeError('CLOSED', 'EventPersistence is not connected: call connect() first.');
+    if (!this.ctx)
+      throw new StreamscopeError(
+        'CLOSED',
+        'EventPersistence is not connected: call connect() first.',
+      );
     return this.ctx;
   }
 
   /** `all` means the global stream (readable, trimmable; never a publish target). */
   private readKey(eventType: string): string {
-    return eventType === GLOBAL_STREAM_SUFFIX ? this.keys.globalStream : this.keys.typeStream(eventType);
+    return eventType === GLOBAL_STREAM_SUFFIX
+      ? this.keys.globalStream
+      : this.keys.typeStream(eventType);
   }
 
   /**
@@ -232,7 +286,10 @@ export class EventPersistence {
       await undoXadd(ctx, key, String(typeResult[1]));
       throw publishError(ctx, this.keys.globalStream, globalResult[0]);
     }
-    await Promise.all([this.trimmer.published(ctx, key, 1), this.trimmer.published(ctx, this.keys.globalStream, 2)]);
+    await Promise.all([
+      this.trimmer.published(ctx, key, 1),
+      this.trimmer.published(ctx, this.keys.globalStream, 2),
+    ]);
     return String(typeResult[1]);
   }
 
@@ -244,7 +301,10 @@ export class EventPersistence {
     if (options.count !== undefined) args.push('COUNT', options.count);
     try {
       const reply = (await ctx.client.call('XRANGE', ...args)) as unknown[];
-      return reply.map(parseEntry).filter((e): e is RawEntry => e !== null).map(toStored);
+      return reply
+        .map(parseEntry)
+        .filter((e): e is RawEntry => e !== null)
+        .map(toStored);
     } catch (err) {
       throw toError(ctx, err);
     }
@@ -257,12 +317,18 @@ export class EventPersistence {
    * yielded. Stop with `signal` or by breaking out of the loop. Throws at once (INVALID_ARGUMENT,
    * INVALID_EVENT_TYPE) for no event types, an invalid type, an empty consumer name or a bad option.
    */
-  consumeEvents(eventTypes: readonly string[], consumerName: string, options: ConsumeOptions = {}): AsyncIterable<Delivery> {
+  consumeEvents(
+    eventTypes: readonly string[],
+    consumerName: string,
+    options: ConsumeOptions = {},
+  ): AsyncIterable<Delivery> {
     validateConsumeArgs(eventTypes, consumerName, options);
     const ctx = this.context();
     const keys = [...new Set(eventTypes.map((t) => this.keys.typeStream(t)))];
     const controller = new AbortController();
-    const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+    const signal = options.signal
+      ? AbortSignal.any([options.signal, controller.signal])
+      : controller.signal;
     const consumers = this.consumers;
     return {
       [Symbol.asyncIterator]() {
@@ -294,7 +360,10 @@ export class EventPersistence {
     const ctx = this.context();
     const consumer = options.consumerName ?? `recovery-${hostname()}-${process.pid}`;
     try {
-      return await claimIdle(ctx, this.keys.typeStream(eventType), consumer, { minIdleMs: options.idleMs ?? 60000, limit: options.count });
+      return await claimIdle(ctx, this.keys.typeStream(eventType), consumer, {
+        minIdleMs: options.idleMs ?? 60000,
+        limit: options.count,
+      });
     } catch (err) {
       if (toError(ctx, err).code === 'NOGROUP') return [];
       throw toError(ctx, err);
@@ -314,9 +383,20 @@ export class EventPersistence {
     const key = this.readKey(eventType);
     const ctx = this.context();
     try {
-      const [[e1, stream], [e2, groups]] = ((await ctx.client.pipeline().call('XINFO', 'STREAM', key).call('XINFO', 'GROUPS', key).exec()) ?? []) as [Error | null, unknown][];
+      const [[e1, stream], [e2, groups]] = ((await ctx.client
+        .pipeline()
+        .call('XINFO', 'STREAM', key)
+        .call('XINFO', 'GROUPS', key)
+        .exec()) ?? []) as [Error | null, unknown][];
       if (e1 && /no such key/i.test(e1.message)) {
-        return { key, length: 0, firstEntry: null, lastEntry: null, lastGeneratedId: '0-0', consumerGroups: [] };
+        return {
+          key,
+          length: 0,
+          firstEntry: null,
+          lastEntry: null,
+          lastGeneratedId: '0-0',
+          consumerGroups: [],
+        };
       }
       if (e1 || e2) throw e1 ?? e2;
       const s = parseXinfoStream(stream);
@@ -338,7 +418,10 @@ export class EventPersistence {
    * group has not read or acknowledged. `all` trims the global stream. Returns the number removed;
    * the full report (kept back, held by) is in `lastTrimReport` and passed to `onTrim`.
    */
-  async trimOldEvents(eventType: string, options: { maxAgeDays: number; onTrim?: (report: TrimReport) => void }): Promise<number> {
+  async trimOldEvents(
+    eventType: string,
+    options: { maxAgeDays: number; onTrim?: (report: TrimReport) => void },
+  ): Promise<number> {
     const report = await trimByAge(this.context(), this.readKey(eventType), options.maxAgeDays);
     this.lastTrimReport = report;
     options.onTrim?.(report);

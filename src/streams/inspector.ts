@@ -10,7 +10,12 @@ import type { PendingScan } from '../core/messages.js';
 import { parsePendingEntries } from '../core/parse-info.js';
 import { fieldsFromBuffers } from '../core/bytes.js';
 
-export { snapshotStreams, type ServerInfo, type SnapshotOptions, type SnapshotResult } from './snapshot.js';
+export {
+  snapshotStreams,
+  type ServerInfo,
+  type SnapshotOptions,
+  type SnapshotResult,
+} from './snapshot.js';
 
 export interface DiscoveryOptions {
   /** SCAN COUNT hint per call (keys examined server-side per call). Default 1000: ~1 ms of server time. */
@@ -40,7 +45,10 @@ export class StreamDiscovery {
   private readonly scanCount: number;
   private readonly budgetMs: number;
 
-  constructor(private readonly keys: KeySpace, options: DiscoveryOptions = {}) {
+  constructor(
+    private readonly keys: KeySpace,
+    options: DiscoveryOptions = {},
+  ) {
     this.scanCount = options.scanCount ?? 1000;
     this.budgetMs = options.budgetMs ?? 25;
   }
@@ -50,7 +58,15 @@ export class StreamDiscovery {
     const started = Date.now();
     let roundTrips = 0;
     do {
-      const [next, found] = await client.scan(this.cursor, 'MATCH', this.keys.scanPattern, 'COUNT', this.scanCount, 'TYPE', 'stream');
+      const [next, found] = await client.scan(
+        this.cursor,
+        'MATCH',
+        this.keys.scanPattern,
+        'COUNT',
+        this.scanCount,
+        'TYPE',
+        'stream',
+      );
       roundTrips++;
       for (const k of found) this.pass.add(k);
       this.cursor = next;
@@ -87,7 +103,12 @@ export interface PendingPageOptions {
 }
 
 /** One page of the PEL in ID order (XPENDING extended form); asks for one extra to know hasMore. */
-export async function readPendingPage(client: Redis, key: string, group: string, o: PendingPageOptions): Promise<{ entries: PendingEntry[]; hasMore: boolean }> {
+export async function readPendingPage(
+  client: Redis,
+  key: string,
+  group: string,
+  o: PendingPageOptions,
+): Promise<{ entries: PendingEntry[]; hasMore: boolean }> {
   const args: (string | number)[] = [key, group];
   if (o.minIdleMs && o.minIdleMs > 0) args.push('IDLE', o.minIdleMs);
   args.push(o.afterId ? `(${o.afterId}` : '-', '+', o.count + 1);
@@ -134,7 +155,8 @@ export async function readPendingMostIdle(
   const keep = offset + o.count + 1;
   // deliveredAt = local time of the reply − idle: earlier delivery = more idle, one scale for all chunks.
   let best: { e: PendingEntry; at: number }[] = [];
-  const byIdle = (a: { e: PendingEntry; at: number }, b: { e: PendingEntry; at: number }) => a.at - b.at || compareIdStrings(a.e.id, b.e.id);
+  const byIdle = (a: { e: PendingEntry; at: number }, b: { e: PendingEntry; at: number }) =>
+    a.at - b.at || compareIdStrings(a.e.id, b.e.id);
   let start = '-';
   let examined = 0;
   let complete = false;
@@ -146,11 +168,19 @@ export async function readPendingMostIdle(
     // it, reads that clock (µs apart), so every chunk's delivery times share one scale and
     // entries delivered in the same millisecond keep their ID order across chunks and loads.
     // (A local clock drifts by the round trip: batch mates then reorder between pages.)
-    const replies = (await client.pipeline().time().call('XPENDING', ...args).exec()) ?? [];
+    const replies =
+      (await client
+        .pipeline()
+        .time()
+        .call('XPENDING', ...args)
+        .exec()) ?? [];
     const [timeErr, time] = replies[0] ?? [];
     const [pelErr, pel] = replies[1] ?? [];
     if (pelErr) throw pelErr;
-    const t = !timeErr && Array.isArray(time) ? Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000) : now();
+    const t =
+      !timeErr && Array.isArray(time)
+        ? Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000)
+        : now();
     const entries = parsePendingEntries(pel);
     examined += entries.length;
     for (const e of entries) best.push({ e, at: t - e.idleMs });
@@ -166,22 +196,30 @@ export async function readPendingMostIdle(
   }
   best.sort(byIdle);
   const page = best.slice(offset, offset + o.count).map((x) => x.e);
-  return { entries: page, hasMore: best.length > offset + o.count, scan: { examined, complete, limit } };
+  return {
+    entries: page,
+    hasMore: best.length > offset + o.count,
+    scan: { examined, complete, limit },
+  };
 }
-
 
 /** Stream ID order without parsing (no BigInt: this runs inside sorts of tens of thousands). */
 function compareIdStrings(a: string, b: string): number {
   const da = a.indexOf('-');
   const db = b.indexOf('-');
   if (da !== db) return da - db;
-  for (let i = 0; i < da; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) return a.charCodeAt(i) - b.charCodeAt(i);
+  for (let i = 0; i < da; i++)
+    if (a.charCodeAt(i) !== b.charCodeAt(i)) return a.charCodeAt(i) - b.charCodeAt(i);
   if (a.length !== b.length) return a.length - b.length;
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** One entry, binary-safe (invalid UTF-8 shown as `\xNN`); null when it no longer exists. */
-export async function fetchEntry(client: Redis, key: string, id: string): Promise<{ id: string; fields: RawFields; bytes: number } | null> {
+export async function fetchEntry(
+  client: Redis,
+  key: string,
+  id: string,
+): Promise<{ id: string; fields: RawFields; bytes: number } | null> {
   const reply = await client.xrangeBuffer(key, id, id, 'COUNT', 1);
   const entry = reply[0];
   if (!entry) return null;

@@ -53,7 +53,10 @@ export class PublishTrimmer {
         st.failing = false;
         if (loss) this.policy.onLoss(loss);
       } catch (err) {
-        if (!st.failing) ctx.logger(`trim: could not cap ${key} near ${maxLen * scale} entries: ${toError(ctx, err).message} (publishing goes on; logged once until a trim succeeds)`);
+        if (!st.failing)
+          ctx.logger(
+            `trim: could not cap ${key} near ${maxLen * scale} entries: ${toError(ctx, err).message} (publishing goes on; logged once until a trim succeeds)`,
+          );
         st.failing = true;
       } finally {
         st.running = null;

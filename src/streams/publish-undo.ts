@@ -31,5 +31,8 @@ export async function undoXadd(ctx: PersistenceContext, key: string, id: string)
 export function publishError(ctx: PersistenceContext, key: string, err: unknown): StreamscopeError {
   const e = toError(ctx, err);
   if (e.code !== 'WRONGTYPE') return e;
-  return new StreamscopeError('WRONGTYPE', `${key} at ${ctx.display} is not a stream (it holds another type): nothing was published. Rename or delete that key, or use another stream prefix.`);
+  return new StreamscopeError(
+    'WRONGTYPE',
+    `${key} at ${ctx.display} is not a stream (it holds another type): nothing was published. Rename or delete that key, or use another stream prefix.`,
+  );
 }

@@ -11,7 +11,9 @@ import standaloneCjs from 'ioredis/built/connectors/StandaloneConnector.js';
 // `.default`); loaders that honour `__esModule` (vitest) hand over the class itself.
 type StandaloneClass = typeof standaloneCjs.default;
 const StandaloneConnector: StandaloneClass =
-  typeof standaloneCjs === 'function' ? (standaloneCjs as unknown as StandaloneClass) : standaloneCjs.default;
+  typeof standaloneCjs === 'function'
+    ? (standaloneCjs as unknown as StandaloneClass)
+    : standaloneCjs.default;
 
 export class QuietStandaloneConnector extends StandaloneConnector {
   override async connect(onError: Parameters<InstanceType<StandaloneClass>['connect']>[0]) {

@@ -8,7 +8,12 @@ import { parseEntry, type RawEntry } from '../core/parse-info.js';
 import { toError, type PersistenceContext } from './context.js';
 
 /** A delivery whose `ack()` acknowledges exactly this stream key + ID, nothing else. */
-export function makeDelivery(ctx: PersistenceContext, streamKey: string, entry: RawEntry, deliveryCount: number): Delivery {
+export function makeDelivery(
+  ctx: PersistenceContext,
+  streamKey: string,
+  entry: RawEntry,
+  deliveryCount: number,
+): Delivery {
   const decoded = decodeFields(entry.fields);
   // Captured per delivery (not loop variables): REFERENCE §2 defect 2.
   const key = streamKey;
@@ -54,18 +59,31 @@ export interface DeadLetterInput {
 export async function deadLetter(ctx: PersistenceContext, input: DeadLetterInput): Promise<string> {
   const dlqKey = deadLetterKeyFor(ctx, input.streamKey);
   try {
-    const original = (await ctx.client.xrangeBuffer(input.streamKey, input.id, input.id)) as [Buffer, Buffer[]][];
+    const original = (await ctx.client.xrangeBuffer(input.streamKey, input.id, input.id)) as [
+      Buffer,
+      Buffer[],
+    ][];
     const fields: (string | Buffer)[] = [
-      'dlq_original_id', input.id,
-      'dlq_stream', input.streamKey,
-      'dlq_group', ctx.group,
-      'dlq_consumer', input.consumer,
-      'dlq_reason', input.reason,
-      'dlq_delivery_count', input.deliveryCount === null ? 'unknown' : String(input.deliveryCount),
+      'dlq_original_id',
+      input.id,
+      'dlq_stream',
+      input.streamKey,
+      'dlq_group',
+      ctx.group,
+      'dlq_consumer',
+      input.consumer,
+      'dlq_reason',
+      input.reason,
+      'dlq_delivery_count',
+      input.deliveryCount === null ? 'unknown' : String(input.deliveryCount),
     ];
     if (original.length > 0) fields.push(...original[0][1]);
     else fields.push('dlq_deleted', '1');
-    const results = await ctx.client.multi().xadd(dlqKey, '*', ...fields).xack(input.streamKey, ctx.group, input.id).exec();
+    const results = await ctx.client
+      .multi()
+      .xadd(dlqKey, '*', ...fields)
+      .xack(input.streamKey, ctx.group, input.id)
+      .exec();
     if (!results) throw new Error('dead-letter transaction was discarded');
     for (const [err] of results) if (err) throw err;
     ctx.logger(`dead-lettered ${input.streamKey} ${input.id} → ${dlqKey}: ${input.reason}`);
@@ -76,7 +94,12 @@ export async function deadLetter(ctx: PersistenceContext, input: DeadLetterInput
 }
 
 /** True delivery counts of `ids` as they stand now (one XPENDING per ID, one round trip). */
-export async function pendingCounts(ctx: PersistenceContext, streamKey: string, consumer: string, ids: readonly string[]): Promise<Map<string, number>> {
+export async function pendingCounts(
+  ctx: PersistenceContext,
+  streamKey: string,
+  consumer: string,
+  ids: readonly string[],
+): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   if (ids.length === 0) return out;
   const pipeline = ctx.client.pipeline();
@@ -95,18 +118,36 @@ export async function pendingCounts(ctx: PersistenceContext, streamKey: string, 
  * do not decode are dead-lettered instead; entries no longer pending for `consumer` (acked
  * meanwhile) are dropped.
  */
-export async function triage(ctx: PersistenceContext, streamKey: string, consumer: string, entries: readonly RawEntry[], counts: Map<string, number>): Promise<Delivery[]> {
+export async function triage(
+  ctx: PersistenceContext,
+  streamKey: string,
+  consumer: string,
+  entries: readonly RawEntry[],
+  counts: Map<string, number>,
+): Promise<Delivery[]> {
   const out: Delivery[] = [];
   for (const entry of entries) {
     const count = counts.get(entry.id);
     if (count === undefined) continue;
     if (count > ctx.maxDeliveries) {
-      await deadLetter(ctx, { streamKey, id: entry.id, consumer, deliveryCount: count, reason: `delivered ${count} times, more than maxDeliveries (${ctx.maxDeliveries})` });
+      await deadLetter(ctx, {
+        streamKey,
+        id: entry.id,
+        consumer,
+        deliveryCount: count,
+        reason: `delivered ${count} times, more than maxDeliveries (${ctx.maxDeliveries})`,
+      });
       continue;
     }
     const decoded = decodeFields(entry.fields);
     if (!decoded.ok) {
-      await deadLetter(ctx, { streamKey, id: entry.id, consumer, deliveryCount: count, reason: `cannot decode: ${decoded.reason}` });
+      await deadLetter(ctx, {
+        streamKey,
+        id: entry.id,
+        consumer,
+        deliveryCount: count,
+        reason: `cannot decode: ${decoded.reason}`,
+      });
       continue;
     }
     out.push(makeDelivery(ctx, streamKey, entry, count));
@@ -128,7 +169,12 @@ export interface ClaimOptions {
  * back as `0-0`, so the whole PEL is examined, not the first page. Entries deleted while pending
  * (the reply's third element, Redis ≥ 7.0) are recorded as dead-letter tombstones.
  */
-export async function claimIdle(ctx: PersistenceContext, streamKey: string, consumer: string, options: ClaimOptions): Promise<Delivery[]> {
+export async function claimIdle(
+  ctx: PersistenceContext,
+  streamKey: string,
+  consumer: string,
+  options: ClaimOptions,
+): Promise<Delivery[]> {
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
   const batch = options.batch ?? 100;
   const out: Delivery[] = [];
@@ -137,17 +183,39 @@ export async function claimIdle(ctx: PersistenceContext, streamKey: string, cons
     const count = Math.max(1, Math.min(batch, limit - out.length));
     let reply: unknown[];
     try {
-      reply = (await ctx.client.call('XAUTOCLAIM', streamKey, ctx.group, consumer, Math.max(0, Math.floor(options.minIdleMs)), cursor, 'COUNT', count)) as unknown[];
+      reply = (await ctx.client.call(
+        'XAUTOCLAIM',
+        streamKey,
+        ctx.group,
+        consumer,
+        Math.max(0, Math.floor(options.minIdleMs)),
+        cursor,
+        'COUNT',
+        count,
+      )) as unknown[];
     } catch (err) {
       throw toError(ctx, err);
     }
     cursor = String(reply[0]);
-    const entries = ((reply[1] as unknown[]) ?? []).map(parseEntry).filter((e): e is RawEntry => e !== null);
+    const entries = ((reply[1] as unknown[]) ?? [])
+      .map(parseEntry)
+      .filter((e): e is RawEntry => e !== null);
     const deleted = ((reply[2] as unknown[] | undefined) ?? []).map(String);
     for (const id of deleted) {
-      await deadLetter(ctx, { streamKey, id, consumer, deliveryCount: null, reason: 'entry deleted from the stream while pending' });
+      await deadLetter(ctx, {
+        streamKey,
+        id,
+        consumer,
+        deliveryCount: null,
+        reason: 'entry deleted from the stream while pending',
+      });
     }
-    const counts = await pendingCounts(ctx, streamKey, consumer, entries.map((e) => e.id));
+    const counts = await pendingCounts(
+      ctx,
+      streamKey,
+      consumer,
+      entries.map((e) => e.id),
+    );
     out.push(...(await triage(ctx, streamKey, consumer, entries, counts)));
   } while (cursor !== '0-0' && out.length < limit);
   return out;

@@ -52,7 +52,10 @@ export interface UnfinishedFloor {
  * the first ID after its last-delivered ID. One XINFO GROUPS, then one pipeline of XPENDING.
  * A missing key has no groups.
  */
-export async function unfinishedFloor(ctx: PersistenceContext, streamKey: string): Promise<UnfinishedFloor> {
+export async function unfinishedFloor(
+  ctx: PersistenceContext,
+  streamKey: string,
+): Promise<UnfinishedFloor> {
   let groupsReply: unknown;
   try {
     groupsReply = await ctx.client.call('XINFO', 'GROUPS', streamKey);
@@ -78,18 +81,34 @@ export async function unfinishedFloor(ctx: PersistenceContext, streamKey: string
   return out;
 }
 
-export async function trimByAge(ctx: PersistenceContext, streamKey: string, maxAgeDays: number): Promise<TrimReport> {
-  if (!Number.isFinite(maxAgeDays) || maxAgeDays < 0) throw new RangeError(`maxAgeDays must be a number ≥ 0, got ${maxAgeDays}`);
+export async function trimByAge(
+  ctx: PersistenceContext,
+  streamKey: string,
+  maxAgeDays: number,
+): Promise<TrimReport> {
+  if (!Number.isFinite(maxAgeDays) || maxAgeDays < 0)
+    throw new RangeError(`maxAgeDays must be a number ≥ 0, got ${maxAgeDays}`);
   try {
     const now = await serverTimeMs(ctx);
     const cutoffId = `${Math.max(0, Math.floor(now - maxAgeDays * DAY_MS))}-0`;
-    const report: TrimReport = { streamKey, serverTimeMs: now, cutoffId, minId: cutoffId, removed: 0, keptBack: 0, heldBy: [] };
+    const report: TrimReport = {
+      streamKey,
+      serverTimeMs: now,
+      cutoffId,
+      minId: cutoffId,
+      removed: 0,
+      keptBack: 0,
+      heldBy: [],
+    };
     const unfinished = await unfinishedFloor(ctx, streamKey);
-    report.heldBy = unfinished.groups.filter((g) => compareStreamIds(g.oldestUnfinishedId, cutoffId) < 0);
+    report.heldBy = unfinished.groups.filter(
+      (g) => compareStreamIds(g.oldestUnfinishedId, cutoffId) < 0,
+    );
     const floor = unfinished.floor === null ? cutoffId : minId(unfinished.floor, cutoffId);
     report.minId = floor;
     report.removed = Number(await ctx.client.call('XTRIM', streamKey, 'MINID', floor));
-    if (compareStreamIds(floor, cutoffId) < 0) report.keptBack = await countBelow(ctx, streamKey, floor, `(${cutoffId}`);
+    if (compareStreamIds(floor, cutoffId) < 0)
+      report.keptBack = await countBelow(ctx, streamKey, floor, `(${cutoffId}`);
     return report;
   } catch (err) {
     throw toError(ctx, err);
@@ -128,7 +147,12 @@ export interface LengthTrimResult {
  * Not atomic with a concurrent `XGROUP CREATE … 0` or a backwards `SETID` (such a group is not
  * protected by this round); reads and acks only move the floor forward, so they are safe.
  */
-export async function trimToLength(ctx: PersistenceContext, streamKey: string, maxLen: number, hardMaxLen: number): Promise<LengthTrimResult> {
+export async function trimToLength(
+  ctx: PersistenceContext,
+  streamKey: string,
+  maxLen: number,
+  hardMaxLen: number,
+): Promise<LengthTrimResult> {
   const length = Number(await ctx.client.xlen(streamKey));
   if (length <= maxLen) return { removed: 0, loss: null };
   const { floor, groups } = await unfinishedFloor(ctx, streamKey);
@@ -142,22 +166,39 @@ export async function trimToLength(ctx: PersistenceContext, streamKey: string, m
   if (left <= hardMaxLen || floor === null) return { removed, loss: null };
   // Over the ceiling: entries below the floor that `~` left behind are finished; the rest of what goes is lost.
   const finished = await countBelow(ctx, streamKey, '-', `(${floor}`);
-  const forced = Number(await ctx.client.call('XTRIM', streamKey, 'MAXLEN', '~', maxLen, 'LIMIT', 0));
+  const forced = Number(
+    await ctx.client.call('XTRIM', streamKey, 'MAXLEN', '~', maxLen, 'LIMIT', 0),
+  );
   const lost = Math.max(0, forced - finished);
-  const firstLeft = ((await ctx.client.call('XRANGE', streamKey, '-', '+', 'COUNT', 1)) as [string][])[0]?.[0] ?? null;
-  const held = groups.filter((g) => firstLeft === null || compareStreamIds(g.oldestUnfinishedId, firstLeft) < 0);
+  const firstLeft =
+    ((await ctx.client.call('XRANGE', streamKey, '-', '+', 'COUNT', 1)) as [string][])[0]?.[0] ??
+    null;
+  const held = groups.filter(
+    (g) => firstLeft === null || compareStreamIds(g.oldestUnfinishedId, firstLeft) < 0,
+  );
   return {
     removed: removed + forced,
-    loss: lost > 0 ? { streamKey, length, hardMaxLen, removed: removed + forced, lost, groups: held } : null,
+    loss:
+      lost > 0
+        ? { streamKey, length, hardMaxLen, removed: removed + forced, lost, groups: held }
+        : null,
   };
 }
 
 /** Entries from `from` to `end` (an XRANGE bound: `(id` is exclusive), counted in pages of 1000. */
-async function countBelow(ctx: PersistenceContext, key: string, from: string, end: string): Promise<number> {
+async function countBelow(
+  ctx: PersistenceContext,
+  key: string,
+  from: string,
+  end: string,
+): Promise<number> {
   let n = 0;
   let start = from;
   for (;;) {
-    const page = (await ctx.client.call('XRANGE', key, start, end, 'COUNT', 1000)) as [string, unknown][];
+    const page = (await ctx.client.call('XRANGE', key, start, end, 'COUNT', 1000)) as [
+      string,
+      unknown,
+    ][];
     n += page.length;
     if (page.length < 1000) return n;
     start = `(${page[page.length - 1][0]}`;

@@ -93,21 +93,28 @@ const intOrNull = (v: unknown): number | null => (v === null || v === undefined 
 /** The script's reply → stream facts; null when the key was gone or not a stream. */
 export function parseScriptedStream(reply: unknown, timeMs: number): ScriptedStream | null {
   if (!Array.isArray(reply)) return null;
-  const [length, last, maxDeleted, added, recordedFirst, firstEntry, ...groups] = reply as unknown[];
+  const [length, last, maxDeleted, added, recordedFirst, firstEntry, ...groups] =
+    reply as unknown[];
   const len = int(length);
   return {
     length: len,
     lastGeneratedId: String(last),
-    firstEntryId: len === 0 ? null : str(firstEntry) ?? str(recordedFirst),
+    firstEntryId: len === 0 ? null : (str(firstEntry) ?? str(recordedFirst)),
     entriesAdded: intOrNull(added),
     maxDeletedEntryId: maxDeleted === '0-0' ? null : str(maxDeleted),
     groups: groups.map((raw) => {
-      const [name, delivered, entriesRead, lag, pending, oldestPending, undelivered, cs] = raw as unknown[];
+      const [name, delivered, entriesRead, lag, pending, oldestPending, undelivered, cs] =
+        raw as unknown[];
       const consumers = cs as unknown[];
       const consumerList = [];
       for (let i = 0; i + 3 < consumers.length; i += 4) {
         const inactive = int(consumers[i + 3]);
-        consumerList.push({ name: String(consumers[i]), pending: int(consumers[i + 1]), idleMs: int(consumers[i + 2]), inactiveMs: inactive < 0 ? null : inactive });
+        consumerList.push({
+          name: String(consumers[i]),
+          pending: int(consumers[i + 1]),
+          idleMs: int(consumers[i + 2]),
+          inactiveMs: inactive < 0 ? null : inactive,
+        });
       }
       const undeliveredId = str(undelivered);
       return {
@@ -119,7 +126,8 @@ export function parseScriptedStream(reply: unknown, timeMs: number): ScriptedStr
         lag: intOrNull(lag),
         consumerList,
         oldestPendingId: str(oldestPending),
-        oldestUndeliveredAgeMs: undeliveredId === null ? null : Math.max(0, timeMs - streamIdToMs(undeliveredId)),
+        oldestUndeliveredAgeMs:
+          undeliveredId === null ? null : Math.max(0, timeMs - streamIdToMs(undeliveredId)),
       };
     }),
   };

@@ -6,7 +6,13 @@
 import type { Redis } from 'ioredis';
 import type { KeySpace } from '../core/keys.js';
 import type { GroupSnapshot, StreamSnapshot } from '../core/messages.js';
-import { parsePendingSummary, parseXinfoConsumers, parseXinfoGroups, parseXinfoStream, pairsToObject } from '../core/parse-info.js';
+import {
+  parsePendingSummary,
+  parseXinfoConsumers,
+  parseXinfoGroups,
+  parseXinfoStream,
+  pairsToObject,
+} from '../core/parse-info.js';
 import { compareStreamIds, streamIdToMs } from '../core/stream-id.js';
 import { parseScriptedStream, SNAPSHOT_SCRIPT, SNAPSHOT_SCRIPT_SHA } from './snapshot-script.js';
 
@@ -56,7 +62,11 @@ const scriptRefused = new WeakSet<Redis>();
 /** The server cannot or will not run the script: ACL, scripting disabled or renamed, Redis < 7.0
  *  (no `#!lua` flags), or the script itself failed. Not BUSY (a long script elsewhere: transient). */
 function isScriptRefusal(err: Error | null): boolean {
-  return err !== null && !/^BUSY/.test(err.message) && /NOPERM|NOSCRIPT|unknown command|script/i.test(err.message);
+  return (
+    err !== null &&
+    !/^BUSY/.test(err.message) &&
+    /NOPERM|NOSCRIPT|unknown command|script/i.test(err.message)
+  );
 }
 
 /** Server clock in ms; the client clock when the ACL refuses TIME (a `+@read` monitoring user). */
@@ -77,20 +87,34 @@ function readServerInfo(r: PipelineResult, i: number): ServerInfo {
   const [cfgErr, cfg] = r[i + 1];
   return {
     version: (!infoErr && /redis_version:(\S+)/.exec(String(info))?.[1]) || 'unknown',
-    maxmemoryPolicy: cfgErr ? null : ((pairsToObject(cfg)['maxmemory-policy'] as string | undefined) ?? null),
+    maxmemoryPolicy: cfgErr
+      ? null
+      : ((pairsToObject(cfg)['maxmemory-policy'] as string | undefined) ?? null),
   };
 }
 
-function describeKey(keySpace: KeySpace, key: string): Pick<StreamSnapshot, 'key' | 'kind' | 'eventType'> {
+function describeKey(
+  keySpace: KeySpace,
+  key: string,
+): Pick<StreamSnapshot, 'key' | 'kind' | 'eventType'> {
   const kind = keySpace.describe(key);
-  return { key, kind: kind.kind, eventType: kind.kind === 'type' || kind.kind === 'dead-letter' ? kind.eventType : null };
+  return {
+    key,
+    kind: kind.kind,
+    eventType: kind.kind === 'type' || kind.kind === 'dead-letter' ? kind.eventType : null,
+  };
 }
 
 /**
  * Snapshot `keys` in ONE pipelined round trip: TIME, SCRIPT LOAD and one EVALSHA per key (see
  * snapshot-script.ts); where scripts are refused, in two (snapshotByCommands).
  */
-export async function snapshotStreams(client: Redis, keySpace: KeySpace, keys: readonly string[], options: SnapshotOptions = {}): Promise<SnapshotResult> {
+export async function snapshotStreams(
+  client: Redis,
+  keySpace: KeySpace,
+  keys: readonly string[],
+  options: SnapshotOptions = {},
+): Promise<SnapshotResult> {
   if (options.script !== false && !scriptRefused.has(client)) {
     const res = await snapshotByScript(client, keySpace, keys, options);
     if (res) return res;
@@ -102,7 +126,12 @@ export async function snapshotStreams(client: Redis, keySpace: KeySpace, keys: r
 }
 
 /** Null when the server refused the script (the caller falls back to plain commands). */
-async function snapshotByScript(client: Redis, keySpace: KeySpace, keys: readonly string[], options: SnapshotOptions): Promise<SnapshotResult | null> {
+async function snapshotByScript(
+  client: Redis,
+  keySpace: KeySpace,
+  keys: readonly string[],
+  options: SnapshotOptions,
+): Promise<SnapshotResult | null> {
   const p = client.pipeline().time();
   if (options.serverInfo) queueServerInfo(p);
   p.script('LOAD', SNAPSHOT_SCRIPT);
@@ -124,7 +153,8 @@ async function snapshotByScript(client: Redis, keySpace: KeySpace, keys: readonl
     if (isScriptRefusal(err)) return null;
     if (err) throw err;
     const s = parseScriptedStream(reply, timeMs);
-    if (!s) missing.push(key); // gone, or no longer a stream
+    if (!s)
+      missing.push(key); // gone, or no longer a stream
     else streams.push({ ...describeKey(keySpace, key), ...s });
   }
   return { streams, timeMs, roundTrips: 1, missing, server };
@@ -135,7 +165,12 @@ async function snapshotByScript(client: Redis, keySpace: KeySpace, keys: readonl
  * (2) per group, only what it needs: XINFO CONSUMERS (consumers > 0), XPENDING summary
  * (pending > 0) and `XRANGE key (lastDelivered + COUNT 1` (something undelivered).
  */
-async function snapshotByCommands(client: Redis, keySpace: KeySpace, keys: readonly string[], options: SnapshotOptions): Promise<SnapshotResult> {
+async function snapshotByCommands(
+  client: Redis,
+  keySpace: KeySpace,
+  keys: readonly string[],
+  options: SnapshotOptions,
+): Promise<SnapshotResult> {
   const p1 = client.pipeline().time();
   if (options.serverInfo) queueServerInfo(p1);
   for (const key of keys) p1.xinfo('STREAM', key).xinfo('GROUPS', key);
@@ -157,7 +192,8 @@ async function snapshotByCommands(client: Redis, keySpace: KeySpace, keys: reado
     if (sErr) throw sErr;
     if (gErr) throw gErr;
     const info = parseXinfoStream(sRep);
-    const firstEntryId = info.length === 0 ? null : info.firstEntry?.id ?? info.recordedFirstEntryId;
+    const firstEntryId =
+      info.length === 0 ? null : (info.firstEntry?.id ?? info.recordedFirstEntryId);
     streams.push({
       ...describeKey(keySpace, key),
       length: info.length,
@@ -165,7 +201,12 @@ async function snapshotByCommands(client: Redis, keySpace: KeySpace, keys: reado
       firstEntryId,
       entriesAdded: info.entriesAdded,
       maxDeletedEntryId: info.maxDeletedEntryId === '0-0' ? null : info.maxDeletedEntryId,
-      groups: parseXinfoGroups(gRep).map((g) => ({ ...g, consumerList: [], oldestPendingId: null, oldestUndeliveredAgeMs: null })),
+      groups: parseXinfoGroups(gRep).map((g) => ({
+        ...g,
+        consumerList: [],
+        oldestPendingId: null,
+        oldestUndeliveredAgeMs: null,
+      })),
     });
   }
 
@@ -184,11 +225,15 @@ async function snapshotByCommands(client: Redis, keySpace: KeySpace, keys: reado
     for (const g of s.groups) {
       if (g.consumers > 0) {
         p2.xinfo('CONSUMERS', s.key, g.name);
-        apply.push((err, rep) => { if (tolerate(g, err)) g.consumerList = parseXinfoConsumers(rep); });
+        apply.push((err, rep) => {
+          if (tolerate(g, err)) g.consumerList = parseXinfoConsumers(rep);
+        });
       }
       if (g.pending > 0) {
         p2.xpending(s.key, g.name);
-        apply.push((err, rep) => { if (tolerate(g, err)) g.oldestPendingId = parsePendingSummary(rep).minId; });
+        apply.push((err, rep) => {
+          if (tolerate(g, err)) g.oldestPendingId = parsePendingSummary(rep).minId;
+        });
       }
       if (s.length > 0 && compareStreamIds(g.lastDeliveredId, s.lastGeneratedId) < 0) {
         p2.xrange(s.key, `(${g.lastDeliveredId}`, '+', 'COUNT', 1);
@@ -205,7 +250,8 @@ async function snapshotByCommands(client: Redis, keySpace: KeySpace, keys: reado
     const r2 = await run(p2);
     roundTrips++;
     r2.forEach(([err, rep], k) => apply[k](err, rep));
-    if (dropped.size > 0) for (const s of streams) s.groups = s.groups.filter((g) => !dropped.has(g));
+    if (dropped.size > 0)
+      for (const s of streams) s.groups = s.groups.filter((g) => !dropped.has(g));
   }
   return { streams, timeMs, roundTrips, missing, server };
 }

@@ -28,7 +28,14 @@ export function wrapLine(line: string, width: number): string[] {
 }
 
 function seedJson(e: SeedEvent): string {
-  const obj = { event_type: e.eventType, event_id: e.eventId, timestamp: e.timestamp, source: e.source, version: e.version, ...e.data };
+  const obj = {
+    event_type: e.eventType,
+    event_id: e.eventId,
+    timestamp: e.timestamp,
+    source: e.source,
+    version: e.version,
+    ...e.data,
+  };
   return JSON.stringify(obj, null, 2);
 }
 
@@ -59,7 +66,10 @@ export function detailLines(d: DetailState, width: number): DetailLine[] {
   }
   if (!fields) {
     push('');
-    push('This entry no longer exists in the stream (acknowledged and trimmed, or deleted).', 'warn');
+    push(
+      'This entry no longer exists in the stream (acknowledged and trimmed, or deleted).',
+      'warn',
+    );
     return out;
   }
   push('');

@@ -7,7 +7,14 @@ import { isStreamId, streamIdToMs } from '../core/stream-id.js';
 
 /** Terminal columns of one code point: 0 for combining marks, 2 for wide (CJK, emoji). */
 export function charWidth(cp: number): number {
-  if (cp === 0x200b || cp === 0x200c || cp === 0x200d || (cp >= 0x300 && cp <= 0x36f) || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0;
+  if (
+    cp === 0x200b ||
+    cp === 0x200c ||
+    cp === 0x200d ||
+    (cp >= 0x300 && cp <= 0x36f) ||
+    (cp >= 0xfe00 && cp <= 0xfe0f)
+  )
+    return 0;
   if (
     (cp >= 0x1100 && cp <= 0x115f) ||
     (cp >= 0x2e80 && cp <= 0xa4cf && cp !== 0x303f) ||
@@ -24,7 +31,6 @@ export function charWidth(cp: number): number {
   return 1;
 }
 
-// eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;
 
 /** Columns a string takes (SGR colour codes count as zero). */
@@ -119,7 +125,7 @@ export function idTimeMs(id: string): number | null {
 const PREVIEW_VALUE_MAX = 120;
 
 function previewValue(v: unknown): string {
-  const s = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+  const s = typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v));
   return s.length > PREVIEW_VALUE_MAX ? `${s.slice(0, PREVIEW_VALUE_MAX)}…` : s;
 }
 

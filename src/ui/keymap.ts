@@ -9,7 +9,8 @@ import { selectActionIds } from '../store/selectors.js';
 import type { MonitorState, PaneId } from '../store/state.js';
 
 /** Where a binding applies. `global`: every pane, the detail view and help. */
-export type KeyContext = 'global' | PaneId | 'picker' | 'detail' | 'filter' | 'confirm' | 'outcome' | 'help';
+export type KeyContext =
+  'global' | PaneId | 'picker' | 'detail' | 'filter' | 'confirm' | 'outcome' | 'help';
 
 export interface KeyBinding {
   /** Normalised key names (see keyName): `j`, `G`, `enter`, `esc`, `space`, `shift+tab`, `ctrl+c`… */
@@ -40,79 +41,373 @@ const mutationBlocked =
   (kind: CommandKind) =>
   (state: MonitorState): string | null => {
     if (state.config.readOnly) return state.config.readOnlyReason ?? 'read-only mode';
-    if (state.config.deniedCommands.includes(kind)) return `ACL: the Redis user may not run ${REDIS_COMMAND[kind]}`;
+    if (state.config.deniedCommands.includes(kind))
+      return `ACL: the Redis user may not run ${REDIS_COMMAND[kind]}`;
     if (selectActionIds(state).length === 0) return 'no pending entry selected';
     return null;
   };
 
-type Spec = Omit<KeyBinding, 'disabledReason' | 'footer' | 'mutates'> & Partial<Pick<KeyBinding, 'disabledReason' | 'footer' | 'mutates'>>;
-const bind = (s: Spec): KeyBinding => ({ footer: false, mutates: false, disabledReason: never, ...s });
+type Spec = Omit<KeyBinding, 'disabledReason' | 'footer' | 'mutates'> &
+  Partial<Pick<KeyBinding, 'disabledReason' | 'footer' | 'mutates'>>;
+const bind = (s: Spec): KeyBinding => ({
+  footer: false,
+  mutates: false,
+  disabledReason: never,
+  ...s,
+});
 
 export const KEYMAP: readonly KeyBinding[] = [
   // Always: quit and help.
-  bind({ keys: ['q'], label: 'quit', description: 'Quit (connections closed, terminal restored)', pane: 'global', footer: true, run: (a) => a.quit() }),
-  bind({ keys: ['?'], label: 'help', description: 'Show or hide this help', pane: 'global', footer: true, run: (a) => a.toggleHelp() }),
-  bind({ keys: ['1'], label: 'events', description: 'Live events pane', pane: 'global', run: (a) => a.selectPane('events') }),
-  bind({ keys: ['2'], label: 'streams', description: 'Streams & lag pane', pane: 'global', run: (a) => a.selectPane('streams') }),
-  bind({ keys: ['3'], label: 'pending', description: 'Pending entries pane', pane: 'global', run: (a) => a.selectPane('pending') }),
-  bind({ keys: ['4'], label: 'groups', description: 'Consumer groups pane', pane: 'global', run: (a) => a.selectPane('groups') }),
-  bind({ keys: ['tab'], label: 'next pane', description: 'Next pane', pane: 'global', run: (a) => a.cyclePane(1) }),
-  bind({ keys: ['shift+tab'], label: 'prev pane', description: 'Previous pane', pane: 'global', run: (a) => a.cyclePane(-1) }),
-  bind({ keys: ['j', 'down'], label: 'down', description: 'Move down (scroll in the detail view)', pane: 'global', run: (a) => a.moveCursor(1) }),
-  bind({ keys: ['k', 'up'], label: 'up', description: 'Move up (scroll in the detail view)', pane: 'global', run: (a) => a.moveCursor(-1) }),
-  bind({ keys: ['pgdn'], label: 'page down', description: 'Move down one screen', pane: 'global', run: (a) => a.moveCursor(10) }),
-  bind({ keys: ['pgup'], label: 'page up', description: 'Move up one screen', pane: 'global', run: (a) => a.moveCursor(-10) }),
-  bind({ keys: ['g', 'home'], label: 'top', description: 'Go to the first row', pane: 'global', run: (a) => a.moveToEdge('top') }),
-  bind({ keys: ['G', 'end'], label: 'bottom', description: 'Go to the last row (live events: follow the tail again)', pane: 'global', run: (a) => a.moveToEdge('bottom') }),
-  bind({ keys: ['esc'], label: 'back', description: 'Back: close the view on top, clear the filter or the marks', pane: 'global', run: (a) => a.back() }),
+  bind({
+    keys: ['q'],
+    label: 'quit',
+    description: 'Quit (connections closed, terminal restored)',
+    pane: 'global',
+    footer: true,
+    run: (a) => a.quit(),
+  }),
+  bind({
+    keys: ['?'],
+    label: 'help',
+    description: 'Show or hide this help',
+    pane: 'global',
+    footer: true,
+    run: (a) => a.toggleHelp(),
+  }),
+  bind({
+    keys: ['1'],
+    label: 'events',
+    description: 'Live events pane',
+    pane: 'global',
+    run: (a) => a.selectPane('events'),
+  }),
+  bind({
+    keys: ['2'],
+    label: 'streams',
+    description: 'Streams & lag pane',
+    pane: 'global',
+    run: (a) => a.selectPane('streams'),
+  }),
+  bind({
+    keys: ['3'],
+    label: 'pending',
+    description: 'Pending entries pane',
+    pane: 'global',
+    run: (a) => a.selectPane('pending'),
+  }),
+  bind({
+    keys: ['4'],
+    label: 'groups',
+    description: 'Consumer groups pane',
+    pane: 'global',
+    run: (a) => a.selectPane('groups'),
+  }),
+  bind({
+    keys: ['tab'],
+    label: 'next pane',
+    description: 'Next pane',
+    pane: 'global',
+    run: (a) => a.cyclePane(1),
+  }),
+  bind({
+    keys: ['shift+tab'],
+    label: 'prev pane',
+    description: 'Previous pane',
+    pane: 'global',
+    run: (a) => a.cyclePane(-1),
+  }),
+  bind({
+    keys: ['j', 'down'],
+    label: 'down',
+    description: 'Move down (scroll in the detail view)',
+    pane: 'global',
+    run: (a) => a.moveCursor(1),
+  }),
+  bind({
+    keys: ['k', 'up'],
+    label: 'up',
+    description: 'Move up (scroll in the detail view)',
+    pane: 'global',
+    run: (a) => a.moveCursor(-1),
+  }),
+  bind({
+    keys: ['pgdn'],
+    label: 'page down',
+    description: 'Move down one screen',
+    pane: 'global',
+    run: (a) => a.moveCursor(10),
+  }),
+  bind({
+    keys: ['pgup'],
+    label: 'page up',
+    description: 'Move up one screen',
+    pane: 'global',
+    run: (a) => a.moveCursor(-10),
+  }),
+  bind({
+    keys: ['g', 'home'],
+    label: 'top',
+    description: 'Go to the first row',
+    pane: 'global',
+    run: (a) => a.moveToEdge('top'),
+  }),
+  bind({
+    keys: ['G', 'end'],
+    label: 'bottom',
+    description: 'Go to the last row (live events: follow the tail again)',
+    pane: 'global',
+    run: (a) => a.moveToEdge('bottom'),
+  }),
+  bind({
+    keys: ['esc'],
+    label: 'back',
+    description: 'Back: close the view on top, clear the filter or the marks',
+    pane: 'global',
+    run: (a) => a.back(),
+  }),
 
   // 1 Live events
-  bind({ keys: ['p'], label: 'pause', description: 'Pause or resume the live list (new events keep arriving and are counted)', pane: 'events', footer: true, run: (a) => a.togglePause() }),
-  bind({ keys: ['/'], label: 'filter', description: 'Filter live: text, type:<t> (with * wildcards) or /regex/', pane: 'events', footer: true, run: (a) => a.startFilter() }),
-  bind({ keys: ['enter'], label: 'detail', description: 'Open the selected event: decoded JSON, raw fields, entry ID and time', pane: 'events', footer: true, run: (a) => a.openSelected() }),
+  bind({
+    keys: ['p'],
+    label: 'pause',
+    description: 'Pause or resume the live list (new events keep arriving and are counted)',
+    pane: 'events',
+    footer: true,
+    run: (a) => a.togglePause(),
+  }),
+  bind({
+    keys: ['/'],
+    label: 'filter',
+    description: 'Filter live: text, type:<t> (with * wildcards) or /regex/',
+    pane: 'events',
+    footer: true,
+    run: (a) => a.startFilter(),
+  }),
+  bind({
+    keys: ['enter'],
+    label: 'detail',
+    description: 'Open the selected event: decoded JSON, raw fields, entry ID and time',
+    pane: 'events',
+    footer: true,
+    run: (a) => a.openSelected(),
+  }),
 
   // 2 Streams & lag
-  bind({ keys: ['enter'], label: 'pending', description: "Show the selected group's pending entries", pane: 'streams', footer: true, run: (a) => a.openSelected() }),
+  bind({
+    keys: ['enter'],
+    label: 'pending',
+    description: "Show the selected group's pending entries",
+    pane: 'streams',
+    footer: true,
+    run: (a) => a.openSelected(),
+  }),
 
   // 3 Pending entries
-  bind({ keys: ['space'], label: 'mark', description: 'Mark or unmark the selected entry', pane: 'pending', footer: true, run: (a) => a.toggleMark() }),
-  bind({ keys: ['a'], label: 'ack', description: 'Acknowledge the marked (or selected) entries (XACK), after confirmation', pane: 'pending', footer: true, mutates: true, disabledReason: mutationBlocked('ack'), run: (a) => a.requestCommand('ack') }),
-  bind({ keys: ['c'], label: 'claim', description: 'Claim the marked (or selected) entries for a consumer you choose (XCLAIM)', pane: 'pending', footer: true, mutates: true, disabledReason: mutationBlocked('claim'), run: (a) => a.requestCommand('claim') }),
-  bind({ keys: ['r'], label: 'replay', description: 'Replay: re-publish copies to the same stream, naming the original ID', pane: 'pending', footer: true, mutates: true, disabledReason: mutationBlocked('replay'), run: (a) => a.requestCommand('replay') }),
-  bind({ keys: ['enter'], label: 'entry', description: 'Open the selected entry in full', pane: 'pending', run: (a) => a.openSelected() }),
-  bind({ keys: ['n'], label: 'next page', description: 'Next page of the pending entries list', pane: 'pending', footer: true, run: (a) => a.changePage(1) }),
-  bind({ keys: ['b'], label: 'prev page', description: 'Previous page', pane: 'pending', run: (a) => a.changePage(-1) }),
-  bind({ keys: ['o'], label: 'order', description: 'Order the pending entries most idle first (default) or by entry ID', pane: 'pending', run: (a) => a.togglePendingOrder() }),
-  bind({ keys: ['s'], label: 'pick group', description: 'Pick another stream and group from a list with their pending counts', pane: 'pending', footer: true, run: (a) => a.openPicker() }),
-  bind({ keys: [']'], label: 'next group', description: 'Show the next stream/group (most pending first)', pane: 'pending', run: (a) => a.cycleGroup(1) }),
-  bind({ keys: ['['], label: 'prev group', description: 'Show the previous stream/group', pane: 'pending', run: (a) => a.cycleGroup(-1) }),
+  bind({
+    keys: ['space'],
+    label: 'mark',
+    description: 'Mark or unmark the selected entry',
+    pane: 'pending',
+    footer: true,
+    run: (a) => a.toggleMark(),
+  }),
+  bind({
+    keys: ['a'],
+    label: 'ack',
+    description: 'Acknowledge the marked (or selected) entries (XACK), after confirmation',
+    pane: 'pending',
+    footer: true,
+    mutates: true,
+    disabledReason: mutationBlocked('ack'),
+    run: (a) => a.requestCommand('ack'),
+  }),
+  bind({
+    keys: ['c'],
+    label: 'claim',
+    description: 'Claim the marked (or selected) entries for a consumer you choose (XCLAIM)',
+    pane: 'pending',
+    footer: true,
+    mutates: true,
+    disabledReason: mutationBlocked('claim'),
+    run: (a) => a.requestCommand('claim'),
+  }),
+  bind({
+    keys: ['r'],
+    label: 'replay',
+    description: 'Replay: re-publish copies to the same stream, naming the original ID',
+    pane: 'pending',
+    footer: true,
+    mutates: true,
+    disabledReason: mutationBlocked('replay'),
+    run: (a) => a.requestCommand('replay'),
+  }),
+  bind({
+    keys: ['enter'],
+    label: 'entry',
+    description: 'Open the selected entry in full',
+    pane: 'pending',
+    run: (a) => a.openSelected(),
+  }),
+  bind({
+    keys: ['n'],
+    label: 'next page',
+    description: 'Next page of the pending entries list',
+    pane: 'pending',
+    footer: true,
+    run: (a) => a.changePage(1),
+  }),
+  bind({
+    keys: ['b'],
+    label: 'prev page',
+    description: 'Previous page',
+    pane: 'pending',
+    run: (a) => a.changePage(-1),
+  }),
+  bind({
+    keys: ['o'],
+    label: 'order',
+    description: 'Order the pending entries most idle first (default) or by entry ID',
+    pane: 'pending',
+    run: (a) => a.togglePendingOrder(),
+  }),
+  bind({
+    keys: ['s'],
+    label: 'pick group',
+    description: 'Pick another stream and group from a list with their pending counts',
+    pane: 'pending',
+    footer: true,
+    run: (a) => a.openPicker(),
+  }),
+  bind({
+    keys: [']'],
+    label: 'next group',
+    description: 'Show the next stream/group (most pending first)',
+    pane: 'pending',
+    run: (a) => a.cycleGroup(1),
+  }),
+  bind({
+    keys: ['['],
+    label: 'prev group',
+    description: 'Show the previous stream/group',
+    pane: 'pending',
+    run: (a) => a.cycleGroup(-1),
+  }),
 
   // Stream/group picker (opened with s in pane 3; j/k move)
-  bind({ keys: ['enter'], label: 'show', description: "Show the highlighted group's pending entries", pane: 'picker', footer: true, run: (a) => a.openSelected() }),
-  bind({ keys: ['esc', 's'], label: 'close', description: 'Close the picker, keep the current group', pane: 'picker', footer: true, run: (a) => a.back() }),
+  bind({
+    keys: ['enter'],
+    label: 'show',
+    description: "Show the highlighted group's pending entries",
+    pane: 'picker',
+    footer: true,
+    run: (a) => a.openSelected(),
+  }),
+  bind({
+    keys: ['esc', 's'],
+    label: 'close',
+    description: 'Close the picker, keep the current group',
+    pane: 'picker',
+    footer: true,
+    run: (a) => a.back(),
+  }),
 
   // 4 Consumer groups
-  bind({ keys: ['enter'], label: 'pending', description: "Show the pending entries of the selected consumer (or group)", pane: 'groups', footer: true, run: (a) => a.openSelected() }),
+  bind({
+    keys: ['enter'],
+    label: 'pending',
+    description: 'Show the pending entries of the selected consumer (or group)',
+    pane: 'groups',
+    footer: true,
+    run: (a) => a.openSelected(),
+  }),
 
   // Detail view
-  bind({ keys: ['esc'], label: 'back', description: 'Close the detail view', pane: 'detail', footer: true, run: (a) => a.back() }),
+  bind({
+    keys: ['esc'],
+    label: 'back',
+    description: 'Close the detail view',
+    pane: 'detail',
+    footer: true,
+    run: (a) => a.back(),
+  }),
 
   // Filter line (typed text edits the filter)
-  bind({ keys: ['enter'], label: 'keep filter', description: 'Keep the filter and return to the list', pane: 'filter', footer: true, run: (a) => a.commitFilter() }),
-  bind({ keys: ['esc'], label: 'cancel', description: 'Restore the previous filter', pane: 'filter', footer: true, run: (a) => a.back() }),
+  bind({
+    keys: ['enter'],
+    label: 'keep filter',
+    description: 'Keep the filter and return to the list',
+    pane: 'filter',
+    footer: true,
+    run: (a) => a.commitFilter(),
+  }),
+  bind({
+    keys: ['esc'],
+    label: 'cancel',
+    description: 'Restore the previous filter',
+    pane: 'filter',
+    footer: true,
+    run: (a) => a.back(),
+  }),
 
   // Confirm dialog (claim: type a consumer name or pick one with ↑/↓)
-  bind({ keys: ['y', 'enter'], label: 'confirm', description: 'Confirm: run the command on the entries the dialog names', pane: 'confirm', footer: true, run: (a) => a.confirm() }),
-  bind({ keys: ['n', 'esc'], label: 'cancel', description: 'Cancel; nothing is sent', pane: 'confirm', footer: true, run: (a) => a.cancel() }),
-  bind({ keys: ['down'], label: 'next consumer', description: 'Claim: pick the next existing consumer as the target', pane: 'confirm', run: (a) => a.moveCursor(1) }),
-  bind({ keys: ['up'], label: 'prev consumer', description: 'Claim: pick the previous existing consumer', pane: 'confirm', run: (a) => a.moveCursor(-1) }),
+  bind({
+    keys: ['y', 'enter'],
+    label: 'confirm',
+    description: 'Confirm: run the command on the entries the dialog names',
+    pane: 'confirm',
+    footer: true,
+    run: (a) => a.confirm(),
+  }),
+  bind({
+    keys: ['n', 'esc'],
+    label: 'cancel',
+    description: 'Cancel; nothing is sent',
+    pane: 'confirm',
+    footer: true,
+    run: (a) => a.cancel(),
+  }),
+  bind({
+    keys: ['down'],
+    label: 'next consumer',
+    description: 'Claim: pick the next existing consumer as the target',
+    pane: 'confirm',
+    run: (a) => a.moveCursor(1),
+  }),
+  bind({
+    keys: ['up'],
+    label: 'prev consumer',
+    description: 'Claim: pick the previous existing consumer',
+    pane: 'confirm',
+    run: (a) => a.moveCursor(-1),
+  }),
 
   // The dialog once the command ran (or while it runs): it only reports, so any key closes it.
-  bind({ keys: [ANY_KEY], label: 'close', description: 'Close the outcome of the command', pane: 'outcome', footer: true, disabledReason: (s) => (s.ui.confirm?.step === 'running' ? 'waiting for Redis' : null), run: (a) => a.cancel() }),
+  bind({
+    keys: [ANY_KEY],
+    label: 'close',
+    description: 'Close the outcome of the command',
+    pane: 'outcome',
+    footer: true,
+    disabledReason: (s) => (s.ui.confirm?.step === 'running' ? 'waiting for Redis' : null),
+    run: (a) => a.cancel(),
+  }),
 
   // Help overlay
-  bind({ keys: ['esc', '?'], label: 'close', description: 'Close the help', pane: 'help', footer: true, run: (a) => a.toggleHelp() }),
-  bind({ keys: ['ctrl+c'], label: 'quit', description: 'Quit from anywhere, even while typing', pane: 'global', run: (a) => a.quit() }),
+  bind({
+    keys: ['esc', '?'],
+    label: 'close',
+    description: 'Close the help',
+    pane: 'help',
+    footer: true,
+    run: (a) => a.toggleHelp(),
+  }),
+  bind({
+    keys: ['ctrl+c'],
+    label: 'quit',
+    description: 'Quit from anywhere, even while typing',
+    pane: 'global',
+    run: (a) => a.quit(),
+  }),
 ];
 
 // ── input ──────────────────────────────────────────────────────────────────────────────────
@@ -159,7 +454,10 @@ export function keyName(input: string, key: InkKey): string {
 
 /** The layer that receives keys now: the dialog, the help, the detail view, the filter line or the pane. */
 export function activeContext(state: MonitorState): KeyContext {
-  if (state.ui.confirm) return state.ui.confirm.step === 'done' || state.ui.confirm.step === 'running' ? 'outcome' : 'confirm';
+  if (state.ui.confirm)
+    return state.ui.confirm.step === 'done' || state.ui.confirm.step === 'running'
+      ? 'outcome'
+      : 'confirm';
   if (state.ui.help) return 'help';
   if (state.ui.picker) return 'picker';
   if (state.ui.detail) return 'detail';
@@ -169,14 +467,22 @@ export function activeContext(state: MonitorState): KeyContext {
 
 /** Text is being typed (filter, claim target): printable keys are text, not commands. */
 export function isTyping(state: MonitorState): boolean {
-  return state.view.filter.editing && !state.ui.confirm ? true : state.ui.confirm?.step === 'consumer';
+  return state.view.filter.editing && !state.ui.confirm
+    ? true
+    : state.ui.confirm?.step === 'consumer';
 }
 
 /** Bindings that apply in a context, most specific first. */
 export function bindingsFor(context: KeyContext): KeyBinding[] {
   const own = KEYMAP.filter((b) => b.pane === context);
-  if (context === 'filter' || context === 'confirm' || context === 'outcome') return [...own, ...KEYMAP.filter((b) => b.keys.includes('ctrl+c'))];
-  return [...own, ...KEYMAP.filter((b) => b.pane === 'global' && !own.some((o) => o.keys.some((k) => b.keys.includes(k))))];
+  if (context === 'filter' || context === 'confirm' || context === 'outcome')
+    return [...own, ...KEYMAP.filter((b) => b.keys.includes('ctrl+c'))];
+  return [
+    ...own,
+    ...KEYMAP.filter(
+      (b) => b.pane === 'global' && !own.some((o) => o.keys.some((k) => b.keys.includes(k))),
+    ),
+  ];
 }
 
 function isPrintable(name: string): boolean {
@@ -186,16 +492,27 @@ function isPrintable(name: string): boolean {
 export function resolveBinding(state: MonitorState, name: string): KeyBinding | null {
   if (isTyping(state) && isPrintable(name)) return null;
   const own = bindingsFor(activeContext(state));
-  return own.find((b) => b.keys.includes(name)) ?? own.find((b) => b.keys.includes(ANY_KEY)) ?? null;
+  return (
+    own.find((b) => b.keys.includes(name)) ?? own.find((b) => b.keys.includes(ANY_KEY)) ?? null
+  );
 }
 
-export type KeyResult = { kind: 'ran'; binding: KeyBinding } | { kind: 'disabled'; binding: KeyBinding; reason: string } | { kind: 'typed' } | { kind: 'ignored' };
+export type KeyResult =
+  | { kind: 'ran'; binding: KeyBinding }
+  | { kind: 'disabled'; binding: KeyBinding; reason: string }
+  | { kind: 'typed' }
+  | { kind: 'ignored' };
 
 /**
  * Handle one key press: run its binding, or refuse it (disabled: the reason is shown), or
  * edit the text being typed. The single entry point for input.
  */
-export function handleKey(state: MonitorState, actions: MonitorActions, input: string, key: InkKey): KeyResult {
+export function handleKey(
+  state: MonitorState,
+  actions: MonitorActions,
+  input: string,
+  key: InkKey,
+): KeyResult {
   const name = keyName(input, key);
   const binding = resolveBinding(state, name);
   if (binding) {
@@ -211,7 +528,8 @@ export function handleKey(state: MonitorState, actions: MonitorActions, input: s
     const editing = state.ui.confirm ? state.ui.confirm.consumer : state.view.filter.text;
     let next: string | null = null;
     if (name === 'backspace') next = editing.slice(0, -1);
-    else if (!key.ctrl && !key.meta && input && !/[\x00-\x1f\x7f]/.test(input)) next = editing + input;
+    else if (!key.ctrl && !key.meta && input && !/[\x00-\x1f\x7f]/.test(input))
+      next = editing + input;
     if (next === null) return { kind: 'ignored' };
     if (state.ui.confirm) actions.editConsumer(next);
     else actions.editFilter(next);
@@ -227,12 +545,17 @@ export function handleKey(state: MonitorState, actions: MonitorActions, input: s
  * control characters are keys of their own (`\x7f`/`\b` backspace, `\r` enter, `\t` tab, a lone
  * `\x1b` esc). Outside text entry every character is a key.
  */
-export function handleInput(getState: () => MonitorState, actions: MonitorActions, input: string, key: InkKey): KeyResult[] {
+export function handleInput(
+  getState: () => MonitorState,
+  actions: MonitorActions,
+  input: string,
+  key: InkKey,
+): KeyResult[] {
   const plain = !key.ctrl && !key.meta && !key.return && !key.escape && !key.tab;
   const chars = [...input];
   if (!plain || chars.length <= 1) return [handleKey(getState(), actions, input, key)];
   const results: KeyResult[] = [];
-  for (let i = 0; i < chars.length; ) {
+  for (let i = 0; i < chars.length;) {
     const ch = chars[i];
     if (isTyping(getState()) && !CONTROL.test(ch)) {
       let j = i + 1;
@@ -268,7 +591,12 @@ export interface Hint {
   disabled: string | null;
 }
 
-const KEY_LABEL: Record<string, string> = { up: '↑', down: '↓', space: 'space', 'shift+tab': 'S-tab' };
+const KEY_LABEL: Record<string, string> = {
+  up: '↑',
+  down: '↓',
+  space: 'space',
+  'shift+tab': 'S-tab',
+};
 export function keysLabel(keys: readonly string[]): string {
   return keys.map((k) => KEY_LABEL[k] ?? k).join('/');
 }
@@ -280,7 +608,8 @@ export function footerHints(state: MonitorState): Hint[] {
   for (const b of bindingsFor(activeContext(state))) {
     // While typing, printable keys are text: only hint the keys that still act.
     const keys = typing ? b.keys.filter((k) => !isPrintable(k)) : b.keys;
-    if ((b.footer || (typing && b.pane !== 'global')) && keys.length) hints.push({ keys: keysLabel(keys), label: b.label, disabled: b.disabledReason(state) });
+    if ((b.footer || (typing && b.pane !== 'global')) && keys.length)
+      hints.push({ keys: keysLabel(keys), label: b.label, disabled: b.disabledReason(state) });
   }
   return hints;
 }
@@ -299,7 +628,19 @@ export const CONTEXT_TITLES: Record<KeyContext, string> = {
   help: 'Help',
 };
 
-export const CONTEXT_ORDER: readonly KeyContext[] = ['global', 'events', 'streams', 'pending', 'picker', 'groups', 'detail', 'filter', 'confirm', 'outcome', 'help'];
+export const CONTEXT_ORDER: readonly KeyContext[] = [
+  'global',
+  'events',
+  'streams',
+  'pending',
+  'picker',
+  'groups',
+  'detail',
+  'filter',
+  'confirm',
+  'outcome',
+  'help',
+];
 
 /** The README key table (generated; a test keeps README and this list in step). */
 export function renderKeyTableMarkdown(): string {
@@ -309,7 +650,9 @@ export function renderKeyTableMarkdown(): string {
       const keys = b.keys.map((k) => `\`${k === '|' ? '\\|' : k}\``).join(' ');
       // Markdown cells: a | ends the cell and <t> would be read as an HTML tag.
       const text = b.description.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-      lines.push(`| ${keys} | ${CONTEXT_TITLES[ctx]} | ${text} | ${b.mutates ? 'yes (disabled by `--read-only` or a missing ACL permission)' : 'no'} |`);
+      lines.push(
+        `| ${keys} | ${CONTEXT_TITLES[ctx]} | ${text} | ${b.mutates ? 'yes (disabled by `--read-only` or a missing ACL permission)' : 'no'} |`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;

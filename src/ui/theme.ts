@@ -9,17 +9,7 @@
 export type ThemeMode = 'color' | 'mono' | 'plain';
 
 export type Role =
-  | 'ok'
-  | 'warn'
-  | 'bad'
-  | 'dim'
-  | 'accent'
-  | 'header'
-  | 'title'
-  | 'key'
-  | 'badge'
-  | 'mark'
-  | 'type';
+  'ok' | 'warn' | 'bad' | 'dim' | 'accent' | 'header' | 'title' | 'key' | 'badge' | 'mark' | 'type';
 
 // [open, close] pairs; closes are specific (not a full reset) so styles can nest.
 const FG = (n: number): [string, string] => [`\x1b[${n}m`, '\x1b[39m'];

@@ -2,13 +2,17 @@ import { describe, expect, it } from 'vitest';
 import type { SeedEvent } from '../../src/core/types.js';
 import { PersistentEventBus } from '../../src/bus/persistent-event-bus.js';
 import { EventPersistence } from '../../src/streams/event-persistence.js';
-import { startRedisServer } from '../../src/cli/private-redis.js';
+import { startRedisServer } from '../../src/local-redis/private-redis.js';
 import { rawClient, redisUrl, uniquePrefix, waitFor } from '../helpers/context.js';
 
 function newBus(extra: Partial<ConstructorParameters<typeof PersistentEventBus>[0]> = {}) {
   const logs: string[] = [];
   const prefix = uniquePrefix('bus');
-  const persistence = new EventPersistence({ redisUrl: redisUrl(), streamPrefix: prefix, logger: (l) => logs.push(l) });
+  const persistence = new EventPersistence({
+    redisUrl: redisUrl(),
+    streamPrefix: prefix,
+    logger: (l) => logs.push(l),
+  });
   const bus = new PersistentEventBus({ persistence, logger: (l) => logs.push(l), ...extra });
   return { bus, persistence, prefix, logs };
 }
@@ -54,7 +58,8 @@ describe('PersistentEventBus', () => {
     const { bus, persistence } = newBus();
     await bus.initialize();
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await persistence.persistEvent({ eventType: 'rp', data: { i } })));
+    for (let i = 0; i < 5; i++)
+      ids.push(await persistence.persistEvent({ eventType: 'rp', data: { i } }));
     const seen: number[] = [];
     bus.subscribe('rp', (e) => void seen.push(e.data.i as number));
     expect(await bus.replayEvents('rp', { start: '-', count: 3 })).toBe(3);
@@ -68,7 +73,9 @@ describe('PersistentEventBus', () => {
   it('startConsumer refuses no event types up front (no background loop)', async () => {
     const { bus, logs } = newBus();
     await bus.initialize();
-    expect(() => bus.startConsumer([], 'w', async () => {})).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => bus.startConsumer([], 'w', async () => {})).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    );
     await new Promise((r) => setTimeout(r, 100));
     expect(logs).toEqual([]);
     await bus.close();
@@ -77,14 +84,24 @@ describe('PersistentEventBus', () => {
   it('startConsumer: success acks; failure stays pending, is retried, and is dead-lettered after maxDeliveries', async () => {
     const prefix = uniquePrefix('busc');
     const logs: string[] = [];
-    const persistence = new EventPersistence({ redisUrl: redisUrl(), streamPrefix: prefix, maxDeliveries: 2, logger: (l) => logs.push(l) });
+    const persistence = new EventPersistence({
+      redisUrl: redisUrl(),
+      streamPrefix: prefix,
+      maxDeliveries: 2,
+      logger: (l) => logs.push(l),
+    });
     const bus = new PersistentEventBus({ persistence, logger: (l) => logs.push(l) });
     await bus.initialize();
     const attempts = new Map<string, number>();
-    bus.startConsumer(['job'], 'w1', async (e) => {
-      attempts.set(String(e.data.name), (attempts.get(String(e.data.name)) ?? 0) + 1);
-      if (e.data.name === 'bad') throw new Error('cannot process');
-    }, { blockMs: 50, claimIdleMs: 40, claimEveryMs: 20 });
+    bus.startConsumer(
+      ['job'],
+      'w1',
+      async (e) => {
+        attempts.set(String(e.data.name), (attempts.get(String(e.data.name)) ?? 0) + 1);
+        if (e.data.name === 'bad') throw new Error('cannot process');
+      },
+      { blockMs: 50, claimIdleMs: 40, claimEveryMs: 20 },
+    );
     await bus.publish({ eventType: 'job', data: { name: 'good' } });
     const badId = await bus.publish({ eventType: 'job', data: { name: 'bad' } });
     const redis = rawClient();
@@ -93,7 +110,9 @@ describe('PersistentEventBus', () => {
         const r = await redis.xrange(`${prefix}dlq:job`, '-', '+');
         return r.length ? r : null;
       });
-      expect(dlq![0][1]).toEqual(expect.arrayContaining(['dlq_original_id', badId, 'dlq_delivery_count', '3']));
+      expect(dlq![0][1]).toEqual(
+        expect.arrayContaining(['dlq_original_id', badId, 'dlq_delivery_count', '3']),
+      );
       expect(attempts.get('good')).toBe(1);
       expect(attempts.get('bad')).toBe(2);
       expect(await redis.xpending(`${prefix}job`, 'alice-main')).toEqual([0, null, null, null]);
@@ -111,9 +130,22 @@ describe('PersistentEventBus', () => {
   it('Redis down: publish still delivers in-process, queues (bounded, overflow reported) and persists when Redis returns', async () => {
     const server = await startRedisServer();
     const logs: string[] = [];
-    const persistence = new EventPersistence({ redisUrl: server.url, streamPrefix: 'down:', reconnectMaxMs: 100, commandTimeoutMs: 500, logger: (l) => logs.push(l) });
+    const persistence = new EventPersistence({
+      redisUrl: server.url,
+      streamPrefix: 'down:',
+      reconnectMaxMs: 100,
+      commandTimeoutMs: 500,
+      logger: (l) => logs.push(l),
+    });
     const overflowed: SeedEvent[] = [];
-    const bus = new PersistentEventBus({ persistence, maxQueued: 2, retryBaseMs: 20, retryMaxMs: 100, onOverflow: (e) => void overflowed.push(e), logger: (l) => logs.push(l) });
+    const bus = new PersistentEventBus({
+      persistence,
+      maxQueued: 2,
+      retryBaseMs: 20,
+      retryMaxMs: 100,
+      onOverflow: (e) => void overflowed.push(e),
+      logger: (l) => logs.push(l),
+    });
     let restarted: Awaited<ReturnType<typeof startRedisServer>> | null = null;
     try {
       await bus.initialize();
@@ -121,7 +153,8 @@ describe('PersistentEventBus', () => {
       bus.subscribe('*', (e) => void seen.push(e.data.n as number));
       expect(await bus.publish({ eventType: 'd', data: { n: 0 } })).not.toBeNull();
       await server.stop();
-      for (let n = 1; n <= 3; n++) expect(await bus.publish({ eventType: 'd', data: { n } })).toBeNull();
+      for (let n = 1; n <= 3; n++)
+        expect(await bus.publish({ eventType: 'd', data: { n } })).toBeNull();
       expect(seen).toEqual([0, 1, 2, 3]);
       expect(bus.queuedCount).toBe(2);
       expect(bus.droppedCount).toBe(1);
@@ -147,7 +180,10 @@ describe('PersistentEventBus', () => {
     expect(got).toEqual(['p']);
     await plain.close();
 
-    const persistence = new EventPersistence({ redisUrl: 'redis://127.0.0.1:1', streamPrefix: 'nope:' });
+    const persistence = new EventPersistence({
+      redisUrl: 'redis://127.0.0.1:1',
+      streamPrefix: 'nope:',
+    });
     const bus = new PersistentEventBus({ persistence, logger: () => {} });
     await expect(bus.initialize()).rejects.toMatchObject({ code: 'UNREACHABLE' });
     bus.subscribe('q', (e) => void got.push(e.eventType));

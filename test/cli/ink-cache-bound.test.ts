@@ -3,7 +3,11 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { boundMeasureTextCache, isInkMeasureText, MAX_ENTRIES } from '../../src/cli/ink-cache-bound.js';
+import {
+  boundMeasureTextCache,
+  isInkMeasureText,
+  MAX_ENTRIES,
+} from '../../src/cli/ink-cache-bound.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 // ink's "exports" hides its files; its entry point sits beside measure-text.js in build/.
@@ -33,7 +37,11 @@ describe("bounding Ink's text-size cache", () => {
       global.gc();
       console.log(Math.round((process.memoryUsage().heapUsed - t0) / 1e6));`;
     const retainedMb = (mode: string) =>
-      Number(execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script, mode], { encoding: 'utf8' }).trim());
+      Number(
+        execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script, mode], {
+          encoding: 'utf8',
+        }).trim(),
+      );
     const plain = retainedMb('plain');
     const hooked = retainedMb('hook');
     expect(plain).toBeGreaterThan(30); // the leak is real without the hook…

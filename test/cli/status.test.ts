@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/cli/status.js';
-import { freePort, startRedisServer } from '../../src/cli/private-redis.js';
+import { freePort, startRedisServer } from '../../src/local-redis/private-redis.js';
 import { rawClient, redisUrl, uniquePrefix } from '../helpers/context.js';
 
 const r = rawClient();
@@ -40,7 +40,11 @@ describe('streamscope status', () => {
     const prefix = uniquePrefix('status');
     const { a, ids } = await arrange(prefix);
     const lagless = `${prefix}lagless`;
-    const l = [await r.xadd(lagless, '*', 'f', '1'), await r.xadd(lagless, '*', 'f', '2'), await r.xadd(lagless, '*', 'f', '3')] as string[];
+    const l = [
+      await r.xadd(lagless, '*', 'f', '1'),
+      await r.xadd(lagless, '*', 'f', '2'),
+      await r.xadd(lagless, '*', 'f', '3'),
+    ] as string[];
     await r.xgroup('CREATE', lagless, 'g', '0');
     await r.xreadgroup('GROUP', 'g', 'c', 'COUNT', 1, 'STREAMS', lagless, '>');
     await r.xdel(lagless, l[1]); // a deletion after the group's position: Redis can no longer tell the lag
@@ -51,7 +55,9 @@ describe('streamscope status', () => {
     const lines = out.trimEnd().split('\n');
     expect(lines[0]).toBe(`3 streams under "${prefix}" at ${redisUrl()}`);
     const table = lines.slice(2);
-    expect(table[0]).toMatch(/^STREAM\s+LENGTH\s+GROUP\s+CONSUMERS\s+PENDING\s+LAG\s+LAST DELIVERED$/);
+    expect(table[0]).toMatch(
+      /^STREAM\s+LENGTH\s+GROUP\s+CONSUMERS\s+PENDING\s+LAG\s+LAST DELIVERED$/,
+    );
     const cells = table.slice(1).map((line) => line.split(/\s{2,}/).map((c) => c.trim()));
     expect(cells).toEqual([
       [`${prefix}all`, '1', '-'],
@@ -69,13 +75,21 @@ describe('streamscope status', () => {
     const { a, ids } = await arrange(prefix);
     const { code, out } = await status(['--json', '--url', redisUrl(), '--prefix', prefix]);
     expect(code).toBe(0);
-    const doc = JSON.parse(out) as { streams: { key: string; length: number; groups: { name: string; pending: number; lag: number | null; lastDeliveredId: string }[] }[] };
+    const doc = JSON.parse(out) as {
+      streams: {
+        key: string;
+        length: number;
+        groups: { name: string; pending: number; lag: number | null; lastDeliveredId: string }[];
+      }[];
+    };
     expect(Object.keys(doc)).toEqual(['streams']);
     expect(doc.streams.map((s) => s.key)).toEqual([`${prefix}all`, a]);
-    expect(doc.streams[1].groups.map((g) => [g.name, g.pending, g.lag, g.lastDeliveredId])).toEqual([
-      ['alice-main', 2, 1, ids[1]],
-      ['audit', 0, 0, ids[2]],
-    ]);
+    expect(doc.streams[1].groups.map((g) => [g.name, g.pending, g.lag, g.lastDeliveredId])).toEqual(
+      [
+        ['alice-main', 2, 1, ids[1]],
+        ['audit', 0, 0, ids[2]],
+      ],
+    );
   });
 
   it('says so when there are no streams, and never shows the password', async () => {
@@ -84,7 +98,9 @@ describe('streamscope status', () => {
       const url = `redis://:s3cret-pw@127.0.0.1:${server.port}`;
       const ok = await status(['--url', url, '--prefix', 'nothing:here:']);
       expect(ok.code).toBe(0);
-      expect(ok.out).toBe(`no streams under "nothing:here:" at redis://:***@127.0.0.1:${server.port}\n`);
+      expect(ok.out).toBe(
+        `no streams under "nothing:here:" at redis://:***@127.0.0.1:${server.port}\n`,
+      );
       const bad = await status(['--url', `redis://:wrong-pw@127.0.0.1:${server.port}`]);
       expect(bad.code).toBe(1);
       expect(bad.err).toMatch(/^streamscope status: authentication failed/);
@@ -96,13 +112,26 @@ describe('streamscope status', () => {
 
   it('against a stopped server: one line on stderr, exit 1, no stack trace (real process)', async () => {
     const port = await freePort();
-    const result = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'status', '--url', `redis://u:hunter2@127.0.0.1:${port}`], { cwd: process.cwd() }).then(
+    const result = await promisify(execFile)(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli/main.ts',
+        'status',
+        '--url',
+        `redis://u:hunter2@127.0.0.1:${port}`,
+      ],
+      { cwd: process.cwd() },
+    ).then(
       () => ({ code: 0, stdout: '', stderr: '' }),
       (e: { code: number; stdout: string; stderr: string }) => e,
     );
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe(`streamscope status: cannot connect to redis://u:***@127.0.0.1:${port}: connection refused. Is redis-server running there? Check --url / REDIS_URL.\n`);
+    expect(result.stderr).toBe(
+      `streamscope status: cannot connect to redis://u:***@127.0.0.1:${port}: connection refused. Is redis-server running there? Check --url / REDIS_URL.\n`,
+    );
   });
 
   it('rejects unknown options with usage and exit 2', async () => {

@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/tail.js';
-import { freePort, startRedisServer } from '../../src/cli/private-redis.js';
+import { freePort, startRedisServer } from '../../src/local-redis/private-redis.js';
 import { EventPersistence } from '../../src/streams/event-persistence.js';
 import { rawClient, redisUrl, uniquePrefix, waitFor } from '../helpers/context.js';
 
@@ -22,7 +22,11 @@ describe('streamscope tail', () => {
     const out = capture();
     const err = capture();
     const ac = new AbortController();
-    const code = run(['--url', redisUrl(), '--prefix', prefix, '--types', 'a,b', '--json'], { stdout: out.stream, stderr: err.stream, signal: ac.signal });
+    const code = run(['--url', redisUrl(), '--prefix', prefix, '--types', 'a,b', '--json'], {
+      stdout: out.stream,
+      stderr: err.stream,
+      signal: ac.signal,
+    });
     const p = new EventPersistence({ redisUrl: redisUrl(), streamPrefix: prefix });
     await p.connect();
     await new Promise((r) => setTimeout(r, 150));
@@ -32,7 +36,13 @@ describe('streamscope tail', () => {
     await waitFor(() => out.text().trim().split('\n').length === 2 && out.text().endsWith('\n'));
     ac.abort();
     expect(await code).toBe(0);
-    expect(out.text().trim().split('\n').map((l) => JSON.parse(l).event.data.n)).toEqual([1, 3]);
+    expect(
+      out
+        .text()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).event.data.n),
+    ).toEqual([1, 3]);
     expect(err.text()).toBe('');
     await p.disconnect();
   });
@@ -49,12 +59,25 @@ describe('streamscope tail', () => {
 
   it('against a stopped server: one line, no stack trace, exit 1, no password (real process)', async () => {
     const port = await freePort();
-    const res = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'tail', '--url', `redis://u:hunter2-secret@127.0.0.1:${port}`], { cwd: root, encoding: 'utf8', timeout: 15000 });
+    const res = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli/main.ts',
+        'tail',
+        '--url',
+        `redis://u:hunter2-secret@127.0.0.1:${port}`,
+      ],
+      { cwd: root, encoding: 'utf8', timeout: 15000 },
+    );
     expect(res.status).toBe(1);
     expect(res.stdout).toBe('');
     const lines = res.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^streamscope tail: cannot connect to redis:\/\/u:\*\*\*@127\.0\.0\.1:\d+: connection refused/);
+    expect(lines[0]).toMatch(
+      /^streamscope tail: cannot connect to redis:\/\/u:\*\*\*@127\.0\.0\.1:\d+: connection refused/,
+    );
     expect(res.stderr).not.toContain('hunter2');
     expect(res.stderr).not.toMatch(/\n\s+at /);
   });
@@ -66,21 +89,37 @@ describe('streamscope tail', () => {
     redis.disconnect();
     const out = capture();
     const err = capture();
-    expect(await run(['--url', redisUrl(), '--prefix', prefix], { stdout: out.stream, stderr: err.stream })).toBe(1);
+    expect(
+      await run(['--url', redisUrl(), '--prefix', prefix], {
+        stdout: out.stream,
+        stderr: err.stream,
+      }),
+    ).toBe(1);
     expect(out.text()).toBe('');
-    expect(err.text()).toMatch(new RegExp(`^streamscope tail: ${prefix}all at redis://127\\.0\\.0\\.1:\\d+/? is not a stream \\(it holds another type\\), so there is nothing to tail\\. .*\\n$`));
+    expect(err.text()).toMatch(
+      new RegExp(
+        `^streamscope tail: ${prefix}all at redis://127\\.0\\.0\\.1:\\d+/? is not a stream \\(it holds another type\\), so there is nothing to tail\\. .*\\n$`,
+      ),
+    );
   });
 
   it('start-up lookup refused by the ACL → classified NOPERM with the URL (no password) and an ACL SETUSER hint', async () => {
-    const server = await startRedisServer({ config: ['user noxinfo on >pw-tail-secret ~* &* +@all -xinfo'] });
+    const server = await startRedisServer({
+      config: ['user noxinfo on >pw-tail-secret ~* &* +@all -xinfo'],
+    });
     try {
       const out = capture();
       const err = capture();
-      const code = await run(['--url', `redis://noxinfo:pw-tail-secret@127.0.0.1:${server.port}`, '--prefix', 'x:'], { stdout: out.stream, stderr: err.stream });
+      const code = await run(
+        ['--url', `redis://noxinfo:pw-tail-secret@127.0.0.1:${server.port}`, '--prefix', 'x:'],
+        { stdout: out.stream, stderr: err.stream },
+      );
       expect(code).toBe(1);
       const lines = err.text().trim().split('\n');
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/^streamscope tail: the Redis user lacks a permission at redis:\/\/noxinfo:\*\*\*@127\.0\.0\.1:\d+\/?: NOPERM .*xinfo.*Grant it with ACL SETUSER <user> \+xinfo/);
+      expect(lines[0]).toMatch(
+        /^streamscope tail: the Redis user lacks a permission at redis:\/\/noxinfo:\*\*\*@127\.0\.0\.1:\d+\/?: NOPERM .*xinfo.*Grant it with ACL SETUSER <user> \+xinfo/,
+      );
       expect(err.text()).not.toContain('pw-tail-secret');
       expect(err.text()).not.toMatch(/read-only/);
     } finally {
@@ -90,7 +129,11 @@ describe('streamscope tail', () => {
 
   it('real process: shows published events and exits 0 within 1 s of Ctrl-C (SIGINT)', async () => {
     const prefix = uniquePrefix('tailp');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'tail', '--url', redisUrl(), '--prefix', prefix], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'tail', '--url', redisUrl(), '--prefix', prefix],
+      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     child.stdout.on('data', (c) => (out += c));
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
@@ -98,11 +141,20 @@ describe('streamscope tail', () => {
     await p.connect();
     try {
       // The child needs a moment to start: publish until its first line appears.
-      await waitFor(async () => {
-        await p.persistEvent({ eventType: 'asset.discovered', data: { file_path: '/inbox/cat.png' } });
-        return out.includes('asset.discovered');
-      }, 15000, 200);
-      expect(out.split('\n')[0]).toMatch(/^\d+-\d+ asset\.discovered \{"file_path":"\/inbox\/cat\.png"\}$/);
+      await waitFor(
+        async () => {
+          await p.persistEvent({
+            eventType: 'asset.discovered',
+            data: { file_path: '/inbox/cat.png' },
+          });
+          return out.includes('asset.discovered');
+        },
+        15000,
+        200,
+      );
+      expect(out.split('\n')[0]).toMatch(
+        /^\d+-\d+ asset\.discovered \{"file_path":"\/inbox\/cat\.png"\}$/,
+      );
       const t0 = Date.now();
       child.kill('SIGINT');
       expect(await exited).toBe(0);

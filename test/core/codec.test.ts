@@ -1,9 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
-import { decodeFields, encodeEventJson, pythonIsoTimestamp, completeEvent } from '../../src/core/codec.js';
+import {
+  decodeFields,
+  encodeEventJson,
+  pythonIsoTimestamp,
+  completeEvent,
+} from '../../src/core/codec.js';
 import { pythonJsonDumps } from '../../src/core/python-json.js';
 
-const fixtures = readFileSync(new URL('../fixtures/seed-format-events.jsonl', import.meta.url), 'utf8')
+const fixtures = readFileSync(
+  new URL('../fixtures/seed-format-events.jsonl', import.meta.url),
+  'utf8',
+)
   .trim()
   .split('\n')
   .map((l) => JSON.parse(l) as { key: string; fields: Record<string, string> });
@@ -42,7 +50,9 @@ describe('codec (seed wire format)', () => {
   });
 
   it('writes JSON like Python json.dumps (separators, ensure_ascii)', () => {
-    expect(pythonJsonDumps({ a: 1, b: [1, 'x'], c: null, d: true })).toBe('{"a": 1, "b": [1, "x"], "c": null, "d": true}');
+    expect(pythonJsonDumps({ a: 1, b: [1, 'x'], c: null, d: true })).toBe(
+      '{"a": 1, "b": [1, "x"], "c": null, "d": true}',
+    );
     expect(pythonJsonDumps('é☃😀\n\u0001')).toBe('"\\u00e9\\u2603\\ud83d\\ude00\\n\\u0001"');
     expect(JSON.parse(pythonJsonDumps({ s: 'é😀"\\' }))).toEqual({ s: 'é😀"\\' });
   });
@@ -50,7 +60,9 @@ describe('codec (seed wire format)', () => {
   it('timestamps look like Python isoformat with +00:00 and microseconds', () => {
     const ts = pythonIsoTimestamp(new Date('2026-11-27T07:08:48.060Z'), 60876);
     expect(ts).toBe('2026-11-27T07:08:48.060876+00:00');
-    expect(completeEvent({ eventType: 'x' }).timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/);
+    expect(completeEvent({ eventType: 'x' }).timestamp).toMatch(
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/,
+    );
   });
 
   it('default timestamps come from a monotonic clock: real microseconds, never backwards, even if Date jumps back', () => {
@@ -59,7 +71,10 @@ describe('codec (seed wire format)', () => {
     expect(Math.abs(Date.parse(first.replace(/(\.\d{3})\d{3}/, '$1')) - real)).toBeLessThan(1000);
     vi.useFakeTimers({ toFake: ['Date'], now: real - 86_400_000 });
     try {
-      const stamps = Array.from({ length: 2000 }, () => completeEvent({ eventType: 'x' }).timestamp);
+      const stamps = Array.from(
+        { length: 2000 },
+        () => completeEvent({ eventType: 'x' }).timestamp,
+      );
       // Same-width ISO strings: lexical order is time order.
       expect([first, ...stamps]).toEqual([first, ...stamps].slice().sort());
       expect(new Set(stamps.map((t) => t.slice(20, 26))).size).toBeGreaterThan(1);
@@ -67,26 +82,44 @@ describe('codec (seed wire format)', () => {
       vi.useRealTimers();
     }
     // An explicit date without micros is deterministic: its milliseconds × 1000.
-    expect(pythonIsoTimestamp(new Date('2026-11-27T07:08:48.060Z'))).toBe('2026-11-27T07:08:48.060000+00:00');
+    expect(pythonIsoTimestamp(new Date('2026-11-27T07:08:48.060Z'))).toBe(
+      '2026-11-27T07:08:48.060000+00:00',
+    );
   });
 
   it('fills missing metadata with the seed defaults', () => {
     const e = completeEvent({ eventType: 'asset.discovered', data: { n: 1 } });
     expect(e.source).toBe('');
     expect(e.version).toBe('1.0.0');
-    expect(e.eventId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(e.eventId).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
   });
 
   it('gives a reason for foreign or malformed entries instead of throwing', () => {
     expect(decodeFields({ foo: 'bar' })).toEqual({ ok: false, reason: 'no "event" field' });
     expect(decodeFields({ event: '{nope' })).toMatchObject({ ok: false });
     expect(decodeFields({ event: '[1,2]' })).toMatchObject({ ok: false });
-    expect(decodeFields({ event: '{"a":1}' })).toEqual({ ok: false, reason: 'event has no event_type' });
+    expect(decodeFields({ event: '{"a":1}' })).toEqual({
+      ok: false,
+      reason: 'event has no event_type',
+    });
     // A `type` field beside foreign JSON does not make it a seed event: no invented metadata.
-    expect(decodeFields({ event: '{"a":1}', type: 'x.y' })).toEqual({ ok: false, reason: 'event has no event_type' });
-    expect(decodeFields({ event: '{"event_type":"x.y"}' })).toEqual({ ok: false, reason: 'event has no event_id or timestamp' });
+    expect(decodeFields({ event: '{"a":1}', type: 'x.y' })).toEqual({
+      ok: false,
+      reason: 'event has no event_type',
+    });
+    expect(decodeFields({ event: '{"event_type":"x.y"}' })).toEqual({
+      ok: false,
+      reason: 'event has no event_id or timestamp',
+    });
     expect(
-      decodeFields({ event: '{"event_type":"x.y","event_id":"e1","timestamp":"2026-11-27T07:08:48+00:00"}' }),
-    ).toMatchObject({ ok: true, event: { eventType: 'x.y', eventId: 'e1', source: '', version: '1.0.0', data: {} } });
+      decodeFields({
+        event: '{"event_type":"x.y","event_id":"e1","timestamp":"2026-11-27T07:08:48+00:00"}',
+      }),
+    ).toMatchObject({
+      ok: true,
+      event: { eventType: 'x.y', eventId: 'e1', source: '', version: '1.0.0', data: {} },
+    });
   });
 });

@@ -38,13 +38,25 @@ function watchdogOf(demoPid: number): boolean {
 let sleepsBefore = new Set<string>();
 function sleeps(): Set<string> {
   const ps = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
-  return new Set(ps.split('\n').filter((l) => /\ssleep 1$/.test(l)).map((l) => l.trim().split(/\s+/)[0]));
+  return new Set(
+    ps
+      .split('\n')
+      .filter((l) => /\ssleep 1$/.test(l))
+      .map((l) => l.trim().split(/\s+/)[0]),
+  );
 }
 function sleepOrphans(): boolean {
   return [...sleeps()].some((pid) => !sleepsBefore.has(pid));
 }
 
-interface Started { child: ChildProcess; port: number; redisPid: number; dir: string; exited: Promise<number | null>; output: () => string }
+interface Started {
+  child: ChildProcess;
+  port: number;
+  redisPid: number;
+  dir: string;
+  exited: Promise<number | null>;
+  output: () => string;
+}
 
 // Whatever a failing test leaves, these started it: the demo process, and the redis-server
 // it reported (and verified) as its own child, with its temp dir.
@@ -59,31 +71,60 @@ afterEach(() => {
 
 async function startDemo(): Promise<Started> {
   sleepsBefore = sleeps();
-  expect(existsSync(MAIN), 'dist/cli/main.js is missing: run `npm run build` (npm test does)').toBe(true);
+  expect(existsSync(MAIN), 'dist/cli/main.js is missing: run `npm run build` (npm test does)').toBe(
+    true,
+  );
   // Settings for some other server must not reach the demo's (it would send that password).
-  const env = { ...process.env, REDIS_URL: 'redis://127.0.0.1:1', REDIS_PASSWORD: 'not-for-the-demo', REDISCLI_AUTH: 'not-for-the-demo' };
-  const child = spawn(process.execPath, [MAIN, 'demo', '--no-ui', '--seed', '3', '--rate', '100'], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const env = {
+    ...process.env,
+    REDIS_URL: 'redis://127.0.0.1:1',
+    REDIS_PASSWORD: 'not-for-the-demo',
+    REDISCLI_AUTH: 'not-for-the-demo',
+  };
+  const child = spawn(process.execPath, [MAIN, 'demo', '--no-ui', '--seed', '3', '--rate', '100'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env,
+  });
   const record: (typeof started)[number] = { child };
   started.push(record);
   let out = '';
   child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
   // As a shell reports it: death by a signal counts as 128 + its number.
-  const exited = new Promise<number | null>((r) => child.once('exit', (code, signal) => r(code ?? (signal ? 128 + osConstants.signals[signal] : null))));
+  const exited = new Promise<number | null>((r) =>
+    child.once('exit', (code, signal) =>
+      r(code ?? (signal ? 128 + osConstants.signals[signal] : null)),
+    ),
+  );
   const m = (await waitFor(() => URL_LINE.exec(out), 15000, 50))!;
   record.redisPid = Number(m[2]);
   record.dir = readlinkSync(`/proc/${record.redisPid}/cwd`);
-  return { child, port: Number(m[1]), redisPid: record.redisPid, dir: record.dir, exited, output: () => out };
+  return {
+    child,
+    port: Number(m[1]),
+    redisPid: record.redisPid,
+    dir: record.dir,
+    exited,
+    output: () => out,
+  };
 }
 
 async function expectNothingLeft(s: Started, withinMs: number): Promise<void> {
-  await waitFor(() => !alive(s.redisPid) && !watchdogOf(s.child.pid!) && !sleepOrphans(), withinMs, 25);
+  await waitFor(
+    () => !alive(s.redisPid) && !watchdogOf(s.child.pid!) && !sleepOrphans(),
+    withinMs,
+    25,
+  );
   expect(await portIsFree(s.port)).toBe(true);
   expect(existsSync(s.dir)).toBe(false);
 }
 
 describe('streamscope demo --no-ui lifecycle', () => {
-  for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130], ['SIGHUP', 129]] as const) {
+  for (const [signal, code] of [
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+    ['SIGHUP', 129],
+  ] as const) {
     it(`on ${signal}: stops workers and its redis-server, exits ${code}, leaves nothing behind`, async () => {
       const s = await startDemo();
       expect(s.output()).toMatch(/seeded \d+ events/);
@@ -117,7 +158,9 @@ describe('the private server is never another server', () => {
 
   it('refuses a --port something else listens on, before starting anything', async () => {
     blocker = createServer();
-    const port = await new Promise<number>((r) => blocker!.listen(0, '127.0.0.1', () => r((blocker!.address() as { port: number }).port)));
+    const port = await new Promise<number>((r) =>
+      blocker!.listen(0, '127.0.0.1', () => r((blocker!.address() as { port: number }).port)),
+    );
     await expect(startDemoServer(port)).rejects.toThrow(/port \d+ on 127\.0\.0\.1 is in use/);
   });
 

@@ -6,7 +6,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { rawClient, redisUrl, sleep, uniquePrefix, waitFor } from '../helpers/context.js';
-import { CRASH_GROUP, CRASHED_CONSUMER, HEALTHY_GROUP, SLOW_GROUP, SLOW_TYPES, WORKFLOW_TYPES, startDemoTraffic, type DemoHandle } from '../../src/demo/scenario.js';
+import {
+  CRASH_GROUP,
+  CRASHED_CONSUMER,
+  HEALTHY_GROUP,
+  SLOW_GROUP,
+  SLOW_TYPES,
+  WORKFLOW_TYPES,
+  startDemoTraffic,
+  type DemoHandle,
+} from '../../src/demo/scenario.js';
 import { isPoison } from '../../src/demo/payloads.js';
 
 const prefix = uniquePrefix('demo');
@@ -19,7 +28,13 @@ async function lag(group: string, types: string[]): Promise<number> {
   let total = 0;
   for (const t of types) {
     const groups = (await redis.call('XINFO', 'GROUPS', `${prefix}${t}`)) as unknown[][];
-    const g = groups.map((flat) => Object.fromEntries(Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i], flat[2 * i + 1]]))).find((x) => x.name === group);
+    const g = groups
+      .map((flat) =>
+        Object.fromEntries(
+          Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i], flat[2 * i + 1]]),
+        ),
+      )
+      .find((x) => x.name === group);
     if (!g || g.lag === null) throw new Error(`no lag for ${group} on ${t}`);
     total += Number(g.lag);
   }
@@ -28,9 +43,17 @@ async function lag(group: string, types: string[]): Promise<number> {
 
 /** The crashed consumer's pending entries over the workflow streams: [count, max idle ms]. */
 async function crashedPending(): Promise<[number, number]> {
-  let count = 0, idle = 0;
+  let count = 0,
+    idle = 0;
   for (const t of WORKFLOW_TYPES) {
-    const rows = (await redis.xpending(`${prefix}${t}`, CRASH_GROUP, '-', '+', 1000, CRASHED_CONSUMER)) as [string, string, number, number][];
+    const rows = (await redis.xpending(
+      `${prefix}${t}`,
+      CRASH_GROUP,
+      '-',
+      '+',
+      1000,
+      CRASHED_CONSUMER,
+    )) as [string, string, number, number][];
     count += rows.length;
     for (const r of rows) idle = Math.max(idle, Number(r[2]));
   }
@@ -40,8 +63,15 @@ async function crashedPending(): Promise<[number, number]> {
 beforeAll(async () => {
   redis = rawClient();
   demo = await startDemoTraffic({
-    url: redisUrl(), prefix, seed: 42, rate: 200, history: 400,
-    poisonEveryMs: 0, retryIdleMs: 100, slowMs: 100, crashAfter: 10,
+    url: redisUrl(),
+    prefix,
+    seed: 42,
+    rate: 200,
+    history: 400,
+    poisonEveryMs: 0,
+    retryIdleMs: 100,
+    slowMs: 100,
+    crashAfter: 10,
     log: (l) => logs.push(l),
   });
 });
@@ -74,9 +104,12 @@ describe('demo traffic and workers', () => {
     expect(demo.stats.workers['thumb-1'].handled).toBeGreaterThan(0);
   });
 
-  it('leaves the crashed consumer\'s entries pending, untouched, with idle time rising', async () => {
+  it("leaves the crashed consumer's entries pending, untouched, with idle time rising", async () => {
     await waitFor(() => demo.stats.workers[CRASHED_CONSUMER].crashed, 5000);
-    const [n1, idle1] = (await waitFor(async () => { const r = await crashedPending(); return r[0] > 0 ? r : null; }))!;
+    const [n1, idle1] = (await waitFor(async () => {
+      const r = await crashedPending();
+      return r[0] > 0 ? r : null;
+    }))!;
     await sleep(400);
     const [n2, idle2] = await crashedPending();
     expect(n2).toBe(n1);
@@ -86,15 +119,31 @@ describe('demo traffic and workers', () => {
 
   it('dead-letters the poison message after maxDeliveries failed deliveries', async () => {
     const dlq = `${prefix}dlq:asset.processed`;
-    const entries = (await waitFor(async () => { const e = await redis.xrange(dlq, '-', '+'); return e.length > 0 ? e : null; }, 10000))!;
-    const f = Object.fromEntries(Array.from({ length: entries[0][1].length / 2 }, (_, i) => [entries[0][1][2 * i], entries[0][1][2 * i + 1]]));
+    const entries = (await waitFor(async () => {
+      const e = await redis.xrange(dlq, '-', '+');
+      return e.length > 0 ? e : null;
+    }, 10000))!;
+    const f = Object.fromEntries(
+      Array.from({ length: entries[0][1].length / 2 }, (_, i) => [
+        entries[0][1][2 * i],
+        entries[0][1][2 * i + 1],
+      ]),
+    );
     expect(f.dlq_group).toBe(HEALTHY_GROUP);
     expect(Number(f.dlq_delivery_count)).toBeGreaterThan(5);
     expect(isPoison(JSON.parse(f.event))).toBe(true);
     // Acknowledged in the same step: no longer pending in the healthy group.
-    const pending = await redis.xpending(`${prefix}asset.processed`, HEALTHY_GROUP, f.dlq_original_id, f.dlq_original_id, 1);
+    const pending = await redis.xpending(
+      `${prefix}asset.processed`,
+      HEALTHY_GROUP,
+      f.dlq_original_id,
+      f.dlq_original_id,
+      1,
+    );
     expect(pending).toEqual([]);
-    expect(demo.stats.workers['indexer-1'].failed + demo.stats.workers['indexer-2'].failed).toBeGreaterThanOrEqual(5);
+    expect(
+      demo.stats.workers['indexer-1'].failed + demo.stats.workers['indexer-2'].failed,
+    ).toBeGreaterThanOrEqual(5);
   });
 
   it('stops promptly and closes its connections', async () => {

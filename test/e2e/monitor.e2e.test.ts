@@ -22,7 +22,6 @@ function newestMtime(dir: string): number {
   return t;
 }
 
-
 /** Running (not gone, not a zombie waiting to be reaped). */
 function alive(pid: number): boolean {
   try {
@@ -31,7 +30,6 @@ function alive(pid: number): boolean {
     return false;
   }
 }
-
 
 interface Arranged {
   redis: Redis;
@@ -47,7 +45,14 @@ async function arrange(extraGlobal: Record<string, string> | null = null): Promi
   const stream = `${prefix}asset.discovered`;
   const ids: string[] = [];
   for (let i = 0; i < 3; i++) {
-    const json = JSON.stringify({ event_id: `e2e-${i}`, timestamp: '2026-01-01T00:00:00+00:00', source: 'e2e', version: '1.0.0', event_type: 'asset.discovered', path: `/p/${i}.jpg` });
+    const json = JSON.stringify({
+      event_id: `e2e-${i}`,
+      timestamp: '2026-01-01T00:00:00+00:00',
+      source: 'e2e',
+      version: '1.0.0',
+      event_type: 'asset.discovered',
+      path: `/p/${i}.jpg`,
+    });
     ids.push((await redis.xadd(stream, '*', 'event', json))!);
     await redis.xadd(`${prefix}all`, '*', 'event', json, 'type', 'asset.discovered');
   }
@@ -89,10 +94,16 @@ describe.skipIf(!hasTmux)('monitor end to end (tmux)', () => {
     term.start(['--url', redisUrl(), '--prefix', a.prefix]);
     await term.waitFor((s) => s.includes('● connected'), 'connected');
     term.keys('3');
-    const screen = await term.waitFor((s) => a.ids.every((id) => s.includes(id)), 'the three pending IDs');
+    const screen = await term.waitFor(
+      (s) => a.ids.every((id) => s.includes(id)),
+      'the three pending IDs',
+    );
     expect(screen).toContain('asset.discovered / alice-main · 3 pending');
     term.keys('Space', 'Space', 'a');
-    await term.waitFor((s) => s.includes('Acknowledge 2 entries of asset.discovered / alice-main?'), 'the confirmation');
+    await term.waitFor(
+      (s) => s.includes('Acknowledge 2 entries of asset.discovered / alice-main?'),
+      'the confirmation',
+    );
     expect(await pendingCount(a)).toBe(3); // nothing happens before confirming
     term.keys('y');
     await term.waitFor((s) => s.includes('acknowledged 2 of 2 in alice-main'), 'the outcome');
@@ -112,7 +123,10 @@ describe.skipIf(!hasTmux)('monitor end to end (tmux)', () => {
     term.keys('3');
     await term.waitFor((s) => s.includes(a.ids[0]), 'the pending entries');
     term.keys('a');
-    const screen = await term.waitFor((s) => s.includes('ack: read-only mode (--read-only)'), 'the refusal');
+    const screen = await term.waitFor(
+      (s) => s.includes('ack: read-only mode (--read-only)'),
+      'the refusal',
+    );
     expect(screen).not.toContain('Acknowledge');
     term.keys('Space', 'c', 'r');
     await sleep(300);
@@ -128,7 +142,11 @@ describe.skipIf(!hasTmux)('monitor end to end (tmux)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ss-hup-'));
     try {
       term = new Terminal();
-      term.startAlone(['--url', redisUrl(), '--prefix', a.prefix], join(dir, 'pid'), join(dir, 'err'));
+      term.startAlone(
+        ['--url', redisUrl(), '--prefix', a.prefix],
+        join(dir, 'pid'),
+        join(dir, 'err'),
+      );
       await term.waitFor((s) => s.includes('● connected'), 'connected');
       const pid = Number(readFileSync(join(dir, 'pid'), 'utf8'));
       expect(alive(pid)).toBe(true);
@@ -151,7 +169,18 @@ describe.skipIf(!hasTmux)('monitor end to end (tmux)', () => {
     const producer = (async () => {
       while (producing) {
         const p = a.redis.pipeline();
-        for (let i = 0; i < 50; i++) p.xadd(`${a.prefix}all`, 'MAXLEN', '~', 5000, '*', 'type', 'asset.discovered', 'event', `x${i}`);
+        for (let i = 0; i < 50; i++)
+          p.xadd(
+            `${a.prefix}all`,
+            'MAXLEN',
+            '~',
+            5000,
+            '*',
+            'type',
+            'asset.discovered',
+            'event',
+            `x${i}`,
+          );
         await p.exec();
         await sleep(2);
       }
@@ -163,7 +192,10 @@ describe.skipIf(!hasTmux)('monitor end to end (tmux)', () => {
         const pidFile = join(dir, `pid${i}`);
         const errFile = join(dir, `err${i}`);
         term.startAlone(['--url', redisUrl(), '--prefix', a.prefix], pidFile, errFile);
-        await term.waitFor((s) => s.includes('● connected') && /\d+ ev\/s/.test(s), 'connected with traffic');
+        await term.waitFor(
+          (s) => s.includes('● connected') && /\d+ ev\/s/.test(s),
+          'connected with traffic',
+        );
         await sleep(300);
         const pid = Number(readFileSync(pidFile, 'utf8'));
         spawnSync('tmux', ['-L', term.socket, 'kill-window']);
@@ -184,7 +216,10 @@ describe.skipIf(!hasTmux)('monitor end to end (tmux)', () => {
     const a = arranged;
     term = new Terminal();
     term.start(['--url', redisUrl(), '--prefix', a.prefix, '--since', '1h']);
-    const screen = await term.waitFor((s) => s.includes('before\\x1b[2Jafter'), 'the escaped sequence');
+    const screen = await term.waitFor(
+      (s) => s.includes('before\\x1b[2Jafter'),
+      'the escaped sequence',
+    );
     // A cleared screen would lose the lines Ink did not redraw: the status bar and the tabs.
     expect(screen).toMatch(/● connected/);
     expect(screen).toContain('1 Live events');

@@ -24,7 +24,11 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Poll until `check` returns a truthy value or the timeout passes. */
-export async function waitFor<T>(check: () => Promise<T> | T, timeoutMs = 5000, stepMs = 25): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T> | T,
+  timeoutMs = 5000,
+  stepMs = 25,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

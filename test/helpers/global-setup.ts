@@ -1,6 +1,6 @@
 /** Vitest global setup: one private redis-server for the run, unless REDIS_URL is given. */
 import type { TestProject } from 'vitest/node';
-import { startRedisServer } from "../../src/cli/private-redis.js";
+import { startRedisServer } from '../../src/local-redis/private-redis.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -11,7 +11,14 @@ export const MAIN = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.j
 export const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 
 /** Variables that would change what the app does or shows; always unset in the terminal. */
-const ALWAYS_UNSET = ['CI', 'NO_COLOR', 'REDIS_URL', 'REDIS_PASSWORD', 'REDISCLI_AUTH', 'NODE_EXTRA_CA_CERTS'];
+const ALWAYS_UNSET = [
+  'CI',
+  'NO_COLOR',
+  'REDIS_URL',
+  'REDIS_PASSWORD',
+  'REDISCLI_AUTH',
+  'NODE_EXTRA_CA_CERTS',
+];
 
 function quote(a: string): string {
   return `'${a.replace(/'/g, `'\\''`)}'`;
@@ -35,11 +42,32 @@ export class Terminal {
   }
   /** After the app exits, print its status (EXIT=n) and keep the pane so the test can read it. */
   start(args: string[], env: Record<string, string> = {}): void {
-    this.tmux('new-session', '-d', '-x', String(this.cols), '-y', String(this.rows), `${command(args, env)}; echo "EXIT=$?"; sleep 30`);
+    this.tmux(
+      'new-session',
+      '-d',
+      '-x',
+      String(this.cols),
+      '-y',
+      String(this.rows),
+      `${command(args, env)}; echo "EXIT=$?"; sleep 30`,
+    );
   }
   /** The app as the pane's only process (its PID written to pidFile), stderr to a file. */
-  startAlone(args: string[], pidFile: string, errFile: string, env: Record<string, string> = {}): void {
-    this.tmux('new-session', '-d', '-x', String(this.cols), '-y', String(this.rows), `echo $$ > '${pidFile}'; exec ${command(args, env)} 2>'${errFile}'`);
+  startAlone(
+    args: string[],
+    pidFile: string,
+    errFile: string,
+    env: Record<string, string> = {},
+  ): void {
+    this.tmux(
+      'new-session',
+      '-d',
+      '-x',
+      String(this.cols),
+      '-y',
+      String(this.rows),
+      `echo $$ > '${pidFile}'; exec ${command(args, env)} 2>'${errFile}'`,
+    );
   }
   keys(...keys: string[]): void {
     this.tmux('send-keys', ...keys);
@@ -50,13 +78,21 @@ export class Terminal {
   title(): string {
     return this.tmux('display-message', '-p', '#{pane_title}').trim();
   }
-  async waitFor(check: (screen: string) => boolean, what: string, timeoutMs = 10_000): Promise<string> {
+  async waitFor(
+    check: (screen: string) => boolean,
+    what: string,
+    timeoutMs = 10_000,
+  ): Promise<string> {
     let last = '';
     try {
-      return (await waitFor<string | null>(() => {
-        last = this.screen();
-        return check(last) ? last : null;
-      }, timeoutMs, 100)) as string;
+      return (await waitFor<string | null>(
+        () => {
+          last = this.screen();
+          return check(last) ? last : null;
+        },
+        timeoutMs,
+        100,
+      )) as string;
     } catch {
       throw new Error(`screen never showed ${what}; last screen:\n${last}`);
     }

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { createKeySpace } from '../../src/core/keys.js';
 import { createCommands } from '../../src/monitor/commands.js';
-import { startRedisServer } from '../../src/cli/private-redis.js';
+import { startRedisServer } from '../../src/local-redis/private-redis.js';
 import { rawClient, redisUrl, uniquePrefix } from '../helpers/context.js';
 import { sink } from './helpers.js';
 
@@ -30,7 +30,9 @@ async function arrange() {
 async function state(key: string, global: string) {
   return {
     // Idle time moves on by itself; ID, owner and delivery count must not.
-    pel: ((await r.xpending(key, 'g', '-', '+', 100)) as Pel).map(([id, consumer, , deliveries]) => [id, consumer, deliveries]),
+    pel: ((await r.xpending(key, 'g', '-', '+', 100)) as Pel).map(
+      ([id, consumer, , deliveries]) => [id, consumer, deliveries],
+    ),
     entries: await r.xrange(key, '-', '+'),
     global: await r.xrange(global, '-', '+'),
     groups: await r.xinfo('GROUPS', key),
@@ -43,8 +45,18 @@ describe('createCommands', () => {
     const s = sink();
     const cmd = createCommands({ client: r, keys: ks, emit: s.emit });
     await cmd.ack(key, 'g', [ids[0], ids[2], '1-1']);
-    expect(s.msgs).toEqual([expect.objectContaining({ type: 'CommandCompleted', command: 'ack', requested: 3, affected: 2 })]);
-    expect(((await r.xpending(key, 'g', '-', '+', 10)) as Pel).map((e) => e[0])).toEqual([ids[1], ids[3]]);
+    expect(s.msgs).toEqual([
+      expect.objectContaining({
+        type: 'CommandCompleted',
+        command: 'ack',
+        requested: 3,
+        affected: 2,
+      }),
+    ]);
+    expect(((await r.xpending(key, 'g', '-', '+', 10)) as Pel).map((e) => e[0])).toEqual([
+      ids[1],
+      ids[3],
+    ]);
   });
 
   it('claim moves pending entries to the target consumer without counting a delivery', async () => {
@@ -53,19 +65,44 @@ describe('createCommands', () => {
     const cmd = createCommands({ client: r, keys: ks, emit: s.emit });
     await r.xack(key, 'g', ids[3]);
     await cmd.claim(key, 'g', 'rescuer', [ids[1], ids[2], ids[3]]);
-    expect(s.msgs).toEqual([expect.objectContaining({ type: 'CommandCompleted', command: 'claim', requested: 3, affected: 2 })]);
+    expect(s.msgs).toEqual([
+      expect.objectContaining({
+        type: 'CommandCompleted',
+        command: 'claim',
+        requested: 3,
+        affected: 2,
+      }),
+    ]);
     const pel = (await r.xpending(key, 'g', '-', '+', 10)) as Pel;
-    expect(pel.map((e) => [e[0], e[1], e[3]])).toEqual([[ids[0], 'c1', 1], [ids[1], 'rescuer', 1], [ids[2], 'rescuer', 1]]);
+    expect(pel.map((e) => [e[0], e[1], e[3]])).toEqual([
+      [ids[0], 'c1', 1],
+      [ids[1], 'rescuer', 1],
+      [ids[2], 'rescuer', 1],
+    ]);
   });
 
   it('replay copies a type-stream entry to its stream and the global stream, with replayed_from', async () => {
     const { ks, key, ids } = await arrange();
-    const bin = (await r.xadd(key, '*', 'event', '{"event_type":"asset.processed"}', 'blob', Buffer.from([0xff, 0x00, 0x80]))) as string;
+    const bin = (await r.xadd(
+      key,
+      '*',
+      'event',
+      '{"event_type":"asset.processed"}',
+      'blob',
+      Buffer.from([0xff, 0x00, 0x80]),
+    )) as string;
     const s = sink();
     const cmd = createCommands({ client: r, keys: ks, emit: s.emit });
     const before = await r.xlen(ks.globalStream);
     await cmd.replay(key, [ids[1], bin, '1-1']);
-    expect(s.msgs).toEqual([expect.objectContaining({ type: 'CommandCompleted', command: 'replay', requested: 3, affected: 2 })]);
+    expect(s.msgs).toEqual([
+      expect.objectContaining({
+        type: 'CommandCompleted',
+        command: 'replay',
+        requested: 3,
+        affected: 2,
+      }),
+    ]);
     expect((s.msgs[0] as { detail: string }).detail).toMatch(/1 no longer exist/);
     const copies = (await r.xrangeBuffer(key, '-', '+')).slice(-2);
     expect(copies.map(([, f]) => f.map((b) => b.toString('latin1')))).toEqual([
@@ -74,7 +111,14 @@ describe('createCommands', () => {
     ]);
     const globals = await r.xrange(ks.globalStream, '-', '+');
     expect(globals.length).toBe(before + 2);
-    expect(globals.at(-2)![1]).toEqual(['event', JSON.stringify({ n: 1, event_type: 'asset.processed' }), 'type', 'asset.processed', 'replayed_from', ids[1]]);
+    expect(globals.at(-2)![1]).toEqual([
+      'event',
+      JSON.stringify({ n: 1, event_type: 'asset.processed' }),
+      'type',
+      'asset.processed',
+      'replayed_from',
+      ids[1],
+    ]);
   });
 
   it('replay of a foreign or global stream entry stays in that stream', async () => {
@@ -101,16 +145,23 @@ describe('createCommands', () => {
     await cmd.claim(key, 'g', 'x', ids);
     await cmd.replay(key, ids);
     expect(s.msgs.map((m) => [m.type, (m as { error?: { code: string } }).error?.code])).toEqual([
-      ['CommandFailed', 'READ_ONLY'], ['CommandFailed', 'READ_ONLY'], ['CommandFailed', 'READ_ONLY'],
+      ['CommandFailed', 'READ_ONLY'],
+      ['CommandFailed', 'READ_ONLY'],
+      ['CommandFailed', 'READ_ONLY'],
     ]);
     expect(lazy.status).toBe('wait');
     expect(await state(key, ks.globalStream)).toEqual(before);
   });
 
   it('reports NOPERM clearly for an ACL user without write permission', async () => {
-    const server = await startRedisServer({ config: ['user limited on >pw ~* &* +@read +@connection -@write'] });
+    const server = await startRedisServer({
+      config: ['user limited on >pw ~* &* +@read +@connection -@write'],
+    });
     const admin = new Redis(server.url);
-    const limited = new Redis(`redis://limited:pw@127.0.0.1:${server.port}`, { enableReadyCheck: false, maxRetriesPerRequest: 0 });
+    const limited = new Redis(`redis://limited:pw@127.0.0.1:${server.port}`, {
+      enableReadyCheck: false,
+      maxRetriesPerRequest: 0,
+    });
     try {
       const ks = createKeySpace('acl:events:');
       const key = ks.typeStream('t');
@@ -150,15 +201,27 @@ describe('createCommands', () => {
   it('a user who may XACK but not XCLAIM: only claim is denied, and refused without sending', async () => {
     const server = await startRedisServer({ config: ['user partial on >pw ~* &* +@all -xclaim'] });
     const admin = new Redis(server.url);
-    const partial = new Redis(`redis://partial:pw@127.0.0.1:${server.port}`, { enableReadyCheck: false, maxRetriesPerRequest: 0 });
+    const partial = new Redis(`redis://partial:pw@127.0.0.1:${server.port}`, {
+      enableReadyCheck: false,
+      maxRetriesPerRequest: 0,
+    });
     const xclaimCalls = async () => {
-      const line = ((await admin.info('commandstats')) as string).split('\n').find((l) => l.startsWith('cmdstat_xclaim:')) ?? '';
-      return { calls: Number(/calls=(\d+)/.exec(line)?.[1] ?? 0), rejected: Number(/rejected_calls=(\d+)/.exec(line)?.[1] ?? 0) };
+      const line =
+        ((await admin.info('commandstats')) as string)
+          .split('\n')
+          .find((l) => l.startsWith('cmdstat_xclaim:')) ?? '';
+      return {
+        calls: Number(/calls=(\d+)/.exec(line)?.[1] ?? 0),
+        rejected: Number(/rejected_calls=(\d+)/.exec(line)?.[1] ?? 0),
+      };
     };
     try {
       const ks = createKeySpace('partial:events:');
       const key = ks.typeStream('t');
-      const ids = [(await admin.xadd(key, '*', 'event', '{}')) as string, (await admin.xadd(key, '*', 'event', '{}')) as string];
+      const ids = [
+        (await admin.xadd(key, '*', 'event', '{}')) as string,
+        (await admin.xadd(key, '*', 'event', '{}')) as string,
+      ];
       await admin.xgroup('CREATE', key, 'g', '0');
       await admin.xreadgroup('GROUP', 'g', 'c', 'STREAMS', key, '>');
       const s = sink();
@@ -169,8 +232,12 @@ describe('createCommands', () => {
       expect(cmd.readOnlyReason).toBe('ACL: the Redis user may not run XCLAIM');
       const before = await xclaimCalls();
       await cmd.claim(key, 'g', 'other', [ids[0]]);
-      expect(s.of('CommandFailed').map((m) => [m.command, m.error.code])).toEqual([['claim', 'NOPERM']]);
-      expect(s.of('CommandFailed')[0].error.message).toMatch(/may not run XCLAIM .*Nothing was sent/);
+      expect(s.of('CommandFailed').map((m) => [m.command, m.error.code])).toEqual([
+        ['claim', 'NOPERM'],
+      ]);
+      expect(s.of('CommandFailed')[0].error.message).toMatch(
+        /may not run XCLAIM .*Nothing was sent/,
+      );
       expect(await xclaimCalls()).toEqual(before);
       await cmd.ack(key, 'g', [ids[0]]);
       expect(s.of('CommandCompleted').map((m) => [m.command, m.affected])).toEqual([['ack', 1]]);

@@ -2,7 +2,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { createKeySpace } from '../../src/core/keys.js';
 import { Poller, type PollerOptions } from '../../src/monitor/poller.js';
-import { startRedisServer } from '../../src/cli/private-redis.js';
+import { startRedisServer } from '../../src/local-redis/private-redis.js';
 import { rawClient, redisUrl, uniquePrefix, waitFor } from '../helpers/context.js';
 import { factory, sink } from './helpers.js';
 
@@ -13,7 +13,9 @@ afterEach(async () => {
   for (const p of pollers.splice(0)) await p.close();
 });
 
-function poller(o: Partial<PollerOptions> & { prefix: string; url?: string; wrap?: (c: Redis) => void }) {
+function poller(
+  o: Partial<PollerOptions> & { prefix: string; url?: string; wrap?: (c: Redis) => void },
+) {
   const s = sink();
   const f = factory(o.url ?? redisUrl());
   const createClient = () => {
@@ -21,7 +23,13 @@ function poller(o: Partial<PollerOptions> & { prefix: string; url?: string; wrap
     o.wrap?.(c);
     return c;
   };
-  const p = new Poller({ createClient, keys: createKeySpace(o.prefix), emit: s.emit, refreshMs: 60_000, ...o });
+  const p = new Poller({
+    createClient,
+    keys: createKeySpace(o.prefix),
+    emit: s.emit,
+    refreshMs: 60_000,
+    ...o,
+  });
   pollers.push(p);
   return { p, s, f };
 }
@@ -44,9 +52,18 @@ describe('Poller', () => {
     expect(snap.streams.map((x) => x.key)).toEqual([key]);
     const g = snap.streams[0].groups[0];
     const groups = (await r.xinfo('GROUPS', key)) as unknown[][];
-    const raw = Object.fromEntries((groups[0] as unknown[]).flatMap((v, i, a) => (i % 2 ? [] : [[v, a[i + 1]]])));
+    const raw = Object.fromEntries(
+      (groups[0] as unknown[]).flatMap((v, i, a) => (i % 2 ? [] : [[v, a[i + 1]]])),
+    );
     const pending = (await r.xpending(key, 'workers')) as [number, string];
-    expect(g).toMatchObject({ name: 'workers', pending: pending[0], lag: raw.lag, entriesRead: raw['entries-read'], lastDeliveredId: raw['last-delivered-id'], oldestPendingId: pending[1] });
+    expect(g).toMatchObject({
+      name: 'workers',
+      pending: pending[0],
+      lag: raw.lag,
+      entriesRead: raw['entries-read'],
+      lastDeliveredId: raw['last-delivered-id'],
+      oldestPendingId: pending[1],
+    });
     expect(g.consumerList).toEqual([expect.objectContaining({ name: 'w1', pending: 4 })]);
     expect(s.of('ConnectionChanged').map((m) => m.state)).toEqual(['connecting', 'connected']);
   });
@@ -78,7 +95,12 @@ describe('Poller', () => {
     await Promise.all([p.refreshNow(), p.refreshNow(), p.refreshNow()]);
     await waitFor(() => s.of('SnapshotReceived').length >= 10);
     expect(maxInFlight).toBe(1);
-    expect(s.of('SnapshotReceived').at(-1)!.streams.map((x) => x.key)).toEqual([`${prefix}a`, `${prefix}b`]);
+    expect(
+      s
+        .of('SnapshotReceived')
+        .at(-1)!
+        .streams.map((x) => x.key),
+    ).toEqual([`${prefix}a`, `${prefix}b`]);
   });
 
   it('backs off while Redis is away, says why, and recovers by itself', async () => {
@@ -104,7 +126,12 @@ describe('Poller', () => {
       const w2 = rawClient(server.url);
       await w2.xadd(`${prefix}y`, '*', 'f', '1');
       w2.disconnect();
-      await waitFor(() => s.of('SnapshotReceived').at(-1)!.streams.length === 1 && s.msgs.at(-1)!.type === 'SnapshotReceived', 8000);
+      await waitFor(
+        () =>
+          s.of('SnapshotReceived').at(-1)!.streams.length === 1 &&
+          s.msgs.at(-1)!.type === 'SnapshotReceived',
+        8000,
+      );
       expect(s.of('SnapshotReceived').at(-1)!.streams[0].key).toBe(`${prefix}y`);
       expect(s.of('ConnectionChanged').at(-1)!.state).toBe('connected');
     } finally {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createKeySpace } from '../../src/core/keys.js';
 import { Tail, type TailOptions } from '../../src/monitor/tail.js';
-import { freePort, startRedisServer } from '../../src/cli/private-redis.js';
+import { freePort, startRedisServer } from '../../src/local-redis/private-redis.js';
 import { rawClient, redisUrl, uniquePrefix, waitFor } from '../helpers/context.js';
 import { factory, sink } from './helpers.js';
 
@@ -18,12 +18,31 @@ afterEach(async () => {
 function tail(o: Partial<TailOptions> & { prefix: string; url?: string; name?: string }) {
   const s = sink();
   const f = factory(o.url ?? redisUrl(), o.name);
-  const t = new Tail({ createClient: f.create, keys: createKeySpace(o.prefix), emit: s.emit, backoffMinMs: 20, backoffMaxMs: 200, ...o });
+  const t = new Tail({
+    createClient: f.create,
+    keys: createKeySpace(o.prefix),
+    emit: s.emit,
+    backoffMinMs: 20,
+    backoffMaxMs: 200,
+    ...o,
+  });
   tails.push(t);
   return { t, s, f };
 }
 
-const seed = (type: string, n: number) => ['event', JSON.stringify({ n, event_id: `e${n}`, timestamp: 't', source: 's', version: '1.0.0', event_type: type }), 'type', type];
+const seed = (type: string, n: number) => [
+  'event',
+  JSON.stringify({
+    n,
+    event_id: `e${n}`,
+    timestamp: 't',
+    source: 's',
+    version: '1.0.0',
+    event_type: type,
+  }),
+  'type',
+  type,
+];
 
 describe('Tail', () => {
   it('resolves $ before start() resolves: only entries added afterwards arrive', async () => {
@@ -36,7 +55,11 @@ describe('Tail', () => {
     const id = (await r.xadd(all, '*', ...seed('a.b', 1))) as string;
     await waitFor(() => s.events().length > 0);
     const [e] = s.events();
-    expect(e).toMatchObject({ id, type: 'a.b', event: { eventType: 'a.b', eventId: 'e1', data: { n: 1 } } });
+    expect(e).toMatchObject({
+      id,
+      type: 'a.b',
+      event: { eventType: 'a.b', eventId: 'e1', data: { n: 1 } },
+    });
     expect(s.of('ConnectionChanged').map((m) => m.state)).toEqual(['connecting', 'connected']);
   });
 
@@ -58,13 +81,25 @@ describe('Tail', () => {
     const all = `${prefix}all`;
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await r.xadd(all, '*', ...seed('q', i))) as string);
-    const bin = (await r.xadd(all, '*', 'raw', Buffer.from([0x41, 0xfe, 0x42]), 'ansi', '\x1b[2J')) as string;
+    const bin = (await r.xadd(
+      all,
+      '*',
+      'raw',
+      Buffer.from([0x41, 0xfe, 0x42]),
+      'ansi',
+      '\x1b[2J',
+    )) as string;
     const a = tail({ prefix, since: ids[1] });
     await a.t.start();
     await waitFor(() => a.s.events().length >= 3);
     expect(a.s.events().map((e) => e.id)).toEqual([ids[1], ids[2], bin]);
     const foreign = a.s.events()[2];
-    expect(foreign).toMatchObject({ type: null, event: null, fields: { raw: 'A\\xfeB', ansi: '\x1b[2J' }, bytes: 3 + 3 + 4 + 4 });
+    expect(foreign).toMatchObject({
+      type: null,
+      event: null,
+      fields: { raw: 'A\\xfeB', ansi: '\x1b[2J' },
+      bytes: 3 + 3 + 4 + 4,
+    });
 
     const b = tail({ prefix, since: Number(ids[2].split('-')[0]) });
     await b.t.start();
@@ -85,7 +120,9 @@ describe('Tail', () => {
     await waitFor(() => s.events().length >= 4);
     const batches = s.of('EventsReceived');
     expect(batches.filter((m) => m.history).flatMap((m) => m.events.map((e) => e.id))).toEqual(old);
-    expect(batches.filter((m) => !m.history).flatMap((m) => m.events.map((e) => e.id))).toEqual([live]);
+    expect(batches.filter((m) => !m.history).flatMap((m) => m.events.map((e) => e.id))).toEqual([
+      live,
+    ]);
     expect(batches.find((m) => !m.history)).not.toHaveProperty('history');
 
     // Starting at $ there is no history.
@@ -100,7 +137,10 @@ describe('Tail', () => {
     const name = `tail-close-${process.pid}-${Date.now()}`;
     const { t } = tail({ prefix: uniquePrefix('close'), blockMs: 10_000, name });
     await t.start();
-    const line = async () => String(await r.client('LIST')).split('\n').find((l) => l.includes(`name=${name} `));
+    const line = async () =>
+      String(await r.client('LIST'))
+        .split('\n')
+        .find((l) => l.includes(`name=${name} `));
     await waitFor(async () => (await line())?.includes('cmd=xread'));
     const t0 = Date.now();
     await t.close();
@@ -113,7 +153,9 @@ describe('Tail', () => {
     const port = await freePort();
     const { t, s } = tail({ prefix: uniquePrefix('down'), url: `redis://127.0.0.1:${port}` });
     await t.start();
-    await waitFor(() => s.of('ConnectionChanged').filter((m) => m.state === 'reconnecting').length >= 3);
+    await waitFor(
+      () => s.of('ConnectionChanged').filter((m) => m.state === 'reconnecting').length >= 3,
+    );
     const rec = s.of('ConnectionChanged').filter((m) => m.state === 'reconnecting');
     expect(rec.map((m) => m.attempt).slice(0, 3)).toEqual([1, 2, 3]);
     expect(rec[0].error).toMatchObject({ code: 'UNREACHABLE' });
@@ -126,7 +168,13 @@ describe('Tail', () => {
     let url = redisUrl();
     const s = sink();
     const f = factory(() => url);
-    const t = new Tail({ createClient: f.create, keys: createKeySpace(prefix), emit: s.emit, backoffMinMs: 20, backoffMaxMs: 50 });
+    const t = new Tail({
+      createClient: f.create,
+      keys: createKeySpace(prefix),
+      emit: s.emit,
+      backoffMinMs: 20,
+      backoffMaxMs: 50,
+    });
     tails.push(t);
     await t.start();
     await r.xadd(all, '*', ...seed('m', 0));
@@ -141,7 +189,12 @@ describe('Tail', () => {
     url = redisUrl();
     await waitFor(() => s.events().length === 4);
     expect(s.of('EventsMissed')).toEqual([expect.objectContaining({ count: 7 })]);
-    expect(s.events().slice(1).map((e) => (e.event?.data as { n: number }).n)).toEqual([8, 9, 10]);
+    expect(
+      s
+        .events()
+        .slice(1)
+        .map((e) => (e.event?.data as { n: number }).n),
+    ).toEqual([8, 9, 10]);
   });
 
   it('resumes after the server restarts on the same port: no gap, no duplicate', async () => {
@@ -158,7 +211,13 @@ describe('Tail', () => {
       const dead = `redis://127.0.0.1:${await freePort()}`;
       const s = sink();
       const f = factory(() => (gated ? dead : `redis://127.0.0.1:${port}`));
-      const t = new Tail({ createClient: f.create, keys: createKeySpace(prefix), emit: s.emit, backoffMinMs: 20, backoffMaxMs: 100 });
+      const t = new Tail({
+        createClient: f.create,
+        keys: createKeySpace(prefix),
+        emit: s.emit,
+        backoffMinMs: 20,
+        backoffMaxMs: 100,
+      });
       tails.push(t);
       await t.start();
       const w1 = rawClient(server.url);

@@ -1,29 +1,73 @@
 /** Hand-built messages and states for store and UI tests. */
-import type { GroupSnapshot, MonitorMessage, StreamSnapshot, TailEvent } from '../../src/core/messages.js';
-import { defaultConfig, initialState, type MonitorConfig, type MonitorState } from '../../src/store/state.js';
+import type {
+  GroupSnapshot,
+  MonitorMessage,
+  StreamSnapshot,
+  TailEvent,
+} from '../../src/core/messages.js';
+import {
+  defaultConfig,
+  initialState,
+  type MonitorConfig,
+  type MonitorState,
+} from '../../src/store/state.js';
 import { reduceAll } from '../../src/store/reducers.js';
 import type { StoreAction } from '../../src/store/actions.js';
 
 export const T0 = 1_764_000_000_000; // fixed local clock, ms
 
-export function state(config: Partial<MonitorConfig> = {}, ...actions: StoreAction[]): MonitorState {
-  return reduceAll(initialState(defaultConfig({ url: 'redis://127.0.0.1:6379/', ...config }), T0), actions);
+export function state(
+  config: Partial<MonitorConfig> = {},
+  ...actions: StoreAction[]
+): MonitorState {
+  return reduceAll(
+    initialState(defaultConfig({ url: 'redis://127.0.0.1:6379/', ...config }), T0),
+    actions,
+  );
 }
 
-export function ev(n: number, type = 'asset.discovered', extra: Record<string, unknown> = {}): TailEvent {
+export function ev(
+  n: number,
+  type = 'asset.discovered',
+  extra: Record<string, unknown> = {},
+): TailEvent {
   const id = `${T0 + n}-0`;
-  const json = JSON.stringify({ event_id: `id-${n}`, timestamp: '2025-11-24T16:00:00+00:00', source: 'scanner', version: '1.0.0', event_type: type, n, ...extra });
+  const json = JSON.stringify({
+    event_id: `id-${n}`,
+    timestamp: '2025-11-24T16:00:00+00:00',
+    source: 'scanner',
+    version: '1.0.0',
+    event_type: type,
+    n,
+    ...extra,
+  });
   return {
     id,
     type,
-    event: { eventType: type, eventId: `id-${n}`, timestamp: '2025-11-24T16:00:00+00:00', source: 'scanner', version: '1.0.0', data: { n, ...extra } },
+    event: {
+      eventType: type,
+      eventId: `id-${n}`,
+      timestamp: '2025-11-24T16:00:00+00:00',
+      source: 'scanner',
+      version: '1.0.0',
+      data: { n, ...extra },
+    },
     fields: { event: json, type },
     bytes: json.length + type.length + 9,
   };
 }
 
-export function events(from: number, count: number, type?: string, at = T0): Extract<MonitorMessage, { type: 'EventsReceived' }> {
-  return { type: 'EventsReceived', events: Array.from({ length: count }, (_, i) => ev(from + i, type)), receivedAt: at };
+export function events(
+  from: number,
+  count: number,
+  type?: string,
+  at = T0,
+): Extract<MonitorMessage, { type: 'EventsReceived' }> {
+  return {
+    type: 'EventsReceived',
+    events: Array.from({ length: count }, (_, i) => ev(from + i, type)),
+    receivedAt: at,
+  };
 }
 
 export function group(name: string, o: Partial<GroupSnapshot> = {}): GroupSnapshot {
@@ -58,7 +102,14 @@ export function stream(key: string, o: Partial<StreamSnapshot> = {}): StreamSnap
 }
 
 export function snapshot(streams: StreamSnapshot[], at = T0, serverMs = T0): MonitorMessage {
-  return { type: 'SnapshotReceived', at, durationMs: 3, roundTrips: 2, server: { version: '7.0.15', maxmemoryPolicy: 'noeviction', timeMs: serverMs }, streams };
+  return {
+    type: 'SnapshotReceived',
+    at,
+    durationMs: 3,
+    roundTrips: 2,
+    server: { version: '7.0.15', maxmemoryPolicy: 'noeviction', timeMs: serverMs },
+    streams,
+  };
 }
 
 /** A realistic snapshot: one stuck group with pending entries, one healthy, the global stream. */
@@ -87,20 +138,39 @@ export function triageSnapshot(at = T0): MonitorMessage {
       stream('alice:events:project.created', {
         length: 20,
         entriesAdded: 20,
-        groups: [group('alice-main', { pending: 0, lag: 0, entriesRead: 20, lastDeliveredId: `${T0 - 100}-0`, consumerList: [{ name: 'worker-3', pending: 0, idleMs: 500, inactiveMs: 500 }] })],
+        groups: [
+          group('alice-main', {
+            pending: 0,
+            lag: 0,
+            entriesRead: 20,
+            lastDeliveredId: `${T0 - 100}-0`,
+            consumerList: [{ name: 'worker-3', pending: 0, idleMs: 500, inactiveMs: 500 }],
+          }),
+        ],
       }),
     ],
     at,
   );
 }
 
-export function pendingPage(stream_: string, group_: string, n: number, consumer: string | null = null, startId: string = '-'): Extract<MonitorMessage, { type: 'PendingPageReceived' }> {
+export function pendingPage(
+  stream_: string,
+  group_: string,
+  n: number,
+  consumer: string | null = null,
+  startId: string = '-',
+): Extract<MonitorMessage, { type: 'PendingPageReceived' }> {
   return {
     type: 'PendingPageReceived',
     stream: stream_,
     group: group_,
     consumer,
-    entries: Array.from({ length: n }, (_, i) => ({ id: `${T0 - 600_000 + i}-0`, consumer: i % 2 ? 'worker-2' : 'worker-1', idleMs: 1000 * (i + 1), deliveries: i + 1 })),
+    entries: Array.from({ length: n }, (_, i) => ({
+      id: `${T0 - 600_000 + i}-0`,
+      consumer: i % 2 ? 'worker-2' : 'worker-1',
+      idleMs: 1000 * (i + 1),
+      deliveries: i + 1,
+    })),
     startId,
     hasMore: false,
     at: T0,

@@ -39,7 +39,10 @@ function fakePorts(readOnly = false) {
     claim: vi.fn(async () => {}),
     replay: vi.fn(async () => {}),
   };
-  const queries: MonitorQueriesPort = { loadPendingPage: vi.fn(async () => {}), loadEntry: vi.fn(async () => {}) };
+  const queries: MonitorQueriesPort = {
+    loadPendingPage: vi.fn(async () => {}),
+    loadEntry: vi.fn(async () => {}),
+  };
   return { commands, queries };
 }
 
@@ -48,7 +51,12 @@ const K = 'alice:events:asset.discovered';
 describe('createMonitorStore', () => {
   it('batches EventsReceived into one setState per tick', () => {
     const clock = manualTimers();
-    const store = createMonitorStore({ config: defaultConfig(), ...fakePorts(), timers: clock.timers, now: () => T0 });
+    const store = createMonitorStore({
+      config: defaultConfig(),
+      ...fakePorts(),
+      timers: clock.timers,
+      now: () => T0,
+    });
     const listener = vi.fn();
     store.api.subscribe(listener);
     for (let i = 0; i < 50; i++) store.dispatch(events(i * 10, 10));
@@ -63,20 +71,32 @@ describe('createMonitorStore', () => {
 
   it('never merges history (--since) with live events: only live arrivals count in events/s', () => {
     const clock = manualTimers();
-    const store = createMonitorStore({ config: defaultConfig(), ...fakePorts(), timers: clock.timers, now: () => T0 + 1000 });
+    const store = createMonitorStore({
+      config: defaultConfig(),
+      ...fakePorts(),
+      timers: clock.timers,
+      now: () => T0 + 1000,
+    });
     store.dispatch({ ...events(0, 500), history: true });
     store.dispatch({ ...events(500, 500), history: true });
     store.dispatch(events(1000, 4)); // live: the history batch is applied first, on its own
     clock.advance(100);
     const s = store.getState();
     expect(s.events.received).toBe(1004);
-    expect(s.events.buffer.map((e) => e.event?.data.n).slice(-5)).toEqual([999, 1000, 1001, 1002, 1003]);
+    expect(s.events.buffer.map((e) => e.event?.data.n).slice(-5)).toEqual([
+      999, 1000, 1001, 1002, 1003,
+    ]);
     expect(s.events.rate).toEqual([{ sec: Math.floor(T0 / 1000), count: 4 }]);
   });
 
   it('applies queued events before any other message, in order', () => {
     const clock = manualTimers();
-    const store = createMonitorStore({ config: defaultConfig(), ...fakePorts(), timers: clock.timers, now: () => T0 });
+    const store = createMonitorStore({
+      config: defaultConfig(),
+      ...fakePorts(),
+      timers: clock.timers,
+      now: () => T0,
+    });
     const listener = vi.fn();
     store.api.subscribe(listener);
     store.dispatch(events(0, 3));
@@ -90,17 +110,33 @@ describe('createMonitorStore', () => {
 
   it('loads the PEL page the reducers ask for, once per request', () => {
     const ports = fakePorts();
-    const store = createMonitorStore({ config: defaultConfig(), ...ports, timers: manualTimers().timers, now: () => T0 });
+    const store = createMonitorStore({
+      config: defaultConfig(),
+      ...ports,
+      timers: manualTimers().timers,
+      now: () => T0,
+    });
     store.dispatch(triageSnapshot());
     expect(ports.queries.loadPendingPage).toHaveBeenCalledTimes(1);
-    expect(ports.queries.loadPendingPage).toHaveBeenCalledWith(K, 'alice-main', { afterId: null, count: 100, consumer: null, order: 'idle', offset: 0 });
+    expect(ports.queries.loadPendingPage).toHaveBeenCalledWith(K, 'alice-main', {
+      afterId: null,
+      count: 100,
+      consumer: null,
+      order: 'idle',
+      offset: 0,
+    });
     store.actions.selectPane('pending'); // already loading: no second call
     expect(ports.queries.loadPendingPage).toHaveBeenCalledTimes(1);
   });
 
   it('runs a confirmed ack through the commands port with the marked IDs', () => {
     const ports = fakePorts();
-    const store = createMonitorStore({ config: defaultConfig(), ...ports, timers: manualTimers().timers, now: () => T0 });
+    const store = createMonitorStore({
+      config: defaultConfig(),
+      ...ports,
+      timers: manualTimers().timers,
+      now: () => T0,
+    });
     store.dispatch(triageSnapshot());
     store.actions.selectPane('pending');
     store.dispatch(pendingPage(K, 'alice-main', 3));
@@ -118,7 +154,12 @@ describe('createMonitorStore', () => {
 
   it('runs claim with the chosen consumer, and loads a pending entry for the detail view', () => {
     const ports = fakePorts();
-    const store = createMonitorStore({ config: defaultConfig(), ...ports, timers: manualTimers().timers, now: () => T0 });
+    const store = createMonitorStore({
+      config: defaultConfig(),
+      ...ports,
+      timers: manualTimers().timers,
+      now: () => T0,
+    });
     store.dispatch(triageSnapshot());
     store.actions.selectPane('pending');
     store.dispatch(pendingPage(K, 'alice-main', 1));
@@ -131,7 +172,9 @@ describe('createMonitorStore', () => {
     store.actions.editConsumer('rescuer');
     store.actions.confirm();
     store.actions.confirm();
-    expect(ports.commands.claim).toHaveBeenCalledWith(K, 'alice-main', 'rescuer', [`${T0 - 600_000}-0`]);
+    expect(ports.commands.claim).toHaveBeenCalledWith(K, 'alice-main', 'rescuer', [
+      `${T0 - 600_000}-0`,
+    ]);
   });
 
   it('a rejecting port still ends in a reported failure', async () => {
@@ -139,18 +182,31 @@ describe('createMonitorStore', () => {
     ports.commands.replay = vi.fn(async () => {
       throw Object.assign(new Error('boom'), { code: 'REDIS' });
     });
-    const store = createMonitorStore({ config: defaultConfig(), ...ports, timers: manualTimers().timers, now: () => T0 });
+    const store = createMonitorStore({
+      config: defaultConfig(),
+      ...ports,
+      timers: manualTimers().timers,
+      now: () => T0,
+    });
     store.dispatch(triageSnapshot());
     store.actions.selectPane('pending');
     store.dispatch(pendingPage(K, 'alice-main', 1));
     store.actions.requestCommand('replay');
     store.actions.confirm();
     await vi.waitFor(() => expect(store.getState().ui.confirm?.step).toBe('done'));
-    expect(store.getState().ui.confirm?.outcome).toEqual({ ok: false, text: 'replay failed: boom' });
+    expect(store.getState().ui.confirm?.outcome).toEqual({
+      ok: false,
+      text: 'replay failed: boom',
+    });
   });
 
   it('ignores messages after close', () => {
-    const store = createMonitorStore({ config: defaultConfig(), ...fakePorts(), timers: manualTimers().timers, now: () => T0 });
+    const store = createMonitorStore({
+      config: defaultConfig(),
+      ...fakePorts(),
+      timers: manualTimers().timers,
+      now: () => T0,
+    });
     store.close();
     store.dispatch(triageSnapshot());
     expect(store.getState().snapshot.at).toBeNull();
@@ -159,8 +215,22 @@ describe('createMonitorStore', () => {
   it('after a command, copies what the port learned about permissions (a NOPERM reply) into the state', async () => {
     const { commands, queries } = fakePorts();
     const denied = new Set<'ack' | 'claim' | 'replay'>();
-    const port = { ...commands, get deniedCommands() { return denied; }, claim: vi.fn(async () => { denied.add('claim'); }) };
-    const store = createMonitorStore({ config: defaultConfig(), commands: port, queries, timers: manualTimers().timers, now: () => T0 });
+    const port = {
+      ...commands,
+      get deniedCommands() {
+        return denied;
+      },
+      claim: vi.fn(async () => {
+        denied.add('claim');
+      }),
+    };
+    const store = createMonitorStore({
+      config: defaultConfig(),
+      commands: port,
+      queries,
+      timers: manualTimers().timers,
+      now: () => T0,
+    });
     store.dispatch(triageSnapshot());
     store.act({ type: 'selectPane', pane: 'pending' });
     store.dispatch(pendingPage(K, 'alice-main', 2));

@@ -12,13 +12,26 @@ import {
   selectSnapshotStale,
   eventAt,
 } from '../../src/store/selectors.js';
-import { T0, ev, events, group, pendingPage, snapshot, state, stream, triageSnapshot } from './build.js';
+import {
+  T0,
+  ev,
+  events,
+  group,
+  pendingPage,
+  snapshot,
+  state,
+  stream,
+  triageSnapshot,
+} from './build.js';
 
 const K = 'alice:events:asset.discovered';
 
 describe('events ring buffer', () => {
   it('history (--since) is held and counted as received, but not as arrivals per second', () => {
-    const s = state({}, { ...events(0, 1000, 'a', T0), history: true }, events(1000, 6, 'a', T0), { type: 'tick', now: T0 + 1000 });
+    const s = state({}, { ...events(0, 1000, 'a', T0), history: true }, events(1000, 6, 'a', T0), {
+      type: 'tick',
+      now: T0 + 1000,
+    });
     expect(s.events.received).toBe(1006);
     expect(s.events.buffer.length).toBe(1006);
     expect(selectEventsPerSec(s)).toBe(3); // 6 live events over the last two seconds
@@ -48,13 +61,21 @@ describe('events ring buffer', () => {
   });
 
   it('counts missed events separately and says why', () => {
-    const s = state({}, { type: 'EventsMissed', count: 7, reason: 'trimmed before the tail read them' });
+    const s = state(
+      {},
+      { type: 'EventsMissed', count: 7, reason: 'trimmed before the tail read them' },
+    );
     expect(s.events.missed).toBe(7);
     expect(s.ui.notice?.text).toMatch(/missed 7 events: trimmed/);
   });
 
   it('events/s averages the last two complete seconds', () => {
-    const s = state({}, events(0, 10, undefined, T0 - 2000), events(10, 30, undefined, T0 - 1000), events(40, 99, undefined, T0));
+    const s = state(
+      {},
+      events(0, 10, undefined, T0 - 2000),
+      events(10, 30, undefined, T0 - 1000),
+      events(40, 99, undefined, T0),
+    );
     expect(selectEventsPerSec({ ...s, now: T0 })).toBe(20);
   });
 });
@@ -89,7 +110,14 @@ describe('pause, follow and cursor', () => {
 
   it('resuming after a pause follows the tail again, even after the detail view pinned the cursor', () => {
     // pause → enter (detail pins the cursor) → esc → p
-    let s = state({}, events(0, 5), { type: 'togglePause' }, { type: 'openSelected' }, { type: 'back' }, events(5, 3));
+    let s = state(
+      {},
+      events(0, 5),
+      { type: 'togglePause' },
+      { type: 'openSelected' },
+      { type: 'back' },
+      events(5, 3),
+    );
     expect(s.view.follow).toBe(false);
     s = reduce(s, { type: 'togglePause' });
     expect(s.view).toMatchObject({ paused: null, follow: true });
@@ -104,38 +132,80 @@ describe('pause, follow and cursor', () => {
 });
 
 describe('live filter', () => {
-  const mixed = { type: 'EventsReceived' as const, receivedAt: T0, events: [ev(0, 'asset.discovered'), ev(1, 'project.created', { name: 'Holiday' }), ev(2, 'asset.processed'), ev(3, 'workflow.failed', { error: 'Timeout 42' })] };
+  const mixed = {
+    type: 'EventsReceived' as const,
+    receivedAt: T0,
+    events: [
+      ev(0, 'asset.discovered'),
+      ev(1, 'project.created', { name: 'Holiday' }),
+      ev(2, 'asset.processed'),
+      ev(3, 'workflow.failed', { error: 'Timeout 42' }),
+    ],
+  };
   const types = (s: ReturnType<typeof state>) => {
     const rows = selectEventRows(s);
     return Array.from({ length: rows.length }, (_, i) => eventAt(rows, i).type);
   };
 
   it('plain text matches type, ID, source and field values, case-insensitively', () => {
-    expect(types(state({}, mixed, { type: 'editFilter', text: 'holiday' }))).toEqual(['project.created']);
-    expect(types(state({}, mixed, { type: 'editFilter', text: 'ASSET' }))).toEqual(['asset.discovered', 'asset.processed']);
+    expect(types(state({}, mixed, { type: 'editFilter', text: 'holiday' }))).toEqual([
+      'project.created',
+    ]);
+    expect(types(state({}, mixed, { type: 'editFilter', text: 'ASSET' }))).toEqual([
+      'asset.discovered',
+      'asset.processed',
+    ]);
   });
 
   it('type: matches the event type, with * wildcards', () => {
-    expect(types(state({}, mixed, { type: 'editFilter', text: 'type:asset.*' }))).toEqual(['asset.discovered', 'asset.processed']);
-    expect(types(state({}, mixed, { type: 'editFilter', text: 't:failed' }))).toEqual(['workflow.failed']);
+    expect(types(state({}, mixed, { type: 'editFilter', text: 'type:asset.*' }))).toEqual([
+      'asset.discovered',
+      'asset.processed',
+    ]);
+    expect(types(state({}, mixed, { type: 'editFilter', text: 't:failed' }))).toEqual([
+      'workflow.failed',
+    ]);
   });
 
   it('/regex/ matches; a bad regex filters nothing and reports why', () => {
-    expect(types(state({}, mixed, { type: 'editFilter', text: '/timeout \\d+/i' }))).toEqual(['workflow.failed']);
+    expect(types(state({}, mixed, { type: 'editFilter', text: '/timeout \\d+/i' }))).toEqual([
+      'workflow.failed',
+    ]);
     const bad = state({}, mixed, { type: 'editFilter', text: '/([/' });
     expect(selectEventRows(bad).length).toBe(4);
     expect(selectEventRows(bad).filter.error).toMatch(/bad regex/);
   });
 
   it('new events are filtered as they arrive', () => {
-    const s = state({}, mixed, { type: 'editFilter', text: 'type:asset' }, events(10, 2, 'asset.organized'), events(12, 2, 'project.created'));
-    expect(types(s)).toEqual(['asset.discovered', 'asset.processed', 'asset.organized', 'asset.organized']);
+    const s = state(
+      {},
+      mixed,
+      { type: 'editFilter', text: 'type:asset' },
+      events(10, 2, 'asset.organized'),
+      events(12, 2, 'project.created'),
+    );
+    expect(types(s)).toEqual([
+      'asset.discovered',
+      'asset.processed',
+      'asset.organized',
+      'asset.organized',
+    ]);
     expect(selectEventCursor(s)).toBe(3);
   });
 
   it('esc while editing restores the previous filter; esc afterwards clears it', () => {
-    let s = state({}, mixed, { type: 'startFilter' }, { type: 'editFilter', text: 'asset' }, { type: 'commitFilter' });
-    s = reduceAll(s, [{ type: 'startFilter' }, { type: 'editFilter', text: 'zzz' }, { type: 'back' }]);
+    let s = state(
+      {},
+      mixed,
+      { type: 'startFilter' },
+      { type: 'editFilter', text: 'asset' },
+      { type: 'commitFilter' },
+    );
+    s = reduceAll(s, [
+      { type: 'startFilter' },
+      { type: 'editFilter', text: 'zzz' },
+      { type: 'back' },
+    ]);
     expect(s.view.filter).toEqual({ text: 'asset', editing: false, previous: 'asset' });
     expect(reduce(s, { type: 'back' }).view.filter.text).toBe('');
   });
@@ -145,43 +215,99 @@ describe('connection and snapshots', () => {
   it('reports the worst loop with attempt and reason', () => {
     const s = state(
       {},
-      { type: 'ConnectionChanged', loop: 'tail', state: 'connected', attempt: 0, error: null, at: T0 },
-      { type: 'ConnectionChanged', loop: 'poller', state: 'reconnecting', attempt: 3, error: { code: 'UNREACHABLE', message: 'connection refused' }, at: T0 },
+      {
+        type: 'ConnectionChanged',
+        loop: 'tail',
+        state: 'connected',
+        attempt: 0,
+        error: null,
+        at: T0,
+      },
+      {
+        type: 'ConnectionChanged',
+        loop: 'poller',
+        state: 'reconnecting',
+        attempt: 3,
+        error: { code: 'UNREACHABLE', message: 'connection refused' },
+        at: T0,
+      },
     );
-    expect(selectConnection(s)).toEqual({ state: 'reconnecting', loop: 'poller', attempt: 3, reason: 'connection refused' });
+    expect(selectConnection(s)).toEqual({
+      state: 'reconnecting',
+      loop: 'poller',
+      attempt: 3,
+      reason: 'connection refused',
+    });
   });
 
   it("each loop's success clears its own state: a tail receiving again is not reported with the poller's error", () => {
-    const away = (loop: 'tail' | 'poller', attempt: number, message: string) => ({ type: 'ConnectionChanged' as const, loop, state: 'reconnecting' as const, attempt, error: { code: 'UNREACHABLE', message }, at: T0 });
+    const away = (loop: 'tail' | 'poller', attempt: number, message: string) => ({
+      type: 'ConnectionChanged' as const,
+      loop,
+      state: 'reconnecting' as const,
+      attempt,
+      error: { code: 'UNREACHABLE', message },
+      at: T0,
+    });
     let s = state({}, away('tail', 5, 'tail refused'), away('poller', 2, 'poller refused'));
     expect(selectConnection(s)).toMatchObject({ state: 'reconnecting', loop: 'both' });
     // The tail reads events again (before or without its own 'connected' message).
     s = reduce(s, events(0, 3, 'a', T0 + 100));
     expect(s.connection.tail).toMatchObject({ state: 'connected', attempt: 0, error: null });
-    expect(selectConnection(s)).toEqual({ state: 'reconnecting', loop: 'poller', attempt: 2, reason: 'poller refused' });
+    expect(selectConnection(s)).toEqual({
+      state: 'reconnecting',
+      loop: 'poller',
+      attempt: 2,
+      reason: 'poller refused',
+    });
     // Then a snapshot succeeds: all clear.
     s = reduce(s, triageSnapshot(T0 + 200));
-    expect(selectConnection(s)).toEqual({ state: 'connected', loop: null, attempt: 0, reason: null });
+    expect(selectConnection(s)).toEqual({
+      state: 'connected',
+      loop: null,
+      attempt: 0,
+      reason: null,
+    });
     // The tail's attempt count and reason never leak into the poller's state.
     s = reduce(s, away('tail', 1, 'tail timeout'));
-    expect(selectConnection(s)).toEqual({ state: 'reconnecting', loop: 'tail', attempt: 1, reason: 'tail timeout' });
+    expect(selectConnection(s)).toEqual({
+      state: 'reconnecting',
+      loop: 'tail',
+      attempt: 1,
+      reason: 'tail timeout',
+    });
   });
 
   it('computes ingest rate per stream from entriesAdded deltas (server clock)', () => {
     const s = state(
       {},
       snapshot([stream(K, { entriesAdded: 100 })], T0, T0),
-      snapshot([stream(K, { entriesAdded: 350 }), stream('alice:events:new', { entriesAdded: 5 })], T0 + 1000, T0 + 2000),
+      snapshot(
+        [stream(K, { entriesAdded: 350 }), stream('alice:events:new', { entriesAdded: 5 })],
+        T0 + 1000,
+        T0 + 2000,
+      ),
     );
     expect(s.snapshot.rates[K]).toBe(125);
     expect(s.snapshot.rates['alice:events:new']).toBeNull();
   });
 
   it('marks the snapshot stale while the poller is away, and fresh again after a new snapshot', () => {
-    const connected = { type: 'ConnectionChanged' as const, loop: 'poller' as const, state: 'connected' as const, attempt: 0, error: null, at: T0 };
+    const connected = {
+      type: 'ConnectionChanged' as const,
+      loop: 'poller' as const,
+      state: 'connected' as const,
+      attempt: 0,
+      error: null,
+      at: T0,
+    };
     let s = state({}, connected, triageSnapshot());
     expect(selectSnapshotStale(s)).toBe(false);
-    s = reduce(s, { type: 'SnapshotFailed', at: T0 + 1000, error: { code: 'UNREACHABLE', message: 'refused' } });
+    s = reduce(s, {
+      type: 'SnapshotFailed',
+      at: T0 + 1000,
+      error: { code: 'UNREACHABLE', message: 'refused' },
+    });
     expect(selectSnapshotStale(s)).toBe(true);
     expect(s.snapshot.streams.length).toBe(3); // keeps what it showed
     s = reduceAll(s, [connected, triageSnapshot(T0 + 2000)]);
@@ -193,7 +319,15 @@ describe('pending entries', () => {
   it('opens on the group with most pending and asks for its first page', () => {
     const s = state({}, triageSnapshot());
     expect(s.pending.target).toEqual({ stream: K, group: 'alice-main', consumer: null });
-    expect(s.pending.request).toEqual({ stream: K, group: 'alice-main', consumer: null, afterId: null, count: 100, order: 'idle', offset: 0 });
+    expect(s.pending.request).toEqual({
+      stream: K,
+      group: 'alice-main',
+      consumer: null,
+      afterId: null,
+      count: 100,
+      order: 'idle',
+      offset: 0,
+    });
     expect(s.pending.loading).toBe(true);
   });
 
@@ -206,7 +340,12 @@ describe('pending entries', () => {
   });
 
   it('space marks and moves down; actions apply to marks, else to the selected entry', () => {
-    let s = state({}, triageSnapshot(), { type: 'selectPane', pane: 'pending' }, pendingPage(K, 'alice-main', 3));
+    let s = state(
+      {},
+      triageSnapshot(),
+      { type: 'selectPane', pane: 'pending' },
+      pendingPage(K, 'alice-main', 3),
+    );
     const rows = selectPendingRows(s);
     expect(selectActionIds(s)).toEqual([rows[0].id]);
     s = reduceAll(s, [{ type: 'toggleMark' }, { type: 'toggleMark' }]);
@@ -216,7 +355,12 @@ describe('pending entries', () => {
   });
 
   it('a refreshed page drops marks of entries no longer pending', () => {
-    let s = state({}, triageSnapshot(), { type: 'selectPane', pane: 'pending' }, pendingPage(K, 'alice-main', 3));
+    let s = state(
+      {},
+      triageSnapshot(),
+      { type: 'selectPane', pane: 'pending' },
+      pendingPage(K, 'alice-main', 3),
+    );
     s = reduce(s, { type: 'toggleMark' }); // the most idle: index 2 of the page
     expect(s.pending.marks.length).toBe(1);
     s = reduce(s, pendingPage(K, 'alice-main', 2)); // the entry with most idle (index 2) is gone
@@ -234,11 +378,19 @@ describe('pending entries', () => {
   });
 
   it('most idle first across the whole PEL, page by page: page n asks for the entries after the n × page-size more idle ones', () => {
-    let s = state({ pageSize: 3 }, triageSnapshot(), { type: 'selectPane', pane: 'pending' }, { ...pendingPage(K, 'alice-main', 3), hasMore: true });
+    let s = state(
+      { pageSize: 3 },
+      triageSnapshot(),
+      { type: 'selectPane', pane: 'pending' },
+      { ...pendingPage(K, 'alice-main', 3), hasMore: true },
+    );
     expect(s.pending.order).toBe('idle');
     s = reduce(s, { type: 'changePage', delta: 1 });
     expect(s.pending.request).toMatchObject({ order: 'idle', offset: 3, count: 3, afterId: null });
-    s = reduceAll(s, [{ ...pendingPage(K, 'alice-main', 1), hasMore: false }, { type: 'changePage', delta: 1 }]);
+    s = reduceAll(s, [
+      { ...pendingPage(K, 'alice-main', 1), hasMore: false },
+      { type: 'changePage', delta: 1 },
+    ]);
     expect(s.ui.notice?.text).toBe('no more pending entries (this is the last page)');
     expect(s.pending.request).toMatchObject({ offset: 3 }); // nothing new asked for
     s = reduce(s, { type: 'changePage', delta: -1 });
@@ -246,22 +398,47 @@ describe('pending entries', () => {
   });
 
   it('n on the last page of an approximate ordering says where the search stopped', () => {
-    const partial = { ...pendingPage(K, 'alice-main', 3), scan: { examined: 50_000, complete: false, limit: 50_000 } };
-    const s = state({}, triageSnapshot(), { type: 'selectPane', pane: 'pending' }, partial, { type: 'changePage', delta: 1 });
-    expect(s.ui.notice?.text).toBe('no more pages among the first 50,000 entries searched (o: ID order reaches the rest)');
+    const partial = {
+      ...pendingPage(K, 'alice-main', 3),
+      scan: { examined: 50_000, complete: false, limit: 50_000 },
+    };
+    const s = state({}, triageSnapshot(), { type: 'selectPane', pane: 'pending' }, partial, {
+      type: 'changePage',
+      delta: 1,
+    });
+    expect(s.ui.notice?.text).toBe(
+      'no more pages among the first 50,000 entries searched (o: ID order reaches the rest)',
+    );
   });
 
   it('o switches to ID order: pages after the highest ID of the page and back again; a late page of the other order is ignored', () => {
-    let s = state({}, triageSnapshot(), { type: 'selectPane', pane: 'pending' }, pendingPage(K, 'alice-main', 3), { type: 'togglePendingOrder' });
-    expect(s.pending).toMatchObject({ order: 'id', entries: [], request: { order: 'id', afterId: null, offset: 0 } });
+    let s = state(
+      {},
+      triageSnapshot(),
+      { type: 'selectPane', pane: 'pending' },
+      pendingPage(K, 'alice-main', 3),
+      { type: 'togglePendingOrder' },
+    );
+    expect(s.pending).toMatchObject({
+      order: 'id',
+      entries: [],
+      request: { order: 'id', afterId: null, offset: 0 },
+    });
     s = reduce(s, pendingPage(K, 'alice-main', 3)); // asked for most idle first, arrives late
     expect(s.pending.entries).toEqual([]);
-    const byId = (n: number) => ({ ...pendingPage(K, 'alice-main', n), order: 'id' as const, scan: undefined });
+    const byId = (n: number) => ({
+      ...pendingPage(K, 'alice-main', n),
+      order: 'id' as const,
+      scan: undefined,
+    });
     s = reduce(s, { ...byId(3), hasMore: true });
     expect(selectPendingRows(s).map((e) => e.idleMs)).toEqual([1000, 2000, 3000]); // ID order, as read
     s = reduce(s, { type: 'changePage', delta: 1 });
     expect(s.pending.request?.afterId).toBe(`${T0 - 600_000 + 2}-0`);
-    s = reduceAll(s, [{ ...byId(1), hasMore: false }, { type: 'changePage', delta: 1 }]);
+    s = reduceAll(s, [
+      { ...byId(1), hasMore: false },
+      { type: 'changePage', delta: 1 },
+    ]);
     expect(s.ui.notice?.text).toBe('no more pending entries (this is the last page)');
     s = reduce(s, { type: 'changePage', delta: -1 });
     expect(s.pending.request?.afterId).toBeNull();
@@ -271,7 +448,11 @@ describe('pending entries', () => {
 
   it('[ and ] pick another stream/group; the choice sticks', () => {
     let s = state({}, triageSnapshot(), { type: 'cycleGroup', delta: 1 });
-    expect(s.pending.target).toEqual({ stream: 'alice:events:project.created', group: 'alice-main', consumer: null });
+    expect(s.pending.target).toEqual({
+      stream: 'alice:events:project.created',
+      group: 'alice-main',
+      consumer: null,
+    });
     expect(s.pending.auto).toBe(false);
     s = reduce(s, triageSnapshot(T0 + 1000));
     expect(s.pending.target?.stream).toBe('alice:events:project.created');
@@ -287,19 +468,52 @@ describe('pending entries', () => {
   });
 
   it('enter on a pending entry asks for the full entry', () => {
-    const s = state({}, triageSnapshot(), { type: 'selectPane', pane: 'pending' }, pendingPage(K, 'alice-main', 2), { type: 'openSelected' });
-    expect(s.ui.detail).toMatchObject({ kind: 'entry', stream: K, id: selectPendingRows(s)[0].id, loading: true });
-    const loaded = reduce(s, { type: 'EntryLoaded', stream: K, id: selectPendingRows(s)[0].id, fields: { a: '1' }, event: null, at: T0 });
+    const s = state(
+      {},
+      triageSnapshot(),
+      { type: 'selectPane', pane: 'pending' },
+      pendingPage(K, 'alice-main', 2),
+      { type: 'openSelected' },
+    );
+    expect(s.ui.detail).toMatchObject({
+      kind: 'entry',
+      stream: K,
+      id: selectPendingRows(s)[0].id,
+      loading: true,
+    });
+    const loaded = reduce(s, {
+      type: 'EntryLoaded',
+      stream: K,
+      id: selectPendingRows(s)[0].id,
+      fields: { a: '1' },
+      event: null,
+      at: T0,
+    });
     expect(loaded.ui.detail).toMatchObject({ loading: false, fields: { a: '1' } });
   });
 });
 
 describe('commands and confirmation', () => {
-  const ready = () => state({}, triageSnapshot(), { type: 'selectPane', pane: 'pending' }, pendingPage(K, 'alice-main', 3));
+  const ready = () =>
+    state(
+      {},
+      triageSnapshot(),
+      { type: 'selectPane', pane: 'pending' },
+      pendingPage(K, 'alice-main', 3),
+    );
 
   it('ack asks for confirmation naming how many entries, then runs', () => {
-    let s = reduceAll(ready(), [{ type: 'toggleMark' }, { type: 'toggleMark' }, { type: 'requestCommand', command: 'ack' }]);
-    expect(s.ui.confirm).toMatchObject({ command: 'ack', stream: K, group: 'alice-main', step: 'confirm' });
+    let s = reduceAll(ready(), [
+      { type: 'toggleMark' },
+      { type: 'toggleMark' },
+      { type: 'requestCommand', command: 'ack' },
+    ]);
+    expect(s.ui.confirm).toMatchObject({
+      command: 'ack',
+      stream: K,
+      group: 'alice-main',
+      step: 'confirm',
+    });
     expect(s.ui.confirm?.ids.length).toBe(2);
     s = reduce(s, { type: 'confirm' });
     expect(s.ui.confirm?.step).toBe('running');
@@ -315,12 +529,18 @@ describe('commands and confirmation', () => {
     let s = reduce(ready(), { type: 'requestCommand', command: 'claim' });
     // The selected entry belongs to worker-1: the default target is another consumer.
     expect(selectPendingRows(s)[s.pending.cursor].consumer).toBe('worker-1');
-    expect(s.ui.confirm).toMatchObject({ step: 'consumer', consumer: 'worker-2', consumerChoices: ['worker-1', 'worker-2'] });
+    expect(s.ui.confirm).toMatchObject({
+      step: 'consumer',
+      consumer: 'worker-2',
+      consumerChoices: ['worker-1', 'worker-2'],
+    });
     s = reduce(s, { type: 'moveCursor', delta: 1 });
     expect(s.ui.confirm?.consumer).toBe('worker-1');
     s = reduceAll(s, [{ type: 'editConsumer', text: '  rescue  ' }, { type: 'confirm' }]);
     expect(s.ui.confirm).toMatchObject({ step: 'confirm', consumer: 'rescue' });
-    expect(reduce(reduce(s, { type: 'editConsumer', text: '' }), { type: 'confirm' }).ui.confirm?.step).toBe('running');
+    expect(
+      reduce(reduce(s, { type: 'editConsumer', text: '' }), { type: 'confirm' }).ui.confirm?.step,
+    ).toBe('running');
   });
 
   it('claim defaults to the most recently active consumer other than the owner', () => {
@@ -329,27 +549,64 @@ describe('commands and confirmation', () => {
       { name: 'stale', pending: 0, idleMs: 50, inactiveMs: 900_000 },
       { name: 'busy', pending: 0, idleMs: 200, inactiveMs: 300 },
     ];
-    const snap = snapshot([stream(K, { length: 10, groups: [group('alice-main', { pending: 3, consumerList: consumers })] })]);
-    const page = { ...pendingPage(K, 'alice-main', 3), entries: pendingPage(K, 'alice-main', 3).entries.map((e) => ({ ...e, consumer: 'owner' })) };
-    let s = reduceAll(state({}, snap, { type: 'selectPane', pane: 'pending' }, page), [{ type: 'requestCommand', command: 'claim' }]);
+    const snap = snapshot([
+      stream(K, {
+        length: 10,
+        groups: [group('alice-main', { pending: 3, consumerList: consumers })],
+      }),
+    ]);
+    const page = {
+      ...pendingPage(K, 'alice-main', 3),
+      entries: pendingPage(K, 'alice-main', 3).entries.map((e) => ({ ...e, consumer: 'owner' })),
+    };
+    let s = reduceAll(state({}, snap, { type: 'selectPane', pane: 'pending' }, page), [
+      { type: 'requestCommand', command: 'claim' },
+    ]);
     expect(s.ui.confirm?.consumer).toBe('busy');
     s = reduce(s, { type: 'moveCursor', delta: 1 });
     expect(s.ui.confirm?.consumer).toBe('owner'); // still changeable: the list order, wrapping
     // Only the owner exists: no default (type a name).
-    const alone = snapshot([stream(K, { length: 10, groups: [group('alice-main', { pending: 3, consumerList: [consumers[0]] })] })]);
-    expect(reduceAll(state({}, alone, { type: 'selectPane', pane: 'pending' }, page), [{ type: 'requestCommand', command: 'claim' }]).ui.confirm?.consumer).toBe('');
+    const alone = snapshot([
+      stream(K, {
+        length: 10,
+        groups: [group('alice-main', { pending: 3, consumerList: [consumers[0]] })],
+      }),
+    ]);
+    expect(
+      reduceAll(state({}, alone, { type: 'selectPane', pane: 'pending' }, page), [
+        { type: 'requestCommand', command: 'claim' },
+      ]).ui.confirm?.consumer,
+    ).toBe('');
   });
 
   it('an empty consumer name cannot be confirmed', () => {
-    const s = reduceAll(ready(), [{ type: 'requestCommand', command: 'claim' }, { type: 'editConsumer', text: '   ' }, { type: 'confirm' }]);
+    const s = reduceAll(ready(), [
+      { type: 'requestCommand', command: 'claim' },
+      { type: 'editConsumer', text: '   ' },
+      { type: 'confirm' },
+    ]);
     expect(s.ui.confirm?.step).toBe('consumer');
   });
 
   it('reports the outcome, clears marks and reloads the page', () => {
-    let s = reduceAll(ready(), [{ type: 'toggleMark' }, { type: 'requestCommand', command: 'ack' }, { type: 'confirm' }]);
+    let s = reduceAll(ready(), [
+      { type: 'toggleMark' },
+      { type: 'requestCommand', command: 'ack' },
+      { type: 'confirm' },
+    ]);
     const before = s.pending.request;
-    s = reduce(s, { type: 'CommandCompleted', command: 'ack', requested: 1, affected: 1, detail: 'acknowledged 1 of 1 entries', at: T0 });
-    expect(s.ui.confirm).toMatchObject({ step: 'done', outcome: { ok: true, text: 'acknowledged 1 of 1 entries' } });
+    s = reduce(s, {
+      type: 'CommandCompleted',
+      command: 'ack',
+      requested: 1,
+      affected: 1,
+      detail: 'acknowledged 1 of 1 entries',
+      at: T0,
+    });
+    expect(s.ui.confirm).toMatchObject({
+      step: 'done',
+      outcome: { ok: true, text: 'acknowledged 1 of 1 entries' },
+    });
     expect(s.pending.marks).toEqual([]);
     expect(s.pending.request).not.toBe(before);
     expect(reduce(s, { type: 'confirm' }).ui.confirm).toBeNull();
@@ -357,23 +614,49 @@ describe('commands and confirmation', () => {
 
   it('after an ack or claim the cursor stays on the same entry, or the next one when it is gone', () => {
     // Rows most idle first: ids …+4, +3, +2, +1, +0 (pendingPage(…, 5)).
-    let s = reduceAll(ready(), [pendingPage(K, 'alice-main', 5), { type: 'moveToEdge', edge: 'top' }, { type: 'moveCursor', delta: 2 }]);
+    let s = reduceAll(ready(), [
+      pendingPage(K, 'alice-main', 5),
+      { type: 'moveToEdge', edge: 'top' },
+      { type: 'moveCursor', delta: 2 },
+    ]);
     const rows = selectPendingRows(s);
-    const page = (keep: (id: string) => boolean) => ({ ...pendingPage(K, 'alice-main', 5), entries: pendingPage(K, 'alice-main', 5).entries.filter((e) => keep(e.id)) });
+    const page = (keep: (id: string) => boolean) => ({
+      ...pendingPage(K, 'alice-main', 5),
+      entries: pendingPage(K, 'alice-main', 5).entries.filter((e) => keep(e.id)),
+    });
     // An entry above the cursor was acked: the row number changes, the entry does not.
-    s = reduce(s, page((id) => id !== rows[0].id));
+    s = reduce(
+      s,
+      page((id) => id !== rows[0].id),
+    );
     expect(selectPendingRows(s)[s.pending.cursor].id).toBe(rows[2].id);
     // The selected entry itself was claimed away: the next one.
-    s = reduce(s, page((id) => id !== rows[0].id && id !== rows[2].id));
+    s = reduce(
+      s,
+      page((id) => id !== rows[0].id && id !== rows[2].id),
+    );
     expect(selectPendingRows(s)[s.pending.cursor].id).toBe(rows[3].id);
     // Nothing after it left: the one before it.
-    s = reduce(s, page((id) => id === rows[1].id));
+    s = reduce(
+      s,
+      page((id) => id === rows[1].id),
+    );
     expect(selectPendingRows(s)[s.pending.cursor].id).toBe(rows[1].id);
   });
 
   it('a new dialog clears the last outcome from the notice line', () => {
     let s = reduceAll(ready(), [{ type: 'requestCommand', command: 'ack' }, { type: 'confirm' }]);
-    s = reduceAll(s, [{ type: 'CommandCompleted', command: 'ack', requested: 1, affected: 1, detail: 'acknowledged 1 of 1 entries', at: T0 }, { type: 'confirm' }]);
+    s = reduceAll(s, [
+      {
+        type: 'CommandCompleted',
+        command: 'ack',
+        requested: 1,
+        affected: 1,
+        detail: 'acknowledged 1 of 1 entries',
+        at: T0,
+      },
+      { type: 'confirm' },
+    ]);
     expect(s.ui.notice?.text).toBe('acknowledged 1 of 1 entries');
     expect(reduce(s, { type: 'requestCommand', command: 'claim' }).ui.notice).toBeNull();
     expect(reduce(s, { type: 'openPicker' }).ui.notice).toBeNull();
@@ -383,18 +666,33 @@ describe('commands and confirmation', () => {
     const s = reduceAll(ready(), [
       { type: 'requestCommand', command: 'ack' },
       { type: 'confirm' },
-      { type: 'CommandFailed', command: 'ack', requested: 1, error: { code: 'NOPERM', message: 'no XACK' }, at: T0 },
+      {
+        type: 'CommandFailed',
+        command: 'ack',
+        requested: 1,
+        error: { code: 'NOPERM', message: 'no XACK' },
+        at: T0,
+      },
     ]);
     expect(s.ui.confirm?.outcome).toEqual({ ok: false, text: 'ack failed: no XACK' });
     expect(s.ui.notice?.level).toBe('error');
   });
 
   it('read-only refuses to open a mutation and says why', () => {
-    const s = reduceAll(state({ readOnly: true, readOnlyReason: 'read-only mode (--read-only)' }, triageSnapshot(), { type: 'selectPane', pane: 'pending' }, pendingPage(K, 'alice-main', 2)), [
-      { type: 'requestCommand', command: 'ack' },
-    ]);
+    const s = reduceAll(
+      state(
+        { readOnly: true, readOnlyReason: 'read-only mode (--read-only)' },
+        triageSnapshot(),
+        { type: 'selectPane', pane: 'pending' },
+        pendingPage(K, 'alice-main', 2),
+      ),
+      [{ type: 'requestCommand', command: 'ack' }],
+    );
     expect(s.ui.confirm).toBeNull();
-    expect(s.ui.notice).toMatchObject({ level: 'error', text: 'ack refused: read-only mode (--read-only)' });
+    expect(s.ui.notice).toMatchObject({
+      level: 'error',
+      text: 'ack refused: read-only mode (--read-only)',
+    });
   });
 });
 
@@ -412,16 +710,33 @@ describe('stream/group picker (pane 3)', () => {
     const picked = reduce(s, { type: 'openSelected' });
     expect(picked.ui.picker).toBeNull();
     expect(picked.ui.pane).toBe('pending');
-    expect(picked.pending).toMatchObject({ auto: false, target: { stream: 'alice:events:project.created', group: 'alice-main', consumer: null }, request: { afterId: null } });
+    expect(picked.pending).toMatchObject({
+      auto: false,
+      target: { stream: 'alice:events:project.created', group: 'alice-main', consumer: null },
+      request: { afterId: null },
+    });
   });
 
   it('keeps the highlighted pair while a new snapshot reorders the list; says so when there is nothing to pick', () => {
-    // eslint-disable-next-line prefer-const
-    let s = state({}, triageSnapshot(), { type: 'selectPane', pane: 'pending' }, { type: 'openPicker' }, { type: 'moveCursor', delta: 1 });
-    s = reduce(s, snapshot([stream('alice:events:project.created', { groups: [group('alice-main', { pending: 9 })] }), stream(K, { groups: [group('alice-main', { pending: 1 })] })]));
+    let s = state(
+      {},
+      triageSnapshot(),
+      { type: 'selectPane', pane: 'pending' },
+      { type: 'openPicker' },
+      { type: 'moveCursor', delta: 1 },
+    );
+    s = reduce(
+      s,
+      snapshot([
+        stream('alice:events:project.created', { groups: [group('alice-main', { pending: 9 })] }),
+        stream(K, { groups: [group('alice-main', { pending: 1 })] }),
+      ]),
+    );
     expect(s.ui.picker).toEqual({ stream: 'alice:events:project.created', group: 'alice-main' });
     s = reduce(s, { type: 'moveCursor', delta: 1 });
     expect(s.ui.picker?.stream).toBe(K);
-    expect(reduce(state({}), { type: 'openPicker' }).ui.notice?.text).toBe('no consumer groups under this prefix');
+    expect(reduce(state({}), { type: 'openPicker' }).ui.notice?.text).toBe(
+      'no consumer groups under this prefix',
+    );
   });
 });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { selectGroupRows, selectGroupsByPending, selectStreamRows } from '../../src/store/selectors.js';
+import {
+  selectGroupRows,
+  selectGroupsByPending,
+  selectStreamRows,
+} from '../../src/store/selectors.js';
 import { T0, group, snapshot, state, stream, triageSnapshot } from './build.js';
 
 describe('streams & lag rows', () => {
@@ -10,11 +14,20 @@ describe('streams & lag rows', () => {
       ['project.created', 'alice-main', 'ok'],
       ['all', null, 'ok'],
     ]);
-    expect(rows[0]).toMatchObject({ length: 800, lag: 40, pending: 3, oldestPendingAgeMs: 600_000, oldestUndeliveredAgeMs: 4000, consumers: 2 });
+    expect(rows[0]).toMatchObject({
+      length: 800,
+      lag: 40,
+      pending: 3,
+      oldestPendingAgeMs: 600_000,
+      oldestUndeliveredAgeMs: 4000,
+      consumers: 2,
+    });
   });
 
   it('lag unknown to Redis stays null (never 0)', () => {
-    const rows = selectStreamRows(state({}, snapshot([stream('alice:events:x', { groups: [group('g', { lag: null })] })])));
+    const rows = selectStreamRows(
+      state({}, snapshot([stream('alice:events:x', { groups: [group('g', { lag: null })] })])),
+    );
     expect(rows[0].lag).toBeNull();
   });
 
@@ -41,7 +54,9 @@ describe('streams & lag rows', () => {
 describe('groups & consumers', () => {
   it('lists groups in key order, each followed by its consumers', () => {
     const rows = selectGroupRows(state({}, triageSnapshot()));
-    expect(rows.map((r) => (r.kind === 'group' ? `${r.name}/${r.group}` : `  ${r.consumer}`))).toEqual([
+    expect(
+      rows.map((r) => (r.kind === 'group' ? `${r.name}/${r.group}` : `  ${r.consumer}`)),
+    ).toEqual([
       'asset.discovered/alice-main',
       '  worker-1',
       '  worker-2',
@@ -51,6 +66,8 @@ describe('groups & consumers', () => {
   });
 
   it('orders the pending picker by pending count', () => {
-    expect(selectGroupsByPending(state({}, triageSnapshot())).map((g) => g.pending)).toEqual([3, 0]);
+    expect(selectGroupsByPending(state({}, triageSnapshot())).map((g) => g.pending)).toEqual([
+      3, 0,
+    ]);
   });
 });

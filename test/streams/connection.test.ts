@@ -1,11 +1,16 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisServer, type RunningRedis } from '../../src/cli/private-redis.js';
-import { connectChecked, createRedisClient, backoffDelay, resolveTarget } from '../../src/streams/connection.js';
+import { startRedisServer, type RunningRedis } from '../../src/local-redis/private-redis.js';
+import {
+  connectChecked,
+  createRedisClient,
+  backoffDelay,
+  resolveTarget,
+} from '../../src/streams/connection.js';
 import { EventPersistence } from '../../src/streams/event-persistence.js';
 import { StreamscopeError } from '../../src/core/errors.js';
 import { fakeRedis } from './helpers.js';
-import { freePort } from '../../src/cli/private-redis.js';
+import { freePort } from '../../src/local-redis/private-redis.js';
 
 const PASSWORD = 'Sup3r-s3cret-pw';
 const LIMITED_PW = 'lim1ted-pw-xyz';
@@ -24,8 +29,16 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function connectError(url: string, extra: { password?: string } = {}): Promise<StreamscopeError> {
-  const client = createRedisClient({ url, ...extra, connectTimeoutMs: 1000, commandTimeoutMs: 1000 });
+async function connectError(
+  url: string,
+  extra: { password?: string } = {},
+): Promise<StreamscopeError> {
+  const client = createRedisClient({
+    url,
+    ...extra,
+    connectTimeoutMs: 1000,
+    commandTimeoutMs: 1000,
+  });
   try {
     await connectChecked(client, { url, ...extra });
   } catch (err) {
@@ -49,7 +62,10 @@ describe('connection', () => {
     const port = await freePort();
     const t0 = Date.now();
     const p = new EventPersistence({ redisUrl: `redis://127.0.0.1:${port}` });
-    const err = await p.connect().then(() => null, (e: StreamscopeError) => e);
+    const err = await p.connect().then(
+      () => null,
+      (e: StreamscopeError) => e,
+    );
     expect(err?.code).toBe('UNREACHABLE');
     expect(err?.message).toMatch(/redis-server running/);
     expect(Date.now() - t0).toBeLessThan(1500);
@@ -60,10 +76,20 @@ describe('connection', () => {
     await new Promise<void>((r) => resetter.listen(0, '127.0.0.1', () => r()));
     const port = (resetter.address() as { port: number }).port;
     try {
-      const p = new EventPersistence({ redisUrl: `redis://127.0.0.1:${port}`, connectTimeoutMs: 1000 });
-      const err = (await p.connect().then(() => null, (e: unknown) => e)) as StreamscopeError;
+      const p = new EventPersistence({
+        redisUrl: `redis://127.0.0.1:${port}`,
+        connectTimeoutMs: 1000,
+      });
+      const err = (await p.connect().then(
+        () => null,
+        (e: unknown) => e,
+      )) as StreamscopeError;
       expect(err.code).toBe('UNREACHABLE');
-      expect(err.message).toMatch(new RegExp(`^cannot connect to redis://127.0.0.1:${port}/?: the connection was (reset by the server|closed) before Redis answered\\. Check that redis-server is running`));
+      expect(err.message).toMatch(
+        new RegExp(
+          `^cannot connect to redis://127.0.0.1:${port}/?: the connection was (reset by the server|closed) before Redis answered\\. Check that redis-server is running`,
+        ),
+      );
       expect(err.message).toMatch(/rediss:\/\//);
       expect(err.message).not.toMatch(/retried/);
     } finally {
@@ -120,15 +146,23 @@ describe('connection', () => {
   });
 
   it('a user without XADD permission fails at connect() with NOPERM naming XADD', async () => {
-    const p = new EventPersistence({ redisUrl: `redis://noxadd:${LIMITED_PW}@127.0.0.1:${server.port}`, streamPrefix: 'acl:' });
-    const err = (await p.connect().then(() => null, (e: unknown) => e)) as StreamscopeError;
+    const p = new EventPersistence({
+      redisUrl: `redis://noxadd:${LIMITED_PW}@127.0.0.1:${server.port}`,
+      streamPrefix: 'acl:',
+    });
+    const err = (await p.connect().then(
+      () => null,
+      (e: unknown) => e,
+    )) as StreamscopeError;
     expect(err.code).toBe('NOPERM');
     expect(err.message).toContain('XADD');
     expectNoSecret(err);
   });
 
   it('a server older than 6.2 → VERSION with what to do', async () => {
-    const fake = await fakeRedis({ info: '# Server\r\nredis_version:6.0.9\r\nredis_mode:standalone\r\n' });
+    const fake = await fakeRedis({
+      info: '# Server\r\nredis_version:6.0.9\r\nredis_mode:standalone\r\n',
+    });
     const err = await connectError(fake.url);
     await fake.close();
     expect(err.code).toBe('VERSION');
@@ -136,7 +170,10 @@ describe('connection', () => {
   });
 
   it('connect() is idempotent and shares one attempt', async () => {
-    const p = new EventPersistence({ redisUrl: `redis://:${PASSWORD}@127.0.0.1:${server.port}`, streamPrefix: 'idem:' });
+    const p = new EventPersistence({
+      redisUrl: `redis://:${PASSWORD}@127.0.0.1:${server.port}`,
+      streamPrefix: 'idem:',
+    });
     await Promise.all([p.connect(), p.connect()]);
     await p.connect();
     expect(p.server?.version).toBe(server.version);
@@ -145,7 +182,12 @@ describe('connection', () => {
 
   it('failFast: false keeps reconnecting until the server is back', async () => {
     const port = await freePort();
-    const client = createRedisClient({ url: `redis://127.0.0.1:${port}`, failFast: false, retryBaseMs: 20, retryMaxMs: 50 });
+    const client = createRedisClient({
+      url: `redis://127.0.0.1:${port}`,
+      failFast: false,
+      retryBaseMs: 20,
+      retryMaxMs: 50,
+    });
     let retries = 0;
     client.on('reconnecting', () => retries++);
     client.connect().catch(() => {});
@@ -162,9 +204,20 @@ describe('connection', () => {
 
   it('rediss:// selects TLS; the password from the URL is used but only shown masked', () => {
     const t = resolveTarget({ url: 'rediss://app:p%40ss-Word9@cache.example:6380/2' });
-    expect(t).toMatchObject({ tls: true, password: 'p@ss-Word9', display: 'rediss://app:***@cache.example:6380/2' });
+    expect(t).toMatchObject({
+      tls: true,
+      password: 'p@ss-Word9',
+      display: 'rediss://app:***@cache.example:6380/2',
+    });
     const c = createRedisClient({ url: 'rediss://app:p%40ss-Word9@cache.example:6380/2' });
-    expect(c.options).toMatchObject({ tls: {}, username: 'app', password: 'p@ss-Word9', port: 6380, db: 2, commandTimeout: 5000 });
+    expect(c.options).toMatchObject({
+      tls: {},
+      username: 'app',
+      password: 'p@ss-Word9',
+      port: 6380,
+      db: 2,
+      commandTimeout: 5000,
+    });
     c.disconnect();
     expect(resolveTarget({ url: 'redis://h:1' }).tls).toBe(false);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { startRedisServer } from '../../src/cli/private-redis.js';
+import { startRedisServer } from '../../src/local-redis/private-redis.js';
 import { EventPersistence } from '../../src/streams/event-persistence.js';
 import { puller } from './helpers.js';
 
@@ -15,10 +15,21 @@ describe('consumer error handling', () => {
     const server = await startRedisServer();
     const redis = new Redis(server.url);
     const logs: string[] = [];
-    const p = new EventPersistence({ redisUrl: server.url, streamPrefix: 'bo:', logger: (l) => logs.push(l) });
+    const p = new EventPersistence({
+      redisUrl: server.url,
+      streamPrefix: 'bo:',
+      logger: (l) => logs.push(l),
+    });
     try {
       await p.connect();
-      const c = puller(p.consumeEvents(['t'], 'w', { blockMs: 50, claimIdleMs: 0, retryBaseMs: 100, retryMaxMs: 400 }));
+      const c = puller(
+        p.consumeEvents(['t'], 'w', {
+          blockMs: 50,
+          claimIdleMs: 0,
+          retryBaseMs: 100,
+          retryMaxMs: 400,
+        }),
+      );
       const first = c.take(1);
       await new Promise((r) => setTimeout(r, 30));
       await p.persistEvent({ eventType: 't', data: { n: 1 } });

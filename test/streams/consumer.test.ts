@@ -37,7 +37,9 @@ describe('EventPersistence.consumeEvents', () => {
     await d0.ack();
     const redis = rawClient();
     try {
-      const pending = (await redis.xpending(`${prefix}ack`, 'alice-main', '-', '+', 10)) as [string][];
+      const pending = (await redis.xpending(`${prefix}ack`, 'alice-main', '-', '+', 10)) as [
+        string,
+      ][];
       expect(pending.map((r) => r[0])).toEqual([d1.messageId, d2.messageId]);
     } finally {
       redis.disconnect();
@@ -75,8 +77,15 @@ describe('EventPersistence.consumeEvents', () => {
       expect((await next)[0].event?.data).toEqual({ after: true });
       const dlq = await redis.xrange(`${prefix}dlq:gone`, '-', '+');
       expect(dlq).toHaveLength(1);
-      expect(dlq[0][1]).toEqual(expect.arrayContaining(['dlq_original_id', id, 'dlq_deleted', '1']));
-      expect(await redis.xpending(`${prefix}gone`, 'alice-main')).toEqual([1, expect.any(String), expect.any(String), [['w', '1']]]);
+      expect(dlq[0][1]).toEqual(
+        expect.arrayContaining(['dlq_original_id', id, 'dlq_deleted', '1']),
+      );
+      expect(await redis.xpending(`${prefix}gone`, 'alice-main')).toEqual([
+        1,
+        expect.any(String),
+        expect.any(String),
+        [['w', '1']],
+      ]);
       await c.close();
     } finally {
       redis.disconnect();
@@ -89,7 +98,12 @@ describe('EventPersistence.consumeEvents', () => {
     try {
       const bad = await redis.xadd(`${prefix}mal`, '*', 'event', '{not json');
       const foreign = await redis.xadd(`${prefix}mal`, '*', 'temperature', '21.5');
-      const binary = await redis.xadd(`${prefix}mal`, '*', 'event', Buffer.from([0xff, 0x00, 0xfe, 0x80]));
+      const binary = await redis.xadd(
+        `${prefix}mal`,
+        '*',
+        'event',
+        Buffer.from([0xff, 0x00, 0xfe, 0x80]),
+      );
       await p.persistEvent({ eventType: 'mal', data: { ok: true } });
       const c = puller(p.consumeEvents(['mal'], 'w', fast));
       const [good] = await c.take(1);
@@ -101,7 +115,14 @@ describe('EventPersistence.consumeEvents', () => {
       const binFields = dlq[2][1];
       const i = binFields.findIndex((b, k) => k % 2 === 0 && b.toString() === 'event');
       expect(binFields[i + 1]).toEqual(Buffer.from([0xff, 0x00, 0xfe, 0x80]));
-      expect(dlq[0][1].map(String)).toEqual(expect.arrayContaining(['dlq_reason', expect.stringMatching(/cannot decode/), 'dlq_delivery_count', '1']));
+      expect(dlq[0][1].map(String)).toEqual(
+        expect.arrayContaining([
+          'dlq_reason',
+          expect.stringMatching(/cannot decode/),
+          'dlq_delivery_count',
+          '1',
+        ]),
+      );
       expect(await redis.xpending(`${prefix}mal`, 'alice-main')).toEqual([0, null, null, null]);
       expect(logs.filter((l) => l.includes('dead-lettered'))).toHaveLength(3);
       await c.close();
@@ -113,7 +134,9 @@ describe('EventPersistence.consumeEvents', () => {
   it('defect 9: a delivery over maxDeliveries goes to <prefix>dlq:<type> with ID, reason and count, acked atomically', async () => {
     const { p, prefix } = await connectedPersistence({ maxDeliveries: 2 });
     const id = await p.persistEvent({ eventType: 'poison', data: { p: 1 } });
-    const c = puller(p.consumeEvents(['poison'], 'w', { ...fast, claimIdleMs: 30, claimEveryMs: 30 }));
+    const c = puller(
+      p.consumeEvents(['poison'], 'w', { ...fast, claimIdleMs: 30, claimEveryMs: 30 }),
+    );
     const seen: Delivery[] = await c.take(2, 5000); // handler "fails" twice: never acks
     expect(seen.map((d) => d.deliveryCount)).toEqual([1, 2]);
     const redis = rawClient();
@@ -157,16 +180,21 @@ describe('EventPersistence.consumeEvents', () => {
       expect((await next)[0].event?.data).toEqual({ n: 2 });
       // Exactly one line for the episode: Redis 7.0 first wakes the blocked read with
       // `UNBLOCKED the stream key no longer exists`, then answers NOGROUP — one episode, one line.
-      expect(logs).toEqual([expect.stringMatching(/group alice-main or its stream was deleted; recreating it at 0/)]);
+      expect(logs).toEqual([
+        expect.stringMatching(/group alice-main or its stream was deleted; recreating it at 0/),
+      ]);
       // Destroying only the group is a new episode: recreated, again one line.
       const next3 = c.take(1);
       await redis.xgroup('DESTROY', `${prefix}ng`, 'alice-main');
-      await waitFor(async () => ((await redis.xinfo('GROUPS', `${prefix}ng`)) as unknown[]).length === 1, 2000, 10);
+      await waitFor(
+        async () => ((await redis.xinfo('GROUPS', `${prefix}ng`)) as unknown[]).length === 1,
+        2000,
+        10,
+      );
       // Recreated at 0: the retained entry n:2 comes again (at-least-once), then n:3.
       expect((await next3)[0].event?.data).toEqual({ n: 2 });
       expect(logs).toHaveLength(2);
       expect(logs[1]).toMatch(/deleted; recreating/);
-
     } finally {
       redis.disconnect();
       await c.close();
@@ -175,11 +203,30 @@ describe('EventPersistence.consumeEvents', () => {
 
   it('invalid arguments are refused up front (no loop logging ERR syntax error forever)', async () => {
     const { p, logs } = await connectedPersistence();
-    expect(() => p.consumeEvents([], 'w', fast)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/at least one event type/) }));
-    expect(() => p.consumeEvents(['ok', 'all'], 'w', fast)).toThrow(expect.objectContaining({ code: 'INVALID_EVENT_TYPE' }));
-    expect(() => p.consumeEvents([''], 'w', fast)).toThrow(expect.objectContaining({ code: 'INVALID_EVENT_TYPE' }));
-    expect(() => p.consumeEvents(['ok'], '', fast)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/consumer name/) }));
-    expect(() => p.consumeEvents(['ok'], 'w', { blockMs: Number.NaN })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/blockMs/) }));
+    expect(() => p.consumeEvents([], 'w', fast)).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringMatching(/at least one event type/),
+      }),
+    );
+    expect(() => p.consumeEvents(['ok', 'all'], 'w', fast)).toThrow(
+      expect.objectContaining({ code: 'INVALID_EVENT_TYPE' }),
+    );
+    expect(() => p.consumeEvents([''], 'w', fast)).toThrow(
+      expect.objectContaining({ code: 'INVALID_EVENT_TYPE' }),
+    );
+    expect(() => p.consumeEvents(['ok'], '', fast)).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringMatching(/consumer name/),
+      }),
+    );
+    expect(() => p.consumeEvents(['ok'], 'w', { blockMs: Number.NaN })).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringMatching(/blockMs/),
+      }),
+    );
     await new Promise((r) => setTimeout(r, 100));
     expect(logs).toEqual([]);
     // The same type twice is read once.
@@ -195,7 +242,8 @@ describe('EventPersistence.consumeEvents', () => {
     const { p } = await connectedPersistence();
     const ac = new AbortController();
     const done = (async () => {
-      for await (const _ of p.consumeEvents(['idle'], 'w', { blockMs: 10000, signal: ac.signal })) void _;
+      for await (const _ of p.consumeEvents(['idle'], 'w', { blockMs: 10000, signal: ac.signal }))
+        void _;
     })();
     await new Promise((r) => setTimeout(r, 150));
     const t0 = Date.now();
@@ -222,17 +270,30 @@ describe('EventPersistence.consumeEvents', () => {
     await redis.set(`${prefix}str`, 'x');
     redis.disconnect();
     const it = p.consumeEvents(['str'], 'w', fast)[Symbol.asyncIterator]();
-    await expect(it.next()).rejects.toMatchObject({ code: 'WRONGTYPE', message: expect.stringMatching(/not a stream/) });
+    await expect(it.next()).rejects.toMatchObject({
+      code: 'WRONGTYPE',
+      message: expect.stringMatching(/not a stream/),
+    });
   });
 
   it('fixture entries written by the original are consumed and decoded', async () => {
     const { p, prefix } = await connectedPersistence();
-    const fixtures = readFileSync(new URL('../fixtures/seed-format-events.jsonl', import.meta.url), 'utf8')
-      .trim().split('\n').map((l) => JSON.parse(l) as { key: string; fields: Record<string, string> })
+    const fixtures = readFileSync(
+      new URL('../fixtures/seed-format-events.jsonl', import.meta.url),
+      'utf8',
+    )
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { key: string; fields: Record<string, string> })
       .filter((f) => !f.key.endsWith(':all'));
     const redis = rawClient();
     const types = fixtures.map((f) => f.key.slice('alice:events:'.length));
-    for (const f of fixtures) await redis.xadd(prefix + f.key.slice('alice:events:'.length), '*', ...Object.entries(f.fields).flat());
+    for (const f of fixtures)
+      await redis.xadd(
+        prefix + f.key.slice('alice:events:'.length),
+        '*',
+        ...Object.entries(f.fields).flat(),
+      );
     redis.disconnect();
     const c = puller(p.consumeEvents(types, 'w', { ...fast, count: 100 }));
     const got = await c.take(fixtures.length);

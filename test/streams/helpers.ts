@@ -1,7 +1,10 @@
 /** Helpers for the persistence tests: a persistence per test with its own prefix and a captured log. */
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach } from 'vitest';
-import { EventPersistence, type EventPersistenceOptions } from '../../src/streams/event-persistence.js';
+import {
+  EventPersistence,
+  type EventPersistenceOptions,
+} from '../../src/streams/event-persistence.js';
 import { redisUrl, uniquePrefix } from '../helpers/context.js';
 
 const open: { disconnect(): Promise<void> | void }[] = [];
@@ -22,10 +25,19 @@ export interface TestPersistence {
   logs: string[];
 }
 
-export async function connectedPersistence(options: EventPersistenceOptions = {}): Promise<TestPersistence> {
+export async function connectedPersistence(
+  options: EventPersistenceOptions = {},
+): Promise<TestPersistence> {
   const logs: string[] = [];
   const prefix = options.streamPrefix ?? uniquePrefix();
-  const p = track(new EventPersistence({ redisUrl: redisUrl(), streamPrefix: prefix, logger: (l) => logs.push(l), ...options }));
+  const p = track(
+    new EventPersistence({
+      redisUrl: redisUrl(),
+      streamPrefix: prefix,
+      logger: (l) => logs.push(l),
+      ...options,
+    }),
+  );
   await p.connect();
   return { p, prefix, logs };
 }
@@ -34,7 +46,10 @@ export async function connectedPersistence(options: EventPersistenceOptions = {}
  * A fake server speaking just enough RESP: `INFO` answers with `info`, everything else `+OK`.
  * `silent` accepts connections and never answers (timeouts).
  */
-export async function fakeRedis(options: { info?: string; silent?: boolean }): Promise<{ url: string; close(): Promise<void> }> {
+export async function fakeRedis(options: {
+  info?: string;
+  silent?: boolean;
+}): Promise<{ url: string; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
@@ -103,7 +118,10 @@ export function puller<T>(iterable: AsyncIterable<T>) {
         const r = await Promise.race([
           it.next(),
           new Promise<never>((_, rej) => {
-            timer = setTimeout(() => rej(new Error(`took ${out.length}/${n} before timeout`)), Math.max(1, deadline - Date.now()));
+            timer = setTimeout(
+              () => rej(new Error(`took ${out.length}/${n} before timeout`)),
+              Math.max(1, deadline - Date.now()),
+            );
           }),
         ]).finally(() => clearTimeout(timer));
         if (r.done) break;

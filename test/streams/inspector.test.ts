@@ -1,8 +1,14 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { Redis } from 'ioredis';
-import { startRedisServer } from '../../src/cli/private-redis.js';
+import { startRedisServer } from '../../src/local-redis/private-redis.js';
 import { createKeySpace } from '../../src/core/keys.js';
-import { fetchEntry, readPendingMostIdle, readPendingPage, snapshotStreams, StreamDiscovery } from '../../src/streams/inspector.js';
+import {
+  fetchEntry,
+  readPendingMostIdle,
+  readPendingPage,
+  snapshotStreams,
+  StreamDiscovery,
+} from '../../src/streams/inspector.js';
 import { rawClient, uniquePrefix } from '../helpers/context.js';
 
 const r = rawClient();
@@ -92,19 +98,47 @@ describe.each([
     expect(Math.abs(snap.timeMs - Number(time) * 1000)).toBeLessThan(5000);
 
     const s = snap.streams.find((x) => x.key === key)!;
-    expect(s).toMatchObject({ kind: 'type', eventType: 'asset.processed', length: 5, lastGeneratedId: ids[4], firstEntryId: ids[0], entriesAdded: 5 });
-    expect(snap.streams.find((x) => x.key === `${prefix}all`)).toMatchObject({ kind: 'global', eventType: null, groups: [] });
+    expect(s).toMatchObject({
+      kind: 'type',
+      eventType: 'asset.processed',
+      length: 5,
+      lastGeneratedId: ids[4],
+      firstEntryId: ids[0],
+      entriesAdded: 5,
+    });
+    expect(snap.streams.find((x) => x.key === `${prefix}all`)).toMatchObject({
+      kind: 'global',
+      eventType: null,
+      groups: [],
+    });
 
     const g1 = s.groups.find((g) => g.name === 'g1')!;
     const summary = (await r.xpending(key, 'g1')) as [number, string, string, [string, string][]];
     expect(g1.pending).toBe(summary[0]);
-    expect(g1).toMatchObject({ pending: 2, consumers: 2, lastDeliveredId: ids[2], entriesRead: 3, lag: 2, oldestPendingId: ids[1] });
-    expect(g1.consumerList.map((c) => [c.name, c.pending])).toEqual([['c1', 1], ['c2', 1]]);
+    expect(g1).toMatchObject({
+      pending: 2,
+      consumers: 2,
+      lastDeliveredId: ids[2],
+      entriesRead: 3,
+      lag: 2,
+      oldestPendingId: ids[1],
+    });
+    expect(g1.consumerList.map((c) => [c.name, c.pending])).toEqual([
+      ['c1', 1],
+      ['c2', 1],
+    ]);
     // Oldest undelivered entry is ids[3]: its age, measured on the server clock.
     expect(g1.oldestUndeliveredAgeMs).toBe(Math.max(0, snap.timeMs - Number(ids[3].split('-')[0])));
 
     const g2 = s.groups.find((g) => g.name === 'g2')!;
-    expect(g2).toMatchObject({ pending: 0, consumers: 0, lag: 0, oldestPendingId: null, oldestUndeliveredAgeMs: null, consumerList: [] });
+    expect(g2).toMatchObject({
+      pending: 0,
+      consumers: 0,
+      lag: 0,
+      oldestPendingId: null,
+      oldestUndeliveredAgeMs: null,
+      consumerList: [],
+    });
   });
 
   it('reports lag as null when Redis cannot tell (after a deletion)', async () => {
@@ -138,7 +172,12 @@ describe.each([
         const step = await d.step(c, true);
         const snap = await snapshotStreams(c, ks, step.keys, { script });
         expect(snap.streams).toHaveLength(n);
-        expect(snap.streams.every((s) => s.groups[0].consumerList.length === 1 && s.groups[0].oldestUndeliveredAgeMs !== null)).toBe(true);
+        expect(
+          snap.streams.every(
+            (s) =>
+              s.groups[0].consumerList.length === 1 && s.groups[0].oldestUndeliveredAgeMs !== null,
+          ),
+        ).toBe(true);
         return [count(), step.roundTrips + snap.roundTrips];
       } finally {
         c.disconnect();
@@ -158,7 +197,8 @@ describe.each([
     // A second apart, so every "oldest undelivered" age tells which entry was picked.
     const base = Date.now() - 60_000;
     const ids: string[] = [];
-    for (let i = 0; i < 10; i++) ids.push((await r.xadd(key, `${base + i * 1000}-0`, 'f', String(i))) as string);
+    for (let i = 0; i < 10; i++)
+      ids.push((await r.xadd(key, `${base + i * 1000}-0`, 'f', String(i))) as string);
     await r.xgroup('CREATE', key, 'idle', '0'); // nothing delivered yet
     await r.xgroup('CREATE', key, 'mid', '0');
     await r.xreadgroup('GROUP', 'mid', 'c', 'COUNT', 4, 'STREAMS', key, '>'); // ids[0..3] pending
@@ -172,7 +212,9 @@ describe.each([
       expect(s.groups.map((g) => g.name)).toEqual(raw.map((g) => g[1]));
       for (const g of s.groups) {
         const next = (await r.xrange(key, `(${g.lastDeliveredId}`, '+', 'COUNT', 1))[0]?.[0];
-        expect(g.oldestUndeliveredAgeMs, g.name).toBe(next ? Math.max(0, snap.timeMs - Number(next.split('-')[0])) : null);
+        expect(g.oldestUndeliveredAgeMs, g.name).toBe(
+          next ? Math.max(0, snap.timeMs - Number(next.split('-')[0])) : null,
+        );
         const summary = (await r.xpending(key, g.name)) as [number, string | null];
         expect([g.pending, g.oldestPendingId], g.name).toEqual([summary[0], summary[1] ?? null]);
       }
@@ -211,40 +253,52 @@ describe.each([
     const snap = await snapshotStreams(r, createKeySpace(prefix), [key], { script });
     const live = ((await r.xinfo('CONSUMERS', key, 'g')) as unknown[][]).map((c) => pairs(c));
     const got = snap.streams[0].groups[0].consumerList;
-    expect(got.map((c) => [c.name, c.pending])).toEqual(live.map((c) => [c.name, Number(c.pending)]));
+    expect(got.map((c) => [c.name, c.pending])).toEqual(
+      live.map((c) => [c.name, Number(c.pending)]),
+    );
     for (const [k, c] of got.entries()) {
       // The live reply was taken a little later: its idle is the same or slightly larger.
       expect(Number(live[k].idle) - c.idleMs).toBeGreaterThanOrEqual(0);
       expect(Number(live[k].idle) - c.idleMs).toBeLessThan(100);
-      expect(c.inactiveMs === null).toBe(live[k].inactive === undefined || Number(live[k].inactive) === -1);
+      expect(c.inactiveMs === null).toBe(
+        live[k].inactive === undefined || Number(live[k].inactive) === -1,
+      );
     }
     expect(got[0].idleMs).toBeGreaterThanOrEqual(100);
   });
 
-  it.runIf(script)('never ships the payload of huge head, tail or next-undelivered entries', async () => {
-    const prefix = uniquePrefix('huge');
-    const ks = createKeySpace(prefix);
-    const huge = 'x'.repeat(512 * 1024);
-    const keys = [`${prefix}a`, `${prefix}b`];
-    for (const key of keys) {
-      await r.xadd(key, '*', 'event', huge);
-      const small = (await r.xadd(key, '*', 'event', '{}')) as string;
-      await r.xgroup('CREATE', key, 'g', '0'); // next undelivered: the huge head
-      await r.xgroup('CREATE', key, 'h', small); // next undelivered: the huge tail
-      await r.xadd(key, '*', 'event', huge);
-    }
-    const c = rawClient();
-    try {
-      await c.ping();
-      const before = c.stream.bytesRead;
-      const snap = await snapshotStreams(c, ks, keys, { script });
-      expect(snap.streams.map((s) => s.length)).toEqual([3, 3]);
-      expect(snap.streams.every((s) => s.groups.length === 2 && s.groups.every((g) => g.oldestUndeliveredAgeMs !== null))).toBe(true);
-      expect(c.stream.bytesRead - before).toBeLessThan(4096);
-    } finally {
-      c.disconnect();
-    }
-  });
+  it.runIf(script)(
+    'never ships the payload of huge head, tail or next-undelivered entries',
+    async () => {
+      const prefix = uniquePrefix('huge');
+      const ks = createKeySpace(prefix);
+      const huge = 'x'.repeat(512 * 1024);
+      const keys = [`${prefix}a`, `${prefix}b`];
+      for (const key of keys) {
+        await r.xadd(key, '*', 'event', huge);
+        const small = (await r.xadd(key, '*', 'event', '{}')) as string;
+        await r.xgroup('CREATE', key, 'g', '0'); // next undelivered: the huge head
+        await r.xgroup('CREATE', key, 'h', small); // next undelivered: the huge tail
+        await r.xadd(key, '*', 'event', huge);
+      }
+      const c = rawClient();
+      try {
+        await c.ping();
+        const before = c.stream.bytesRead;
+        const snap = await snapshotStreams(c, ks, keys, { script });
+        expect(snap.streams.map((s) => s.length)).toEqual([3, 3]);
+        expect(
+          snap.streams.every(
+            (s) =>
+              s.groups.length === 2 && s.groups.every((g) => g.oldestUndeliveredAgeMs !== null),
+          ),
+        ).toBe(true);
+        expect(c.stream.bytesRead - before).toBeLessThan(4096);
+      } finally {
+        c.disconnect();
+      }
+    },
+  );
 
   it('skips a stream deleted or retyped between discovery and snapshot', async () => {
     const prefix = uniquePrefix('gone');
@@ -264,9 +318,13 @@ describe.each([
 
 describe('snapshotStreams without scripting', () => {
   it('falls back to plain commands when the ACL refuses scripts, and remembers it', async () => {
-    const server = await startRedisServer({ config: ['user noscript on >pw ~* &* +@all -@scripting'] });
+    const server = await startRedisServer({
+      config: ['user noscript on >pw ~* &* +@all -@scripting'],
+    });
     const admin = rawClient(server.url);
-    const limited = new Redis(`redis://noscript:pw@127.0.0.1:${server.port}`, { maxRetriesPerRequest: 0 });
+    const limited = new Redis(`redis://noscript:pw@127.0.0.1:${server.port}`, {
+      maxRetriesPerRequest: 0,
+    });
     try {
       const prefix = uniquePrefix('acl');
       const key = `${prefix}t`;
@@ -280,7 +338,15 @@ describe('snapshotStreams without scripting', () => {
       expect(first.roundTrips).toBe(1 + 2); // the refused attempt, then the two plain pipelines
       const second = await snapshotStreams(limited, ks, [key]);
       expect(second.roundTrips).toBe(2);
-      const strip = (x: typeof expected) => x.streams.map((s) => ({ ...s, groups: s.groups.map((g) => ({ ...g, consumerList: g.consumerList.map((c) => c.name), oldestUndeliveredAgeMs: null })) }));
+      const strip = (x: typeof expected) =>
+        x.streams.map((s) => ({
+          ...s,
+          groups: s.groups.map((g) => ({
+            ...g,
+            consumerList: g.consumerList.map((c) => c.name),
+            oldestUndeliveredAgeMs: null,
+          })),
+        }));
       expect(strip(second)).toEqual(strip(expected));
     } finally {
       admin.disconnect();
@@ -307,7 +373,15 @@ describe('snapshotStreams for a read-only monitoring user', () => {
       const got = await snapshotStreams(ro, ks, [key], { serverInfo: true });
       expect(got.timeMs).toBeGreaterThanOrEqual(before);
       expect(got.server).toEqual({ version: 'unknown', maxmemoryPolicy: null });
-      const strip = (x: typeof expected) => x.streams.map((s) => ({ ...s, groups: s.groups.map((g) => ({ ...g, consumerList: g.consumerList.map((c) => c.name), oldestUndeliveredAgeMs: null })) }));
+      const strip = (x: typeof expected) =>
+        x.streams.map((s) => ({
+          ...s,
+          groups: s.groups.map((g) => ({
+            ...g,
+            consumerList: g.consumerList.map((c) => c.name),
+            oldestUndeliveredAgeMs: null,
+          })),
+        }));
       expect(strip(got)).toEqual(strip(expected));
     } finally {
       admin.disconnect();
@@ -337,7 +411,11 @@ describe('PEL pages and entries', () => {
 
     const c2 = await readPendingPage(r, key, 'g', { afterId: null, count: 10, consumer: 'c2' });
     expect(c2.entries.map((e) => e.id)).toEqual(all.slice(4).map((e) => e[0]));
-    const idle = await readPendingPage(r, key, 'g', { afterId: null, count: 10, minIdleMs: 60_000 });
+    const idle = await readPendingPage(r, key, 'g', {
+      afterId: null,
+      count: 10,
+      minIdleMs: 60_000,
+    });
     expect(idle.entries).toEqual([]);
   });
 
@@ -368,7 +446,11 @@ describe('PEL pages and entries', () => {
     const early = await readPendingMostIdle(r, key, 'g', { count: 10, consumer: 'early' });
     expect(early.entries.map((e) => e.id)).toEqual(ids.slice(245));
     // A search bound smaller than the PEL: the most idle of the first 100, and it says so.
-    const bounded = await readPendingMostIdle(r, key, 'g', { count: 10, chunk: 40, scanLimit: 100 });
+    const bounded = await readPendingMostIdle(r, key, 'g', {
+      count: 10,
+      chunk: 40,
+      scanLimit: 100,
+    });
     expect(bounded.scan).toEqual({ examined: 100, complete: false, limit: 100 });
     expect(bounded.entries[0].id).toBe(ids[0]);
     await r.del(key);
@@ -376,7 +458,14 @@ describe('PEL pages and entries', () => {
 
   it('fetches one entry binary-safely, null when gone', async () => {
     const key = `${uniquePrefix('entry')}t`;
-    const id = (await r.xadd(key, '*', 'text', 'héllo', 'bin', Buffer.from([0x41, 0xff, 0xc3]))) as string;
+    const id = (await r.xadd(
+      key,
+      '*',
+      'text',
+      'héllo',
+      'bin',
+      Buffer.from([0x41, 0xff, 0xc3]),
+    )) as string;
     const e = await fetchEntry(r, key, id);
     expect(e).toEqual({ id, fields: { text: 'héllo', bin: 'A\\xff\\xc3' }, bytes: 4 + 6 + 3 + 3 });
     expect(await fetchEntry(r, key, '1-1')).toBeNull();

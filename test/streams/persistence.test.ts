@@ -2,9 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { rawClient } from '../helpers/context.js';
 import { connectedPersistence } from './helpers.js';
-import { StreamscopeError } from '../../src/core/errors.js';
+import { type StreamscopeError } from '../../src/core/errors.js';
 
-const fixtures = readFileSync(new URL('../fixtures/seed-format-events.jsonl', import.meta.url), 'utf8')
+const fixtures = readFileSync(
+  new URL('../fixtures/seed-format-events.jsonl', import.meta.url),
+  'utf8',
+)
   .trim()
   .split('\n')
   .map((l) => JSON.parse(l) as { key: string; fields: Record<string, string> });
@@ -12,7 +15,11 @@ const fixtures = readFileSync(new URL('../fixtures/seed-format-events.jsonl', im
 describe('EventPersistence: publish and read', () => {
   it('persistEvent writes the seed wire format to the type stream and the global stream', async () => {
     const { p, prefix } = await connectedPersistence({ maxLen: 50 });
-    const id = await p.persistEvent({ eventType: 'asset.discovered', data: { file_path: '/inbox/a.png', file_size: 12 }, source: 'scanner' });
+    const id = await p.persistEvent({
+      eventType: 'asset.discovered',
+      data: { file_path: '/inbox/a.png', file_size: 12 },
+      source: 'scanner',
+    });
     const redis = rawClient();
     try {
       const typed = await redis.xrange(`${prefix}asset.discovered`, '-', '+');
@@ -29,8 +36,18 @@ describe('EventPersistence: publish and read', () => {
       expect(global[0][1][3]).toBe('asset.discovered');
       const json = typed[0][1][1];
       // Python json.dumps separators, payload first then metadata in the original's order.
-      expect(json).toMatch(/^\{"file_path": "\/inbox\/a.png", "file_size": 12, "event_id": "[0-9a-f-]{36}", "timestamp": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00", "source": "scanner", "version": "1.0.0", "event_type": "asset.discovered"\}$/);
-      expect(Object.keys(JSON.parse(json))).toEqual(['file_path', 'file_size', 'event_id', 'timestamp', 'source', 'version', 'event_type']);
+      expect(json).toMatch(
+        /^\{"file_path": "\/inbox\/a.png", "file_size": 12, "event_id": "[0-9a-f-]{36}", "timestamp": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00", "source": "scanner", "version": "1.0.0", "event_type": "asset.discovered"\}$/,
+      );
+      expect(Object.keys(JSON.parse(json))).toEqual([
+        'file_path',
+        'file_size',
+        'event_id',
+        'timestamp',
+        'source',
+        'version',
+        'event_type',
+      ]);
     } finally {
       redis.disconnect();
     }
@@ -46,14 +63,22 @@ describe('EventPersistence: publish and read', () => {
     const redis = rawClient();
     try {
       await redis.set(`${prefix}all`, 'not a stream');
-      const err = (await p.persistEvent({ eventType: 'x.y' }).catch((e: unknown) => e)) as StreamscopeError;
+      const err = (await p
+        .persistEvent({ eventType: 'x.y' })
+        .catch((e: unknown) => e)) as StreamscopeError;
       expect(err.code).toBe('WRONGTYPE');
-      expect(err.message).toMatch(new RegExp(`^${prefix}all at redis://.* is not a stream \\(it holds another type\\): nothing was published`));
+      expect(err.message).toMatch(
+        new RegExp(
+          `^${prefix}all at redis://.* is not a stream \\(it holds another type\\): nothing was published`,
+        ),
+      );
       // The type stream the MULTI created is gone again, not left behind empty.
       expect(await redis.exists(`${prefix}x.y`)).toBe(0);
       await redis.del(`${prefix}all`);
       await redis.set(`${prefix}x.y`, 'not a stream');
-      const err2 = (await p.persistEvent({ eventType: 'x.y' }).catch((e: unknown) => e)) as StreamscopeError;
+      const err2 = (await p
+        .persistEvent({ eventType: 'x.y' })
+        .catch((e: unknown) => e)) as StreamscopeError;
       expect(err2.code).toBe('WRONGTYPE');
       expect(err2.message).toContain(`${prefix}x.y at `);
       expect(await redis.exists(`${prefix}all`)).toBe(0);
@@ -84,7 +109,9 @@ describe('EventPersistence: publish and read', () => {
       }
       const global = await p.getEvents('all');
       expect(global).toHaveLength(fixtures.length - typed.length);
-      expect(global.every((g) => g.event !== null && g.fields.type === g.event.eventType)).toBe(true);
+      expect(global.every((g) => g.event !== null && g.fields.type === g.event.eventType)).toBe(
+        true,
+      );
     } finally {
       redis.disconnect();
     }
@@ -101,8 +128,12 @@ describe('EventPersistence: publish and read', () => {
       redis.disconnect();
     }
     expect((await p.getEvents('r', { count: 2 })).map((e) => e.event?.data.i)).toEqual([0, 1]);
-    expect((await p.getEvents('r', { start: ids[1], end: ids[3] })).map((e) => e.streamId)).toEqual(ids.slice(1, 4));
-    expect((await p.getEvents('r', { start: `(${ids[3]}` })).map((e) => e.event?.data.i ?? null)).toEqual([4, null]);
+    expect((await p.getEvents('r', { start: ids[1], end: ids[3] })).map((e) => e.streamId)).toEqual(
+      ids.slice(1, 4),
+    );
+    expect(
+      (await p.getEvents('r', { start: `(${ids[3]}` })).map((e) => e.event?.data.i ?? null),
+    ).toEqual([4, null]);
     const all = await p.getEvents('r');
     expect(all.at(-1)).toMatchObject({ event: null, fields: { foo: 'bar' } });
     expect(await p.getEvents('missing')).toEqual([]);
@@ -118,7 +149,11 @@ describe('EventPersistence: publish and read', () => {
 
   it('getStreamInfo: length, first/last, groups with lag; missing stream has length 0', async () => {
     const { p, prefix } = await connectedPersistence();
-    expect(await p.getStreamInfo('none')).toMatchObject({ length: 0, firstEntry: null, consumerGroups: [] });
+    expect(await p.getStreamInfo('none')).toMatchObject({
+      length: 0,
+      firstEntry: null,
+      consumerGroups: [],
+    });
     const a = await p.persistEvent({ eventType: 'info', data: { n: 1 } });
     const b = await p.persistEvent({ eventType: 'info', data: { n: 2 } });
     const redis = rawClient();
@@ -129,7 +164,9 @@ describe('EventPersistence: publish and read', () => {
       expect(info).toMatchObject({ key: `${prefix}info`, length: 2, lastGeneratedId: b });
       expect(info.firstEntry?.streamId).toBe(a);
       expect(info.lastEntry?.event?.data).toEqual({ n: 2 });
-      expect(info.consumerGroups).toEqual([{ name: 'g1', consumers: 1, pending: 1, lastDeliveredId: a, entriesRead: 1, lag: 1 }]);
+      expect(info.consumerGroups).toEqual([
+        { name: 'g1', consumers: 1, pending: 1, lastDeliveredId: a, entriesRead: 1, lag: 1 },
+      ]);
       // After deleting an entry between the group's position and the end, Redis cannot tell the lag.
       await redis.xdel(`${prefix}info`, b);
       await redis.xadd(`${prefix}info`, '*', 'event', '{}');

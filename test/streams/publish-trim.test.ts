@@ -17,7 +17,16 @@ describe('publish trimming (maxLen / hardMaxLen)', () => {
       expect(await redis.xlen(key)).toBe(401);
       expect(await redis.xrange(key, pendingId, pendingId)).toHaveLength(1);
       expect(await redis.xpending(key, 'workers')).toEqual([1, pendingId, pendingId, [['w', '1']]]);
-      const unread = (await redis.xreadgroup('GROUP', 'workers', 'w', 'COUNT', 1000, 'STREAMS', key, '>')) as [string, [string, string[]][]][];
+      const unread = (await redis.xreadgroup(
+        'GROUP',
+        'workers',
+        'w',
+        'COUNT',
+        1000,
+        'STREAMS',
+        key,
+        '>',
+      )) as [string, [string, string[]][]][];
       expect(unread[0][1]).toHaveLength(400);
       // The global stream has no group: it is capped near 2×maxLen (whole 100-entry nodes).
       expect(await redis.xlen(`${prefix}all`)).toBeLessThanOrEqual(20 + 100);
@@ -40,9 +49,19 @@ describe('publish trimming (maxLen / hardMaxLen)', () => {
       await p.persistEvent({ eventType: 'part', data: { i: 0 } });
       await redis.xgroup('CREATE', key, 'g', '0');
       const ids: string[] = [];
-      for (let i = 1; i < 300; i++) ids.push(await p.persistEvent({ eventType: 'part', data: { i } }));
+      for (let i = 1; i < 300; i++)
+        ids.push(await p.persistEvent({ eventType: 'part', data: { i } }));
       // Read 250 (ack all of them), leave 50 unread.
-      const read = (await redis.xreadgroup('GROUP', 'g', 'c', 'COUNT', 250, 'STREAMS', key, '>')) as [string, [string, string[]][]][];
+      const read = (await redis.xreadgroup(
+        'GROUP',
+        'g',
+        'c',
+        'COUNT',
+        250,
+        'STREAMS',
+        key,
+        '>',
+      )) as [string, [string, string[]][]][];
       await redis.xack(key, 'g', ...read[0][1].map(([id]) => id));
       await p.persistEvent({ eventType: 'part', data: { i: 300 } });
       const left = await redis.xrange(key, '-', '+');
@@ -74,7 +93,11 @@ describe('publish trimming (maxLen / hardMaxLen)', () => {
 
   it('the hard ceiling trims a stream behind a dead group anyway and reports the loss (log, trimLosses, onTrimLoss)', async () => {
     const losses: TrimLoss[] = [];
-    const { p, prefix, logs } = await connectedPersistence({ maxLen: 10, hardMaxLen: 200, onTrimLoss: (l) => losses.push(l) });
+    const { p, prefix, logs } = await connectedPersistence({
+      maxLen: 10,
+      hardMaxLen: 200,
+      onTrimLoss: (l) => losses.push(l),
+    });
     const key = `${prefix}dead`;
     const redis = rawClient();
     try {
@@ -84,13 +107,19 @@ describe('publish trimming (maxLen / hardMaxLen)', () => {
       for (let i = 0; i < 400; i++) await p.persistEvent({ eventType: 'dead', data: { i } });
       expect(await redis.xlen(key)).toBeLessThanOrEqual(200);
       expect(losses.length).toBeGreaterThan(0);
-      expect(losses[0]).toMatchObject({ streamKey: key, hardMaxLen: 200, groups: [{ group: 'dead-group', oldestUnfinishedId: expect.any(String) }] });
+      expect(losses[0]).toMatchObject({
+        streamKey: key,
+        hardMaxLen: 200,
+        groups: [{ group: 'dead-group', oldestUnfinishedId: expect.any(String) }],
+      });
       expect(losses[0].length).toBeGreaterThan(200);
       expect(losses[0].lost).toBeGreaterThan(0);
       expect(p.trimLosses).toBe(losses.reduce((n, l) => n + l.lost, 0));
       const lines = logs.filter((l) => /hard ceiling/.test(l));
       expect(lines).toHaveLength(losses.length);
-      expect(lines[0]).toMatch(new RegExp(`${key}.*not yet read or acknowledged by dead-group were removed`));
+      expect(lines[0]).toMatch(
+        new RegExp(`${key}.*not yet read or acknowledged by dead-group were removed`),
+      );
     } finally {
       redis.disconnect();
     }

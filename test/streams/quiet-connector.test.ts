@@ -6,7 +6,11 @@ import { redisUrl } from '../helpers/context.js';
 // A TLS socket that failed its handshake can emit 'error' twice; ioredis listens with `once`.
 describe('a socket that errors twice', () => {
   it('crashes a plain ioredis client (the hazard is real)', async () => {
-    const plain = new Redis(redisUrl(), { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const plain = new Redis(redisUrl(), {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     plain.on('error', () => {});
     await plain.connect();
     const stream = (plain as unknown as { stream: NodeJS.EventEmitter }).stream;

@@ -12,7 +12,18 @@ describe('EventPersistence.getPendingEvents (XAUTOCLAIM recovery)', () => {
     try {
       await redis.xgroup('CREATE', key, GROUP, '0', 'MKSTREAM');
       const pipe = redis.pipeline();
-      for (let i = 0; i < 250; i++) pipe.xadd(key, '*', 'event', JSON.stringify({ i, event_type: 'rec', event_id: `e${i}`, timestamp: '2026-11-27T07:08:48.060876+00:00' }));
+      for (let i = 0; i < 250; i++)
+        pipe.xadd(
+          key,
+          '*',
+          'event',
+          JSON.stringify({
+            i,
+            event_type: 'rec',
+            event_id: `e${i}`,
+            timestamp: '2026-11-27T07:08:48.060876+00:00',
+          }),
+        );
       await pipe.exec();
       await redis.xreadgroup('GROUP', GROUP, 'dead-worker', 'COUNT', 250, 'STREAMS', key, '>');
       await sleep(30);
@@ -60,7 +71,9 @@ describe('EventPersistence.getPendingEvents (XAUTOCLAIM recovery)', () => {
       expect(claimed.map((d) => d.messageId)).toEqual([ids[0], ids[3]]);
       const dlq = await redis.xrange(`${prefix}dlq:del`, '-', '+');
       expect(dlq.map(([, f]) => f[f.indexOf('dlq_original_id') + 1])).toEqual([ids[1], ids[2]]);
-      expect(dlq[0][1]).toEqual(expect.arrayContaining(['dlq_deleted', '1', 'dlq_delivery_count', 'unknown']));
+      expect(dlq[0][1]).toEqual(
+        expect.arrayContaining(['dlq_deleted', '1', 'dlq_delivery_count', 'unknown']),
+      );
       expect(((await redis.xpending(`${prefix}del`, GROUP)) as unknown[])[0]).toBe(2);
     } finally {
       redis.disconnect();
@@ -76,7 +89,9 @@ describe('EventPersistence.getPendingEvents (XAUTOCLAIM recovery)', () => {
       await redis.xreadgroup('GROUP', GROUP, 'w', 'STREAMS', `${prefix}mx`, '>');
       expect(await p.getPendingEvents('mx', { idleMs: 0 })).toEqual([]);
       const dlq = await redis.xrange(`${prefix}dlq:mx`, '-', '+');
-      expect(dlq[0][1]).toEqual(expect.arrayContaining(['dlq_original_id', id, 'dlq_delivery_count', '2']));
+      expect(dlq[0][1]).toEqual(
+        expect.arrayContaining(['dlq_original_id', id, 'dlq_delivery_count', '2']),
+      );
       expect(((await redis.xpending(`${prefix}mx`, GROUP)) as unknown[])[0]).toBe(0);
     } finally {
       redis.disconnect();
@@ -114,9 +129,26 @@ describe('EventPersistence.getDeadLetters', () => {
       const dl = await p.getDeadLetters('dl');
       expect(dl.map((d) => d.originalId).sort()).toEqual([bad, poison, gone].sort());
       const byId = new Map(dl.map((d) => [d.originalId, d]));
-      expect(byId.get(poison)).toMatchObject({ originalStream: key, group: GROUP, consumer: expect.any(String), deliveryCount: 2, deleted: false, reason: expect.stringMatching(/maxDeliveries/), event: { eventType: 'dl', data: { p: 1 } } });
-      expect(byId.get(gone)).toMatchObject({ deleted: true, deliveryCount: null, event: null, fields: {} });
-      expect(byId.get(bad)).toMatchObject({ deleted: false, event: null, fields: { event: '{not json' } });
+      expect(byId.get(poison)).toMatchObject({
+        originalStream: key,
+        group: GROUP,
+        consumer: expect.any(String),
+        deliveryCount: 2,
+        deleted: false,
+        reason: expect.stringMatching(/maxDeliveries/),
+        event: { eventType: 'dl', data: { p: 1 } },
+      });
+      expect(byId.get(gone)).toMatchObject({
+        deleted: true,
+        deliveryCount: null,
+        event: null,
+        fields: {},
+      });
+      expect(byId.get(bad)).toMatchObject({
+        deleted: false,
+        event: null,
+        fields: { event: '{not json' },
+      });
       expect(await p.getDeadLetters('dl', { count: 1 })).toEqual([dl[0]]);
       expect(await p.getDeadLetters('dl', { start: `(${dl[0].streamId}` })).toEqual(dl.slice(1));
       expect(await p.getDeadLetters('none')).toEqual([]);

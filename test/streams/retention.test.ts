@@ -16,7 +16,17 @@ async function serverNow(): Promise<number> {
 async function addAt(key: string, ms: number, n: number, type = 'old'): Promise<string[]> {
   const redis = rawClient();
   const ids: string[] = [];
-  for (let i = 0; i < n; i++) ids.push((await redis.xadd(key, `${ms}-${i + 1}`, 'event', JSON.stringify({ i, event_type: type }), 'type', type))!);
+  for (let i = 0; i < n; i++)
+    ids.push(
+      (await redis.xadd(
+        key,
+        `${ms}-${i + 1}`,
+        'event',
+        JSON.stringify({ i, event_type: type }),
+        'type',
+        type,
+      ))!,
+    );
   redis.disconnect();
   return ids;
 }
@@ -55,7 +65,12 @@ describe('EventPersistence.trimOldEvents', () => {
       await redis.xreadgroup('GROUP', 'workers', 'w', 'COUNT', 6, 'STREAMS', key, '>');
       await redis.xack(key, 'workers', ids[0], ids[1], ids[2]);
       expect(await p.trimOldEvents('keep', { maxAgeDays: 30 })).toBe(3);
-      expect(p.lastTrimReport).toMatchObject({ removed: 3, keptBack: 7, minId: ids[3], heldBy: [{ group: 'workers', oldestUnfinishedId: ids[3] }] });
+      expect(p.lastTrimReport).toMatchObject({
+        removed: 3,
+        keptBack: 7,
+        minId: ids[3],
+        heldBy: [{ group: 'workers', oldestUnfinishedId: ids[3] }],
+      });
       // A group that has read nothing holds everything back.
       await redis.xgroup('CREATE', key, 'late', '0');
       expect(await p.trimOldEvents('keep', { maxAgeDays: 30 })).toBe(0);

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeTlsFiles, type TlsFiles } from '../../src/cli/private-redis.js';
+import { makeTlsFiles, type TlsFiles } from '../../src/local-redis/private-redis.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
@@ -62,19 +62,39 @@ export interface CliResult {
 /** Environment without the caller's Redis settings, plus `env`. */
 export function cleanEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = { ...process.env, ...env };
-  for (const k of ['REDIS_URL', 'REDIS_PASSWORD', 'REDISCLI_AUTH', 'NODE_EXTRA_CA_CERTS', 'NODE_TLS_REJECT_UNAUTHORIZED']) {
+  for (const k of [
+    'REDIS_URL',
+    'REDIS_PASSWORD',
+    'REDISCLI_AUTH',
+    'NODE_EXTRA_CA_CERTS',
+    'NODE_TLS_REJECT_UNAUTHORIZED',
+  ]) {
     if (!(k in env)) delete out[k];
   }
   return out;
 }
 
 /** `node dist/cli/main.js …args` to completion (killed after timeoutMs). */
-export function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 10_000): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 10_000,
+): Promise<CliResult> {
   const t0 = Date.now();
   return new Promise((resolve) => {
-    execFile('node', [MAIN, ...args], { env: cleanEnv(env), timeout: timeoutMs, encoding: 'utf8' }, (err, stdout, stderr) => {
-      const code = err ? ((err as { code?: unknown }).code as number | null) : 0;
-      resolve({ code: typeof code === 'number' ? code : null, stdout, stderr, ms: Date.now() - t0 });
-    });
+    execFile(
+      'node',
+      [MAIN, ...args],
+      { env: cleanEnv(env), timeout: timeoutMs, encoding: 'utf8' },
+      (err, stdout, stderr) => {
+        const code = err ? ((err as { code?: unknown }).code as number | null) : 0;
+        resolve({
+          code: typeof code === 'number' ? code : null,
+          stdout,
+          stderr,
+          ms: Date.now() - t0,
+        });
+      },
+    );
   });
 }

@@ -4,9 +4,12 @@
  * fast with one readable, classified error that never contains the password.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisServer, type RunningRedis } from '../../src/cli/private-redis.js';
+import { startRedisServer, type RunningRedis } from '../../src/local-redis/private-redis.js';
 import { connectChecked, createRedisClient } from '../../src/streams/connection.js';
-import { EventPersistence, type EventPersistenceOptions } from '../../src/streams/event-persistence.js';
+import {
+  EventPersistence,
+  type EventPersistenceOptions,
+} from '../../src/streams/event-persistence.js';
 import { StreamscopeError } from '../../src/core/errors.js';
 import { redisUrl, uniquePrefix } from '../helpers/context.js';
 import { APP_PW, PASSWORD, PREFIX, aclConfig, otherCa, withAuth } from './helpers.js';
@@ -40,7 +43,10 @@ async function roundTrip(options: EventPersistenceOptions): Promise<void> {
     const id = await p.persistEvent({ eventType: 'asset.discovered', data: { path: '/a.jpg' } });
     const ac = new AbortController();
     const seen: string[] = [];
-    for await (const d of p.consumeEvents(['asset.discovered'], 'worker-1', { blockMs: 200, signal: ac.signal })) {
+    for await (const d of p.consumeEvents(['asset.discovered'], 'worker-1', {
+      blockMs: 200,
+      signal: ac.signal,
+    })) {
       seen.push(d.messageId);
       expect(d.event?.data).toEqual({ path: '/a.jpg' });
       await d.ack();
@@ -69,7 +75,8 @@ async function connectError(options: EventPersistenceOptions): Promise<Streamsco
 function expectOneLineNoSecret(err: StreamscopeError): void {
   expect(err).toBeInstanceOf(StreamscopeError);
   expect(err.message).not.toContain('\n');
-  for (const s of [PASSWORD, APP_PW, 'wrong-pw-123']) expect(`${err.message}${String(err.stack)}`).not.toContain(s);
+  for (const s of [PASSWORD, APP_PW, 'wrong-pw-123'])
+    expect(`${err.message}${String(err.stack)}`).not.toContain(s);
 }
 
 describe('library over TLS', () => {
@@ -82,19 +89,35 @@ describe('library over TLS', () => {
   });
 
   it('rediss:// + the command-by-command ACL (appexact: +xadd +xrange +xreadgroup +xack +xautoclaim +xgroup|create …)', async () => {
-    await roundTrip({ redisUrl: withAuth(server.url, 'appexact', APP_PW), tlsCaFile: server.caFile });
+    await roundTrip({
+      redisUrl: withAuth(server.url, 'appexact', APP_PW),
+      tlsCaFile: server.caFile,
+    });
   });
 
   it('the host name is verified: rediss://localhost works with a certificate for localhost', async () => {
-    await roundTrip({ redisUrl: server.url.replace('127.0.0.1', 'localhost'), password: PASSWORD, tlsCaFile: server.caFile });
+    await roundTrip({
+      redisUrl: server.url.replace('127.0.0.1', 'localhost'),
+      password: PASSWORD,
+      tlsCaFile: server.caFile,
+    });
   });
 
   it('a certificate for another host → TLS error naming the host mismatch; servername for that host passes', async () => {
-    const err = await connectError({ redisUrl: otherName.url.replace('127.0.0.1', 'localhost'), tlsCaFile: otherName.caFile });
+    const err = await connectError({
+      redisUrl: otherName.url.replace('127.0.0.1', 'localhost'),
+      tlsCaFile: otherName.caFile,
+    });
     expect(err.code).toBe('TLS');
-    expect(err.message).toMatch(/^TLS: the server certificate at rediss:\/\/localhost:\d+\/? is not valid for that host name \(Hostname\/IP does not match certificate's altnames/);
+    expect(err.message).toMatch(
+      /^TLS: the server certificate at rediss:\/\/localhost:\d+\/? is not valid for that host name \(Hostname\/IP does not match certificate's altnames/,
+    );
     expectOneLineNoSecret(err);
-    const client = createRedisClient({ url: otherName.url.replace('127.0.0.1', 'localhost'), tlsCaFile: otherName.caFile, tls: { servername: 'db.internal.example' } });
+    const client = createRedisClient({
+      url: otherName.url.replace('127.0.0.1', 'localhost'),
+      tlsCaFile: otherName.caFile,
+      tls: { servername: 'db.internal.example' },
+    });
     try {
       expect((await connectChecked(client)).version).toBe(otherName.version);
     } finally {
@@ -108,7 +131,9 @@ describe('library over TLS', () => {
       const err = await connectError({ redisUrl: withAuth(server.url, 'app', APP_PW), tlsCaFile });
       expect(Date.now() - t0).toBeLessThan(2000);
       expect(err.code).toBe('TLS');
-      expect(err.message).toMatch(/^TLS: the server certificate at rediss:\/\/app:\*\*\*@127\.0\.0\.1:\d+ is not trusted \(.+\)\. Trust its CA: set NODE_EXTRA_CA_CERTS=<ca\.pem> or pass --tls-ca <ca\.pem>/);
+      expect(err.message).toMatch(
+        /^TLS: the server certificate at rediss:\/\/app:\*\*\*@127\.0\.0\.1:\d+ is not trusted \(.+\)\. Trust its CA: set NODE_EXTRA_CA_CERTS=<ca\.pem> or pass --tls-ca <ca\.pem>/,
+      );
       expectOneLineNoSecret(err);
     }
   });
@@ -118,13 +143,19 @@ describe('library over TLS', () => {
   });
 
   it('wrong password over TLS → AUTH without the password', async () => {
-    const err = await connectError({ redisUrl: withAuth(server.url, 'app', 'wrong-pw-123'), tlsCaFile: server.caFile });
+    const err = await connectError({
+      redisUrl: withAuth(server.url, 'app', 'wrong-pw-123'),
+      tlsCaFile: server.caFile,
+    });
     expect(err.code).toBe('AUTH');
     expectOneLineNoSecret(err);
   });
 
   it('a read-only ACL user fails connect() with NOPERM naming the first missing command', async () => {
-    const err = await connectError({ redisUrl: withAuth(server.url, 'viewer', APP_PW), tlsCaFile: server.caFile });
+    const err = await connectError({
+      redisUrl: withAuth(server.url, 'viewer', APP_PW),
+      tlsCaFile: server.caFile,
+    });
     expect(err.code).toBe('NOPERM');
     expect(err.message).toMatch(/may not run XADD on alice:events:/);
     expectOneLineNoSecret(err);
@@ -132,19 +163,29 @@ describe('library over TLS', () => {
 
   it('redis:// against the TLS port fails within the connect timeout with a readable hint (rediss://)', async () => {
     const t0 = Date.now();
-    const err = await connectError({ redisUrl: server.url.replace('rediss:', 'redis:'), password: PASSWORD });
+    const err = await connectError({
+      redisUrl: server.url.replace('rediss:', 'redis:'),
+      password: PASSWORD,
+    });
     expect(Date.now() - t0).toBeLessThan(3000); // connectTimeoutMs 2000 + 1000 handshake margin
     expect(err.code).toBe('UNREACHABLE');
-    expect(err.message).toMatch(/^cannot connect to redis:\/\/127\.0\.0\.1:\d+\/?: the connection was (reset by the server|closed) before Redis answered\. .*rediss:\/\/ for a TLS port/);
+    expect(err.message).toMatch(
+      /^cannot connect to redis:\/\/127\.0\.0\.1:\d+\/?: the connection was (reset by the server|closed) before Redis answered\. .*rediss:\/\/ for a TLS port/,
+    );
     expectOneLineNoSecret(err);
   });
 
   it('rediss:// against a plain port (which never answers a ClientHello) → TIMEOUT within the connect timeout, pointing at redis://', async () => {
     const t0 = Date.now();
-    const err = await connectError({ redisUrl: redisUrl().replace('redis:', 'rediss:'), tlsInsecure: true });
+    const err = await connectError({
+      redisUrl: redisUrl().replace('redis:', 'rediss:'),
+      tlsInsecure: true,
+    });
     expect(Date.now() - t0).toBeLessThan(3000);
     expect(err.code).toBe('TIMEOUT');
-    expect(err.message).toMatch(/^rediss:\/\/127\.0\.0\.1:\d+\/? did not complete the TLS handshake in time\. A plain \(non-TLS\) Redis port never answers one: use redis:\/\/ there/);
+    expect(err.message).toMatch(
+      /^rediss:\/\/127\.0\.0\.1:\d+\/? did not complete the TLS handshake in time\. A plain \(non-TLS\) Redis port never answers one: use redis:\/\/ there/,
+    );
   });
 
   it('tls-auth-clients yes: without a client certificate → TLS error saying so; with tls { cert, key } → works', async () => {
@@ -155,7 +196,14 @@ describe('library over TLS', () => {
       expect(err.message).toMatch(/tls-auth-clients.*\(library: tls: \{ cert, key \}\)/);
     }
     const { readFileSync } = await import('node:fs');
-    const client = createRedisClient({ url: mtls.url, tlsCaFile: mtls.caFile, tls: { cert: readFileSync(mtls.tls!.clientCertFile), key: readFileSync(mtls.tls!.clientKeyFile) } });
+    const client = createRedisClient({
+      url: mtls.url,
+      tlsCaFile: mtls.caFile,
+      tls: {
+        cert: readFileSync(mtls.tls!.clientCertFile),
+        key: readFileSync(mtls.tls!.clientKeyFile),
+      },
+    });
     try {
       expect((await connectChecked(client)).version).toBe(mtls.version);
     } finally {
@@ -168,6 +216,9 @@ describe('library over TLS', () => {
     expect(plain.code).toBe('INVALID_ARGUMENT');
     expect(plain.message).toMatch(/need a rediss:\/\/ URL/);
     const missing = await connectError({ redisUrl: server.url, tlsCaFile: '/nonexistent/ca.pem' });
-    expect(missing).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/cannot read the TLS CA file \/nonexistent\/ca\.pem .*ENOENT/) });
+    expect(missing).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/cannot read the TLS CA file \/nonexistent\/ca\.pem .*ENOENT/),
+    });
   });
 });

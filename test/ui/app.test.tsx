@@ -1,6 +1,15 @@
 process.env.TZ = 'UTC';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ev, events, group, pendingPage, snapshot, stream, triageSnapshot, T0 } from '../store/build.js';
+import {
+  ev,
+  events,
+  group,
+  pendingPage,
+  snapshot,
+  stream,
+  triageSnapshot,
+  T0,
+} from '../store/build.js';
 import { connected, lines, mount, settle, type Mounted } from './render.js';
 import { detectThemeMode, setThemeMode, paint } from '../../src/ui/theme.js';
 
@@ -23,7 +32,11 @@ function triage(): Mounted {
     connected('tail'),
     connected('poller'),
     events(0, 25),
-    { type: 'EventsReceived', events: [ev(99, 'evil', { msg: 'hi\x1b[2Jthere\x07' })], receivedAt: T0 },
+    {
+      type: 'EventsReceived',
+      events: [ev(99, 'evil', { msg: 'hi\x1b[2Jthere\x07' })],
+      receivedAt: T0,
+    },
     triageSnapshot(),
     pendingPage(K, 'alice-main', 3),
   ]);
@@ -33,7 +46,11 @@ describe('App at 80×23', () => {
   it('live events: follows the tail, escapes control sequences in the preview', async () => {
     m = triage();
     await settle();
-    const rows = Array.from({ length: 17 }, (_, i) => `  16:00:00.0${String(8 + i).padStart(2, '0')} asset.discovered 17640000000${String(8 + i).padStart(2, '0')}-0  n=${8 + i}`);
+    const rows = Array.from(
+      { length: 17 },
+      (_, i) =>
+        `  16:00:00.0${String(8 + i).padStart(2, '0')} asset.discovered 17640000000${String(8 + i).padStart(2, '0')}-0  n=${8 + i}`,
+    );
     expect(lines(m)).toEqual([
       ...HEADER,
       'Live events · alice:events:all · following · 26 held',
@@ -82,7 +99,10 @@ describe('App at 80×23', () => {
   it('pending: a PEL bigger than the search says the order is approximate; o shows ID order', async () => {
     m = triage();
     m.store.actions.selectPane('pending');
-    m.store.dispatch({ ...pendingPage(K, 'alice-main', 3), scan: { examined: 50_000, complete: false, limit: 50_000 } });
+    m.store.dispatch({
+      ...pendingPage(K, 'alice-main', 3),
+      scan: { examined: 50_000, complete: false, limit: 50_000 },
+    });
     await settle();
     expect(lines(m).slice(2, 6)).toEqual([
       'Pending entries · asset.discovered / alice-main · 3 pending · page 1',
@@ -102,7 +122,24 @@ describe('App at 80×23', () => {
   });
 
   it('groups: groups with their consumers; lag ? when Redis cannot tell', async () => {
-    m = mount([connected('tail'), connected('poller'), snapshot([stream(K, { length: 5, groups: [group('alice-main', { pending: 1, lag: null, entriesRead: null, lastDeliveredId: '1-0', consumerList: [{ name: 'w', pending: 1, idleMs: 400_000, inactiveMs: null }] })] })])]);
+    m = mount([
+      connected('tail'),
+      connected('poller'),
+      snapshot([
+        stream(K, {
+          length: 5,
+          groups: [
+            group('alice-main', {
+              pending: 1,
+              lag: null,
+              entriesRead: null,
+              lastDeliveredId: '1-0',
+              consumerList: [{ name: 'w', pending: 1, idleMs: 400_000, inactiveMs: null }],
+            }),
+          ],
+        }),
+      ]),
+    ]);
     m.store.actions.selectPane('groups');
     await settle();
     expect(lines(m).slice(2, 7)).toEqual([
@@ -136,16 +173,32 @@ describe('App at 80×23', () => {
     expect(m.commands.ack).not.toHaveBeenCalled();
     m.app.stdin.write('y');
     await settle();
-    expect(m.commands.ack).toHaveBeenCalledWith(K, 'alice-main', ['1763999400002-0', '1763999400001-0']);
-    m.store.dispatch({ type: 'CommandCompleted', command: 'ack', requested: 2, affected: 2, detail: 'acknowledged 2 of 2 in alice-main', at: T0 });
+    expect(m.commands.ack).toHaveBeenCalledWith(K, 'alice-main', [
+      '1763999400002-0',
+      '1763999400001-0',
+    ]);
+    m.store.dispatch({
+      type: 'CommandCompleted',
+      command: 'ack',
+      requested: 2,
+      affected: 2,
+      detail: 'acknowledged 2 of 2 in alice-main',
+      at: T0,
+    });
     await settle();
-    expect(lines(m)).toContain('  │ acknowledged 2 of 2 in alice-main                                        │');
-    expect(lines(m)).toContain('  │ any key close                                                            │');
+    expect(lines(m)).toContain(
+      '  │ acknowledged 2 of 2 in alice-main                                        │',
+    );
+    expect(lines(m)).toContain(
+      '  │ any key close                                                            │',
+    );
     expect(lines(m).at(-1)).toBe('any key close');
     m.app.stdin.write('x');
     await settle();
     expect(m.store.getState().ui.confirm).toBeNull();
-    expect(lines(m).at(-1)).toBe('space mark  a ack  c claim  r replay  n next page  s pick group  q quit  ? help');
+    expect(lines(m).at(-1)).toBe(
+      'space mark  a ack  c claim  r replay  n next page  s pick group  q quit  ? help',
+    );
   });
 
   it('claim: the dialog and the footer name the keys alike', async () => {
@@ -156,14 +209,27 @@ describe('App at 80×23', () => {
     m.app.stdin.write('c');
     await settle();
     const dialog = lines(m).filter((l) => l.startsWith('  │'));
-    expect(dialog.at(-1)).toBe('  │ enter confirm  esc cancel                                                │');
+    expect(dialog.at(-1)).toBe(
+      '  │ enter confirm  esc cancel                                                │',
+    );
     expect(lines(m).at(-1)).toBe('enter confirm  esc cancel  ↓ next consumer  ↑ prev consumer');
   });
 
   it('status bar: ring turnover is a dim "rotated", missed events stay red', async () => {
-    m = mount([connected('tail'), connected('poller'), events(0, 26), { type: 'EventsMissed', count: 3, reason: 'trimmed' }, triageSnapshot()], { bufferSize: 10 });
+    m = mount(
+      [
+        connected('tail'),
+        connected('poller'),
+        events(0, 26),
+        { type: 'EventsMissed', count: 3, reason: 'trimmed' },
+        triageSnapshot(),
+      ],
+      { bufferSize: 10 },
+    );
     await settle();
-    expect(lines(m)[0]).toBe('● connected  0 ev/s  held 10  missed 3  rotated 16  snapshot 0.4s ago');
+    expect(lines(m)[0]).toBe(
+      '● connected  0 ev/s  held 10  missed 3  rotated 16  snapshot 0.4s ago',
+    );
     setThemeMode('color');
     m.store.actions.selectPane('streams');
     await settle();
@@ -175,7 +241,22 @@ describe('App at 80×23', () => {
   it('read-only, disconnected: badge, reason on its own line, mutating keys refused', async () => {
     m = mount(
       // The poller lost Redis after its last snapshot (a later snapshot would clear it).
-      [connected('tail'), triageSnapshot(), { type: 'ConnectionChanged', loop: 'poller', state: 'reconnecting', attempt: 3, error: { code: 'UNREACHABLE', message: 'cannot connect to redis://127.0.0.1:6379: connection refused' }, at: T0 }, pendingPage(K, 'alice-main', 2)],
+      [
+        connected('tail'),
+        triageSnapshot(),
+        {
+          type: 'ConnectionChanged',
+          loop: 'poller',
+          state: 'reconnecting',
+          attempt: 3,
+          error: {
+            code: 'UNREACHABLE',
+            message: 'cannot connect to redis://127.0.0.1:6379: connection refused',
+          },
+          at: T0,
+        },
+        pendingPage(K, 'alice-main', 2),
+      ],
       { readOnly: true, readOnlyReason: 'read-only mode (--read-only)' },
     );
     m.store.actions.selectPane('pending');
@@ -184,21 +265,32 @@ describe('App at 80×23', () => {
     m.app.stdin.write('a');
     await settle();
     const l = lines(m);
-    expect(l[0]).toBe(' READ-ONLY   ✖ reconnecting (attempt 3)  0 ev/s  held 0  snapshot 0.4s ago STALE');
+    expect(l[0]).toBe(
+      ' READ-ONLY   ✖ reconnecting (attempt 3)  0 ev/s  held 0  snapshot 0.4s ago STALE',
+    );
     expect(l[1]).toBe('  snapshots: cannot connect to redis://127.0.0.1:6379: connection refused');
     expect(l).toContain('ack: read-only mode (--read-only)');
-    expect(l[l.length - 1]).toBe('space mark  a ack  c claim  r replay (read-only mode (--read-only))  n next page');
+    expect(l[l.length - 1]).toBe(
+      'space mark  a ack  c claim  r replay (read-only mode (--read-only))  n next page',
+    );
     expect(m.commands.ack).not.toHaveBeenCalled();
     expect(m.store.getState().ui.confirm).toBeNull();
   });
 
   it('ACL denies XCLAIM only: the footer disables c with the reason, a still asks', async () => {
     m = triage();
-    m.store.act({ type: 'setPermissions', readOnly: false, reason: 'ACL: the Redis user may not run XCLAIM', denied: ['claim'] });
+    m.store.act({
+      type: 'setPermissions',
+      readOnly: false,
+      reason: 'ACL: the Redis user may not run XCLAIM',
+      denied: ['claim'],
+    });
     m.store.actions.selectPane('pending');
     m.store.dispatch(pendingPage(K, 'alice-main', 3));
     await settle();
-    expect(lines(m).at(-1)).toBe('space mark  a ack  c claim (ACL: the Redis user may not run XCLAIM)  r replay');
+    expect(lines(m).at(-1)).toBe(
+      'space mark  a ack  c claim (ACL: the Redis user may not run XCLAIM)  r replay',
+    );
     expect(lines(m)[0]).not.toContain('READ-ONLY');
     m.app.stdin.write('c');
     await settle();
@@ -228,10 +320,16 @@ describe('App at 80×23', () => {
   });
 
   it('works on a large terminal: more columns appear (SOURCE)', async () => {
-    m = mount([connected('tail'), connected('poller'), events(0, 3)], {}, { width: 160, height: 40 });
+    m = mount(
+      [connected('tail'), connected('poller'), events(0, 3)],
+      {},
+      { width: 160, height: 40 },
+    );
     await settle();
     expect(lines(m)[3]).toBe('  TIME         TYPE             STREAM ID        SOURCE  PAYLOAD');
-    expect(lines(m)[6]).toMatch(/^› 16:00:00\.002 asset\.discovered 1764000000002-0  scanner n=2$/);
+    expect(lines(m)[6]).toMatch(
+      /^› 16:00:00\.002 asset\.discovered 1764000000002-0 {2}scanner n=2$/,
+    );
     expect(lines(m).length).toBe(40);
   });
 
@@ -263,8 +361,14 @@ describe('stream/group picker at 80×23', () => {
     await settle();
     m.app.stdin.write('\r');
     await settle();
-    expect(lines(m)[2]).toBe('Pending entries · project.created / alice-main · 0 pending · page 1 · loading…');
-    expect(m.queries.loadPendingPage).toHaveBeenLastCalledWith('alice:events:project.created', 'alice-main', { afterId: null, count: 100, consumer: null, order: 'idle', offset: 0 });
+    expect(lines(m)[2]).toBe(
+      'Pending entries · project.created / alice-main · 0 pending · page 1 · loading…',
+    );
+    expect(m.queries.loadPendingPage).toHaveBeenLastCalledWith(
+      'alice:events:project.created',
+      'alice-main',
+      { afterId: null, count: 100, consumer: null, order: 'idle', offset: 0 },
+    );
   });
 });
 
@@ -275,15 +379,27 @@ describe('lag near max length, thresholds and NO_COLOR', () => {
         connected('tail'),
         connected('poller'),
         snapshot([
-          stream('alice:events:asset.discovered', { length: 1000, groups: [group('slow', { lag: 900 }), group('mid', { lag: 600 }), group('ok', { lag: 10 })] }),
-          stream('alice:events:asset.processed', { length: 1000, groups: [group('slow', { lag: 850 })] }),
+          stream('alice:events:asset.discovered', {
+            length: 1000,
+            groups: [
+              group('slow', { lag: 900 }),
+              group('mid', { lag: 600 }),
+              group('ok', { lag: 10 }),
+            ],
+          }),
+          stream('alice:events:asset.processed', {
+            length: 1000,
+            groups: [group('slow', { lag: 850 })],
+          }),
         ]),
       ],
       { maxLenHint: 1000, maxLenHintIsDefault: false },
     );
   /** SGR parameters that set a colour (foreground, background, bright, 256/RGB). */
   const colourCodes = (frame: string) =>
-    [...frame.matchAll(/\x1b\[([0-9;]*)m/g)].flatMap((x) => x[1].split(';').map(Number)).filter((n) => (n >= 30 && n <= 38) || (n >= 40 && n <= 48) || (n >= 90 && n <= 107));
+    [...frame.matchAll(/\x1b\[([0-9;]*)m/g)]
+      .flatMap((x) => x[1].split(';').map(Number))
+      .filter((n) => (n >= 30 && n <= 38) || (n >= 40 && n <= 48) || (n >= 90 && n <= 107));
 
   it('warns above the table, worst first, counts the rest; rows past a threshold are marked !', async () => {
     m = lagging();
@@ -309,7 +425,8 @@ describe('lag near max length, thresholds and NO_COLOR', () => {
     m.store.actions.moveToEdge('bottom'); // the cursor row is inverse video; keep it off the rows checked
     await settle();
     const frame = m.app.lastFrame()!;
-    const rowOf = (text: string) => frame.split('\n').find((l) => l.replace(/\x1b\[[0-9;]*m/g, '').includes(text))!;
+    const rowOf = (text: string) =>
+      frame.split('\n').find((l) => l.replace(/\x1b\[[0-9;]*m/g, '').includes(text))!;
     expect(rowOf('asset.discovered     slow')).toContain(paint('bad', '    900'));
     expect(rowOf('asset.discovered     mid')).toContain(paint('warn', '    600'));
     expect(rowOf('asset.processed      slow')).toContain(paint('bad', '    850'));
@@ -325,7 +442,8 @@ describe('lag near max length, thresholds and NO_COLOR', () => {
     m.store.actions.selectPane('streams');
     await settle();
     const colour = m.app.lastFrame()!;
-    const row = (f: string, text: string) => f.split('\n').find((l) => l.replace(/\x1b\[[0-9;]*m/g, '').includes(text))!;
+    const row = (f: string, text: string) =>
+      f.split('\n').find((l) => l.replace(/\x1b\[[0-9;]*m/g, '').includes(text))!;
     expect(row(colour, 'asset.processed      slow')).toMatch(/\x1b\[(1;)?31m/);
     expect(row(colour, 'asset.discovered     mid')).toMatch(/\x1b\[33m/);
     expect(colourCodes(colour).length).toBeGreaterThan(0);
@@ -336,6 +454,8 @@ describe('lag near max length, thresholds and NO_COLOR', () => {
     const mono = m.app.lastFrame()!;
     expect(colourCodes(mono)).toEqual([]);
     expect(row(mono, 'asset.processed      slow')).toMatch(/\x1b\[1m/); // bad stays bold
-    expect(row(mono, 'asset.discovered     mid').replace(/\x1b\[[0-9;]*m/g, '')).toMatch(/^ !asset\.discovered +mid /); // warn: the mark says it
+    expect(row(mono, 'asset.discovered     mid').replace(/\x1b\[[0-9;]*m/g, '')).toMatch(
+      /^ !asset\.discovered +mid /,
+    ); // warn: the mark says it
   });
 });

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { displayWidth, fit, formatAge, formatBytes, formatCount, formatCountOf, formatRate, previewEvent, truncate } from '../../src/ui/format.js';
+import {
+  displayWidth,
+  fit,
+  formatAge,
+  formatBytes,
+  formatCount,
+  formatCountOf,
+  formatRate,
+  previewEvent,
+  truncate,
+} from '../../src/ui/format.js';
 import { ev } from '../store/build.js';
 
 describe('format', () => {
@@ -11,9 +21,21 @@ describe('format', () => {
   });
 
   it('ages', () => {
-    expect([0, 400, 3249, 9999, 10_000, 59_999, 60_000, 4 * 60_000 + 59_000, 3_600_000, 2 * 3_600_000 + 1, 50 * 3_600_000].map(formatAge)).toEqual([
-      '0.0s', '0.4s', '3.2s', '9.9s', '10s', '59s', '1m', '4m', '1h', '2h', '2d',
-    ]);
+    expect(
+      [
+        0,
+        400,
+        3249,
+        9999,
+        10_000,
+        59_999,
+        60_000,
+        4 * 60_000 + 59_000,
+        3_600_000,
+        2 * 3_600_000 + 1,
+        50 * 3_600_000,
+      ].map(formatAge),
+    ).toEqual(['0.0s', '0.4s', '3.2s', '9.9s', '10s', '59s', '1m', '4m', '1h', '2h', '2d']);
     expect(formatAge(null)).toBe('–');
     expect(formatAge(-5)).toBe('0.0s');
   });
@@ -55,6 +77,14 @@ describe('format', () => {
   });
 
   it('previews foreign entries by their raw fields', () => {
-    expect(previewEvent({ id: '1-0', type: null, event: null, fields: { temp: '21.5', unit: 'C' }, bytes: 15 })).toBe('temp=21.5 unit=C');
+    expect(
+      previewEvent({
+        id: '1-0',
+        type: null,
+        event: null,
+        fields: { temp: '21.5', unit: 'C' },
+        bytes: 15,
+      }),
+    ).toBe('temp=21.5 unit=C');
   });
 });

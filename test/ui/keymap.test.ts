@@ -22,19 +22,50 @@ const K = 'alice:events:asset.discovered';
 function fakeActions(): MonitorActions & { calls: string[] } {
   const calls: string[] = [];
   const names = [
-    'selectPane', 'cyclePane', 'moveCursor', 'moveToEdge', 'togglePause', 'startFilter', 'editFilter', 'commitFilter', 'openSelected',
-    'back', 'toggleHelp', 'toggleMark', 'requestCommand', 'editConsumer', 'confirm', 'cancel', 'changePage', 'togglePendingOrder', 'cycleGroup', 'openPicker', 'notify', 'quit',
+    'selectPane',
+    'cyclePane',
+    'moveCursor',
+    'moveToEdge',
+    'togglePause',
+    'startFilter',
+    'editFilter',
+    'commitFilter',
+    'openSelected',
+    'back',
+    'toggleHelp',
+    'toggleMark',
+    'requestCommand',
+    'editConsumer',
+    'confirm',
+    'cancel',
+    'changePage',
+    'togglePendingOrder',
+    'cycleGroup',
+    'openPicker',
+    'notify',
+    'quit',
   ];
   const a: Record<string, unknown> = { calls };
-  for (const n of names) a[n] = vi.fn((...args: unknown[]) => calls.push(args.length ? `${n}(${args.map((x) => JSON.stringify(x)).join(',')})` : n));
+  for (const n of names)
+    a[n] = vi.fn((...args: unknown[]) =>
+      calls.push(args.length ? `${n}(${args.map((x) => JSON.stringify(x)).join(',')})` : n),
+    );
   return a as unknown as MonitorActions & { calls: string[] };
 }
 
 /** Ink's key object for a key name (the inverse of keyName). */
 function inkKey(name: string): [string, InkKey] {
   const special: Record<string, InkKey> = {
-    enter: { return: true }, esc: { escape: true }, tab: { tab: true }, 'shift+tab': { tab: true, shift: true }, up: { upArrow: true },
-    down: { downArrow: true }, pgup: { pageUp: true }, pgdn: { pageDown: true }, home: { home: true }, end: { end: true },
+    enter: { return: true },
+    esc: { escape: true },
+    tab: { tab: true },
+    'shift+tab': { tab: true, shift: true },
+    up: { upArrow: true },
+    down: { downArrow: true },
+    pgup: { pageUp: true },
+    pgdn: { pageDown: true },
+    home: { home: true },
+    end: { end: true },
   };
   if (name === 'ctrl+c') return ['c', { ctrl: true }];
   if (name === 'space') return [' ', {}];
@@ -43,9 +74,20 @@ function inkKey(name: string): [string, InkKey] {
 }
 
 const toConfirm = (command: 'ack' | 'claim' | 'replay') =>
-  [triageSnapshot(), { type: 'selectPane', pane: 'pending' }, pendingPage(K, 'alice-main', 3), { type: 'requestCommand', command }] as const;
+  [
+    triageSnapshot(),
+    { type: 'selectPane', pane: 'pending' },
+    pendingPage(K, 'alice-main', 3),
+    { type: 'requestCommand', command },
+  ] as const;
 
-const pendingReady = (o = {}) => state(o, triageSnapshot(), { type: 'selectPane', pane: 'pending' }, pendingPage(K, 'alice-main', 3));
+const pendingReady = (o = {}) =>
+  state(
+    o,
+    triageSnapshot(),
+    { type: 'selectPane', pane: 'pending' },
+    pendingPage(K, 'alice-main', 3),
+  );
 
 /** A state in which `ctx` receives keys. */
 function stateFor(ctx: KeyContext): MonitorState {
@@ -63,13 +105,36 @@ function stateFor(ctx: KeyContext): MonitorState {
     case 'filter':
       return state({}, { type: 'startFilter' });
     case 'confirm':
-      return state({}, triageSnapshot(), { type: 'selectPane', pane: 'pending' }, pendingPage(K, 'alice-main', 3), { type: 'requestCommand', command: 'ack' });
+      return state(
+        {},
+        triageSnapshot(),
+        { type: 'selectPane', pane: 'pending' },
+        pendingPage(K, 'alice-main', 3),
+        { type: 'requestCommand', command: 'ack' },
+      );
     case 'outcome':
-      return state({}, ...toConfirm('ack'), { type: 'confirm' }, { type: 'CommandCompleted', command: 'ack', requested: 1, affected: 1, detail: 'acknowledged 1 of 1 in alice-main', at: 0 });
+      return state(
+        {},
+        ...toConfirm('ack'),
+        { type: 'confirm' },
+        {
+          type: 'CommandCompleted',
+          command: 'ack',
+          requested: 1,
+          affected: 1,
+          detail: 'acknowledged 1 of 1 in alice-main',
+          at: 0,
+        },
+      );
     case 'help':
       return state({}, { type: 'toggleHelp' });
     case 'picker':
-      return state({}, triageSnapshot(), { type: 'selectPane', pane: 'pending' }, { type: 'openPicker' });
+      return state(
+        {},
+        triageSnapshot(),
+        { type: 'selectPane', pane: 'pending' },
+        { type: 'openPicker' },
+      );
   }
 }
 
@@ -93,7 +158,13 @@ describe('keymap', () => {
     const done = stateFor('outcome');
     expect(activeContext(done)).toBe('outcome');
     expect(footerHints(done)).toEqual([{ keys: 'any key', label: 'close', disabled: null }]);
-    for (const [input, key] of [['x', {}], ['', { return: true }], ['', { escape: true }], ['y', {}], ['', { downArrow: true }]] as [string, InkKey][]) {
+    for (const [input, key] of [
+      ['x', {}],
+      ['', { return: true }],
+      ['', { escape: true }],
+      ['y', {}],
+      ['', { downArrow: true }],
+    ] as [string, InkKey][]) {
       const actions = fakeActions();
       expect(handleKey(done, actions, input, key).kind).toBe('ran');
       expect(actions.calls).toEqual(['cancel']);
@@ -103,7 +174,9 @@ describe('keymap', () => {
     expect(quit.calls).toEqual(['quit']);
     const running = state({}, ...toConfirm('ack'), { type: 'confirm' });
     expect(running.ui.confirm?.step).toBe('running');
-    expect(footerHints(running)).toEqual([{ keys: 'any key', label: 'close', disabled: 'waiting for Redis' }]);
+    expect(footerHints(running)).toEqual([
+      { keys: 'any key', label: 'close', disabled: 'waiting for Redis' },
+    ]);
     expect(handleKey(running, fakeActions(), 'x', {}).kind).toBe('disabled');
   });
 
@@ -129,15 +202,31 @@ describe('keymap', () => {
   });
 
   it('per-command permissions: a user who may XACK but not XCLAIM loses only c, with the reason', () => {
-    const s = state({}, { type: 'setPermissions', readOnly: false, reason: 'ACL: the Redis user may not run XCLAIM', denied: ['claim'] }, ...toConfirm('ack').slice(0, 3));
+    const s = state(
+      {},
+      {
+        type: 'setPermissions',
+        readOnly: false,
+        reason: 'ACL: the Redis user may not run XCLAIM',
+        denied: ['claim'],
+      },
+      ...toConfirm('ack').slice(0, 3),
+    );
     const claim = fakeActions();
-    expect(handleKey(s, claim, 'c', {})).toMatchObject({ kind: 'disabled', reason: 'ACL: the Redis user may not run XCLAIM' });
+    expect(handleKey(s, claim, 'c', {})).toMatchObject({
+      kind: 'disabled',
+      reason: 'ACL: the Redis user may not run XCLAIM',
+    });
     expect(claim.calls.some((c) => c.startsWith('requestCommand'))).toBe(false);
     for (const k of ['a', 'r']) {
       const actions = fakeActions();
       expect(handleKey(s, actions, k, {}).kind).toBe('ran');
     }
-    expect(footerHints(s).filter((h) => h.disabled).map((h) => h.label)).toEqual(['claim']);
+    expect(
+      footerHints(s)
+        .filter((h) => h.disabled)
+        .map((h) => h.label),
+    ).toEqual(['claim']);
   });
 
   it('mutating bindings are exactly a, c and r', () => {
@@ -154,7 +243,14 @@ describe('keymap', () => {
   });
 
   it('the claim dialog takes a typed consumer name; y and n are letters there', () => {
-    const s = state({}, triageSnapshot(), { type: 'selectPane', pane: 'pending' }, pendingPage(K, 'alice-main', 1), { type: 'requestCommand', command: 'claim' }, { type: 'editConsumer', text: '' });
+    const s = state(
+      {},
+      triageSnapshot(),
+      { type: 'selectPane', pane: 'pending' },
+      pendingPage(K, 'alice-main', 1),
+      { type: 'requestCommand', command: 'claim' },
+      { type: 'editConsumer', text: '' },
+    );
     const actions = fakeActions();
     handleKey(s, actions, 'y', {});
     handleKey(s, actions, 'n', {});
@@ -175,10 +271,16 @@ describe('keymap', () => {
     expect(typing.calls).toEqual(['editFilter("paste")']);
   });
 
-  it('while typing, a burst with backspace, enter or esc in it acts as those keys (tmux send-keys BSpace BSpace / \'midjourney\' Enter)', () => {
+  it("while typing, a burst with backspace, enter or esc in it acts as those keys (tmux send-keys BSpace BSpace / 'midjourney' Enter)", () => {
     const store = createMonitorStore({
       config: defaultConfig(),
-      commands: { readOnly: false, readOnlyReason: null, ack: vi.fn(async () => {}), claim: vi.fn(async () => {}), replay: vi.fn(async () => {}) },
+      commands: {
+        readOnly: false,
+        readOnlyReason: null,
+        ack: vi.fn(async () => {}),
+        claim: vi.fn(async () => {}),
+        replay: vi.fn(async () => {}),
+      },
       queries: { loadPendingPage: vi.fn(async () => {}), loadEntry: vi.fn(async () => {}) },
     });
     const send = (input: string) => handleInput(store.getState, store.actions, input, {});
@@ -212,8 +314,13 @@ describe('keymap', () => {
     const lines = md.trim().split('\n');
     expect(lines[0]).toBe('| Key | Where | Action | Changes data |');
     expect(lines.length).toBe(2 + KEYMAP.length);
-    for (const b of KEYMAP) expect(md).toContain(b.description.replace(/</g, '&lt;').replace(/>/g, '&gt;'));
-    expect(md).toContain('| `a` | 3 Pending entries | Acknowledge the marked (or selected) entries (XACK), after confirmation | yes (disabled by `--read-only` or a missing ACL permission) |');
-    expect(md).toContain('| `/` | 1 Live events | Filter live: text, type:&lt;t&gt; (with * wildcards) or /regex/ | no |');
+    for (const b of KEYMAP)
+      expect(md).toContain(b.description.replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+    expect(md).toContain(
+      '| `a` | 3 Pending entries | Acknowledge the marked (or selected) entries (XACK), after confirmation | yes (disabled by `--read-only` or a missing ACL permission) |',
+    );
+    expect(md).toContain(
+      '| `/` | 1 Live events | Filter live: text, type:&lt;t&gt; (with * wildcards) or /regex/ | no |',
+    );
   });
 });

@@ -13,10 +13,15 @@ describe('README key table', () => {
   });
 
   it('the rewrite touches only the block, and adds the section when the markers are missing', () => {
-    const doc = 'intro\n\n## Keys\n\n<!-- keys:start -->\nold\n<!-- keys:end -->\n\n## Next\ntext\n';
-    expect(withKeysBlock(doc, '| new |\n')).toBe('intro\n\n## Keys\n\n<!-- keys:start -->\n| new |\n<!-- keys:end -->\n\n## Next\ntext\n');
+    const doc =
+      'intro\n\n## Keys\n\n<!-- keys:start -->\nold\n<!-- keys:end -->\n\n## Next\ntext\n';
+    expect(withKeysBlock(doc, '| new |\n')).toBe(
+      'intro\n\n## Keys\n\n<!-- keys:start -->\n| new |\n<!-- keys:end -->\n\n## Next\ntext\n',
+    );
     expect(keysBlockOf(withKeysBlock(doc, '| new |\n'))).toBe('| new |\n');
-    expect(withKeysBlock('intro\n', '| t |\n')).toBe('intro\n\n## Keys\n\n<!-- keys:start -->\n| t |\n<!-- keys:end -->\n');
+    expect(withKeysBlock('intro\n', '| t |\n')).toBe(
+      'intro\n\n## Keys\n\n<!-- keys:start -->\n| t |\n<!-- keys:end -->\n',
+    );
     expect(keysBlockOf('no markers')).toBeNull();
   });
 });

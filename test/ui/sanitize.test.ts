@@ -34,7 +34,7 @@ describe('sanitize', () => {
     expect(sanitize('a\u2028b')).toBe('a\\u2028b');
   });
 
-  it('keeps the tail\'s \\xNN escapes for invalid UTF-8 visible as they are', () => {
+  it("keeps the tail's \\xNN escapes for invalid UTF-8 visible as they are", () => {
     expect(sanitize('bin \\xff\\xfe')).toBe('bin \\xff\\xfe');
   });
 
@@ -45,7 +45,7 @@ describe('sanitize', () => {
   it('output never contains a control character', () => {
     let all = '';
     for (let c = 0; c < 0x100; c++) all += String.fromCharCode(c);
-    // eslint-disable-next-line no-control-regex
+
     expect(sanitize(all)).not.toMatch(/[\x00-\x1f\x7f-\x9f]/);
   });
 });

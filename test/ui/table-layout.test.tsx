@@ -6,33 +6,68 @@ import { ev, group, pendingPage, snapshot, stream, T0 } from '../store/build.js'
 import { connected, lines, mount, settle, type Mounted } from './render.js';
 
 type R = Record<string, string>;
-const col = (key: string, o: Partial<Column<R>> = {}): Column<R> => ({ key, title: key.toUpperCase(), cell: (r) => r[key] ?? '', ...o });
-const widths = (l: { col: Column<R>; width: number }[]) => Object.fromEntries(l.map((x) => [x.col.key, x.width]));
+const col = (key: string, o: Partial<Column<R>> = {}): Column<R> => ({
+  key,
+  title: key.toUpperCase(),
+  cell: (r) => r[key] ?? '',
+  ...o,
+});
+const widths = (l: { col: Column<R>; width: number }[]) =>
+  Object.fromEntries(l.map((x) => [x.col.key, x.width]));
 
 describe('layoutColumns', () => {
   it('sizes content columns from their content (capped), the growing column takes the rest', () => {
-    const cols = [col('a', { width: 5 }), col('b', { minWidth: 4, maxWidth: 10 }), col('c', { grow: true, minWidth: 6 })];
+    const cols = [
+      col('a', { width: 5 }),
+      col('b', { minWidth: 4, maxWidth: 10 }),
+      col('c', { grow: true, minWidth: 6 }),
+    ];
     // 2 gutter + 5 + 1 + b + 1 + c = 40
-    expect(widths(layoutColumns(cols, 40, 1, (c) => (c.key === 'b' ? 7 : 0)))).toEqual({ a: 5, b: 7, c: 24 });
-    expect(widths(layoutColumns(cols, 40, 1, (c) => (c.key === 'b' ? 99 : 0)))).toEqual({ a: 5, b: 10, c: 21 });
+    expect(widths(layoutColumns(cols, 40, 1, (c) => (c.key === 'b' ? 7 : 0)))).toEqual({
+      a: 5,
+      b: 7,
+      c: 24,
+    });
+    expect(widths(layoutColumns(cols, 40, 1, (c) => (c.key === 'b' ? 99 : 0)))).toEqual({
+      a: 5,
+      b: 10,
+      c: 21,
+    });
   });
 
   it('content columns share a short surplus evenly before the growing column gets any', () => {
-    const cols = [col('s', { minWidth: 4, maxWidth: 30, grow: true }), col('g', { minWidth: 4, maxWidth: 30 })];
+    const cols = [
+      col('s', { minWidth: 4, maxWidth: 30, grow: true }),
+      col('g', { minWidth: 4, maxWidth: 30 }),
+    ];
     // 2 + 4 + 1 + 4 = 11; surplus 9 → s +5, g +4 (s wants 12, g wants 10)
-    expect(widths(layoutColumns(cols, 20, 1, (c) => (c.key === 's' ? 16 : 14)))).toEqual({ s: 9, g: 8 });
+    expect(widths(layoutColumns(cols, 20, 1, (c) => (c.key === 's' ? 16 : 14)))).toEqual({
+      s: 9,
+      g: 8,
+    });
     // Plenty of room: both get their content, the rest goes to s.
-    expect(widths(layoutColumns(cols, 60, 1, (c) => (c.key === 's' ? 16 : 14)))).toEqual({ s: 43, g: 14 });
+    expect(widths(layoutColumns(cols, 60, 1, (c) => (c.key === 's' ? 16 : 14)))).toEqual({
+      s: 43,
+      g: 14,
+    });
   });
 
   it('a growing column stops at growMax; the rest of a very wide row stays blank', () => {
-    const cols = [col('s', { minWidth: 12, maxWidth: 40, grow: true, growMax: 60 }), col('n', { width: 7 })];
+    const cols = [
+      col('s', { minWidth: 12, maxWidth: 40, grow: true, growMax: 60 }),
+      col('n', { width: 7 }),
+    ];
     expect(widths(layoutColumns(cols, 50, 1, () => 20))).toEqual({ s: 40, n: 7 });
     expect(widths(layoutColumns(cols, 300, 1, () => 20))).toEqual({ s: 60, n: 7 });
   });
 
   it('hides columns by priority (lowest first) instead of overflowing; essential columns stay', () => {
-    const cols = [col('id', { width: 10 }), col('x', { width: 8, priority: 2 }), col('y', { width: 8, priority: 1 }), col('p', { minWidth: 10 })];
+    const cols = [
+      col('id', { width: 10 }),
+      col('x', { width: 8, priority: 2 }),
+      col('y', { width: 8, priority: 1 }),
+      col('p', { minWidth: 10 }),
+    ];
     expect(Object.keys(widths(layoutColumns(cols, 42, 1)))).toEqual(['id', 'x', 'y', 'p']);
     expect(Object.keys(widths(layoutColumns(cols, 35, 1)))).toEqual(['id', 'x', 'p']);
     expect(Object.keys(widths(layoutColumns(cols, 26, 1)))).toEqual(['id', 'p']);
@@ -43,9 +78,19 @@ describe('layoutColumns', () => {
 const long = [
   stream('alice:events:workflow.step_completed', {
     length: 604,
-    groups: [group('workflow-thumbnailer', { pending: 50, lag: 0, oldestPendingId: `${T0 - 8000}-0`, consumerList: [{ name: 'tracker-1', pending: 50, idleMs: 8000, inactiveMs: null }] })],
+    groups: [
+      group('workflow-thumbnailer', {
+        pending: 50,
+        lag: 0,
+        oldestPendingId: `${T0 - 8000}-0`,
+        consumerList: [{ name: 'tracker-1', pending: 50, idleMs: 8000, inactiveMs: null }],
+      }),
+    ],
   }),
-  stream('alice:events:asset.discovered', { length: 804, groups: [group('alice-main', { lag: 744 })] }),
+  stream('alice:events:asset.discovered', {
+    length: 804,
+    groups: [group('alice-main', { lag: 744 })],
+  }),
 ];
 
 let m: Mounted | null = null;
@@ -56,7 +101,16 @@ afterEach(() => {
 
 function open(width: number, height = 12): Mounted {
   return mount(
-    [connected('tail'), connected('poller'), { type: 'EventsReceived', events: [ev(1, 'workflow.step_completed', { workflow_id: 'wf_1' }), ev(2)], receivedAt: T0 }, snapshot(long)],
+    [
+      connected('tail'),
+      connected('poller'),
+      {
+        type: 'EventsReceived',
+        events: [ev(1, 'workflow.step_completed', { workflow_id: 'wf_1' }), ev(2)],
+        receivedAt: T0,
+      },
+      snapshot(long),
+    ],
     {},
     { width, height },
   );
@@ -108,7 +162,9 @@ describe('column widths in the panes', () => {
     expect(lines(m)[3]).toBe('  STREAM         GROUP       LENGTH     LAG PENDING PEND AGE');
     for (const pane of ['events', 'streams', 'pending', 'groups'] as const) {
       m.store.actions.selectPane(pane);
-      m.store.dispatch(pendingPage('alice:events:workflow.step_completed', 'workflow-thumbnailer', 2));
+      m.store.dispatch(
+        pendingPage('alice:events:workflow.step_completed', 'workflow-thumbnailer', 2),
+      );
       await settle();
       for (const l of lines(m)) expect(displayWidth(l), `${pane}: ${l}`).toBeLessThanOrEqual(60);
     }

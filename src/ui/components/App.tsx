@@ -35,8 +35,20 @@ const TABS: { pane: PaneId; label: string }[] = [
   { pane: 'groups', label: '4 Groups' },
 ];
 
-function Tabs({ width, pane, url, prefix }: { width: number; pane: PaneId; url: string; prefix: string }) {
-  const tabs = TABS.map((t) => (t.pane === pane ? selected(paint('title', ` ${t.label} `)) : paint('dim', ` ${t.label} `))).join(' ');
+function Tabs({
+  width,
+  pane,
+  url,
+  prefix,
+}: {
+  width: number;
+  pane: PaneId;
+  url: string;
+  prefix: string;
+}) {
+  const tabs = TABS.map((t) =>
+    t.pane === pane ? selected(paint('title', ` ${t.label} `)) : paint('dim', ` ${t.label} `),
+  ).join(' ');
   const used = TABS.reduce((n, t) => n + t.label.length + 3, 0);
   const room = width - used - 1;
   const where = sanitize(`${url} ${prefix}`);
@@ -103,7 +115,12 @@ function Screen({ store, width, height }: AppProps) {
         ) : null}
       </Box>
       {v.notice ? (
-        <Text wrap="truncate-end">{paint(v.notice.level === 'error' ? 'bad' : v.notice.level === 'ok' ? 'ok' : 'accent', sanitize(v.notice.text))}</Text>
+        <Text wrap="truncate-end">
+          {paint(
+            v.notice.level === 'error' ? 'bad' : v.notice.level === 'ok' ? 'ok' : 'accent',
+            sanitize(v.notice.text),
+          )}
+        </Text>
       ) : null}
       <Footer width={cols} />
     </Box>

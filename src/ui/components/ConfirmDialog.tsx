@@ -22,14 +22,28 @@ export function ConfirmDialog({ width }: { width: number }) {
   if (c.step === 'consumer') {
     lines.push(paint('title', `Claim ${what} of ${where}`));
     lines.push(`Target consumer: ${paint('accent', sanitize(c.consumer))}█`);
-    lines.push(paint('dim', c.consumerChoices.length ? `type a name, or ↑/↓ to pick: ${sanitize(c.consumerChoices.join(', '))}` : 'type the name of the consumer that should own them'));
+    lines.push(
+      paint(
+        'dim',
+        c.consumerChoices.length
+          ? `type a name, or ↑/↓ to pick: ${sanitize(c.consumerChoices.join(', '))}`
+          : 'type the name of the consumer that should own them',
+      ),
+    );
     // The same words as the footer (the keymap's labels for the confirm dialog).
     lines.push(`${paint('key', 'enter')} confirm  ${paint('key', 'esc')} cancel`);
   } else if (c.step === 'confirm') {
     lines.push(paint('title', `${VERB[c.command]} ${what} of ${where}?`));
-    if (c.command === 'ack') lines.push('They leave the pending list and will not be delivered again.');
-    if (c.command === 'claim') lines.push(`They move to consumer ${paint('accent', sanitize(c.consumer))}; their idle time restarts.`);
-    if (c.command === 'replay') lines.push('Copies are re-published to the same stream with a field naming the original ID. The originals stay pending.');
+    if (c.command === 'ack')
+      lines.push('They leave the pending list and will not be delivered again.');
+    if (c.command === 'claim')
+      lines.push(
+        `They move to consumer ${paint('accent', sanitize(c.consumer))}; their idle time restarts.`,
+      );
+    if (c.command === 'replay')
+      lines.push(
+        'Copies are re-published to the same stream with a field naming the original ID. The originals stay pending.',
+      );
     lines.push(paint('dim', sanitize(ids)));
     lines.push(`${paint('key', 'y/enter')} confirm  ${paint('key', 'n/esc')} cancel`);
   } else if (c.step === 'running') {
@@ -40,7 +54,16 @@ export function ConfirmDialog({ width }: { width: number }) {
     lines.push(`${paint('key', 'any key')} close`);
   }
   return (
-    <Box flexDirection="column" borderStyle="round" borderColor={themeMode() !== 'color' ? undefined : c.step === 'done' && !c.outcome?.ok ? 'red' : 'yellow'} width={boxWidth} paddingX={1} alignSelf="center">
+    <Box
+      flexDirection="column"
+      borderStyle="round"
+      borderColor={
+        themeMode() !== 'color' ? undefined : c.step === 'done' && !c.outcome?.ok ? 'red' : 'yellow'
+      }
+      width={boxWidth}
+      paddingX={1}
+      alignSelf="center"
+    >
       {lines.map((l, i) => (
         <Text key={i} wrap="wrap">
           {l}

@@ -8,21 +8,27 @@ import { paint } from '../theme.js';
 
 export function DetailView({ width, height }: { width: number; height: number }) {
   const detail = useMonitor((s) => s.ui.detail);
-  const lines = useMemo(() => (detail ? detailLines({ ...detail, scroll: 0 }, width) : []), [
-    // Scrolling must not rebuild the lines: depend on the content, not the scroll offset.
-    detail?.kind,
-    detail?.stream,
-    detail?.kind === 'event' ? detail.event : detail?.id,
-    detail?.kind === 'entry' ? detail.fields : null,
-    detail?.kind === 'entry' ? detail.loading : null,
-    width,
-  ]);
+  const lines = useMemo(
+    () => (detail ? detailLines({ ...detail, scroll: 0 }, width) : []),
+    [
+      // Scrolling must not rebuild the lines: depend on the content, not the scroll offset.
+      detail?.kind,
+      detail?.stream,
+      detail?.kind === 'event' ? detail.event : detail?.id,
+      detail?.kind === 'entry' ? detail.fields : null,
+      detail?.kind === 'entry' ? detail.loading : null,
+      width,
+    ],
+  );
   if (!detail) return null;
   const body = Math.max(1, height - 1);
   const maxScroll = Math.max(0, lines.length - body);
   const scroll = Math.min(detail.scroll, maxScroll);
   const visible = lines.slice(scroll, scroll + body);
-  const pos = lines.length > body ? `lines ${formatCount(scroll + 1)}–${formatCount(scroll + visible.length)} of ${formatCount(lines.length)}` : formatCountOf(lines.length, 'line');
+  const pos =
+    lines.length > body
+      ? `lines ${formatCount(scroll + 1)}–${formatCount(scroll + visible.length)} of ${formatCount(lines.length)}`
+      : formatCountOf(lines.length, 'line');
   return (
     <Box flexDirection="column" width={width} height={height}>
       {visible.map((l, i) => (
@@ -31,7 +37,9 @@ export function DetailView({ width, height }: { width: number; height: number })
         </Text>
       ))}
       <Box flexGrow={1} />
-      <Text wrap="truncate-end">{paint('dim', `${pos} · j/k scroll · g/G top/bottom · esc back`)}</Text>
+      <Text wrap="truncate-end">
+        {paint('dim', `${pos} · j/k scroll · g/G top/bottom · esc back`)}
+      </Text>
     </Box>
   );
 }

@@ -8,7 +8,10 @@ import { paint } from '../theme.js';
 export function Footer({ width }: { width: number }) {
   const store = useMonitorStore();
   // Re-render when what the hints depend on changes: the active layer, selection, read-only.
-  useMonitor((s) => `${s.ui.pane}|${s.ui.help}|${!!s.ui.picker}|${!!s.ui.detail}|${s.ui.confirm?.step}|${s.view.filter.editing}|${s.pending.marks.length}|${s.pending.entries.length > 0}|${s.config.readOnly}|${s.config.deniedCommands.join()}`);
+  useMonitor(
+    (s) =>
+      `${s.ui.pane}|${s.ui.help}|${!!s.ui.picker}|${!!s.ui.detail}|${s.ui.confirm?.step}|${s.view.filter.editing}|${s.pending.marks.length}|${s.pending.entries.length > 0}|${s.config.readOnly}|${s.config.deniedCommands.join()}`,
+  );
   const hints = footerHints(store.getState());
   // Disabled keys are dimmed and followed by why, right where they are (not at the end of a
   // line that may be cut): `a ack  c claim  r replay (read-only mode)`.
@@ -31,7 +34,5 @@ export function Footer({ width }: { width: number }) {
     used += w;
     kept.push(p.text);
   }
-  return (
-    <Text wrap="truncate-end">{kept.join('  ')}</Text>
-  );
+  return <Text wrap="truncate-end">{kept.join('  ')}</Text>;
 }

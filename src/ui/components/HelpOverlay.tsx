@@ -9,7 +9,10 @@ export function HelpOverlay({ width, height }: { width: number; height: number }
   const store = useMonitorStore();
   const scrollWanted = useMonitor((s) => s.ui.helpScroll);
   // Re-render when anything a disabled reason depends on changes (read-only, selection).
-  useMonitor((s) => `${s.pending.marks.length}|${s.pending.entries.length}|${s.config.readOnly}|${s.config.deniedCommands.join()}`);
+  useMonitor(
+    (s) =>
+      `${s.pending.marks.length}|${s.pending.entries.length}|${s.config.readOnly}|${s.config.deniedCommands.join()}`,
+  );
   const state = store.getState();
   const lines: string[] = [];
   for (const ctx of CONTEXT_ORDER) {
@@ -19,12 +22,19 @@ export function HelpOverlay({ width, height }: { width: number; height: number }
       const reason = b.disabledReason(state);
       const keys = fit(keysLabel(b.keys), 12);
       const text = `  ${paint('key', keys)} ${b.description}`;
-      lines.push(reason && b.mutates ? `${paint('dim', `  ${keys} ${b.description}`)} ${paint('warn', `(disabled: ${reason})`)}` : text);
+      lines.push(
+        reason && b.mutates
+          ? `${paint('dim', `  ${keys} ${b.description}`)} ${paint('warn', `(disabled: ${reason})`)}`
+          : text,
+      );
     }
   }
   const body = Math.max(1, height - 2);
   const scroll = Math.min(scrollWanted, Math.max(0, lines.length - body));
-  const more = lines.length > body ? ` · lines ${scroll + 1}–${Math.min(lines.length, scroll + body)} of ${lines.length}, j/k scroll` : '';
+  const more =
+    lines.length > body
+      ? ` · lines ${scroll + 1}–${Math.min(lines.length, scroll + body)} of ${lines.length}, j/k scroll`
+      : '';
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate-end">

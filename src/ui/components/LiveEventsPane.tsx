@@ -1,7 +1,13 @@
 /** Pane 1: the live tail — time, type, stream ID, source, one-line preview; pause and filter. */
 import { Box, Text } from 'ink';
 import type { TailEvent } from '../../core/messages.js';
-import { eventAt, selectEventCursor, selectEventRows, selectNewWhilePaused, type EventRows } from '../../store/selectors.js';
+import {
+  eventAt,
+  selectEventCursor,
+  selectEventRows,
+  selectNewWhilePaused,
+  type EventRows,
+} from '../../store/selectors.js';
 import { fit, formatCount, formatTime, idTimeMs, previewEvent } from '../format.js';
 import { useMonitor, useMonitorShallow } from '../hooks/use-monitor.js';
 import { sanitize } from '../sanitize.js';
@@ -9,11 +15,43 @@ import { paint } from '../theme.js';
 import { Table, type Column, type RowSource } from './Table.js';
 
 const COLUMNS: Column<TailEvent>[] = [
-  { key: 'time', title: 'TIME', width: 12, priority: 3, cell: (e) => { const ms = idTimeMs(e.id); return ms === null ? '' : formatTime(ms); }, role: () => 'dim' },
-  { key: 'type', title: 'TYPE', minWidth: 10, maxWidth: 28, cell: (e) => e.type ?? '?', role: (e) => (e.event ? 'type' : 'warn') },
+  {
+    key: 'time',
+    title: 'TIME',
+    width: 12,
+    priority: 3,
+    cell: (e) => {
+      const ms = idTimeMs(e.id);
+      return ms === null ? '' : formatTime(ms);
+    },
+    role: () => 'dim',
+  },
+  {
+    key: 'type',
+    title: 'TYPE',
+    minWidth: 10,
+    maxWidth: 28,
+    cell: (e) => e.type ?? '?',
+    role: (e) => (e.event ? 'type' : 'warn'),
+  },
   { key: 'id', title: 'STREAM ID', width: 16, priority: 2, cell: (e) => e.id },
-  { key: 'source', title: 'SOURCE', minWidth: 6, maxWidth: 18, hideBelow: 110, priority: 1, cell: (e) => e.event?.source ?? '' },
-  { key: 'preview', title: 'PAYLOAD', minWidth: 10, grow: true, cell: (e) => previewEvent(e), role: (e) => (e.event ? null : 'dim') },
+  {
+    key: 'source',
+    title: 'SOURCE',
+    minWidth: 6,
+    maxWidth: 18,
+    hideBelow: 110,
+    priority: 1,
+    cell: (e) => e.event?.source ?? '',
+  },
+  {
+    key: 'preview',
+    title: 'PAYLOAD',
+    minWidth: 10,
+    grow: true,
+    cell: (e) => previewEvent(e),
+    role: (e) => (e.event ? null : 'dim'),
+  },
 ];
 
 function rowSource(rows: EventRows): RowSource<TailEvent> {
@@ -37,7 +75,10 @@ export function LiveEventsPane({ width, height }: { width: number; height: numbe
   if (v.paused) left.push(paint('warn', `PAUSED · ${formatCount(v.newCount)} new`));
   else left.push(v.follow ? paint('ok', 'following') : paint('dim', 'scrolled (G follows)'));
   if (v.tail !== 'connected') left.push(paint('bad', `tail ${v.tail}: showing what was received`));
-  const count = rows.length === v.held ? `${formatCount(rows.length)} held` : `${formatCount(rows.length)} of ${formatCount(v.held)} match`;
+  const count =
+    rows.length === v.held
+      ? `${formatCount(rows.length)} held`
+      : `${formatCount(rows.length)} of ${formatCount(v.held)} match`;
   let title = left.join(paint('dim', ' · '));
   title += paint('dim', ` · ${count}`);
   const filterLine = v.editing || v.filter;
@@ -48,7 +89,10 @@ export function LiveEventsPane({ width, height }: { width: number; height: numbe
       {filterLine ? (
         <Text wrap="truncate-end">
           {paint('key', 'filter ')}
-          {fit(filterText, Math.max(1, width - 8 - (rows.filter.error ? rows.filter.error.length + 3 : 0)))}
+          {fit(
+            filterText,
+            Math.max(1, width - 8 - (rows.filter.error ? rows.filter.error.length + 3 : 0)),
+          )}
           {rows.filter.error ? paint('bad', ` (${rows.filter.error})`) : ''}
         </Text>
       ) : null}
@@ -58,7 +102,13 @@ export function LiveEventsPane({ width, height }: { width: number; height: numbe
         width={width}
         height={height - 1 - (filterLine ? 1 : 0)}
         cursor={cursor}
-        emptyText={v.filter ? 'no held event matches the filter' : v.tail === 'connected' ? 'waiting for events…' : 'no events yet'}
+        emptyText={
+          v.filter
+            ? 'no held event matches the filter'
+            : v.tail === 'connected'
+              ? 'waiting for events…'
+              : 'no events yet'
+        }
       />
     </Box>
   );

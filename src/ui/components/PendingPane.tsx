@@ -9,16 +9,43 @@ import { sanitize } from '../sanitize.js';
 import { paint, type Role } from '../theme.js';
 import { Table, type Column } from './Table.js';
 
-const idleRole = (ms: number): Role | null => (ms >= 300_000 ? 'bad' : ms >= 30_000 ? 'warn' : null);
+const idleRole = (ms: number): Role | null =>
+  ms >= 300_000 ? 'bad' : ms >= 30_000 ? 'warn' : null;
 
 /** The sort column's title carries the order: ▾ most idle first, ▴ ID order. */
 function columns(serverNow: number, order: PendingOrder): Column<PendingEntry>[] {
   return [
     { key: 'id', title: order === 'id' ? 'ENTRY ID ▴' : 'ENTRY ID', width: 17, cell: (e) => e.id },
     { key: 'consumer', title: 'CONSUMER', minWidth: 10, maxWidth: 32, cell: (e) => e.consumer },
-    { key: 'idle', title: order === 'idle' ? 'IDLE ▾' : 'IDLE', width: 7, align: 'right', cell: (e) => formatAge(e.idleMs), role: (e) => idleRole(e.idleMs) },
-    { key: 'deliveries', title: 'DELIVERED', width: 9, priority: 2, align: 'right', cell: (e) => `${formatCount(e.deliveries)}×`, role: (e) => (e.deliveries >= 5 ? 'bad' : e.deliveries >= 2 ? 'warn' : null) },
-    { key: 'age', title: 'ENTRY AGE', width: 9, align: 'right', hideBelow: 70, priority: 1, cell: (e) => { const ms = idTimeMs(e.id); return ms === null ? '' : formatAge(serverNow - ms); } },
+    {
+      key: 'idle',
+      title: order === 'idle' ? 'IDLE ▾' : 'IDLE',
+      width: 7,
+      align: 'right',
+      cell: (e) => formatAge(e.idleMs),
+      role: (e) => idleRole(e.idleMs),
+    },
+    {
+      key: 'deliveries',
+      title: 'DELIVERED',
+      width: 9,
+      priority: 2,
+      align: 'right',
+      cell: (e) => `${formatCount(e.deliveries)}×`,
+      role: (e) => (e.deliveries >= 5 ? 'bad' : e.deliveries >= 2 ? 'warn' : null),
+    },
+    {
+      key: 'age',
+      title: 'ENTRY AGE',
+      width: 9,
+      align: 'right',
+      hideBelow: 70,
+      priority: 1,
+      cell: (e) => {
+        const ms = idTimeMs(e.id);
+        return ms === null ? '' : formatAge(serverNow - ms);
+      },
+    },
   ];
 }
 
@@ -52,7 +79,10 @@ export function PendingPane({ width, height }: { width: number; height: number }
       : null;
   const parts = [paint('title', 'Pending entries')];
   if (v.stream !== null) {
-    parts.push(paint('accent', `${sanitize(v.stream)} / ${sanitize(v.group!)}`) + (v.consumer !== null ? ` consumer ${paint('accent', sanitize(v.consumer))}` : ''));
+    parts.push(
+      paint('accent', `${sanitize(v.stream)} / ${sanitize(v.group!)}`) +
+        (v.consumer !== null ? ` consumer ${paint('accent', sanitize(v.consumer))}` : ''),
+    );
     parts.push(`${formatCount(v.total)} pending`);
     parts.push(`page ${v.page}${v.hasMore ? '+' : ''}`);
     if (v.marks.length) parts.push(paint('mark', `${v.marks.length} marked`));
@@ -69,7 +99,11 @@ export function PendingPane({ width, height }: { width: number; height: number }
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate-end">{parts.join(paint('dim', ' · '))}</Text>
-      {v.error ? <Text wrap="truncate-end">{paint('bad', `cannot read the pending list: ${sanitize(v.error)}`)}</Text> : null}
+      {v.error ? (
+        <Text wrap="truncate-end">
+          {paint('bad', `cannot read the pending list: ${sanitize(v.error)}`)}
+        </Text>
+      ) : null}
       {approx ? <Text wrap="truncate-end">{paint('warn', approx)}</Text> : null}
       <Table
         data={rows}

@@ -9,7 +9,11 @@ export function statusBarRows(conn: { state: string; reason: string | null }): n
  * important first, so 80 columns still show what matters.
  */
 import { Box, Text } from 'ink';
-import { selectConnection, selectEventsPerSec, selectSnapshotStale } from '../../store/selectors.js';
+import {
+  selectConnection,
+  selectEventsPerSec,
+  selectSnapshotStale,
+} from '../../store/selectors.js';
 import { displayWidth, formatAge, formatCount, truncate } from '../format.js';
 import { useMonitorShallow } from '../hooks/use-monitor.js';
 import { sanitize } from '../sanitize.js';
@@ -23,7 +27,9 @@ interface Segment {
 
 export function fitSegments(segments: Segment[], width: number, sep = '  '): string {
   const kept = [...segments];
-  const widthOf = (xs: Segment[]) => xs.reduce((n, s) => n + displayWidth(s.text), 0) + displayWidth(sep) * Math.max(0, xs.length - 1);
+  const widthOf = (xs: Segment[]) =>
+    xs.reduce((n, s) => n + displayWidth(s.text), 0) +
+    displayWidth(sep) * Math.max(0, xs.length - 1);
   while (kept.length > 1 && widthOf(kept) > width) {
     let low = 0;
     for (let i = 1; i < kept.length; i++) if (kept[i].priority < kept[low].priority) low = i;
@@ -52,26 +58,43 @@ export function StatusBar({ width }: { width: number }) {
   const segs: Segment[] = [];
   if (v.readOnly) segs.push({ text: paint('badge', ' READ-ONLY '), priority: 100 });
   if (v.conn === 'connected') segs.push({ text: paint('ok', '● connected'), priority: 90 });
-  else segs.push({ text: paint(v.conn === 'connecting' ? 'warn' : 'bad', v.conn === 'connecting' ? '◌ connecting' : `✖ reconnecting (attempt ${v.attempt})`), priority: 90 });
+  else
+    segs.push({
+      text: paint(
+        v.conn === 'connecting' ? 'warn' : 'bad',
+        v.conn === 'connecting' ? '◌ connecting' : `✖ reconnecting (attempt ${v.attempt})`,
+      ),
+      priority: 90,
+    });
   segs.push({ text: `${formatCount(v.rate)} ev/s`, priority: 80 });
   segs.push({ text: `held ${formatCount(v.held)}`, priority: 60 });
-  if (v.missed > 0) segs.push({ text: paint('bad', `missed ${formatCount(v.missed)}`), priority: 85 });
+  if (v.missed > 0)
+    segs.push({ text: paint('bad', `missed ${formatCount(v.missed)}`), priority: 85 });
   // Ring-buffer turnover is normal (the oldest held events make room): say so quietly. What the
   // tail could not read at all (missed, above) is the alarming number.
-  if (v.dropped > 0) segs.push({ text: paint('dim', `rotated ${formatCount(v.dropped)}`), priority: 50 });
+  if (v.dropped > 0)
+    segs.push({ text: paint('dim', `rotated ${formatCount(v.dropped)}`), priority: 50 });
   segs.push({
-    text: v.snapAge === null ? paint('dim', 'no snapshot yet') : v.stale ? paint('bad', `snapshot ${formatAge(v.snapAge)} ago STALE`) : `snapshot ${formatAge(v.snapAge)} ago`,
+    text:
+      v.snapAge === null
+        ? paint('dim', 'no snapshot yet')
+        : v.stale
+          ? paint('bad', `snapshot ${formatAge(v.snapAge)} ago STALE`)
+          : `snapshot ${formatAge(v.snapAge)} ago`,
     priority: 70,
   });
   // While not connected, the reason (refused, auth, timeout…) gets a line of its own.
   // It names the loop that is away when the other one works (the tail and the snapshots recover
   // independently: events may flow while snapshots still wait for their next attempt).
   const who = v.loop === 'tail' ? 'live tail: ' : v.loop === 'poller' ? 'snapshots: ' : '';
-  const reason = v.conn !== 'connected' && v.reason ? truncate(`  ${who}${sanitize(v.reason)}`, width) : null;
+  const reason =
+    v.conn !== 'connected' && v.reason ? truncate(`  ${who}${sanitize(v.reason)}`, width) : null;
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">{fitSegments(segs, width)}</Text>
-      {reason ? <Text wrap="truncate-end">{paint(v.conn === 'connecting' ? 'warn' : 'bad', reason)}</Text> : null}
+      {reason ? (
+        <Text wrap="truncate-end">{paint(v.conn === 'connecting' ? 'warn' : 'bad', reason)}</Text>
+      ) : null}
     </Box>
   );
 }

@@ -1,6 +1,11 @@
 /** Pane 2: streams & lag, one row per stream and group, worst first. */
 import { Box, Text } from 'ink';
-import { selectSnapshotStale, selectStreamRows, THRESHOLDS, type StreamRow } from '../../store/selectors.js';
+import {
+  selectSnapshotStale,
+  selectStreamRows,
+  THRESHOLDS,
+  type StreamRow,
+} from '../../store/selectors.js';
 import { formatAge, formatCount, formatCountOf, formatRate } from '../format.js';
 import { useMonitor, useMonitorShallow } from '../hooks/use-monitor.js';
 import { sanitize } from '../sanitize.js';
@@ -16,15 +21,95 @@ function roleFor(value: number | null, warn: number, bad: number): Role | null {
 const MAX_WARNINGS = 2;
 
 const COLUMNS: Column<StreamRow>[] = [
-  { key: 'stream', title: 'STREAM', minWidth: 12, maxWidth: 40, grow: true, growMax: 60, cell: (r) => r.name, role: (r) => levelRole(r.level) },
-  { key: 'group', title: 'GROUP', minWidth: 8, maxWidth: 24, cell: (r) => r.group ?? '–', role: (r) => (r.group ? null : 'dim') },
-  { key: 'length', title: 'LENGTH', width: 7, priority: 5, align: 'right', cell: (r) => formatCount(r.length) },
-  { key: 'rate', title: 'RATE', width: 7, priority: 2, align: 'right', cell: (r) => formatRate(r.rate) },
-  { key: 'lag', title: 'LAG', width: 7, align: 'right', cell: (r) => (r.group ? formatCount(r.lag) : ''), role: (r) => (r.group && r.lag === null ? 'warn' : roleFor(r.lag === null ? null : r.lag / r.maxLen, THRESHOLDS.lagWarnFraction, THRESHOLDS.lagBadFraction)) },
-  { key: 'pending', title: 'PENDING', width: 7, align: 'right', cell: (r) => (r.group ? formatCount(r.pending) : '') },
-  { key: 'pendAge', title: 'PEND AGE', width: 8, priority: 4, align: 'right', cell: (r) => (r.group ? formatAge(r.oldestPendingAgeMs) : ''), role: (r) => roleFor(r.oldestPendingAgeMs, THRESHOLDS.pendingAgeWarnMs, THRESHOLDS.pendingAgeBadMs) },
-  { key: 'lagAge', title: 'LAG AGE', width: 7, priority: 3, align: 'right', cell: (r) => (r.group ? formatAge(r.oldestUndeliveredAgeMs) : ''), role: (r) => roleFor(r.oldestUndeliveredAgeMs, THRESHOLDS.undeliveredAgeWarnMs, THRESHOLDS.undeliveredAgeBadMs) },
-  { key: 'consumers', title: 'CONS', width: 4, align: 'right', hideBelow: 90, priority: 1, cell: (r) => (r.group ? formatCount(r.consumers) : '') },
+  {
+    key: 'stream',
+    title: 'STREAM',
+    minWidth: 12,
+    maxWidth: 40,
+    grow: true,
+    growMax: 60,
+    cell: (r) => r.name,
+    role: (r) => levelRole(r.level),
+  },
+  {
+    key: 'group',
+    title: 'GROUP',
+    minWidth: 8,
+    maxWidth: 24,
+    cell: (r) => r.group ?? '–',
+    role: (r) => (r.group ? null : 'dim'),
+  },
+  {
+    key: 'length',
+    title: 'LENGTH',
+    width: 7,
+    priority: 5,
+    align: 'right',
+    cell: (r) => formatCount(r.length),
+  },
+  {
+    key: 'rate',
+    title: 'RATE',
+    width: 7,
+    priority: 2,
+    align: 'right',
+    cell: (r) => formatRate(r.rate),
+  },
+  {
+    key: 'lag',
+    title: 'LAG',
+    width: 7,
+    align: 'right',
+    cell: (r) => (r.group ? formatCount(r.lag) : ''),
+    role: (r) =>
+      r.group && r.lag === null
+        ? 'warn'
+        : roleFor(
+            r.lag === null ? null : r.lag / r.maxLen,
+            THRESHOLDS.lagWarnFraction,
+            THRESHOLDS.lagBadFraction,
+          ),
+  },
+  {
+    key: 'pending',
+    title: 'PENDING',
+    width: 7,
+    align: 'right',
+    cell: (r) => (r.group ? formatCount(r.pending) : ''),
+  },
+  {
+    key: 'pendAge',
+    title: 'PEND AGE',
+    width: 8,
+    priority: 4,
+    align: 'right',
+    cell: (r) => (r.group ? formatAge(r.oldestPendingAgeMs) : ''),
+    role: (r) =>
+      roleFor(r.oldestPendingAgeMs, THRESHOLDS.pendingAgeWarnMs, THRESHOLDS.pendingAgeBadMs),
+  },
+  {
+    key: 'lagAge',
+    title: 'LAG AGE',
+    width: 7,
+    priority: 3,
+    align: 'right',
+    cell: (r) => (r.group ? formatAge(r.oldestUndeliveredAgeMs) : ''),
+    role: (r) =>
+      roleFor(
+        r.oldestUndeliveredAgeMs,
+        THRESHOLDS.undeliveredAgeWarnMs,
+        THRESHOLDS.undeliveredAgeBadMs,
+      ),
+  },
+  {
+    key: 'consumers',
+    title: 'CONS',
+    width: 4,
+    align: 'right',
+    hideBelow: 90,
+    priority: 1,
+    cell: (r) => (r.group ? formatCount(r.consumers) : ''),
+  },
 ];
 
 export function StreamsPane({ width, height }: { width: number; height: number }) {
@@ -56,13 +141,25 @@ export function StreamsPane({ width, height }: { width: number; height: number }
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate-end">{title}</Text>
-      {v.error ? <Text wrap="truncate-end">{paint('bad', `snapshot failed: ${sanitize(v.error)}`)}</Text> : null}
+      {v.error ? (
+        <Text wrap="truncate-end">{paint('bad', `snapshot failed: ${sanitize(v.error)}`)}</Text>
+      ) : null}
       {warnings.map((r) => (
         <Text key={`${r.key}\u0000${r.group}`} wrap="truncate-end">
-          {paint(r.level === 'bad' ? 'bad' : 'warn', `⚠ ${sanitize(`${r.name} / ${r.group}`)}: ${r.warning}`)}
+          {paint(
+            r.level === 'bad' ? 'bad' : 'warn',
+            `⚠ ${sanitize(`${r.name} / ${r.group}`)}: ${r.warning}`,
+          )}
         </Text>
       ))}
-      {moreWarnings > 0 ? <Text wrap="truncate-end">{paint('warn', `⚠ and ${formatCount(moreWarnings)} more ${moreWarnings === 1 ? 'group' : 'groups'} near the max length (marked !)`)}</Text> : null}
+      {moreWarnings > 0 ? (
+        <Text wrap="truncate-end">
+          {paint(
+            'warn',
+            `⚠ and ${formatCount(moreWarnings)} more ${moreWarnings === 1 ? 'group' : 'groups'} near the max length (marked !)`,
+          )}
+        </Text>
+      ) : null}
       <Table
         data={rows}
         columns={COLUMNS}

@@ -63,7 +63,8 @@ export interface TableProps<T> {
 
 const GUTTER = 2;
 
-const growsOf = <T,>(c: Column<T>): boolean => c.grow ?? (c.width === undefined && c.maxWidth === undefined);
+const growsOf = <T,>(c: Column<T>): boolean =>
+  c.grow ?? (c.width === undefined && c.maxWidth === undefined);
 const minOf = <T,>(c: Column<T>): number => c.width ?? c.minWidth ?? 8;
 
 /**
@@ -80,7 +81,8 @@ export function layoutColumns<T>(
   contentWidth: (col: Column<T>) => number = () => 0,
 ): { col: Column<T>; width: number }[] {
   const visible = columns.filter((c) => !c.hideBelow || width >= c.hideBelow);
-  const total = (cols: readonly Column<T>[]) => cols.reduce((n, c) => n + minOf(c), 0) + padding * Math.max(0, cols.length - 1) + GUTTER;
+  const total = (cols: readonly Column<T>[]) =>
+    cols.reduce((n, c) => n + minOf(c), 0) + padding * Math.max(0, cols.length - 1) + GUTTER;
   while (total(visible) > width) {
     let low = -1;
     visible.forEach((c, i) => {
@@ -122,7 +124,12 @@ export function layoutColumns<T>(
 const MEASURE_ALL_BELOW = 500;
 
 /** First visible row: keeps the cursor on screen, moving the window as little as possible. */
-export function scrollOffset(previous: number, cursor: number, length: number, visibleRows: number): number {
+export function scrollOffset(
+  previous: number,
+  cursor: number,
+  length: number,
+  visibleRows: number,
+): number {
   const max = Math.max(0, length - visibleRows);
   let off = Math.min(previous, max);
   if (cursor >= 0) {
@@ -132,7 +139,16 @@ export function scrollOffset(previous: number, cursor: number, length: number, v
   return Math.max(0, Math.min(off, max));
 }
 
-export function Table<T>({ data, columns, padding = 1, width, height, cursor = -1, mark, emptyText = '' }: TableProps<T>) {
+export function Table<T>({
+  data,
+  columns,
+  padding = 1,
+  width,
+  height,
+  cursor = -1,
+  mark,
+  emptyText = '',
+}: TableProps<T>) {
   const offsetRef = useRef(0);
   const bodyRows = Math.max(0, height - 1);
   const offset = scrollOffset(offsetRef.current, cursor, data.length, bodyRows);
@@ -140,23 +156,28 @@ export function Table<T>({ data, columns, padding = 1, width, height, cursor = -
   // Content widths only grow while the table is shown, so a live list does not jitter.
   const seenRef = useRef(new Map<string, number>());
   const from = data.length < MEASURE_ALL_BELOW ? 0 : offset;
-  const to = data.length < MEASURE_ALL_BELOW ? data.length : Math.min(data.length, offset + bodyRows);
+  const to =
+    data.length < MEASURE_ALL_BELOW ? data.length : Math.min(data.length, offset + bodyRows);
   const measure = (col: Column<T>): number => {
     let w = seenRef.current.get(col.key) ?? 0;
     const cap = col.maxWidth ?? 0;
-    for (let i = from; i < to && w < cap; i++) w = Math.max(w, displayWidth(sanitize(col.cell(data.at(i)!))));
+    for (let i = from; i < to && w < cap; i++)
+      w = Math.max(w, displayWidth(sanitize(col.cell(data.at(i)!))));
     seenRef.current.set(col.key, w);
     return w;
   };
   const layout = layoutColumns(columns, width, padding, measure);
   const gap = ' '.repeat(padding);
-  const header = ' '.repeat(GUTTER) + layout.map(({ col, width: w }) => fit(col.title, w, col.align)).join(gap);
+  const header =
+    ' '.repeat(GUTTER) + layout.map(({ col, width: w }) => fit(col.title, w, col.align)).join(gap);
   const lines: string[] = [];
   for (let i = offset; i < Math.min(data.length, offset + bodyRows); i++) {
     const row = data.at(i)!;
     const isCursor = i === cursor;
     const gutter = (isCursor ? '›' : ' ') + (mark ? mark(row) : ' ');
-    const plainCells = layout.map(({ col, width: w }) => fit(sanitize(col.cell(row)), w, col.align));
+    const plainCells = layout.map(({ col, width: w }) =>
+      fit(sanitize(col.cell(row)), w, col.align),
+    );
     if (isCursor) {
       lines.push(selected(gutter + plainCells.join(gap)));
     } else {
@@ -170,7 +191,9 @@ export function Table<T>({ data, columns, padding = 1, width, height, cursor = -
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate-end">{paint('header', header)}</Text>
-      {data.length === 0 && emptyText ? <Text wrap="truncate-end">{paint('dim', `  ${emptyText}`)}</Text> : null}
+      {data.length === 0 && emptyText ? (
+        <Text wrap="truncate-end">{paint('dim', `  ${emptyText}`)}</Text>
+      ) : null}
       {lines.map((line, slot) => (
         // Keyed by screen slot, not by row: scrolling updates text in place, no remounts.
         <Text key={slot} wrap="truncate-end">

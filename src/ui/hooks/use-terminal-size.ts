@@ -9,7 +9,10 @@ export interface TerminalSize {
 
 export function useTerminalSize(fallback: TerminalSize = { columns: 80, rows: 24 }): TerminalSize {
   const { stdout } = useStdout();
-  const read = (): TerminalSize => ({ columns: stdout.columns || fallback.columns, rows: stdout.rows || fallback.rows });
+  const read = (): TerminalSize => ({
+    columns: stdout.columns || fallback.columns,
+    rows: stdout.rows || fallback.rows,
+  });
   const [size, setSize] = useState(read);
   useEffect(() => {
     const onResize = () => setSize(read());
@@ -17,7 +20,6 @@ export function useTerminalSize(fallback: TerminalSize = { columns: 80, rows: 24
     return () => {
       stdout.off('resize', onResize);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [stdout]);
   return size;
 }

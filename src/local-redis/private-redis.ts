@@ -80,20 +80,62 @@ function openssl(dir: string, args: string[]): void {
     execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (err) {
     const stderr = String((err as { stderr?: Buffer }).stderr ?? '').trim();
-    throw new Error(`openssl ${args[0]} failed (is openssl installed? apt-get install -y openssl): ${stderr || (err as Error).message}`);
+    throw new Error(
+      `openssl ${args[0]} failed (is openssl installed? apt-get install -y openssl): ${stderr || (err as Error).message}`,
+    );
   }
 }
 
 /** A CA, a server certificate for `names` and a client certificate, EC P-256, in `dir`. */
 export function makeTlsFiles(dir: string, names: string[] = ['localhost', '127.0.0.1']): TlsFiles {
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  openssl(dir, ['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=streamscope throwaway test CA']);
+  openssl(dir, [
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=streamscope throwaway test CA',
+  ]);
   const san = names.map((n) => (/^[\d.]+$|:/.test(n) ? `IP:${n}` : `DNS:${n}`)).join(',');
   writeFileSync(join(dir, 'server.ext'), `subjectAltName=${san}\nextendedKeyUsage=serverAuth\n`);
   writeFileSync(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n');
-  for (const [name, cn] of [['server', names[0] ?? 'localhost'], ['client', 'streamscope-test-client']]) {
-    openssl(dir, ['req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`]);
-    openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.crt`, '-days', '2', '-extfile', `${name}.ext`]);
+  for (const [name, cn] of [
+    ['server', names[0] ?? 'localhost'],
+    ['client', 'streamscope-test-client'],
+  ]) {
+    openssl(dir, [
+      'req',
+      ...ec,
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.csr`,
+      '-subj',
+      `/CN=${cn}`,
+    ]);
+    openssl(dir, [
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      `${name}.crt`,
+      '-days',
+      '2',
+      '-extfile',
+      `${name}.ext`,
+    ]);
   }
   return {
     caFile: join(dir, 'ca.crt'),
@@ -104,16 +146,36 @@ export function makeTlsFiles(dir: string, names: string[] = ['localhost', '127.0
   };
 }
 
-async function waitForPing(port: number, child: ChildProcess, timeoutMs: number, password?: string, tlsFiles?: TlsFiles): Promise<string> {
+async function waitForPing(
+  port: number,
+  child: ChildProcess,
+  timeoutMs: number,
+  password?: string,
+  tlsFiles?: TlsFiles,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let lastErr: unknown;
   // The chain is verified against our CA; the host name is not (a test may name another host).
   const tls = tlsFiles
-    ? { ca: readFileSync(tlsFiles.caFile), cert: readFileSync(tlsFiles.clientCertFile), key: readFileSync(tlsFiles.clientKeyFile), checkServerIdentity: () => undefined }
+    ? {
+        ca: readFileSync(tlsFiles.caFile),
+        cert: readFileSync(tlsFiles.clientCertFile),
+        key: readFileSync(tlsFiles.clientKeyFile),
+        checkServerIdentity: () => undefined,
+      }
     : undefined;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
-    const client = new Redis({ port, host: '127.0.0.1', password, tls, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 500 });
+    const client = new Redis({
+      port,
+      host: '127.0.0.1',
+      password,
+      tls,
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      connectTimeout: 500,
+    });
     client.on('error', () => {});
     try {
       await client.connect();
@@ -122,7 +184,10 @@ async function waitForPing(port: number, child: ChildProcess, timeoutMs: number,
       // The server that answers must be our child: another server already on this port could
       // answer the ping while our child failed to bind, and we must never use someone else's.
       const pid = Number(/process_id:(\d+)/.exec(info)?.[1] ?? -1);
-      if (pid !== child.pid) throw new ForeignServerError(`port ${port} is served by another redis-server (pid ${pid}), not ours`);
+      if (pid !== child.pid)
+        throw new ForeignServerError(
+          `port ${port} is served by another redis-server (pid ${pid}), not ours`,
+        );
       return /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
     } catch (err) {
       client.disconnect();
@@ -193,7 +258,10 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
           if (child.exitCode === null) {
             const exited = new Promise<void>((r) => child.once('exit', () => r()));
             process.kill(pid, 'SIGTERM');
-            const timer = setTimeout(() => child.exitCode === null && process.kill(pid, 'SIGKILL'), 3000);
+            const timer = setTimeout(
+              () => child.exitCode === null && process.kill(pid, 'SIGKILL'),
+              3000,
+            );
             await exited;
             clearTimeout(timer);
           }
