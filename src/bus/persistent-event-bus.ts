@@ -12,7 +12,7 @@ import { StreamscopeError } from '../core/errors.js';
 import { EventPersistence, type GetEventsOptions } from '../streams/event-persistence.js';
 import { PublishBatchError } from '../streams/batch-publish.js';
 import { validateConsumeArgs, type ConsumeOptions } from '../streams/consumer.js';
-import { backoffDelay } from '../streams/connection.js';
+import { backoffDelay } from '../core/retry.js';
 import { stderrLogger, type Logger } from '../streams/context.js';
 
 export type EventHandler = (event: SeedEvent) => void | Promise<void>;
