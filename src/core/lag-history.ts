@@ -65,11 +65,12 @@ export function recordSnapshot(
       let start = 0;
       while (start < prev.length && prev[start].t <= timeMs - windowMs) start++;
       const kept = prev.slice(start);
-      // Too close to the previous sample: replace it (keeps the count bounded at any refresh rate),
-      // except the first one of a pair, so there are always two points to measure a rate from.
+      // The newest kept sample is provisional while it is closer than minGap to the one before:
+      // replace it (keeps the count bounded at any refresh rate, and two points for a rate).
       const last = kept[kept.length - 1];
-      if (last && kept.length >= 2 && timeMs - kept[kept.length - 2].t < minGapMs) kept.pop();
-      else if (last && last.t >= timeMs) kept.pop(); // same or older snapshot time: newest wins
+      if (last && last.t >= timeMs)
+        kept.pop(); // same or older snapshot time: newest wins
+      else if (kept.length >= 2 && last.t - kept[kept.length - 2].t < minGapMs) kept.pop();
       kept.push(sample);
       out[key] = kept;
     }

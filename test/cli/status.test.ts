@@ -58,9 +58,7 @@ describe('streamscope status', () => {
     expect(table[0]).toMatch(
       /^STREAM\s+LENGTH\s+GROUP\s+CONSUMERS\s+PENDING\s+OLDEST\s+STUCK\s+LAG\s+LAST DELIVERED$/,
     );
-    const cells = table
-      .slice(1, 5)
-      .map((line) => line.split(/\s{2,}/).map((c) => c.trim()));
+    const cells = table.slice(1, 5).map((line) => line.split(/\s{2,}/).map((c) => c.trim()));
     expect(cells.map((c) => c.filter((x) => !/^\d+(\.\d)?s$/.test(x)))).toEqual([
       [`${prefix}all`, '1', '-'],
       [a, '3', 'alice-main', '1', '2', '0', '1', ids[1]],
@@ -73,9 +71,9 @@ describe('streamscope status', () => {
     );
     // Aligned: every column starts at the same offset on each line.
     const groupCol = table[0].indexOf('GROUP');
-    expect(
-      table.slice(1, 5).every((line) => line.slice(groupCol - 2, groupCol) === "  "),
-    ).toBe(true);
+    expect(table.slice(1, 5).every((line) => line.slice(groupCol - 2, groupCol) === '  ')).toBe(
+      true,
+    );
   });
 
   it('--json prints one document { streams: [...] } with the same numbers', async () => {
