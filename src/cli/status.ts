@@ -5,7 +5,6 @@
  * condition), `--watch <s>` reprints it in place. Exit 2 on a usage error; exit 1 with one line
  * when the server cannot be used. The URL is only ever shown redacted.
  */
-import { parseArgs } from 'node:util';
 import { createKeySpace, DEFAULT_PREFIX } from '../core/keys.js';
 import { classifyRedisError } from '../core/errors.js';
 import { sanitize } from '../core/sanitize.js';
@@ -27,6 +26,7 @@ import {
   type ConnectionArgValues,
 } from './connection-options.js';
 import { runChecks, type StatusPass } from './status-run.js';
+import { parseFlags, usageLine, UsageError } from './args.js';
 
 const HELP = `Usage: streamscope status [--json] [--fail-if <cond>]… [--watch <s>] [thresholds] [--url <redis-url>] [--prefix <prefix>]
 
@@ -47,8 +47,6 @@ ${tlsUsage(21)}  --prefix <prefix>  key prefix (default: ${DEFAULT_PREFIX})
 Exit: 0 ok, 1 a --fail-if condition failed (or the server cannot be used), 2 usage error.
 `;
 
-class UsageError extends Error {}
-
 interface StatusArgs extends ConnectionArgValues, ThresholdArgValues {
   json?: boolean;
   prefix?: string;
@@ -65,25 +63,15 @@ interface Parsed {
 }
 
 function parse(argv: string[]): Parsed {
-  let values: StatusArgs;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        json: { type: 'boolean' },
-        'fail-if': { type: 'string', multiple: true },
-        watch: { type: 'string' },
-        ...THRESHOLD_ARGS,
-        ...CONNECTION_ARGS,
-        prefix: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const { values } = parseFlags(argv, {
+    json: { type: 'boolean' },
+    'fail-if': { type: 'list' },
+    watch: { type: 'string' },
+    ...THRESHOLD_ARGS,
+    ...CONNECTION_ARGS,
+    prefix: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  }) as { values: StatusArgs };
   let watchMs: number | null = null;
   if (values.watch !== undefined) {
     const s = Number(values.watch);
@@ -109,9 +97,8 @@ export async function run(argv: string[]): Promise<number> {
   try {
     parsed = parse(argv);
   } catch (err) {
-    process.stderr.write(
-      `streamscope status: ${(err as Error).message} (see streamscope status --help)\n`,
-    );
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(usageLine('status', err));
     return 2;
   }
   const { values } = parsed;
