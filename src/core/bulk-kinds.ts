@@ -1,8 +1,8 @@
 /**
- * The bulk mutations as data: one record per kind with the verb people type, the Redis commands
- * it sends (for the ACL probe and the NOPERM message), and whether undo can reverse it. The CLI
- * verbs, the `:` command line and the journal all read this table; executors live in
- * monitor/bulk/ and are dispatched through an exhaustive Record<BulkKind, …>.
+ * What the journal and undo need to know about each bulk action, on top of its record in the
+ * command-kind table (core/command-kinds.ts: Redis commands, ACL probe, confirm text): the verb
+ * written to the journal and whether `streamscope undo` can reverse it. `undo` itself is an
+ * action (it writes a journal line) but not a command kind: it runs another kind's executor.
  */
 
 export type BulkKind =
@@ -11,8 +11,6 @@ export type BulkKind =
 export interface BulkKindRecord {
   /** The verb in the journal and the `:` command line. */
   verb: string;
-  /** Redis commands it sends (MULTI/EXEC aside), probed for NOPERM before anything is sent. */
-  redisCommands: readonly string[];
   undoable: boolean;
   /** Why not, for the confirm dialog and the preview. */
   undoNote?: string;
@@ -21,27 +19,24 @@ export interface BulkKindRecord {
 export const BULK_KINDS: Readonly<Record<BulkKind, BulkKindRecord>> = {
   ack: {
     verb: 'ack',
-    redisCommands: ['XACK'],
     undoable: false,
     undoNote: 'Redis cannot un-acknowledge an entry',
   },
-  claim: { verb: 'claim', redisCommands: ['XCLAIM'], undoable: true },
-  deadletter: { verb: 'deadletter', redisCommands: ['XADD', 'XACK'], undoable: true },
+  claim: { verb: 'claim', undoable: true },
+  deadletter: { verb: 'deadletter', undoable: true },
   delconsumer: {
     verb: 'delconsumer',
-    redisCommands: ['XCLAIM', 'XGROUP|DELCONSUMER'],
     undoable: false,
     undoNote: 'a deleted consumer is gone; its entries stay with the consumer they moved to',
   },
-  setid: { verb: 'setid', redisCommands: ['XGROUP|SETID'], undoable: true },
-  redrive: { verb: 'redrive', redisCommands: ['XADD', 'XDEL'], undoable: true },
+  setid: { verb: 'setid', undoable: true },
+  redrive: { verb: 'redrive', undoable: true },
   'dlq-delete': {
     verb: 'dlq-delete',
-    redisCommands: ['XDEL'],
     undoable: false,
     undoNote: 'deleted dead letters are gone',
   },
-  undo: { verb: 'undo', redisCommands: [], undoable: false, undoNote: 'an undo is not undone' },
+  undo: { verb: 'undo', undoable: false, undoNote: 'an undo is not undone' },
 };
 
 /** What a plan shows before it runs (the CLI preview, the TUI confirm dialog). */

@@ -8,6 +8,8 @@ import { planAck, planClaim, planConsumerDelete } from '../../src/monitor/bulk/p
 import { rawClient, uniquePrefix } from '../helpers/context.js';
 import { arrangeHeld, bulkContext, pendingOf } from './bulk-helpers.js';
 import { createKeySpace } from '../../src/core/keys.js';
+import type { MonitorMessage } from '../../src/core/messages.js';
+import { createCommands } from '../../src/monitor/commands.js';
 
 const r = rawClient();
 afterAll(() => r.disconnect());
@@ -193,5 +195,29 @@ describe('consumer delete', () => {
       (c) => c[1],
     );
     expect(names).toEqual(['w2']);
+  });
+});
+
+describe('the bulk kinds in the command-kind table', () => {
+  it('run through the commands port (deadletter, setid); read-only refuses them', async () => {
+    const prefix = uniquePrefix('port');
+    const ctx = bulkContext(r, prefix);
+    const { stream, ids } = await arrangeHeld(r, ctx.keys, 5);
+    const msgs: MonitorMessage[] = [];
+    const cmd = createCommands({ client: r, keys: ctx.keys, emit: (m) => msgs.push(m) });
+    await cmd.run({ kind: 'deadletter', stream, group: 'g', ids: ids.slice(0, 2), reason: 'bad' });
+    await cmd.run({ kind: 'setid', stream, group: 'g', ids: [], target: ids[1] });
+    expect(msgs.map((m) => m.type)).toEqual(['CommandCompleted', 'CommandCompleted']);
+    expect((msgs[0] as { detail: string }).detail).toBe('dead-lettered 2 of 2');
+    expect((await pendingOf(r, stream)).count).toBe(3);
+    expect(await r.xlen(ctx.keys.deadLetterStream('t'))).toBe(2);
+    const ro = createCommands({
+      client: r,
+      keys: ctx.keys,
+      emit: (m) => msgs.push(m),
+      readOnly: true,
+    });
+    await ro.run({ kind: 'redrive', stream: ctx.keys.deadLetterStream('t'), group: '', ids: [] });
+    expect(msgs[2]).toMatchObject({ type: 'CommandFailed', error: { code: 'READ_ONLY' } });
   });
 });
