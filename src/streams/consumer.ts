@@ -140,6 +140,9 @@ export async function* consume(
   if (signal?.aborted) return;
 
   const blocking = ctx.newBlockingClient();
+  // The grace ioredis gives a blocking command past its BLOCK before answering null (ms).
+  const watchdogMs =
+    ((blocking.options as { blockingTimeoutGrace?: number }).blockingTimeoutGrace ?? 5000) - 50;
   const onAbort = () => blocking.disconnect();
   signal?.addEventListener('abort', onAbort, { once: true });
   const cleanups: (() => void)[] = [];
@@ -191,6 +194,7 @@ export async function* consume(
             }
           }
         }
+        const readStart = Date.now();
         const reply = await blocking.call(
           'XREADGROUP',
           'GROUP',
@@ -204,6 +208,15 @@ export async function* consume(
           ...streamKeys,
           ...streamKeys.map(() => '>'),
         );
+        if (reply === null && Date.now() - readStart >= blockMs + watchdogMs) {
+          // ioredis' blocking watchdog answers null (as if BLOCK expired) on a half-open
+          // connection and keeps the dead socket: drop it so the client reconnects.
+          blocking.disconnect(true);
+          throw new StreamscopeError(
+            'TIMEOUT',
+            `${ctx.display} did not answer XREADGROUP within ${blockMs + watchdogMs} ms (BLOCK ${blockMs} ms): the connection is dead; reconnecting.`,
+          );
+        }
         episodes.succeed();
         for (const [key, raw] of streamsOfReadReply(reply)) {
           for (const entry of raw.map(parseEntry)) {
