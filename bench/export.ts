@@ -70,7 +70,9 @@ async function exportOnce(
     entries,
     seconds: (performance.now() - started) / 1000,
     rssMb: sampler.rssSamples.map((b) => b / MB),
-    peakMb: peakRss / MB,
+    // The high-water mark can be unreadable once the process has exited: fall back to the samples.
+    peakMb:
+      (Number.isFinite(peakRss) && peakRss > 0 ? peakRss : Math.max(...sampler.rssSamples)) / MB,
     bytes: statSync(out).size,
   };
 }
