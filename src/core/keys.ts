@@ -8,6 +8,7 @@ export const DEFAULT_PREFIX = 'alice:events:';
 export const DEFAULT_GROUP = 'alice-main';
 export const GLOBAL_STREAM_SUFFIX = 'all';
 export const DLQ_SEGMENT = 'dlq:';
+export const IDEMPOTENCY_SEGMENT = 'idem:';
 
 export interface KeySpace {
   readonly prefix: string;
@@ -17,6 +18,14 @@ export interface KeySpace {
   readonly globalStream: string;
   /** `<prefix>dlq:<eventType>` */
   deadLetterStream(eventType: string): string;
+  /**
+   * The idempotency mark of `eventId` for `group` on `streamKey` (a string key, not a stream):
+   * `<prefix>idem:{<tag>}:<group>:<eventId>`, where `<tag>` is the stream key's hash tag (or the
+   * whole stream key when it has none), so the mark and the stream are always in one cluster slot
+   * and can be written in one MULTI. A braced prefix's own tag comes first and wins, as it does
+   * for the stream.
+   */
+  idempotencyKey(streamKey: string, group: string, eventId: string): string;
   /** SCAN MATCH pattern for every key under the prefix (glob characters in the prefix escaped). */
   readonly scanPattern: string;
   /** Classify a key found under the prefix. */
@@ -50,6 +59,16 @@ export function assertValidEventType(eventType: string): void {
   }
 }
 
+/** What Redis Cluster hashes: the first non-empty `{…}` of the key, else the whole key. */
+export function hashTagOf(key: string): string {
+  const open = key.indexOf('{');
+  if (open >= 0) {
+    const close = key.indexOf('}', open + 1);
+    if (close > open + 1) return key.slice(open + 1, close);
+  }
+  return key;
+}
+
 function escapeGlob(s: string): string {
   return s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }
@@ -66,6 +85,9 @@ export function createKeySpace(prefix: string = DEFAULT_PREFIX): KeySpace {
     },
     deadLetterStream(eventType) {
       return `${prefix}${DLQ_SEGMENT}${eventType}`;
+    },
+    idempotencyKey(streamKey, group, eventId) {
+      return `${prefix}${IDEMPOTENCY_SEGMENT}{${hashTagOf(streamKey)}}:${group}:${eventId}`;
     },
     describe(key) {
       if (!key.startsWith(prefix)) return { kind: 'foreign' };

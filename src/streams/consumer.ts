@@ -37,9 +37,16 @@ import {
   makeDelivery,
 } from './recovery.js';
 import { StreamscopeError } from '../core/errors.js';
+import { validateIdempotency, type IdempotencyOptions } from './idempotency.js';
 import { assertValidEventType } from '../core/keys.js';
 
 export interface ConsumeOptions {
+  /**
+   * Skip events this group already completed: a delivery whose event_id was acked within
+   * `ttlMs` is acknowledged without being handed out, and a copy another consumer is handling is
+   * held back (idempotency.ts). ack() writes the done mark and the XACK in one MULTI.
+   */
+  idempotency?: IdempotencyOptions;
   /** XREADGROUP BLOCK, ms. Finite by design (a DEL does not wake a blocked reader). Default 1000. */
   blockMs?: number;
   /** Entries per read. Default 10. */
@@ -85,6 +92,7 @@ export function validateConsumeArgs(
       `consumeEvents needs a non-empty consumer name, got ${JSON.stringify(consumerName)}`,
     );
   }
+  validateIdempotency(options.idempotency);
   for (const name of [
     'blockMs',
     'count',

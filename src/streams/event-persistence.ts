@@ -40,6 +40,7 @@ import {
 import { stderrLogger, toError, type Logger, type PersistenceContext } from './context.js';
 import { consume, validateConsumeArgs, type ConsumeOptions } from './consumer.js';
 import { claimIdle } from './recovery.js';
+import { idempotent } from './idempotency.js';
 import { trimByAge, type TrimLoss, type TrimReport } from './retention.js';
 import { PublishTrimmer } from './publish-trim.js';
 import { publishError, undoXadd } from './publish-undo.js';
@@ -381,7 +382,13 @@ export class EventPersistence {
       [Symbol.asyncIterator]() {
         consumers.add(controller);
         const inner = (async function* () {
-          yield* consume(await ready(), keys, consumerName, { ...options, signal });
+          const ctx = await ready();
+          const deliveries = consume(ctx, keys, consumerName, { ...options, signal });
+          if (!options.idempotency) return yield* deliveries;
+          yield* idempotent(ctx, deliveries, consumerName, {
+            ...options.idempotency,
+            leaseMs: options.claimIdleMs || 60000,
+          });
         })();
         const finish = () => consumers.delete(controller);
         return {
