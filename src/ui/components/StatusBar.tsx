@@ -70,7 +70,10 @@ export function StatusBar({ width }: { width: number }) {
   segs.push({ text: `${formatCount(v.rate)} ev/s`, priority: 80 });
   // Too fast to read every entry: counts stay exact (entries-added), rows are a sample.
   if (v.oneIn !== null)
-    segs.push({ text: paint('warn', `sampling: 1 in ${formatCount(v.oneIn)} shown`), priority: 85 });
+    segs.push({
+      text: paint('warn', `sampling: 1 in ${formatCount(v.oneIn)} shown`),
+      priority: 85,
+    });
   segs.push({ text: `held ${formatCount(v.held)}`, priority: 60 });
   if (v.missed > 0)
     segs.push({ text: paint('bad', `missed ${formatCount(v.missed)}`), priority: 85 });
