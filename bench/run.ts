@@ -21,6 +21,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   keepup: async () => (await import('./keepup.js')).benchmark,
   startup: async () => (await import('./startup.js')).benchmark,
   encoder: async () => (await import('./encoder.js')).benchmark,
+  bulk: async () => (await import('./bulk.js')).benchmark,
 };
 
 interface Args {
