@@ -13,6 +13,9 @@ const SUBCOMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<n
   tail: () => import('./tail.js'),
   status: () => import('./status.js'),
   demo: () => import('./demo.js'),
+  replay: () => import('./replay.js'),
+  archive: () => import('./archive.js'),
+  restore: () => import('./restore.js'),
 };
 
 export const USAGE = `streamscope — a terminal monitor for Redis Streams
@@ -22,6 +25,9 @@ Usage:
   streamscope tail [options]        print events from the global stream as they arrive
   streamscope status [options]      list streams under the prefix with their groups
   streamscope demo [options]        private redis-server + realistic traffic + the monitor
+  streamscope replay [options]      replay a range to a sandbox prefix, the same stream or a new group
+  streamscope archive [options]     archive entries older than an age to .ndjson.gz, then trim them
+  streamscope restore <files…>      re-import archived entries byte for byte
 
 Common options:
   --url <redis-url>     server (default: REDIS_URL, else redis://127.0.0.1:6379)

@@ -193,3 +193,12 @@ export class DayFileAppender {
     await rm(this.tmp, { force: true });
   }
 }
+
+/** The stream key a day file belongs to: its folder's name, %XX escapes undone. */
+export function streamKeyOfFile(path: string): string {
+  const parts = path.split('/').filter(Boolean);
+  const folder = parts[parts.length - 2] ?? '';
+  return folder.replace(/%([0-9a-f]{1,2})/g, (_m, h: string) =>
+    String.fromCharCode(parseInt(h, 16)),
+  );
+}

@@ -15,9 +15,7 @@ import { fieldValue, readRange } from './range-reader.js';
 import { dayOfFile, listDayFiles, readArchiveFile } from './archive-files.js';
 
 export type ReplayTarget =
-  | { kind: 'prefix'; prefix: string }
-  | { kind: 'same' }
-  | { kind: 'group'; group: string };
+  { kind: 'prefix'; prefix: string } | { kind: 'same' } | { kind: 'group'; group: string };
 
 export interface ReplayRequest {
   /** An event type, `all` (the global stream) or `dlq:<type>`. */
@@ -139,8 +137,7 @@ export async function* planEntries(client: Redis, plan: ReplayPlan): AsyncGenera
       }
     }
   }
-  for await (const e of readRange(client, plan.sourceKey, plan.from, plan.to))
-    if (keep(e)) yield e;
+  for await (const e of readRange(client, plan.sourceKey, plan.from, plan.to)) if (keep(e)) yield e;
 }
 
 function typeFilter(plan: ReplayPlan): (e: ArchivedEntry) => boolean {

@@ -108,23 +108,37 @@ export async function runReplay(
       progressOf(control, result.replayed, options.total ?? null, result.lastId, speed, remaining),
     );
   };
+  // One MULTI may be in flight while the next page is read (same connection: order is kept).
+  let inflight: Promise<void> | null = null;
+  const drain = async () => {
+    const p = inflight;
+    inflight = null;
+    await p;
+  };
   const flush = async () => {
+    await drain();
     if (batch.length === 0) return;
+    const sent = batch;
+    batch = [];
     const tx = client.multi();
     let n = 0;
-    for (const e of batch)
+    for (const e of sent)
       for (const [key, fields] of copiesOf(live, plan, e)) {
         tx.xadd(key, '*', ...fields);
         n++;
       }
-    const out = (await tx.exec()) as [Error | null, unknown][] | null;
-    const failed = out?.find(([err]) => err)?.[0];
-    if (!out || failed) throw failed ?? new StreamscopeError('REDIS', 'the replay MULTI was discarded');
-    result.replayed += batch.length;
-    result.written += n;
-    result.lastId = batch[batch.length - 1].id;
-    batch = [];
-    report();
+    inflight = tx.exec().then((out) => {
+      const failed = out?.find(([err]) => err)?.[0];
+      if (!out || failed)
+        throw failed ?? new StreamscopeError('REDIS', 'the replay MULTI was discarded');
+      result.replayed += sent.length;
+      result.written += n;
+      result.lastId = sent[sent.length - 1].id;
+      report();
+    });
+    inflight.catch(() => {}); // handled by the next drain(); not an unhandled rejection meanwhile
+    // Paced or paused: the caller waits next, so let the progress be exact now.
+    if (speed !== 'max' || control.paused) await drain();
   };
   for await (const e of planEntries(client, plan)) {
     const ms = streamIdToMs(e.id);
@@ -149,7 +163,8 @@ export async function runReplay(
     if (batch.length >= batchSize || control.paused) await flush();
   }
   if (!result.cancelled) await flush();
-  else batch = [];
+  batch = [];
+  await drain();
   result.elapsedMs = Date.now() - started;
   report();
   return result;
