@@ -88,8 +88,8 @@ export async function run(argv: string[]): Promise<number> {
       );
     const plans: FilePlan[] = [];
     for (const file of files) {
-      const targetKey = targetKeyOf(session, file, v);
       const scan = await scanArchiveFile(file);
+      const targetKey = targetKeyOf(session, file, v);
       const last = await lastGeneratedId(session.client, targetKey);
       const keepIds = scan.firstId !== null && compareStreamIds(scan.firstId, last) > 0;
       plans.push({ file, targetKey, count: scan.count, bytes: scan.bytes, keepIds });

@@ -44,7 +44,7 @@ import { trimByAge, type TrimLoss, type TrimReport } from './retention.js';
 import { PublishTrimmer } from './publish-trim.js';
 import { publishError, undoXadd } from './publish-undo.js';
 import { readDeadLetters, type DeadLetter, type DeadLetterRange } from './dead-letters.js';
-import { archiveAndTrim, type ArchiveReport } from './archive.js';
+import { archiveAndTrim, type ArchiveOptions, type ArchiveReport } from './archive.js';
 import {
   planReplay,
   previewReplay,
@@ -115,9 +115,9 @@ export interface TrimOldEventsOptions {
   /**
    * Archive before trimming: the entries are first written to
    * `<dir>/<stream key>/<yyyy-mm-dd>.ndjson.gz`, fsynced, re-read and counted; a failed write trims
-   * nothing. A string is the folder.
+   * nothing. A string is the folder; `beforeTrim` runs after the files are verified, before the XTRIM.
    */
-  archive?: string | { dir: string };
+  archive?: string | Pick<ArchiveOptions, 'dir' | 'beforeTrim'>;
   onTrim?: (report: TrimReport) => void;
   /** With `archive`: the archive report (entries, bytes, day files, removed). */
   onArchive?: (report: ArchiveReport) => void;
@@ -447,8 +447,9 @@ export class EventPersistence {
     const maxAgeDays = options.maxAgeDays ?? 30;
     const key = this.readKey(eventType);
     if (options.archive !== undefined) {
-      const dir = typeof options.archive === 'string' ? options.archive : options.archive.dir;
-      const a = await archiveAndTrim(this.context(), key, maxAgeDays, { dir });
+      const archive =
+        typeof options.archive === 'string' ? { dir: options.archive } : options.archive;
+      const a = await archiveAndTrim(this.context(), key, maxAgeDays, archive);
       const report: TrimReport = {
         streamKey: key,
         serverTimeMs: a.serverTimeMs,
