@@ -11,7 +11,7 @@ import { assertValidEventType } from '../core/keys.js';
 import { StreamscopeError } from '../core/errors.js';
 import { EventPersistence, type GetEventsOptions } from '../streams/event-persistence.js';
 import { validateConsumeArgs, type ConsumeOptions } from '../streams/consumer.js';
-import { backoffDelay } from '../streams/connection.js';
+import { backoffDelay } from '../core/retry.js';
 import { stderrLogger, type Logger } from '../streams/context.js';
 import { ReplayControl, progressOf, type ReplayProgress } from '../streams/replay-control.js';
 import { dueOffsetMs, type ReplaySpeed } from '../core/replay-range.js';

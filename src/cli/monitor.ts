@@ -9,14 +9,11 @@
 import '../ui/production-mode.js';
 import { exitAfterHangup } from './hangup.js';
 import { appendFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
-import React from 'react';
-import { render } from 'ink';
 import { DEFAULT_PREFIX, createKeySpace } from '../core/keys.js';
 import type { MonitorMessage } from '../core/messages.js';
 import { isStreamId } from '../core/stream-id.js';
-import { createBlockingClient, createRedisClient, resolveTarget } from '../streams/connection.js';
+import type { ResolvedTarget } from '../streams/connection.js';
 import {
   CONNECTION_ARGS,
   connectionFromArgs,
@@ -24,6 +21,7 @@ import {
   tlsUsage,
   type CliConnection,
 } from './connection-options.js';
+import { parseFlags, parseNumberFlag, UsageError, usageLine } from './args.js';
 import { Tail } from '../monitor/tail.js';
 import { Poller } from '../monitor/poller.js';
 import { createCommands } from '../monitor/commands.js';
@@ -35,7 +33,6 @@ import {
   DEFAULT_REFRESH_MS,
   defaultConfig,
 } from '../store/state.js';
-import { App } from '../ui/components/App.js';
 
 export const MONITOR_USAGE = `streamscope [monitor] — live events, lag, pending entries and consumer groups
 
@@ -58,8 +55,6 @@ ${tlsUsage(27)}  --prefix <prefix>        key prefix (default: ${DEFAULT_PREFIX}
 Keys: press ? in the monitor.
 `;
 
-class UsageError extends Error {}
-
 const DURATION_MS: Record<string, number> = {
   ms: 1,
   s: 1000,
@@ -79,16 +74,6 @@ export function parseSince(value: string | undefined, now = Date.now()): string 
   );
 }
 
-function positiveInt(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0)
-    throw new UsageError(
-      `--${name}: expected a positive whole number, got ${JSON.stringify(value)}`,
-    );
-  return n;
-}
-
 export interface MonitorArgs {
   url: string | undefined;
   /** --url and the TLS options, for the clients. */
@@ -103,27 +88,20 @@ export interface MonitorArgs {
   help: boolean;
 }
 
+export const MONITOR_FLAGS = {
+  ...CONNECTION_ARGS,
+  prefix: { type: 'string' },
+  'read-only': { type: 'boolean' },
+  since: { type: 'string' },
+  refresh: { type: 'string' },
+  buffer: { type: 'string' },
+  'max-len': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Throws UsageError (one line) for anything it cannot use. */
 export function parseMonitorArgs(argv: string[]): MonitorArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: false,
-      options: {
-        ...CONNECTION_ARGS,
-        prefix: { type: 'string' },
-        'read-only': { type: 'boolean' },
-        since: { type: 'string' },
-        refresh: { type: 'string' },
-        buffer: { type: 'string' },
-        'max-len': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const v = parsed.values;
+  const v = parseFlags(argv, MONITOR_FLAGS).values;
   const prefix = v.prefix ?? DEFAULT_PREFIX;
   if (prefix === '') throw new UsageError('--prefix must not be empty');
   return {
@@ -132,9 +110,15 @@ export function parseMonitorArgs(argv: string[]): MonitorArgs {
     prefix,
     readOnly: v['read-only'] ?? false,
     since: parseSince(v.since),
-    refreshMs: positiveInt('refresh', v.refresh, DEFAULT_REFRESH_MS),
-    buffer: positiveInt('buffer', v.buffer, DEFAULT_BUFFER),
-    maxLen: positiveInt('max-len', v['max-len'], DEFAULT_MAX_LEN),
+    refreshMs: parseNumberFlag('refresh', v.refresh, DEFAULT_REFRESH_MS, {
+      max: 86_400_000,
+      unit: 'ms',
+    }),
+    buffer: parseNumberFlag('buffer', v.buffer, DEFAULT_BUFFER, {
+      max: 10_000_000,
+      unit: 'events',
+    }),
+    maxLen: parseNumberFlag('max-len', v['max-len'], DEFAULT_MAX_LEN, { unit: 'entries' }),
     maxLenGiven: v['max-len'] !== undefined,
     help: v.help ?? false,
   };
@@ -182,6 +166,24 @@ const STDIO_GONE = new Set(['EIO', 'EPIPE', 'ENXIO', 'ECONNRESET']);
 const ALT_SCREEN_ON = '\x1b[?1049h\x1b[H';
 const ALT_SCREEN_OFF = '\x1b[?1049l';
 
+let tui: Promise<{
+  React: typeof import('react');
+  render: typeof import('ink').render;
+  App: typeof import('../ui/components/App.js').App;
+}> | null = null;
+
+/**
+ * React, Ink and the panes (~0.5–1 s to load on a busy machine) load only for the TUI, so
+ * `--help` and usage errors stay fast. The demo calls this early, to load them while its server
+ * starts and its history is written.
+ */
+export function loadTui(): NonNullable<typeof tui> {
+  tui ??= Promise.all([import('react'), import('ink'), import('../ui/components/App.js')]).then(
+    ([react, ink, app]) => ({ React: react.default, render: ink.render, App: app.App }),
+  );
+  return tui;
+}
+
 export interface RunOptions {
   /**
    * After a hangup, end the process by SIGHUP once loops and connections are closed. Default:
@@ -195,17 +197,22 @@ export interface RunOptions {
 export async function run(argv: string[], options: RunOptions = {}): Promise<number> {
   const embedderHangupListeners = process.listeners('SIGHUP');
   let args: MonitorArgs;
-  let target;
+  let connection: typeof import('../streams/connection.js');
+  let target: ResolvedTarget;
   try {
     args = parseMonitorArgs(argv);
     if (args.help) {
       process.stdout.write(MONITOR_USAGE);
       return 0;
     }
-    target = resolveTarget(args.connection);
+    // ioredis (~0.2–0.6 s to load) only once we connect, so `--help` stays fast.
+    connection = await import('../streams/connection.js');
+    target = connection.resolveTarget(args.connection);
   } catch (err) {
     process.stderr.write(
-      `streamscope monitor: ${(err as Error).message}\n\n${err instanceof UsageError ? MONITOR_USAGE : ''}`,
+      err instanceof UsageError
+        ? usageLine('monitor', err)
+        : `streamscope monitor: ${(err as Error).message}\n`,
     );
     return 2;
   }
@@ -216,13 +223,14 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
     return 2;
   }
   limitHeapGrowth();
+  const { React, render, App } = await loadTui();
 
   const keys = createKeySpace(args.prefix);
   // The store needs the ports and the ports need the store's dispatch: bind late.
   let dispatch: (msg: MonitorMessage) => void = () => {};
   const emit = (msg: MonitorMessage) => dispatch(msg);
   const conn = { ...args.connection, url: target.url };
-  const shared = createRedisClient({
+  const shared = connection.createRedisClient({
     ...conn,
     failFast: false,
     connectionName: 'streamscope-monitor',
@@ -232,13 +240,15 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   const queries = createQueries({ client: shared, emit });
   // The loops own their clients (a new one per attempt) and do their own backoff.
   const tail = new Tail({
-    createClient: () => createBlockingClient({ ...conn, connectionName: 'streamscope-tail' }),
+    createClient: () =>
+      connection.createBlockingClient({ ...conn, connectionName: 'streamscope-tail' }),
     keys,
     emit,
     since: args.since,
   });
   const poller = new Poller({
-    createClient: () => createRedisClient({ ...conn, connectionName: 'streamscope-poller' }),
+    createClient: () =>
+      connection.createRedisClient({ ...conn, connectionName: 'streamscope-poller' }),
     keys,
     emit,
     refreshMs: args.refreshMs,

@@ -11,7 +11,7 @@
  */
 import { createInterface } from 'node:readline';
 
-/** parseArgs options every mutating command takes (spread them into its own). */
+/** Flag specs (cli/args.ts) every mutating command takes (spread them into its own). */
 export const MUTATION_ARGS = {
   'dry-run': { type: 'boolean' },
   yes: { type: 'boolean', short: 'y' },

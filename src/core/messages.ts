@@ -6,6 +6,10 @@
  */
 import type { ConsumerInfo, GroupInfo, PendingEntry, RawFields, SeedEvent } from './types.js';
 import type { KeyKind } from './keys.js';
+import type { CommandKind } from './command-kinds.js';
+import type { ErrorCode } from './errors.js';
+
+export type { CommandKind };
 
 export type LoopName = 'tail' | 'poller';
 
@@ -25,7 +29,7 @@ export interface TailEvent {
 
 export interface ErrorInfo {
   /** Stable code from core/errors.ts (UNREACHABLE, AUTH, NOPERM, TIMEOUT…). */
-  code: string;
+  code: ErrorCode;
   /** Human-readable, never contains a password. */
   message: string;
 }
@@ -125,8 +129,6 @@ export type MonitorMessage =
       error: ErrorInfo;
       at: number;
     };
-
-export type CommandKind = 'ack' | 'claim' | 'replay';
 
 /** PEL page order: most idle first (the default view), or entry ID order. */
 export type PendingOrder = 'idle' | 'id';
