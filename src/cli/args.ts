@@ -17,7 +17,8 @@ export class UsageError extends Error {
 }
 
 export interface FlagSpec {
-  type: 'string' | 'boolean';
+  /** `list`: a repeatable string flag, every value kept in order (`--fail-if a --fail-if b`). */
+  type: 'string' | 'boolean' | 'list';
   /** One letter: `-h`. */
   short?: string;
 }
@@ -26,7 +27,11 @@ export type FlagSpecs = Record<string, FlagSpec>;
 
 /** `{ refresh: { type: 'string' } }` → `{ refresh?: string }`; booleans → `boolean`. */
 export type FlagValues<S extends FlagSpecs> = {
-  [K in keyof S]?: S[K]['type'] extends 'boolean' ? boolean : string;
+  [K in keyof S]?: S[K]['type'] extends 'boolean'
+    ? boolean
+    : S[K]['type'] extends 'list'
+      ? string[]
+      : string;
 };
 
 export interface ParsedFlags<S extends FlagSpecs> {
@@ -70,7 +75,7 @@ export function parseFlags<S extends FlagSpecs>(
   specs: S,
   options: { positionals?: boolean } = {},
 ): ParsedFlags<S> {
-  const values: Record<string, string | boolean> = {};
+  const values: Record<string, string | boolean | string[]> = {};
   const positionals: string[] = [];
   const byShort = new Map(
     Object.entries(specs)
@@ -107,7 +112,9 @@ export function parseFlags<S extends FlagSpecs>(
     const value = inline ?? argv[i + 1];
     if (inline === undefined) i++;
     if (value === undefined) throw new UsageError(`--${name} needs a value`);
-    values[name] = value;
+    if (spec.type === 'list')
+      values[name] = [...((values[name] as string[] | undefined) ?? []), value];
+    else values[name] = value;
   }
   if (positionals.length > 0 && !options.positionals) {
     throw new UsageError(`unexpected argument ${printable(positionals[0])}`);

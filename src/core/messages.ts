@@ -38,6 +38,8 @@ export interface GroupSnapshot extends GroupInfo {
   consumerList: ConsumerInfo[];
   /** Lowest pending ID (XPENDING summary), null when nothing is pending. */
   oldestPendingId: string | null;
+  /** Times the oldest pending entry was delivered (its PEL delivery count), null when unknown or nothing is pending. */
+  oldestPendingDeliveries?: number | null;
   /** Age of the oldest entry delivered to no consumer of this group yet (ms, server clock), null when none. */
   oldestUndeliveredAgeMs: number | null;
 }

@@ -43,6 +43,7 @@ import { claimIdle } from './recovery.js';
 import { trimByAge, type TrimLoss, type TrimReport } from './retention.js';
 import { PublishTrimmer } from './publish-trim.js';
 import { publishError, undoXadd } from './publish-undo.js';
+import { publishBatch, type PublishBatchOptions } from './batch-publish.js';
 import { readDeadLetters, type DeadLetter, type DeadLetterRange } from './dead-letters.js';
 import { archiveAndTrim, type ArchiveOptions, type ArchiveReport } from './archive.js';
 import {
@@ -314,6 +315,17 @@ export class EventPersistence {
       this.trimmer.published(ctx, this.keys.globalStream, 2),
     ]);
     return String(typeResult[1]);
+  }
+
+  /**
+   * Publish many events, pipelined (a round trip per chunk of `chunkSize`, default 500), each in
+   * its own MULTI like persistEvent: every event lands in both streams or in neither. Resolves to
+   * the type-stream entry IDs in input order. Invalid input throws before anything is written; if
+   * some events fail on the server, the rest are still written and a PublishBatchError names each
+   * failure, with `ids` (null for the failed ones). See batch-publish.ts.
+   */
+  persistEvents(inputs: readonly EventInput[], options?: PublishBatchOptions): Promise<string[]> {
+    return publishBatch(this.context(), this.trimmer, inputs, options);
   }
 
   /** XRANGE start..end (inclusive; `(id` for exclusive). Foreign entries come back with `event: null`. */
