@@ -13,9 +13,19 @@ const SUBCOMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<n
   tail: () => import('./tail.js'),
   status: () => import('./status.js'),
   demo: () => import('./demo.js'),
+  // Replay and archive (issue 11).
   replay: () => import('./replay.js'),
   archive: () => import('./archive.js'),
   restore: () => import('./restore.js'),
+  // Bulk actions (issue 9): preview, --dry-run, --yes, journal, undo.
+  ack: () => import('./pel-verbs.js').then((m) => ({ run: m.runAck })),
+  claim: () => import('./pel-verbs.js').then((m) => ({ run: m.runClaim })),
+  deadletter: () => import('./pel-verbs.js').then((m) => ({ run: m.runDeadletter })),
+  consumer: () => import('./group-verbs.js').then((m) => ({ run: m.runConsumer })),
+  group: () => import('./group-verbs.js').then((m) => ({ run: m.runGroup })),
+  dlq: () => import('./dlq-verbs.js').then((m) => ({ run: m.runDlq })),
+  journal: () => import('./journal-verbs.js').then((m) => ({ run: m.runJournal })),
+  undo: () => import('./journal-verbs.js').then((m) => ({ run: m.runUndo })),
 };
 
 export const USAGE = `streamscope — a terminal monitor for Redis Streams
@@ -28,6 +38,17 @@ Usage:
   streamscope replay [options]      replay a range to a sandbox prefix, the same stream or a new group
   streamscope archive [options]     archive entries older than an age to .ndjson.gz, then trim them
   streamscope restore <files…>      re-import archived entries byte for byte
+
+Bulk actions (each previews first; --dry-run, --yes, --json; recorded in the journal):
+  streamscope ack        --stream <type> --group <g> <selectors>
+  streamscope claim      --stream <type> --group <g> --to <consumer> <selectors>
+  streamscope deadletter --stream <type> --group <g> <selectors> [--reason <text>]
+    selectors (AND): --consumer <name> --idle '>5m' --deliveries '>=3' --ids <id,…> | --all
+  streamscope consumer delete --stream <type> --group <g> --consumer <name> [--move-to <consumer>]
+  streamscope group setid --stream <type> --group <g> --to <0|$|id|time|group:<other>>
+  streamscope dlq list [--stream <type>] [--json]
+  streamscope dlq redrive|delete --stream <type> (--ids <id,…> | --all) [--rate <n/s>]
+  streamscope journal [--json]        streamscope undo <journal id>
 
 Common options:
   --url <redis-url>     server (default: REDIS_URL, else redis://127.0.0.1:6379)
