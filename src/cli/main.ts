@@ -12,6 +12,7 @@ const SUBCOMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<n
   monitor: () => import('./monitor.js'),
   tail: () => import('./tail.js'),
   status: () => import('./status.js'),
+  export: () => import('./export.js'),
   demo: () => import('./demo.js'),
   // Replay and archive (issue 11).
   replay: () => import('./replay.js'),
@@ -34,6 +35,7 @@ Usage:
   streamscope [monitor] [options]   open the monitor (default)
   streamscope tail [options]        print events from the global stream as they arrive
   streamscope status [options]      list streams under the prefix with their groups
+  streamscope export [options]      write a stream's entries as NDJSON (streaming)
   streamscope demo [options]        private redis-server + realistic traffic + the monitor
   streamscope replay [options]      replay a range to a sandbox prefix, the same stream or a new group
   streamscope archive [options]     archive entries older than an age to .ndjson.gz, then trim them
