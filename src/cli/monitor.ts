@@ -22,6 +22,14 @@ import {
   type CliConnection,
 } from './connection-options.js';
 import { parseFlags, parseNumberFlag, UsageError, usageLine } from './args.js';
+import {
+  THRESHOLD_ARGS,
+  ThresholdUsageError,
+  thresholdUsage,
+  thresholdsFromArgs,
+  type ThresholdArgValues,
+  type Thresholds,
+} from '../core/thresholds.js';
 import { Tail } from '../monitor/tail.js';
 import { Poller } from '../monitor/poller.js';
 import { createCommands } from '../monitor/commands.js';
@@ -50,7 +58,7 @@ ${tlsUsage(27)}  --prefix <prefix>        key prefix (default: ${DEFAULT_PREFIX}
   --buffer <n>             events kept in memory (default ${DEFAULT_BUFFER})
   --max-len <n>            MAXLEN your producers trim type streams to, for the lag warning
                            (default ${DEFAULT_MAX_LEN}, the library default; Redis does not store it)
-  -h, --help               this help
+${thresholdUsage(27)}  -h, --help               this help
 
 Keys: press ? in the monitor.
 `;
@@ -85,6 +93,8 @@ export interface MonitorArgs {
   buffer: number;
   maxLen: number;
   maxLenGiven: boolean;
+  /** --lag-warn, --pending-age-warn, --stuck-after (defaults: core/thresholds.ts). */
+  thresholds: Thresholds;
   help: boolean;
 }
 
@@ -96,8 +106,18 @@ export const MONITOR_FLAGS = {
   refresh: { type: 'string' },
   buffer: { type: 'string' },
   'max-len': { type: 'string' },
+  ...THRESHOLD_ARGS,
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+function thresholdsOrUsage(v: ThresholdArgValues): Thresholds {
+  try {
+    return thresholdsFromArgs(v);
+  } catch (err) {
+    if (err instanceof ThresholdUsageError) throw new UsageError(err.message);
+    throw err;
+  }
+}
 
 /** Throws UsageError (one line) for anything it cannot use. */
 export function parseMonitorArgs(argv: string[]): MonitorArgs {
@@ -120,6 +140,7 @@ export function parseMonitorArgs(argv: string[]): MonitorArgs {
     }),
     maxLen: parseNumberFlag('max-len', v['max-len'], DEFAULT_MAX_LEN, { unit: 'entries' }),
     maxLenGiven: v['max-len'] !== undefined,
+    thresholds: thresholdsOrUsage(v),
     help: v.help ?? false,
   };
 }
@@ -267,6 +288,7 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
       refreshMs: args.refreshMs,
       maxLenHint: args.maxLen,
       maxLenHintIsDefault: !args.maxLenGiven,
+      thresholds: args.thresholds,
     }),
     commands,
     queries,
