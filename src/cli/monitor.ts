@@ -2,8 +2,9 @@
  * `streamscope [monitor]`: argv → connections → loops → store → Ink. The composition root of
  * the monitor, the only place that sees monitor/, streams/, store/ and ui/ together.
  *
- * The monitor opens even when Redis is unreachable: the loops retry with backoff and the
- * status bar says why. Nothing is logged to stdout while Ink owns it (console output goes to
+ * The monitor opens even when Redis is unreachable (refused, timeout): the loops retry with
+ * backoff and the status bar says why. Errors retrying cannot fix (auth, TLS, not a Redis, unknown
+ * host, too old) end it with one line and exit 1 before the screen opens (monitor-preflight.ts). Nothing is logged to stdout while Ink owns it (console output goes to
  * $STREAMSCOPE_LOG if set, else nowhere).
  */
 import '../ui/production-mode.js';
@@ -30,9 +31,13 @@ import {
   type ThresholdArgValues,
   type Thresholds,
 } from '../core/thresholds.js';
+import { preflight } from './monitor-preflight.js';
 import { Tail } from '../monitor/tail.js';
+import { Sampler, TailSwitch, TAIL_MODES, type TailMode } from '../monitor/sampler.js';
 import { Poller } from '../monitor/poller.js';
 import { createCommands } from '../monitor/commands.js';
+import { Journal, journalPathFromArgs } from '../monitor/journal.js';
+import type { CommandJournal } from '../monitor/journal-commands.js';
 import { createQueries } from '../monitor/queries.js';
 import { createMonitorStore } from '../store/create-store.js';
 import {
@@ -52,12 +57,18 @@ Options:
                            the password is never shown
 ${tlsUsage(27)}  --prefix <prefix>        key prefix (default: ${DEFAULT_PREFIX})
   --read-only              no key changes anything in Redis (ack, claim, replay refused)
+  --journal <file>         action journal (default: $XDG_STATE_HOME/streamscope/journal.ndjson,
+                           else ~/.local/state/streamscope/journal.ndjson)
+  --no-journal             do not record the monitor's actions in the journal
   --since <when>           start the live pane from history: a duration (30s, 5m, 1h, 2d)
                            or a stream ID; default: now (only new events)
   --refresh <ms>           snapshot interval in ms (default ${DEFAULT_REFRESH_MS})
   --buffer <n>             events kept in memory (default ${DEFAULT_BUFFER})
   --max-len <n>            MAXLEN your producers trim type streams to, for the lag warning
                            (default ${DEFAULT_MAX_LEN}, the library default; Redis does not store it)
+  --tail <mode>            full: read every event; sample: only the newest screenful per frame
+                           (exact rates from entries-added, "sampling: 1 in N shown"); auto
+                           (default): full, sampling while full reading falls behind
 ${thresholdUsage(27)}  -h, --help               this help
 
 Keys: press ? in the monitor.
@@ -88,6 +99,8 @@ export interface MonitorArgs {
   connection: CliConnection;
   prefix: string;
   readOnly: boolean;
+  /** The action journal's path; null with --no-journal. */
+  journal: string | null;
   since: string | number;
   refreshMs: number;
   buffer: number;
@@ -95,6 +108,7 @@ export interface MonitorArgs {
   maxLenGiven: boolean;
   /** --lag-warn, --pending-age-warn, --stuck-after (defaults: core/thresholds.ts). */
   thresholds: Thresholds;
+  tail: TailMode;
   help: boolean;
 }
 
@@ -102,13 +116,22 @@ export const MONITOR_FLAGS = {
   ...CONNECTION_ARGS,
   prefix: { type: 'string' },
   'read-only': { type: 'boolean' },
+  journal: { type: 'string' },
+  'no-journal': { type: 'boolean' },
   since: { type: 'string' },
   refresh: { type: 'string' },
   buffer: { type: 'string' },
   'max-len': { type: 'string' },
+  tail: { type: 'string' },
   ...THRESHOLD_ARGS,
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+function parseTailMode(value: string | undefined): TailMode {
+  if (value === undefined) return 'auto';
+  if ((TAIL_MODES as readonly string[]).includes(value)) return value as TailMode;
+  throw new UsageError(`--tail: expected full, sample or auto, got ${JSON.stringify(value)}`);
+}
 
 function thresholdsOrUsage(v: ThresholdArgValues): Thresholds {
   try {
@@ -129,6 +152,7 @@ export function parseMonitorArgs(argv: string[]): MonitorArgs {
     connection: connectionFromArgs(v),
     prefix,
     readOnly: v['read-only'] ?? false,
+    journal: journalPathFromArgs(v),
     since: parseSince(v.since),
     refreshMs: parseNumberFlag('refresh', v.refresh, DEFAULT_REFRESH_MS, {
       max: 86_400_000,
@@ -141,6 +165,7 @@ export function parseMonitorArgs(argv: string[]): MonitorArgs {
     maxLen: parseNumberFlag('max-len', v['max-len'], DEFAULT_MAX_LEN, { unit: 'entries' }),
     maxLenGiven: v['max-len'] !== undefined,
     thresholds: thresholdsOrUsage(v),
+    tail: parseTailMode(v.tail),
     help: v.help ?? false,
   };
 }
@@ -244,6 +269,11 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
     return 2;
   }
   limitHeapGrowth();
+  const check = await preflight(connection, { ...args.connection, url: target.url }, args.since);
+  if (check.kind === 'fatal') {
+    process.stderr.write(check.line);
+    return check.exitCode;
+  }
   const { React, render, App } = await loadTui();
 
   const keys = createKeySpace(args.prefix);
@@ -257,15 +287,52 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
     connectionName: 'streamscope-monitor',
   });
   shared.connect().catch(() => {});
-  const commands = createCommands({ client: shared, keys, emit, readOnly: args.readOnly });
-  const queries = createQueries({ client: shared, emit });
-  // The loops own their clients (a new one per attempt) and do their own backoff.
-  const tail = new Tail({
-    createClient: () =>
-      connection.createBlockingClient({ ...conn, connectionName: 'streamscope-tail' }),
+  const journal: CommandJournal | undefined = args.journal
+    ? {
+        journal: new Journal(args.journal),
+        server: target.display,
+        secrets: [target.password],
+        user: null,
+        lastError: null,
+      }
+    : undefined;
+  shared.once('ready', () => {
+    shared.call('ACL', 'WHOAMI').then(
+      (u) => journal && (journal.user = String(u)),
+      () => {},
+    );
+  });
+  const commands = createCommands({
+    client: shared,
     keys,
     emit,
-    since: args.since,
+    readOnly: args.readOnly,
+    journal,
+  });
+  const queries = createQueries({ client: shared, emit });
+  // The loops own their clients (a new one per attempt) and do their own backoff.
+  // Full, sampling, or auto between the two (monitor/sampler.ts).
+  const tail = new TailSwitch({
+    mode: args.tail,
+    emit,
+    createTail: (observe, first) =>
+      new Tail({
+        createClient: () =>
+          connection.createBlockingClient({ ...conn, connectionName: 'streamscope-tail' }),
+        keys,
+        emit: observe,
+        since: first ? args.since : '$',
+      }),
+    createSampler: (onRate) =>
+      new Sampler({
+        createClient: () =>
+          connection.createRedisClient({ ...conn, connectionName: 'streamscope-sampler' }),
+        keys,
+        emit,
+        // A screenful: the live pane cannot show more rows than the terminal has.
+        rows: () => Math.max(10, process.stdout.rows ?? 40),
+        onRate,
+      }),
   });
   const poller = new Poller({
     createClient: () =>

@@ -46,6 +46,15 @@ import { publishError, undoXadd } from './publish-undo.js';
 import { publishBatch, type PublishBatchOptions } from './batch-publish.js';
 import { consumeBatches, type EventBatch } from './batch-consumer.js';
 import { readDeadLetters, type DeadLetter, type DeadLetterRange } from './dead-letters.js';
+import { archiveAndTrim, type ArchiveOptions, type ArchiveReport } from './archive.js';
+import {
+  planReplay,
+  previewReplay,
+  type ReplayPlan,
+  type ReplayPreview,
+  type ReplayRequest,
+} from './replay-plan.js';
+import { runReplay, type ReplayResult, type ReplayRunOptions } from './replay.js';
 
 /** TLS (rediss://): `tls` (tls.connect options), `tlsCaFile`, `tlsInsecure` as in ConnectionOptions. */
 export interface EventPersistenceOptions extends TlsConnectionOptions {
@@ -106,6 +115,20 @@ export interface GetEventsOptions {
   count?: number;
 }
 
+export interface TrimOldEventsOptions {
+  /** Entries older than this many days go (server clock). Default 30, the seed's compliance window. */
+  maxAgeDays?: number;
+  /**
+   * Archive before trimming: the entries are first written to
+   * `<dir>/<stream key>/<yyyy-mm-dd>.ndjson.gz`, fsynced, re-read and counted; a failed write trims
+   * nothing. A string is the folder; `beforeTrim` runs after the files are verified, before the XTRIM.
+   */
+  archive?: string | Pick<ArchiveOptions, 'dir' | 'beforeTrim'>;
+  onTrim?: (report: TrimReport) => void;
+  /** With `archive`: the archive report (entries, bytes, day files, removed). */
+  onArchive?: (report: ArchiveReport) => void;
+}
+
 export interface PendingOptions {
   /** Claim for this consumer. Default `recovery-<host>-<pid>`. */
   consumerName?: string;
@@ -133,6 +156,8 @@ export class EventPersistence {
   private readonly ownsClient: boolean;
   private client: Redis | null;
   private connecting: Promise<void> | null = null;
+  /** Set by disconnect(): no auto-connect until connect() is called again. */
+  private closed = false;
   private ctx: PersistenceContext | null = null;
   private readonly consumers = new Set<AbortController>();
   private readonly trimmer: PublishTrimmer;
@@ -172,12 +197,22 @@ export class EventPersistence {
     this.ownsClient = !options.client;
   }
 
+  /** True after disconnect() (until connect() is called again). */
+  get disconnected(): boolean {
+    return this.closed;
+  }
+
   get connected(): boolean {
     return this.ctx !== null;
   }
 
-  /** Connect, PING, check the version (≥ 6.2) and permissions. Idempotent; concurrent calls share one attempt. */
+  /**
+   * Connect, PING, check the version (≥ 6.2) and permissions; fails fast with a typed error.
+   * Idempotent; concurrent calls share one attempt. Optional: every method connects on first use
+   * (as the seed's methods do), until disconnect(); connect() again after that to reuse the instance.
+   */
   connect(): Promise<void> {
+    this.closed = false;
     if (this.ctx) return Promise.resolve();
     this.connecting ??= this.doConnect().finally(() => {
       this.connecting = null;
@@ -235,6 +270,7 @@ export class EventPersistence {
 
   /** Stops every consumer loop (promptly) and closes the connection this instance created. */
   async disconnect(): Promise<void> {
+    this.closed = true;
     for (const c of this.consumers) c.abort();
     this.consumers.clear();
     const client = this.client;
@@ -243,6 +279,23 @@ export class EventPersistence {
       this.client = null;
       client.disconnect();
     }
+  }
+
+  /** `await using persistence = new EventPersistence(…)`: disconnect() when the scope ends. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.disconnect();
+  }
+
+  /** The context, connecting first when this instance has not connected yet (auto-connect). */
+  private async ready(): Promise<PersistenceContext> {
+    if (this.ctx) return this.ctx;
+    if (this.closed)
+      throw new StreamscopeError(
+        'CLOSED',
+        'EventPersistence was disconnected: call connect() to use it again.',
+      );
+    await this.connect();
+    return this.context();
   }
 
   private context(): PersistenceContext {
@@ -270,7 +323,7 @@ export class EventPersistence {
    */
   async persistEvent(input: EventInput): Promise<string> {
     const key = this.keys.typeStream(input.eventType);
-    const ctx = this.context();
+    const ctx = await this.ready();
     const json = encodeEventJson(completeEvent(input));
     let results: [Error | null, unknown][] | null;
     try {
@@ -307,13 +360,13 @@ export class EventPersistence {
    * failure, with `ids` (null for the failed ones). See batch-publish.ts.
    */
   persistEvents(inputs: readonly EventInput[], options?: PublishBatchOptions): Promise<string[]> {
-    return publishBatch(this.context(), this.trimmer, inputs, options);
+    return this.ready().then((ctx) => publishBatch(ctx, this.trimmer, inputs, options));
   }
 
   /** XRANGE start..end (inclusive; `(id` for exclusive). Foreign entries come back with `event: null`. */
   async getEvents(eventType: string, options: GetEventsOptions = {}): Promise<StoredEvent[]> {
     const key = this.readKey(eventType);
-    const ctx = this.context();
+    const ctx = await this.ready();
     const args: (string | number)[] = [key, options.start ?? '-', options.end ?? '+'];
     if (options.count !== undefined) args.push('COUNT', options.count);
     try {
@@ -340,7 +393,7 @@ export class EventPersistence {
     options: ConsumeOptions = {},
   ): AsyncIterable<Delivery> {
     validateConsumeArgs(eventTypes, consumerName, options);
-    const ctx = this.context();
+    const ready = () => this.ready();
     const keys = [...new Set(eventTypes.map((t) => this.keys.typeStream(t)))];
     const controller = new AbortController();
     const signal = options.signal
@@ -350,7 +403,9 @@ export class EventPersistence {
     return {
       [Symbol.asyncIterator]() {
         consumers.add(controller);
-        const inner = consume(ctx, keys, consumerName, { ...options, signal });
+        const inner = (async function* () {
+          yield* consume(await ready(), keys, consumerName, { ...options, signal });
+        })();
         const finish = () => consumers.delete(controller);
         return {
           next: async () => {
@@ -380,7 +435,7 @@ export class EventPersistence {
     options: ConsumeOptions = {},
   ): AsyncIterable<EventBatch> {
     validateConsumeArgs(eventTypes, consumerName, options);
-    const ctx = this.context();
+    const ready = () => this.ready();
     const keys = [...new Set(eventTypes.map((t) => this.keys.typeStream(t)))];
     const controller = new AbortController();
     const signal = options.signal
@@ -390,7 +445,9 @@ export class EventPersistence {
     return {
       [Symbol.asyncIterator]() {
         consumers.add(controller);
-        const inner = consumeBatches(ctx, keys, consumerName, { ...options, signal });
+        const inner = (async function* () {
+          yield* consumeBatches(await ready(), keys, consumerName, { ...options, signal });
+        })();
         const finish = () => consumers.delete(controller);
         return {
           next: async () => {
@@ -414,7 +471,7 @@ export class EventPersistence {
    * has nothing pending: `[]` (not NOGROUP).
    */
   async getPendingEvents(eventType: string, options: PendingOptions = {}): Promise<Delivery[]> {
-    const ctx = this.context();
+    const ctx = await this.ready();
     const consumer = options.consumerName ?? `recovery-${hostname()}-${process.pid}`;
     try {
       return await claimIdle(ctx, this.keys.typeStream(eventType), consumer, {
@@ -432,13 +489,17 @@ export class EventPersistence {
    * oldest first, with where each came from, why, and the original entry decoded.
    */
   async getDeadLetters(eventType: string, range: DeadLetterRange = {}): Promise<DeadLetter[]> {
-    return readDeadLetters(this.context(), this.keys.deadLetterStream(eventType), range);
+    return readDeadLetters(await this.ready(), this.keys.deadLetterStream(eventType), range);
   }
 
-  /** Length, first/last entries and groups (lag null when Redis cannot tell). A missing stream reports length 0. */
+  /**
+   * Every XINFO STREAM field (length, first/last entries, entries added, max deleted ID, recorded
+   * first ID, radix-tree sizes, group count) and the groups (lag null when Redis cannot tell).
+   * A missing stream is a zero-length info with `exists: false`, not an error (see StreamInfo).
+   */
   async getStreamInfo(eventType: string): Promise<StreamInfo> {
     const key = this.readKey(eventType);
-    const ctx = this.context();
+    const ctx = await this.ready();
     try {
       const [[e1, stream], [e2, groups]] = ((await ctx.client
         .pipeline()
@@ -448,10 +509,17 @@ export class EventPersistence {
       if (e1 && /no such key/i.test(e1.message)) {
         return {
           key,
+          exists: false,
           length: 0,
           firstEntry: null,
           lastEntry: null,
           lastGeneratedId: '0-0',
+          entriesAdded: 0,
+          maxDeletedEntryId: null,
+          recordedFirstEntryId: null,
+          radixTreeKeys: 0,
+          radixTreeNodes: 0,
+          groups: 0,
           consumerGroups: [],
         };
       }
@@ -463,6 +531,13 @@ export class EventPersistence {
         firstEntry: s.firstEntry ? toStored(s.firstEntry) : null,
         lastEntry: s.lastEntry ? toStored(s.lastEntry) : null,
         lastGeneratedId: s.lastGeneratedId,
+        exists: true,
+        entriesAdded: s.entriesAdded,
+        maxDeletedEntryId: s.maxDeletedEntryId,
+        recordedFirstEntryId: s.recordedFirstEntryId,
+        radixTreeKeys: s.radixTreeKeys,
+        radixTreeNodes: s.radixTreeNodes,
+        groups: s.groups,
         consumerGroups: parseXinfoGroups(groups),
       };
     } catch (err) {
@@ -471,18 +546,62 @@ export class EventPersistence {
   }
 
   /**
-   * Remove entries older than maxAgeDays (server clock, exact MINID), never past an entry some
-   * group has not read or acknowledged. `all` trims the global stream. Returns the number removed;
-   * the full report (kept back, held by) is in `lastTrimReport` and passed to `onTrim`.
+   * Remove entries older than `maxAgeDays` (default 30; server clock, exact MINID), never past an
+   * entry some group has not read or acknowledged. `all` trims the global stream. With `archive`
+   * the entries are archived first and only trimmed once the files are durable and verified.
+   * Returns the number removed; the report (kept back, held by) is in `lastTrimReport` and passed
+   * to `onTrim` (and the archive report to `onArchive`).
    */
-  async trimOldEvents(
-    eventType: string,
-    options: { maxAgeDays: number; onTrim?: (report: TrimReport) => void },
-  ): Promise<number> {
-    const report = await trimByAge(this.context(), this.readKey(eventType), options.maxAgeDays);
+  async trimOldEvents(eventType: string, options: TrimOldEventsOptions = {}): Promise<number> {
+    const maxAgeDays = options.maxAgeDays ?? 30;
+    const key = this.readKey(eventType);
+    if (options.archive !== undefined) {
+      const archive =
+        typeof options.archive === 'string' ? { dir: options.archive } : options.archive;
+      const a = await archiveAndTrim(this.context(), key, maxAgeDays, archive);
+      const report: TrimReport = {
+        streamKey: key,
+        serverTimeMs: a.serverTimeMs,
+        cutoffId: a.cutoffId,
+        minId: a.minId,
+        removed: a.removed,
+        keptBack: a.keptBack,
+        heldBy: a.heldBy,
+      };
+      this.lastTrimReport = report;
+      options.onArchive?.(a);
+      options.onTrim?.(report);
+      return report.removed;
+    }
+    const report = await trimByAge(this.context(), key, maxAgeDays);
     this.lastTrimReport = report;
     options.onTrim?.(report);
     return report.removed;
+  }
+
+  /**
+   * Replay a range (streams/replay.ts): to a sandbox prefix, into the same stream (tagged
+   * replayed_from) or as a new consumer group just before the range. Copies carry the original
+   * field bytes. Counts first (the preview), then runs at `speed`.
+   */
+  async replayRange(
+    request: ReplayRequest,
+    options: ReplayRunOptions = {},
+  ): Promise<{ plan: ReplayPlan; preview: ReplayPreview; result: ReplayResult }> {
+    const ctx = this.context();
+    try {
+      const plan = await planReplay(ctx.client, this.keys, request);
+      const preview = await previewReplay(ctx.client, plan);
+      const result = await runReplay(ctx.client, this.keys, plan, {
+        total: preview.count,
+        lastId: preview.lastId,
+        ...options,
+      });
+      return { plan, preview, result };
+    } catch (err) {
+      if (err instanceof StreamscopeError) throw err;
+      throw toError(ctx, err);
+    }
   }
 }
 
