@@ -71,7 +71,14 @@ export async function monitorEventsFromRedis(
     target?.display ??
     redactUrl(`redis://${options.client?.options.host}:${options.client?.options.port}`);
   const secrets = [target?.password, target?.url, options.client?.options.password];
-  const client = options.client
+  const blockingOptions = {
+    url: options.redisUrl,
+    password: options.password,
+    ...tlsOptions,
+    connectTimeoutMs: options.connectTimeoutMs,
+    connectionName: 'streamscope-tail',
+  };
+  let client = options.client
     ? options.client.duplicate({
         lazyConnect: true,
         commandTimeout: undefined,
@@ -79,19 +86,20 @@ export async function monitorEventsFromRedis(
         blockingTimeoutGrace: 5000,
         ...BLOCKING_DISCONNECT,
       })
-    : createBlockingClient({
-        url: options.redisUrl,
-        password: options.password,
-        ...tlsOptions,
-        connectTimeoutMs: options.connectTimeoutMs,
-        connectionName: 'streamscope-tail',
-      });
+    : createBlockingClient(blockingOptions);
   const onAbort = () => client.disconnect();
   signal?.addEventListener('abort', onAbort, { once: true });
   let printed = 0;
   try {
     if (signal?.aborted) return 0;
-    await connectChecked(client, target ? { url: target.url, password: target.password } : {});
+    const checkWith = target ? { url: target.url, password: target.password } : {};
+    const server = await connectChecked(client, checkWith);
+    if (!options.client && server.mode === 'cluster') {
+      // A cluster node: the global stream may live on another one; a Cluster client finds it.
+      client.disconnect();
+      client = createBlockingClient({ ...blockingOptions, cluster: true });
+      await connectChecked(client, checkWith);
+    }
     let lastId = options.startId ?? '$';
     if (lastId === '$') lastId = await currentLastId(client, keys.globalStream, display, secrets);
     const blockMs = Math.max(1, options.blockMs ?? 1000);
