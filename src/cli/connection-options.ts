@@ -1,7 +1,7 @@
 /**
  * The connection options every command takes (`--url`, `--tls-ca`, `--tls-insecure`): one
  * definition for parseArgs, one help text, one translation into ConnectionOptions. The commands
- * (monitor, tail, status) spread CONNECTION_ARGS into their own parseArgs options.
+ * (monitor, tail, status) spread CONNECTION_ARGS into their own flag specs.
  */
 import type { ConnectionOptions } from '../streams/connection.js';
 
@@ -11,7 +11,7 @@ export const CONNECTION_ARGS = {
   'tls-insecure': { type: 'boolean' },
 } as const;
 
-/** What parseArgs gives back for CONNECTION_ARGS. */
+/** What parseFlags gives back for CONNECTION_ARGS. */
 export interface ConnectionArgValues {
   url?: string;
   'tls-ca'?: string;

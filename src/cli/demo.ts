@@ -10,6 +10,7 @@ import { randomSeed } from '../demo/prng.js';
 import { startDemoTraffic, type DemoHandle, type DemoStats } from '../demo/scenario.js';
 import { startDemoServer } from '../demo/server.js';
 import { exitAfterHangup } from './hangup.js';
+import { parseFlags, parseNumberFlag, UsageError, usageLine } from './args.js';
 import type { RunningRedis } from '../local-redis/private-redis.js';
 
 export const DEMO_USAGE = `streamscope demo — see streamscope at work, with nothing to configure
@@ -40,62 +41,34 @@ export interface DemoArgs {
   help: boolean;
 }
 
+export const DEMO_FLAGS = {
+  'no-ui': { type: 'boolean' },
+  seed: { type: 'string' },
+  rate: { type: 'string' },
+  port: { type: 'string' },
+  yes: { type: 'boolean', short: 'y' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The parsed flags, or the one-line reason they cannot be used. */
 export function parseDemoArgs(argv: readonly string[]): DemoArgs | string {
-  const out: DemoArgs = {
-    ui: true,
-    seed: null,
-    rate: 200,
-    port: undefined,
-    yes: false,
-    help: false,
-  };
-  const num = (
-    name: string,
-    raw: string | undefined,
-    min: number,
-    max: number,
-  ): number | string => {
-    const n = Number(raw);
-    if (raw === undefined || raw === '' || !Number.isInteger(n) || n < min || n > max)
-      return `${name} needs a whole number from ${min} to ${max}`;
-    return n;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] =
-      argv[i].startsWith('--') && argv[i].includes('=')
-        ? argv[i].split(/=(.*)/s, 2)
-        : [argv[i], undefined];
-    const value = () => inline ?? argv[++i];
-    let r: number | string;
-    switch (flag) {
-      case '--no-ui':
-        out.ui = false;
-        break;
-      case '-y':
-      case '--yes':
-        out.yes = true;
-        break;
-      case '-h':
-      case '--help':
-        out.help = true;
-        break;
-      case '--seed':
-        if (typeof (r = num('--seed', value(), 0, 2 ** 32 - 1)) === 'string') return r;
-        out.seed = r;
-        break;
-      case '--rate':
-        if (typeof (r = num('--rate', value(), 0, 100000)) === 'string') return r;
-        out.rate = r;
-        break;
-      case '--port':
-        if (typeof (r = num('--port', value(), 1, 65535)) === 'string') return r;
-        out.port = r;
-        break;
-      default:
-        return `unknown option ${JSON.stringify(argv[i])}`;
-    }
+  try {
+    const v = parseFlags(argv, DEMO_FLAGS).values;
+    return {
+      ui: !v['no-ui'],
+      seed:
+        v.seed === undefined
+          ? null
+          : parseNumberFlag('seed', v.seed, 0, { min: 0, max: 2 ** 32 - 1 }),
+      rate: parseNumberFlag('rate', v.rate, 200, { min: 0, max: 100000, unit: 'events/s' }),
+      port: v.port === undefined ? undefined : parseNumberFlag('port', v.port, 0, { max: 65535 }),
+      yes: v.yes ?? false,
+      help: v.help ?? false,
+    };
+  } catch (err) {
+    if (err instanceof UsageError) return err.message;
+    throw err;
   }
-  return out;
 }
 
 /** Log lines the scenario produces on purpose (see src/demo/scenario.ts). */
@@ -113,7 +86,7 @@ function statusLine(stats: DemoStats, rate: number): string {
 export async function run(argv: string[]): Promise<number> {
   const args = parseDemoArgs(argv);
   if (typeof args === 'string') {
-    process.stderr.write(`streamscope demo: ${args}\n\n${DEMO_USAGE}`);
+    process.stderr.write(usageLine('demo', new UsageError(args)));
     return 2;
   }
   if (args.help) {

@@ -49,7 +49,9 @@ export async function main(argv: string[]): Promise<number> {
   const name = named ? first : 'monitor';
   const load = SUBCOMMANDS[name];
   if (!load) {
-    process.stderr.write(`streamscope: unknown command "${name}"\n\n${USAGE}`);
+    process.stderr.write(
+      `streamscope: unknown command ${JSON.stringify(name)} (see streamscope --help)\n`,
+    );
     return 2;
   }
   // Before Ink is first imported: bound Ink's text-size cache (see ink-cache-bound.ts).

@@ -9,7 +9,6 @@
 import '../ui/production-mode.js';
 import { exitAfterHangup } from './hangup.js';
 import { appendFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import React from 'react';
 import { render } from 'ink';
@@ -24,6 +23,7 @@ import {
   tlsUsage,
   type CliConnection,
 } from './connection-options.js';
+import { parseFlags, parseNumberFlag, UsageError, usageLine } from './args.js';
 import { Tail } from '../monitor/tail.js';
 import { Poller } from '../monitor/poller.js';
 import { createCommands } from '../monitor/commands.js';
@@ -58,8 +58,6 @@ ${tlsUsage(27)}  --prefix <prefix>        key prefix (default: ${DEFAULT_PREFIX}
 Keys: press ? in the monitor.
 `;
 
-class UsageError extends Error {}
-
 const DURATION_MS: Record<string, number> = {
   ms: 1,
   s: 1000,
@@ -79,16 +77,6 @@ export function parseSince(value: string | undefined, now = Date.now()): string 
   );
 }
 
-function positiveInt(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0)
-    throw new UsageError(
-      `--${name}: expected a positive whole number, got ${JSON.stringify(value)}`,
-    );
-  return n;
-}
-
 export interface MonitorArgs {
   url: string | undefined;
   /** --url and the TLS options, for the clients. */
@@ -103,27 +91,20 @@ export interface MonitorArgs {
   help: boolean;
 }
 
+export const MONITOR_FLAGS = {
+  ...CONNECTION_ARGS,
+  prefix: { type: 'string' },
+  'read-only': { type: 'boolean' },
+  since: { type: 'string' },
+  refresh: { type: 'string' },
+  buffer: { type: 'string' },
+  'max-len': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Throws UsageError (one line) for anything it cannot use. */
 export function parseMonitorArgs(argv: string[]): MonitorArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: false,
-      options: {
-        ...CONNECTION_ARGS,
-        prefix: { type: 'string' },
-        'read-only': { type: 'boolean' },
-        since: { type: 'string' },
-        refresh: { type: 'string' },
-        buffer: { type: 'string' },
-        'max-len': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const v = parsed.values;
+  const v = parseFlags(argv, MONITOR_FLAGS).values;
   const prefix = v.prefix ?? DEFAULT_PREFIX;
   if (prefix === '') throw new UsageError('--prefix must not be empty');
   return {
@@ -132,9 +113,15 @@ export function parseMonitorArgs(argv: string[]): MonitorArgs {
     prefix,
     readOnly: v['read-only'] ?? false,
     since: parseSince(v.since),
-    refreshMs: positiveInt('refresh', v.refresh, DEFAULT_REFRESH_MS),
-    buffer: positiveInt('buffer', v.buffer, DEFAULT_BUFFER),
-    maxLen: positiveInt('max-len', v['max-len'], DEFAULT_MAX_LEN),
+    refreshMs: parseNumberFlag('refresh', v.refresh, DEFAULT_REFRESH_MS, {
+      max: 86_400_000,
+      unit: 'ms',
+    }),
+    buffer: parseNumberFlag('buffer', v.buffer, DEFAULT_BUFFER, {
+      max: 10_000_000,
+      unit: 'events',
+    }),
+    maxLen: parseNumberFlag('max-len', v['max-len'], DEFAULT_MAX_LEN, { unit: 'entries' }),
     maxLenGiven: v['max-len'] !== undefined,
     help: v.help ?? false,
   };
@@ -205,7 +192,9 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
     target = resolveTarget(args.connection);
   } catch (err) {
     process.stderr.write(
-      `streamscope monitor: ${(err as Error).message}\n\n${err instanceof UsageError ? MONITOR_USAGE : ''}`,
+      err instanceof UsageError
+        ? usageLine('monitor', err)
+        : `streamscope monitor: ${(err as Error).message}\n`,
     );
     return 2;
   }

@@ -3,7 +3,6 @@
  * SCAN, never KEYS) with its length and consumer groups. One line of error and exit 1 when the
  * server cannot be used; the URL is only ever shown redacted.
  */
-import { parseArgs } from 'node:util';
 import { createKeySpace, DEFAULT_PREFIX } from '../core/keys.js';
 import { classifyRedisError } from '../core/errors.js';
 import type { StreamSnapshot } from '../core/messages.js';
@@ -16,6 +15,7 @@ import {
   tlsUsage,
   type ConnectionArgValues,
 } from './connection-options.js';
+import { parseFlags, usageLine } from './args.js';
 import { sanitize } from '../core/sanitize.js';
 
 const HELP = `Usage: streamscope status [--json] [--url <redis-url>] [--tls-ca <file>] [--prefix <prefix>]
@@ -70,19 +70,14 @@ export function formatTable(streams: StreamSnapshot[]): string {
 export async function run(argv: string[]): Promise<number> {
   let values: ConnectionArgValues & { json?: boolean; prefix?: string; help?: boolean };
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        json: { type: 'boolean' },
-        ...CONNECTION_ARGS,
-        prefix: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
+    ({ values } = parseFlags(argv, {
+      json: { type: 'boolean' },
+      ...CONNECTION_ARGS,
+      prefix: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     }));
   } catch (err) {
-    process.stderr.write(`streamscope status: ${(err as Error).message}\n\n${HELP}`);
+    process.stderr.write(usageLine('status', err));
     return 2;
   }
   if (values.help) {

@@ -2,7 +2,6 @@
  * `streamscope tail`: monitorEventsFromRedis as a command. Reads the global stream with plain
  * XREAD (never a consumer group). Errors print as one line without a stack trace, exit code 1.
  */
-import { parseArgs } from 'node:util';
 import { monitorEventsFromRedis } from '../bus/monitor-events.js';
 import {
   CONNECTION_ARGS,
@@ -11,6 +10,7 @@ import {
   tlsUsage,
   type ConnectionArgValues,
 } from './connection-options.js';
+import { parseFlags, usageLine } from './args.js';
 
 export const TAIL_USAGE = `Usage: streamscope tail [--types a,b] [--json] [--url <redis-url>] [--tls-ca <file>] [--prefix <prefix>]
 
@@ -44,20 +44,15 @@ export async function run(
     help?: boolean;
   };
   try {
-    values = parseArgs({
-      args: argv,
-      options: {
-        types: { type: 'string' },
-        json: { type: 'boolean' },
-        ...CONNECTION_ARGS,
-        prefix: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
+    values = parseFlags(argv, {
+      types: { type: 'string' },
+      json: { type: 'boolean' },
+      ...CONNECTION_ARGS,
+      prefix: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     }).values;
   } catch (err) {
-    io.stderr.write(`streamscope tail: ${(err as Error).message}\n${TAIL_USAGE}`);
+    io.stderr.write(usageLine('tail', err));
     return 2;
   }
   if (values.help) {

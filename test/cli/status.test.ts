@@ -134,9 +134,11 @@ describe('streamscope status', () => {
     );
   });
 
-  it('rejects unknown options with usage and exit 2', async () => {
+  it('rejects unknown options with one line pointing at --help, exit 2', async () => {
     const { code, err } = await status(['--bogus']);
     expect(code).toBe(2);
-    expect(err).toMatch(/Unknown option '--bogus'/);
+    expect(err).toBe(
+      'streamscope status: unknown option "--bogus" (see streamscope status --help)\n',
+    );
   });
 });

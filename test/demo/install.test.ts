@@ -99,7 +99,9 @@ describe('parseDemoArgs', () => {
   });
 
   it('rejects bad values and unknown options with a message', () => {
-    expect(parseDemoArgs(['--rate', 'fast'])).toMatch(/--rate needs a whole number/);
+    expect(parseDemoArgs(['--rate', 'fast'])).toMatch(
+      /--rate: expected a whole number of events\/s from 0 to 100000, got "fast"/,
+    );
     expect(parseDemoArgs(['--port', '70000'])).toMatch(/--port/);
     expect(parseDemoArgs(['--seed'])).toMatch(/--seed/);
     expect(parseDemoArgs(['--url', 'redis://x'])).toMatch(/unknown option "--url"/);
