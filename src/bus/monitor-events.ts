@@ -18,6 +18,7 @@ import {
   type TlsConnectionOptions,
 } from '../streams/connection.js';
 import { abortableSleep, stderrLogger, type Logger } from '../streams/context.js';
+import { isClusterClient } from '../streams/cluster-client.js';
 import { sanitize } from '../core/sanitize.js';
 
 /** TLS (rediss://): `tls`, `tlsCaFile`, `tlsInsecure` as in ConnectionOptions. */
@@ -27,6 +28,10 @@ export interface MonitorEventsOptions extends TlsConnectionOptions {
   password?: string;
   /** Default `alice:events:`. */
   streamPrefix?: string;
+  /** Redis Cluster: true forces a Cluster client (default: detected); more seed nodes; replicas to read from. */
+  cluster?: boolean;
+  seedUrls?: string[];
+  readFrom?: 'masters' | 'replicas';
   /** Read through a duplicate of this client (it is not blocked or closed). */
   client?: Redis;
   /** Stops promptly: the reading connection is closed, not waited out. */
@@ -77,6 +82,8 @@ export async function monitorEventsFromRedis(
     ...tlsOptions,
     connectTimeoutMs: options.connectTimeoutMs,
     connectionName: 'streamscope-tail',
+    seedUrls: options.seedUrls,
+    readFrom: options.readFrom,
   };
   let client = options.client
     ? options.client.duplicate({
@@ -86,7 +93,10 @@ export async function monitorEventsFromRedis(
         blockingTimeoutGrace: 5000,
         ...BLOCKING_DISCONNECT,
       })
-    : createBlockingClient(blockingOptions);
+    : createBlockingClient({
+        ...blockingOptions,
+        cluster: options.cluster ?? (options.seedUrls?.length ? true : undefined),
+      });
   const onAbort = () => client.disconnect();
   signal?.addEventListener('abort', onAbort, { once: true });
   let printed = 0;
@@ -94,7 +104,7 @@ export async function monitorEventsFromRedis(
     if (signal?.aborted) return 0;
     const checkWith = target ? { url: target.url, password: target.password } : {};
     const server = await connectChecked(client, checkWith);
-    if (!options.client && server.mode === 'cluster') {
+    if (!options.client && server.mode === 'cluster' && !isClusterClient(client)) {
       // A cluster node: the global stream may live on another one; a Cluster client finds it.
       client.disconnect();
       client = createBlockingClient({ ...blockingOptions, cluster: true });

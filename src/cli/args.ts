@@ -20,13 +20,19 @@ export interface FlagSpec {
   type: 'string' | 'boolean';
   /** One letter: `-h`. */
   short?: string;
+  /** Repeatable (`--url a --url b`): every value is kept, in order, as a string[]. */
+  multiple?: boolean;
 }
 
 export type FlagSpecs = Record<string, FlagSpec>;
 
 /** `{ refresh: { type: 'string' } }` → `{ refresh?: string }`; booleans → `boolean`. */
 export type FlagValues<S extends FlagSpecs> = {
-  [K in keyof S]?: S[K]['type'] extends 'boolean' ? boolean : string;
+  [K in keyof S]?: S[K]['type'] extends 'boolean'
+    ? boolean
+    : S[K] extends { multiple: true }
+      ? string[]
+      : string;
 };
 
 export interface ParsedFlags<S extends FlagSpecs> {
@@ -70,7 +76,7 @@ export function parseFlags<S extends FlagSpecs>(
   specs: S,
   options: { positionals?: boolean } = {},
 ): ParsedFlags<S> {
-  const values: Record<string, string | boolean> = {};
+  const values: Record<string, string | boolean | string[]> = {};
   const positionals: string[] = [];
   const byShort = new Map(
     Object.entries(specs)
@@ -107,7 +113,9 @@ export function parseFlags<S extends FlagSpecs>(
     const value = inline ?? argv[i + 1];
     if (inline === undefined) i++;
     if (value === undefined) throw new UsageError(`--${name} needs a value`);
-    values[name] = value;
+    values[name] = spec.multiple
+      ? [...((values[name] as string[] | undefined) ?? []), value]
+      : value;
   }
   if (positionals.length > 0 && !options.positionals) {
     throw new UsageError(`unexpected argument ${printable(positionals[0])}`);

@@ -12,14 +12,17 @@ import { appendFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import React from 'react';
 import { render } from 'ink';
-import { DEFAULT_PREFIX, createKeySpace } from '../core/keys.js';
+import { DEFAULT_PREFIX, createKeySpace, type KeyLayout } from '../core/keys.js';
+import { detectCluster } from '../streams/cluster.js';
 import type { MonitorMessage } from '../core/messages.js';
 import { isStreamId } from '../core/stream-id.js';
 import { createBlockingClient, createRedisClient, resolveTarget } from '../streams/connection.js';
 import {
   CONNECTION_ARGS,
+  clusterUsage,
   connectionFromArgs,
   insecureWarning,
+  layoutFromArgs,
   tlsUsage,
   type CliConnection,
 } from './connection-options.js';
@@ -45,7 +48,7 @@ Usage:
 Options:
   --url <redis-url>        server (default: REDIS_URL, else redis://127.0.0.1:6379);
                            the password is never shown
-${tlsUsage(27)}  --prefix <prefix>        key prefix (default: ${DEFAULT_PREFIX})
+${tlsUsage(27)}${clusterUsage(27)}  --prefix <prefix>        key prefix (default: ${DEFAULT_PREFIX})
   --read-only              no key changes anything in Redis (ack, claim, replay refused)
   --since <when>           start the live pane from history: a duration (30s, 5m, 1h, 2d)
                            or a stream ID; default: now (only new events)
@@ -81,6 +84,8 @@ export interface MonitorArgs {
   url: string | undefined;
   /** --url and the TLS options, for the clients. */
   connection: CliConnection;
+  /** --layout (Redis Cluster). */
+  layout: KeyLayout;
   prefix: string;
   readOnly: boolean;
   since: string | number;
@@ -108,8 +113,9 @@ export function parseMonitorArgs(argv: string[]): MonitorArgs {
   const prefix = v.prefix ?? DEFAULT_PREFIX;
   if (prefix === '') throw new UsageError('--prefix must not be empty');
   return {
-    url: v.url,
+    url: v.url?.[0],
     connection: connectionFromArgs(v),
+    layout: layoutFromArgs(v),
     prefix,
     readOnly: v['read-only'] ?? false,
     since: parseSince(v.since),
@@ -206,11 +212,16 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   }
   limitHeapGrowth();
 
-  const keys = createKeySpace(args.prefix);
+  const keys = createKeySpace(args.prefix, args.layout);
   // The store needs the ports and the ports need the store's dispatch: bind late.
   let dispatch: (msg: MonitorMessage) => void = () => {};
   const emit = (msg: MonitorMessage) => dispatch(msg);
-  const conn = { ...args.connection, url: target.url };
+  // A cluster node makes every client a Cluster client; unreachable now: a single node (the
+  // loops retry; --cluster forces the cluster client).
+  const cluster =
+    (await detectCluster({ ...args.connection, url: target.url, connectTimeoutMs: 2000 })) ??
+    undefined;
+  const conn = { ...args.connection, url: target.url, cluster };
   const shared = createRedisClient({
     ...conn,
     failFast: false,

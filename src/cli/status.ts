@@ -6,27 +6,36 @@
 import { createKeySpace, DEFAULT_PREFIX } from '../core/keys.js';
 import { classifyRedisError } from '../core/errors.js';
 import type { StreamSnapshot } from '../core/messages.js';
-import { connectChecked, createRedisClient, resolveTarget } from '../streams/connection.js';
+import { resolveTarget } from '../streams/connection.js';
 import { snapshotStreams, StreamDiscovery } from '../streams/inspector.js';
+import { clusterTopology, connectAuto, describeTopology } from '../streams/cluster.js';
+import { checkGlobalStream, type GlobalCheck } from '../streams/check-global.js';
 import {
   CONNECTION_ARGS,
+  clusterUsage,
   connectionFromArgs,
   insecureWarning,
+  layoutFromArgs,
   tlsUsage,
+  type CliConnection,
   type ConnectionArgValues,
 } from './connection-options.js';
+import type { Redis } from 'ioredis';
 import { parseFlags, usageLine } from './args.js';
 import { sanitize } from '../core/sanitize.js';
 
-const HELP = `Usage: streamscope status [--json] [--url <redis-url>] [--tls-ca <file>] [--prefix <prefix>]
+const HELP = `Usage: streamscope status [--json] [--check-global] [--url <redis-url>]… [--prefix <prefix>]
 
 Lists every stream under the prefix with its length and consumer groups
 (pending, lag — "?" when Redis cannot tell —, last delivered ID, consumers).
 
   --json             print one JSON document { "streams": [...] }
+  --check-global     also look up every type-stream entry in <prefix>all and list
+                     those missing (the spread layout's publish is two steps);
+                     exit code 1 when some are missing
   --url <redis-url>  server (default: REDIS_URL, else redis://127.0.0.1:6379)
                      (password: in the URL, else REDIS_PASSWORD, else REDISCLI_AUTH)
-${tlsUsage(21)}  --prefix <prefix>  key prefix (default: ${DEFAULT_PREFIX})
+${tlsUsage(21)}${clusterUsage(21)}  --prefix <prefix>  key prefix (default: ${DEFAULT_PREFIX})
   -h, --help         this help
 `;
 
@@ -67,15 +76,39 @@ export function formatTable(streams: StreamSnapshot[]): string {
     .join('\n');
 }
 
+/** The check's summary lines (at most 20 entries named). */
+export function formatGlobalCheck(check: GlobalCheck, globalStream: string): string {
+  const lines = [
+    `check-global: ${check.checked} type-stream entries looked up in ${sanitize(globalStream)}: ${check.missing.length} missing` +
+      (check.older > 0 ? `, ${check.older} older than its first entry (not judged)` : '') +
+      (check.foreign > 0 ? `, ${check.foreign} not in the seed format (not judged)` : ''),
+  ];
+  for (const m of check.missing.slice(0, 20))
+    lines.push(`  missing: ${sanitize(m.stream)} ${m.id} event_id ${sanitize(m.eventId)}`);
+  if (check.missing.length > 20)
+    lines.push(`  … and ${check.missing.length - 20} more (--json lists all)`);
+  return lines.join('\n');
+}
+
 export async function run(argv: string[]): Promise<number> {
-  let values: ConnectionArgValues & { json?: boolean; prefix?: string; help?: boolean };
+  let values: ConnectionArgValues & {
+    json?: boolean;
+    prefix?: string;
+    help?: boolean;
+    'check-global'?: boolean;
+  };
+  let connection: CliConnection;
+  let keys: ReturnType<typeof createKeySpace>;
   try {
     ({ values } = parseFlags(argv, {
       json: { type: 'boolean' },
+      'check-global': { type: 'boolean' },
       ...CONNECTION_ARGS,
       prefix: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     }));
+    connection = connectionFromArgs(values);
+    keys = createKeySpace(values.prefix ?? DEFAULT_PREFIX, layoutFromArgs(values));
   } catch (err) {
     process.stderr.write(usageLine('status', err));
     return 2;
@@ -84,33 +117,47 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  const prefix = values.prefix ?? DEFAULT_PREFIX;
-  const connection = connectionFromArgs(values);
+  const prefix = keys.prefix;
   let display = 'redis';
   let password: string | undefined;
-  let client: ReturnType<typeof createRedisClient> | null = null;
+  let client: Redis | null = null;
   try {
     const target = resolveTarget(connection);
     display = target.display;
     password = target.password;
     const warning = insecureWarning('status', connection);
     if (warning) process.stderr.write(warning);
-    client = createRedisClient({ ...connection, connectionName: 'streamscope-status' });
-    await connectChecked(client, connection);
-    const keys = createKeySpace(prefix);
+    // A cluster node is detected here; discovery and snapshots then visit every master.
+    ({ client } = await connectAuto({ ...connection, connectionName: 'streamscope-status' }));
+    const topology = await clusterTopology(client);
     const found = await new StreamDiscovery(keys).step(client, true);
     const { streams } = await snapshotStreams(client, keys, found.keys);
+    const check = values['check-global']
+      ? await checkGlobalStream(
+          client,
+          keys,
+          streams.filter((s) => s.kind === 'type').map((s) => s.key),
+        )
+      : null;
+    const where = topology ? `${display} (${describeTopology(topology)})` : display;
     if (values.json) {
-      process.stdout.write(`${JSON.stringify({ streams }, null, 2)}\n`);
+      const doc = {
+        ...(topology ? { cluster: topology } : {}),
+        streams,
+        ...(check ? { checkGlobal: check } : {}),
+      };
+      process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     } else if (streams.length === 0) {
-      process.stdout.write(`no streams under "${sanitize(prefix)}" at ${display}\n`);
+      process.stdout.write(`no streams under "${sanitize(prefix)}" at ${where}\n`);
     } else {
       const n = streams.length;
       process.stdout.write(
-        `${n} stream${n === 1 ? '' : 's'} under "${sanitize(prefix)}" at ${display}\n\n${formatTable(streams)}\n`,
+        `${n} stream${n === 1 ? '' : 's'} under "${sanitize(prefix)}" at ${where}\n\n${formatTable(streams)}\n`,
       );
     }
-    return 0;
+    if (check && !values.json)
+      process.stdout.write(`\n${formatGlobalCheck(check, keys.globalStream)}\n`);
+    return check && check.missing.length > 0 ? 1 : 0;
   } catch (err) {
     const e = classifyRedisError(err, display, [password]);
     process.stderr.write(`streamscope status: ${e.message}\n`);

@@ -3,6 +3,7 @@
  * map: in read-only mode every mutation is answered with CommandFailed(READ_ONLY), and a mutation
  * the ACL user may not run (probe or earlier NOPERM) with CommandFailed(NOPERM); nothing is sent. Each method resolves after emitting exactly one result message; none rejects.
  */
+import { slotTransaction } from '../streams/cluster.js';
 import type { Redis } from 'ioredis';
 import type { KeySpace } from '../core/keys.js';
 import type { CommandKind, MonitorMessage } from '../core/messages.js';
@@ -199,7 +200,8 @@ export function createCommands(options: CommandsOptions): MonitorCommands {
         for (const part of chunks(found, size)) {
           // One MULTI per chunk: a type-stream copy and its global copy land together, like a
           // library publish. No MAXLEN: a replay never trims entries groups have not read yet.
-          const tx = client.multi();
+          // One MULTI per slot (on a cluster in the spread layout the two streams differ).
+          const tx = slotTransaction(client);
           for (const [idBuf, flat] of part) {
             const copy = withoutFields(flat, ['replayed_from']);
             tx.xadd(stream, '*', ...copy, 'replayed_from', idBuf);

@@ -22,10 +22,9 @@ export type NodeSnapshot = (
 
 const isRedirect = (err: unknown) => /^(MOVED|ASK) /.test(String((err as Error)?.message));
 
-/** Where snapshots read: set per Cluster client (the CLI's `--read-from replicas`). */
-const readFromOf = new WeakMap<Redis, ReadFrom>();
-export function setReadFrom(client: Redis, readFrom: ReadFrom): void {
-  readFromOf.set(client, readFrom);
+/** A Cluster client made with `readFrom: 'replicas'` reads snapshots from replicas too. */
+function readFromOf(client: Redis): ReadFrom {
+  return asCluster(client).options.scaleReads === 'slave' ? 'replicas' : 'masters';
 }
 
 export async function snapshotCluster(
@@ -35,10 +34,11 @@ export async function snapshotCluster(
   options: SnapshotOptions,
   snapshotNode: NodeSnapshot,
 ): Promise<SnapshotResult> {
-  const groups = [...keysByNode(client, keys, readFromOf.get(client) ?? 'masters')];
+  const groups = [...keysByNode(client, keys, readFromOf(client))];
   const nodeOptions = { ...options, serverInfo: false };
   const [topology, serverSnap, ...parts] = await Promise.all([
-    options.serverInfo ? clusterTopology(client) : Promise.resolve(null),
+    // Every snapshot: a failover shows within one refresh.
+    clusterTopology(client),
     // Server facts (version, maxmemory-policy) from one master, in a pipeline of its own.
     options.serverInfo
       ? snapshotNode(masterNodes(client)[0] ?? groups[0]?.[0], keySpace, [], options)
@@ -57,15 +57,15 @@ export async function snapshotCluster(
     roundTrips += p.roundTrips;
     timeMs = Math.max(timeMs, p.timeMs);
   }
-  const server = serverSnap?.server
-    ? { ...serverSnap.server, cluster: topology ?? undefined }
-    : null;
+  const cluster = topology ?? undefined;
+  const server = serverSnap?.server ? { ...serverSnap.server, cluster } : null;
   return {
     streams: keys.map((k) => byKey.get(k)).filter((s): s is StreamSnapshot => s !== undefined),
     timeMs: timeMs || serverSnap?.timeMs || Date.now(),
     roundTrips,
     missing,
     server,
+    cluster,
   };
 }
 

@@ -67,6 +67,28 @@ export async function connectAuto(
   return connectAuto({ ...options, cluster: true }, kind);
 }
 
+/**
+ * Is the server at `options.url` a cluster node? For loops that connect lazily (the monitor):
+ * null when it cannot be reached now (the caller then starts as a single node; `--cluster`
+ * forces a Cluster client).
+ */
+export async function detectCluster(options: ConnectionOptions): Promise<boolean | null> {
+  if (options.cluster !== undefined) return options.cluster;
+  if ((options.seedUrls?.length ?? 0) > 0) return true;
+  const probe = createRedisClient({
+    ...options,
+    cluster: false,
+    connectionName: 'streamscope-probe',
+  });
+  try {
+    return (await connectChecked(probe, options)).mode === 'cluster';
+  } catch {
+    return null;
+  } finally {
+    probe.disconnect();
+  }
+}
+
 /** Masters serving slots and replicas, as the cluster sees them now (CLUSTER NODES). */
 export async function clusterTopology(client: Redis): Promise<ClusterTopology | null> {
   if (!isClusterClient(client)) return null;
@@ -147,4 +169,45 @@ export function checkLayout(client: Redis, prefix: string, layout: KeyLayout): v
     `the prefix "${prefix}" has no hash tag, so on a Redis Cluster its streams land on different slots and a publish cannot be one MULTI. ` +
       `Use a braced prefix such as "${braced}" (layout hash-tag: one slot, atomic publish), or layout "spread" (--layout spread: streams spread over the masters, publish in two ordered steps, not atomic).`,
   );
+}
+
+export interface SlotTransaction {
+  xadd(key: string, ...args: (string | Buffer)[]): SlotTransaction;
+  /** Replies in call order. */
+  exec(): Promise<[Error | null, unknown][]>;
+}
+
+/**
+ * XADDs that would be one MULTI on a single node: on a cluster, one MULTI per hash slot, run in
+ * the order the slots first appear (a type stream before the global stream), so nothing is ever
+ * CROSSSLOT. Atomic per slot only: in the spread layout a type-stream copy and its global copy are
+ * two transactions.
+ */
+export function slotTransaction(client: Redis): SlotTransaction {
+  const calls: { slot: number; key: string; args: (string | Buffer)[] }[] = [];
+  const cluster = isClusterClient(client);
+  const tx: SlotTransaction = {
+    xadd(key, ...args) {
+      calls.push({ slot: cluster ? keySlot(key) : 0, key, args });
+      return tx;
+    },
+    async exec() {
+      const out: [Error | null, unknown][] = new Array(calls.length);
+      const slots = [...new Set(calls.map((c) => c.slot))];
+      for (const slot of slots) {
+        const multi = client.multi();
+        const idx: number[] = [];
+        calls.forEach((c, i) => {
+          if (c.slot !== slot) return;
+          multi.xadd(c.key, ...(c.args as [string, ...string[]]));
+          idx.push(i);
+        });
+        const res = (await multi.exec()) ?? [];
+        if (res.length !== idx.length) throw new Error('the transaction was discarded');
+        res.forEach((r, k) => (out[idx[k]] = r as [Error | null, unknown]));
+      }
+      return out;
+    },
+  };
+  return tx;
 }

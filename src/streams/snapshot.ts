@@ -35,6 +35,8 @@ export interface SnapshotResult {
   missing: string[];
   /** Only when requested (it costs nothing extra: it rides in the first pipeline). */
   server: ServerInfo | null;
+  /** Redis Cluster: masters and replicas now (every snapshot, so a failover shows). */
+  cluster?: { masters: number; replicas: number };
 }
 
 type PipelineResult = [Error | null, unknown][];
