@@ -24,6 +24,8 @@ export type {
   PendingOptions,
 } from './streams/event-persistence.js';
 export type { ConsumeOptions } from './streams/consumer.js';
+export { PublishBatchError } from './streams/batch-publish.js';
+export type { PublishBatchOptions, PublishFailure } from './streams/batch-publish.js';
 export type { TrimReport, TrimLoss } from './streams/retention.js';
 export type { DeadLetter, DeadLetterRange } from './streams/dead-letters.js';
 export type { Logger } from './streams/context.js';

@@ -10,14 +10,14 @@ import { createKeySpace, DEFAULT_PREFIX } from '../core/keys.js';
 import { classifyRedisError, redactUrl, StreamscopeError } from '../core/errors.js';
 import {
   BLOCKING_DISCONNECT,
-  backoffDelay,
   connectChecked,
   createBlockingClient,
   resolveTarget,
   streamsOfReadReply,
   type TlsConnectionOptions,
 } from '../streams/connection.js';
-import { abortableSleep, stderrLogger, type Logger } from '../streams/context.js';
+import { stderrLogger, type Logger } from '../streams/context.js';
+import { abortableSleep, RetryEpisodes } from '../core/retry.js';
 import { isClusterClient } from '../streams/cluster-client.js';
 import { sanitize } from '../core/sanitize.js';
 
@@ -114,8 +114,7 @@ export async function monitorEventsFromRedis(
     if (lastId === '$') lastId = await currentLastId(client, keys.globalStream, display, secrets);
     const blockMs = Math.max(1, options.blockMs ?? 1000);
     const count = Math.max(1, options.count ?? 100);
-    let attempt = 0;
-    let episode: string | null = null;
+    const episodes = new RetryEpisodes({ defaults: { retryBaseMs: 100, retryMaxMs: 5000 } });
     while (!signal?.aborted) {
       try {
         const reply = await client.call(
@@ -128,9 +127,7 @@ export async function monitorEventsFromRedis(
           keys.globalStream,
           lastId,
         );
-        attempt = 0;
-        if (episode) logger(`tail: reading again from ${display}`);
-        episode = null;
+        if (episodes.succeed()) logger(`tail: reading again from ${display}`);
         for (const [, entries] of streamsOfReadReply(reply)) {
           for (const raw of entries as [string, string[] | null][]) {
             lastId = String(raw[0]);
@@ -150,10 +147,9 @@ export async function monitorEventsFromRedis(
       } catch (err) {
         if (signal?.aborted) break;
         const e = classifyRedisError(err, display, secrets, { retrying: true });
-        if (episode !== e.code)
-          logger(`tail: ${e.message}${/retried/.test(e.message) ? '' : ' Retrying.'}`);
-        episode = e.code;
-        await abortableSleep(backoffDelay(++attempt, 100, 5000), signal);
+        const { delayMs, started } = episodes.fail(e.code);
+        if (started) logger(`tail: ${e.message}${/retried/.test(e.message) ? '' : ' Retrying.'}`);
+        await abortableSleep(delayMs, signal);
       }
     }
     return printed;

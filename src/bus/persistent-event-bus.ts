@@ -10,8 +10,9 @@ import { completeEvent } from '../core/codec.js';
 import { assertValidEventType } from '../core/keys.js';
 import { StreamscopeError } from '../core/errors.js';
 import { EventPersistence, type GetEventsOptions } from '../streams/event-persistence.js';
+import { PublishBatchError } from '../streams/batch-publish.js';
 import { validateConsumeArgs, type ConsumeOptions } from '../streams/consumer.js';
-import { backoffDelay } from '../streams/connection.js';
+import { backoffDelay } from '../core/retry.js';
 import { stderrLogger, type Logger } from '../streams/context.js';
 
 export type EventHandler = (event: SeedEvent) => void | Promise<void>;
@@ -102,6 +103,36 @@ export class PersistentEventBus {
       if (!isTransient(err)) throw err;
       this.enqueue(event);
       return null;
+    }
+  }
+
+  /**
+   * publish() for many events: all are delivered in-process (in order), then persisted with one
+   * pipelined persistEvents. Resolves to the entry IDs in input order, null for an event that was
+   * queued (Redis unreachable, or a transient failure of that event) or when persistence is off.
+   * A non-transient failure (WRONGTYPE, NOPERM) rejects with the PublishBatchError after the
+   * transient ones were queued; the events that were written are in its `ids`.
+   */
+  async publishMany(inputs: readonly EventInput[]): Promise<(string | null)[]> {
+    for (const input of inputs) assertValidEventType(input.eventType);
+    const events = inputs.map((input) => completeEvent(input));
+    for (const event of events) await this.dispatch(event);
+    if (!this.persistence) return events.map(() => null);
+    if (this.queue.length > 0) {
+      for (const event of events) this.enqueue(event);
+      return events.map(() => null);
+    }
+    try {
+      return await this.persistence.persistEvents(events);
+    } catch (err) {
+      if (!(err instanceof PublishBatchError)) {
+        if (!isTransient(err)) throw err;
+        for (const event of events) this.enqueue(event);
+        return events.map(() => null);
+      }
+      for (const f of err.failures) if (isTransient(f.error)) this.enqueue(events[f.index]);
+      if (err.failures.some((f) => !isTransient(f.error))) throw err;
+      return [...err.ids];
     }
   }
 

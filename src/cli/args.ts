@@ -17,11 +17,10 @@ export class UsageError extends Error {
 }
 
 export interface FlagSpec {
-  type: 'string' | 'boolean';
+  /** `list`: a repeatable string flag, every value kept in order (`--fail-if a --fail-if b`). */
+  type: 'string' | 'boolean' | 'list';
   /** One letter: `-h`. */
   short?: string;
-  /** Repeatable (`--url a --url b`): every value is kept, in order, as a string[]. */
-  multiple?: boolean;
 }
 
 export type FlagSpecs = Record<string, FlagSpec>;
@@ -30,7 +29,7 @@ export type FlagSpecs = Record<string, FlagSpec>;
 export type FlagValues<S extends FlagSpecs> = {
   [K in keyof S]?: S[K]['type'] extends 'boolean'
     ? boolean
-    : S[K] extends { multiple: true }
+    : S[K]['type'] extends 'list'
       ? string[]
       : string;
 };
@@ -113,9 +112,9 @@ export function parseFlags<S extends FlagSpecs>(
     const value = inline ?? argv[i + 1];
     if (inline === undefined) i++;
     if (value === undefined) throw new UsageError(`--${name} needs a value`);
-    values[name] = spec.multiple
-      ? [...((values[name] as string[] | undefined) ?? []), value]
-      : value;
+    if (spec.type === 'list')
+      values[name] = [...((values[name] as string[] | undefined) ?? []), value];
+    else values[name] = value;
   }
   if (positionals.length > 0 && !options.positionals) {
     throw new UsageError(`unexpected argument ${printable(positionals[0])}`);

@@ -9,7 +9,7 @@ import { UsageError } from './args.js';
 
 export const CONNECTION_ARGS = {
   // Repeatable: several --url seed a Redis Cluster client (any one node is enough).
-  url: { type: 'string', multiple: true },
+  url: { type: 'list' },
   'tls-ca': { type: 'string' },
   'tls-insecure': { type: 'boolean' },
   cluster: { type: 'boolean' },

@@ -4,11 +4,8 @@
  * the monitor on top. It never touches a server it did not start, and leaves no process behind.
  */
 import { DEFAULT_PREFIX } from '../core/keys.js';
-import { ensureRedisServer } from '../demo/install.js';
-import { installShutdown, startWatchdog } from '../demo/lifecycle.js';
 import { randomSeed } from '../demo/prng.js';
-import { startDemoTraffic, type DemoHandle, type DemoStats } from '../demo/scenario.js';
-import { startDemoServer } from '../demo/server.js';
+import type { DemoHandle, DemoStats } from '../demo/scenario.js';
 import { exitAfterHangup } from './hangup.js';
 import { parseFlags, parseNumberFlag, UsageError, usageLine } from './args.js';
 import type { RunningRedis } from '../local-redis/private-redis.js';
@@ -71,6 +68,9 @@ export function parseDemoArgs(argv: readonly string[]): DemoArgs | string {
   }
 }
 
+/** Events written before the workers start (the history the monitor opens on). */
+const DEMO_HISTORY = 3000;
+
 /** Log lines the scenario produces on purpose (see src/demo/scenario.ts). */
 const SCENARIO_LINE = /crashed \(simulated\)|failed \(delivery \d+\)|dead-lettered /;
 
@@ -93,6 +93,27 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(DEMO_USAGE);
     return 0;
   }
+  // Progress on stderr, so the screen is never blank for long while the demo starts (the
+  // monitor's alternate screen covers these lines; they are back after it closes).
+  const t0 = Date.now();
+  const progress = (line: string) => err(`${line} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  progress('loading…');
+  // Load the monitor (React, Ink, the panes: ~0.5–1 s) while the server starts and the history is
+  // written, not after. A failed import surfaces where it is awaited.
+  const monitorModule = args.ui ? import('./monitor.js') : null;
+  monitorModule?.then((m) => m.loadTui()).catch(() => {});
+  // The server, the library and ioredis load after --help and argument errors (fast help).
+  const [
+    { ensureRedisServer },
+    { installShutdown, startWatchdog },
+    { startDemoTraffic },
+    { startDemoServer },
+  ] = await Promise.all([
+    import('../demo/install.js'),
+    import('../demo/lifecycle.js'),
+    import('../demo/scenario.js'),
+    import('../demo/server.js'),
+  ]);
   if (!(await ensureRedisServer(args.yes, (l) => process.stderr.write(l)))) return 1;
   // This process talks only to the server it starts. Settings meant for the user's own server
   // must not leak into it: the library and the monitor would otherwise send that password
@@ -101,7 +122,7 @@ export async function run(argv: string[]): Promise<number> {
 
   let server: RunningRedis | null = null;
   let traffic: DemoHandle | null = null;
-  let watchdog: ReturnType<typeof startWatchdog> = null;
+  let watchdog: ReturnType<typeof import('../demo/lifecycle.js').startWatchdog> = null;
   let quiet = false; // once stopping, connection errors are expected: don't print them
   const cleanup = async () => {
     quiet = true;
@@ -136,16 +157,22 @@ export async function run(argv: string[]): Promise<number> {
     if (logs.length > 10) logs.shift();
   };
   try {
+    progress('starting a private redis-server…');
     server = await startDemoServer(args.port);
     watchdog = startWatchdog(server.pid, server.dir);
     const seed = args.seed ?? randomSeed();
+    progress(
+      `redis-server ${server.version} on ${server.url}; seeding ${DEMO_HISTORY} events, starting workers…`,
+    );
     traffic = await startDemoTraffic({
       url: server.url,
       prefix: DEFAULT_PREFIX,
       seed,
       rate: args.rate,
+      history: DEMO_HISTORY,
       log,
     });
+    if (args.ui) progress(`seeded ${traffic.stats.producer.written} events; opening the monitor…`);
     const where = `${server.url} (redis-server ${server.version}, pid ${server.pid}, prefix ${DEFAULT_PREFIX}, seed ${seed})`;
     if (!args.ui) {
       process.stdout.write(
@@ -166,7 +193,7 @@ export async function run(argv: string[]): Promise<number> {
       // Runs until a signal: the shutdown handler cleans up and exits.
       await new Promise<never>(() => {});
     }
-    const monitor = await import('./monitor.js');
+    const monitor = await monitorModule!;
     const code = await monitor.run(['--url', server.url, '--prefix', DEFAULT_PREFIX]);
     await shutdown.run();
     // Everything the demo started is stopped; should some handle still hold the event loop

@@ -55,9 +55,13 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   // Before Ink is first imported: bound Ink's text-size cache (see ink-cache-bound.ts).
-  if (name === 'monitor' || name === 'demo') register('./ink-loader-hook.js', import.meta.url);
+  // Not for --help: the loader hook starts a thread of its own (~0.1–0.3 s), and help never draws.
+  const args = named ? rest : argv;
+  const help = args.includes('-h') || args.includes('--help');
+  if ((name === 'monitor' || name === 'demo') && !help)
+    register('./ink-loader-hook.js', import.meta.url);
   const mod = await load();
-  return mod.run(named ? rest : argv);
+  return mod.run(args);
 }
 
 function isEntryPoint(): boolean {

@@ -10,13 +10,10 @@ import '../ui/production-mode.js';
 import { exitAfterHangup } from './hangup.js';
 import { appendFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import React from 'react';
-import { render } from 'ink';
 import { DEFAULT_PREFIX, createKeySpace, type KeyLayout } from '../core/keys.js';
-import { detectCluster } from '../streams/cluster.js';
 import type { MonitorMessage } from '../core/messages.js';
 import { isStreamId } from '../core/stream-id.js';
-import { createBlockingClient, createRedisClient, resolveTarget } from '../streams/connection.js';
+import type { ResolvedTarget } from '../streams/connection.js';
 import {
   CONNECTION_ARGS,
   clusterUsage,
@@ -38,7 +35,6 @@ import {
   DEFAULT_REFRESH_MS,
   defaultConfig,
 } from '../store/state.js';
-import { App } from '../ui/components/App.js';
 
 export const MONITOR_USAGE = `streamscope [monitor] — live events, lag, pending entries and consumer groups
 
@@ -175,6 +171,24 @@ const STDIO_GONE = new Set(['EIO', 'EPIPE', 'ENXIO', 'ECONNRESET']);
 const ALT_SCREEN_ON = '\x1b[?1049h\x1b[H';
 const ALT_SCREEN_OFF = '\x1b[?1049l';
 
+let tui: Promise<{
+  React: typeof import('react');
+  render: typeof import('ink').render;
+  App: typeof import('../ui/components/App.js').App;
+}> | null = null;
+
+/**
+ * React, Ink and the panes (~0.5–1 s to load on a busy machine) load only for the TUI, so
+ * `--help` and usage errors stay fast. The demo calls this early, to load them while its server
+ * starts and its history is written.
+ */
+export function loadTui(): NonNullable<typeof tui> {
+  tui ??= Promise.all([import('react'), import('ink'), import('../ui/components/App.js')]).then(
+    ([react, ink, app]) => ({ React: react.default, render: ink.render, App: app.App }),
+  );
+  return tui;
+}
+
 export interface RunOptions {
   /**
    * After a hangup, end the process by SIGHUP once loops and connections are closed. Default:
@@ -188,14 +202,17 @@ export interface RunOptions {
 export async function run(argv: string[], options: RunOptions = {}): Promise<number> {
   const embedderHangupListeners = process.listeners('SIGHUP');
   let args: MonitorArgs;
-  let target;
+  let connection: typeof import('../streams/connection.js');
+  let target: ResolvedTarget;
   try {
     args = parseMonitorArgs(argv);
     if (args.help) {
       process.stdout.write(MONITOR_USAGE);
       return 0;
     }
-    target = resolveTarget(args.connection);
+    // ioredis (~0.2–0.6 s to load) only once we connect, so `--help` stays fast.
+    connection = await import('../streams/connection.js');
+    target = connection.resolveTarget(args.connection);
   } catch (err) {
     process.stderr.write(
       err instanceof UsageError
@@ -211,18 +228,20 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
     return 2;
   }
   limitHeapGrowth();
+  const { React, render, App } = await loadTui();
 
   const keys = createKeySpace(args.prefix, args.layout);
   // The store needs the ports and the ports need the store's dispatch: bind late.
   let dispatch: (msg: MonitorMessage) => void = () => {};
   const emit = (msg: MonitorMessage) => dispatch(msg);
   // A cluster node makes every client a Cluster client; unreachable now: a single node (the
-  // loops retry; --cluster forces the cluster client).
+  // loops retry; --cluster forces the cluster client). Loaded here: --help stays ioredis-free.
+  const { detectCluster } = await import('../streams/cluster.js');
   const cluster =
     (await detectCluster({ ...args.connection, url: target.url, connectTimeoutMs: 2000 })) ??
     undefined;
   const conn = { ...args.connection, url: target.url, cluster };
-  const shared = createRedisClient({
+  const shared = connection.createRedisClient({
     ...conn,
     failFast: false,
     connectionName: 'streamscope-monitor',
@@ -232,13 +251,15 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   const queries = createQueries({ client: shared, emit });
   // The loops own their clients (a new one per attempt) and do their own backoff.
   const tail = new Tail({
-    createClient: () => createBlockingClient({ ...conn, connectionName: 'streamscope-tail' }),
+    createClient: () =>
+      connection.createBlockingClient({ ...conn, connectionName: 'streamscope-tail' }),
     keys,
     emit,
     since: args.since,
   });
   const poller = new Poller({
-    createClient: () => createRedisClient({ ...conn, connectionName: 'streamscope-poller' }),
+    createClient: () =>
+      connection.createRedisClient({ ...conn, connectionName: 'streamscope-poller' }),
     keys,
     emit,
     refreshMs: args.refreshMs,

@@ -1,15 +1,26 @@
 /**
- * `streamscope status [--json] [--url] [--prefix]`: every stream under the prefix (found with
- * SCAN, never KEYS) with its length and consumer groups. One line of error and exit 1 when the
- * server cannot be used; the URL is only ever shown redacted.
+ * `streamscope status`: every stream under the prefix (found with SCAN, never KEYS) with its
+ * length and consumer groups, oldest pending age, stuck consumers and the "why is it stuck?"
+ * line; `--fail-if` turns it into a check for scripts and alerts (exit 1 naming each failed
+ * condition), `--watch <s>` reprints it in place. Exit 2 on a usage error; exit 1 with one line
+ * when the server cannot be used. The URL is only ever shown redacted.
  */
 import { createKeySpace, DEFAULT_PREFIX } from '../core/keys.js';
 import { classifyRedisError } from '../core/errors.js';
-import type { StreamSnapshot } from '../core/messages.js';
+import { sanitize } from '../core/sanitize.js';
+import { FailIfUsageError, parseCondition, type Condition } from '../core/fail-if.js';
+import {
+  THRESHOLD_ARGS,
+  ThresholdUsageError,
+  thresholdUsage,
+  thresholdsFromArgs,
+  type ThresholdArgValues,
+  type Thresholds,
+} from '../core/thresholds.js';
 import { resolveTarget } from '../streams/connection.js';
-import { snapshotStreams, StreamDiscovery } from '../streams/inspector.js';
 import { clusterTopology, connectAuto, describeTopology } from '../streams/cluster.js';
 import { checkGlobalStream, type GlobalCheck } from '../streams/check-global.js';
+import type { Redis } from 'ioredis';
 import {
   CONNECTION_ARGS,
   clusterUsage,
@@ -20,60 +31,80 @@ import {
   type CliConnection,
   type ConnectionArgValues,
 } from './connection-options.js';
-import type { Redis } from 'ioredis';
-import { parseFlags, usageLine } from './args.js';
-import { sanitize } from '../core/sanitize.js';
+import { runChecks, type StatusPass } from './status-run.js';
+import { parseFlags, usageLine, UsageError } from './args.js';
 
-const HELP = `Usage: streamscope status [--json] [--check-global] [--url <redis-url>]… [--prefix <prefix>]
+const HELP = `Usage: streamscope status [--json] [--fail-if <cond>]… [--watch <s>] [thresholds] [--url <redis-url>] [--prefix <prefix>]
 
-Lists every stream under the prefix with its length and consumer groups
-(pending, lag — "?" when Redis cannot tell —, last delivered ID, consumers).
+Lists every stream under the prefix with its length and consumer groups (pending, age of the
+oldest pending entry, stuck consumers, lag — "?" when Redis cannot tell, "~n" when counted —,
+last delivered ID), then the stuck consumers and a "why is it stuck?" line per troubled group.
 
-  --json             print one JSON document { "streams": [...] }
+  --json             print one JSON document { streams, groups, dlqs, thresholds, failed }
+  --fail-if <cond>   exit 1 when a condition holds, naming each (repeatable):
+                       lag>1000  pending>100  pending-age>5m  stuck>0  dlq>0
+                     ops > >= < <= =; scoped: group=workers:lag>100, stream=asset.processed:pending>0
   --check-global     also look up every type-stream entry in <prefix>all and list
                      those missing (the spread layout's publish is two steps);
-                     exit code 1 when some are missing
-  --url <redis-url>  server (default: REDIS_URL, else redis://127.0.0.1:6379)
+                     exit 1 when some are missing
+  --watch <s>        reprint every s seconds in place, with ingest/consume rates and drain (ctrl+c stops)
+${thresholdUsage(21)}  --url <redis-url>  server (default: REDIS_URL, else redis://127.0.0.1:6379)
                      (password: in the URL, else REDIS_PASSWORD, else REDISCLI_AUTH)
 ${tlsUsage(21)}${clusterUsage(21)}  --prefix <prefix>  key prefix (default: ${DEFAULT_PREFIX})
   -h, --help         this help
+
+Exit: 0 ok, 1 a --fail-if condition failed (or the server cannot be used), 2 usage error.
 `;
 
-const HEADERS = ['STREAM', 'LENGTH', 'GROUP', 'CONSUMERS', 'PENDING', 'LAG', 'LAST DELIVERED'];
-const RIGHT = new Set([1, 3, 4, 5]); // numeric columns are right-aligned
-
-/** Rows of cells: one per group, a stream without groups gets one row with "-" as group. */
-function rows(streams: StreamSnapshot[]): string[][] {
-  const out: string[][] = [];
-  for (const s of streams) {
-    const key = sanitize(s.key);
-    if (s.groups.length === 0) out.push([key, String(s.length), '-', '', '', '', '']);
-    s.groups.forEach((g, i) => {
-      out.push([
-        i === 0 ? key : '',
-        i === 0 ? String(s.length) : '',
-        sanitize(g.name),
-        String(g.consumers),
-        String(g.pending),
-        g.lag === null ? '?' : String(g.lag),
-        g.lastDeliveredId,
-      ]);
-    });
-  }
-  return out;
+interface StatusArgs extends ConnectionArgValues, ThresholdArgValues {
+  json?: boolean;
+  prefix?: string;
+  help?: boolean;
+  'fail-if'?: string[];
+  watch?: string;
+  'check-global'?: boolean;
 }
 
-export function formatTable(streams: StreamSnapshot[]): string {
-  const table = [HEADERS, ...rows(streams)];
-  const widths = HEADERS.map((_, c) => Math.max(...table.map((r) => r[c].length)));
-  return table
-    .map((r) =>
-      r
-        .map((cell, c) => (RIGHT.has(c) ? cell.padStart(widths[c]) : cell.padEnd(widths[c])))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+interface Parsed {
+  values: StatusArgs;
+  conditions: Condition[];
+  thresholds: Thresholds;
+  watchMs: number | null;
+  connection: CliConnection;
+  keys: ReturnType<typeof createKeySpace>;
+}
+
+function parse(argv: string[]): Parsed {
+  const { values } = parseFlags(argv, {
+    json: { type: 'boolean' },
+    'fail-if': { type: 'list' },
+    'check-global': { type: 'boolean' },
+    watch: { type: 'string' },
+    ...THRESHOLD_ARGS,
+    ...CONNECTION_ARGS,
+    prefix: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  }) as { values: StatusArgs };
+  let watchMs: number | null = null;
+  if (values.watch !== undefined) {
+    const s = Number(values.watch);
+    if (!/^\d+(\.\d+)?$/.test(values.watch.trim()) || !(s > 0))
+      throw new UsageError(
+        `--watch: expected seconds above zero, got ${JSON.stringify(values.watch)}`,
+      );
+    watchMs = Math.round(s * 1000);
+  }
+  try {
+    const thresholds = thresholdsFromArgs(values);
+    const conditions = (values['fail-if'] ?? []).map(parseCondition);
+    const connection = connectionFromArgs(values);
+    const keys = createKeySpace(values.prefix ?? DEFAULT_PREFIX, layoutFromArgs(values));
+    return { values, conditions, thresholds, watchMs, connection, keys };
+  } catch (err) {
+    if (err instanceof ThresholdUsageError || err instanceof FailIfUsageError)
+      throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 /** The check's summary lines (at most 20 entries named). */
@@ -91,33 +122,20 @@ export function formatGlobalCheck(check: GlobalCheck, globalStream: string): str
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let values: ConnectionArgValues & {
-    json?: boolean;
-    prefix?: string;
-    help?: boolean;
-    'check-global'?: boolean;
-  };
-  let connection: CliConnection;
-  let keys: ReturnType<typeof createKeySpace>;
+  let parsed: Parsed;
   try {
-    ({ values } = parseFlags(argv, {
-      json: { type: 'boolean' },
-      'check-global': { type: 'boolean' },
-      ...CONNECTION_ARGS,
-      prefix: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    }));
-    connection = connectionFromArgs(values);
-    keys = createKeySpace(values.prefix ?? DEFAULT_PREFIX, layoutFromArgs(values));
+    parsed = parse(argv);
   } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
     process.stderr.write(usageLine('status', err));
     return 2;
   }
+  const { values } = parsed;
   if (values.help) {
     process.stdout.write(HELP);
     return 0;
   }
-  const prefix = keys.prefix;
+  const { connection, keys } = parsed;
   let display = 'redis';
   let password: string | undefined;
   let client: Redis | null = null;
@@ -130,34 +148,31 @@ export async function run(argv: string[]): Promise<number> {
     // A cluster node is detected here; discovery and snapshots then visit every master.
     ({ client } = await connectAuto({ ...connection, connectionName: 'streamscope-status' }));
     const topology = await clusterTopology(client);
-    const found = await new StreamDiscovery(keys).step(client, true);
-    const { streams } = await snapshotStreams(client, keys, found.keys);
-    const check = values['check-global']
-      ? await checkGlobalStream(
-          client,
-          keys,
-          streams.filter((s) => s.kind === 'type').map((s) => s.key),
-        )
-      : null;
-    const where = topology ? `${display} (${describeTopology(topology)})` : display;
-    if (values.json) {
-      const doc = {
-        ...(topology ? { cluster: topology } : {}),
-        streams,
-        ...(check ? { checkGlobal: check } : {}),
-      };
-      process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
-    } else if (streams.length === 0) {
-      process.stdout.write(`no streams under "${sanitize(prefix)}" at ${where}\n`);
-    } else {
-      const n = streams.length;
-      process.stdout.write(
-        `${n} stream${n === 1 ? '' : 's'} under "${sanitize(prefix)}" at ${where}\n\n${formatTable(streams)}\n`,
-      );
-    }
-    if (check && !values.json)
-      process.stdout.write(`\n${formatGlobalCheck(check, keys.globalStream)}\n`);
-    return check && check.missing.length > 0 ? 1 : 0;
+    const connected = client;
+    const pass: StatusPass = {
+      client,
+      keys,
+      display: topology ? `${display} (${describeTopology(topology)})` : display,
+      cluster: topology,
+      extra: values['check-global']
+        ? async (streams) => {
+            const typeStreams = streams.filter((s) => s.kind === 'type').map((s) => s.key);
+            const check = await checkGlobalStream(connected, keys, typeStreams);
+            return {
+              json: { checkGlobal: check },
+              text: formatGlobalCheck(check, keys.globalStream),
+              failed: check.missing.length > 0,
+            };
+          }
+        : undefined,
+      json: values.json ?? false,
+      conditions: parsed.conditions,
+      thresholds: parsed.thresholds,
+      watchMs: parsed.watchMs,
+      write: (s) => process.stdout.write(s),
+      usageError: (line) => process.stderr.write(`streamscope status: ${sanitize(line)}\n`),
+    };
+    return await runChecks(pass);
   } catch (err) {
     const e = classifyRedisError(err, display, [password]);
     process.stderr.write(`streamscope status: ${e.message}\n`);

@@ -6,6 +6,10 @@
  */
 import type { ConsumerInfo, GroupInfo, PendingEntry, RawFields, SeedEvent } from './types.js';
 import type { KeyKind } from './keys.js';
+import type { CommandKind } from './command-kinds.js';
+import type { ErrorCode } from './errors.js';
+
+export type { CommandKind };
 
 export type LoopName = 'tail' | 'poller';
 
@@ -25,7 +29,7 @@ export interface TailEvent {
 
 export interface ErrorInfo {
   /** Stable code from core/errors.ts (UNREACHABLE, AUTH, NOPERM, TIMEOUT…). */
-  code: string;
+  code: ErrorCode;
   /** Human-readable, never contains a password. */
   message: string;
 }
@@ -34,6 +38,8 @@ export interface GroupSnapshot extends GroupInfo {
   consumerList: ConsumerInfo[];
   /** Lowest pending ID (XPENDING summary), null when nothing is pending. */
   oldestPendingId: string | null;
+  /** Times the oldest pending entry was delivered (its PEL delivery count), null when unknown or nothing is pending. */
+  oldestPendingDeliveries?: number | null;
   /** Age of the oldest entry delivered to no consumer of this group yet (ms, server clock), null when none. */
   oldestUndeliveredAgeMs: number | null;
 }
@@ -127,8 +133,6 @@ export type MonitorMessage =
       error: ErrorInfo;
       at: number;
     };
-
-export type CommandKind = 'ack' | 'claim' | 'replay';
 
 /** PEL page order: most idle first (the default view), or entry ID order. */
 export type PendingOrder = 'idle' | 'id';

@@ -3,7 +3,8 @@
  * tests pass fakes. Each method resolves after it has emitted its result message, and never
  * rejects: failures arrive as CommandFailed / PendingPageFailed messages.
  */
-import type { CommandKind, PendingOrder } from './messages.js';
+import type { CommandKind, CommandRequest } from './command-kinds.js';
+import type { PendingOrder } from './messages.js';
 
 export interface MonitorCommandsPort {
   /** True when mutations are refused (--read-only or missing ACL permission). */
@@ -15,11 +16,11 @@ export interface MonitorCommandsPort {
    * without contacting Redis. Absent: none beyond readOnly. Read it again after each command.
    */
   readonly deniedCommands?: ReadonlySet<CommandKind>;
-  ack(stream: string, group: string, ids: readonly string[]): Promise<void>;
-  /** XCLAIM for `consumer`; entries that are no longer pending are reported, not created. */
-  claim(stream: string, group: string, consumer: string, ids: readonly string[]): Promise<void>;
-  /** Re-publish copies of the entries to the same stream with a field naming the original ID. */
-  replay(stream: string, ids: readonly string[]): Promise<void>;
+  /**
+   * Run one command (ack, claim, replay… — the kinds of core/command-kinds.ts) through its
+   * executor. Emits exactly one CommandCompleted or CommandFailed; never rejects.
+   */
+  run(request: CommandRequest): Promise<void>;
 }
 
 export interface MonitorQueriesPort {

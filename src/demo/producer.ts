@@ -1,6 +1,6 @@
 /**
- * History seeding and the steady producer, both writing through the library's `persistEvent`
- * (one MULTI per event: type stream + global stream), never raw XADDs.
+ * History seeding and the steady producer, both writing through the library (`persistEvents` /
+ * `persistEvent`: one MULTI per event, type stream + global stream), never raw XADDs.
  */
 import type { EventInput } from '../core/types.js';
 import { createRng } from './prng.js';
@@ -10,6 +10,8 @@ import { sleep } from './workers.js';
 /** What the producer needs from the library (`EventPersistence` has it). */
 export interface PublishingPersistence {
   persistEvent(event: EventInput): Promise<string>;
+  /** Batch publish (pipelined); the history uses it when present. */
+  persistEvents?(events: readonly EventInput[]): Promise<string[]>;
 }
 
 export interface ProducerStats {
@@ -25,8 +27,9 @@ export function newProducerStats(): ProducerStats {
 }
 
 /**
- * Write `count` events as fast as the server takes them, `concurrency` in flight at a time
- * (ioredis pipelines them), `poisonAt` (0-based positions) replaced by poison messages.
+ * Write `count` events as fast as the server takes them, `concurrency` per batch (one pipelined
+ * persistEvents, or that many persistEvent in flight), `poisonAt` (0-based positions) replaced
+ * by poison messages.
  */
 export async function seedHistory(
   p: PublishingPersistence,
@@ -34,7 +37,7 @@ export async function seedHistory(
   count: number,
   stats: ProducerStats,
   poisonAt: readonly number[] = [],
-  concurrency = 200,
+  concurrency = 1000,
 ): Promise<void> {
   for (let start = 0; start < count; start += concurrency) {
     const batch: EventInput[] = [];
@@ -42,7 +45,8 @@ export async function seedHistory(
       const now = Date.now();
       batch.push(poisonAt.includes(i) ? model.poison(now) : model.next(now));
     }
-    await Promise.all(batch.map((e) => p.persistEvent(e)));
+    if (p.persistEvents) await p.persistEvents(batch);
+    else await Promise.all(batch.map((e) => p.persistEvent(e)));
     stats.written += batch.length;
     stats.poison += batch.filter((_, i) => poisonAt.includes(start + i)).length;
   }

@@ -10,6 +10,7 @@
  */
 import type { Delivery } from '../core/types.js';
 import { isPoison } from './payloads.js';
+import { abortableSleep } from '../core/retry.js';
 
 /** What the workers need from the library (`EventPersistence` has it). */
 export interface ConsumingPersistence {
@@ -48,17 +49,8 @@ export interface WorkerSpec {
   crashAfter?: number;
 }
 
-export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
+/** The retry toolkit's abortable sleep (core/retry.ts). */
+export const sleep = abortableSleep;
 
 /** Runs until `signal` aborts (or the worker crashes). Never rejects: errors go to `log`. */
 export async function runWorker(

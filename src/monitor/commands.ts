@@ -1,12 +1,23 @@
 /**
- * The monitor's mutations (ack, claim, replay). Read-only is enforced HERE, not only in the key
- * map: in read-only mode every mutation is answered with CommandFailed(READ_ONLY), and a mutation
- * the ACL user may not run (probe or earlier NOPERM) with CommandFailed(NOPERM); nothing is sent. Each method resolves after emitting exactly one result message; none rejects.
+ * The monitor's mutations: the executors of the command kinds in core/command-kinds.ts, behind
+ * one guard. Read-only is enforced HERE, not only in the key map: a kind whose read-only rule is
+ * 'refuse' is answered with CommandFailed(READ_ONLY) in read-only mode, and a kind the ACL user
+ * may not run (probe or earlier NOPERM) with CommandFailed(NOPERM); nothing is sent. `run`
+ * resolves after emitting exactly one result message and never rejects.
  */
 import { slotTransaction } from '../streams/cluster.js';
 import type { Redis } from 'ioredis';
 import type { KeySpace } from '../core/keys.js';
-import type { CommandKind, MonitorMessage } from '../core/messages.js';
+import {
+  commandKind,
+  commandKinds,
+  commandRefusal,
+  probedCommandsOf,
+  type CommandKind,
+  type CommandRequest,
+} from '../core/command-kinds.js';
+import { StreamscopeError } from '../core/errors.js';
+import type { ErrorInfo, MonitorMessage } from '../core/messages.js';
 import type { MonitorCommandsPort } from '../core/ports.js';
 import { describeServer, secretsOf, toErrorInfo } from './connection-guard.js';
 
@@ -15,17 +26,35 @@ export interface CommandsOptions {
   client: Redis;
   keys: KeySpace;
   emit: (msg: MonitorMessage) => void;
-  /** --read-only: refuse every mutation without contacting Redis. */
+  /** --read-only: refuse every kind whose read-only rule is 'refuse', without contacting Redis. */
   readOnly?: boolean;
   /** IDs per XACK / XCLAIM command and entries per replay MULTI (bounds server blocking). Default 500. */
   chunkSize?: number;
+  /** Executors of kinds added at run time with registerCommandKind (tests, plug-ins). */
+  executors?: Readonly<Record<string, Executor>>;
 }
 
-const REDIS_COMMAND: Record<CommandKind, string> = { ack: 'XACK', claim: 'XCLAIM', replay: 'XADD' };
-const KINDS: readonly CommandKind[] = ['ack', 'claim', 'replay'];
+/** What an executor may use: the client, the key space, chunking and pipeline helpers. */
+export interface ExecContext {
+  client: Redis;
+  keys: KeySpace;
+  chunkSize: number;
+  /** Sum of `count(reply)` over a pipeline of one command per chunk of `ids`; throws its first error. */
+  pipelineSum(
+    build: (p: ReturnType<Redis['pipeline']>, ids: string[]) => void,
+    ids: readonly string[],
+    count: (reply: unknown) => number,
+  ): Promise<number>;
+}
 
-const noPermMessage = (command: CommandKind): string =>
-  `the Redis user may not run ${REDIS_COMMAND[command]} (${command} refused by ACL). Grant it with ACL SETUSER, or use --read-only.`;
+/** Runs one kind; the guard around it handles read-only, ACL and errors. */
+export type Executor = (
+  request: CommandRequest,
+  ctx: ExecContext,
+) => Promise<{ affected: number; detail: string }>;
+
+const noPermMessage = (kind: CommandKind, commands: readonly string[]): string =>
+  `the Redis user may not run ${commands.join(', ')} (${kind} refused by ACL). Grant it with ACL SETUSER, or use --read-only.`;
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -44,65 +73,105 @@ function rootCause(err: unknown): unknown {
   return Array.isArray(prev) && prev.length > 0 ? prev[0] : err;
 }
 
+const gone = (n: number, requested: number, what = 'no longer pending'): string =>
+  requested - n > 0 ? ` (${requested - n} ${what})` : '';
+
+/** One executor per kind: a kind without one does not compile. */
+export const EXECUTORS: Record<CommandKind, Executor> = {
+  async ack({ stream, group, ids }, ctx) {
+    const n =
+      ids.length === 0
+        ? 0
+        : await ctx.pipelineSum((p, part) => p.xack(stream, group, ...part), ids, Number);
+    return {
+      affected: n,
+      detail: `acknowledged ${n} of ${ids.length} in ${stripPrefixOf(ctx, stream)} / ${group}${gone(n, ids.length)}`,
+    };
+  },
+
+  // JUSTID: a manual reassignment is not a delivery, so delivery counts stay as they were.
+  // min-idle-time 0: the user picked these entries; XCLAIM itself skips IDs that are not pending.
+  async claim({ stream, group, ids, consumer }, ctx) {
+    if (!consumer) throw new StreamscopeError('INVALID_ARGUMENT', 'claim needs a target consumer');
+    const n =
+      ids.length === 0
+        ? 0
+        : await ctx.pipelineSum(
+            (p, part) => p.xclaim(stream, group, consumer, 0, ...part, 'JUSTID'),
+            ids,
+            (r) => (r as unknown[]).length,
+          );
+    return {
+      affected: n,
+      detail: `claimed ${n} of ${ids.length} in ${stripPrefixOf(ctx, stream)} / ${group} for ${consumer}${gone(n, ids.length)}`,
+    };
+  },
+
+  async replay({ stream, ids }, ctx) {
+    const { client, keys } = ctx;
+    // Read the originals as bytes, so binary values are copied exactly.
+    const read = client.pipeline();
+    for (const id of ids) read.xrangeBuffer(stream, id, id, 'COUNT', 1);
+    const res = (await read.exec()) as [Error | null, [Buffer, Buffer[]][]][] | null;
+    const err = firstError(res);
+    if (err) throw err;
+    const found = res!.map(([, r]) => r[0]).filter((e): e is [Buffer, Buffer[]] => e !== undefined);
+    const kind = keys.describe(stream);
+    let added = 0;
+    for (const part of chunks(found, ctx.chunkSize)) {
+      // One MULTI per chunk: a type-stream copy and its global copy land together, like a
+      // library publish. No MAXLEN: a replay never trims entries groups have not read yet.
+      // One MULTI per slot (on a cluster in the spread layout the two streams differ).
+      const tx = slotTransaction(client);
+      for (const [idBuf, flat] of part) {
+        const copy = withoutFields(flat, ['replayed_from']);
+        tx.xadd(stream, '*', ...copy, 'replayed_from', idBuf);
+        if (kind.kind === 'type')
+          tx.xadd(
+            keys.globalStream,
+            '*',
+            ...withoutFields(copy, ['type']),
+            'type',
+            kind.eventType,
+            'replayed_from',
+            idBuf,
+          );
+      }
+      const out = (await tx.exec()) as [Error | null, unknown][] | null;
+      const txErr = firstError(out);
+      if (txErr) throw txErr;
+      added += part.length;
+    }
+    const lost = ids.length - found.length;
+    const where = kind.kind === 'type' ? `${stream} and ${keys.globalStream}` : stream;
+    return {
+      affected: added,
+      detail: `replayed ${added} of ${ids.length} to ${where} (field replayed_from = original ID)${lost > 0 ? `; ${lost} no longer exist` : ''}`,
+    };
+  },
+};
+
+function stripPrefixOf(ctx: ExecContext, key: string): string {
+  const p = ctx.keys.prefix;
+  return key.startsWith(p) && key.length > p.length ? key.slice(p.length) : key;
+}
+
 export interface MonitorCommands extends MonitorCommandsPort {
   readonly deniedCommands: ReadonlySet<CommandKind>;
   /**
-   * Learn up front which mutations the ACL user may run, without side effects: each probe targets
-   * a key that does not exist (XADD NOMKSTREAM, XACK, XCLAIM → nil / 0 / NOGROUP); only NOPERM
-   * counts. Afterwards readOnly / readOnlyReason reflect it. Never rejects.
+   * Learn up front which kinds the ACL user may run, without side effects: every kind's
+   * aclProbe (from the command-kind table) targets a key that does not exist; only NOPERM
+   * counts. Afterwards readOnly / readOnlyReason / deniedCommands reflect it. Never rejects.
    */
   probePermissions(): Promise<void>;
 }
 
 export function createCommands(options: CommandsOptions): MonitorCommands {
   const { client, keys, emit } = options;
-  const size = options.chunkSize ?? 500;
+  /** Redis command names the user may not run (learned from probes and NOPERM replies). */
   const denied = new Set<string>();
   const configuredReadOnly = options.readOnly ?? false;
-
-  const completed = (
-    command: CommandKind,
-    requested: number,
-    affected: number,
-    detail: string,
-  ): void =>
-    emit({ type: 'CommandCompleted', command, requested, affected, detail, at: Date.now() });
-
-  /** Wraps one mutation: the read-only gate, and every failure turned into CommandFailed. */
-  async function guarded(
-    command: CommandKind,
-    requested: number,
-    work: () => Promise<void>,
-  ): Promise<void> {
-    if (configuredReadOnly) {
-      const error = {
-        code: 'READ_ONLY',
-        message: `read-only mode: ${command} refused, nothing was sent to Redis`,
-      };
-      emit({ type: 'CommandFailed', command, requested, error, at: Date.now() });
-      return;
-    }
-    if (denied.has(REDIS_COMMAND[command])) {
-      emit({
-        type: 'CommandFailed',
-        command,
-        requested,
-        error: { code: 'NOPERM', message: `${noPermMessage(command)} Nothing was sent.` },
-        at: Date.now(),
-      });
-      return;
-    }
-    try {
-      await work();
-    } catch (err) {
-      const error = toErrorInfo(rootCause(err), describeServer(client), secretsOf(client));
-      if (error.code === 'NOPERM') {
-        denied.add(REDIS_COMMAND[command]);
-        error.message = noPermMessage(command);
-      }
-      emit({ type: 'CommandFailed', command, requested, error, at: Date.now() });
-    }
-  }
+  const executors: Readonly<Record<string, Executor>> = { ...options.executors, ...EXECUTORS };
 
   async function pipelineSum(
     build: (p: ReturnType<Redis['pipeline']>, ids: string[]) => void,
@@ -110,126 +179,95 @@ export function createCommands(options: CommandsOptions): MonitorCommands {
     count: (reply: unknown) => number,
   ): Promise<number> {
     const p = client.pipeline();
-    for (const part of chunks(ids, size)) build(p, part);
+    for (const part of chunks(ids, ctx.chunkSize)) build(p, part);
     const res = (await p.exec()) as [Error | null, unknown][] | null;
     const err = firstError(res);
     if (err) throw err;
     return res!.reduce((n, [, reply]) => n + count(reply), 0);
   }
+  const ctx: ExecContext = { client, keys, chunkSize: options.chunkSize ?? 500, pipelineSum };
+
+  const failed = (request: CommandRequest, error: ErrorInfo): void =>
+    emit({
+      type: 'CommandFailed',
+      command: request.kind,
+      requested: request.ids.length,
+      error,
+      at: Date.now(),
+    });
+
+  const mutating = () => commandKinds().filter((k) => commandKind(k).mutates);
 
   return {
     async probePermissions() {
       if (configuredReadOnly) return;
-      const probe = `${keys.prefix}__streamscope_probe__`;
+      const key = `${keys.prefix}__streamscope_probe__`;
+      const probes = new Map<string, readonly (string | number)[]>();
+      for (const k of commandKinds())
+        for (const c of commandKind(k).aclProbe(key)) probes.set(String(c[0]).toUpperCase(), c);
       try {
-        const res =
-          (await client
-            .pipeline()
-            .call('XADD', probe, 'NOMKSTREAM', '*', 'probe', '1')
-            .call('XACK', probe, 'probe', '0-1')
-            .call('XCLAIM', probe, 'probe', 'probe', 0, '0-1', 'JUSTID')
-            .exec()) ?? [];
-        const names = ['XADD', 'XACK', 'XCLAIM'];
+        const p = client.pipeline();
+        for (const [name, c] of probes) p.call(name, ...c.slice(1));
+        const res = (await p.exec()) ?? [];
+        const names = [...probes.keys()];
         res.forEach(([err], i) => err && /NOPERM/.test(err.message) && denied.add(names[i]));
       } catch {
         // Unreachable now: commands will report it when used.
       }
     },
     get readOnly() {
+      const m = mutating();
       return (
-        configuredReadOnly || (denied.has('XACK') && denied.has('XCLAIM') && denied.has('XADD'))
+        configuredReadOnly ||
+        (m.length > 0 && m.every((k) => commandRefusal(k, false, denied) !== null))
       );
     },
     get deniedCommands() {
-      return new Set(KINDS.filter((k) => denied.has(REDIS_COMMAND[k])));
+      return new Set(commandKinds().filter((k) => commandRefusal(k, false, denied) !== null));
     },
     get readOnlyReason() {
       if (configuredReadOnly) return 'read-only mode (--read-only)';
       return denied.size > 0 ? `ACL: the Redis user may not run ${[...denied].join(', ')}` : null;
     },
 
-    ack: (stream, group, ids) =>
-      guarded('ack', ids.length, async () => {
-        const n =
-          ids.length === 0
-            ? 0
-            : await pipelineSum((p, part) => p.xack(stream, group, ...part), ids, Number);
-        const gone = ids.length - n;
-        completed(
-          'ack',
-          ids.length,
-          n,
-          `acknowledged ${n} of ${ids.length} in ${group}${gone > 0 ? ` (${gone} no longer pending)` : ''}`,
-        );
-      }),
-
-    // JUSTID: a manual reassignment is not a delivery, so delivery counts stay as they were.
-    // min-idle-time 0: the user picked these entries; XCLAIM itself skips IDs that are not pending.
-    claim: (stream, group, consumer, ids) =>
-      guarded('claim', ids.length, async () => {
-        const n =
-          ids.length === 0
-            ? 0
-            : await pipelineSum(
-                (p, part) => p.xclaim(stream, group, consumer, 0, ...part, 'JUSTID'),
-                ids,
-                (r) => (r as unknown[]).length,
-              );
-        const gone = ids.length - n;
-        completed(
-          'claim',
-          ids.length,
-          n,
-          `claimed ${n} of ${ids.length} for ${consumer}${gone > 0 ? ` (${gone} no longer pending)` : ''}`,
-        );
-      }),
-
-    replay: (stream, ids) =>
-      guarded('replay', ids.length, async () => {
-        // Read the originals as bytes, so binary values are copied exactly.
-        const read = client.pipeline();
-        for (const id of ids) read.xrangeBuffer(stream, id, id, 'COUNT', 1);
-        const res = (await read.exec()) as [Error | null, [Buffer, Buffer[]][]][] | null;
-        const err = firstError(res);
-        if (err) throw err;
-        const found = res!
-          .map(([, r]) => r[0])
-          .filter((e): e is [Buffer, Buffer[]] => e !== undefined);
-        const kind = keys.describe(stream);
-        let added = 0;
-        for (const part of chunks(found, size)) {
-          // One MULTI per chunk: a type-stream copy and its global copy land together, like a
-          // library publish. No MAXLEN: a replay never trims entries groups have not read yet.
-          // One MULTI per slot (on a cluster in the spread layout the two streams differ).
-          const tx = slotTransaction(client);
-          for (const [idBuf, flat] of part) {
-            const copy = withoutFields(flat, ['replayed_from']);
-            tx.xadd(stream, '*', ...copy, 'replayed_from', idBuf);
-            if (kind.kind === 'type')
-              tx.xadd(
-                keys.globalStream,
-                '*',
-                ...withoutFields(copy, ['type']),
-                'type',
-                kind.eventType,
-                'replayed_from',
-                idBuf,
-              );
-          }
-          const out = (await tx.exec()) as [Error | null, unknown][] | null;
-          const txErr = firstError(out);
-          if (txErr) throw txErr;
-          added += part.length;
+    async run(request) {
+      const { kind } = request;
+      const refusal = commandRefusal(kind, configuredReadOnly, denied);
+      if (refusal?.code === 'READ_ONLY')
+        return failed(request, {
+          code: 'READ_ONLY',
+          message: `read-only mode: ${kind} refused, nothing was sent to Redis`,
+        });
+      if (refusal)
+        return failed(request, {
+          code: 'NOPERM',
+          message: `${noPermMessage(kind, refusal.commands)} Nothing was sent.`,
+        });
+      const execute = executors[kind];
+      if (!execute)
+        return failed(request, {
+          code: 'INVALID_ARGUMENT',
+          message: `no executor for command kind ${kind}`,
+        });
+      try {
+        const { affected, detail } = await execute(request, ctx);
+        emit({
+          type: 'CommandCompleted',
+          command: kind,
+          requested: request.ids.length,
+          affected,
+          detail,
+          at: Date.now(),
+        });
+      } catch (err) {
+        const error = toErrorInfo(rootCause(err), describeServer(client), secretsOf(client));
+        if (error.code === 'NOPERM') {
+          for (const c of probedCommandsOf(kind)) denied.add(c);
+          error.message = noPermMessage(kind, probedCommandsOf(kind));
         }
-        const gone = ids.length - found.length;
-        const where = kind.kind === 'type' ? `${stream} and ${keys.globalStream}` : stream;
-        completed(
-          'replay',
-          ids.length,
-          added,
-          `replayed ${added} of ${ids.length} to ${where} (field replayed_from = original ID)${gone > 0 ? `; ${gone} no longer exist` : ''}`,
-        );
-      }),
+        failed(request, error);
+      }
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * Helpers shared by the loops: make an ioredis client's connection loss visible as a rejected
  * promise (ioredis may otherwise keep a command queued across reconnects, redis/ioredis#1285),
- * name the server without credentials, and compute backoff with jitter.
+ * and name the server without credentials. (Backoff: core/retry.ts.)
  */
 import type { Redis } from 'ioredis';
 import type { ErrorInfo } from '../core/messages.js';
@@ -30,12 +30,6 @@ export function toErrorInfo(
 export function secretsOf(client: Redis): (string | undefined)[] {
   const o = client.options as { password?: string | null };
   return [o.password ?? undefined];
-}
-
-/** Exponential backoff: minMs · 2^(attempt-1), capped at maxMs, times a random 0.5–1.0 (jitter). */
-export function backoffMs(attempt: number, minMs: number, maxMs: number): number {
-  const base = Math.min(maxMs, minMs * 2 ** Math.min(30, Math.max(0, attempt - 1)));
-  return Math.round(base * (0.5 + Math.random() * 0.5));
 }
 
 /**

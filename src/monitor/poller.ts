@@ -12,8 +12,8 @@ import {
   type DiscoveryOptions,
   type ServerInfo,
 } from '../streams/inspector.js';
+import { backoffDelay } from '../core/retry.js';
 import {
-  backoffMs,
   ConnectionGuard,
   describeServer,
   secretsOf,
@@ -28,15 +28,17 @@ export interface PollerOptions {
   emit: (msg: MonitorMessage) => void;
   /** Snapshot interval in ms. Default 1000. */
   refreshMs?: number;
-  /** Upper bound of the retry delay while Redis is away, in ms. Default 15000. */
-  backoffMaxMs?: number;
+  /** Retry delay while Redis is away (core/retry.ts): first delay and cap, ms. Defaults refreshMs and 15000. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
   /** A snapshot (or connection attempt) slower than this many ms counts as failed. Default 10000. */
   timeoutMs?: number;
   discovery?: DiscoveryOptions;
 }
 
 export class Poller {
-  private readonly o: Required<Omit<PollerOptions, 'discovery'>>;
+  private readonly o: Required<Omit<PollerOptions, 'discovery' | 'retryBaseMs'>>;
+  private readonly retryBaseMs: number;
   private readonly discovery: StreamDiscovery;
   private guard: ConnectionGuard | null = null;
   private server: ServerInfo | null = null;
@@ -48,7 +50,8 @@ export class Poller {
   private closed = false;
 
   constructor(options: PollerOptions) {
-    this.o = { refreshMs: 1000, backoffMaxMs: 15000, timeoutMs: 10000, ...options };
+    this.o = { refreshMs: 1000, retryMaxMs: 15000, timeoutMs: 10000, ...options };
+    this.retryBaseMs = options.retryBaseMs ?? this.o.refreshMs;
     this.discovery = new StreamDiscovery(options.keys, options.discovery);
   }
 
@@ -108,7 +111,7 @@ export class Poller {
     if (this.closed || this.timer) return;
     const delay =
       this.failures > 0
-        ? backoffMs(this.failures, this.o.refreshMs, this.o.backoffMaxMs)
+        ? backoffDelay(this.failures, this.retryBaseMs, this.o.retryMaxMs)
         : this.o.refreshMs;
     this.timer = setTimeout(() => {
       this.timer = null;

@@ -11,8 +11,8 @@ import { decodeFields } from '../core/codec.js';
 import { fieldsFromBuffers } from '../core/bytes.js';
 import { parseXinfoStream, type XinfoStream } from '../core/parse-info.js';
 import { compareStreamIds, isStreamId, msToStreamId, previousStreamId } from '../core/stream-id.js';
+import { backoffDelay } from '../core/retry.js';
 import {
-  backoffMs,
   ConnectionGuard,
   describeServer,
   secretsOf,
@@ -33,9 +33,9 @@ export interface TailOptions {
   blockMs?: number;
   /** Interval of EventsReceived messages in ms. Default 100. */
   flushMs?: number;
-  /** Reconnect backoff bounds in ms. Defaults 100 and 5000. */
-  backoffMinMs?: number;
-  backoffMaxMs?: number;
+  /** Reconnect backoff (core/retry.ts): first delay and cap, ms. Defaults 100 and 5000. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
   /** Give up on a connection attempt after this many ms. Default 5000. */
   connectTimeoutMs?: number;
   /** A read with no reply after blockMs + this many ms is treated as a dead connection. Default 3000. */
@@ -96,8 +96,8 @@ export class Tail {
       count: 1000,
       blockMs: 1000,
       flushMs: 100,
-      backoffMinMs: 100,
-      backoffMaxMs: 5000,
+      retryBaseMs: 100,
+      retryMaxMs: 5000,
       connectTimeoutMs: 5000,
       watchdogMs: 3000,
       ...options,
@@ -169,7 +169,7 @@ export class Tail {
           attempt,
           toErrorInfo(err, describeServer(guard.client), secretsOf(guard.client), true),
         );
-        await this.sleep(backoffMs(attempt, this.o.backoffMinMs, this.o.backoffMaxMs));
+        await this.sleep(backoffDelay(attempt, this.o.retryBaseMs, this.o.retryMaxMs));
       } finally {
         guard.dispose();
       }

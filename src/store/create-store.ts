@@ -6,9 +6,11 @@
  * have written the wish into the state, through the injected ports.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { CommandKind, MonitorMessage, TailEvent } from '../core/messages.js';
+import { StreamscopeError } from '../core/errors.js';
+import type { CommandKind, ErrorInfo, MonitorMessage, TailEvent } from '../core/messages.js';
 import type { MonitorCommandsPort, MonitorQueriesPort } from '../core/ports.js';
 import type { StoreAction, UiAction } from './actions.js';
+import { requestOf } from './confirm.js';
 import { reduce } from './reducers.js';
 import { initialState, type MonitorConfig, type MonitorState, type PaneId } from './state.js';
 
@@ -204,12 +206,7 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
     }
     const c = next.ui.confirm;
     if (c && c.step === 'running' && prev.ui.confirm?.step !== 'running') {
-      const run =
-        c.command === 'ack'
-          ? options.commands.ack(c.stream, c.group, c.ids)
-          : c.command === 'claim'
-            ? options.commands.claim(c.stream, c.group, c.consumer, c.ids)
-            : options.commands.replay(c.stream, c.ids);
+      const run = options.commands.run(requestOf(c));
       run
         .catch((err: unknown) =>
           dispatch({
@@ -274,10 +271,10 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
   };
 }
 
-function toErrorInfo(err: unknown): { code: string; message: string } {
-  const code = (err as { code?: unknown } | null)?.code;
+/** A port broke its promise never to reject: keep its code when it is one of ours. */
+function toErrorInfo(err: unknown): ErrorInfo {
   return {
-    code: typeof code === 'string' ? code : 'REDIS',
+    code: err instanceof StreamscopeError ? err.code : 'REDIS',
     message: err instanceof Error ? err.message : String(err),
   };
 }

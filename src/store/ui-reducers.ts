@@ -1,5 +1,5 @@
 /** Pure reducers for what the person does (UiAction). */
-import type { CommandKind } from '../core/messages.js';
+import { commandKind, type CommandKind } from '../core/command-kinds.js';
 import type { UiAction } from './actions.js';
 import { currentAfterId, requestPage, retarget } from './pending.js';
 import {
@@ -403,7 +403,7 @@ function back(state: MonitorState): MonitorState {
 }
 
 function requestCommand(state: MonitorState, command: CommandKind): MonitorState {
-  if (state.config.readOnly)
+  if (state.config.readOnly && commandKind(command).readOnly === 'refuse')
     return notice(
       state,
       'error',
@@ -413,7 +413,8 @@ function requestCommand(state: MonitorState, command: CommandKind): MonitorState
   const t = state.pending.target;
   const ids = selectActionIds(state);
   if (!t || ids.length === 0) return notice(state, 'info', `${command}: no pending entry selected`);
-  const consumerChoices = command === 'claim' ? selectConsumersOf(state, t.stream, t.group) : [];
+  const asksConsumer = commandKind(command).asks === 'consumer';
+  const consumerChoices = asksConsumer ? selectConsumersOf(state, t.stream, t.group) : [];
   return {
     ...state,
     ui: {
@@ -425,8 +426,8 @@ function requestCommand(state: MonitorState, command: CommandKind): MonitorState
         stream: t.stream,
         group: t.group,
         ids,
-        step: command === 'claim' ? 'consumer' : 'confirm',
-        consumer: command === 'claim' ? selectClaimDefault(state, t.stream, t.group, ids) : '',
+        step: asksConsumer ? 'consumer' : 'confirm',
+        consumer: asksConsumer ? selectClaimDefault(state, t.stream, t.group, ids) : '',
         consumerChoices,
         outcome: null,
       },

@@ -15,6 +15,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { StreamscopeError, classifyRedisError, redactUrl } from '../core/errors.js';
 import { QuietStandaloneConnector } from './quiet-connector.js';
 import { newClusterClient, type ReadFrom } from './cluster-client.js';
+import { backoffDelay } from '../core/retry.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 /** Oldest server we support: XAUTOCLAIM and XADD/XTRIM MINID arrived in 6.2. */
@@ -153,11 +154,8 @@ export function resolveTarget(
   };
 }
 
-/** Capped exponential backoff with full jitter in [delay/2, delay], ms. `attempt` starts at 1. */
-export function backoffDelay(attempt: number, baseMs = 100, maxMs = 5000): number {
-  const delay = Math.min(maxMs, baseMs * 2 ** Math.min(attempt - 1, 20));
-  return Math.round(delay / 2 + Math.random() * (delay / 2));
-}
+/** Capped exponential backoff with jitter (the one in core/retry.ts; re-exported for the public API). */
+export { backoffDelay };
 
 function clientOptions(
   target: ResolvedTarget,

@@ -10,14 +10,32 @@
  * Group policy (NOGROUP): when the stream or the group is deleted while we consume, the group is
  * recreated with `XGROUP CREATE <key> <group> <groupStartId> MKSTREAM` — by default at ID 0, the
  * seed's policy: a (re)created group processes the retained backlog, so nothing retained is
- * skipped and handlers must be idempotent. The first attempt comes within 250 ms, later ones back
- * off with jitter up to `retryMaxMs`; one log line per episode.
+ * skipped and handlers must be idempotent. Every episode (a run of failures with one cause, see
+ * core/retry.ts) starts its backoff afresh: the first attempt comes within `retryBaseMs` (250 ms),
+ * later ones back off with jitter up to `retryMaxMs`; one log line per episode. While the server
+ * is away the backoff sleep ends as soon as a client is ready again, and after any reconnect the
+ * consumer re-reads its own PEL first (an ack that failed during the outage is redelivered at
+ * once, not after claimIdleMs).
+ *
+ * Errors that retrying cannot fix by itself (NOPERM: the ACL changed; WRONGTYPE: the key was
+ * replaced by another type) are retried too, in case someone repairs them, but after
+ * `giveUpAttempts` consecutive attempts the iterator throws that StreamscopeError.
  */
+import type { Redis } from 'ioredis';
 import type { Delivery } from '../core/types.js';
+import { decodeFields } from '../core/codec.js';
 import { parseEntry, type RawEntry } from '../core/parse-info.js';
-import { abortableSleep, toError, type PersistenceContext } from './context.js';
-import { backoffDelay, streamsOfReadReply } from './connection.js';
-import { claimIdle, deadLetter, makeDelivery, pendingCounts, triage } from './recovery.js';
+import { abortableSleep, RetryEpisodes } from '../core/retry.js';
+import { toError, type PersistenceContext } from './context.js';
+import { streamsOfReadReply } from './connection.js';
+import {
+  claimIdle,
+  deadLetter,
+  DEAD_LETTER_REASON,
+  pendingCounts,
+  triage,
+  makeDelivery,
+} from './recovery.js';
 import { StreamscopeError } from '../core/errors.js';
 import { assertValidEventType } from '../core/keys.js';
 
@@ -35,7 +53,14 @@ export interface ConsumeOptions {
   /** Backoff after an error (NOGROUP, lost connection): first delay and cap, ms. Defaults 250 and 10000. */
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /** A NOPERM or WRONGTYPE that persists this many consecutive attempts ends the iterator with that StreamscopeError. Default 8 (≈ 20–40 s with the default backoff). */
+  giveUpAttempts?: number;
 }
+
+/** Errors that only a person can fix (see the module comment). */
+const PERSISTENT = new Set(['NOPERM', 'WRONGTYPE']);
+/** Errors that mean the connection went away: the sleep ends when it is back, the PEL is re-read. */
+const CONNECTION_LOST = new Set(['UNREACHABLE', 'TIMEOUT', 'CLOSED']);
 
 /**
  * Refuse what could only fail later inside the loop (an empty STREAMS list is `ERR syntax error`
@@ -67,6 +92,7 @@ export function validateConsumeArgs(
     'claimEveryMs',
     'retryBaseMs',
     'retryMaxMs',
+    'giveUpAttempts',
   ] as const) {
     const v = options[name];
     if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) {
@@ -105,14 +131,18 @@ export async function* consume(
   const count = Math.max(1, options.count ?? 10);
   const claimIdleMs = options.claimIdleMs ?? 60000;
   const claimEveryMs = options.claimEveryMs ?? Math.min(claimIdleMs, 5000);
-  const retryBaseMs = options.retryBaseMs ?? 250;
-  const retryMaxMs = options.retryMaxMs ?? 10000;
+  const episodes = new RetryEpisodes({
+    ...options,
+    defaults: { retryBaseMs: 250, retryMaxMs: 10000 },
+  });
+  const giveUpAttempts = Math.max(1, options.giveUpAttempts ?? 8);
   const signal = options.signal;
   if (signal?.aborted) return;
 
   const blocking = ctx.newBlockingClient();
   const onAbort = () => blocking.disconnect();
   signal?.addEventListener('abort', onAbort, { once: true });
+  const cleanups: (() => void)[] = [];
   try {
     for (const key of streamKeys) await ensureGroup(ctx, key);
     try {
@@ -122,9 +152,15 @@ export async function* consume(
     }
     // Own PEL first: stream key → last ID re-read (exclusive cursor for the next page).
     const pel = new Map(streamKeys.map((k) => [k, '0']));
+    const rereadPel = () => streamKeys.forEach((k) => pel.set(k, '0'));
+    // Any reconnect of either connection: acks may have failed meanwhile, so start from the PEL.
+    blocking.on('ready', rereadPel);
+    ctx.client.on('ready', rereadPel);
+    cleanups.push(() => {
+      blocking.off('ready', rereadPel);
+      ctx.client.off('ready', rereadPel);
+    });
     let lastSweep = Date.now();
-    let episode: string | null = null;
-    let attempt = 0;
     let regroup = false;
     while (!signal?.aborted) {
       try {
@@ -168,46 +204,69 @@ export async function* consume(
           ...streamKeys,
           ...streamKeys.map(() => '>'),
         );
-        episode = null;
-        attempt = 0;
+        episodes.succeed();
         for (const [key, raw] of streamsOfReadReply(reply)) {
           for (const entry of raw.map(parseEntry)) {
             if (entry === null) continue;
             if (signal?.aborted) return;
-            const d = makeDelivery(ctx, key, entry, 1);
-            if (d.event === null) {
+            const decoded = decodeFields(entry.fields);
+            if (!decoded.ok) {
               await deadLetter(ctx, {
                 streamKey: key,
                 id: entry.id,
                 consumer: consumerName,
                 deliveryCount: 1,
-                reason: 'cannot decode: not a seed-format event',
+                reason: DEAD_LETTER_REASON.undecodable(decoded.reason),
               });
               continue;
             }
-            yield d;
+            yield makeDelivery(ctx, key, entry, 1);
           }
         }
       } catch (err) {
         if (signal?.aborted) return;
         const e = toError(ctx, err, { retrying: true });
-        attempt++;
-        if (episode !== e.code) {
+        const { delayMs, started } = episodes.fail(e.code);
+        if (started) {
           ctx.logger(
             e.code === 'NOGROUP'
               ? `consumer ${consumerName}: group ${ctx.group} or its stream was deleted; recreating it at ${ctx.groupStartId} (retained entries are processed again)`
               : `consumer ${consumerName}: ${e.message}${/retried/.test(e.message) ? '' : ' Retrying with backoff.'}`,
           );
-          episode = e.code;
+        }
+        if (PERSISTENT.has(e.code) && episodes.attempt >= giveUpAttempts) {
+          ctx.logger(`consumer ${consumerName}: giving up after ${episodes.attempt} attempts`);
+          throw e;
         }
         if (e.code === 'NOGROUP') regroup = true;
-        await abortableSleep(backoffDelay(attempt, retryBaseMs, retryMaxMs), signal);
+        if (CONNECTION_LOST.has(e.code)) rereadPel();
+        await retrySleep(
+          delayMs,
+          signal,
+          CONNECTION_LOST.has(e.code) ? [ctx.client, blocking] : [],
+        );
       }
     }
   } finally {
+    for (const cleanup of cleanups) cleanup();
     signal?.removeEventListener('abort', onAbort);
     blocking.disconnect();
   }
+}
+
+/**
+ * The backoff sleep of one failed attempt: ends early on abort, and when one of `clients` becomes
+ * ready again (the server is back: no reason to wait out a delay grown during the outage).
+ */
+function retrySleep(ms: number, signal: AbortSignal | undefined, clients: Redis[]): Promise<void> {
+  const wake = new AbortController();
+  const onWake = () => wake.abort();
+  signal?.addEventListener('abort', onWake, { once: true });
+  for (const c of clients) c.on('ready', onWake);
+  return abortableSleep(ms, wake.signal).finally(() => {
+    signal?.removeEventListener('abort', onWake);
+    for (const c of clients) c.off('ready', onWake);
+  });
 }
 
 interface PelPage {
@@ -249,7 +308,7 @@ async function readOwnPending(
         id: lastId,
         consumer,
         deliveryCount: null,
-        reason: 'entry deleted from the stream while pending',
+        reason: DEAD_LETTER_REASON.deletedWhilePending,
       });
   }
   const counts = await pendingCounts(

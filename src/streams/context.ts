@@ -36,15 +36,5 @@ export function toError(
   return classifyRedisError(err, ctx.display, ctx.secrets, situation);
 }
 
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
+/** The retry toolkit's sleep (core/retry.ts), re-exported for the persistence modules. */
+export { abortableSleep } from '../core/retry.js';

@@ -44,9 +44,10 @@ import { claimIdle } from './recovery.js';
 import { trimByAge, type TrimLoss, type TrimReport } from './retention.js';
 import { PublishTrimmer } from './publish-trim.js';
 import { publishError, undoXadd } from './publish-undo.js';
+import { publishBatch, PublishBatchError, type PublishBatchOptions } from './batch-publish.js';
 import { readDeadLetters, type DeadLetter, type DeadLetterRange } from './dead-letters.js';
 import { checkLayout, connectAuto, isClusterClient } from './cluster.js';
-import { publishSpread } from './publish-spread.js';
+import { publishSpread, publishSpreadBatch } from './publish-spread.js';
 import { consumeAcrossSlots } from './consume-slots.js';
 
 /** TLS (rediss://): `tls` (tls.connect options), `tlsCaFile`, `tlsInsecure` as in ConnectionOptions. */
@@ -342,6 +343,39 @@ export class EventPersistence {
       this.trimmer.published(ctx, key, 1),
       this.trimmer.published(ctx, this.keys.globalStream, 2),
     ]);
+  }
+
+  /**
+   * Publish many events, pipelined (a round trip per chunk of `chunkSize`, default 500), each in
+   * its own MULTI like persistEvent: every event lands in both streams or in neither. Resolves to
+   * the type-stream entry IDs in input order. Invalid input throws before anything is written; if
+   * some events fail on the server, the rest are still written and a PublishBatchError names each
+   * failure, with `ids` (null for the failed ones). See batch-publish.ts.
+   */
+  async persistEvents(
+    inputs: readonly EventInput[],
+    options?: PublishBatchOptions,
+  ): Promise<string[]> {
+    const ctx = this.context();
+    const global = keySlot(this.keys.globalStream);
+    const spread =
+      isClusterClient(ctx.client) &&
+      inputs.some((i) => keySlot(this.keys.typeStream(i.eventType)) !== global);
+    if (!spread) return publishBatch(ctx, this.trimmer, inputs, options);
+    // The spread layout on a cluster: no pipeline spans the masters; events go through the
+    // two-step publish, 16 at a time. Everything is encoded (validated) before the first write.
+    const events = inputs.map((input) => {
+      const json = encodeEventJson(completeEvent(input));
+      return {
+        key: this.keys.typeStream(input.eventType),
+        typeFields: typeStreamFields(json),
+        globalFields: globalStreamFields(json, input.eventType),
+      };
+    });
+    const { ids, failures } = await publishSpreadBatch(ctx, events);
+    for (const key of new Set(events.map((e) => e.key))) await this.trimAfterPublish(ctx, key);
+    if (failures.length > 0) throw new PublishBatchError(ids, failures);
+    return ids as string[];
   }
 
   /** XRANGE start..end (inclusive; `(id` for exclusive). Foreign entries come back with `event: null`. */

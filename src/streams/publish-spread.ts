@@ -70,3 +70,40 @@ export async function publishSpread(
   }
   return typeId;
 }
+
+export interface SpreadEvent {
+  key: string;
+  typeFields: string[];
+  globalFields: string[];
+}
+
+/**
+ * persistEvents in the spread layout: each event through publishSpread, `concurrency` at a time
+ * (a pipeline cannot span the masters). IDs in input order, null for the failed ones.
+ */
+export async function publishSpreadBatch(
+  ctx: PersistenceContext,
+  events: readonly SpreadEvent[],
+  concurrency = 16,
+): Promise<{ ids: (string | null)[]; failures: { index: number; error: StreamscopeError }[] }> {
+  const ids: (string | null)[] = new Array<string | null>(events.length).fill(null);
+  const failures: { index: number; error: StreamscopeError }[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < events.length) {
+      const i = next++;
+      const e = events[i];
+      try {
+        ids[i] = await publishSpread(ctx, e.key, e.typeFields, e.globalFields);
+      } catch (err) {
+        failures.push({
+          index: i,
+          error: err instanceof StreamscopeError ? err : toError(ctx, err),
+        });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+  failures.sort((a, b) => a.index - b.index);
+  return { ids, failures };
+}

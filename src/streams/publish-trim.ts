@@ -32,8 +32,11 @@ export class PublishTrimmer {
 
   constructor(private readonly policy: PublishTrimPolicy) {}
 
-  /** Note one publish to `key`; trims when due. `scale` is 2 for the global stream. Never rejects. */
-  async published(ctx: PersistenceContext, key: string, scale: number): Promise<void> {
+  /**
+   * Note `count` publishes to `key` (a batch notes its chunk at once); trims when due. `scale` is
+   * 2 for the global stream. Never rejects.
+   */
+  async published(ctx: PersistenceContext, key: string, scale: number, count = 1): Promise<void> {
     const { maxLen, hardMaxLen, intervalMs, every } = this.policy;
     if (maxLen <= 0) return;
     let s = this.state.get(key);
@@ -41,7 +44,7 @@ export class PublishTrimmer {
       // First publish to this stream: trim now (catches up streams left long by earlier runs).
       s = { since: every, lastMs: 0, running: null, failing: false };
       this.state.set(key, s);
-    } else s.since++;
+    } else s.since += count;
     const now = Date.now();
     if (s.running || (s.since < every && now - s.lastMs < intervalMs)) return;
     s.since = 0;

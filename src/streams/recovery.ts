@@ -34,6 +34,15 @@ export function makeDelivery(
   };
 }
 
+/** The one set of dead-letter reasons (`dlq_reason`), whichever path dead-letters the entry. */
+export const DEAD_LETTER_REASON = {
+  tooManyDeliveries: (count: number, max: number) =>
+    `delivered ${count} times, more than maxDeliveries (${max})`,
+  /** `why` is the codec's reason (`no "event" field`, `"event" field is not valid JSON`…). */
+  undecodable: (why: string) => `cannot decode: ${why}`,
+  deletedWhilePending: 'entry deleted from the stream while pending',
+} as const;
+
 /** `<prefix>dlq:<type>` for a type stream, `<prefix>dlq:all` for the global stream. */
 export function deadLetterKeyFor(ctx: PersistenceContext, streamKey: string): string {
   const kind = ctx.keys.describe(streamKey);
@@ -135,7 +144,7 @@ export async function triage(
         id: entry.id,
         consumer,
         deliveryCount: count,
-        reason: `delivered ${count} times, more than maxDeliveries (${ctx.maxDeliveries})`,
+        reason: DEAD_LETTER_REASON.tooManyDeliveries(count, ctx.maxDeliveries),
       });
       continue;
     }
@@ -146,7 +155,7 @@ export async function triage(
         id: entry.id,
         consumer,
         deliveryCount: count,
-        reason: `cannot decode: ${decoded.reason}`,
+        reason: DEAD_LETTER_REASON.undecodable(decoded.reason),
       });
       continue;
     }
@@ -207,7 +216,7 @@ export async function claimIdle(
         id,
         consumer,
         deliveryCount: null,
-        reason: 'entry deleted from the stream while pending',
+        reason: DEAD_LETTER_REASON.deletedWhilePending,
       });
     }
     const counts = await pendingCounts(

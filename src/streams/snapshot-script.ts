@@ -16,7 +16,8 @@ import { streamIdToMs } from '../core/stream-id.js';
 /** Reply: nil when the key is gone or not a stream, else
  *  [length, lastGeneratedId, maxDeletedId, entriesAdded, recordedFirstId, firstEntryId|nil, ...groups]
  *  group = [name, lastDeliveredId, entriesRead|nil, lag|nil, pending, oldestPendingId|nil,
- *           oldestUndeliveredId|nil, [consumer, pending, idleMs, inactiveMs (-1: unknown), ...]] */
+ *           oldestUndeliveredId|nil, [consumer, pending, idleMs, inactiveMs (-1: unknown), ...],
+ *           oldestPendingDeliveries|nil] */
 export const SNAPSHOT_SCRIPT = `#!lua flags=no-writes
 local function cmp(a, b)
   local am, as = string.match(a, '^(%d+)-(%d+)$')
@@ -70,7 +71,7 @@ for _, graw in ipairs(s['groups']) do
   end
   local pel = g['pending'][1]
   out[#out + 1] = { g['name'], delivered, g['entries-read'] or false, g['lag'] or false,
-    g['pel-count'], pel and pel[1] or false, undelivered, cs }
+    g['pel-count'], pel and pel[1] or false, undelivered, cs, pel and pel[4] or false }
 end
 return out
 `;
@@ -103,7 +104,7 @@ export function parseScriptedStream(reply: unknown, timeMs: number): ScriptedStr
     entriesAdded: intOrNull(added),
     maxDeletedEntryId: maxDeleted === '0-0' ? null : str(maxDeleted),
     groups: groups.map((raw) => {
-      const [name, delivered, entriesRead, lag, pending, oldestPending, undelivered, cs] =
+      const [name, delivered, entriesRead, lag, pending, oldestPending, undelivered, cs, tries] =
         raw as unknown[];
       const consumers = cs as unknown[];
       const consumerList = [];
@@ -126,6 +127,7 @@ export function parseScriptedStream(reply: unknown, timeMs: number): ScriptedStr
         lag: intOrNull(lag),
         consumerList,
         oldestPendingId: str(oldestPending),
+        oldestPendingDeliveries: intOrNull(tries === false ? null : tries),
         oldestUndeliveredAgeMs:
           undeliveredId === null ? null : Math.max(0, timeMs - streamIdToMs(undeliveredId)),
       };

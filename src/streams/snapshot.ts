@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import type { KeySpace } from '../core/keys.js';
 import type { GroupSnapshot, StreamSnapshot } from '../core/messages.js';
 import {
+  parsePendingEntries,
   parsePendingSummary,
   parseXinfoConsumers,
   parseXinfoGroups,
@@ -214,6 +215,7 @@ async function snapshotByCommands(
         ...g,
         consumerList: [],
         oldestPendingId: null,
+        oldestPendingDeliveries: null,
         oldestUndeliveredAgeMs: null,
       })),
     });
@@ -242,6 +244,11 @@ async function snapshotByCommands(
         p2.xpending(s.key, g.name);
         apply.push((err, rep) => {
           if (tolerate(g, err)) g.oldestPendingId = parsePendingSummary(rep).minId;
+        });
+        p2.xpending(s.key, g.name, '-', '+', 1);
+        apply.push((err, rep) => {
+          if (tolerate(g, err))
+            g.oldestPendingDeliveries = parsePendingEntries(rep)[0]?.deliveries ?? null;
         });
       }
       if (s.length > 0 && compareStreamIds(g.lastDeliveredId, s.lastGeneratedId) < 0) {

@@ -3,7 +3,7 @@
  * the `?` overlay and the README key table (renderKeyTableMarkdown). A binding that cannot
  * run says why (disabledReason), e.g. every mutating key in read-only mode.
  */
-import type { CommandKind } from '../core/messages.js';
+import { commandKind, probedCommandsOf, type CommandKind } from '../core/command-kinds.js';
 import type { MonitorActions } from '../store/create-store.js';
 import { selectActionIds } from '../store/selectors.js';
 import type { MonitorState, PaneId } from '../store/state.js';
@@ -34,15 +34,18 @@ const never = (): null => null;
 /** Stands for every key in the outcome dialog (ctrl+c still quits). */
 export const ANY_KEY = 'any key';
 
-const REDIS_COMMAND: Record<CommandKind, string> = { ack: 'XACK', claim: 'XCLAIM', replay: 'XADD' };
-
-/** Why `kind` cannot run now: read-only, the ACL user may not run it, or nothing selected. */
-const mutationBlocked =
+/**
+ * Why `kind` cannot run now, by its record in the command-kind table: read-only (when its rule
+ * is 'refuse'), the ACL user may not run its commands, or nothing selected.
+ */
+export const mutationBlocked =
   (kind: CommandKind) =>
   (state: MonitorState): string | null => {
-    if (state.config.readOnly) return state.config.readOnlyReason ?? 'read-only mode';
+    const spec = commandKind(kind);
+    if (state.config.readOnly && spec.readOnly === 'refuse')
+      return state.config.readOnlyReason ?? 'read-only mode';
     if (state.config.deniedCommands.includes(kind))
-      return `ACL: the Redis user may not run ${REDIS_COMMAND[kind]}`;
+      return `ACL: the Redis user may not run ${probedCommandsOf(kind).join(', ')}`;
     if (selectActionIds(state).length === 0) return 'no pending entry selected';
     return null;
   };

@@ -163,9 +163,15 @@ describe.each(layouts)('on a cluster, $layout layout', ({ layout, prefix }) => {
         '>',
       )) as [string, [string, string[]][]][];
       const ids = read[0][1].map(([id]) => id);
-      await commands.claim(key, 'g', 'w2', ids.slice(0, 2));
-      await commands.ack(key, 'g', ids);
-      await commands.replay(key, ids.slice(0, 1));
+      await commands.run({
+        kind: 'claim',
+        stream: key,
+        group: 'g',
+        consumer: 'w2',
+        ids: ids.slice(0, 2),
+      });
+      await commands.run({ kind: 'ack', stream: key, group: 'g', ids });
+      await commands.run({ kind: 'replay', stream: key, group: '', ids: ids.slice(0, 1) });
       const done = s.of('CommandCompleted').map((m) => m.command);
       expect(done).toEqual(['claim', 'ack', 'replay']);
       expect(s.of('CommandFailed')).toEqual([]);

@@ -128,6 +128,10 @@ describe('streamscope demo --no-ui lifecycle', () => {
     it(`on ${signal}: stops workers and its redis-server, exits ${code}, leaves nothing behind`, async () => {
       const s = await startDemo();
       expect(s.output()).toMatch(/seeded \d+ events/);
+      // Progress while starting, in order, so a person never faces a blank screen.
+      expect(s.output()).toMatch(
+        /starting a private redis-server…[^\n]*\n[^\n]*seeding 3000 events, starting workers…/,
+      );
       expect(s.output()).not.toMatch(/password|AUTH/i);
       expect(alive(s.redisPid)).toBe(true);
       expect(watchdogOf(s.child.pid!)).toBe(true);

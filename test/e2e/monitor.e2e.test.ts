@@ -106,7 +106,10 @@ describe.skipIf(!hasTmux)('monitor end to end (tmux)', () => {
     );
     expect(await pendingCount(a)).toBe(3); // nothing happens before confirming
     term.keys('y');
-    await term.waitFor((s) => s.includes('acknowledged 2 of 2 in alice-main'), 'the outcome');
+    await term.waitFor(
+      (s) => s.includes('acknowledged 2 of 2 in asset.discovered / alice-main'),
+      'the outcome',
+    );
     expect(await pendingCount(a)).toBe(1);
     term.keys('Enter');
     await term.waitFor((s) => s.includes('· 1 pending'), 'the refreshed count');

@@ -44,7 +44,7 @@ describe('createCommands', () => {
     const { ks, key, ids } = await arrange();
     const s = sink();
     const cmd = createCommands({ client: r, keys: ks, emit: s.emit });
-    await cmd.ack(key, 'g', [ids[0], ids[2], '1-1']);
+    await cmd.run({ kind: 'ack', stream: key, group: 'g', ids: [ids[0], ids[2], '1-1'] });
     expect(s.msgs).toEqual([
       expect.objectContaining({
         type: 'CommandCompleted',
@@ -64,7 +64,13 @@ describe('createCommands', () => {
     const s = sink();
     const cmd = createCommands({ client: r, keys: ks, emit: s.emit });
     await r.xack(key, 'g', ids[3]);
-    await cmd.claim(key, 'g', 'rescuer', [ids[1], ids[2], ids[3]]);
+    await cmd.run({
+      kind: 'claim',
+      stream: key,
+      group: 'g',
+      consumer: 'rescuer',
+      ids: [ids[1], ids[2], ids[3]],
+    });
     expect(s.msgs).toEqual([
       expect.objectContaining({
         type: 'CommandCompleted',
@@ -94,7 +100,7 @@ describe('createCommands', () => {
     const s = sink();
     const cmd = createCommands({ client: r, keys: ks, emit: s.emit });
     const before = await r.xlen(ks.globalStream);
-    await cmd.replay(key, [ids[1], bin, '1-1']);
+    await cmd.run({ kind: 'replay', stream: key, group: '', ids: [ids[1], bin, '1-1'] });
     expect(s.msgs).toEqual([
       expect.objectContaining({
         type: 'CommandCompleted',
@@ -126,7 +132,7 @@ describe('createCommands', () => {
     const [first] = await r.xrange(ks.globalStream, '-', '+', 'COUNT', 1);
     const before = await r.xlen(ks.globalStream);
     const cmd = createCommands({ client: r, keys: ks, emit: () => {} });
-    await cmd.replay(ks.globalStream, [first[0]]);
+    await cmd.run({ kind: 'replay', stream: ks.globalStream, group: '', ids: [first[0]] });
     const last = (await r.xrevrange(ks.globalStream, '+', '-', 'COUNT', 1))[0];
     expect(await r.xlen(ks.globalStream)).toBe(before + 1);
     expect(last[1]).toEqual([...first[1], 'replayed_from', first[0]]);
@@ -141,9 +147,9 @@ describe('createCommands', () => {
     const cmd = createCommands({ client: lazy, keys: ks, emit: s.emit, readOnly: true });
     expect(cmd.readOnly).toBe(true);
     expect(cmd.readOnlyReason).toMatch(/read-only/);
-    await cmd.ack(key, 'g', ids);
-    await cmd.claim(key, 'g', 'x', ids);
-    await cmd.replay(key, ids);
+    await cmd.run({ kind: 'ack', stream: key, group: 'g', ids });
+    await cmd.run({ kind: 'claim', stream: key, group: 'g', consumer: 'x', ids });
+    await cmd.run({ kind: 'replay', stream: key, group: '', ids });
     expect(s.msgs.map((m) => [m.type, (m as { error?: { code: string } }).error?.code])).toEqual([
       ['CommandFailed', 'READ_ONLY'],
       ['CommandFailed', 'READ_ONLY'],
@@ -173,15 +179,15 @@ describe('createCommands', () => {
       expect(cmd.readOnly).toBe(false);
       await cmd.probePermissions();
       expect(cmd.readOnly).toBe(true);
-      expect(cmd.readOnlyReason).toBe('ACL: the Redis user may not run XADD, XACK, XCLAIM');
+      expect(cmd.readOnlyReason).toBe('ACL: the Redis user may not run XACK, XCLAIM, XADD');
       // An admin's probe finds nothing missing and leaves no key behind.
       const full = createCommands({ client: admin, keys: ks, emit: s.emit });
       await full.probePermissions();
       expect([full.readOnly, full.readOnlyReason]).toEqual([false, null]);
       expect(await admin.exists(`${ks.prefix}__streamscope_probe__`)).toBe(0);
-      await cmd.ack(key, 'g', [id]);
-      await cmd.claim(key, 'g', 'other', [id]);
-      await cmd.replay(key, [id]);
+      await cmd.run({ kind: 'ack', stream: key, group: 'g', ids: [id] });
+      await cmd.run({ kind: 'claim', stream: key, group: 'g', consumer: 'other', ids: [id] });
+      await cmd.run({ kind: 'replay', stream: key, group: '', ids: [id] });
       const failed = s.of('CommandFailed');
       expect(failed.map((m) => m.error.code)).toEqual(['NOPERM', 'NOPERM', 'NOPERM']);
       expect(failed[0].error.message).toMatch(/may not run XACK/);
@@ -231,7 +237,7 @@ describe('createCommands', () => {
       expect(cmd.readOnly).toBe(false);
       expect(cmd.readOnlyReason).toBe('ACL: the Redis user may not run XCLAIM');
       const before = await xclaimCalls();
-      await cmd.claim(key, 'g', 'other', [ids[0]]);
+      await cmd.run({ kind: 'claim', stream: key, group: 'g', consumer: 'other', ids: [ids[0]] });
       expect(s.of('CommandFailed').map((m) => [m.command, m.error.code])).toEqual([
         ['claim', 'NOPERM'],
       ]);
@@ -239,7 +245,7 @@ describe('createCommands', () => {
         /may not run XCLAIM .*Nothing was sent/,
       );
       expect(await xclaimCalls()).toEqual(before);
-      await cmd.ack(key, 'g', [ids[0]]);
+      await cmd.run({ kind: 'ack', stream: key, group: 'g', ids: [ids[0]] });
       expect(s.of('CommandCompleted').map((m) => [m.command, m.affected])).toEqual([['ack', 1]]);
       expect(await admin.xpending(key, 'g')).toEqual([1, ids[1], ids[1], [['c', '1']]]);
     } finally {

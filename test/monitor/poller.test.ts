@@ -111,7 +111,7 @@ describe('Poller', () => {
       const w = rawClient(server.url);
       await w.xadd(`${prefix}x`, '*', 'f', '1');
       w.disconnect();
-      const { p, s } = poller({ prefix, url: server.url, refreshMs: 20, backoffMaxMs: 300 });
+      const { p, s } = poller({ prefix, url: server.url, refreshMs: 20, retryMaxMs: 300 });
       await p.start();
       await server.stop();
       await waitFor(() => s.of('SnapshotFailed').length >= 4);

@@ -22,8 +22,8 @@ function tail(o: Partial<TailOptions> & { prefix: string; url?: string; name?: s
     createClient: f.create,
     keys: createKeySpace(o.prefix),
     emit: s.emit,
-    backoffMinMs: 20,
-    backoffMaxMs: 200,
+    retryBaseMs: 20,
+    retryMaxMs: 200,
     ...o,
   });
   tails.push(t);
@@ -172,8 +172,8 @@ describe('Tail', () => {
       createClient: f.create,
       keys: createKeySpace(prefix),
       emit: s.emit,
-      backoffMinMs: 20,
-      backoffMaxMs: 50,
+      retryBaseMs: 20,
+      retryMaxMs: 50,
     });
     tails.push(t);
     await t.start();
@@ -215,8 +215,8 @@ describe('Tail', () => {
         createClient: f.create,
         keys: createKeySpace(prefix),
         emit: s.emit,
-        backoffMinMs: 20,
-        backoffMaxMs: 100,
+        retryBaseMs: 20,
+        retryMaxMs: 100,
       });
       tails.push(t);
       await t.start();

@@ -35,9 +35,7 @@ function fakePorts(readOnly = false) {
   const commands: MonitorCommandsPort = {
     readOnly,
     readOnlyReason: readOnly ? 'read-only mode' : null,
-    ack: vi.fn(async () => {}),
-    claim: vi.fn(async () => {}),
-    replay: vi.fn(async () => {}),
+    run: vi.fn(async () => {}),
   };
   const queries: MonitorQueriesPort = {
     loadPendingPage: vi.fn(async () => {}),
@@ -143,12 +141,17 @@ describe('createMonitorStore', () => {
     store.actions.toggleMark();
     store.actions.toggleMark();
     store.actions.requestCommand('ack');
-    expect(ports.commands.ack).not.toHaveBeenCalled();
+    expect(ports.commands.run).not.toHaveBeenCalled();
     store.actions.confirm();
     store.actions.confirm(); // a second enter while running does not run it twice
-    expect(ports.commands.ack).toHaveBeenCalledTimes(1);
+    expect(ports.commands.run).toHaveBeenCalledTimes(1);
     const ids = store.getState().ui.confirm!.ids;
-    expect(ports.commands.ack).toHaveBeenCalledWith(K, 'alice-main', ids);
+    expect(ports.commands.run).toHaveBeenCalledWith({
+      kind: 'ack',
+      stream: K,
+      group: 'alice-main',
+      ids,
+    });
     expect(ids.length).toBe(2);
   });
 
@@ -172,14 +175,18 @@ describe('createMonitorStore', () => {
     store.actions.editConsumer('rescuer');
     store.actions.confirm();
     store.actions.confirm();
-    expect(ports.commands.claim).toHaveBeenCalledWith(K, 'alice-main', 'rescuer', [
-      `${T0 - 600_000}-0`,
-    ]);
+    expect(ports.commands.run).toHaveBeenCalledWith({
+      kind: 'claim',
+      stream: K,
+      group: 'alice-main',
+      consumer: 'rescuer',
+      ids: [`${T0 - 600_000}-0`],
+    });
   });
 
   it('a rejecting port still ends in a reported failure', async () => {
     const ports = fakePorts();
-    ports.commands.replay = vi.fn(async () => {
+    ports.commands.run = vi.fn(async () => {
       throw Object.assign(new Error('boom'), { code: 'REDIS' });
     });
     const store = createMonitorStore({
@@ -220,7 +227,7 @@ describe('createMonitorStore', () => {
       get deniedCommands() {
         return denied;
       },
-      claim: vi.fn(async () => {
+      run: vi.fn(async () => {
         denied.add('claim');
       }),
     };
@@ -238,7 +245,7 @@ describe('createMonitorStore', () => {
     store.act({ type: 'editConsumer', text: 'w' });
     store.act({ type: 'confirm' });
     store.act({ type: 'confirm' });
-    expect(port.claim).toHaveBeenCalled();
+    expect(port.run).toHaveBeenCalled();
     await new Promise((r) => setTimeout(r, 0));
     expect(store.getState().config.deniedCommands).toEqual(['claim']);
     expect(store.getState().config.readOnly).toBe(false);

@@ -246,7 +246,7 @@ describe('connection and snapshots', () => {
       loop,
       state: 'reconnecting' as const,
       attempt,
-      error: { code: 'UNREACHABLE', message },
+      error: { code: 'UNREACHABLE' as const, message },
       at: T0,
     });
     let s = state({}, away('tail', 5, 'tail refused'), away('poller', 2, 'poller refused'));

@@ -28,6 +28,7 @@ describe('consumer error handling', () => {
           claimIdleMs: 0,
           retryBaseMs: 100,
           retryMaxMs: 400,
+          giveUpAttempts: 100,
         }),
       );
       const first = c.take(1);

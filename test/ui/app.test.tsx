@@ -162,21 +162,24 @@ describe('App at 80×23', () => {
     await settle();
     m.app.stdin.write('a');
     await settle();
-    expect(lines(m).slice(15, 21)).toEqual([
+    expect(lines(m).slice(15, 22)).toEqual([
       '  ╭──────────────────────────────────────────────────────────────────────────╮',
       '  │ Acknowledge 2 entries of asset.discovered / alice-main?                  │',
       '  │ They leave the pending list and will not be delivered again.             │',
+      '  │ Not undoable: an acknowledged entry cannot be made pending again         │',
       '  │ 1763999400002-0, 1763999400001-0                                         │',
       '  │ y/enter confirm  n/esc cancel                                            │',
       '  ╰──────────────────────────────────────────────────────────────────────────╯',
     ]);
-    expect(m.commands.ack).not.toHaveBeenCalled();
+    expect(m.commands.run).not.toHaveBeenCalled();
     m.app.stdin.write('y');
     await settle();
-    expect(m.commands.ack).toHaveBeenCalledWith(K, 'alice-main', [
-      '1763999400002-0',
-      '1763999400001-0',
-    ]);
+    expect(m.commands.run).toHaveBeenCalledWith({
+      kind: 'ack',
+      stream: K,
+      group: 'alice-main',
+      ids: ['1763999400002-0', '1763999400001-0'],
+    });
     m.store.dispatch({
       type: 'CommandCompleted',
       command: 'ack',
@@ -273,7 +276,7 @@ describe('App at 80×23', () => {
     expect(l[l.length - 1]).toBe(
       'space mark  a ack  c claim  r replay (read-only mode (--read-only))  n next page',
     );
-    expect(m.commands.ack).not.toHaveBeenCalled();
+    expect(m.commands.run).not.toHaveBeenCalled();
     expect(m.store.getState().ui.confirm).toBeNull();
   });
 

@@ -277,9 +277,7 @@ describe('keymap', () => {
       commands: {
         readOnly: false,
         readOnlyReason: null,
-        ack: vi.fn(async () => {}),
-        claim: vi.fn(async () => {}),
-        replay: vi.fn(async () => {}),
+        run: vi.fn(async () => {}),
       },
       queries: { loadPendingPage: vi.fn(async () => {}), loadEntry: vi.fn(async () => {}) },
     });

@@ -22,11 +22,7 @@ export const NO_TIMERS: Timers = {
 export interface Mounted {
   store: MonitorStore;
   app: { lastFrame(): string | undefined; unmount(): void; stdin: { write(data: string): void } };
-  commands: {
-    ack: ReturnType<typeof vi.fn>;
-    claim: ReturnType<typeof vi.fn>;
-    replay: ReturnType<typeof vi.fn>;
-  };
+  commands: { run: ReturnType<typeof vi.fn> };
   queries: { loadPendingPage: ReturnType<typeof vi.fn>; loadEntry: ReturnType<typeof vi.fn> };
 }
 
@@ -39,9 +35,7 @@ export function mount(
   const commands = {
     readOnly: !!config.readOnly,
     readOnlyReason: config.readOnlyReason ?? null,
-    ack: vi.fn(async () => {}),
-    claim: vi.fn(async () => {}),
-    replay: vi.fn(async () => {}),
+    run: vi.fn(async () => {}),
   };
   const queries = { loadPendingPage: vi.fn(async () => {}), loadEntry: vi.fn(async () => {}) };
   const store = createMonitorStore({

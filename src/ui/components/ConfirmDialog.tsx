@@ -1,13 +1,14 @@
 /** Every mutation asks first: how many entries, which stream/group, what happens; then the outcome. */
 import { Box, Text } from 'ink';
+import { commandKind } from '../../core/command-kinds.js';
+import { requestOf } from '../../store/confirm.js';
 import { stripPrefix } from '../../store/selectors.js';
 import { formatCount } from '../format.js';
 import { useMonitor } from '../hooks/use-monitor.js';
 import { sanitize } from '../sanitize.js';
 import { paint, themeMode } from '../theme.js';
 
-const VERB = { ack: 'Acknowledge', claim: 'Claim', replay: 'Replay' } as const;
-const ING = { ack: 'Acknowledging', claim: 'Claiming', replay: 'Replaying' } as const;
+const capitalise = (t: string): string => t.charAt(0).toUpperCase() + t.slice(1);
 
 export function ConfirmDialog({ width }: { width: number }) {
   const c = useMonitor((s) => s.ui.confirm);
@@ -33,21 +34,14 @@ export function ConfirmDialog({ width }: { width: number }) {
     // The same words as the footer (the keymap's labels for the confirm dialog).
     lines.push(`${paint('key', 'enter')} confirm  ${paint('key', 'esc')} cancel`);
   } else if (c.step === 'confirm') {
-    lines.push(paint('title', `${VERB[c.command]} ${what} of ${where}?`));
-    if (c.command === 'ack')
-      lines.push('They leave the pending list and will not be delivered again.');
-    if (c.command === 'claim')
-      lines.push(
-        `They move to consumer ${paint('accent', sanitize(c.consumer))}; their idle time restarts.`,
-      );
-    if (c.command === 'replay')
-      lines.push(
-        'Copies are re-published to the same stream with a field naming the original ID. The originals stay pending.',
-      );
+    const spec = commandKind(c.command);
+    lines.push(paint('title', `${spec.verb} ${what} of ${where}?`));
+    lines.push(sanitize(spec.confirmText(requestOf(c))));
+    lines.push(paint('dim', sanitize(capitalise(spec.undo))));
     lines.push(paint('dim', sanitize(ids)));
     lines.push(`${paint('key', 'y/enter')} confirm  ${paint('key', 'n/esc')} cancel`);
   } else if (c.step === 'running') {
-    lines.push(paint('title', `${ING[c.command]} ${what}…`));
+    lines.push(paint('title', `${commandKind(c.command).verbing} ${what}…`));
     lines.push(paint('dim', 'waiting for Redis'));
   } else {
     lines.push(paint(c.outcome?.ok ? 'ok' : 'bad', sanitize(c.outcome?.text ?? 'done')));

@@ -1,0 +1,144 @@
+/**
+ * One `status` pass (snapshot → lag estimates → report → --fail-if), and the --watch loop that
+ * repeats it in place, keeping the lag history so it can show rates and the drain estimate.
+ */
+import type { Redis } from 'ioredis';
+import type { KeySpace } from '../core/keys.js';
+import type { StreamSnapshot } from '../core/messages.js';
+import { sanitize } from '../core/sanitize.js';
+import { evaluate, unknownScopes, type Condition } from '../core/fail-if.js';
+import { recordSnapshot, type LagHistory } from '../core/lag-history.js';
+import type { Thresholds } from '../core/thresholds.js';
+import { snapshotStreams, StreamDiscovery } from '../streams/inspector.js';
+import { estimateUnknownLags } from '../streams/lag-estimate.js';
+import { buildReport, factsOf } from './status-report.js';
+import { formatFailures, formatFindings, formatTable, formatThresholds } from './status-format.js';
+
+export interface StatusPass {
+  client: Redis;
+  keys: KeySpace;
+  /** Redacted server URL. */
+  display: string;
+  json: boolean;
+  conditions: readonly Condition[];
+  thresholds: Thresholds;
+  /** --watch interval, ms; null for one pass. */
+  watchMs: number | null;
+  write(s: string): void;
+  /** One line on stderr (exit 2 follows). */
+  usageError(line: string): void;
+  /** Redis Cluster: the topology, in the JSON document (the text has it in `display`). */
+  cluster?: { masters: number; replicas: number } | null;
+  /** More checks after the snapshot (--check-global): JSON fields, text lines, failed → exit 1. */
+  extra?: (
+    streams: readonly StreamSnapshot[],
+  ) => Promise<{ json: Record<string, unknown>; text: string; failed: boolean }>;
+}
+
+interface PassResult {
+  /** 0 ok, 1 failed condition, 2 usage error (unknown scope). */
+  code: number;
+  output: string;
+  history: LagHistory;
+}
+
+async function onePass(
+  p: StatusPass,
+  history: LagHistory,
+  discovery: StreamDiscovery,
+): Promise<PassResult> {
+  const found = await discovery.step(p.client, true);
+  const { streams, timeMs } = await snapshotStreams(p.client, p.keys, found.keys);
+  const { estimates, uncounted } = await estimateUnknownLags(p.client, streams);
+  const next = recordSnapshot(history, streams, timeMs, { estimates });
+  const report = buildReport({
+    streams,
+    timeMs,
+    prefix: p.keys.prefix,
+    thresholds: p.thresholds,
+    estimates,
+    uncounted,
+    history: next,
+  });
+  const scopeErrors = unknownScopes(p.conditions, factsOf(report));
+  if (scopeErrors.length > 0) {
+    for (const line of scopeErrors) p.usageError(line);
+    return { code: 2, output: '', history: next };
+  }
+  const failed = evaluate(p.conditions, factsOf(report), report.dlqs);
+  const extra = p.extra ? await p.extra(streams) : null;
+  const code = failed.length > 0 || extra?.failed ? 1 : 0;
+  if (p.json) {
+    const doc = {
+      ...(p.cluster ? { cluster: p.cluster } : {}),
+      ...extra?.json,
+      streams,
+      groups: report.groups,
+      dlqs: report.dlqs,
+      thresholds: p.thresholds,
+      failed: failed.map((f) => ({ condition: f.condition.text, detail: f.detail })),
+    };
+    const text = p.watchMs === null ? JSON.stringify(doc, null, 2) : JSON.stringify(doc);
+    return { code, output: `${text}\n`, history: next };
+  }
+  const prefix = sanitize(p.keys.prefix);
+  if (streams.length === 0) {
+    const lines = [`no streams under "${prefix}" at ${p.display}`, ...formatFailures(failed)];
+    if (extra?.text) lines.push('', extra.text);
+    return { code, output: `${lines.join('\n')}\n`, history: next };
+  }
+  const n = streams.length;
+  const lines = [
+    `${n} stream${n === 1 ? '' : 's'} under "${prefix}" at ${p.display}`,
+    '',
+    formatTable(streams, report, p.watchMs !== null),
+  ];
+  const findings = formatFindings(report);
+  if (findings.length > 0) lines.push('', ...findings);
+  if (findings.length > 0 || p.conditions.length > 0)
+    lines.push('', formatThresholds(p.thresholds));
+  if (failed.length > 0) lines.push('', ...formatFailures(failed));
+  if (extra?.text) lines.push('', extra.text);
+  return { code, output: `${lines.join('\n')}\n`, history: next };
+}
+
+/** Clear the screen and home the cursor (a TTY only): --watch reprints in place. */
+const CLEAR = '\x1b[H\x1b[2J';
+
+export async function runChecks(p: StatusPass): Promise<number> {
+  const discovery = new StreamDiscovery(p.keys);
+  if (p.watchMs === null) {
+    const r = await onePass(p, {}, discovery);
+    p.write(r.output);
+    return r.code;
+  }
+  let history: LagHistory = {};
+  let stop = false;
+  let wake: (() => void) | null = null;
+  const onSignal = () => {
+    stop = true;
+    wake?.();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const tty = process.stdout.isTTY === true && !p.json;
+  let code = 0;
+  try {
+    while (!stop) {
+      const r = await onePass(p, history, discovery);
+      if (r.code === 2) return 2;
+      history = r.history;
+      code = r.code;
+      const stamp = `every ${p.watchMs / 1000}s · ${new Date().toISOString()} · ctrl+c stops\n`;
+      p.write(tty ? `${CLEAR}${stamp}${r.output}` : p.json ? r.output : `${stamp}${r.output}\n`);
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, p.watchMs!).unref();
+      });
+    }
+    return code;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * The command-kind table: one record per mutation the monitor can run (ack, claim, replay…).
+ * Everything that differs between mutations is written here once, and read by every layer:
+ *   - monitor/commands.ts sends the record's ACL probe, refuses by its read-only rule and runs
+ *     the kind's executor (an exhaustive `Record<CommandKind, Executor>` there);
+ *   - store/ asks for the record's input step (claim asks for a target consumer);
+ *   - ui/ shows its verb, confirm text and undo note in the dialog, and disables its key with the
+ *     record's Redis commands named when the ACL user may not run them.
+ *
+ * ## Adding a kind (e.g. `deadletter`)
+ * 1. Here: add its name to `CommandKind` and its record to `COMMAND_KINDS` (a missing record is
+ *    a compile error); extra parameters become optional fields of `CommandRequest`.
+ * 2. monitor/commands.ts (or a file next to it): its executor in `EXECUTORS` (a missing one
+ *    is a compile error), returning `{ affected, detail }`; the guard around it emits
+ *    CommandCompleted / CommandFailed and enforces read-only and ACL denials.
+ * 3. A key: a binding in the pane's bindings that calls `requestCommand('<kind>')`, with
+ *    `disabledReason: mutationBlocked('<kind>')` (ui/bindings.ts).
+ * Tests and plug-ins may add a kind at run time with `registerCommandKind` (one line).
+ */
+
+/** A mutation the monitor can run. Add a name here, then its record below. */
+export type CommandKind = 'ack' | 'claim' | 'replay';
+
+/**
+ * One request to run a command: on `ids` of `group` in `stream` (replay ignores the group).
+ * A kind that needs more (a target ID, a stream) adds an optional field here.
+ */
+export interface CommandRequest {
+  kind: CommandKind;
+  stream: string;
+  group: string;
+  ids: readonly string[];
+  /** claim: the target consumer. Kinds that take no consumer ignore it. */
+  consumer?: string;
+}
+
+/** What `--read-only` does with a kind: refuse it (every mutation) or let it run. */
+export type ReadOnlyRule = 'refuse' | 'allow';
+
+export interface CommandKindSpec {
+  /** Redis commands it sends (for the ACL list in the README and the disabled reason). */
+  redisCommands: readonly string[];
+  /** Imperative verb for the dialog title: "Acknowledge 3 entries of s / g?". */
+  verb: string;
+  /** Progressive form while it runs: "Acknowledging 3 entries…". */
+  verbing: string;
+  /** What will happen, in one sentence, shown before the person confirms. */
+  confirmText(request: CommandRequest): string;
+  /** How to take it back, or why it cannot be ("not undoable: …"), shown with the confirm text. */
+  undo: string;
+  /** Changes data in Redis. */
+  mutates: boolean;
+  readOnly: ReadOnlyRule;
+  /**
+   * Commands that find out, with no side effect, whether the ACL user may run the kind: each
+   * targets `probeKey`, a key that does not exist; only a NOPERM reply counts. The first word of
+   * each is the Redis command it proves.
+   */
+  aclProbe(probeKey: string): readonly (readonly (string | number)[])[];
+  /** An input step before the confirm step: claim asks for the target consumer. */
+  asks: 'consumer' | null;
+}
+
+export const COMMAND_KINDS: Record<CommandKind, CommandKindSpec> = {
+  ack: {
+    redisCommands: ['XACK'],
+    verb: 'Acknowledge',
+    verbing: 'Acknowledging',
+    confirmText: () => 'They leave the pending list and will not be delivered again.',
+    undo: 'not undoable: an acknowledged entry cannot be made pending again',
+    mutates: true,
+    readOnly: 'refuse',
+    aclProbe: (key) => [['XACK', key, 'probe', '0-1']],
+    asks: null,
+  },
+  claim: {
+    redisCommands: ['XCLAIM'],
+    verb: 'Claim',
+    verbing: 'Claiming',
+    confirmText: (r) => `They move to consumer ${r.consumer ?? '?'}; their idle time restarts.`,
+    undo: 'undo by claiming them back for their previous consumer',
+    mutates: true,
+    readOnly: 'refuse',
+    aclProbe: (key) => [['XCLAIM', key, 'probe', 'probe', 0, '0-1', 'JUSTID']],
+    asks: 'consumer',
+  },
+  replay: {
+    redisCommands: ['XRANGE', 'XADD', 'MULTI', 'EXEC'],
+    verb: 'Replay',
+    verbing: 'Replaying',
+    confirmText: () =>
+      'Copies are re-published to the same stream with a field naming the original ID. The originals stay pending.',
+    undo: 'not undoable: the copies are new entries (XDEL them by ID to remove them)',
+    mutates: true,
+    readOnly: 'refuse',
+    aclProbe: (key) => [['XADD', key, 'NOMKSTREAM', '*', 'probe', '1']],
+    asks: null,
+  },
+};
+
+const extra = new Map<string, CommandKindSpec>();
+
+/** The record of a kind (also one added with registerCommandKind). */
+export function commandKind(kind: CommandKind): CommandKindSpec {
+  const spec = (COMMAND_KINDS as Record<string, CommandKindSpec>)[kind] ?? extra.get(kind);
+  if (!spec) throw new Error(`unknown command kind: ${kind}`);
+  return spec;
+}
+
+/** Every kind, in table order, then the ones registered at run time. */
+export function commandKinds(): CommandKind[] {
+  return [
+    ...(Object.keys(COMMAND_KINDS) as CommandKind[]),
+    ...(extra.keys() as Iterable<CommandKind>),
+  ];
+}
+
+/**
+ * Add a kind at run time (tests, plug-ins): its record here, its executor given to
+ * createCommands({ executors }). Returns a function that removes it again.
+ */
+export function registerCommandKind(kind: string, spec: CommandKindSpec): () => void {
+  if (kind in COMMAND_KINDS || extra.has(kind)) throw new Error(`command kind ${kind} exists`);
+  extra.set(kind, spec);
+  return () => extra.delete(kind);
+}
+
+/** The Redis commands whose probe proves `kind` may run (the first word of each probe). */
+export function probedCommandsOf(kind: CommandKind): string[] {
+  return commandKind(kind)
+    .aclProbe('x')
+    .map((c) => String(c[0]).toUpperCase());
+}
+
+/** Why `--read-only` or the ACL stops `kind`, or null when it may run. */
+export function commandRefusal(
+  kind: CommandKind,
+  readOnly: boolean,
+  deniedRedisCommands: ReadonlySet<string>,
+): { code: 'READ_ONLY' | 'NOPERM'; commands: string[] } | null {
+  const spec = commandKind(kind);
+  if (readOnly && spec.readOnly === 'refuse') return { code: 'READ_ONLY', commands: [] };
+  const denied = probedCommandsOf(kind).filter((c) => deniedRedisCommands.has(c));
+  return denied.length > 0 ? { code: 'NOPERM', commands: denied } : null;
+}
