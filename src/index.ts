@@ -25,6 +25,7 @@ export type {
 } from './streams/event-persistence.js';
 export type { ConsumeOptions } from './streams/consumer.js';
 export { PublishBatchError } from './streams/batch-publish.js';
+export type { EventBatch } from './streams/batch-consumer.js';
 export type { PublishBatchOptions, PublishFailure } from './streams/batch-publish.js';
 export type { TrimReport, TrimLoss } from './streams/retention.js';
 export type { DeadLetter, DeadLetterRange } from './streams/dead-letters.js';

@@ -6,6 +6,7 @@
 import type { Redis } from 'ioredis';
 import type { RawFields, SeedEvent } from '../core/types.js';
 import { decodeFields, fieldsFromArray } from '../core/codec.js';
+import { bigintSafeReplacer } from '../core/python-json.js';
 import { createKeySpace, DEFAULT_PREFIX } from '../core/keys.js';
 import { classifyRedisError, redactUrl, StreamscopeError } from '../core/errors.js';
 import {
@@ -193,7 +194,7 @@ function jsonLine(
   event: SeedEvent | null,
   fields: RawFields,
 ): string {
-  return JSON.stringify({ id, type, event, ...(event ? {} : { fields }) });
+  return JSON.stringify({ id, type, event, ...(event ? {} : { fields }) }, bigintSafeReplacer);
 }
 
 function textLine(
@@ -204,7 +205,8 @@ function textLine(
   max: number,
 ): string {
   let body: string;
-  if (event) body = `${event.source ? `[${event.source}] ` : ''}${JSON.stringify(event.data)}`;
+  if (event)
+    body = `${event.source ? `[${event.source}] ` : ''}${JSON.stringify(event.data, bigintSafeReplacer)}`;
   else
     body = Object.entries(fields)
       .map(([k, v]) => `${k}=${JSON.stringify(v)}`)

@@ -13,6 +13,15 @@ const SUBCOMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<n
   tail: () => import('./tail.js'),
   status: () => import('./status.js'),
   demo: () => import('./demo.js'),
+  // Bulk actions (issue 9): preview, --dry-run, --yes, journal, undo.
+  ack: () => import('./pel-verbs.js').then((m) => ({ run: m.runAck })),
+  claim: () => import('./pel-verbs.js').then((m) => ({ run: m.runClaim })),
+  deadletter: () => import('./pel-verbs.js').then((m) => ({ run: m.runDeadletter })),
+  consumer: () => import('./group-verbs.js').then((m) => ({ run: m.runConsumer })),
+  group: () => import('./group-verbs.js').then((m) => ({ run: m.runGroup })),
+  dlq: () => import('./dlq-verbs.js').then((m) => ({ run: m.runDlq })),
+  journal: () => import('./journal-verbs.js').then((m) => ({ run: m.runJournal })),
+  undo: () => import('./journal-verbs.js').then((m) => ({ run: m.runUndo })),
 };
 
 export const USAGE = `streamscope — a terminal monitor for Redis Streams
@@ -22,6 +31,17 @@ Usage:
   streamscope tail [options]        print events from the global stream as they arrive
   streamscope status [options]      list streams under the prefix with their groups
   streamscope demo [options]        private redis-server + realistic traffic + the monitor
+
+Bulk actions (each previews first; --dry-run, --yes, --json; recorded in the journal):
+  streamscope ack        --stream <type> --group <g> <selectors>
+  streamscope claim      --stream <type> --group <g> --to <consumer> <selectors>
+  streamscope deadletter --stream <type> --group <g> <selectors> [--reason <text>]
+    selectors (AND): --consumer <name> --idle '>5m' --deliveries '>=3' --ids <id,…> | --all
+  streamscope consumer delete --stream <type> --group <g> --consumer <name> [--move-to <consumer>]
+  streamscope group setid --stream <type> --group <g> --to <0|$|id|time|group:<other>>
+  streamscope dlq list [--stream <type>] [--json]
+  streamscope dlq redrive|delete --stream <type> (--ids <id,…> | --all) [--rate <n/s>]
+  streamscope journal [--json]        streamscope undo <journal id>
 
 Common options:
   --url <redis-url>     server (default: REDIS_URL, else redis://127.0.0.1:6379)

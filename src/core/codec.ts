@@ -6,7 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EventInput, RawFields, SeedEvent } from './types.js';
-import { pythonJsonDumps } from './python-json.js';
+import { pythonJsonDumps, pythonJsonMembers, pythonString } from './python-json.js';
+import { parsePythonJsonFast, parsePythonJsonTree } from './python-json-parse.js';
+import { encodeAgainst } from './reencode.js';
+import { StreamscopeError } from './errors.js';
+import { ABSENT_SOURCE, ABSENT_VERSION, WireEvent } from './wire-event.js';
 
 export const DEFAULT_SOURCE = '';
 export const DEFAULT_VERSION = '1.0.0';
@@ -26,10 +30,11 @@ export function monotonicEpochMicros(): number {
 }
 
 /**
- * `datetime.now(timezone.utc).isoformat()`: microseconds and `+00:00`, never `Z`
- * (Python < 3.11 `fromisoformat` rejects `Z`). Without arguments: now, from
- * monotonicEpochMicros (real microseconds, non-decreasing). With a date: that date, `micros`
- * (0…999999, the fraction of its second) defaulting to its milliseconds × 1000.
+ * `datetime.now(timezone.utc).isoformat()` exactly: `+00:00`, never `Z` (Python < 3.11
+ * `fromisoformat` rejects `Z`), and `.ffffff` only when the microseconds are not zero
+ * (`2026-01-02T03:04:05+00:00`). Without arguments: now, from monotonicEpochMicros (real
+ * microseconds, non-decreasing). With a date: that date, `micros` (0…999999, the fraction of
+ * its second) defaulting to its milliseconds × 1000. An invalid Date throws INVALID_ARGUMENT.
  */
 export function pythonIsoTimestamp(date?: Date, micros?: number): string {
   let d = date;
@@ -39,36 +44,88 @@ export function pythonIsoTimestamp(date?: Date, micros?: number): string {
     d = new Date(Math.floor(now / 1000));
     us ??= now % 1_000_000;
   }
+  if (Number.isNaN(d.getTime())) {
+    throw new StreamscopeError('INVALID_ARGUMENT', 'timestamp is an invalid Date');
+  }
   const iso = d.toISOString(); // 2026-11-27T07:08:48.060Z
   const frac = us ?? d.getUTCMilliseconds() * 1000;
-  return `${iso.slice(0, 19)}.${String(frac).padStart(6, '0')}+00:00`;
+  const fraction = frac === 0 ? '' : `.${String(frac).padStart(6, '0')}`;
+  return `${iso.slice(0, 19)}${fraction}+00:00`;
 }
 
-/** Fill in missing metadata; the timestamp is `now` when given, else the monotonic clock. */
+/**
+ * Fill in missing metadata; the timestamp is `now` when given, else the monotonic clock. A
+ * `Date` timestamp becomes its isoformat() string. An event decoded from a stream keeps its
+ * link to the original text (see encodeEventJson).
+ */
 export function completeEvent(input: EventInput, now?: Date): SeedEvent {
-  return {
+  const ts = input.timestamp;
+  const event: SeedEvent = {
     eventType: input.eventType,
     eventId: input.eventId ?? randomUUID(),
-    timestamp: input.timestamp ?? pythonIsoTimestamp(now),
+    timestamp:
+      typeof ts === 'string'
+        ? ts
+        : ts instanceof Date
+          ? pythonIsoTimestamp(ts)
+          : pythonIsoTimestamp(now),
     source: input.source ?? DEFAULT_SOURCE,
     version: input.version ?? DEFAULT_VERSION,
     data: input.data ?? {},
   };
+  return WireEvent.relink(input, event);
+}
+
+function isMetadataKey(k: string): boolean {
+  return (
+    k === 'event_id' || k === 'timestamp' || k === 'source' || k === 'version' || k === 'event_type'
+  );
+}
+
+function hasMetadataKey(data: Record<string, unknown>): boolean {
+  for (const k of METADATA_KEYS) if (Object.prototype.hasOwnProperty.call(data, k)) return true;
+  return false;
+}
+
+/** The exact `event` JSON a decoded event was read from, or undefined for an event built here. */
+export function originalEventJson(event: SeedEvent): string | undefined {
+  return WireEvent.origin(event)?.json;
 }
 
 /**
  * The JSON the origin writes: payload first (in insertion order), then metadata. A payload key
  * that collides with a metadata key keeps its position but takes the metadata value, exactly
  * as Python's dict update does.
+ *
+ * An event decoded by decodeFields (or a copy made by completeEvent) is re-encoded against its
+ * original text (reencode.ts): unchanged, it gives exactly the bytes it was read from; changed,
+ * every unchanged value keeps its original text and position, and changed or new values are
+ * encoded fresh (an integral number then as an integer: `1`, not `1.0`). The link lives on the
+ * event object itself: `{ ...event }` or `structuredClone(event)` is a new, fresh-encoded event.
  */
 export function encodeEventJson(event: SeedEvent): string {
+  const origin = WireEvent.origin(event);
+  const data = event.data;
+  if (!origin && !hasMetadataKey(data)) {
+    // The common case, without building a merged object (that alone costs more than encoding).
+    const payload = pythonJsonMembers(data);
+    const meta =
+      `"event_id": ${pythonString(event.eventId)}, "timestamp": ${pythonString(event.timestamp)}, ` +
+      `"source": ${pythonString(event.source)}, "version": ${pythonJsonDumps(event.version)}, ` +
+      `"event_type": ${pythonString(event.eventType)}`;
+    return payload === '' ? `{${meta}}` : `{${payload}, ${meta}}`;
+  }
   const flat: Record<string, unknown> = { ...event.data };
   flat.event_id = event.eventId;
   flat.timestamp = event.timestamp;
   flat.source = event.source;
   flat.version = event.version;
   flat.event_type = event.eventType;
-  return pythonJsonDumps(flat);
+  if (!origin) return pythonJsonDumps(flat);
+  // Defaults filled in on decoding were not on the wire: leave them out again while unchanged.
+  if (origin.absent & ABSENT_SOURCE && flat.source === DEFAULT_SOURCE) delete flat.source;
+  if (origin.absent & ABSENT_VERSION && flat.version === DEFAULT_VERSION) delete flat.version;
+  return encodeAgainst(flat, parsePythonJsonTree(origin.json), origin.json);
 }
 
 /** Field/value pairs for XADD, in wire order. */
@@ -90,13 +147,18 @@ export function fieldsFromArray(flat: readonly string[] | null | undefined): Raw
 
 export type DecodeResult = { ok: true; event: SeedEvent } | { ok: false; reason: string };
 
-/** Decode an entry; never throws. Foreign or malformed entries get a reason. */
+/**
+ * Decode an entry; never throws. Foreign or malformed entries get a reason. Reads everything
+ * Python's `json.dumps` writes: `NaN`/`Infinity`/`-Infinity` as numbers, integers beyond 2^53 as
+ * `bigint`. `version` is what the wire holds (a string, or the number a payload field named
+ * `version` put there); `"1.0.0"` when absent or neither.
+ */
 export function decodeFields(fields: RawFields): DecodeResult {
   const raw = fields.event;
   if (raw === undefined) return { ok: false, reason: 'no "event" field' };
   let parsed: unknown;
   try {
-    parsed = JSON.parse(raw);
+    parsed = parsePythonJsonFast(raw);
   } catch {
     return { ok: false, reason: '"event" field is not valid JSON' };
   }
@@ -114,20 +176,25 @@ export function decodeFields(fields: RawFields): DecodeResult {
     return { ok: false, reason: 'event has no event_id or timestamp' };
   }
   const data: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) {
-    if (!(METADATA_KEYS as readonly string[]).includes(k)) data[k] = v;
-  }
-  return {
-    ok: true,
-    event: {
+  for (const k in obj) if (!isMetadataKey(k)) data[k] = obj[k];
+  const source = obj.source;
+  const version = obj.version;
+  const absent =
+    (source === undefined ? ABSENT_SOURCE : 0) | (version === undefined ? ABSENT_VERSION : 0);
+  const event = new WireEvent(
+    {
       eventType,
       eventId: obj.event_id,
       timestamp: obj.timestamp,
-      source: typeof obj.source === 'string' ? obj.source : DEFAULT_SOURCE,
-      version: typeof obj.version === 'string' ? obj.version : DEFAULT_VERSION,
+      source: typeof source === 'string' ? source : DEFAULT_SOURCE,
+      version:
+        typeof version === 'string' || typeof version === 'number' ? version : DEFAULT_VERSION,
       data,
     },
-  };
+    raw,
+    absent,
+  );
+  return { ok: true, event };
 }
 
 export function decodeEvent(fields: RawFields): SeedEvent | null {

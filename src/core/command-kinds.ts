@@ -19,7 +19,8 @@
  */
 
 /** A mutation the monitor can run. Add a name here, then its record below. */
-export type CommandKind = 'ack' | 'claim' | 'replay';
+export type CommandKind =
+  'ack' | 'claim' | 'replay' | 'deadletter' | 'delconsumer' | 'setid' | 'redrive' | 'dlq-delete';
 
 /**
  * One request to run a command: on `ids` of `group` in `stream` (replay ignores the group).
@@ -30,8 +31,14 @@ export interface CommandRequest {
   stream: string;
   group: string;
   ids: readonly string[];
-  /** claim: the target consumer. Kinds that take no consumer ignore it. */
+  /** claim: the target consumer; delconsumer: the consumer to delete. Others ignore it. */
   consumer?: string;
+  /** setid: where to (`0`, `$`, an ID, `-1h`, an ISO time, `group:<other>`). */
+  target?: string;
+  /** deadletter: the reason written with each copy. */
+  reason?: string;
+  /** delconsumer: claim its entries to this consumer first. */
+  moveTo?: string;
 }
 
 /** What `--read-only` does with a kind: refuse it (every mutation) or let it run. */
@@ -94,6 +101,78 @@ export const COMMAND_KINDS: Record<CommandKind, CommandKindSpec> = {
     mutates: true,
     readOnly: 'refuse',
     aclProbe: (key) => [['XADD', key, 'NOMKSTREAM', '*', 'probe', '1']],
+    asks: null,
+  },
+  // The bulk kinds of issue 9; executors in monitor/bulk/executors.ts, plans (preview, journal,
+  // undo) in monitor/bulk/plans.ts.
+  deadletter: {
+    redisCommands: ['XPENDING', 'XRANGE', 'XADD', 'XACK', 'MULTI', 'EXEC'],
+    verb: 'Dead-letter',
+    verbing: 'Dead-lettering',
+    confirmText: (r) =>
+      `Each is copied byte-for-byte to the dead-letter stream (reason: ${r.reason ?? 'by hand'}) and acknowledged, in one MULTI per batch.`,
+    undo: 'undo redrives the dead letters to the original stream',
+    mutates: true,
+    readOnly: 'refuse',
+    aclProbe: (key) => [
+      ['XADD', key, 'NOMKSTREAM', '*', 'probe', '1'],
+      ['XACK', key, 'probe', '0-1'],
+    ],
+    asks: null,
+  },
+  delconsumer: {
+    redisCommands: ['XCLAIM', 'XGROUP'],
+    verb: 'Delete consumer',
+    verbing: 'Deleting consumer',
+    confirmText: (r) =>
+      r.moveTo
+        ? `Its pending entries are claimed to ${r.moveTo} first, then ${r.consumer ?? '?'} is deleted.`
+        : `${r.consumer ?? '?'} holds no entries and is deleted.`,
+    undo: 'not undoable: a deleted consumer is gone (its entries stay with the consumer they moved to)',
+    mutates: true,
+    readOnly: 'refuse',
+    aclProbe: (key) => [
+      ['XCLAIM', key, 'probe', 'probe', 0, '0-1', 'JUSTID'],
+      ['XGROUP', 'DELCONSUMER', key, 'probe', 'probe'],
+    ],
+    asks: null,
+  },
+  setid: {
+    redisCommands: ['XGROUP', 'XRANGE', 'XINFO'],
+    verb: 'Reposition group',
+    verbing: 'Repositioning group',
+    confirmText: (r) =>
+      `The group moves to ${r.target ?? '?'}; entries after it are delivered (again). Pending entries are unaffected.`,
+    undo: 'undo moves the group back to its previous position and entries-read',
+    mutates: true,
+    readOnly: 'refuse',
+    aclProbe: (key) => [['XGROUP', 'SETID', key, 'probe', '0']],
+    asks: null,
+  },
+  redrive: {
+    redisCommands: ['XRANGE', 'XADD', 'XDEL', 'MULTI', 'EXEC'],
+    verb: 'Redrive',
+    verbing: 'Redriving',
+    confirmText: () =>
+      'The original fields are re-published byte-for-byte to the original stream (plus redriven_from), and each dead letter is deleted in the same MULTI.',
+    undo: 'undo moves the copies back to the dead-letter stream',
+    mutates: true,
+    readOnly: 'refuse',
+    aclProbe: (key) => [
+      ['XADD', key, 'NOMKSTREAM', '*', 'probe', '1'],
+      ['XDEL', key, '0-1'],
+    ],
+    asks: null,
+  },
+  'dlq-delete': {
+    redisCommands: ['XDEL'],
+    verb: 'Delete dead letters',
+    verbing: 'Deleting dead letters',
+    confirmText: () => 'The dead letters are deleted from the dead-letter stream.',
+    undo: 'not undoable: deleted dead letters are gone',
+    mutates: true,
+    readOnly: 'refuse',
+    aclProbe: (key) => [['XDEL', key, '0-1']],
     asks: null,
   },
 };

@@ -9,12 +9,16 @@ export interface EventInput {
   data?: Record<string, unknown>;
   /** uuid4; generated when missing. */
   eventId?: string;
-  /** ISO-8601 with a numeric offset (`+00:00`); generated when missing. */
-  timestamp?: string;
+  /**
+   * ISO-8601 with a numeric offset (`+00:00`), written as given; a `Date` is written as Python's
+   * `isoformat()` of it in UTC (`2026-01-02T03:04:05.678000+00:00`, no fraction when zero).
+   * Generated when missing.
+   */
+  timestamp?: string | Date;
   /** Default `""`. */
   source?: string;
-  /** Default `"1.0.0"`. */
-  version?: string;
+  /** Default `"1.0.0"`. A number is what the origin writes for a payload field named `version`. */
+  version?: string | number;
 }
 
 /** A decoded event in the seed format. */
@@ -23,8 +27,15 @@ export interface SeedEvent {
   eventId: string;
   timestamp: string;
   source: string;
-  version: string;
-  /** Payload fields: everything in the JSON that is not metadata. */
+  /**
+   * What the wire holds: normally `"1.0.0"`; a number when the producer's payload has a field
+   * named `version` (the origin's CharacterDefinedEvent: `version: int` overwrites the metadata).
+   */
+  version: string | number;
+  /**
+   * Payload fields: everything in the JSON that is not metadata. Values as Python's `json.loads`
+   * reads them: integers beyond 2^53 as `bigint`, `NaN`/`Infinity` as numbers.
+   */
   data: Record<string, unknown>;
 }
 

@@ -20,6 +20,7 @@ import { StreamscopeError } from '../core/errors.js';
 import type { ErrorInfo, MonitorMessage } from '../core/messages.js';
 import type { MonitorCommandsPort } from '../core/ports.js';
 import { describeServer, secretsOf, toErrorInfo } from './connection-guard.js';
+import { BULK_EXECUTORS } from './bulk/executors.js';
 
 export interface CommandsOptions {
   /** A shared, non-blocking client; not closed here. */
@@ -149,6 +150,9 @@ export const EXECUTORS: Record<CommandKind, Executor> = {
       detail: `replayed ${added} of ${ids.length} to ${where} (field replayed_from = original ID)${lost > 0 ? `; ${lost} no longer exist` : ''}`,
     };
   },
+
+  // deadletter, delconsumer, setid, redrive, dlq-delete (issue 9).
+  ...BULK_EXECUTORS,
 };
 
 function stripPrefixOf(ctx: ExecContext, key: string): string {

@@ -11,27 +11,28 @@ import { groupBySlot } from '../core/hash-slot.js';
 import type { PersistenceContext } from './context.js';
 import type { ConsumeOptions } from './consumer.js';
 
-type ConsumeLoop = (
+/** A consume loop over keys of one slot: deliveries one by one, or batches of them. */
+type ConsumeLoop<T> = (
   ctx: PersistenceContext,
   streamKeys: readonly string[],
   consumerName: string,
   options: ConsumeOptions,
-) => AsyncGenerator<Delivery>;
+) => AsyncGenerator<T>;
 
-export async function* consumeAcrossSlots(
+export async function* consumeAcrossSlots<T = Delivery>(
   ctx: PersistenceContext,
   streamKeys: readonly string[],
   consumerName: string,
   options: ConsumeOptions,
-  consume: ConsumeLoop,
-): AsyncGenerator<Delivery> {
+  consume: ConsumeLoop<T>,
+): AsyncGenerator<T> {
   const groups = groupBySlot(streamKeys);
   if (groups.length === 1) {
     yield* consume(ctx, groups[0], consumerName, options);
     return;
   }
   const loops = groups.map((keys) => consume(ctx, keys, consumerName, options));
-  type Next = { i: number; r: IteratorResult<Delivery> };
+  type Next = { i: number; r: IteratorResult<T> };
   const pending = new Map<number, Promise<Next>>();
   const pull = (i: number) =>
     pending.set(

@@ -121,12 +121,35 @@ export async function ensureGroup(ctx: PersistenceContext, key: string): Promise
   }
 }
 
+/**
+ * consumeEvents' loop, one delivery at a time: the batches of consumeDeliveryBatches, flattened
+ * (so both share every rule of the loop: PEL first, recovery, dead letters, NOGROUP).
+ */
 export async function* consume(
   ctx: PersistenceContext,
   streamKeys: readonly string[],
   consumerName: string,
   options: ConsumeOptions = {},
 ): AsyncGenerator<Delivery> {
+  for await (const batch of consumeDeliveryBatches(ctx, streamKeys, consumerName, options)) {
+    for (const d of batch) {
+      if (options.signal?.aborted) return;
+      yield d;
+    }
+  }
+}
+
+/**
+ * The loop itself, yielding what one step produced as one batch (never empty): a page of the own
+ * PEL, the entries one XAUTOCLAIM sweep reclaimed from one stream, or the decodable entries of
+ * one XREADGROUP reply (undecodable ones are dead-lettered first).
+ */
+export async function* consumeDeliveryBatches(
+  ctx: PersistenceContext,
+  streamKeys: readonly string[],
+  consumerName: string,
+  options: ConsumeOptions = {},
+): AsyncGenerator<Delivery[]> {
   const blockMs = Math.max(1, options.blockMs ?? 1000);
   const count = Math.max(1, options.count ?? 10);
   const claimIdleMs = options.claimIdleMs ?? 60000;
@@ -173,22 +196,19 @@ export async function* consume(
           const page = await readOwnPending(ctx, key, consumerName, after, count);
           if (page.lastId === null) pel.delete(key);
           else pel.set(key, page.lastId);
-          for (const d of page.deliveries) {
-            if (signal?.aborted) return;
-            yield d;
-          }
+          if (signal?.aborted) return;
+          if (page.deliveries.length > 0) yield page.deliveries;
           continue;
         }
         if (claimIdleMs > 0 && Date.now() - lastSweep >= claimEveryMs) {
           lastSweep = Date.now();
           for (const key of streamKeys) {
-            for (const d of await claimIdle(ctx, key, consumerName, {
+            const claimed = await claimIdle(ctx, key, consumerName, {
               minIdleMs: claimIdleMs,
               limit: count * 10,
-            })) {
-              if (signal?.aborted) return;
-              yield d;
-            }
+            });
+            if (signal?.aborted) return;
+            if (claimed.length > 0) yield claimed;
           }
         }
         const reply = await blocking.call(
@@ -205,6 +225,7 @@ export async function* consume(
           ...streamKeys.map(() => '>'),
         );
         episodes.succeed();
+        const batch: Delivery[] = [];
         for (const [key, raw] of streamsOfReadReply(reply)) {
           for (const entry of raw.map(parseEntry)) {
             if (entry === null) continue;
@@ -220,9 +241,10 @@ export async function* consume(
               });
               continue;
             }
-            yield makeDelivery(ctx, key, entry, 1);
+            batch.push(makeDelivery(ctx, key, entry, 1));
           }
         }
+        if (batch.length > 0) yield batch;
       } catch (err) {
         if (signal?.aborted) return;
         const e = toError(ctx, err, { retrying: true });

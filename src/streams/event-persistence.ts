@@ -45,6 +45,7 @@ import { trimByAge, type TrimLoss, type TrimReport } from './retention.js';
 import { PublishTrimmer } from './publish-trim.js';
 import { publishError, undoXadd } from './publish-undo.js';
 import { publishBatch, PublishBatchError, type PublishBatchOptions } from './batch-publish.js';
+import { consumeBatches, type EventBatch } from './batch-consumer.js';
 import { readDeadLetters, type DeadLetter, type DeadLetterRange } from './dead-letters.js';
 import { checkLayout, connectAuto, isClusterClient } from './cluster.js';
 import { publishSpread, publishSpreadBatch } from './publish-spread.js';
@@ -422,6 +423,46 @@ export class EventPersistence {
         const inner = isClusterClient(ctx.client)
           ? consumeAcrossSlots(ctx, keys, consumerName, { ...options, signal }, consume)
           : consume(ctx, keys, consumerName, { ...options, signal });
+        const finish = () => consumers.delete(controller);
+        return {
+          next: async () => {
+            const r = await inner.next();
+            if (r.done) finish();
+            return r;
+          },
+          return: async (value?: unknown) => {
+            controller.abort();
+            finish();
+            return inner.return(value as never);
+          },
+        };
+      },
+    };
+  }
+
+  /**
+   * consumeEvents a batch at a time: the same loop (own PEL first, recovery, dead letters,
+   * NOGROUP), each batch what one read returned (up to `count` per stream), with `ack()` for the
+   * whole batch — one XACK per stream — skipping deliveries acknowledged or dead-lettered one by
+   * one. Same argument checks and stopping as consumeEvents.
+   */
+  consumeEventBatches(
+    eventTypes: readonly string[],
+    consumerName: string,
+    options: ConsumeOptions = {},
+  ): AsyncIterable<EventBatch> {
+    validateConsumeArgs(eventTypes, consumerName, options);
+    const ctx = this.context();
+    const keys = [...new Set(eventTypes.map((t) => this.keys.typeStream(t)))];
+    const controller = new AbortController();
+    const signal = options.signal
+      ? AbortSignal.any([options.signal, controller.signal])
+      : controller.signal;
+    const consumers = this.consumers;
+    return {
+      [Symbol.asyncIterator]() {
+        consumers.add(controller);
+        const inner = consumeBatches(ctx, keys, consumerName, { ...options, signal });
         const finish = () => consumers.delete(controller);
         return {
           next: async () => {

@@ -4,6 +4,7 @@
  */
 import type { DetailState } from '../store/state.js';
 import type { RawFields, SeedEvent } from '../core/types.js';
+import { bigintSafeReplacer } from '../core/python-json.js';
 import { charWidth, formatBytes, formatDateTime, idTimeMs } from './format.js';
 import { sanitize } from './sanitize.js';
 
@@ -36,7 +37,7 @@ function seedJson(e: SeedEvent): string {
     version: e.version,
     ...e.data,
   };
-  return JSON.stringify(obj, null, 2);
+  return JSON.stringify(obj, bigintSafeReplacer, 2);
 }
 
 export interface DetailLine {

@@ -4,6 +4,7 @@
  */
 import type { TailEvent } from '../core/messages.js';
 import { isStreamId, streamIdToMs } from '../core/stream-id.js';
+import { bigintSafeReplacer } from '../core/python-json.js';
 
 /** Terminal columns of one code point: 0 for combining marks, 2 for wide (CJK, emoji). */
 export function charWidth(cp: number): number {
@@ -125,7 +126,7 @@ export function idTimeMs(id: string): number | null {
 const PREVIEW_VALUE_MAX = 120;
 
 function previewValue(v: unknown): string {
-  const s = typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v));
+  const s = typeof v === 'string' ? v : (JSON.stringify(v, bigintSafeReplacer) ?? String(v));
   return s.length > PREVIEW_VALUE_MAX ? `${s.slice(0, PREVIEW_VALUE_MAX)}…` : s;
 }
 

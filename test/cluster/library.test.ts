@@ -97,6 +97,23 @@ describe.each(libraryTargets(() => cluster))('library on $name', (target) => {
     }
   });
 
+  it('consumeEventBatches over types on different slots: batches, one batch ack each', async () => {
+    const p = await persistence();
+    for (let i = 0; i < 12; i++)
+      await noted(p.persistEvent({ eventType: TYPES[i % 4], data: { i } }));
+    const c = puller(p.consumeEventBatches(TYPES, 'bw', { ...fast, count: 5 }));
+    let n = 0;
+    while (n < 12) {
+      const [batch] = await c.take(1, 15000);
+      n += batch.deliveries.length;
+      await noted(batch.ack());
+    }
+    await c.close();
+    expect(n).toBe(12);
+    for (const t of TYPES)
+      expect((await noted(p.getStreamInfo(t))).consumerGroups[0].pending).toBe(0);
+  });
+
   it('getPendingEvents claims what a crashed consumer held; its acks work', async () => {
     const p = await persistence();
     for (let i = 0; i < 3; i++) await noted(p.persistEvent({ eventType: TYPES[1], data: { i } }));

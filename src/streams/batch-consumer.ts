@@ -1,0 +1,105 @@
+/**
+ * Batch consume (EventPersistence.consumeEventBatches): the consumeEvents loop (consumer.ts:
+ * own PEL first, recovery of idle entries, dead letters, the NOGROUP policy — the same code, not
+ * a copy), handed out a batch at a time, with one ack for the whole batch: one XACK per stream,
+ * pipelined. Entries of the batch that were already acknowledged one by one (`d.ack()`) or
+ * dead-lettered (`batch.deadLetter(d, reason)`) are left out of it.
+ */
+import type { Delivery } from '../core/types.js';
+import { StreamscopeError } from '../core/errors.js';
+import { toError, type PersistenceContext } from './context.js';
+import { consumeDeliveryBatches, type ConsumeOptions } from './consumer.js';
+import { deadLetter } from './recovery.js';
+import { isClusterClient } from './cluster-client.js';
+import { consumeAcrossSlots } from './consume-slots.js';
+
+export interface EventBatch {
+  /** In delivery order; each delivery's own ack() still works and takes it out of the batch ack. */
+  readonly deliveries: readonly Delivery[];
+  /**
+   * Acknowledge every delivery of the batch not yet acknowledged or dead-lettered: one XACK per
+   * stream (pipelined, one round trip). Resolves to the number Redis acknowledged. Calling it
+   * again does nothing (0).
+   */
+  ack(): Promise<number>;
+  /**
+   * Move one delivery to its dead-letter stream (`<prefix>dlq:<type>`, with the reason) and
+   * acknowledge it, in one MULTI; the batch ack then skips it. Returns the dead-letter entry ID.
+   */
+  deadLetter(delivery: Delivery, reason: string): Promise<string>;
+}
+
+export async function* consumeBatches(
+  ctx: PersistenceContext,
+  streamKeys: readonly string[],
+  consumerName: string,
+  options: ConsumeOptions,
+): AsyncGenerator<EventBatch> {
+  // On a cluster, one loop per slot group (never a CROSSSLOT XREADGROUP), batches merged.
+  const loops = isClusterClient(ctx.client)
+    ? consumeAcrossSlots(ctx, streamKeys, consumerName, options, consumeDeliveryBatches)
+    : consumeDeliveryBatches(ctx, streamKeys, consumerName, options);
+  for await (const deliveries of loops) {
+    if (options.signal?.aborted) return;
+    yield makeBatch(ctx, consumerName, deliveries);
+  }
+}
+
+function makeBatch(ctx: PersistenceContext, consumer: string, inner: Delivery[]): EventBatch {
+  /** Settled one by one (acknowledged or dead-lettered), or by the batch ack. */
+  const settled = new Set<Delivery>();
+  const own = new Map<Delivery, Delivery>();
+  const deliveries = inner.map((d) => {
+    const wrapped: Delivery = {
+      ...d,
+      async ack() {
+        await d.ack();
+        settled.add(wrapped);
+      },
+    };
+    own.set(wrapped, d);
+    return wrapped;
+  });
+  return {
+    deliveries,
+    async ack() {
+      const byStream = new Map<string, string[]>();
+      for (const d of deliveries) {
+        if (settled.has(d)) continue;
+        settled.add(d);
+        const ids = byStream.get(d.streamKey);
+        if (ids) ids.push(d.messageId);
+        else byStream.set(d.streamKey, [d.messageId]);
+      }
+      if (byStream.size === 0) return 0;
+      try {
+        const acked = await Promise.all(
+          [...byStream].map(([key, ids]) => ctx.client.xack(key, ctx.group, ...ids)),
+        );
+        return acked.reduce((a, b) => a + b, 0);
+      } catch (err) {
+        // Not acknowledged: they stay pending and come back (own PEL after a reconnect, or
+        // reclaimed after claimIdleMs); a later batch ack may try again.
+        for (const d of deliveries)
+          if (byStream.get(d.streamKey)?.includes(d.messageId)) settled.delete(d);
+        throw toError(ctx, err);
+      }
+    },
+    async deadLetter(delivery, reason) {
+      if (!own.has(delivery))
+        throw new StreamscopeError(
+          'INVALID_ARGUMENT',
+          'batch.deadLetter: that delivery is not part of this batch',
+        );
+      const id = await deadLetter(ctx, {
+        streamKey: delivery.streamKey,
+        id: delivery.messageId,
+        consumer,
+        deliveryCount: delivery.deliveryCount,
+        reason,
+      });
+      settled.add(delivery);
+      return id;
+    },
+  };
+}
