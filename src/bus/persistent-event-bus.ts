@@ -2,13 +2,14 @@
  * In-process pub/sub plus persistence and replay (the seed's PersistentEventBus).
  *
  * publish() always delivers to in-process subscribers first. Persisting is best effort with a
- * memory: while Redis is unreachable, events wait in a bounded queue (oldest dropped first when
+ * memory: while Redis is unreachable or refuses writes for a while (OOM, MISCONF, READONLY,
+ * LOADING, BUSY, TRYAGAIN, CLUSTERDOWN: TRANSIENT_CODES), events wait in a bounded queue (oldest dropped first when
  * full, each drop counted and reported) and are written, in order, when Redis answers again.
  */
 import type { Delivery, EventInput, SeedEvent } from '../core/types.js';
 import { completeEvent } from '../core/codec.js';
 import { assertValidEventType } from '../core/keys.js';
-import { StreamscopeError } from '../core/errors.js';
+import { StreamscopeError, TRANSIENT_CODES } from '../core/errors.js';
 import { EventPersistence, type GetEventsOptions } from '../streams/event-persistence.js';
 import { PublishBatchError } from '../streams/batch-publish.js';
 import { validateConsumeArgs, type ConsumeOptions } from '../streams/consumer.js';
@@ -33,9 +34,6 @@ export interface PersistentEventBusOptions {
   /** Default: stderr. */
   logger?: Logger;
 }
-
-/** Errors after which a retry can succeed: the event is queued, not lost. */
-const TRANSIENT = new Set(['UNREACHABLE', 'TIMEOUT', 'CLOSED']);
 
 export class PersistentEventBus {
   readonly persistence: EventPersistence | null;
@@ -101,7 +99,7 @@ export class PersistentEventBus {
       return await this.persistence.persistEvent(event);
     } catch (err) {
       if (!isTransient(err)) throw err;
-      this.enqueue(event);
+      this.enqueue(event, err);
       return null;
     }
   }
@@ -238,10 +236,12 @@ export class PersistentEventBus {
     }
   }
 
-  private enqueue(event: SeedEvent): void {
+  private enqueue(event: SeedEvent, cause?: unknown): void {
     const max = Math.max(1, this.options.maxQueued ?? 10000);
     if (!this.outageLogged) {
-      this.logger('Redis unreachable: queueing events in memory and retrying');
+      // Name the cause (`OOM: Redis is out of memory…`, `lost the connection…`): the fix differs.
+      const why = cause instanceof Error ? cause.message : 'Redis unreachable';
+      this.logger(`cannot persist now (${why}): queueing events in memory and retrying`);
       this.outageLogged = true;
     }
     this.queue.push(event);
@@ -303,7 +303,7 @@ export class PersistentEventBus {
 }
 
 function isTransient(err: unknown): boolean {
-  return err instanceof StreamscopeError && TRANSIENT.has(err.code);
+  return err instanceof StreamscopeError && TRANSIENT_CODES.has(err.code);
 }
 
 function messageOf(err: unknown): string {

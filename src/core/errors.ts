@@ -18,7 +18,42 @@ export type ErrorCode =
   | 'INVALID_ARGUMENT'
   | 'CROSSSLOT'
   | 'CLOSED'
+  | ServerStateCode
   | 'REDIS';
+
+/**
+ * Refusals by a server that works but cannot take this command right now: retrying later can
+ * succeed without anyone changing the client (the bus queues publishes on them).
+ */
+export type ServerStateCode =
+  'OOM' | 'MISCONF' | 'READONLY' | 'LOADING' | 'BUSY' | 'TRYAGAIN' | 'CLUSTERDOWN';
+
+/** The server's error prefix (`-OOM …`) → what it means, in words a person can act on. */
+const SERVER_STATES: Record<ServerStateCode, string> = {
+  OOM: 'Redis is out of memory (maxmemory reached under a noeviction policy): writes are refused until memory is freed or maxmemory is raised',
+  MISCONF:
+    'Redis cannot persist to disk (stop-writes-on-bgsave-error): writes are refused until a snapshot succeeds; check the server log and disk',
+  READONLY:
+    'this server is a read-only replica: writes need the primary (point --url / REDIS_URL at it)',
+  LOADING: 'Redis is loading its dataset into memory after a restart: retry in a moment',
+  BUSY: 'Redis is busy running a script or function (SCRIPT KILL / FUNCTION KILL ends it)',
+  TRYAGAIN: 'the cluster is moving the keys of this command between nodes (resharding): retry',
+  CLUSTERDOWN: 'the cluster is down (not every slot is served): retry once it is healthy',
+};
+
+/** Codes after which the same command may succeed later (connection faults and server states). */
+export const TRANSIENT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'UNREACHABLE',
+  'TIMEOUT',
+  'CLOSED',
+  ...(Object.keys(SERVER_STATES) as ServerStateCode[]),
+]);
+
+/** `OOM command not allowed…` → OOM; null when the reply is not one of SERVER_STATES. */
+function serverStateOf(raw: string): ServerStateCode | null {
+  const word = /^(?:ERR )?([A-Z]+)\b/.exec(raw)?.[1];
+  return word && Object.hasOwn(SERVER_STATES, word) ? (word as ServerStateCode) : null;
+}
 
 export class StreamscopeError extends Error {
   readonly code: ErrorCode;
@@ -172,6 +207,14 @@ export function classifyRedisError(
   situation: ErrorSituation = {},
 ): StreamscopeError {
   if (err instanceof StreamscopeError) return err;
+  // EXECABORT hides the cause: the command refused while queued (OOM…) is in previousErrors.
+  const previous = (err as { previousErrors?: unknown[] } | null)?.previousErrors?.[0];
+  if (previous && /EXECABORT/.test(messageOf(err))) {
+    const cause = classifyRedisError(previous, where, secrets, situation);
+    return new StreamscopeError(cause.code, `${cause.message} (the transaction was discarded)`, {
+      cause: err,
+    });
+  }
   const raw = messageOf(err);
   const code = (err as { code?: string } | null)?.code;
   const msg = scrub(raw, secrets);
@@ -221,6 +264,9 @@ export function classifyRedisError(
     out = new StreamscopeError('NOGROUP', `stream or consumer group missing: ${msg}`);
   } else if (/^WRONGTYPE|WRONGTYPE/.test(raw)) {
     out = new StreamscopeError('WRONGTYPE', `key holds the wrong type: ${msg}`);
+  } else if (serverStateOf(raw)) {
+    const state = serverStateOf(raw)!;
+    out = new StreamscopeError(state, `${state}: ${SERVER_STATES[state]} (${where}: ${msg})`);
   } else if (/CROSSSLOT/.test(raw)) {
     out = new StreamscopeError(
       'CROSSSLOT',

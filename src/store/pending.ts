@@ -31,7 +31,7 @@ export function requestPage(
   return { ...p, loading: true, request };
 }
 
-/** Show another stream/group/consumer: first page, no marks, cursor at the top. */
+/** Show another stream/group/consumer: first page, no marks, selection at the top. */
 export function retarget(
   p: PendingState,
   state: MonitorState,
@@ -47,7 +47,13 @@ export function retarget(
     loadedAt: null,
     error: null,
     marks: [],
-    cursor: 0,
+    selected: null,
   };
   return requestPage(fresh, state, null);
+}
+
+/** Show pane 3 on `target` (the person picked it: stop following the group with most pending). */
+export function showPending(state: MonitorState, target: PendingTarget): MonitorState {
+  const s: MonitorState = { ...state, ui: { ...state.ui, pane: 'pending', detail: null } };
+  return { ...s, pending: retarget({ ...s.pending, auto: false }, s, target) };
 }

@@ -5,7 +5,8 @@
  */
 import type { LoopName, MonitorMessage, StreamSnapshot, TailEvent } from '../core/messages.js';
 import type { StoreAction } from './actions.js';
-import { selectGroupsByPending, selectPendingRows } from './selectors.js';
+import type { Selection } from './list.js';
+import { selectGroupsByPending, selectPendingCursor, selectPendingRows } from './selectors.js';
 import type { PendingEntry } from '../core/types.js';
 import { currentAfterId, requestPage, retarget, sameTarget } from './pending.js';
 import type { MonitorState, RateBucket } from './state.js';
@@ -87,7 +88,7 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
       if ((msg.order ?? 'id') !== p.order) return state;
       const ids = new Set(msg.entries.map((e) => e.id));
       const marks = p.marks.filter((id) => ids.has(id));
-      const cursor = followCursor(state, msg.entries, ids);
+      const selected = followSelection(state, msg.entries, ids);
       return {
         ...state,
         pending: {
@@ -99,7 +100,7 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
           error: null,
           loadedAt: msg.at,
           marks: marks.length === p.marks.length ? p.marks : marks,
-          cursor,
+          selected,
         },
       };
     }
@@ -150,28 +151,37 @@ function loopSucceeded(state: MonitorState, loop: LoopName, at: number): Monitor
 }
 
 /**
- * Cursor on a reloaded page: the same entry (after an ack/claim or a refresh), else the next
- * one still there (the entry was acked or claimed away), else the same row number.
+ * Selection on a reloaded page: the same entry (after an ack/claim or a refresh), else the next
+ * one still there (the entry was acked or claimed away), else the one before it, else the same
+ * row number.
  */
-function followCursor(
+function followSelection(
   state: MonitorState,
   entries: readonly PendingEntry[],
   ids: ReadonlySet<string>,
-): number {
+): Selection | null {
   const p = state.pending;
-  const clamped = Math.max(0, Math.min(p.cursor, entries.length - 1));
-  const before = selectPendingRows(state);
-  if (!before[p.cursor]) return clamped;
-  let keep: string | null = null;
-  for (let i = p.cursor; i < before.length && keep === null; i++)
-    if (ids.has(before[i].id)) keep = before[i].id;
-  // Nothing after it survived: the one before it, so the cursor stays near where it was.
-  for (let i = p.cursor - 1; i >= 0 && keep === null; i--)
-    if (ids.has(before[i].id)) keep = before[i].id;
-  if (keep === null) return clamped;
   const after = selectPendingRows({ ...state, pending: { ...p, entries } });
-  const i = after.findIndex((e) => e.id === keep);
-  return i < 0 ? clamped : i;
+  if (!p.selected) return null;
+  if (ids.has(p.selected.key)) return { key: p.selected.key, index: p.selected.index };
+  const before = selectPendingRows(state);
+  const at = selectPendingCursor(state);
+  let keep: string | null = null;
+  for (let i = at; i >= 0 && i < before.length && keep === null; i++)
+    if (ids.has(before[i].id)) keep = before[i].id;
+  // Nothing after it survived: the one before it, so the selection stays near where it was.
+  for (let i = at - 1; i >= 0 && keep === null; i--) if (ids.has(before[i].id)) keep = before[i].id;
+  if (keep === null) {
+    const i = Math.max(0, Math.min(p.selected.index, after.length - 1));
+    return after[i] ? { key: after[i].id, index: i } : null;
+  }
+  return {
+    key: keep,
+    index: Math.max(
+      0,
+      after.findIndex((e) => e.id === keep),
+    ),
+  };
 }
 
 function withCommandOutcome(

@@ -6,6 +6,7 @@ import type { LoopName, TailEvent } from '../core/messages.js';
 import { streamIdToMs, isStreamId } from '../core/stream-id.js';
 import type { PendingEntry } from '../core/types.js';
 import { compileFilter, type CompiledFilter } from './filter.js';
+import { selectedIndex } from './list.js';
 import type { MonitorState, PendingTarget } from './state.js';
 
 // ── live events ────────────────────────────────────────────────────────────────────────────
@@ -406,10 +407,18 @@ export function selectPendingRows(state: MonitorState): readonly PendingEntry[] 
   return rows;
 }
 
-/** Entries an action applies to: the marked ones, else the one under the cursor. */
+/** A pending entry's identity in the list (its ID). */
+export const pendingKey = (e: PendingEntry): string => e.id;
+
+/** Row of the selected pending entry (-1: none). */
+export function selectPendingCursor(state: MonitorState): number {
+  return selectedIndex(selectPendingRows(state), pendingKey, state.pending.selected);
+}
+
+/** Entries an action applies to: the marked ones, else the selected one. */
 export function selectActionIds(state: MonitorState): string[] {
   if (state.pending.marks.length > 0) return [...state.pending.marks];
-  const row = selectPendingRows(state)[state.pending.cursor];
+  const row = selectPendingRows(state)[selectPendingCursor(state)];
   return row ? [row.id] : [];
 }
 

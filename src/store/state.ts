@@ -13,9 +13,10 @@ import type {
   TailEvent,
 } from '../core/messages.js';
 import type { PendingEntry, RawFields, SeedEvent } from '../core/types.js';
+import type { Selection } from './list.js';
 
-export type PaneId = 'events' | 'streams' | 'pending' | 'groups';
-export const PANES: readonly PaneId[] = ['events', 'streams', 'pending', 'groups'];
+/** A pane's id ('events', 'streams', 'pending', 'groups'…): the panes are a registry (store/pane-models.ts). */
+export type PaneId = string;
 
 /** The library's default MAXLEN for type streams (the global stream gets twice that). */
 export const DEFAULT_MAX_LEN = 100_000;
@@ -140,7 +141,8 @@ export interface PendingState {
   /** A new object means "load this now" (create-store performs it). */
   request: PendingRequest | null;
   marks: readonly string[];
-  cursor: number;
+  /** The selected entry, by ID (null: the first row). */
+  selected: Selection | null;
 }
 
 export type DetailState =
@@ -179,7 +181,8 @@ export interface UiState {
   help: boolean;
   /** First line of the help overlay shown (it scrolls on small terminals). */
   helpScroll: number;
-  cursors: { streams: number; groups: number };
+  /** Selected row of list panes that keep it here (streams, groups…), by pane id, by identity. */
+  selected: Readonly<Record<string, Selection>>;
   detail: DetailState | null;
   /** Pending pane's stream/group picker: the highlighted pair (kept by key while rows reorder). */
   picker: { stream: string; group: string } | null;
@@ -261,13 +264,13 @@ export function initialState(config: MonitorConfig, now: number): MonitorState {
       error: null,
       request: null,
       marks: [],
-      cursor: 0,
+      selected: null,
     },
     ui: {
       pane: 'events',
       help: false,
       helpScroll: 0,
-      cursors: { streams: 0, groups: 0 },
+      selected: {},
       detail: null,
       picker: null,
       confirm: null,

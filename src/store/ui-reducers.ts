@@ -1,24 +1,20 @@
 /** Pure reducers for what the person does (UiAction). */
 import { commandKind, type CommandKind } from '../core/command-kinds.js';
 import type { UiAction } from './actions.js';
-import { currentAfterId, requestPage, retarget } from './pending.js';
+import { currentAfterId, requestPage, showPending } from './pending.js';
 import {
-  selectActionIds,
+  pendingKey,
   selectClaimDefault,
   selectConsumersOf,
-  selectEventCursor,
-  selectEventRows,
-  selectGroupRows,
   selectGroupsByPending,
+  selectPendingCursor,
   selectPendingRows,
   selectPickerIndex,
-  selectStreamRows,
-  seqAt,
-  eventAt,
 } from './selectors.js';
-import { PANES, type MonitorState, type Notice, type PaneId, type PendingTarget } from './state.js';
+import { type MonitorState, type Notice, type PaneId } from './state.js';
 
-const clamp = (v: number, lo: number, hi: number): number => Math.max(lo, Math.min(hi, v));
+import { clamp, selectionAt } from './list.js';
+import { paneIds, paneModel, selectCommandTarget } from './pane-models.js';
 
 function notice(state: MonitorState, level: Notice['level'], text: string): MonitorState {
   return { ...state, ui: { ...state.ui, notice: { level, text, at: state.now } } };
@@ -31,8 +27,9 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
     case 'selectPane':
       return showPane(state, a.pane);
     case 'cyclePane': {
-      const i = PANES.indexOf(state.ui.pane);
-      return showPane(state, PANES[(i + a.delta + PANES.length) % PANES.length]);
+      const panes = paneIds();
+      const i = panes.indexOf(state.ui.pane);
+      return showPane(state, panes[(i + a.delta + panes.length) % panes.length]);
     }
     case 'moveCursor':
       return moveCursor(state, a.delta);
@@ -69,14 +66,16 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
     case 'toggleHelp':
       return { ...state, ui: { ...state.ui, help: !state.ui.help, helpScroll: 0 } };
     case 'toggleMark': {
-      const row = selectPendingRows(state)[state.pending.cursor];
+      const rows = selectPendingRows(state);
+      const at = selectPendingCursor(state);
+      const row = rows[at];
       if (state.ui.pane !== 'pending' || !row) return state;
       const marks = state.pending.marks.includes(row.id)
         ? state.pending.marks.filter((id) => id !== row.id)
         : [...state.pending.marks, row.id];
       // Marking moves on, like file managers do, so space-space-space marks a run.
-      const cursor = clamp(state.pending.cursor + 1, 0, selectPendingRows(state).length - 1);
-      return { ...state, pending: { ...state.pending, marks, cursor } };
+      const selected = selectionAt(rows, pendingKey, clamp(at + 1, 0, rows.length - 1));
+      return { ...state, pending: { ...state.pending, marks, selected } };
     }
     case 'requestCommand':
       return requestCommand(state, a.command);
@@ -129,13 +128,13 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
           ...p,
           pageStarts: [...p.pageStarts, p.order === 'id' ? last : null],
           marks: [],
-          cursor: 0,
+          selected: null,
         };
         return { ...state, pending: requestPage(next, state, last) };
       }
       if (p.pageStarts.length <= 1) return notice(state, 'info', 'already on the first page');
       const starts = p.pageStarts.slice(0, -1);
-      const prev = { ...p, pageStarts: starts, marks: [], cursor: 0 };
+      const prev = { ...p, pageStarts: starts, marks: [], selected: null };
       return { ...state, pending: requestPage(prev, state, currentAfterId(prev)) };
     }
     case 'togglePendingOrder': {
@@ -150,7 +149,7 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
         scan: null,
         loadedAt: null,
         marks: [],
-        cursor: 0,
+        selected: null,
       } as const;
       const s = notice(
         state,
@@ -221,19 +220,13 @@ function compareIds(a: string, b: string): number {
 }
 
 function showPane(state: MonitorState, pane: PaneId): MonitorState {
-  let s: MonitorState = {
+  const model = paneModel(pane);
+  if (!model) return state;
+  const s: MonitorState = {
     ...state,
     ui: { ...state.ui, pane, detail: null, help: false, picker: null },
   };
-  if (pane === 'pending' && s.pending.target && !s.pending.loading) {
-    s = { ...s, pending: requestPage(s.pending, s, currentAfterId(s.pending)) };
-  }
-  return s;
-}
-
-function showPending(state: MonitorState, target: PendingTarget): MonitorState {
-  const s: MonitorState = { ...state, ui: { ...state.ui, pane: 'pending', detail: null } };
-  return { ...s, pending: retarget({ ...s.pending, auto: false }, s, target) };
+  return model.onShow ? model.onShow(s) : s;
 }
 
 function moveCursor(state: MonitorState, delta: number): MonitorState {
@@ -277,43 +270,7 @@ function moveCursor(state: MonitorState, delta: number): MonitorState {
         : Number.MAX_SAFE_INTEGER;
     return { ...state, ui: { ...ui, detail: { ...ui.detail, scroll } } };
   }
-  switch (ui.pane) {
-    case 'events': {
-      const rows = selectEventRows(state);
-      if (rows.length === 0) return state;
-      const i = clamp(
-        selectEventCursor(state, rows) +
-          (Number.isFinite(delta) ? delta : delta > 0 ? rows.length : -rows.length),
-        0,
-        rows.length - 1,
-      );
-      // Reaching the newest row resumes following the tail.
-      const follow = i === rows.length - 1;
-      return { ...state, view: { ...state.view, follow, cursorSeq: seqAt(rows, i) } };
-    }
-    case 'streams':
-    case 'groups': {
-      const n =
-        ui.pane === 'streams' ? selectStreamRows(state).length : selectGroupRows(state).length;
-      const cur = ui.cursors[ui.pane];
-      const i = clamp(
-        Number.isFinite(delta) ? cur + delta : delta > 0 ? n - 1 : 0,
-        0,
-        Math.max(0, n - 1),
-      );
-      return { ...state, ui: { ...ui, cursors: { ...ui.cursors, [ui.pane]: i } } };
-    }
-    case 'pending': {
-      const n = selectPendingRows(state).length;
-      const cur = state.pending.cursor;
-      const i = clamp(
-        Number.isFinite(delta) ? cur + delta : delta > 0 ? n - 1 : 0,
-        0,
-        Math.max(0, n - 1),
-      );
-      return { ...state, pending: { ...state.pending, cursor: i } };
-    }
-  }
+  return paneModel(ui.pane)?.moveCursor?.(state, delta) ?? state;
 }
 
 function openSelected(state: MonitorState): MonitorState {
@@ -325,58 +282,7 @@ function openSelected(state: MonitorState): MonitorState {
     return g ? showPending(closed, { stream: g.stream, group: g.group, consumer: null }) : closed;
   }
   if (ui.detail) return state;
-  switch (ui.pane) {
-    case 'events': {
-      const rows = selectEventRows(state);
-      const i = selectEventCursor(state, rows);
-      if (i < 0) return state;
-      const ev = eventAt(rows, i);
-      // Pin the selection so the detail and the list stay on this event while others arrive.
-      const view = { ...state.view, follow: false, cursorSeq: seqAt(rows, i) };
-      return {
-        ...state,
-        view,
-        ui: {
-          ...ui,
-          detail: { kind: 'event', stream: `${state.config.prefix}all`, event: ev, scroll: 0 },
-        },
-      };
-    }
-    case 'pending': {
-      const row = selectPendingRows(state)[state.pending.cursor];
-      const t = state.pending.target;
-      if (!row || !t) return state;
-      return {
-        ...state,
-        ui: {
-          ...ui,
-          detail: {
-            kind: 'entry',
-            stream: t.stream,
-            id: row.id,
-            loading: true,
-            fields: null,
-            event: null,
-            scroll: 0,
-          },
-        },
-      };
-    }
-    case 'streams': {
-      const row = selectStreamRows(state)[ui.cursors.streams];
-      if (!row || row.group === null) return state;
-      return showPending(state, { stream: row.key, group: row.group, consumer: null });
-    }
-    case 'groups': {
-      const row = selectGroupRows(state)[ui.cursors.groups];
-      if (!row) return state;
-      return showPending(state, {
-        stream: row.key,
-        group: row.group,
-        consumer: row.kind === 'consumer' ? row.consumer : null,
-      });
-    }
-  }
+  return paneModel(ui.pane)?.open?.(state) ?? state;
 }
 
 function back(state: MonitorState): MonitorState {
@@ -393,13 +299,7 @@ function back(state: MonitorState): MonitorState {
         filter: { text: view.filter.previous, editing: false, previous: view.filter.previous },
       },
     };
-  if (ui.pane === 'events' && view.filter.text)
-    return { ...state, view: { ...view, filter: { text: '', editing: false, previous: '' } } };
-  if (ui.pane === 'pending' && state.pending.target?.consumer)
-    return showPending(state, { ...state.pending.target, consumer: null });
-  if (ui.pane === 'pending' && state.pending.marks.length)
-    return { ...state, pending: { ...state.pending, marks: [] } };
-  return state;
+  return paneModel(ui.pane)?.back?.(state) ?? state;
 }
 
 function requestCommand(state: MonitorState, command: CommandKind): MonitorState {
@@ -409,10 +309,10 @@ function requestCommand(state: MonitorState, command: CommandKind): MonitorState
       'error',
       `${command} refused: ${state.config.readOnlyReason ?? 'read-only mode'}`,
     );
-  if (state.ui.pane !== 'pending' || state.ui.confirm || state.ui.detail) return state;
-  const t = state.pending.target;
-  const ids = selectActionIds(state);
-  if (!t || ids.length === 0) return notice(state, 'info', `${command}: no pending entry selected`);
+  if (state.ui.confirm || state.ui.detail) return state;
+  const t = selectCommandTarget(state);
+  if (typeof t === 'string') return notice(state, 'info', `${command}: ${t}`);
+  const ids = [...t.ids];
   const asksConsumer = commandKind(command).asks === 'consumer';
   const consumerChoices = asksConsumer ? selectConsumersOf(state, t.stream, t.group) : [];
   return {

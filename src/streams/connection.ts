@@ -223,7 +223,11 @@ function build(options: ConnectionOptions, extra: RedisOptions): Redis {
 
 /** A client for ordinary commands (publish, ack, XRANGE…), with a finite command timeout. Not connected yet. */
 export function createRedisClient(options: ConnectionOptions = {}): Redis {
-  return build(options, { commandTimeout: options.commandTimeoutMs ?? 5000 });
+  const commandTimeout = options.commandTimeoutMs ?? 5000;
+  // commandTimeout rejects a command but keeps the socket: on a half-open connection every later
+  // command would time out too, forever. No byte for this long while a command waits → the
+  // socket is destroyed and the client reconnects.
+  return build(options, { commandTimeout, socketTimeout: commandTimeout + 1000 });
 }
 
 /**

@@ -163,6 +163,9 @@ export async function* consumeDeliveryBatches(
   if (signal?.aborted) return;
 
   const blocking = ctx.newBlockingClient();
+  // The grace ioredis gives a blocking command past its BLOCK before answering null (ms).
+  const watchdogMs =
+    ((blocking.options as { blockingTimeoutGrace?: number }).blockingTimeoutGrace ?? 5000) - 50;
   const onAbort = () => blocking.disconnect();
   signal?.addEventListener('abort', onAbort, { once: true });
   const cleanups: (() => void)[] = [];
@@ -211,6 +214,7 @@ export async function* consumeDeliveryBatches(
             if (claimed.length > 0) yield claimed;
           }
         }
+        const readStart = Date.now();
         const reply = await blocking.call(
           'XREADGROUP',
           'GROUP',
@@ -224,6 +228,15 @@ export async function* consumeDeliveryBatches(
           ...streamKeys,
           ...streamKeys.map(() => '>'),
         );
+        if (reply === null && Date.now() - readStart >= blockMs + watchdogMs) {
+          // ioredis' blocking watchdog answers null (as if BLOCK expired) on a half-open
+          // connection and keeps the dead socket: drop it so the client reconnects.
+          blocking.disconnect(true);
+          throw new StreamscopeError(
+            'TIMEOUT',
+            `${ctx.display} did not answer XREADGROUP within ${blockMs + watchdogMs} ms (BLOCK ${blockMs} ms): the connection is dead; reconnecting.`,
+          );
+        }
         episodes.succeed();
         const batch: Delivery[] = [];
         for (const [key, raw] of streamsOfReadReply(reply)) {

@@ -102,7 +102,11 @@ export interface EventPersistenceOptions extends TlsConnectionOptions {
   connectTimeoutMs?: number;
   /** ms. Default 5000. */
   commandTimeoutMs?: number;
-  /** After a lost connection, reconnect delays double up to this cap, ms. Default 5000. */
+  /**
+   * After a lost connection, reconnect delays double up to this cap, ms. Default 1000: a server
+   * that comes back is used within about a second (one cheap connection attempt per second while
+   * it is away).
+   */
   reconnectMaxMs?: number;
   /** ID a created or recreated group starts at. Default `0` (process the retained backlog, as the seed does); `$` for new entries only. */
   groupStartId?: string;
@@ -178,7 +182,7 @@ export class EventPersistence {
       password: options.password,
       connectTimeoutMs: options.connectTimeoutMs,
       commandTimeoutMs: options.commandTimeoutMs,
-      retryMaxMs: options.reconnectMaxMs,
+      retryMaxMs: options.reconnectMaxMs ?? 1000,
       tls: options.tls,
       tlsCaFile: options.tlsCaFile,
       tlsInsecure: options.tlsInsecure,

@@ -141,8 +141,9 @@ export interface LengthTrimResult {
  * unfinished entry (MINID) and never more than would bring the stream under maxLen (LIMIT), i.e.
  * the cut is the lower of the length cut-off and the oldest unfinished entry. With no group
  * holding anything, it is `XTRIM MAXLEN ~ maxLen`. If the stream is still longer than
- * `hardMaxLen` (a dead or far-behind group), it is trimmed to ~maxLen anyway and the entries
- * that were unfinished are returned as a loss for the caller to report.
+ * `hardMaxLen` (a dead or far-behind group), its oldest entries are trimmed anyway, exactly down
+ * to `hardMaxLen` (not to maxLen: a group a few hundred entries behind keeps them), and the
+ * entries that were unfinished are returned as a loss for the caller to report.
  *
  * Not atomic with a concurrent `XGROUP CREATE … 0` or a backwards `SETID` (such a group is not
  * protected by this round); reads and acks only move the floor forward, so they are safe.
@@ -164,11 +165,10 @@ export async function trimToLength(
   );
   const left = length - removed;
   if (left <= hardMaxLen || floor === null) return { removed, loss: null };
-  // Over the ceiling: entries below the floor that `~` left behind are finished; the rest of what goes is lost.
+  // Over the ceiling: entries below the floor that `~` left behind are finished; the rest of what
+  // goes is lost. Exact (no `~`) so the cut stops at the ceiling, never below it.
   const finished = await countBelow(ctx, streamKey, '-', `(${floor}`);
-  const forced = Number(
-    await ctx.client.call('XTRIM', streamKey, 'MAXLEN', '~', maxLen, 'LIMIT', 0),
-  );
+  const forced = Number(await ctx.client.call('XTRIM', streamKey, 'MAXLEN', hardMaxLen));
   const lost = Math.max(0, forced - finished);
   const firstLeft =
     ((await ctx.client.call('XRANGE', streamKey, '-', '+', 'COUNT', 1)) as [string][])[0]?.[0] ??

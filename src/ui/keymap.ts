@@ -1,417 +1,197 @@
 /**
- * Key bindings as data. This one list drives input handling (handleKey), the footer hints,
- * the `?` overlay and the README key table (renderKeyTableMarkdown). A binding that cannot
- * run says why (disabledReason), e.g. every mutating key in read-only mode.
+ * Key bindings as data. One list — the global keys, every registered pane's keys (and its layers'),
+ * the shared layers' keys — drives input handling (handleKey), the footer hints, the `?` overlay
+ * and the README key table (renderKeyTableMarkdown). It is built from the pane registry
+ * (ui/panes/registry.ts), so a new pane's keys, number key and `?` section need no edit here.
+ * A binding that cannot run says why (disabledReason), e.g. every mutating key in read-only mode.
  */
-import { commandKind, probedCommandsOf, type CommandKind } from '../core/command-kinds.js';
 import type { MonitorActions } from '../store/create-store.js';
-import { selectActionIds } from '../store/selectors.js';
-import type { MonitorState, PaneId } from '../store/state.js';
+import type { MonitorState } from '../store/state.js';
+import { ANY_KEY, bind, type KeyBinding, type KeyContext } from './bindings.js';
+import { paneById, paneLayers, panes, registryVersion } from './panes/registry.js';
 
-/** Where a binding applies. `global`: every pane, the detail view and help. */
-export type KeyContext =
-  'global' | PaneId | 'picker' | 'detail' | 'filter' | 'confirm' | 'outcome' | 'help';
+export { ANY_KEY, mutationBlocked, type KeyBinding, type KeyContext } from './bindings.js';
 
-export interface KeyBinding {
-  /** Normalised key names (see keyName): `j`, `G`, `enter`, `esc`, `space`, `shift+tab`, `ctrl+c`… */
-  keys: readonly string[];
-  /** Short label for the footer. */
-  label: string;
-  /** One sentence for the help overlay and the README. */
-  description: string;
-  pane: KeyContext;
-  /** Changes data in Redis (removed in read-only mode). */
-  mutates: boolean;
-  /** Shown in the footer hint bar. */
-  footer: boolean;
-  /** Why the binding cannot run now, or null. */
-  disabledReason(state: MonitorState): string | null;
-  run(actions: MonitorActions, state: MonitorState): void;
-}
-
-const never = (): null => null;
-
-/** Stands for every key in the outcome dialog (ctrl+c still quits). */
-export const ANY_KEY = 'any key';
-
-/**
- * Why `kind` cannot run now, by its record in the command-kind table: read-only (when its rule
- * is 'refuse'), the ACL user may not run its commands, or nothing selected.
- */
-export const mutationBlocked =
-  (kind: CommandKind) =>
-  (state: MonitorState): string | null => {
-    const spec = commandKind(kind);
-    if (state.config.readOnly && spec.readOnly === 'refuse')
-      return state.config.readOnlyReason ?? 'read-only mode';
-    if (state.config.deniedCommands.includes(kind))
-      return `ACL: the Redis user may not run ${probedCommandsOf(kind).join(', ')}`;
-    if (selectActionIds(state).length === 0) return 'no pending entry selected';
-    return null;
-  };
-
-type Spec = Omit<KeyBinding, 'disabledReason' | 'footer' | 'mutates'> &
-  Partial<Pick<KeyBinding, 'disabledReason' | 'footer' | 'mutates'>>;
-const bind = (s: Spec): KeyBinding => ({
-  footer: false,
-  mutates: false,
-  disabledReason: never,
-  ...s,
-});
-
-export const KEYMAP: readonly KeyBinding[] = [
+/** Quit and help: first in the footer and in `?`. */
+const FIRST: readonly KeyBinding[] = [
   // Always: quit and help.
-  bind({
+  bind('global', {
     keys: ['q'],
     label: 'quit',
     description: 'Quit (connections closed, terminal restored)',
-    pane: 'global',
     footer: true,
     run: (a) => a.quit(),
   }),
-  bind({
+  bind('global', {
     keys: ['?'],
     label: 'help',
     description: 'Show or hide this help',
-    pane: 'global',
     footer: true,
     run: (a) => a.toggleHelp(),
   }),
-  bind({
-    keys: ['1'],
-    label: 'events',
-    description: 'Live events pane',
-    pane: 'global',
-    run: (a) => a.selectPane('events'),
-  }),
-  bind({
-    keys: ['2'],
-    label: 'streams',
-    description: 'Streams & lag pane',
-    pane: 'global',
-    run: (a) => a.selectPane('streams'),
-  }),
-  bind({
-    keys: ['3'],
-    label: 'pending',
-    description: 'Pending entries pane',
-    pane: 'global',
-    run: (a) => a.selectPane('pending'),
-  }),
-  bind({
-    keys: ['4'],
-    label: 'groups',
-    description: 'Consumer groups pane',
-    pane: 'global',
-    run: (a) => a.selectPane('groups'),
-  }),
-  bind({
+];
+
+/** Moving around: every list, the detail view and the help. */
+const NAVIGATION: readonly KeyBinding[] = [
+  bind('global', {
     keys: ['tab'],
     label: 'next pane',
     description: 'Next pane',
-    pane: 'global',
     run: (a) => a.cyclePane(1),
   }),
-  bind({
+  bind('global', {
     keys: ['shift+tab'],
     label: 'prev pane',
     description: 'Previous pane',
-    pane: 'global',
     run: (a) => a.cyclePane(-1),
   }),
-  bind({
+  bind('global', {
     keys: ['j', 'down'],
     label: 'down',
     description: 'Move down (scroll in the detail view)',
-    pane: 'global',
     run: (a) => a.moveCursor(1),
   }),
-  bind({
+  bind('global', {
     keys: ['k', 'up'],
     label: 'up',
     description: 'Move up (scroll in the detail view)',
-    pane: 'global',
     run: (a) => a.moveCursor(-1),
   }),
-  bind({
+  bind('global', {
     keys: ['pgdn'],
     label: 'page down',
     description: 'Move down one screen',
-    pane: 'global',
     run: (a) => a.moveCursor(10),
   }),
-  bind({
+  bind('global', {
     keys: ['pgup'],
     label: 'page up',
     description: 'Move up one screen',
-    pane: 'global',
     run: (a) => a.moveCursor(-10),
   }),
-  bind({
+  bind('global', {
     keys: ['g', 'home'],
     label: 'top',
     description: 'Go to the first row',
-    pane: 'global',
     run: (a) => a.moveToEdge('top'),
   }),
-  bind({
+  bind('global', {
     keys: ['G', 'end'],
     label: 'bottom',
     description: 'Go to the last row (live events: follow the tail again)',
-    pane: 'global',
     run: (a) => a.moveToEdge('bottom'),
   }),
-  bind({
+  bind('global', {
     keys: ['esc'],
     label: 'back',
     description: 'Back: close the view on top, clear the filter or the marks',
-    pane: 'global',
     run: (a) => a.back(),
   }),
 
-  // 1 Live events
-  bind({
-    keys: ['p'],
-    label: 'pause',
-    description: 'Pause or resume the live list (new events keep arriving and are counted)',
-    pane: 'events',
-    footer: true,
-    run: (a) => a.togglePause(),
+  bind('global', {
+    keys: ['ctrl+c'],
+    label: 'quit',
+    description: 'Quit from anywhere, even while typing',
+    run: (a) => a.quit(),
   }),
-  bind({
-    keys: ['/'],
-    label: 'filter',
-    description: 'Filter live: text, type:<t> (with * wildcards) or /regex/',
-    pane: 'events',
-    footer: true,
-    run: (a) => a.startFilter(),
-  }),
-  bind({
-    keys: ['enter'],
-    label: 'detail',
-    description: 'Open the selected event: decoded JSON, raw fields, entry ID and time',
-    pane: 'events',
-    footer: true,
-    run: (a) => a.openSelected(),
-  }),
+];
 
-  // 2 Streams & lag
-  bind({
-    keys: ['enter'],
-    label: 'pending',
-    description: "Show the selected group's pending entries",
-    pane: 'streams',
-    footer: true,
-    run: (a) => a.openSelected(),
-  }),
-
-  // 3 Pending entries
-  bind({
-    keys: ['space'],
-    label: 'mark',
-    description: 'Mark or unmark the selected entry',
-    pane: 'pending',
-    footer: true,
-    run: (a) => a.toggleMark(),
-  }),
-  bind({
-    keys: ['a'],
-    label: 'ack',
-    description: 'Acknowledge the marked (or selected) entries (XACK), after confirmation',
-    pane: 'pending',
-    footer: true,
-    mutates: true,
-    disabledReason: mutationBlocked('ack'),
-    run: (a) => a.requestCommand('ack'),
-  }),
-  bind({
-    keys: ['c'],
-    label: 'claim',
-    description: 'Claim the marked (or selected) entries for a consumer you choose (XCLAIM)',
-    pane: 'pending',
-    footer: true,
-    mutates: true,
-    disabledReason: mutationBlocked('claim'),
-    run: (a) => a.requestCommand('claim'),
-  }),
-  bind({
-    keys: ['r'],
-    label: 'replay',
-    description: 'Replay: re-publish copies to the same stream, naming the original ID',
-    pane: 'pending',
-    footer: true,
-    mutates: true,
-    disabledReason: mutationBlocked('replay'),
-    run: (a) => a.requestCommand('replay'),
-  }),
-  bind({
-    keys: ['enter'],
-    label: 'entry',
-    description: 'Open the selected entry in full',
-    pane: 'pending',
-    run: (a) => a.openSelected(),
-  }),
-  bind({
-    keys: ['n'],
-    label: 'next page',
-    description: 'Next page of the pending entries list',
-    pane: 'pending',
-    footer: true,
-    run: (a) => a.changePage(1),
-  }),
-  bind({
-    keys: ['b'],
-    label: 'prev page',
-    description: 'Previous page',
-    pane: 'pending',
-    run: (a) => a.changePage(-1),
-  }),
-  bind({
-    keys: ['o'],
-    label: 'order',
-    description: 'Order the pending entries most idle first (default) or by entry ID',
-    pane: 'pending',
-    run: (a) => a.togglePendingOrder(),
-  }),
-  bind({
-    keys: ['s'],
-    label: 'pick group',
-    description: 'Pick another stream and group from a list with their pending counts',
-    pane: 'pending',
-    footer: true,
-    run: (a) => a.openPicker(),
-  }),
-  bind({
-    keys: [']'],
-    label: 'next group',
-    description: 'Show the next stream/group (most pending first)',
-    pane: 'pending',
-    run: (a) => a.cycleGroup(1),
-  }),
-  bind({
-    keys: ['['],
-    label: 'prev group',
-    description: 'Show the previous stream/group',
-    pane: 'pending',
-    run: (a) => a.cycleGroup(-1),
-  }),
-
-  // Stream/group picker (opened with s in pane 3; j/k move)
-  bind({
-    keys: ['enter'],
-    label: 'show',
-    description: "Show the highlighted group's pending entries",
-    pane: 'picker',
-    footer: true,
-    run: (a) => a.openSelected(),
-  }),
-  bind({
-    keys: ['esc', 's'],
-    label: 'close',
-    description: 'Close the picker, keep the current group',
-    pane: 'picker',
-    footer: true,
-    run: (a) => a.back(),
-  }),
-
-  // 4 Consumer groups
-  bind({
-    keys: ['enter'],
-    label: 'pending',
-    description: 'Show the pending entries of the selected consumer (or group)',
-    pane: 'groups',
-    footer: true,
-    run: (a) => a.openSelected(),
-  }),
-
+/** The shared layers: the detail view, the filter line, the dialogs, the help. */
+const SHARED_LAYERS: readonly KeyBinding[] = [
   // Detail view
-  bind({
+  bind('detail', {
     keys: ['esc'],
     label: 'back',
     description: 'Close the detail view',
-    pane: 'detail',
     footer: true,
     run: (a) => a.back(),
   }),
 
   // Filter line (typed text edits the filter)
-  bind({
+  bind('filter', {
     keys: ['enter'],
     label: 'keep filter',
     description: 'Keep the filter and return to the list',
-    pane: 'filter',
     footer: true,
     run: (a) => a.commitFilter(),
   }),
-  bind({
+  bind('filter', {
     keys: ['esc'],
     label: 'cancel',
     description: 'Restore the previous filter',
-    pane: 'filter',
     footer: true,
     run: (a) => a.back(),
   }),
 
   // Confirm dialog (claim: type a consumer name or pick one with ↑/↓)
-  bind({
+  bind('confirm', {
     keys: ['y', 'enter'],
     label: 'confirm',
     description: 'Confirm: run the command on the entries the dialog names',
-    pane: 'confirm',
     footer: true,
     run: (a) => a.confirm(),
   }),
-  bind({
+  bind('confirm', {
     keys: ['n', 'esc'],
     label: 'cancel',
     description: 'Cancel; nothing is sent',
-    pane: 'confirm',
     footer: true,
     run: (a) => a.cancel(),
   }),
-  bind({
+  bind('confirm', {
     keys: ['down'],
     label: 'next consumer',
     description: 'Claim: pick the next existing consumer as the target',
-    pane: 'confirm',
     run: (a) => a.moveCursor(1),
   }),
-  bind({
+  bind('confirm', {
     keys: ['up'],
     label: 'prev consumer',
     description: 'Claim: pick the previous existing consumer',
-    pane: 'confirm',
     run: (a) => a.moveCursor(-1),
   }),
 
   // The dialog once the command ran (or while it runs): it only reports, so any key closes it.
-  bind({
+  bind('outcome', {
     keys: [ANY_KEY],
     label: 'close',
     description: 'Close the outcome of the command',
-    pane: 'outcome',
     footer: true,
     disabledReason: (s) => (s.ui.confirm?.step === 'running' ? 'waiting for Redis' : null),
     run: (a) => a.cancel(),
   }),
 
   // Help overlay
-  bind({
+  bind('help', {
     keys: ['esc', '?'],
     label: 'close',
     description: 'Close the help',
-    pane: 'help',
     footer: true,
     run: (a) => a.toggleHelp(),
   }),
-  bind({
-    keys: ['ctrl+c'],
-    label: 'quit',
-    description: 'Quit from anywhere, even while typing',
-    pane: 'global',
-    run: (a) => a.quit(),
-  }),
 ];
+
+let built: { version: number; list: readonly KeyBinding[] } | null = null;
+
+/** Every binding: global, the number keys of the registered panes, each pane's and layer's own. */
+export function keymap(): readonly KeyBinding[] {
+  if (built && built.version === registryVersion()) return built.list;
+  const numberKeys = panes().map((p) =>
+    bind('global', {
+      keys: [p.key],
+      label: p.id,
+      description: `${p.title} pane`,
+      run: (a) => a.selectPane(p.id),
+    }),
+  );
+  const own = panes().flatMap((p) => [
+    ...p.bindings.map((b) => bind(p.id, b)),
+    ...(p.layers ?? []).flatMap((l) => l.bindings.map((b) => bind(l.id, b))),
+  ]);
+  const list = [...FIRST, ...numberKeys, ...NAVIGATION, ...own, ...SHARED_LAYERS];
+  built = { version: registryVersion(), list };
+  return list;
+}
 
 // ── input ──────────────────────────────────────────────────────────────────────────────────
 
@@ -435,7 +215,7 @@ export interface InkKey {
   meta?: boolean;
 }
 
-/** Ink's (input, key) → one name used in KEYMAP. */
+/** Ink's (input, key) → one name used in the keymap. */
 export function keyName(input: string, key: InkKey): string {
   if (key.ctrl && input === 'c') return 'ctrl+c';
   if (key.return) return 'enter';
@@ -462,7 +242,8 @@ export function activeContext(state: MonitorState): KeyContext {
       ? 'outcome'
       : 'confirm';
   if (state.ui.help) return 'help';
-  if (state.ui.picker) return 'picker';
+  const layer = paneLayers().find((l) => l.isOpen(state));
+  if (layer) return layer.id;
   if (state.ui.detail) return 'detail';
   if (state.view.filter.editing) return 'filter';
   return state.ui.pane;
@@ -477,12 +258,12 @@ export function isTyping(state: MonitorState): boolean {
 
 /** Bindings that apply in a context, most specific first. */
 export function bindingsFor(context: KeyContext): KeyBinding[] {
-  const own = KEYMAP.filter((b) => b.pane === context);
+  const own = keymap().filter((b) => b.pane === context);
   if (context === 'filter' || context === 'confirm' || context === 'outcome')
-    return [...own, ...KEYMAP.filter((b) => b.keys.includes('ctrl+c'))];
+    return [...own, ...keymap().filter((b) => b.keys.includes('ctrl+c'))];
   return [
     ...own,
-    ...KEYMAP.filter(
+    ...keymap().filter(
       (b) => b.pane === 'global' && !own.some((o) => o.keys.some((k) => b.keys.includes(k))),
     ),
   ];
@@ -617,13 +398,8 @@ export function footerHints(state: MonitorState): Hint[] {
   return hints;
 }
 
-export const CONTEXT_TITLES: Record<KeyContext, string> = {
+const SHARED_TITLES: Record<string, string> = {
   global: 'Everywhere',
-  events: '1 Live events',
-  streams: '2 Streams & lag',
-  pending: '3 Pending entries',
-  groups: '4 Consumer groups',
-  picker: 'Stream/group picker (3)',
   detail: 'Detail view',
   filter: 'Filter line',
   confirm: 'Confirm dialog',
@@ -631,30 +407,36 @@ export const CONTEXT_TITLES: Record<KeyContext, string> = {
   help: 'Help',
 };
 
-export const CONTEXT_ORDER: readonly KeyContext[] = [
-  'global',
-  'events',
-  'streams',
-  'pending',
-  'picker',
-  'groups',
-  'detail',
-  'filter',
-  'confirm',
-  'outcome',
-  'help',
-];
+/** The `?` / README section title of a context: "3 Pending entries", "Stream/group picker (3)"… */
+export function contextTitle(ctx: KeyContext): string {
+  const pane = paneById(ctx);
+  if (pane) return `${pane.key} ${pane.title}`;
+  return paneLayers().find((l) => l.id === ctx)?.title ?? SHARED_TITLES[ctx] ?? ctx;
+}
+
+/** Sections of `?` and the README, in order: global, each pane then its layers, the shared layers. */
+export function contextOrder(): KeyContext[] {
+  return [
+    'global',
+    ...panes().flatMap((p) => [p.id, ...(p.layers ?? []).map((l) => l.id)]),
+    'detail',
+    'filter',
+    'confirm',
+    'outcome',
+    'help',
+  ];
+}
 
 /** The README key table (generated; a test keeps README and this list in step). */
 export function renderKeyTableMarkdown(): string {
   const lines = ['| Key | Where | Action | Changes data |', '| --- | --- | --- | --- |'];
-  for (const ctx of CONTEXT_ORDER) {
-    for (const b of KEYMAP.filter((x) => x.pane === ctx)) {
+  for (const ctx of contextOrder()) {
+    for (const b of keymap().filter((x) => x.pane === ctx)) {
       const keys = b.keys.map((k) => `\`${k === '|' ? '\\|' : k}\``).join(' ');
       // Markdown cells: a | ends the cell and <t> would be read as an HTML tag.
       const text = b.description.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
       lines.push(
-        `| ${keys} | ${CONTEXT_TITLES[ctx]} | ${text} | ${b.mutates ? 'yes (disabled by `--read-only` or a missing ACL permission)' : 'no'} |`,
+        `| ${keys} | ${contextTitle(ctx)} | ${text} | ${b.mutates ? 'yes (disabled by `--read-only` or a missing ACL permission)' : 'no'} |`,
       );
     }
   }

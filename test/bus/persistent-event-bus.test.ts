@@ -163,7 +163,11 @@ describe('PersistentEventBus', () => {
       await waitFor(() => bus.queuedCount === 0, 8000);
       const stored = await persistence.getEvents('d');
       expect(stored.map((s) => s.event?.data.n)).toEqual([2, 3]); // the restarted server started empty
-      expect(logs.filter((l) => /unreachable: queueing/.test(l))).toHaveLength(1);
+      expect(
+        logs.filter((l) =>
+          /cannot persist now \(lost the connection.*\): queueing events in memory/.test(l),
+        ),
+      ).toHaveLength(1);
     } finally {
       await bus.close();
       await persistence.disconnect();

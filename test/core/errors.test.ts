@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyRedisError } from '../../src/core/errors.js';
+import { classifyRedisError, TRANSIENT_CODES } from '../../src/core/errors.js';
 
 const where = 'redis://127.0.0.1:6379';
 const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
@@ -113,5 +113,54 @@ describe('classifyRedisError', () => {
     expect(classifyRedisError(timeout, 'redis://h:6379', [], { connecting: true }).message).toBe(
       'redis://h:6379 did not answer in time. Check the network, the port, and TLS (rediss://).',
     );
+  });
+
+  it('server states are named and transient: OOM, MISCONF, READONLY, LOADING, BUSY, TRYAGAIN, CLUSTERDOWN', () => {
+    const replies: [string, RegExp][] = [
+      [
+        "OOM command not allowed when used memory > 'maxmemory'.",
+        /^OOM: Redis is out of memory \(maxmemory/,
+      ],
+      [
+        'MISCONF Redis is configured to save RDB snapshots, but it is currently unable to persist to disk.',
+        /^MISCONF: Redis cannot persist to disk/,
+      ],
+      [
+        "READONLY You can't write against a read only replica.",
+        /^READONLY: this server is a read-only replica/,
+      ],
+      ['LOADING Redis is loading the dataset in memory', /^LOADING: /],
+      [
+        'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.',
+        /^BUSY: /,
+      ],
+      ['TRYAGAIN Multiple keys request during rehashing of slot', /^TRYAGAIN: /],
+      ['CLUSTERDOWN The cluster is down', /^CLUSTERDOWN: /],
+    ];
+    for (const [raw, expected] of replies) {
+      const e = classifyRedisError(new Error(raw), 'redis://h:6379');
+      expect(e.code).toBe(raw.split(' ')[0]);
+      expect(e.message).toMatch(expected);
+      expect(e.message).toContain(raw);
+      expect(TRANSIENT_CODES.has(e.code)).toBe(true);
+    }
+    // BUSYGROUP is not BUSY; WRONGTYPE / NOPERM are not transient.
+    expect(
+      classifyRedisError(new Error('BUSYGROUP Consumer Group name already exists'), 'x').code,
+    ).toBe('REDIS');
+    expect(TRANSIENT_CODES.has('WRONGTYPE')).toBe(false);
+    expect(TRANSIENT_CODES.has('NOPERM')).toBe(false);
+  });
+
+  it('EXECABORT is classified by the error that aborted the transaction (OOM), not as a bare REDIS', () => {
+    const err = Object.assign(
+      new Error('EXECABORT Transaction discarded because of previous errors.'),
+      {
+        previousErrors: [new Error("OOM command not allowed when used memory > 'maxmemory'.")],
+      },
+    );
+    const e = classifyRedisError(err, 'redis://h:6379');
+    expect(e.code).toBe('OOM');
+    expect(e.message).toMatch(/^OOM: Redis is out of memory .*\(the transaction was discarded\)$/);
   });
 });

@@ -1,4 +1,6 @@
 /** Hand-built messages and states for store and UI tests. */
+// The panes register their store models (selection, enter, esc) with the store.
+import '../../src/ui/panes/registry.js';
 import type {
   GroupSnapshot,
   MonitorMessage,

@@ -7,11 +7,16 @@ import {
   selectEventRows,
   selectEventsPerSec,
   selectNewWhilePaused,
+  selectPendingCursor,
   selectPendingRows,
   selectSelectedEvent,
   selectSnapshotStale,
+  selectStreamRows,
   eventAt,
 } from '../../src/store/selectors.js';
+import type { MonitorMessage } from '../../src/core/messages.js';
+import { selectedIndex } from '../../src/store/list.js';
+import { streamRowKey } from '../../src/ui/panes/streams-lag/model.js';
 import {
   T0,
   ev,
@@ -350,7 +355,7 @@ describe('pending entries', () => {
     expect(selectActionIds(s)).toEqual([rows[0].id]);
     s = reduceAll(s, [{ type: 'toggleMark' }, { type: 'toggleMark' }]);
     expect(s.pending.marks).toEqual([rows[0].id, rows[1].id]);
-    expect(s.pending.cursor).toBe(2);
+    expect(selectPendingCursor(s)).toBe(2);
     expect(selectActionIds(s)).toEqual([rows[0].id, rows[1].id]);
   });
 
@@ -528,7 +533,7 @@ describe('commands and confirmation', () => {
   it('claim first asks for the target consumer (pick with arrows or type)', () => {
     let s = reduce(ready(), { type: 'requestCommand', command: 'claim' });
     // The selected entry belongs to worker-1: the default target is another consumer.
-    expect(selectPendingRows(s)[s.pending.cursor].consumer).toBe('worker-1');
+    expect(selectPendingRows(s)[selectPendingCursor(s)].consumer).toBe('worker-1');
     expect(s.ui.confirm).toMatchObject({
       step: 'consumer',
       consumer: 'worker-2',
@@ -629,19 +634,19 @@ describe('commands and confirmation', () => {
       s,
       page((id) => id !== rows[0].id),
     );
-    expect(selectPendingRows(s)[s.pending.cursor].id).toBe(rows[2].id);
+    expect(selectPendingRows(s)[selectPendingCursor(s)].id).toBe(rows[2].id);
     // The selected entry itself was claimed away: the next one.
     s = reduce(
       s,
       page((id) => id !== rows[0].id && id !== rows[2].id),
     );
-    expect(selectPendingRows(s)[s.pending.cursor].id).toBe(rows[3].id);
+    expect(selectPendingRows(s)[selectPendingCursor(s)].id).toBe(rows[3].id);
     // Nothing after it left: the one before it.
     s = reduce(
       s,
       page((id) => id === rows[1].id),
     );
-    expect(selectPendingRows(s)[s.pending.cursor].id).toBe(rows[1].id);
+    expect(selectPendingRows(s)[selectPendingCursor(s)].id).toBe(rows[1].id);
   });
 
   it('a new dialog clears the last outcome from the notice line', () => {
@@ -738,5 +743,28 @@ describe('stream/group picker (pane 3)', () => {
     expect(reduce(state({}), { type: 'openPicker' }).ui.notice?.text).toBe(
       'no consumer groups under this prefix',
     );
+  });
+});
+
+describe('selection by identity', () => {
+  it('pane 2 keeps the selected stream/group while a snapshot re-sorts the rows under it', () => {
+    let s = state({}, triageSnapshot(), { type: 'selectPane', pane: 'streams' });
+    const rows = selectStreamRows(s);
+    s = reduce(s, { type: 'moveCursor', delta: 1 });
+    const picked = rows[1];
+    // The next snapshot makes another group the worst: the rows re-sort.
+    const worse = snapshot([
+      stream('alice:events:zzz', {
+        length: 10,
+        groups: [group('g', { pending: 9, lag: 99_000, consumerList: [] })],
+      }),
+      ...(triageSnapshot() as Extract<MonitorMessage, { type: 'SnapshotReceived' }>).streams,
+    ]);
+    s = reduce(s, worse);
+    const after = selectStreamRows(s);
+    expect(after[0].key).toBe('alice:events:zzz');
+    const i = selectedIndex(after, streamRowKey, s.ui.selected.streams);
+    expect([after[i].key, after[i].group]).toEqual([picked.key, picked.group]);
+    expect(i).not.toBe(1);
   });
 });

@@ -105,8 +105,11 @@ describe('publish trimming (maxLen / hardMaxLen)', () => {
       await redis.xgroup('CREATE', key, 'dead-group', '0');
       await redis.xreadgroup('GROUP', 'dead-group', 'gone', 'COUNT', 1, 'STREAMS', key, '>');
       for (let i = 0; i < 400; i++) await p.persistEvent({ eventType: 'dead', data: { i } });
+      // Trimmed only down to the ceiling (it was cut to ~maxLen before: far more was lost).
       expect(await redis.xlen(key)).toBeLessThanOrEqual(200);
+      expect(await redis.xlen(key)).toBeGreaterThan(150);
       expect(losses.length).toBeGreaterThan(0);
+      for (const l of losses) expect(l.lost).toBeLessThanOrEqual(l.length - 200);
       expect(losses[0]).toMatchObject({
         streamKey: key,
         hardMaxLen: 200,

@@ -15,25 +15,14 @@ import { paint, selected } from '../theme.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { DetailView } from './DetailView.js';
 import { Footer } from './Footer.js';
-import { GroupPicker } from './GroupPicker.js';
-import { GroupsPane } from './GroupsPane.js';
+import { paneById, paneLayers, panes } from '../panes/registry.js';
 import { HelpOverlay } from './HelpOverlay.js';
-import { LiveEventsPane } from './LiveEventsPane.js';
-import { PendingPane } from './PendingPane.js';
 import { StatusBar, statusBarRows } from './StatusBar.js';
-import { StreamsPane } from './StreamsPane.js';
 
 /** How long a notice stays on screen, ms. */
 export const NOTICE_MS = 6000;
 /** Rows the confirm dialog gets below the pane. */
 const DIALOG_ROWS = 8;
-
-const TABS: { pane: PaneId; label: string }[] = [
-  { pane: 'events', label: '1 Live events' },
-  { pane: 'streams', label: '2 Streams & lag' },
-  { pane: 'pending', label: '3 Pending' },
-  { pane: 'groups', label: '4 Groups' },
-];
 
 function Tabs({
   width,
@@ -46,6 +35,7 @@ function Tabs({
   url: string;
   prefix: string;
 }) {
+  const TABS = panes().map((p) => ({ pane: p.id, label: `${p.key} ${p.tab ?? p.title}` }));
   const tabs = TABS.map((t) =>
     t.pane === pane ? selected(paint('title', ` ${t.label} `)) : paint('dim', ` ${t.label} `),
   ).join(' ');
@@ -85,7 +75,7 @@ function Screen({ store, width, height }: AppProps) {
     help: s.ui.help,
     detail: s.ui.detail !== null,
     confirm: s.ui.confirm !== null,
-    picker: s.ui.picker !== null,
+    layer: paneLayers().find((l) => l.isOpen(s))?.id ?? null,
     notice: s.ui.notice && s.now - s.ui.notice.at < NOTICE_MS ? s.ui.notice : null,
     url: s.config.url,
     prefix: s.config.prefix,
@@ -94,14 +84,13 @@ function Screen({ store, width, height }: AppProps) {
   const noticeRows = v.notice ? 1 : 0;
   const body = Math.max(3, rows - 2 - v.statusRows - noticeRows);
   const paneHeight = v.confirm ? Math.max(2, body - DIALOG_ROWS) : body;
+  const layer = v.layer ? paneLayers().find((l) => l.id === v.layer) : undefined;
+  const Pane = paneById(v.pane)?.component ?? panes()[0].component;
   let main;
   if (v.help) main = <HelpOverlay width={cols} height={body} />;
-  else if (v.picker) main = <GroupPicker width={cols} height={paneHeight} />;
+  else if (layer) main = <layer.component width={cols} height={paneHeight} />;
   else if (v.detail) main = <DetailView width={cols} height={paneHeight} />;
-  else if (v.pane === 'events') main = <LiveEventsPane width={cols} height={paneHeight} />;
-  else if (v.pane === 'streams') main = <StreamsPane width={cols} height={paneHeight} />;
-  else if (v.pane === 'pending') main = <PendingPane width={cols} height={paneHeight} />;
-  else main = <GroupsPane width={cols} height={paneHeight} />;
+  else main = <Pane width={cols} height={paneHeight} />;
   return (
     <Box flexDirection="column" width={cols} height={rows}>
       <StatusBar width={cols} />

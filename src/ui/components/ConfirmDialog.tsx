@@ -16,7 +16,8 @@ export function ConfirmDialog({ width }: { width: number }) {
   if (!c) return null;
   const n = c.ids.length;
   const what = `${formatCount(n)} ${n === 1 ? 'entry' : 'entries'}`;
-  const where = sanitize(`${stripPrefix(prefix, c.stream)} / ${c.group}`);
+  // A kind that acts on a stream alone (no group) names only the stream.
+  const where = sanitize(stripPrefix(prefix, c.stream) + (c.group ? ` / ${c.group}` : ''));
   const ids = c.ids.slice(0, 3).join(', ') + (n > 3 ? `, … (${formatCount(n - 3)} more)` : '');
   const lines: string[] = [];
   const boxWidth = Math.min(76, Math.max(30, width - 4));

@@ -1,6 +1,6 @@
 /** `?`: every key binding from the keymap, grouped by where it applies, with disabled reasons. */
 import { Box, Text } from 'ink';
-import { CONTEXT_ORDER, CONTEXT_TITLES, KEYMAP, keysLabel } from '../keymap.js';
+import { contextOrder, contextTitle, keymap, keysLabel } from '../keymap.js';
 import { fit } from '../format.js';
 import { useMonitorStore, useMonitor } from '../hooks/use-monitor.js';
 import { paint } from '../theme.js';
@@ -15,10 +15,10 @@ export function HelpOverlay({ width, height }: { width: number; height: number }
   );
   const state = store.getState();
   const lines: string[] = [];
-  for (const ctx of CONTEXT_ORDER) {
+  for (const ctx of contextOrder()) {
     if (ctx === 'help') continue;
-    lines.push(paint('header', CONTEXT_TITLES[ctx]));
-    for (const b of KEYMAP.filter((x) => x.pane === ctx)) {
+    lines.push(paint('header', contextTitle(ctx)));
+    for (const b of keymap().filter((x) => x.pane === ctx)) {
       const reason = b.disabledReason(state);
       const keys = fit(keysLabel(b.keys), 12);
       const text = `  ${paint('key', keys)} ${b.description}`;

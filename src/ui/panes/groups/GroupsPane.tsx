@@ -1,10 +1,11 @@
 /** Pane 4: consumer groups with their consumers; enter on a consumer shows its pending entries. */
 import { Box, Text } from 'ink';
-import { selectGroupRows, type GroupRow } from '../../store/selectors.js';
-import { formatAge, formatCount, formatCountOf } from '../format.js';
-import { useMonitor, useMonitorShallow } from '../hooks/use-monitor.js';
-import { paint } from '../theme.js';
-import { Table, type Column } from './Table.js';
+import { selectGroupRows, type GroupRow } from '../../../store/selectors.js';
+import { formatAge, formatCount, formatCountOf } from '../../format.js';
+import { useMonitor, useMonitorShallow } from '../../hooks/use-monitor.js';
+import { paint } from '../../theme.js';
+import { Table, type Column } from '../../components/Table.js';
+import { selectGroupCursor } from './model.js';
 
 const g = <T,>(r: GroupRow, f: (x: Extract<GroupRow, { kind: 'group' }>) => T, d: T): T =>
   r.kind === 'group' ? f(r) : d;
@@ -73,7 +74,7 @@ const COLUMNS: Column<GroupRow>[] = [
 export function GroupsPane({ width, height }: { width: number; height: number }) {
   const rows = useMonitor(selectGroupRows);
   const v = useMonitorShallow((s) => ({
-    cursor: s.ui.cursors.groups,
+    cursor: selectGroupCursor(s),
     seen: s.snapshot.at !== null,
   }));
   const groups = rows.filter((r) => r.kind === 'group').length;
@@ -91,7 +92,7 @@ export function GroupsPane({ width, height }: { width: number; height: number })
         columns={COLUMNS}
         width={width}
         height={height - 1}
-        cursor={rows.length ? Math.min(v.cursor, rows.length - 1) : -1}
+        cursor={v.cursor}
         emptyText={
           v.seen ? 'no consumer groups under this prefix' : 'waiting for the first snapshot…'
         }

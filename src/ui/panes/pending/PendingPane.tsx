@@ -1,13 +1,18 @@
 /** Pane 3: one group's pending entries list (PEL), page by page, most idle first; marks. */
 import { Box, Text } from 'ink';
-import type { PendingOrder } from '../../core/messages.js';
-import type { PendingEntry } from '../../core/types.js';
-import { displayName, selectPendingGroupTotal, selectPendingRows } from '../../store/selectors.js';
-import { formatAge, formatCount, formatCountOf, idTimeMs } from '../format.js';
-import { useMonitor, useMonitorShallow } from '../hooks/use-monitor.js';
-import { sanitize } from '../sanitize.js';
-import { paint, type Role } from '../theme.js';
-import { Table, type Column } from './Table.js';
+import type { PendingOrder } from '../../../core/messages.js';
+import type { PendingEntry } from '../../../core/types.js';
+import {
+  displayName,
+  selectPendingCursor,
+  selectPendingGroupTotal,
+  selectPendingRows,
+} from '../../../store/selectors.js';
+import { formatAge, formatCount, formatCountOf, idTimeMs } from '../../format.js';
+import { useMonitor, useMonitorShallow } from '../../hooks/use-monitor.js';
+import { sanitize } from '../../sanitize.js';
+import { paint, type Role } from '../../theme.js';
+import { Table, type Column } from '../../components/Table.js';
 
 const idleRole = (ms: number): Role | null =>
   ms >= 300_000 ? 'bad' : ms >= 30_000 ? 'warn' : null;
@@ -66,7 +71,7 @@ export function PendingPane({ width, height }: { width: number; height: number }
       loaded: s.pending.loadedAt !== null,
       error: s.pending.error?.message ?? null,
       marks: s.pending.marks,
-      cursor: s.pending.cursor,
+      cursor: selectPendingCursor(s),
       serverNow: s.snapshot.server?.timeMs ?? s.now,
       snapshotSeen: s.snapshot.at !== null,
     };
@@ -110,7 +115,7 @@ export function PendingPane({ width, height }: { width: number; height: number }
         columns={columns(v.serverNow, v.order)}
         width={width}
         height={height - 1 - (v.error ? 1 : 0) - (approx ? 1 : 0)}
-        cursor={rows.length ? v.cursor : -1}
+        cursor={v.cursor}
         mark={(e) => (marks.has(e.id) ? '*' : ' ')}
         emptyText={empty}
       />

@@ -5,11 +5,11 @@ import {
   selectPickerIndex,
   stripPrefix,
   type GroupRef,
-} from '../../store/selectors.js';
-import { formatCount, formatCountOf } from '../format.js';
-import { useMonitorShallow } from '../hooks/use-monitor.js';
-import { paint } from '../theme.js';
-import { Table, type Column } from './Table.js';
+} from '../../../store/selectors.js';
+import { formatCount, formatCountOf } from '../../format.js';
+import { useMonitorShallow } from '../../hooks/use-monitor.js';
+import { paint } from '../../theme.js';
+import { Table, type Column } from '../../components/Table.js';
 
 export function GroupPicker({ width, height }: { width: number; height: number }) {
   const v = useMonitorShallow((s) => {

@@ -5,12 +5,13 @@ import {
   selectStreamRows,
   THRESHOLDS,
   type StreamRow,
-} from '../../store/selectors.js';
-import { formatAge, formatCount, formatCountOf, formatRate } from '../format.js';
-import { useMonitor, useMonitorShallow } from '../hooks/use-monitor.js';
-import { sanitize } from '../sanitize.js';
-import { levelRole, paint, type Role } from '../theme.js';
-import { Table, type Column } from './Table.js';
+} from '../../../store/selectors.js';
+import { formatAge, formatCount, formatCountOf, formatRate } from '../../format.js';
+import { useMonitor, useMonitorShallow } from '../../hooks/use-monitor.js';
+import { sanitize } from '../../sanitize.js';
+import { levelRole, paint, type Role } from '../../theme.js';
+import { Table, type Column } from '../../components/Table.js';
+import { selectStreamCursor } from './model.js';
 
 function roleFor(value: number | null, warn: number, bad: number): Role | null {
   if (value === null) return null;
@@ -115,7 +116,7 @@ const COLUMNS: Column<StreamRow>[] = [
 export function StreamsPane({ width, height }: { width: number; height: number }) {
   const rows = useMonitor(selectStreamRows);
   const v = useMonitorShallow((s) => ({
-    cursor: s.ui.cursors.streams,
+    cursor: selectStreamCursor(s),
     at: s.snapshot.at,
     now: s.now,
     stale: selectSnapshotStale(s),
@@ -165,7 +166,7 @@ export function StreamsPane({ width, height }: { width: number; height: number }
         columns={COLUMNS}
         width={width}
         height={tableHeight}
-        cursor={rows.length ? Math.min(v.cursor, rows.length - 1) : -1}
+        cursor={v.cursor}
         // The level as a character too: visible under NO_COLOR and on the selected row.
         mark={(r) => (r.level === 'ok' ? ' ' : '!')}
         emptyText={v.at === null ? '' : 'no streams under this prefix'}

@@ -1,18 +1,18 @@
 /** Pane 1: the live tail — time, type, stream ID, source, one-line preview; pause and filter. */
 import { Box, Text } from 'ink';
-import type { TailEvent } from '../../core/messages.js';
+import type { TailEvent } from '../../../core/messages.js';
 import {
   eventAt,
   selectEventCursor,
   selectEventRows,
   selectNewWhilePaused,
   type EventRows,
-} from '../../store/selectors.js';
-import { fit, formatCount, formatTime, idTimeMs, previewEvent } from '../format.js';
-import { useMonitor, useMonitorShallow } from '../hooks/use-monitor.js';
-import { sanitize } from '../sanitize.js';
-import { paint } from '../theme.js';
-import { Table, type Column, type RowSource } from './Table.js';
+} from '../../../store/selectors.js';
+import { fit, formatCount, formatTime, idTimeMs, previewEvent } from '../../format.js';
+import { useMonitor, useMonitorShallow } from '../../hooks/use-monitor.js';
+import { sanitize } from '../../sanitize.js';
+import { paint } from '../../theme.js';
+import { Table, type Column, type RowSource } from '../../components/Table.js';
 
 const COLUMNS: Column<TailEvent>[] = [
   {

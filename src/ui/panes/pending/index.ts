@@ -1,0 +1,113 @@
+/** Pane 3: one group's pending entries (PEL), marks, ack / claim / replay; the group picker. */
+import type { PaneDescriptor } from '../types.js';
+import { GroupPicker } from './GroupPicker.js';
+import { pendingModel } from './model.js';
+import { PendingPane } from './PendingPane.js';
+
+export const pendingPane: PaneDescriptor = {
+  id: 'pending',
+  key: '3',
+  title: 'Pending entries',
+  tab: 'Pending',
+  component: PendingPane,
+  model: pendingModel,
+  bindings: [
+    {
+      keys: ['space'],
+      label: 'mark',
+      description: 'Mark or unmark the selected entry',
+      footer: true,
+      run: (a) => a.toggleMark(),
+    },
+    {
+      keys: ['a'],
+      label: 'ack',
+      description: 'Acknowledge the marked (or selected) entries (XACK), after confirmation',
+      footer: true,
+      command: 'ack',
+    },
+    {
+      keys: ['c'],
+      label: 'claim',
+      description: 'Claim the marked (or selected) entries for a consumer you choose (XCLAIM)',
+      footer: true,
+      command: 'claim',
+    },
+    {
+      keys: ['r'],
+      label: 'replay',
+      description: 'Replay: re-publish copies to the same stream, naming the original ID',
+      footer: true,
+      command: 'replay',
+    },
+    {
+      keys: ['enter'],
+      label: 'entry',
+      description: 'Open the selected entry in full',
+      run: (a) => a.openSelected(),
+    },
+    {
+      keys: ['n'],
+      label: 'next page',
+      description: 'Next page of the pending entries list',
+      footer: true,
+      run: (a) => a.changePage(1),
+    },
+    {
+      keys: ['b'],
+      label: 'prev page',
+      description: 'Previous page',
+      run: (a) => a.changePage(-1),
+    },
+    {
+      keys: ['o'],
+      label: 'order',
+      description: 'Order the pending entries most idle first (default) or by entry ID',
+      run: (a) => a.togglePendingOrder(),
+    },
+    {
+      keys: ['s'],
+      label: 'pick group',
+      description: 'Pick another stream and group from a list with their pending counts',
+      footer: true,
+      run: (a) => a.openPicker(),
+    },
+    {
+      keys: [']'],
+      label: 'next group',
+      description: 'Show the next stream/group (most pending first)',
+      run: (a) => a.cycleGroup(1),
+    },
+    {
+      keys: ['['],
+      label: 'prev group',
+      description: 'Show the previous stream/group',
+      run: (a) => a.cycleGroup(-1),
+    },
+  ],
+  layers: [
+    {
+      // Opened with s; j/k move.
+      id: 'picker',
+      title: 'Stream/group picker (3)',
+      isOpen: (s) => s.ui.picker !== null,
+      component: GroupPicker,
+      bindings: [
+        {
+          keys: ['enter'],
+          label: 'show',
+          description: "Show the highlighted group's pending entries",
+          footer: true,
+          run: (a) => a.openSelected(),
+        },
+        {
+          keys: ['esc', 's'],
+          label: 'close',
+          description: 'Close the picker, keep the current group',
+          footer: true,
+          run: (a) => a.back(),
+        },
+      ],
+    },
+  ],
+};

@@ -1,0 +1,56 @@
+/** Pane 3: the selected entry by ID; enter opens it in full; esc leaves the consumer, then the marks. */
+import { movedSelection } from '../../../store/list.js';
+import type { PaneModel } from '../../../store/pane-models.js';
+import { currentAfterId, requestPage, showPending } from '../../../store/pending.js';
+import {
+  pendingKey,
+  selectActionIds,
+  selectPendingCursor,
+  selectPendingRows,
+} from '../../../store/selectors.js';
+
+export const pendingModel: Omit<PaneModel, 'id'> = {
+  moveCursor(state, delta) {
+    const rows = selectPendingRows(state);
+    const selected = movedSelection(rows, pendingKey, state.pending.selected, delta);
+    return selected ? { ...state, pending: { ...state.pending, selected } } : state;
+  },
+  open(state) {
+    const row = selectPendingRows(state)[selectPendingCursor(state)];
+    const t = state.pending.target;
+    if (!row || !t) return state;
+    return {
+      ...state,
+      ui: {
+        ...state.ui,
+        detail: {
+          kind: 'entry',
+          stream: t.stream,
+          id: row.id,
+          loading: true,
+          fields: null,
+          event: null,
+          scroll: 0,
+        },
+      },
+    };
+  },
+  back(state) {
+    const t = state.pending.target;
+    if (t?.consumer) return showPending(state, { ...t, consumer: null });
+    if (state.pending.marks.length) return { ...state, pending: { ...state.pending, marks: [] } };
+    return null;
+  },
+  commandTarget(state) {
+    const t = state.pending.target;
+    const ids = selectActionIds(state);
+    return t && ids.length > 0
+      ? { stream: t.stream, group: t.group, ids }
+      : 'no pending entry selected';
+  },
+  onShow(s) {
+    return s.pending.target && !s.pending.loading
+      ? { ...s, pending: requestPage(s.pending, s, currentAfterId(s.pending)) }
+      : s;
+  },
+};
