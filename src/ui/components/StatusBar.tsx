@@ -54,6 +54,7 @@ export function StatusBar({ width }: { width: number }) {
       stale: selectSnapshotStale(s),
       readOnly: s.config.readOnly,
       cluster: s.snapshot.server?.cluster ?? null,
+      oneIn: s.events.sampling?.oneIn ?? null,
     };
   });
   const segs: Segment[] = [];
@@ -77,6 +78,12 @@ export function StatusBar({ width }: { width: number }) {
       priority: 65,
     });
   }
+  // Too fast to read every entry: counts stay exact (entries-added), rows are a sample.
+  if (v.oneIn !== null)
+    segs.push({
+      text: paint('warn', `sampling: 1 in ${formatCount(v.oneIn)} shown`),
+      priority: 85,
+    });
   segs.push({ text: `held ${formatCount(v.held)}`, priority: 60 });
   if (v.missed > 0)
     segs.push({ text: paint('bad', `missed ${formatCount(v.missed)}`), priority: 85 });
