@@ -76,16 +76,6 @@ export function assertValidEventType(eventType: string): void {
   }
 }
 
-/** What Redis Cluster hashes: the first non-empty `{…}` of the key, else the whole key. */
-export function hashTagOf(key: string): string {
-  const open = key.indexOf('{');
-  if (open >= 0) {
-    const close = key.indexOf('}', open + 1);
-    if (close > open + 1) return key.slice(open + 1, close);
-  }
-  return key;
-}
-
 function escapeGlob(s: string): string {
   return s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }
@@ -113,7 +103,7 @@ export function createKeySpace(
         : `${prefix}${DLQ_SEGMENT}${eventType}`;
     },
     idempotencyKey(streamKey, group, eventId) {
-      return `${prefix}${IDEMPOTENCY_SEGMENT}{${hashTagOf(streamKey)}}:${group}:${eventId}`;
+      return `${prefix}${IDEMPOTENCY_SEGMENT}{${hashTagOf(streamKey) ?? streamKey}}:${group}:${eventId}`;
     },
     describe(key) {
       if (!key.startsWith(prefix)) return { kind: 'foreign' };
