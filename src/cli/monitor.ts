@@ -23,6 +23,7 @@ import {
 } from './connection-options.js';
 import { parseFlags, parseNumberFlag, UsageError, usageLine } from './args.js';
 import { Tail } from '../monitor/tail.js';
+import { startStatsFile } from './stats-file.js';
 import { Sampler, TailSwitch, TAIL_MODES, type TailMode } from '../monitor/sampler.js';
 import { Poller } from '../monitor/poller.js';
 import { createCommands } from '../monitor/commands.js';
@@ -241,7 +242,14 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   const keys = createKeySpace(args.prefix);
   // The store needs the ports and the ports need the store's dispatch: bind late.
   let dispatch: (msg: MonitorMessage) => void = () => {};
-  const emit = (msg: MonitorMessage) => dispatch(msg);
+  // STREAMSCOPE_STATS_FILE: one JSON line a second (counts, lag, frames) for benchmarks.
+  const stats = startStatsFile(process.env.STREAMSCOPE_STATS_FILE);
+  const emit = stats
+    ? (msg: MonitorMessage) => {
+        stats.observe(msg);
+        dispatch(msg);
+      }
+    : (msg: MonitorMessage) => dispatch(msg);
   const conn = { ...args.connection, url: target.url };
   const shared = connection.createRedisClient({
     ...conn,
@@ -355,6 +363,7 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
     process.stdin.off('error', onStdioError);
   }
   restoreConsole();
+  stats?.close();
   if (hungUp) {
     // Standalone: die by SIGHUP now. Embedded: the embedder's own handler finishes its cleanup.
     const embedded = embedderHangupListeners.some((l) => process.listeners('SIGHUP').includes(l));
