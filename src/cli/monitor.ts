@@ -23,6 +23,14 @@ import {
   type CliConnection,
 } from './connection-options.js';
 import { parseFlags, parseNumberFlag, UsageError, usageLine } from './args.js';
+import {
+  THRESHOLD_ARGS,
+  ThresholdUsageError,
+  thresholdUsage,
+  thresholdsFromArgs,
+  type ThresholdArgValues,
+  type Thresholds,
+} from '../core/thresholds.js';
 import { preflight } from './monitor-preflight.js';
 import { Tail } from '../monitor/tail.js';
 import { startStatsFile } from './stats-file.js';
@@ -62,7 +70,7 @@ ${tlsUsage(27)}  --prefix <prefix>        key prefix (default: ${DEFAULT_PREFIX}
   --tail <mode>            full: read every event; sample: only the newest screenful per frame
                            (exact rates from entries-added, "sampling: 1 in N shown"); auto
                            (default): full, sampling while full reading falls behind
-  -h, --help               this help
+${thresholdUsage(27)}  -h, --help               this help
 
 Keys: press ? in the monitor.
 `;
@@ -99,6 +107,8 @@ export interface MonitorArgs {
   buffer: number;
   maxLen: number;
   maxLenGiven: boolean;
+  /** --lag-warn, --pending-age-warn, --stuck-after (defaults: core/thresholds.ts). */
+  thresholds: Thresholds;
   tail: TailMode;
   help: boolean;
 }
@@ -114,6 +124,7 @@ export const MONITOR_FLAGS = {
   buffer: { type: 'string' },
   'max-len': { type: 'string' },
   tail: { type: 'string' },
+  ...THRESHOLD_ARGS,
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -121,6 +132,15 @@ function parseTailMode(value: string | undefined): TailMode {
   if (value === undefined) return 'auto';
   if ((TAIL_MODES as readonly string[]).includes(value)) return value as TailMode;
   throw new UsageError(`--tail: expected full, sample or auto, got ${JSON.stringify(value)}`);
+}
+
+function thresholdsOrUsage(v: ThresholdArgValues): Thresholds {
+  try {
+    return thresholdsFromArgs(v);
+  } catch (err) {
+    if (err instanceof ThresholdUsageError) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 /** Throws UsageError (one line) for anything it cannot use. */
@@ -145,6 +165,7 @@ export function parseMonitorArgs(argv: string[]): MonitorArgs {
     }),
     maxLen: parseNumberFlag('max-len', v['max-len'], DEFAULT_MAX_LEN, { unit: 'entries' }),
     maxLenGiven: v['max-len'] !== undefined,
+    thresholds: thresholdsOrUsage(v),
     tail: parseTailMode(v.tail),
     help: v.help ?? false,
   };
@@ -342,6 +363,7 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
       refreshMs: args.refreshMs,
       maxLenHint: args.maxLen,
       maxLenHintIsDefault: !args.maxLenGiven,
+      thresholds: args.thresholds,
     }),
     commands,
     queries,
