@@ -11,14 +11,16 @@ import '../ui/production-mode.js';
 import { exitAfterHangup } from './hangup.js';
 import { appendFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import { DEFAULT_PREFIX, createKeySpace } from '../core/keys.js';
+import { DEFAULT_PREFIX, createKeySpace, type KeyLayout } from '../core/keys.js';
 import type { MonitorMessage } from '../core/messages.js';
 import { isStreamId } from '../core/stream-id.js';
 import type { ResolvedTarget } from '../streams/connection.js';
 import {
   CONNECTION_ARGS,
+  clusterUsage,
   connectionFromArgs,
   insecureWarning,
+  layoutFromArgs,
   tlsUsage,
   type CliConnection,
 } from './connection-options.js';
@@ -56,7 +58,7 @@ Usage:
 Options:
   --url <redis-url>        server (default: REDIS_URL, else redis://127.0.0.1:6379);
                            the password is never shown
-${tlsUsage(27)}  --prefix <prefix>        key prefix (default: ${DEFAULT_PREFIX})
+${tlsUsage(27)}${clusterUsage(27)}  --prefix <prefix>        key prefix (default: ${DEFAULT_PREFIX})
   --read-only              no key changes anything in Redis (ack, claim, replay refused)
   --journal <file>         action journal (default: $XDG_STATE_HOME/streamscope/journal.ndjson,
                            else ~/.local/state/streamscope/journal.ndjson)
@@ -98,6 +100,8 @@ export interface MonitorArgs {
   url: string | undefined;
   /** --url and the TLS options, for the clients. */
   connection: CliConnection;
+  /** --layout (Redis Cluster). */
+  layout: KeyLayout;
   prefix: string;
   readOnly: boolean;
   /** The action journal's path; null with --no-journal. */
@@ -149,8 +153,9 @@ export function parseMonitorArgs(argv: string[]): MonitorArgs {
   const prefix = v.prefix ?? DEFAULT_PREFIX;
   if (prefix === '') throw new UsageError('--prefix must not be empty');
   return {
-    url: v.url,
+    url: v.url?.[0],
     connection: connectionFromArgs(v),
+    layout: layoutFromArgs(v),
     prefix,
     readOnly: v['read-only'] ?? false,
     journal: journalPathFromArgs(v),
@@ -277,7 +282,7 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   }
   const { React, render, App } = await loadTui();
 
-  const keys = createKeySpace(args.prefix);
+  const keys = createKeySpace(args.prefix, args.layout);
   // The store needs the ports and the ports need the store's dispatch: bind late.
   let dispatch: (msg: MonitorMessage) => void = () => {};
   // STREAMSCOPE_STATS_FILE: one JSON line a second (counts, lag, frames) for benchmarks.
@@ -288,7 +293,13 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
         dispatch(msg);
       }
     : (msg: MonitorMessage) => dispatch(msg);
-  const conn = { ...args.connection, url: target.url };
+  // A cluster node makes every client a Cluster client; unreachable now: a single node (the
+  // loops retry; --cluster forces the cluster client). Loaded here: --help stays ioredis-free.
+  const { detectCluster } = await import('../streams/cluster.js');
+  const cluster =
+    (await detectCluster({ ...args.connection, url: target.url, connectTimeoutMs: 2000 })) ??
+    undefined;
+  const conn = { ...args.connection, url: target.url, cluster };
   const shared = connection.createRedisClient({
     ...conn,
     failFast: false,
