@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    // The slow Redis Cluster topology tests run with npm run test:cluster (vitest.cluster.config.ts).
+    exclude: ['**/node_modules/**', 'test/cluster-topology/**'],
     globalSetup: ['test/helpers/global-setup.ts'],
     testTimeout: 20000,
     hookTimeout: 20000,
