@@ -162,18 +162,22 @@ export interface ConfirmState {
   stream: string;
   group: string;
   ids: readonly string[];
-  /** consumer: claim is asking for its target; running: the port was called. */
-  step: 'consumer' | 'confirm' | 'running' | 'done';
+  /** consumer: claim is asking for its target; confirm: asking y/n. Once confirmed the dialog closes. */
+  step: 'consumer' | 'confirm';
   /** Claim target (typed or picked). */
   consumer: string;
   consumerChoices: readonly string[];
-  outcome: { ok: boolean; text: string } | null;
 }
 
 export interface Notice {
   level: 'info' | 'ok' | 'error';
   text: string;
   at: number;
+  /**
+   * A command's progress or outcome (a flash): it stays until the next key instead of fading
+   * after a few seconds, and never takes a key itself.
+   */
+  flash?: boolean;
 }
 
 export interface UiState {

@@ -1,6 +1,8 @@
 /** Pure reducers for what the person does (UiAction). */
 import { commandKind, type CommandKind } from '../core/command-kinds.js';
 import type { UiAction } from './actions.js';
+import { requestOf } from './confirm.js';
+import { want } from './effects.js';
 import { currentAfterId, requestPage, showPending } from './pending.js';
 import {
   pendingKey,
@@ -95,15 +97,24 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
               ui: { ...state.ui, confirm: { ...c, consumer: c.consumer.trim(), step: 'confirm' } },
             }
           : state;
-      if (c.step === 'confirm')
-        return { ...state, ui: { ...state.ui, confirm: { ...c, step: 'running' } } };
-      if (c.step === 'done') return { ...state, ui: { ...state.ui, confirm: null } };
-      return state;
+      // Confirmed: the dialog closes now; progress and outcome are a flash in the notice line,
+      // so the next key (q…) is the person's again.
+      const request = requestOf(c);
+      want({ type: 'runCommand', request });
+      const n = c.ids.length;
+      const text = `${commandKind(c.command).verbing} ${n} ${n === 1 ? 'entry' : 'entries'}…`;
+      return {
+        ...state,
+        ui: {
+          ...state.ui,
+          confirm: null,
+          notice: { level: 'info', text, at: state.now, flash: true },
+        },
+      };
     }
     case 'cancel': {
       const c = state.ui.confirm;
-      // A running command cannot be taken back; its outcome will still be reported.
-      if (!c || c.step === 'running') return state;
+      if (!c) return state;
       return { ...state, ui: { ...state.ui, confirm: null } };
     }
     case 'changePage': {
@@ -329,7 +340,6 @@ function requestCommand(state: MonitorState, command: CommandKind): MonitorState
         step: asksConsumer ? 'consumer' : 'confirm',
         consumer: asksConsumer ? selectClaimDefault(state, t.stream, t.group, ids) : '',
         consumerChoices,
-        outcome: null,
       },
     },
   };

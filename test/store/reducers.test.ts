@@ -16,6 +16,7 @@ import {
 } from '../../src/store/selectors.js';
 import type { MonitorMessage } from '../../src/core/messages.js';
 import { selectedIndex } from '../../src/store/list.js';
+import { collectEffects } from '../../src/store/effects.js';
 import { streamRowKey } from '../../src/ui/panes/streams-lag/model.js';
 import {
   T0,
@@ -520,9 +521,16 @@ describe('commands and confirmation', () => {
       step: 'confirm',
     });
     expect(s.ui.confirm?.ids.length).toBe(2);
-    s = reduce(s, { type: 'confirm' });
-    expect(s.ui.confirm?.step).toBe('running');
-    expect(reduce(s, { type: 'cancel' }).ui.confirm?.step).toBe('running'); // cannot be taken back
+    const [after, effects] = collectEffects(() => reduce(s, { type: 'confirm' }));
+    // The dialog closes; the command is an effect; progress is a flash that takes no key.
+    expect(after.ui.confirm).toBeNull();
+    expect(effects).toEqual([
+      {
+        type: 'runCommand',
+        request: { kind: 'ack', stream: K, group: 'alice-main', ids: s.ui.confirm!.ids },
+      },
+    ]);
+    expect(after.ui.notice).toMatchObject({ text: 'Acknowledging 2 entries…', flash: true });
   });
 
   it('n / esc cancels before anything runs', () => {
@@ -543,9 +551,10 @@ describe('commands and confirmation', () => {
     expect(s.ui.confirm?.consumer).toBe('worker-1');
     s = reduceAll(s, [{ type: 'editConsumer', text: '  rescue  ' }, { type: 'confirm' }]);
     expect(s.ui.confirm).toMatchObject({ step: 'confirm', consumer: 'rescue' });
-    expect(
-      reduce(reduce(s, { type: 'editConsumer', text: '' }), { type: 'confirm' }).ui.confirm?.step,
-    ).toBe('running');
+    const [, effects] = collectEffects(() =>
+      reduce(reduce(s, { type: 'editConsumer', text: '' }), { type: 'confirm' }),
+    );
+    expect(effects.map((e) => e.type === 'runCommand' && e.request.consumer)).toEqual(['rescue']);
   });
 
   it('claim defaults to the most recently active consumer other than the owner', () => {
@@ -608,13 +617,17 @@ describe('commands and confirmation', () => {
       detail: 'acknowledged 1 of 1 entries',
       at: T0,
     });
-    expect(s.ui.confirm).toMatchObject({
-      step: 'done',
-      outcome: { ok: true, text: 'acknowledged 1 of 1 entries' },
+    expect(s.ui.confirm).toBeNull();
+    expect(s.ui.notice).toMatchObject({
+      level: 'ok',
+      text: 'acknowledged 1 of 1 entries',
+      flash: true,
     });
     expect(s.pending.marks).toEqual([]);
     expect(s.pending.request).not.toBe(before);
-    expect(reduce(s, { type: 'confirm' }).ui.confirm).toBeNull();
+    // The flash stays while time passes, and goes with the next key.
+    expect(reduce(s, { type: 'tick', now: T0 + 60_000 }).ui.notice?.flash).toBe(true);
+    expect(reduce(s, { type: 'moveCursor', delta: 1 }).ui.notice).toBeNull();
   });
 
   it('after an ack or claim the cursor stays on the same entry, or the next one when it is gone', () => {
@@ -660,7 +673,6 @@ describe('commands and confirmation', () => {
         detail: 'acknowledged 1 of 1 entries',
         at: T0,
       },
-      { type: 'confirm' },
     ]);
     expect(s.ui.notice?.text).toBe('acknowledged 1 of 1 entries');
     expect(reduce(s, { type: 'requestCommand', command: 'claim' }).ui.notice).toBeNull();
@@ -679,8 +691,8 @@ describe('commands and confirmation', () => {
         at: T0,
       },
     ]);
-    expect(s.ui.confirm?.outcome).toEqual({ ok: false, text: 'ack failed: no XACK' });
-    expect(s.ui.notice?.level).toBe('error');
+    expect(s.ui.confirm).toBeNull();
+    expect(s.ui.notice).toMatchObject({ level: 'error', text: 'ack failed: no XACK', flash: true });
   });
 
   it('read-only refuses to open a mutation and says why', () => {
