@@ -29,6 +29,7 @@ export function reduce(state: MonitorState, action: StoreAction): MonitorState {
     case 'CommandFailed':
       return reduceMessage(state, action);
     case 'tick':
+    case 'setPageRows':
     case 'setPermissions':
     case 'notify':
       return reduceUi(state, action);

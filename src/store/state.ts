@@ -183,6 +183,8 @@ export interface Notice {
 export interface UiState {
   pane: PaneId;
   help: boolean;
+  /** Rows the list (or text) on screen shows; pgup/pgdn move this many minus one. */
+  pageRows: number;
   /** First line of the help overlay shown (it scrolls on small terminals). */
   helpScroll: number;
   /** Selected row of list panes that keep it here (streams, groups…), by pane id, by identity. */
@@ -274,6 +276,7 @@ export function initialState(config: MonitorConfig, now: number): MonitorState {
       pane: 'events',
       help: false,
       helpScroll: 0,
+      pageRows: 10,
       selected: {},
       detail: null,
       picker: null,

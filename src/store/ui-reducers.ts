@@ -37,6 +37,10 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
       return moveCursor(state, a.delta);
     case 'moveToEdge':
       return moveCursor(state, a.edge === 'top' ? -Infinity : Infinity);
+    case 'setPageRows':
+      return a.rows === state.ui.pageRows
+        ? state
+        : { ...state, ui: { ...state.ui, pageRows: Math.max(1, a.rows) } };
     case 'togglePause': {
       const v = state.view;
       // Resuming means "live again": follow the tail (as G), wherever the cursor was left.

@@ -12,6 +12,9 @@ import { paneById, paneLayers, panes, registryVersion } from './panes/registry.j
 
 export { ANY_KEY, mutationBlocked, type KeyBinding, type KeyContext } from './bindings.js';
 
+/** One screen minus one row of overlap, so the last row seen stays in view. */
+const pageStep = (s: MonitorState): number => Math.max(1, s.ui.pageRows - 1);
+
 /** Quit and help: first in the footer and in `?`. */
 const FIRST: readonly KeyBinding[] = [
   // Always: quit and help.
@@ -60,14 +63,14 @@ const NAVIGATION: readonly KeyBinding[] = [
   bind('global', {
     keys: ['pgdn'],
     label: 'page down',
-    description: 'Move down one screen',
-    run: (a) => a.moveCursor(10),
+    description: 'Move down one screen (minus one row of overlap)',
+    run: (a, s) => a.moveCursor(pageStep(s)),
   }),
   bind('global', {
     keys: ['pgup'],
     label: 'page up',
-    description: 'Move up one screen',
-    run: (a) => a.moveCursor(-10),
+    description: 'Move up one screen (minus one row of overlap)',
+    run: (a, s) => a.moveCursor(-pageStep(s)),
   }),
   bind('global', {
     keys: ['g', 'home'],

@@ -11,6 +11,7 @@ import {
   T0,
 } from '../store/build.js';
 import { connected, lines, mount, settle, type Mounted } from './render.js';
+import { selectEventCursor } from '../../src/store/selectors.js';
 import { detectThemeMode, setThemeMode, paint } from '../../src/ui/theme.js';
 
 const K = 'alice:events:asset.discovered';
@@ -456,5 +457,31 @@ describe('lag near max length, thresholds and NO_COLOR', () => {
     expect(row(mono, 'asset.discovered     mid').replace(/\x1b\[[0-9;]*m/g, '')).toMatch(
       /^ !asset\.discovered +mid /,
     ); // warn: the mark says it
+  });
+});
+
+describe('pgup / pgdn', () => {
+  it('move one visible screen minus one row: pgdn in a 34-row list moves 33 rows', async () => {
+    // 40 events at 80×39: the live list shows 34 rows below its title and header.
+    const m = mount(
+      [connected('tail'), connected('poller'), events(0, 40)],
+      {},
+      { width: 80, height: 39 },
+    );
+    try {
+      await settle();
+      m.store.actions.moveToEdge('top');
+      await settle();
+      expect(m.store.getState().ui.pageRows).toBe(34);
+      const before = selectEventCursor(m.store.getState());
+      m.app.stdin.write('\x1b[6~'); // pgdn
+      await settle();
+      expect(selectEventCursor(m.store.getState()) - before).toBe(33);
+      m.app.stdin.write('\x1b[5~'); // pgup
+      await settle();
+      expect(selectEventCursor(m.store.getState())).toBe(before);
+    } finally {
+      m.app.unmount();
+    }
   });
 });

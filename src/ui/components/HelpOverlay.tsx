@@ -3,6 +3,7 @@ import { Box, Text } from 'ink';
 import { contextOrder, contextTitle, keymap, keysLabel } from '../keymap.js';
 import { fit } from '../format.js';
 import { useMonitorStore, useMonitor } from '../hooks/use-monitor.js';
+import { usePageRows } from '../hooks/use-page-rows.js';
 import { paint } from '../theme.js';
 
 export function HelpOverlay({ width, height }: { width: number; height: number }) {
@@ -30,6 +31,7 @@ export function HelpOverlay({ width, height }: { width: number; height: number }
     }
   }
   const body = Math.max(1, height - 2);
+  usePageRows(body);
   const scroll = Math.min(scrollWanted, Math.max(0, lines.length - body));
   const more =
     lines.length > body
