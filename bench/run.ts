@@ -20,6 +20,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   pending: async () => (await import('./pending.js')).benchmark,
   keepup: async () => (await import('./keepup.js')).benchmark,
   startup: async () => (await import('./startup.js')).benchmark,
+  export: async () => (await import('./export.js')).benchmark,
   encoder: async () => (await import('./encoder.js')).benchmark,
 };
 

@@ -14,10 +14,18 @@ export {
   encodeEventJson,
   completeEvent,
   pythonIsoTimestamp,
+  originalEventJson,
 } from './core/codec.js';
+export { pythonJsonDumps } from './core/python-json.js';
+export { parsePythonJson } from './core/python-json-parse.js';
 export { compareStreamIds, streamIdToMs, msToStreamId } from './core/stream-id.js';
 // Event persistence library (streams/, bus/).
 export { EventPersistence } from './streams/event-persistence.js';
+export {
+  getPersistence,
+  publishPersistentEvent,
+  closeSharedPersistence,
+} from './streams/shared-persistence.js';
 export type {
   EventPersistenceOptions,
   GetEventsOptions,

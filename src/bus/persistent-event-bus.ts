@@ -212,6 +212,11 @@ export class PersistentEventBus {
     return this.flushing;
   }
 
+  /** `await using bus = new PersistentEventBus(…)`: close() when the scope ends. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
   async close(): Promise<void> {
     await this.stopConsumer();
     if (this.flushTimer) clearTimeout(this.flushTimer);

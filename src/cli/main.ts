@@ -12,6 +12,7 @@ const SUBCOMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<n
   monitor: () => import('./monitor.js'),
   tail: () => import('./tail.js'),
   status: () => import('./status.js'),
+  export: () => import('./export.js'),
   demo: () => import('./demo.js'),
   // Bulk actions (issue 9): preview, --dry-run, --yes, journal, undo.
   ack: () => import('./pel-verbs.js').then((m) => ({ run: m.runAck })),
@@ -30,6 +31,7 @@ Usage:
   streamscope [monitor] [options]   open the monitor (default)
   streamscope tail [options]        print events from the global stream as they arrive
   streamscope status [options]      list streams under the prefix with their groups
+  streamscope export [options]      write a stream's entries as NDJSON (streaming)
   streamscope demo [options]        private redis-server + realistic traffic + the monitor
 
 Bulk actions (each previews first; --dry-run, --yes, --json; recorded in the journal):

@@ -23,6 +23,7 @@ import {
 } from './connection-options.js';
 import { parseFlags, parseNumberFlag, UsageError, usageLine } from './args.js';
 import { Tail } from '../monitor/tail.js';
+import { Sampler, TailSwitch, TAIL_MODES, type TailMode } from '../monitor/sampler.js';
 import { Poller } from '../monitor/poller.js';
 import { createCommands } from '../monitor/commands.js';
 import { createQueries } from '../monitor/queries.js';
@@ -50,6 +51,9 @@ ${tlsUsage(27)}  --prefix <prefix>        key prefix (default: ${DEFAULT_PREFIX}
   --buffer <n>             events kept in memory (default ${DEFAULT_BUFFER})
   --max-len <n>            MAXLEN your producers trim type streams to, for the lag warning
                            (default ${DEFAULT_MAX_LEN}, the library default; Redis does not store it)
+  --tail <mode>            full: read every event; sample: only the newest screenful per frame
+                           (exact rates from entries-added, "sampling: 1 in N shown"); auto
+                           (default): full, sampling while full reading falls behind
   -h, --help               this help
 
 Keys: press ? in the monitor.
@@ -85,6 +89,7 @@ export interface MonitorArgs {
   buffer: number;
   maxLen: number;
   maxLenGiven: boolean;
+  tail: TailMode;
   help: boolean;
 }
 
@@ -96,8 +101,15 @@ export const MONITOR_FLAGS = {
   refresh: { type: 'string' },
   buffer: { type: 'string' },
   'max-len': { type: 'string' },
+  tail: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+function parseTailMode(value: string | undefined): TailMode {
+  if (value === undefined) return 'auto';
+  if ((TAIL_MODES as readonly string[]).includes(value)) return value as TailMode;
+  throw new UsageError(`--tail: expected full, sample or auto, got ${JSON.stringify(value)}`);
+}
 
 /** Throws UsageError (one line) for anything it cannot use. */
 export function parseMonitorArgs(argv: string[]): MonitorArgs {
@@ -120,6 +132,7 @@ export function parseMonitorArgs(argv: string[]): MonitorArgs {
     }),
     maxLen: parseNumberFlag('max-len', v['max-len'], DEFAULT_MAX_LEN, { unit: 'entries' }),
     maxLenGiven: v['max-len'] !== undefined,
+    tail: parseTailMode(v.tail),
     help: v.help ?? false,
   };
 }
@@ -239,12 +252,28 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   const commands = createCommands({ client: shared, keys, emit, readOnly: args.readOnly });
   const queries = createQueries({ client: shared, emit });
   // The loops own their clients (a new one per attempt) and do their own backoff.
-  const tail = new Tail({
-    createClient: () =>
-      connection.createBlockingClient({ ...conn, connectionName: 'streamscope-tail' }),
-    keys,
+  // Full, sampling, or auto between the two (monitor/sampler.ts).
+  const tail = new TailSwitch({
+    mode: args.tail,
     emit,
-    since: args.since,
+    createTail: (observe, first) =>
+      new Tail({
+        createClient: () =>
+          connection.createBlockingClient({ ...conn, connectionName: 'streamscope-tail' }),
+        keys,
+        emit: observe,
+        since: first ? args.since : '$',
+      }),
+    createSampler: (onRate) =>
+      new Sampler({
+        createClient: () =>
+          connection.createRedisClient({ ...conn, connectionName: 'streamscope-sampler' }),
+        keys,
+        emit,
+        // A screenful: the live pane cannot show more rows than the terminal has.
+        rows: () => Math.max(10, process.stdout.rows ?? 40),
+        onRate,
+      }),
   });
   const poller = new Poller({
     createClient: () =>

@@ -71,9 +71,19 @@ export type MonitorMessage =
       type: 'EventsReceived';
       events: TailEvent[];
       receivedAt: number;
-      /** True for entries that were already in the stream when the tail started (`--since`): held and shown, not counted as arrivals (events/s). Absent: live. */
+      /**
+       * True for entries held and shown but not counted as arrivals (events/s): entries that were
+       * already in the stream when the tail started (`--since`), or a sample (sampling mode, where
+       * the exact counts come from entries-added: TailSampled). Absent: live, every entry read.
+       */
       history?: boolean;
     }
+  /**
+   * The tail's mode (monitor/sampler.ts): sampling (only the newest screenful is read each frame;
+   * `perSec` is the exact rate from the stream's entries-added, `oneIn` ≈ added ÷ shown) or, with
+   * `sampling: false`, back to reading every entry.
+   */
+  | { type: 'TailSampled'; sampling: boolean; oneIn: number; perSec: number; at: number }
   /** The tail had to skip entries (trimmed before it could read them). */
   | { type: 'EventsMissed'; count: number; reason: string }
   | {

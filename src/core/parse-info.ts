@@ -41,6 +41,8 @@ export interface XinfoStream {
   entriesAdded: number | null;
   recordedFirstEntryId: string | null;
   groups: number;
+  radixTreeKeys: number;
+  radixTreeNodes: number;
   firstEntry: RawEntry | null;
   lastEntry: RawEntry | null;
 }
@@ -55,6 +57,8 @@ export function parseXinfoStream(reply: Raw): XinfoStream {
     recordedFirstEntryId:
       o['recorded-first-entry-id'] == null ? null : String(o['recorded-first-entry-id']),
     groups: num(o.groups),
+    radixTreeKeys: num(o['radix-tree-keys']),
+    radixTreeNodes: num(o['radix-tree-nodes']),
     firstEntry: parseEntry(o['first-entry']),
     lastEntry: parseEntry(o['last-entry']),
   };

@@ -74,12 +74,31 @@ export interface GroupInfo {
   lag: number | null;
 }
 
+/**
+ * `XINFO STREAM` + `XINFO GROUPS`. A stream that does not exist is reported as a zero-length
+ * stream with `exists: false` (not an error): for producers and consumers a type nobody has
+ * published yet is simply empty (consumers create it with MKSTREAM), and a monitor or dashboard
+ * polling it should not have to catch.
+ */
 export interface StreamInfo {
   key: string;
+  /** False when the key does not exist (every count 0, every ID null or `0-0`). */
+  exists: boolean;
   length: number;
   firstEntry: StoredEvent | null;
   lastEntry: StoredEvent | null;
   lastGeneratedId: string;
+  /** Entries ever added (Redis ≥ 7.0, else null). */
+  entriesAdded: number | null;
+  /** Largest ID ever deleted (Redis ≥ 7.0; `0-0` when none; null before 7.0). */
+  maxDeletedEntryId: string | null;
+  /** First entry ID Redis has recorded (Redis ≥ 7.0, else null). */
+  recordedFirstEntryId: string | null;
+  /** Radix tree sizes (memory layout of the stream). */
+  radixTreeKeys: number;
+  radixTreeNodes: number;
+  /** Number of consumer groups. */
+  groups: number;
   consumerGroups: GroupInfo[];
 }
 

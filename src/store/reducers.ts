@@ -19,6 +19,7 @@ export function reduce(state: MonitorState, action: StoreAction): MonitorState {
   switch (action.type) {
     case 'EventsReceived':
     case 'EventsMissed':
+    case 'TailSampled':
     case 'ConnectionChanged':
     case 'SnapshotReceived':
     case 'SnapshotFailed':
@@ -58,6 +59,14 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
         'tail',
         msg.receivedAt,
       );
+    case 'TailSampled':
+      return {
+        ...state,
+        events: {
+          ...state.events,
+          sampling: msg.sampling ? { oneIn: msg.oneIn, perSec: msg.perSec } : null,
+        },
+      };
     case 'EventsMissed':
       return {
         ...state,

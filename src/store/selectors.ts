@@ -117,8 +117,9 @@ export function selectNewWhilePaused(state: MonitorState): number {
   return p ? state.events.received - (p.firstSeq + p.buffer.length) : 0;
 }
 
-/** Average over the last two complete seconds. */
+/** Average over the last two complete seconds; while sampling, the exact rate from entries-added. */
 export function selectEventsPerSec(state: MonitorState): number {
+  if (state.events.sampling) return state.events.sampling.perSec;
   const nowSec = Math.floor(state.now / 1000);
   let sum = 0;
   for (const b of state.events.rate) if (b.sec >= nowSec - 2 && b.sec < nowSec) sum += b.count;

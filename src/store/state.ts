@@ -74,6 +74,8 @@ export interface EventsState {
   lastAt: number | null;
   /** Received counts for the last few seconds (events/s). */
   rate: readonly RateBucket[];
+  /** Set while the tail samples (too fast to read every entry): exact rate and the sampling ratio. */
+  sampling: { oneIn: number; perSec: number } | null;
 }
 
 /** While paused, the events pane shows this frozen view; the live buffer keeps filling. */
@@ -239,6 +241,7 @@ export function initialState(config: MonitorConfig, now: number): MonitorState {
       missedReason: null,
       lastAt: null,
       rate: [],
+      sampling: null,
     },
     view: {
       follow: true,

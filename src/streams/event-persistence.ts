@@ -133,6 +133,8 @@ export class EventPersistence {
   private readonly ownsClient: boolean;
   private client: Redis | null;
   private connecting: Promise<void> | null = null;
+  /** Set by disconnect(): no auto-connect until connect() is called again. */
+  private closed = false;
   private ctx: PersistenceContext | null = null;
   private readonly consumers = new Set<AbortController>();
   private readonly trimmer: PublishTrimmer;
@@ -172,12 +174,22 @@ export class EventPersistence {
     this.ownsClient = !options.client;
   }
 
+  /** True after disconnect() (until connect() is called again). */
+  get disconnected(): boolean {
+    return this.closed;
+  }
+
   get connected(): boolean {
     return this.ctx !== null;
   }
 
-  /** Connect, PING, check the version (≥ 6.2) and permissions. Idempotent; concurrent calls share one attempt. */
+  /**
+   * Connect, PING, check the version (≥ 6.2) and permissions; fails fast with a typed error.
+   * Idempotent; concurrent calls share one attempt. Optional: every method connects on first use
+   * (as the seed's methods do), until disconnect(); connect() again after that to reuse the instance.
+   */
   connect(): Promise<void> {
+    this.closed = false;
     if (this.ctx) return Promise.resolve();
     this.connecting ??= this.doConnect().finally(() => {
       this.connecting = null;
@@ -235,6 +247,7 @@ export class EventPersistence {
 
   /** Stops every consumer loop (promptly) and closes the connection this instance created. */
   async disconnect(): Promise<void> {
+    this.closed = true;
     for (const c of this.consumers) c.abort();
     this.consumers.clear();
     const client = this.client;
@@ -243,6 +256,23 @@ export class EventPersistence {
       this.client = null;
       client.disconnect();
     }
+  }
+
+  /** `await using persistence = new EventPersistence(…)`: disconnect() when the scope ends. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.disconnect();
+  }
+
+  /** The context, connecting first when this instance has not connected yet (auto-connect). */
+  private async ready(): Promise<PersistenceContext> {
+    if (this.ctx) return this.ctx;
+    if (this.closed)
+      throw new StreamscopeError(
+        'CLOSED',
+        'EventPersistence was disconnected: call connect() to use it again.',
+      );
+    await this.connect();
+    return this.context();
   }
 
   private context(): PersistenceContext {
@@ -270,7 +300,7 @@ export class EventPersistence {
    */
   async persistEvent(input: EventInput): Promise<string> {
     const key = this.keys.typeStream(input.eventType);
-    const ctx = this.context();
+    const ctx = await this.ready();
     const json = encodeEventJson(completeEvent(input));
     let results: [Error | null, unknown][] | null;
     try {
@@ -307,13 +337,13 @@ export class EventPersistence {
    * failure, with `ids` (null for the failed ones). See batch-publish.ts.
    */
   persistEvents(inputs: readonly EventInput[], options?: PublishBatchOptions): Promise<string[]> {
-    return publishBatch(this.context(), this.trimmer, inputs, options);
+    return this.ready().then((ctx) => publishBatch(ctx, this.trimmer, inputs, options));
   }
 
   /** XRANGE start..end (inclusive; `(id` for exclusive). Foreign entries come back with `event: null`. */
   async getEvents(eventType: string, options: GetEventsOptions = {}): Promise<StoredEvent[]> {
     const key = this.readKey(eventType);
-    const ctx = this.context();
+    const ctx = await this.ready();
     const args: (string | number)[] = [key, options.start ?? '-', options.end ?? '+'];
     if (options.count !== undefined) args.push('COUNT', options.count);
     try {
@@ -340,7 +370,7 @@ export class EventPersistence {
     options: ConsumeOptions = {},
   ): AsyncIterable<Delivery> {
     validateConsumeArgs(eventTypes, consumerName, options);
-    const ctx = this.context();
+    const ready = () => this.ready();
     const keys = [...new Set(eventTypes.map((t) => this.keys.typeStream(t)))];
     const controller = new AbortController();
     const signal = options.signal
@@ -350,7 +380,9 @@ export class EventPersistence {
     return {
       [Symbol.asyncIterator]() {
         consumers.add(controller);
-        const inner = consume(ctx, keys, consumerName, { ...options, signal });
+        const inner = (async function* () {
+          yield* consume(await ready(), keys, consumerName, { ...options, signal });
+        })();
         const finish = () => consumers.delete(controller);
         return {
           next: async () => {
@@ -380,7 +412,7 @@ export class EventPersistence {
     options: ConsumeOptions = {},
   ): AsyncIterable<EventBatch> {
     validateConsumeArgs(eventTypes, consumerName, options);
-    const ctx = this.context();
+    const ready = () => this.ready();
     const keys = [...new Set(eventTypes.map((t) => this.keys.typeStream(t)))];
     const controller = new AbortController();
     const signal = options.signal
@@ -390,7 +422,9 @@ export class EventPersistence {
     return {
       [Symbol.asyncIterator]() {
         consumers.add(controller);
-        const inner = consumeBatches(ctx, keys, consumerName, { ...options, signal });
+        const inner = (async function* () {
+          yield* consumeBatches(await ready(), keys, consumerName, { ...options, signal });
+        })();
         const finish = () => consumers.delete(controller);
         return {
           next: async () => {
@@ -414,7 +448,7 @@ export class EventPersistence {
    * has nothing pending: `[]` (not NOGROUP).
    */
   async getPendingEvents(eventType: string, options: PendingOptions = {}): Promise<Delivery[]> {
-    const ctx = this.context();
+    const ctx = await this.ready();
     const consumer = options.consumerName ?? `recovery-${hostname()}-${process.pid}`;
     try {
       return await claimIdle(ctx, this.keys.typeStream(eventType), consumer, {
@@ -432,13 +466,17 @@ export class EventPersistence {
    * oldest first, with where each came from, why, and the original entry decoded.
    */
   async getDeadLetters(eventType: string, range: DeadLetterRange = {}): Promise<DeadLetter[]> {
-    return readDeadLetters(this.context(), this.keys.deadLetterStream(eventType), range);
+    return readDeadLetters(await this.ready(), this.keys.deadLetterStream(eventType), range);
   }
 
-  /** Length, first/last entries and groups (lag null when Redis cannot tell). A missing stream reports length 0. */
+  /**
+   * Every XINFO STREAM field (length, first/last entries, entries added, max deleted ID, recorded
+   * first ID, radix-tree sizes, group count) and the groups (lag null when Redis cannot tell).
+   * A missing stream is a zero-length info with `exists: false`, not an error (see StreamInfo).
+   */
   async getStreamInfo(eventType: string): Promise<StreamInfo> {
     const key = this.readKey(eventType);
-    const ctx = this.context();
+    const ctx = await this.ready();
     try {
       const [[e1, stream], [e2, groups]] = ((await ctx.client
         .pipeline()
@@ -448,10 +486,17 @@ export class EventPersistence {
       if (e1 && /no such key/i.test(e1.message)) {
         return {
           key,
+          exists: false,
           length: 0,
           firstEntry: null,
           lastEntry: null,
           lastGeneratedId: '0-0',
+          entriesAdded: 0,
+          maxDeletedEntryId: null,
+          recordedFirstEntryId: null,
+          radixTreeKeys: 0,
+          radixTreeNodes: 0,
+          groups: 0,
           consumerGroups: [],
         };
       }
@@ -463,6 +508,13 @@ export class EventPersistence {
         firstEntry: s.firstEntry ? toStored(s.firstEntry) : null,
         lastEntry: s.lastEntry ? toStored(s.lastEntry) : null,
         lastGeneratedId: s.lastGeneratedId,
+        exists: true,
+        entriesAdded: s.entriesAdded,
+        maxDeletedEntryId: s.maxDeletedEntryId,
+        recordedFirstEntryId: s.recordedFirstEntryId,
+        radixTreeKeys: s.radixTreeKeys,
+        radixTreeNodes: s.radixTreeNodes,
+        groups: s.groups,
         consumerGroups: parseXinfoGroups(groups),
       };
     } catch (err) {

@@ -53,6 +53,7 @@ export function StatusBar({ width }: { width: number }) {
       snapAge: s.snapshot.at === null ? null : s.now - s.snapshot.at,
       stale: selectSnapshotStale(s),
       readOnly: s.config.readOnly,
+      oneIn: s.events.sampling?.oneIn ?? null,
     };
   });
   const segs: Segment[] = [];
@@ -67,6 +68,12 @@ export function StatusBar({ width }: { width: number }) {
       priority: 90,
     });
   segs.push({ text: `${formatCount(v.rate)} ev/s`, priority: 80 });
+  // Too fast to read every entry: counts stay exact (entries-added), rows are a sample.
+  if (v.oneIn !== null)
+    segs.push({
+      text: paint('warn', `sampling: 1 in ${formatCount(v.oneIn)} shown`),
+      priority: 85,
+    });
   segs.push({ text: `held ${formatCount(v.held)}`, priority: 60 });
   if (v.missed > 0)
     segs.push({ text: paint('bad', `missed ${formatCount(v.missed)}`), priority: 85 });
