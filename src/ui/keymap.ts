@@ -7,7 +7,7 @@
  */
 import type { MonitorActions } from '../store/create-store.js';
 import type { MonitorState } from '../store/state.js';
-import { ANY_KEY, bind, type KeyBinding, type KeyContext } from './bindings.js';
+import { bind, type KeyBinding, type KeyContext } from './bindings.js';
 import { paneById, paneLayers, panes, registryVersion } from './panes/registry.js';
 
 export { ANY_KEY, mutationBlocked, type KeyBinding, type KeyContext } from './bindings.js';

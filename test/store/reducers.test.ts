@@ -509,7 +509,7 @@ describe('commands and confirmation', () => {
     );
 
   it('ack asks for confirmation naming how many entries, then runs', () => {
-    let s = reduceAll(ready(), [
+    const s = reduceAll(ready(), [
       { type: 'toggleMark' },
       { type: 'toggleMark' },
       { type: 'requestCommand', command: 'ack' },
