@@ -22,6 +22,7 @@ const BENCHMARKS: Record<string, () => Promise<Benchmark>> = {
   startup: async () => (await import('./startup.js')).benchmark,
   export: async () => (await import('./export.js')).benchmark,
   encoder: async () => (await import('./encoder.js')).benchmark,
+  bulk: async () => (await import('./bulk.js')).benchmark,
 };
 
 interface Args {

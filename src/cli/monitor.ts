@@ -26,6 +26,8 @@ import { Tail } from '../monitor/tail.js';
 import { Sampler, TailSwitch, TAIL_MODES, type TailMode } from '../monitor/sampler.js';
 import { Poller } from '../monitor/poller.js';
 import { createCommands } from '../monitor/commands.js';
+import { Journal, journalPathFromArgs } from '../monitor/journal.js';
+import type { CommandJournal } from '../monitor/journal-commands.js';
 import { createQueries } from '../monitor/queries.js';
 import { createMonitorStore } from '../store/create-store.js';
 import {
@@ -45,6 +47,9 @@ Options:
                            the password is never shown
 ${tlsUsage(27)}  --prefix <prefix>        key prefix (default: ${DEFAULT_PREFIX})
   --read-only              no key changes anything in Redis (ack, claim, replay refused)
+  --journal <file>         action journal (default: $XDG_STATE_HOME/streamscope/journal.ndjson,
+                           else ~/.local/state/streamscope/journal.ndjson)
+  --no-journal             do not record the monitor's actions in the journal
   --since <when>           start the live pane from history: a duration (30s, 5m, 1h, 2d)
                            or a stream ID; default: now (only new events)
   --refresh <ms>           snapshot interval in ms (default ${DEFAULT_REFRESH_MS})
@@ -84,6 +89,8 @@ export interface MonitorArgs {
   connection: CliConnection;
   prefix: string;
   readOnly: boolean;
+  /** The action journal's path; null with --no-journal. */
+  journal: string | null;
   since: string | number;
   refreshMs: number;
   buffer: number;
@@ -97,6 +104,8 @@ export const MONITOR_FLAGS = {
   ...CONNECTION_ARGS,
   prefix: { type: 'string' },
   'read-only': { type: 'boolean' },
+  journal: { type: 'string' },
+  'no-journal': { type: 'boolean' },
   since: { type: 'string' },
   refresh: { type: 'string' },
   buffer: { type: 'string' },
@@ -121,6 +130,7 @@ export function parseMonitorArgs(argv: string[]): MonitorArgs {
     connection: connectionFromArgs(v),
     prefix,
     readOnly: v['read-only'] ?? false,
+    journal: journalPathFromArgs(v),
     since: parseSince(v.since),
     refreshMs: parseNumberFlag('refresh', v.refresh, DEFAULT_REFRESH_MS, {
       max: 86_400_000,
@@ -249,7 +259,28 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
     connectionName: 'streamscope-monitor',
   });
   shared.connect().catch(() => {});
-  const commands = createCommands({ client: shared, keys, emit, readOnly: args.readOnly });
+  const journal: CommandJournal | undefined = args.journal
+    ? {
+        journal: new Journal(args.journal),
+        server: target.display,
+        secrets: [target.password],
+        user: null,
+        lastError: null,
+      }
+    : undefined;
+  shared.once('ready', () => {
+    shared.call('ACL', 'WHOAMI').then(
+      (u) => journal && (journal.user = String(u)),
+      () => {},
+    );
+  });
+  const commands = createCommands({
+    client: shared,
+    keys,
+    emit,
+    readOnly: args.readOnly,
+    journal,
+  });
   const queries = createQueries({ client: shared, emit });
   // The loops own their clients (a new one per attempt) and do their own backoff.
   // Full, sampling, or auto between the two (monitor/sampler.ts).

@@ -20,6 +20,7 @@ import type { ErrorInfo, MonitorMessage } from '../core/messages.js';
 import type { MonitorCommandsPort } from '../core/ports.js';
 import { describeServer, secretsOf, toErrorInfo } from './connection-guard.js';
 import { BULK_EXECUTORS } from './bulk/executors.js';
+import { journalCommand, ownersBefore, type CommandJournal } from './journal-commands.js';
 
 export interface CommandsOptions {
   /** A shared, non-blocking client; not closed here. */
@@ -32,6 +33,8 @@ export interface CommandsOptions {
   chunkSize?: number;
   /** Executors of kinds added at run time with registerCommandKind (tests, plug-ins). */
   executors?: Readonly<Record<string, Executor>>;
+  /** The action journal (--journal; absent with --no-journal): one line per mutation that ran. */
+  journal?: CommandJournal;
 }
 
 /** What an executor may use: the client, the key space, chunking and pipeline helpers. */
@@ -251,8 +254,16 @@ export function createCommands(options: CommandsOptions): MonitorCommands {
           code: 'INVALID_ARGUMENT',
           message: `no executor for command kind ${kind}`,
         });
+      // Claim: read the previous owners first, so the journal line can undo it.
+      const owners = options.journal ? await ownersBefore(client, request).catch(() => null) : null;
       try {
         const { affected, detail } = await execute(request, ctx);
+        if (options.journal && commandKind(kind).mutates)
+          await journalCommand(options.journal, request, owners, {
+            ok: true,
+            affected,
+            summary: detail,
+          });
         emit({
           type: 'CommandCompleted',
           command: kind,
@@ -267,6 +278,13 @@ export function createCommands(options: CommandsOptions): MonitorCommands {
           for (const c of probedCommandsOf(kind)) denied.add(c);
           error.message = noPermMessage(kind, probedCommandsOf(kind));
         }
+        if (options.journal && commandKind(kind).mutates)
+          await journalCommand(options.journal, request, owners, {
+            ok: false,
+            affected: 0,
+            summary: error.message,
+            errorCode: error.code,
+          });
         failed(request, error);
       }
     },

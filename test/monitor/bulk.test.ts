@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { parseRule, type PelRule } from '../../src/core/pel-rule.js';
 import { readDeadLetters } from '../../src/streams/dead-letters.js';
@@ -10,6 +13,8 @@ import { arrangeHeld, bulkContext, pendingOf } from './bulk-helpers.js';
 import { createKeySpace } from '../../src/core/keys.js';
 import type { MonitorMessage } from '../../src/core/messages.js';
 import { createCommands } from '../../src/monitor/commands.js';
+import { Journal } from '../../src/monitor/journal.js';
+import { planUndo } from '../../src/monitor/bulk/undo.js';
 
 const r = rawClient();
 afterAll(() => r.disconnect());
@@ -219,5 +224,48 @@ describe('the bulk kinds in the command-kind table', () => {
     });
     await ro.run({ kind: 'redrive', stream: ctx.keys.deadLetterStream('t'), group: '', ids: [] });
     expect(msgs[2]).toMatchObject({ type: 'CommandFailed', error: { code: 'READ_ONLY' } });
+  });
+});
+
+describe('the monitor keys write the journal', () => {
+  it('a claim through the commands port appends a line with the previous owners; undo restores them', async () => {
+    const prefix = uniquePrefix('tuij');
+    const ctx = bulkContext(r, prefix);
+    const { stream, ids } = await arrangeHeld(r, ctx.keys, 6, 'dead-1', 'g', ['w2', 'w3']);
+    await r.xclaim(stream, 'g', 'w3', 0, ids[0], 'JUSTID');
+    const dir = mkdtempSync(join(tmpdir(), 'tuij-'));
+    try {
+      const journal = new Journal(join(dir, 'journal.ndjson'));
+      const cmd = createCommands({
+        client: r,
+        keys: ctx.keys,
+        emit: () => {},
+        journal: {
+          journal,
+          server: 'redis://u:sec@h:1',
+          secrets: ['sec'],
+          user: 'ops',
+          lastError: null,
+        },
+      });
+      await cmd.run({ kind: 'claim', stream, group: 'g', ids, consumer: 'w2' });
+      expect((await pendingOf(r, stream)).by).toEqual({ w2: 6 });
+      const { records } = await journal.list();
+      expect(records).toHaveLength(1);
+      expect(records[0]).toMatchObject({
+        verb: 'claim',
+        server: 'redis://u:***@h:1',
+        user: 'ops',
+        count: 6,
+        before: { target: 'w2' },
+        detail: { owners: { w3: [ids[0]], 'dead-1': ids.slice(1) } },
+        outcome: { ok: true, done: 6 },
+      });
+      const undo = await planUndo(ctx, journal, records[0].id);
+      await undo.run();
+      expect((await pendingOf(r, stream)).by).toEqual({ 'dead-1': 5, w3: 1 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
