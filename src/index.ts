@@ -30,7 +30,28 @@ export type {
   EventPersistenceOptions,
   GetEventsOptions,
   PendingOptions,
+  TrimOldEventsOptions,
 } from './streams/event-persistence.js';
+// Replay and archive (streams/replay*.ts, archive*.ts, restore.ts).
+export { parseRange, parseSpeed, parseAge } from './core/replay-range.js';
+export type { ReplaySpeed } from './core/replay-range.js';
+export { ReplayControl } from './streams/replay-control.js';
+export type { ReplayProgress } from './streams/replay-control.js';
+export { planReplay, previewReplay } from './streams/replay-plan.js';
+export type {
+  ReplayPlan,
+  ReplayPreview,
+  ReplayRequest,
+  ReplayTarget,
+} from './streams/replay-plan.js';
+export { runReplay, REPLAYED_FROM } from './streams/replay.js';
+export type { ReplayResult, ReplayRunOptions } from './streams/replay.js';
+export type { ArchiveReport, ArchiveDay } from './streams/archive.js';
+export { restoreFile, RESTORED_FROM } from './streams/restore.js';
+export type { RestoreResult } from './streams/restore.js';
+export { readArchiveFile } from './streams/archive-files.js';
+export { encodeArchiveLine, decodeArchiveLine } from './core/archive-record.js';
+export type { ArchivedEntry } from './core/archive-record.js';
 export type { ConsumeOptions } from './streams/consumer.js';
 export { PublishBatchError } from './streams/batch-publish.js';
 export type { EventBatch } from './streams/batch-consumer.js';
@@ -56,6 +77,7 @@ export type {
 } from './streams/connection.js';
 export { PersistentEventBus } from './bus/persistent-event-bus.js';
 export type {
+  ReplayEventsOptions,
   PersistentEventBusOptions,
   EventHandler,
   ConsumerHandler,

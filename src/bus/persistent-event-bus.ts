@@ -15,6 +15,9 @@ import { PublishBatchError } from '../streams/batch-publish.js';
 import { validateConsumeArgs, type ConsumeOptions } from '../streams/consumer.js';
 import { backoffDelay } from '../core/retry.js';
 import { stderrLogger, type Logger } from '../streams/context.js';
+import { ReplayControl, progressOf, type ReplayProgress } from '../streams/replay-control.js';
+import { dueOffsetMs, type ReplaySpeed } from '../core/replay-range.js';
+import { streamIdToMs } from '../core/stream-id.js';
 
 export type EventHandler = (event: SeedEvent) => void | Promise<void>;
 export type ConsumerHandler = (event: SeedEvent, delivery: Delivery) => void | Promise<void>;
@@ -33,6 +36,16 @@ export interface PersistentEventBusOptions {
   retryMaxMs?: number;
   /** Default: stderr. */
   logger?: Logger;
+}
+
+export interface ReplayEventsOptions extends GetEventsOptions {
+  /** `max` (default: as fast as the handlers go), or N: the original inter-arrival times ÷ N (1 = real time). */
+  speed?: ReplaySpeed;
+  /** After each dispatched event. `total` is null: the range is read page by page. */
+  onProgress?: (p: ReplayProgress) => void;
+  /** Pause / resume / step / cancel from outside. */
+  control?: ReplayControl;
+  signal?: AbortSignal;
 }
 
 export class PersistentEventBus {
@@ -134,15 +147,40 @@ export class PersistentEventBus {
     }
   }
 
-  /** Re-dispatch stored events to in-process subscribers (not re-persisted). Returns how many. */
-  async replayEvents(eventType: string, options: GetEventsOptions = {}): Promise<number> {
+  /**
+   * Re-dispatch stored events to in-process subscribers (not re-persisted), oldest first, read in
+   * pages of 500. `speed` paces them by their stream IDs' times (the same pacing as
+   * `streamscope replay`). Returns how many were dispatched (fewer when cancelled).
+   */
+  async replayEvents(eventType: string, options: ReplayEventsOptions = {}): Promise<number> {
     if (!this.persistence)
       throw new StreamscopeError('CLOSED', 'replay needs persistence (persistEvents: true)');
+    const speed = options.speed ?? 'max';
+    const control = options.control ?? new ReplayControl();
+    const limit = options.count ?? Infinity;
+    const end = options.end ?? '+';
+    let start = options.start ?? '-';
     let n = 0;
-    for (const stored of await this.persistence.getEvents(eventType, options)) {
-      if (!stored.event) continue;
-      await this.dispatch(stored.event);
-      n++;
+    let read = 0; // entries read, decodable or not: `count` bounds these, like XRANGE COUNT
+    let firstMs: number | null = null;
+    let lastDue = 0;
+    while (read < limit) {
+      const want = Math.min(500, limit - read);
+      const page = await this.persistence.getEvents(eventType, { start, end, count: want });
+      read += page.length;
+      for (const stored of page) {
+        const ms = streamIdToMs(stored.streamId);
+        firstMs ??= ms;
+        const due = dueOffsetMs(ms, firstMs, speed);
+        if (!(await control.waitTurn(due, lastDue, options.signal))) return n;
+        lastDue = due;
+        if (!stored.event) continue;
+        await this.dispatch(stored.event);
+        n++;
+        options.onProgress?.(progressOf(control, n, null, stored.streamId, speed, null));
+      }
+      if (page.length < want) break;
+      start = `(${page[page.length - 1].streamId}`;
     }
     return n;
   }

@@ -14,6 +14,10 @@ const SUBCOMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<n
   status: () => import('./status.js'),
   export: () => import('./export.js'),
   demo: () => import('./demo.js'),
+  // Replay and archive (issue 11).
+  replay: () => import('./replay.js'),
+  archive: () => import('./archive.js'),
+  restore: () => import('./restore.js'),
   // Bulk actions (issue 9): preview, --dry-run, --yes, journal, undo.
   ack: () => import('./pel-verbs.js').then((m) => ({ run: m.runAck })),
   claim: () => import('./pel-verbs.js').then((m) => ({ run: m.runClaim })),
@@ -33,6 +37,9 @@ Usage:
   streamscope status [options]      list streams under the prefix with their groups
   streamscope export [options]      write a stream's entries as NDJSON (streaming)
   streamscope demo [options]        private redis-server + realistic traffic + the monitor
+  streamscope replay [options]      replay a range to a sandbox prefix, the same stream or a new group
+  streamscope archive [options]     archive entries older than an age to .ndjson.gz, then trim them
+  streamscope restore <files…>      re-import archived entries byte for byte
 
 Bulk actions (each previews first; --dry-run, --yes, --json; recorded in the journal):
   streamscope ack        --stream <type> --group <g> <selectors>

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'WRONGTYPE'
   | 'READ_ONLY'
   | 'DECODE'
+  | 'ARCHIVE'
   | 'INVALID_EVENT_TYPE'
   | 'INVALID_ARGUMENT'
   | 'CROSSSLOT'

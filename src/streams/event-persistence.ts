@@ -46,6 +46,15 @@ import { publishError, undoXadd } from './publish-undo.js';
 import { publishBatch, type PublishBatchOptions } from './batch-publish.js';
 import { consumeBatches, type EventBatch } from './batch-consumer.js';
 import { readDeadLetters, type DeadLetter, type DeadLetterRange } from './dead-letters.js';
+import { archiveAndTrim, type ArchiveOptions, type ArchiveReport } from './archive.js';
+import {
+  planReplay,
+  previewReplay,
+  type ReplayPlan,
+  type ReplayPreview,
+  type ReplayRequest,
+} from './replay-plan.js';
+import { runReplay, type ReplayResult, type ReplayRunOptions } from './replay.js';
 
 /** TLS (rediss://): `tls` (tls.connect options), `tlsCaFile`, `tlsInsecure` as in ConnectionOptions. */
 export interface EventPersistenceOptions extends TlsConnectionOptions {
@@ -104,6 +113,20 @@ export interface GetEventsOptions {
   start?: string;
   end?: string;
   count?: number;
+}
+
+export interface TrimOldEventsOptions {
+  /** Entries older than this many days go (server clock). Default 30, the seed's compliance window. */
+  maxAgeDays?: number;
+  /**
+   * Archive before trimming: the entries are first written to
+   * `<dir>/<stream key>/<yyyy-mm-dd>.ndjson.gz`, fsynced, re-read and counted; a failed write trims
+   * nothing. A string is the folder; `beforeTrim` runs after the files are verified, before the XTRIM.
+   */
+  archive?: string | Pick<ArchiveOptions, 'dir' | 'beforeTrim'>;
+  onTrim?: (report: TrimReport) => void;
+  /** With `archive`: the archive report (entries, bytes, day files, removed). */
+  onArchive?: (report: ArchiveReport) => void;
 }
 
 export interface PendingOptions {
@@ -523,18 +546,62 @@ export class EventPersistence {
   }
 
   /**
-   * Remove entries older than maxAgeDays (server clock, exact MINID), never past an entry some
-   * group has not read or acknowledged. `all` trims the global stream. Returns the number removed;
-   * the full report (kept back, held by) is in `lastTrimReport` and passed to `onTrim`.
+   * Remove entries older than `maxAgeDays` (default 30; server clock, exact MINID), never past an
+   * entry some group has not read or acknowledged. `all` trims the global stream. With `archive`
+   * the entries are archived first and only trimmed once the files are durable and verified.
+   * Returns the number removed; the report (kept back, held by) is in `lastTrimReport` and passed
+   * to `onTrim` (and the archive report to `onArchive`).
    */
-  async trimOldEvents(
-    eventType: string,
-    options: { maxAgeDays: number; onTrim?: (report: TrimReport) => void },
-  ): Promise<number> {
-    const report = await trimByAge(this.context(), this.readKey(eventType), options.maxAgeDays);
+  async trimOldEvents(eventType: string, options: TrimOldEventsOptions = {}): Promise<number> {
+    const maxAgeDays = options.maxAgeDays ?? 30;
+    const key = this.readKey(eventType);
+    if (options.archive !== undefined) {
+      const archive =
+        typeof options.archive === 'string' ? { dir: options.archive } : options.archive;
+      const a = await archiveAndTrim(this.context(), key, maxAgeDays, archive);
+      const report: TrimReport = {
+        streamKey: key,
+        serverTimeMs: a.serverTimeMs,
+        cutoffId: a.cutoffId,
+        minId: a.minId,
+        removed: a.removed,
+        keptBack: a.keptBack,
+        heldBy: a.heldBy,
+      };
+      this.lastTrimReport = report;
+      options.onArchive?.(a);
+      options.onTrim?.(report);
+      return report.removed;
+    }
+    const report = await trimByAge(this.context(), key, maxAgeDays);
     this.lastTrimReport = report;
     options.onTrim?.(report);
     return report.removed;
+  }
+
+  /**
+   * Replay a range (streams/replay.ts): to a sandbox prefix, into the same stream (tagged
+   * replayed_from) or as a new consumer group just before the range. Copies carry the original
+   * field bytes. Counts first (the preview), then runs at `speed`.
+   */
+  async replayRange(
+    request: ReplayRequest,
+    options: ReplayRunOptions = {},
+  ): Promise<{ plan: ReplayPlan; preview: ReplayPreview; result: ReplayResult }> {
+    const ctx = this.context();
+    try {
+      const plan = await planReplay(ctx.client, this.keys, request);
+      const preview = await previewReplay(ctx.client, plan);
+      const result = await runReplay(ctx.client, this.keys, plan, {
+        total: preview.count,
+        lastId: preview.lastId,
+        ...options,
+      });
+      return { plan, preview, result };
+    } catch (err) {
+      if (err instanceof StreamscopeError) throw err;
+      throw toError(ctx, err);
+    }
   }
 }
 

@@ -70,6 +70,51 @@ describe('PersistentEventBus', () => {
     await persistence.disconnect();
   });
 
+  it('replayEvents with speed and progress: pages past 500, paces by stream-ID time, cancel stops', async () => {
+    const { bus, persistence, prefix } = newBus();
+    await bus.initialize();
+    const redis = rawClient();
+    // 1,200 entries 1 ms apart (1.2 s of original time), written with explicit IDs in the seed format.
+    const p = redis.pipeline();
+    for (let i = 0; i < 1200; i++)
+      p.xadd(
+        `${prefix}sp`,
+        `${1_700_000_000_000 + i}-0`,
+        'event',
+        JSON.stringify({
+          i,
+          event_type: 'sp',
+          event_id: `e${i}`,
+          timestamp: '2023-11-14T22:13:20+00:00',
+          source: '',
+          version: '1.0.0',
+        }),
+      );
+    await p.exec();
+    const seen: number[] = [];
+    const off = bus.subscribe('sp', (e) => void seen.push(e.data.i as number));
+    const progress: number[] = [];
+    expect(
+      await bus.replayEvents('sp', { speed: 'max', onProgress: (pr) => progress.push(pr.done) }),
+    ).toBe(1200);
+    expect(seen).toEqual([...Array(1200).keys()]);
+    expect(progress.at(-1)).toBe(1200);
+    // At 1× the 1.2 s span is not replayed at once: cancel after the first events arrive.
+    seen.length = 0;
+    const { ReplayControl } = await import('../../src/streams/replay-control.js');
+    const control = new ReplayControl();
+    const run = bus.replayEvents('sp', { speed: 1, control });
+    await waitFor(() => seen.length > 0);
+    control.cancel();
+    const n = await run;
+    expect(n).toBeLessThan(1200);
+    expect(seen).toHaveLength(n);
+    off();
+    redis.disconnect();
+    await bus.close();
+    await persistence.disconnect();
+  });
+
   it('startConsumer refuses no event types up front (no background loop)', async () => {
     const { bus, logs } = newBus();
     await bus.initialize();

@@ -1,0 +1,180 @@
+/**
+ * `streamscope replay`: copy a range of a stream to a sandbox prefix (default target of the
+ * TUI), into the same stream (tagged replayed_from), or create a consumer group just before the
+ * range — through the shared mutation path (preview, --dry-run, ask / --yes, exit 2 without a
+ * terminal) and the library's replay engine (streams/replay.ts).
+ */
+import { formatSpeed, parseRange, parseSpeed, type ReplaySpeed } from '../core/replay-range.js';
+import { planReplay, previewReplay, type ReplayTarget } from '../streams/replay-plan.js';
+import { runReplay } from '../streams/replay.js';
+import { tlsUsage } from './connection-options.js';
+import { mutationUsage, runMutation, type MutationPreview } from './mutation-cli.js';
+import { entries, openSession, parseOps, serverNowMs } from './stream-ops.js';
+
+const HELP = `Usage: streamscope replay --stream <type|all|dlq:type> --from <id|time> --to <id|time>
+         (--to-prefix <prefix> | --same-stream | --new-group <name>)
+         [--speed max|1|10] [--types a,b] [--archive <dir>] [--dry-run] [--yes]
+
+Replays the entries of a range. Copies keep the original fields byte for byte.
+  --stream <s>         an event type, all (the global stream) or dlq:<type>
+  --from, --to <b>     inclusive bounds: a stream ID (1732694928060-0), a time
+                       (2026-11-27T07:00:00Z, 2026-11-27), a duration ago (2h), - or +
+  --to-prefix <p>      copy to <p><type> and <p>all (a sandbox; must not be the live prefix)
+  --same-stream        copy into the same stream, each copy tagged replayed_from=<original ID>
+                       (consumers of the live stream process the copies again)
+  --new-group <name>   create a consumer group just before --from; nothing is copied
+                       (the group then delivers every entry from --from on, also after --to)
+  --speed <s>          max (default), 1 (the original pace) or N (N times faster)
+  --types <a,b>        with --stream all: only these event types
+  --archive <dir>      continue into archived days before the stream's first entry
+${mutationUsage(23)}  --url <redis-url>    server (default: REDIS_URL, else redis://127.0.0.1:6379)
+${tlsUsage(23)}  --prefix <prefix>    live key prefix (default: alice:events:)
+  -h, --help           this help
+`;
+
+interface ReplayValues {
+  stream?: string;
+  from?: string;
+  to?: string;
+  'to-prefix'?: string;
+  'same-stream'?: boolean;
+  'new-group'?: string;
+  speed?: string;
+  types?: string;
+  archive?: string;
+}
+
+function usage(message: string): number {
+  process.stderr.write(`streamscope replay: ${message}\n`);
+  return 2;
+}
+
+function targetOf(v: ReplayValues): ReplayTarget | string {
+  const chosen = [v['to-prefix'] !== undefined, v['same-stream'], v['new-group'] !== undefined];
+  if (chosen.filter(Boolean).length !== 1)
+    return 'choose exactly one target: --to-prefix <p>, --same-stream or --new-group <name>';
+  if (v['to-prefix'] !== undefined) return { kind: 'prefix', prefix: v['to-prefix'] };
+  if (v['same-stream']) return { kind: 'same' };
+  return { kind: 'group', group: v['new-group']! };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const parsed = parseOps<ReplayValues>('replay', HELP, argv, {
+    stream: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    'to-prefix': { type: 'string' },
+    'same-stream': { type: 'boolean' },
+    'new-group': { type: 'string' },
+    speed: { type: 'string' },
+    types: { type: 'string' },
+    archive: { type: 'string' },
+  });
+  if (!parsed) return 2;
+  const v = parsed.values;
+  if (v.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (!v.stream || v.from === undefined || v.to === undefined)
+    return usage('--stream, --from and --to are required (streamscope replay --help)');
+  const target = targetOf(v);
+  if (typeof target === 'string') return usage(target);
+  let speed: ReplaySpeed;
+  try {
+    speed = parseSpeed(v.speed ?? 'max');
+  } catch (err) {
+    return usage((err as Error).message);
+  }
+  const types = v.types
+    ?.split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  let session;
+  try {
+    session = await openSession('replay', v);
+  } catch (err) {
+    process.stderr.write(`streamscope replay: ${(err as Error).message}\n`);
+    return 1;
+  }
+  try {
+    const range = parseRange(v.from, v.to, await serverNowMs(session.client));
+    const plan = await planReplay(session.client, session.keys, {
+      stream: v.stream,
+      ...range,
+      target,
+      types,
+      archiveDir: v.archive,
+    });
+    const pv = await previewReplay(session.client, plan);
+    const where =
+      target.kind === 'group'
+        ? `a new group "${target.group}" on ${plan.sourceKey} at ${plan.groupStartId}`
+        : plan.targetKeys.join(' + ');
+    const preview: MutationPreview = {
+      summary:
+        target.kind === 'group'
+          ? `create group "${target.group}" on ${plan.sourceKey} just before ${range.from}: it will deliver the ${entries(pv.count)} of the range (and any after it)`
+          : `replay ${entries(pv.count)} of ${plan.sourceKey} to ${where} at ${formatSpeed(speed)}`,
+      details: [
+        `range ${pv.firstId ?? range.from} .. ${pv.lastId ?? range.to}, span ${(pv.spanMs / 1000).toFixed(1)} s, ${pv.bytes.toLocaleString('en-US')} bytes`,
+        ...(pv.fromArchive > 0
+          ? [`${entries(pv.fromArchive)} from the archive in ${v.archive}`]
+          : []),
+        ...(target.kind === 'same'
+          ? ['WARNING: copies go into the live stream: its consumers will process them again']
+          : []),
+        ...(speed !== 'max' ? [`takes about ${(pv.spanMs / 1000 / speed).toFixed(1)} s`] : []),
+      ],
+      count: pv.count,
+      undoable: false,
+      undoNote:
+        target.kind === 'group'
+          ? `delete it with XGROUP DESTROY ${plan.sourceKey} ${target.group}`
+          : 'copies stay; a sandbox can be deleted key by key',
+      data: { plan: { ...plan }, preview: pv },
+    };
+    return await runMutation({
+      command: 'replay',
+      flags: v,
+      preview,
+      refusal: v['read-only'] ? 'read-only: replay changes data (--read-only)' : null,
+      apply: async (progress, signal) => {
+        const journal = (ok: boolean, cancelled: boolean, done: number, summary: string) =>
+          session.journal({
+            verb: 'replay',
+            stream: plan.sourceKey,
+            group: target.kind === 'group' ? target.group : null,
+            count: pv.count,
+            before: { from: range.from, to: range.to, target, speed, types: types ?? null },
+            outcome: { ok, cancelled, done, vanished: 0, summary },
+          });
+        let res;
+        try {
+          res = await runReplay(session.client, session.keys, plan, {
+            speed,
+            signal,
+            total: pv.count,
+            lastId: pv.lastId,
+            onProgress: (p) => progress({ done: p.done, total: pv.count }),
+          });
+        } catch (err) {
+          const message = session.describe(err);
+          await journal(false, false, 0, `failed: ${message}`);
+          throw new Error(message);
+        }
+        const summary =
+          target.kind === 'group'
+            ? `created group "${target.group}" on ${plan.sourceKey} at ${res.groupCreatedAt}`
+            : `replayed ${entries(res.replayed)} of ${pv.count} to ${where} in ${(res.elapsedMs / 1000).toFixed(1)} s${res.cancelled ? ' (cancelled)' : ''}`;
+        await journal(true, res.cancelled, res.replayed, summary);
+        return { ok: true, cancelled: res.cancelled, summary, data: { result: res } };
+      },
+    });
+  } catch (err) {
+    process.stderr.write(`streamscope replay: ${session.describe(err)}\n`);
+    return 1;
+  } finally {
+    session.close();
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Pure parsing for replay and archive: range bounds (`<id|time>`), speeds (`max`, `1`, `10x`),
+ * ages (`30d`) and the pacing schedule of a replay at N× the original inter-arrival times.
+ */
+import { compareStreamIds, isStreamId, parseStreamId } from './stream-id.js';
+
+/** Largest sequence number of a stream ID: `<ms>-MAX_SEQ` is the last ID of that millisecond. */
+export const MAX_SEQ = '18446744073709551615';
+
+/** Milliseconds in the largest stream ID Redis accepts (2^64 − 1). */
+const MAX_MS = '18446744073709551615';
+
+export type ReplaySpeed = 'max' | number;
+
+/** `max`, or a factor > 0 (`1`, `10`, `10x`, `0.5×`). Throws with a one-line message otherwise. */
+export function parseSpeed(text: string): ReplaySpeed {
+  const t = text.trim().toLowerCase();
+  if (t === 'max') return 'max';
+  const m = /^(\d+(?:\.\d+)?)\s*[x×]?$/.exec(t);
+  const n = m ? Number(m[1]) : NaN;
+  if (!Number.isFinite(n) || n <= 0)
+    throw new RangeError(`--speed must be max or a factor > 0 (1, 10, 10x), got "${text}"`);
+  return n;
+}
+
+export function formatSpeed(speed: ReplaySpeed): string {
+  return speed === 'max' ? 'max' : `${speed}×`;
+}
+
+const UNIT_MS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
+
+/** `30d`, `12h`, `90m`, `45s`, `500ms`, `2w` → ms. Throws for anything else. */
+export function parseAge(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/.exec(text.trim());
+  if (!m) throw new RangeError(`not a duration (30d, 12h, 90m, 45s): "${text}"`);
+  return Number(m[1]) * UNIT_MS[m[2]];
+}
+
+/**
+ * A range bound: a stream ID (`1732694928060-0`, or `1732694928060` = that millisecond), an
+ * ISO-8601 time (`2026-11-27T07:00:00Z`, `2026-11-27`), a duration ago (`2h` = now − 2 h) or
+ * `-`/`+`. `end` bounds cover the whole millisecond when no sequence is given. Returns a full ID.
+ */
+export function parseBound(text: string, side: 'start' | 'end', nowMs: number): string {
+  const t = text.trim();
+  if (t === '-') return '0-0';
+  if (t === '+') return `${MAX_MS}-${MAX_SEQ}`;
+  if (/^\d+-\d+$/.test(t) && isStreamId(t)) {
+    parseStreamId(t); // throws on nonsense
+    return t;
+  }
+  if (/^\d{10,}$/.test(t)) return side === 'start' ? `${t}-0` : `${t}-${MAX_SEQ}`;
+  let ms: number;
+  if (/^\d+(?:\.\d+)?(ms|s|m|h|d|w)$/.test(t)) ms = nowMs - parseAge(t);
+  else {
+    ms = Date.parse(t);
+    if (!/^\d{4}-\d{2}-\d{2}/.test(t) || !Number.isFinite(ms))
+      throw new RangeError(
+        `not a stream ID or time: "${text}" (use 1732694928060-0, 2026-11-27T07:00:00Z or 2h)`,
+      );
+  }
+  const whole = Math.max(0, Math.floor(ms));
+  return side === 'start' ? `${whole}-0` : `${whole}-${MAX_SEQ}`;
+}
+
+/** Both bounds, checked: from ≤ to. */
+export function parseRange(from: string, to: string, nowMs: number): { from: string; to: string } {
+  const a = parseBound(from, 'start', nowMs);
+  const b = parseBound(to, 'end', nowMs);
+  if (compareStreamIds(a, b) > 0)
+    throw new RangeError(`--from ${from} is after --to ${to}: the range is empty`);
+  return { from: a, to: b };
+}
+
+/**
+ * When (ms after the replay started, pauses excluded) an entry whose ID time is `entryMs` is due,
+ * for a replay whose first entry's time is `firstMs`. `max`: at once.
+ */
+export function dueOffsetMs(entryMs: number, firstMs: number, speed: ReplaySpeed): number {
+  if (speed === 'max') return 0;
+  return Math.max(0, entryMs - firstMs) / speed;
+}
+
+/** UTC day (`yyyy-mm-dd`) of a stream ID's time part: the archive's file name. */
+export function dayOfStreamId(id: string): string {
+  const ms = Number(parseStreamId(id).ms);
+  return new Date(ms).toISOString().slice(0, 10);
+}
