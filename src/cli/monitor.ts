@@ -2,8 +2,9 @@
  * `streamscope [monitor]`: argv → connections → loops → store → Ink. The composition root of
  * the monitor, the only place that sees monitor/, streams/, store/ and ui/ together.
  *
- * The monitor opens even when Redis is unreachable: the loops retry with backoff and the
- * status bar says why. Nothing is logged to stdout while Ink owns it (console output goes to
+ * The monitor opens even when Redis is unreachable (refused, timeout): the loops retry with
+ * backoff and the status bar says why. Errors retrying cannot fix (auth, TLS, not a Redis, unknown
+ * host, too old) end it with one line and exit 1 before the screen opens (monitor-preflight.ts). Nothing is logged to stdout while Ink owns it (console output goes to
  * $STREAMSCOPE_LOG if set, else nowhere).
  */
 import '../ui/production-mode.js';
@@ -22,6 +23,7 @@ import {
   type CliConnection,
 } from './connection-options.js';
 import { parseFlags, parseNumberFlag, UsageError, usageLine } from './args.js';
+import { preflight } from './monitor-preflight.js';
 import { Tail } from '../monitor/tail.js';
 import { Sampler, TailSwitch, TAIL_MODES, type TailMode } from '../monitor/sampler.js';
 import { Poller } from '../monitor/poller.js';
@@ -246,6 +248,11 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
     return 2;
   }
   limitHeapGrowth();
+  const check = await preflight(connection, { ...args.connection, url: target.url }, args.since);
+  if (check.kind === 'fatal') {
+    process.stderr.write(check.line);
+    return check.exitCode;
+  }
   const { React, render, App } = await loadTui();
 
   const keys = createKeySpace(args.prefix);

@@ -67,8 +67,16 @@ export async function run(
   io.signal?.addEventListener('abort', stop, { once: true });
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  // `streamscope tail | head`: a closed pipe ends the tail quietly.
-  io.stdout.on('error', stop);
+  process.once('SIGPIPE', stop);
+  // `streamscope tail | head -1`: a closed pipe (EPIPE) ends the tail quietly, exit 0. The
+  // listener stays after we return: writes still in flight fail later, and an 'error' event
+  // without a listener would print a stack trace.
+  let pipeClosed = false;
+  const onStdoutError = () => {
+    pipeClosed = true;
+    stop();
+  };
+  io.stdout.on('error', onStdoutError);
   try {
     await monitorEventsFromRedis(
       values.types
@@ -84,19 +92,23 @@ export async function run(
         streamPrefix: values.prefix,
         json: values.json ?? false,
         signal: controller.signal,
-        output: (line) => void io.stdout.write(`${line}\n`),
+        output: (line) => void (pipeClosed || io.stdout.write(`${line}\n`)),
         // Monitor lines start with "tail: ".
         logger: (line) => void io.stderr.write(`streamscope ${line}\n`),
       },
     );
     return 0;
   } catch (err) {
+    // Stopped by the reader or a signal while connecting: not an error.
+    if (pipeClosed || controller.signal.aborted) return 0;
     io.stderr.write(`streamscope tail: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
-    io.stdout.off('error', stop);
+    process.off('SIGPIPE', stop);
+    io.stdout.off('error', onStdoutError);
+    io.stdout.on('error', () => {});
     io.signal?.removeEventListener('abort', stop);
   }
 }

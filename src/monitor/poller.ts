@@ -47,6 +47,7 @@ export class Poller {
   private running: Promise<void> | null = null;
   private started = false;
   private connected = false;
+  private everConnected = false;
   private closed = false;
 
   constructor(options: PollerOptions) {
@@ -140,6 +141,7 @@ export class Poller {
       if (this.closed) return;
       if (!this.connected) this.connection('connected', 0, null);
       this.connected = true;
+      this.everConnected = true;
       this.failures = 0;
       const server = this.server ?? { version: 'unknown', maxmemoryPolicy: null };
       this.o.emit({
@@ -160,7 +162,8 @@ export class Poller {
       this.failures++;
       this.connected = false;
       this.o.emit({ type: 'SnapshotFailed', at: Date.now(), error });
-      this.connection('reconnecting', this.failures, error);
+      // "connecting" until the first snapshot, "reconnecting" only after one.
+      this.connection(this.everConnected ? 'reconnecting' : 'connecting', this.failures, error);
     }
   }
 }

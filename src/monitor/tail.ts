@@ -88,6 +88,7 @@ export class Tail {
   private flushTimer: NodeJS.Timeout | null = null;
   private guard: ConnectionGuard | null = null;
   private closed = false;
+  private everConnected = false;
   private loopDone: Promise<void> | null = null;
   private wake: (() => void) | null = null;
 
@@ -157,6 +158,7 @@ export class Tail {
         if (this.lastIdValue === null) await this.resolveStart(guard);
         attempt = 0;
         this.checkGap = true;
+        this.everConnected = true;
         this.connection('connected', 0, null);
         firstAttempt();
         await this.readLoop(guard);
@@ -164,8 +166,9 @@ export class Tail {
         firstAttempt();
         if (this.closed) break;
         attempt++;
+        // "connecting" until the first success, "reconnecting" only after it.
         this.connection(
-          'reconnecting',
+          this.everConnected ? 'reconnecting' : 'connecting',
           attempt,
           toErrorInfo(err, describeServer(guard.client), secretsOf(guard.client), true),
         );

@@ -149,14 +149,15 @@ describe('Tail', () => {
     await waitFor(async () => (await line()) === undefined, 1000);
   });
 
-  it('reports a refused server with its reason, keeps retrying, and start() does not hang', async () => {
+  it('reports a refused server with its reason, keeps retrying ("connecting": it never connected), and start() does not hang', async () => {
     const port = await freePort();
     const { t, s } = tail({ prefix: uniquePrefix('down'), url: `redis://127.0.0.1:${port}` });
     await t.start();
-    await waitFor(
-      () => s.of('ConnectionChanged').filter((m) => m.state === 'reconnecting').length >= 3,
-    );
-    const rec = s.of('ConnectionChanged').filter((m) => m.state === 'reconnecting');
+    const failed = () => s.of('ConnectionChanged').filter((m) => m.error !== null);
+    await waitFor(() => failed().length >= 3);
+    expect(s.of('ConnectionChanged').some((m) => m.state === 'reconnecting')).toBe(false);
+    const rec = failed();
+    expect(rec.every((m) => m.state === 'connecting')).toBe(true);
     expect(rec.map((m) => m.attempt).slice(0, 3)).toEqual([1, 2, 3]);
     expect(rec[0].error).toMatchObject({ code: 'UNREACHABLE' });
     expect(rec[0].error?.message).toMatch(/refused/);
