@@ -215,11 +215,24 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
       };
     }
     case 'cycleGroup': {
-      const groups = selectGroupsByPending(state);
-      if (groups.length === 0) return notice(state, 'info', 'no consumer groups under this prefix');
+      // A stable order (stream, then group) over the groups with something pending: pressed N
+      // times it shows each of N such groups exactly once, however the counts change meanwhile.
+      const groups = selectGroupsByPending(state)
+        .filter((g) => g.pending > 0)
+        .sort((x, y) =>
+          x.stream !== y.stream ? (x.stream < y.stream ? -1 : 1) : x.group < y.group ? -1 : 1,
+        );
+      if (groups.length === 0) return notice(state, 'info', 'no group has pending entries');
       const t = state.pending.target;
-      const i = t ? groups.findIndex((g) => g.stream === t.stream && g.group === t.group) : -1;
-      const g = groups[(i + a.delta + groups.length) % groups.length];
+      let i = t ? groups.findIndex((g) => g.stream === t.stream && g.group === t.group) : -1;
+      // Shown group has nothing pending (not in the cycle): start from where it would sort.
+      if (i < 0 && t) {
+        const after = groups.findIndex((g) =>
+          g.stream !== t.stream ? g.stream > t.stream : g.group > t.group,
+        );
+        i = (after < 0 ? groups.length : after) - (a.delta > 0 ? 1 : 0);
+      }
+      const g = groups[(((i + a.delta) % groups.length) + groups.length) % groups.length];
       return showPending(state, { stream: g.stream, group: g.group, consumer: null });
     }
   }
@@ -255,6 +268,15 @@ function moveCursor(state: MonitorState, delta: number): MonitorState {
     const next = c.consumerChoices[((((i < 0 ? (delta > 0 ? -1 : 0) : i) + delta) % n) + n) % n];
     return { ...state, ui: { ...ui, confirm: { ...c, consumer: next } } };
   }
+  // The same order as activeContext: the help covers the picker, so j/k scroll the help.
+  if (ui.help) {
+    const helpScroll = Number.isFinite(delta)
+      ? Math.max(0, ui.helpScroll + delta)
+      : delta < 0
+        ? 0
+        : Number.MAX_SAFE_INTEGER;
+    return { ...state, ui: { ...ui, helpScroll } };
+  }
   if (ui.picker) {
     const groups = selectGroupsByPending(state);
     if (groups.length === 0) return state;
@@ -268,14 +290,6 @@ function moveCursor(state: MonitorState, delta: number): MonitorState {
         )
       ];
     return { ...state, ui: { ...ui, picker: { stream: g.stream, group: g.group } } };
-  }
-  if (ui.help) {
-    const helpScroll = Number.isFinite(delta)
-      ? Math.max(0, ui.helpScroll + delta)
-      : delta < 0
-        ? 0
-        : Number.MAX_SAFE_INTEGER;
-    return { ...state, ui: { ...ui, helpScroll } };
   }
   if (ui.detail) {
     const scroll = Number.isFinite(delta)

@@ -452,16 +452,13 @@ describe('pending entries', () => {
     expect(s.pending.request).toMatchObject({ order: 'idle', offset: 0 });
   });
 
-  it('[ and ] pick another stream/group; the choice sticks', () => {
+  it('[ and ] pick another stream/group with pending entries (skipping those with none); the choice sticks', () => {
+    // Only asset.discovered has pending entries: project.created (0 pending) is skipped.
     let s = state({}, triageSnapshot(), { type: 'cycleGroup', delta: 1 });
-    expect(s.pending.target).toEqual({
-      stream: 'alice:events:project.created',
-      group: 'alice-main',
-      consumer: null,
-    });
+    expect(s.pending.target).toEqual({ stream: K, group: 'alice-main', consumer: null });
     expect(s.pending.auto).toBe(false);
     s = reduce(s, triageSnapshot(T0 + 1000));
-    expect(s.pending.target?.stream).toBe('alice:events:project.created');
+    expect(s.pending.target?.stream).toBe(K);
   });
 
   it('enter on a consumer in the groups pane shows its pending entries', () => {
@@ -778,5 +775,51 @@ describe('selection by identity', () => {
     const i = selectedIndex(after, streamRowKey, s.ui.selected.streams);
     expect([after[i].key, after[i].group]).toEqual([picked.key, picked.group]);
     expect(i).not.toBe(1);
+  });
+});
+
+describe('] / [ and the picker under the help', () => {
+  it('] pressed N times over N groups with pending entries shows each exactly once, while counts reorder them', () => {
+    const groups = Array.from({ length: 20 }, (_, i) => `g${String(i).padStart(2, '0')}`);
+    const snap = (seed: number) =>
+      snapshot([
+        stream(K, {
+          length: 100,
+          groups: [
+            ...groups.map((g, i) =>
+              group(g, {
+                pending: 1 + ((i * 7 + seed) % 20),
+                lag: (i * 13 + seed) % 50,
+                consumerList: [],
+              }),
+            ),
+            group('idle', { pending: 0, consumerList: [] }),
+          ],
+        }),
+      ]);
+    let s = state({}, snap(0), { type: 'selectPane', pane: 'pending' });
+    const seen: string[] = [];
+    for (let n = 0; n < groups.length; n++) {
+      s = reduceAll(s, [{ type: 'cycleGroup', delta: 1 }, snap(n + 1)]); // re-sorts every time
+      seen.push(s.pending.target!.group);
+    }
+    expect([...seen].sort()).toEqual(groups);
+    expect(seen).not.toContain('idle');
+    // [ walks back the same way.
+    s = reduce(s, { type: 'cycleGroup', delta: -1 });
+    expect(s.pending.target!.group).toBe(seen[seen.length - 2]);
+  });
+
+  it('picker open, then ?: j scrolls the help, not the hidden picker', () => {
+    let s = state(
+      {},
+      triageSnapshot(),
+      { type: 'selectPane', pane: 'pending' },
+      { type: 'openPicker' },
+    );
+    const picked = s.ui.picker;
+    s = reduceAll(s, [{ type: 'toggleHelp' }, { type: 'moveCursor', delta: 1 }]);
+    expect(s.ui.helpScroll).toBe(1);
+    expect(s.ui.picker).toEqual(picked);
   });
 });
