@@ -4,6 +4,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from './context.js';
 
@@ -27,7 +28,9 @@ function quote(a: string): string {
 /** `env -u … K=V … node main.js args…`, shell-quoted. */
 function command(args: string[], env: Record<string, string>): string {
   const unset = ALWAYS_UNSET.flatMap((k) => ['-u', k]);
-  const assign = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+  // The monitor writes its action journal under XDG_STATE_HOME: keep test runs out of ~/.local.
+  const state = { XDG_STATE_HOME: join(tmpdir(), 'streamscope-e2e-state'), ...env };
+  const assign = Object.entries(state).map(([k, v]) => `${k}=${v}`);
   return ['env', ...unset, ...assign, 'node', MAIN, ...args].map(quote).join(' ');
 }
 
