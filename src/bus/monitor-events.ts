@@ -19,6 +19,7 @@ import {
 } from '../streams/connection.js';
 import { stderrLogger, type Logger } from '../streams/context.js';
 import { abortableSleep, RetryEpisodes } from '../core/retry.js';
+import { isClusterClient } from '../streams/cluster-client.js';
 import { sanitize } from '../core/sanitize.js';
 
 /** TLS (rediss://): `tls`, `tlsCaFile`, `tlsInsecure` as in ConnectionOptions. */
@@ -28,6 +29,10 @@ export interface MonitorEventsOptions extends TlsConnectionOptions {
   password?: string;
   /** Default `alice:events:`. */
   streamPrefix?: string;
+  /** Redis Cluster: true forces a Cluster client (default: detected); more seed nodes; replicas to read from. */
+  cluster?: boolean;
+  seedUrls?: string[];
+  readFrom?: 'masters' | 'replicas';
   /** Read through a duplicate of this client (it is not blocked or closed). */
   client?: Redis;
   /** Stops promptly: the reading connection is closed, not waited out. */
@@ -72,7 +77,16 @@ export async function monitorEventsFromRedis(
     target?.display ??
     redactUrl(`redis://${options.client?.options.host}:${options.client?.options.port}`);
   const secrets = [target?.password, target?.url, options.client?.options.password];
-  const client = options.client
+  const blockingOptions = {
+    url: options.redisUrl,
+    password: options.password,
+    ...tlsOptions,
+    connectTimeoutMs: options.connectTimeoutMs,
+    connectionName: 'streamscope-tail',
+    seedUrls: options.seedUrls,
+    readFrom: options.readFrom,
+  };
+  let client = options.client
     ? options.client.duplicate({
         lazyConnect: true,
         commandTimeout: undefined,
@@ -81,18 +95,22 @@ export async function monitorEventsFromRedis(
         ...BLOCKING_DISCONNECT,
       })
     : createBlockingClient({
-        url: options.redisUrl,
-        password: options.password,
-        ...tlsOptions,
-        connectTimeoutMs: options.connectTimeoutMs,
-        connectionName: 'streamscope-tail',
+        ...blockingOptions,
+        cluster: options.cluster ?? (options.seedUrls?.length ? true : undefined),
       });
   const onAbort = () => client.disconnect();
   signal?.addEventListener('abort', onAbort, { once: true });
   let printed = 0;
   try {
     if (signal?.aborted) return 0;
-    await connectChecked(client, target ? { url: target.url, password: target.password } : {});
+    const checkWith = target ? { url: target.url, password: target.password } : {};
+    const server = await connectChecked(client, checkWith);
+    if (!options.client && server.mode === 'cluster' && !isClusterClient(client)) {
+      // A cluster node: the global stream may live on another one; a Cluster client finds it.
+      client.disconnect();
+      client = createBlockingClient({ ...blockingOptions, cluster: true });
+      await connectChecked(client, checkWith);
+    }
     let lastId = options.startId ?? '$';
     if (lastId === '$') lastId = await currentLastId(client, keys.globalStream, display, secrets);
     const blockMs = Math.max(1, options.blockMs ?? 1000);

@@ -4,27 +4,72 @@
  * (monitor, tail, status) spread CONNECTION_ARGS into their own flag specs.
  */
 import type { ConnectionOptions } from '../streams/connection.js';
+import { KEY_LAYOUTS, type KeyLayout } from '../core/keys.js';
+import { UsageError } from './args.js';
 
 export const CONNECTION_ARGS = {
-  url: { type: 'string' },
+  // Repeatable: several --url seed a Redis Cluster client (any one node is enough).
+  url: { type: 'list' },
   'tls-ca': { type: 'string' },
   'tls-insecure': { type: 'boolean' },
+  cluster: { type: 'boolean' },
+  'read-from': { type: 'string' },
+  layout: { type: 'string' },
 } as const;
 
 /** What parseFlags gives back for CONNECTION_ARGS. */
 export interface ConnectionArgValues {
-  url?: string;
+  url?: string[];
   'tls-ca'?: string;
   'tls-insecure'?: boolean;
+  cluster?: boolean;
+  'read-from'?: string;
+  layout?: string;
 }
 
-export type CliConnection = Pick<ConnectionOptions, 'url' | 'tlsCaFile' | 'tlsInsecure'>;
+export type CliConnection = Pick<
+  ConnectionOptions,
+  'url' | 'tlsCaFile' | 'tlsInsecure' | 'cluster' | 'seedUrls' | 'readFrom'
+>;
 
 export function connectionFromArgs(values: ConnectionArgValues): CliConnection {
-  const out: CliConnection = { url: values.url };
+  const [url, ...seeds] = values.url ?? [];
+  const out: CliConnection = { url };
   if (values['tls-ca'] !== undefined) out.tlsCaFile = values['tls-ca'];
   if (values['tls-insecure']) out.tlsInsecure = true;
+  if (values.cluster || seeds.length > 0) out.cluster = true;
+  if (seeds.length > 0) out.seedUrls = seeds;
+  const readFrom = values['read-from'];
+  if (readFrom !== undefined) {
+    if (readFrom !== 'masters' && readFrom !== 'replicas')
+      throw new UsageError(
+        `--read-from: expected masters or replicas, got ${JSON.stringify(readFrom)}`,
+      );
+    out.readFrom = readFrom;
+  }
   return out;
+}
+
+/** `--layout hash-tag|spread` (default hash-tag). */
+export function layoutFromArgs(values: ConnectionArgValues): KeyLayout {
+  const layout = values.layout ?? 'hash-tag';
+  if (!(KEY_LAYOUTS as readonly string[]).includes(layout))
+    throw new UsageError(`--layout: expected hash-tag or spread, got ${JSON.stringify(layout)}`);
+  return layout as KeyLayout;
+}
+
+/** Help lines for the Redis Cluster options, the description starting at column `column`. */
+export function clusterUsage(column: number): string {
+  const pad = (flag: string) => `  ${flag}`.padEnd(column);
+  const cont = ' '.repeat(column);
+  return (
+    `${pad('--cluster')}Redis Cluster client even if not detected (a cluster node is\n` +
+    `${cont}detected by itself; several --url seed the cluster)\n` +
+    `${pad('--layout <layout>')}hash-tag (default: braced prefix, one slot) or spread\n` +
+    `${cont}(streams over all masters; see README "Redis Cluster")\n` +
+    `${pad('--read-from <role>')}cluster: masters (default) or replicas (tail and snapshots\n` +
+    `${cont}from replicas: spares the masters, lags by the replication delay)\n`
+  );
 }
 
 /** Help lines for the TLS options, the description starting at column `column` (0-based). */

@@ -9,7 +9,9 @@ import { assertValidEventType, createKeySpace, DEFAULT_PREFIX } from '../core/ke
 import { classifyRedisError } from '../core/errors.js';
 import { isStreamId } from '../core/stream-id.js';
 import { parseDurationMs } from '../core/thresholds.js';
-import { connectChecked, createRedisClient, resolveTarget } from '../streams/connection.js';
+import { resolveTarget } from '../streams/connection.js';
+import type { Redis } from 'ioredis';
+import { connectAuto } from '../streams/cluster.js';
 import { exportRange } from '../streams/export.js';
 import {
   CONNECTION_ARGS,
@@ -121,7 +123,7 @@ export async function run(argv: string[]): Promise<number> {
   const toFile = values.out !== undefined && values.out !== '-';
   let display = 'redis';
   let password: string | undefined;
-  let client: ReturnType<typeof createRedisClient> | null = null;
+  let client: Redis | null = null;
   const out: NodeJS.WritableStream = toFile ? createWriteStream(values.out!) : process.stdout;
   // A write error (disk full, EPIPE when the reader of stdout went away) ends the export. One
   // listener for the whole run: racing a promise per chunk would pile up reactions (memory).
@@ -149,8 +151,8 @@ export async function run(argv: string[]): Promise<number> {
     password = resolved.password;
     const warning = insecureWarning('export', connection);
     if (warning) process.stderr.write(warning);
-    client = createRedisClient({ ...connection, connectionName: 'streamscope-export' });
-    await connectChecked(client, connection);
+    // A cluster node is detected here (the stream may live on another master).
+    ({ client } = await connectAuto({ ...connection, connectionName: 'streamscope-export' }));
     const started = Date.now();
     let lastProgress = 0;
     const tty = process.stderr.isTTY === true;

@@ -11,18 +11,28 @@ import '../ui/production-mode.js';
 import { exitAfterHangup } from './hangup.js';
 import { appendFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import { DEFAULT_PREFIX, createKeySpace } from '../core/keys.js';
+import { DEFAULT_PREFIX, createKeySpace, type KeyLayout } from '../core/keys.js';
 import type { MonitorMessage } from '../core/messages.js';
 import { isStreamId } from '../core/stream-id.js';
 import type { ResolvedTarget } from '../streams/connection.js';
 import {
   CONNECTION_ARGS,
+  clusterUsage,
   connectionFromArgs,
   insecureWarning,
+  layoutFromArgs,
   tlsUsage,
   type CliConnection,
 } from './connection-options.js';
 import { parseFlags, parseNumberFlag, UsageError, usageLine } from './args.js';
+import {
+  THRESHOLD_ARGS,
+  ThresholdUsageError,
+  thresholdUsage,
+  thresholdsFromArgs,
+  type ThresholdArgValues,
+  type Thresholds,
+} from '../core/thresholds.js';
 import { preflight } from './monitor-preflight.js';
 import { Tail } from '../monitor/tail.js';
 import { Sampler, TailSwitch, TAIL_MODES, type TailMode } from '../monitor/sampler.js';
@@ -47,7 +57,7 @@ Usage:
 Options:
   --url <redis-url>        server (default: REDIS_URL, else redis://127.0.0.1:6379);
                            the password is never shown
-${tlsUsage(27)}  --prefix <prefix>        key prefix (default: ${DEFAULT_PREFIX})
+${tlsUsage(27)}${clusterUsage(27)}  --prefix <prefix>        key prefix (default: ${DEFAULT_PREFIX})
   --read-only              no key changes anything in Redis (ack, claim, replay refused)
   --journal <file>         action journal (default: $XDG_STATE_HOME/streamscope/journal.ndjson,
                            else ~/.local/state/streamscope/journal.ndjson)
@@ -61,7 +71,7 @@ ${tlsUsage(27)}  --prefix <prefix>        key prefix (default: ${DEFAULT_PREFIX}
   --tail <mode>            full: read every event; sample: only the newest screenful per frame
                            (exact rates from entries-added, "sampling: 1 in N shown"); auto
                            (default): full, sampling while full reading falls behind
-  -h, --help               this help
+${thresholdUsage(27)}  -h, --help               this help
 
 Keys: press ? in the monitor.
 `;
@@ -89,6 +99,8 @@ export interface MonitorArgs {
   url: string | undefined;
   /** --url and the TLS options, for the clients. */
   connection: CliConnection;
+  /** --layout (Redis Cluster). */
+  layout: KeyLayout;
   prefix: string;
   readOnly: boolean;
   /** The action journal's path; null with --no-journal. */
@@ -98,6 +110,8 @@ export interface MonitorArgs {
   buffer: number;
   maxLen: number;
   maxLenGiven: boolean;
+  /** --lag-warn, --pending-age-warn, --stuck-after (defaults: core/thresholds.ts). */
+  thresholds: Thresholds;
   tail: TailMode;
   help: boolean;
 }
@@ -113,6 +127,7 @@ export const MONITOR_FLAGS = {
   buffer: { type: 'string' },
   'max-len': { type: 'string' },
   tail: { type: 'string' },
+  ...THRESHOLD_ARGS,
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -122,14 +137,24 @@ function parseTailMode(value: string | undefined): TailMode {
   throw new UsageError(`--tail: expected full, sample or auto, got ${JSON.stringify(value)}`);
 }
 
+function thresholdsOrUsage(v: ThresholdArgValues): Thresholds {
+  try {
+    return thresholdsFromArgs(v);
+  } catch (err) {
+    if (err instanceof ThresholdUsageError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 /** Throws UsageError (one line) for anything it cannot use. */
 export function parseMonitorArgs(argv: string[]): MonitorArgs {
   const v = parseFlags(argv, MONITOR_FLAGS).values;
   const prefix = v.prefix ?? DEFAULT_PREFIX;
   if (prefix === '') throw new UsageError('--prefix must not be empty');
   return {
-    url: v.url,
+    url: v.url?.[0],
     connection: connectionFromArgs(v),
+    layout: layoutFromArgs(v),
     prefix,
     readOnly: v['read-only'] ?? false,
     journal: journalPathFromArgs(v),
@@ -144,6 +169,7 @@ export function parseMonitorArgs(argv: string[]): MonitorArgs {
     }),
     maxLen: parseNumberFlag('max-len', v['max-len'], DEFAULT_MAX_LEN, { unit: 'entries' }),
     maxLenGiven: v['max-len'] !== undefined,
+    thresholds: thresholdsOrUsage(v),
     tail: parseTailMode(v.tail),
     help: v.help ?? false,
   };
@@ -255,11 +281,17 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   }
   const { React, render, App } = await loadTui();
 
-  const keys = createKeySpace(args.prefix);
+  const keys = createKeySpace(args.prefix, args.layout);
   // The store needs the ports and the ports need the store's dispatch: bind late.
   let dispatch: (msg: MonitorMessage) => void = () => {};
   const emit = (msg: MonitorMessage) => dispatch(msg);
-  const conn = { ...args.connection, url: target.url };
+  // A cluster node makes every client a Cluster client; unreachable now: a single node (the
+  // loops retry; --cluster forces the cluster client). Loaded here: --help stays ioredis-free.
+  const { detectCluster } = await import('../streams/cluster.js');
+  const cluster =
+    (await detectCluster({ ...args.connection, url: target.url, connectTimeoutMs: 2000 })) ??
+    undefined;
+  const conn = { ...args.connection, url: target.url, cluster };
   const shared = connection.createRedisClient({
     ...conn,
     failFast: false,
@@ -334,6 +366,7 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
       refreshMs: args.refreshMs,
       maxLenHint: args.maxLen,
       maxLenHintIsDefault: !args.maxLenGiven,
+      thresholds: args.thresholds,
     }),
     commands,
     queries,

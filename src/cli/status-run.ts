@@ -4,6 +4,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { KeySpace } from '../core/keys.js';
+import type { StreamSnapshot } from '../core/messages.js';
 import { sanitize } from '../core/sanitize.js';
 import { evaluate, unknownScopes, type Condition } from '../core/fail-if.js';
 import { recordSnapshot, type LagHistory } from '../core/lag-history.js';
@@ -26,6 +27,12 @@ export interface StatusPass {
   write(s: string): void;
   /** One line on stderr (exit 2 follows). */
   usageError(line: string): void;
+  /** Redis Cluster: the topology, in the JSON document (the text has it in `display`). */
+  cluster?: { masters: number; replicas: number } | null;
+  /** More checks after the snapshot (--check-global): JSON fields, text lines, failed → exit 1. */
+  extra?: (
+    streams: readonly StreamSnapshot[],
+  ) => Promise<{ json: Record<string, unknown>; text: string; failed: boolean }>;
 }
 
 interface PassResult {
@@ -59,9 +66,12 @@ async function onePass(
     return { code: 2, output: '', history: next };
   }
   const failed = evaluate(p.conditions, factsOf(report), report.dlqs);
-  const code = failed.length > 0 ? 1 : 0;
+  const extra = p.extra ? await p.extra(streams) : null;
+  const code = failed.length > 0 || extra?.failed ? 1 : 0;
   if (p.json) {
     const doc = {
+      ...(p.cluster ? { cluster: p.cluster } : {}),
+      ...extra?.json,
       streams,
       groups: report.groups,
       dlqs: report.dlqs,
@@ -74,6 +84,7 @@ async function onePass(
   const prefix = sanitize(p.keys.prefix);
   if (streams.length === 0) {
     const lines = [`no streams under "${prefix}" at ${p.display}`, ...formatFailures(failed)];
+    if (extra?.text) lines.push('', extra.text);
     return { code, output: `${lines.join('\n')}\n`, history: next };
   }
   const n = streams.length;
@@ -87,6 +98,7 @@ async function onePass(
   if (findings.length > 0 || p.conditions.length > 0)
     lines.push('', formatThresholds(p.thresholds));
   if (failed.length > 0) lines.push('', ...formatFailures(failed));
+  if (extra?.text) lines.push('', extra.text);
   return { code, output: `${lines.join('\n')}\n`, history: next };
 }
 

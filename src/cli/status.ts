@@ -17,12 +17,18 @@ import {
   type ThresholdArgValues,
   type Thresholds,
 } from '../core/thresholds.js';
-import { connectChecked, createRedisClient, resolveTarget } from '../streams/connection.js';
+import { resolveTarget } from '../streams/connection.js';
+import { clusterTopology, connectAuto, describeTopology } from '../streams/cluster.js';
+import { checkGlobalStream, type GlobalCheck } from '../streams/check-global.js';
+import type { Redis } from 'ioredis';
 import {
   CONNECTION_ARGS,
+  clusterUsage,
   connectionFromArgs,
   insecureWarning,
+  layoutFromArgs,
   tlsUsage,
+  type CliConnection,
   type ConnectionArgValues,
 } from './connection-options.js';
 import { runChecks, type StatusPass } from './status-run.js';
@@ -38,10 +44,13 @@ last delivered ID), then the stuck consumers and a "why is it stuck?" line per t
   --fail-if <cond>   exit 1 when a condition holds, naming each (repeatable):
                        lag>1000  pending>100  pending-age>5m  stuck>0  dlq>0
                      ops > >= < <= =; scoped: group=workers:lag>100, stream=asset.processed:pending>0
+  --check-global     also look up every type-stream entry in <prefix>all and list
+                     those missing (the spread layout's publish is two steps);
+                     exit 1 when some are missing
   --watch <s>        reprint every s seconds in place, with ingest/consume rates and drain (ctrl+c stops)
 ${thresholdUsage(21)}  --url <redis-url>  server (default: REDIS_URL, else redis://127.0.0.1:6379)
                      (password: in the URL, else REDIS_PASSWORD, else REDISCLI_AUTH)
-${tlsUsage(21)}  --prefix <prefix>  key prefix (default: ${DEFAULT_PREFIX})
+${tlsUsage(21)}${clusterUsage(21)}  --prefix <prefix>  key prefix (default: ${DEFAULT_PREFIX})
   -h, --help         this help
 
 Exit: 0 ok, 1 a --fail-if condition failed (or the server cannot be used), 2 usage error.
@@ -53,6 +62,7 @@ interface StatusArgs extends ConnectionArgValues, ThresholdArgValues {
   help?: boolean;
   'fail-if'?: string[];
   watch?: string;
+  'check-global'?: boolean;
 }
 
 interface Parsed {
@@ -60,12 +70,15 @@ interface Parsed {
   conditions: Condition[];
   thresholds: Thresholds;
   watchMs: number | null;
+  connection: CliConnection;
+  keys: ReturnType<typeof createKeySpace>;
 }
 
 function parse(argv: string[]): Parsed {
   const { values } = parseFlags(argv, {
     json: { type: 'boolean' },
     'fail-if': { type: 'list' },
+    'check-global': { type: 'boolean' },
     watch: { type: 'string' },
     ...THRESHOLD_ARGS,
     ...CONNECTION_ARGS,
@@ -84,12 +97,28 @@ function parse(argv: string[]): Parsed {
   try {
     const thresholds = thresholdsFromArgs(values);
     const conditions = (values['fail-if'] ?? []).map(parseCondition);
-    return { values, conditions, thresholds, watchMs };
+    const connection = connectionFromArgs(values);
+    const keys = createKeySpace(values.prefix ?? DEFAULT_PREFIX, layoutFromArgs(values));
+    return { values, conditions, thresholds, watchMs, connection, keys };
   } catch (err) {
     if (err instanceof ThresholdUsageError || err instanceof FailIfUsageError)
       throw new UsageError(err.message);
     throw err;
   }
+}
+
+/** The check's summary lines (at most 20 entries named). */
+export function formatGlobalCheck(check: GlobalCheck, globalStream: string): string {
+  const lines = [
+    `check-global: ${check.checked} type-stream entries looked up in ${sanitize(globalStream)}: ${check.missing.length} missing` +
+      (check.older > 0 ? `, ${check.older} older than its first entry (not judged)` : '') +
+      (check.foreign > 0 ? `, ${check.foreign} not in the seed format (not judged)` : ''),
+  ];
+  for (const m of check.missing.slice(0, 20))
+    lines.push(`  missing: ${sanitize(m.stream)} ${m.id} event_id ${sanitize(m.eventId)}`);
+  if (check.missing.length > 20)
+    lines.push(`  … and ${check.missing.length - 20} more (--json lists all)`);
+  return lines.join('\n');
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -106,23 +135,36 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  const prefix = values.prefix ?? DEFAULT_PREFIX;
-  const connection = connectionFromArgs(values);
+  const { connection, keys } = parsed;
   let display = 'redis';
   let password: string | undefined;
-  let client: ReturnType<typeof createRedisClient> | null = null;
+  let client: Redis | null = null;
   try {
     const target = resolveTarget(connection);
     display = target.display;
     password = target.password;
     const warning = insecureWarning('status', connection);
     if (warning) process.stderr.write(warning);
-    client = createRedisClient({ ...connection, connectionName: 'streamscope-status' });
-    await connectChecked(client, connection);
+    // A cluster node is detected here; discovery and snapshots then visit every master.
+    ({ client } = await connectAuto({ ...connection, connectionName: 'streamscope-status' }));
+    const topology = await clusterTopology(client);
+    const connected = client;
     const pass: StatusPass = {
       client,
-      keys: createKeySpace(prefix),
-      display,
+      keys,
+      display: topology ? `${display} (${describeTopology(topology)})` : display,
+      cluster: topology,
+      extra: values['check-global']
+        ? async (streams) => {
+            const typeStreams = streams.filter((s) => s.kind === 'type').map((s) => s.key);
+            const check = await checkGlobalStream(connected, keys, typeStreams);
+            return {
+              json: { checkGlobal: check },
+              text: formatGlobalCheck(check, keys.globalStream),
+              failed: check.missing.length > 0,
+            };
+          }
+        : undefined,
       json: values.json ?? false,
       conditions: parsed.conditions,
       thresholds: parsed.thresholds,

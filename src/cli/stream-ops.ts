@@ -6,11 +6,13 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Redis } from 'ioredis';
 import { createKeySpace, DEFAULT_PREFIX, type KeySpace } from '../core/keys.js';
 import { classifyRedisError, StreamscopeError } from '../core/errors.js';
-import { connectChecked, createRedisClient, resolveTarget } from '../streams/connection.js';
+import { resolveTarget } from '../streams/connection.js';
+import { connectAuto } from '../streams/cluster.js';
 import { Journal, journalPathFromArgs, type JournalOutcome } from '../monitor/journal.js';
 import {
   CONNECTION_ARGS,
   connectionFromArgs,
+  layoutFromArgs,
   insecureWarning,
   type ConnectionArgValues,
 } from './connection-options.js';
@@ -38,6 +40,8 @@ export function parseOps<V>(
       options: {
         ...own,
         ...CONNECTION_ARGS,
+        // node:util parseArgs spells the shared parser's `list` type this way (several --url).
+        url: { type: 'string', multiple: true },
         ...MUTATION_ARGS,
         prefix: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -76,22 +80,22 @@ export async function openSession(command: string, values: OpsValues): Promise<O
   const target = resolveTarget(connection);
   const warning = insecureWarning(command, connection);
   if (warning) process.stderr.write(warning);
-  const client = createRedisClient({ ...connection, connectionName: `streamscope-${command}` });
   const secrets = [target.password, target.url];
   const describe = (err: unknown) =>
     err instanceof StreamscopeError || err instanceof RangeError
       ? err.message
       : classifyRedisError(err, target.display, secrets).message;
+  let client: Redis;
   try {
-    await connectChecked(client, connection);
+    // A cluster node is detected here: every command then goes to its key's master.
+    ({ client } = await connectAuto({ ...connection, connectionName: `streamscope-${command}` }));
   } catch (err) {
-    client.disconnect();
     throw new Error(describe(err));
   }
   const journalPath = journalPathFromArgs(values);
   return {
     client,
-    keys: createKeySpace(values.prefix ?? DEFAULT_PREFIX),
+    keys: createKeySpace(values.prefix ?? DEFAULT_PREFIX, layoutFromArgs(values)),
     display: target.display,
     secrets,
     close: () => client.disconnect(),

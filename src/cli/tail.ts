@@ -7,7 +7,9 @@ import {
   CONNECTION_ARGS,
   connectionFromArgs,
   insecureWarning,
+  clusterUsage,
   tlsUsage,
+  type CliConnection,
   type ConnectionArgValues,
 } from './connection-options.js';
 import { parseFlags, usageLine } from './args.js';
@@ -22,7 +24,7 @@ Options:
   --json             one JSON object per line: {"id","type","event"} (raw "fields" for foreign entries)
   --url <redis-url>  default: REDIS_URL, else redis://127.0.0.1:6379
                      (password: in the URL, else REDIS_PASSWORD, else REDISCLI_AUTH)
-${tlsUsage(21)}  --prefix <prefix>  default: alice:events:
+${tlsUsage(21)}${clusterUsage(21)}  --prefix <prefix>  default: alice:events:
   -h, --help         this help
 `;
 
@@ -43,6 +45,7 @@ export async function run(
     prefix?: string;
     help?: boolean;
   };
+  let connection: CliConnection;
   try {
     values = parseFlags(argv, {
       types: { type: 'string' },
@@ -51,6 +54,7 @@ export async function run(
       prefix: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     }).values;
+    connection = connectionFromArgs(values);
   } catch (err) {
     io.stderr.write(usageLine('tail', err));
     return 2;
@@ -59,7 +63,6 @@ export async function run(
     io.stdout.write(TAIL_USAGE);
     return 0;
   }
-  const connection = connectionFromArgs(values);
   const warning = insecureWarning('tail', connection);
   if (warning) io.stderr.write(warning);
   const controller = new AbortController();
@@ -89,6 +92,9 @@ export async function run(
         redisUrl: connection.url,
         tlsCaFile: connection.tlsCaFile,
         tlsInsecure: connection.tlsInsecure,
+        cluster: connection.cluster,
+        seedUrls: connection.seedUrls,
+        readFrom: connection.readFrom,
         streamPrefix: values.prefix,
         json: values.json ?? false,
         signal: controller.signal,

@@ -1,21 +1,38 @@
 /**
  * The ONLY place that builds Redis key and group names. Everything else asks a KeySpace.
- * A hash-tag mode for Redis Cluster (e.g. prefix `{alice}:events:`) needs no change here:
- * every key shares the prefix, so a braced prefix puts them all in one slot.
+ *
+ * Two layouts for Redis Cluster (the `layout` option):
+ *  - `hash-tag` (default): the prefix is braced (`{alice}:events:`), so every key shares one
+ *    slot and a publish is one MULTI. Key names are the seed's: `<prefix><type>`, `<prefix>all`,
+ *    `<prefix>dlq:<type>`.
+ *  - `spread`: an unbraced prefix; each stream hashes on its whole name, so streams spread over
+ *    the masters. A dead-letter stream must share its type stream's slot (the copy and the XACK
+ *    are one MULTI), so its name carries the type stream's name as hash tag:
+ *    `<prefix>dlq:{<prefix><type>}`.
  */
+import { hashTagOf } from './hash-slot.js';
 
 export const DEFAULT_PREFIX = 'alice:events:';
 export const DEFAULT_GROUP = 'alice-main';
 export const GLOBAL_STREAM_SUFFIX = 'all';
 export const DLQ_SEGMENT = 'dlq:';
 
+export type KeyLayout = 'hash-tag' | 'spread';
+export const KEY_LAYOUTS: readonly KeyLayout[] = ['hash-tag', 'spread'];
+
+/** True when every key under the prefix hashes on the prefix's `{tag}` (one cluster slot). */
+export function prefixIsHashTagged(prefix: string): boolean {
+  return hashTagOf(prefix) !== null;
+}
+
 export interface KeySpace {
   readonly prefix: string;
+  readonly layout: KeyLayout;
   /** `<prefix><eventType>` */
   typeStream(eventType: string): string;
   /** `<prefix>all` */
   readonly globalStream: string;
-  /** `<prefix>dlq:<eventType>` */
+  /** `<prefix>dlq:<eventType>`; in the spread layout `<prefix>dlq:{<type stream>}` (same slot). */
   deadLetterStream(eventType: string): string;
   /** SCAN MATCH pattern for every key under the prefix (glob characters in the prefix escaped). */
   readonly scanPattern: string;
@@ -54,10 +71,17 @@ function escapeGlob(s: string): string {
   return s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }
 
-export function createKeySpace(prefix: string = DEFAULT_PREFIX): KeySpace {
+export function createKeySpace(
+  prefix: string = DEFAULT_PREFIX,
+  layout: KeyLayout = 'hash-tag',
+): KeySpace {
   const globalStream = `${prefix}${GLOBAL_STREAM_SUFFIX}`;
+  // `{<prefix><type>}` in a dead-letter name: only where the type stream has no tag of its own.
+  const spreadDlq = (eventType: string) =>
+    layout === 'spread' && hashTagOf(`${prefix}${eventType}`) === null;
   return {
     prefix,
+    layout,
     globalStream,
     scanPattern: `${escapeGlob(prefix)}*`,
     typeStream(eventType) {
@@ -65,14 +89,21 @@ export function createKeySpace(prefix: string = DEFAULT_PREFIX): KeySpace {
       return `${prefix}${eventType}`;
     },
     deadLetterStream(eventType) {
-      return `${prefix}${DLQ_SEGMENT}${eventType}`;
+      return spreadDlq(eventType)
+        ? `${prefix}${DLQ_SEGMENT}{${prefix}${eventType}}`
+        : `${prefix}${DLQ_SEGMENT}${eventType}`;
     },
     describe(key) {
       if (!key.startsWith(prefix)) return { kind: 'foreign' };
       const rest = key.slice(prefix.length);
       if (rest === GLOBAL_STREAM_SUFFIX) return { kind: 'global' };
-      if (rest.startsWith(DLQ_SEGMENT))
-        return { kind: 'dead-letter', eventType: rest.slice(DLQ_SEGMENT.length) };
+      if (rest.startsWith(DLQ_SEGMENT)) {
+        const tail = rest.slice(DLQ_SEGMENT.length);
+        // The spread layout's `{<prefix><type>}` form names the same type.
+        const braced = tail.startsWith(`{${prefix}`) && tail.endsWith('}');
+        const eventType = braced ? tail.slice(prefix.length + 1, -1) : tail;
+        return { kind: 'dead-letter', eventType };
+      }
       if (rest.length === 0) return { kind: 'foreign' };
       return { kind: 'type', eventType: rest };
     },

@@ -64,6 +64,8 @@ export interface ServerFacts {
   maxmemoryPolicy: string | null;
   /** Server clock (ms since epoch) at snapshot time, from TIME. */
   timeMs: number;
+  /** Redis Cluster only: masters serving slots and replicas, at snapshot time. */
+  cluster?: { masters: number; replicas: number };
 }
 
 export type MonitorMessage =

@@ -255,7 +255,8 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
         async stop() {
           if (stopped) return;
           stopped = true;
-          if (child.exitCode === null) {
+          // A node killed with SIGKILL (cluster failover tests) has exited with a signal, not a code.
+          if (child.exitCode === null && child.signalCode === null) {
             const exited = new Promise<void>((r) => child.once('exit', () => r()));
             process.kill(pid, 'SIGTERM');
             const timer = setTimeout(

@@ -5,6 +5,7 @@
  * may not run (probe or earlier NOPERM) with CommandFailed(NOPERM); nothing is sent. `run`
  * resolves after emitting exactly one result message and never rejects.
  */
+import { slotTransaction } from '../streams/cluster.js';
 import type { Redis } from 'ioredis';
 import type { KeySpace } from '../core/keys.js';
 import {
@@ -124,7 +125,8 @@ export const EXECUTORS: Record<CommandKind, Executor> = {
     for (const part of chunks(found, ctx.chunkSize)) {
       // One MULTI per chunk: a type-stream copy and its global copy land together, like a
       // library publish. No MAXLEN: a replay never trims entries groups have not read yet.
-      const tx = client.multi();
+      // One MULTI per slot (on a cluster in the spread layout the two streams differ).
+      const tx = slotTransaction(client);
       for (const [idBuf, flat] of part) {
         const copy = withoutFields(flat, ['replayed_from']);
         tx.xadd(stream, '*', ...copy, 'replayed_from', idBuf);

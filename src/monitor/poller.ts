@@ -149,7 +149,11 @@ export class Poller {
         at: Date.now(),
         durationMs: Math.round((performance.now() - t0) * 10) / 10,
         roundTrips: step.roundTrips + snap.roundTrips,
-        server: { ...server, timeMs: snap.timeMs },
+        server: {
+          ...server,
+          timeMs: snap.timeMs,
+          ...(snap.cluster ? { cluster: snap.cluster } : {}),
+        },
         streams: snap.streams,
       });
     } catch (err) {

@@ -3,6 +3,7 @@
  * here; key-driven actions in ui-reducers.ts. Nothing here performs I/O: a wish to load a
  * PEL page or run a command is written into the state, and create-store.ts carries it out.
  */
+import { recordSnapshot } from '../core/lag-history.js';
 import type { LoopName, MonitorMessage, StreamSnapshot, TailEvent } from '../core/messages.js';
 import type { StoreAction } from './actions.js';
 import type { Selection } from './list.js';
@@ -282,6 +283,7 @@ function applySnapshot(state: MonitorState, msg: SnapshotMsg): MonitorState {
       previous: { timeMs: msg.server.timeMs, added },
       error: null,
       failedAt: null,
+      lagHistory: recordSnapshot(state.snapshot.lagHistory, msg.streams, msg.server.timeMs),
     },
   };
   // The pending pane opens on the group with most pending, and keeps following it until the

@@ -207,14 +207,21 @@ export function displayName(state: MonitorState, key: string): string {
   return stripPrefix(state.config.prefix, key);
 }
 
-let streamRowsCache: { streams: unknown; hint: number; rates: unknown; rows: StreamRow[] } | null =
-  null;
+let streamRowsCache: {
+  streams: unknown;
+  hint: number;
+  rates: unknown;
+  thresholds: unknown;
+  rows: StreamRow[];
+} | null = null;
 /** One row per stream and group (a stream without groups gets one row), worst first. */
 export function selectStreamRows(state: MonitorState): StreamRow[] {
   const { streams, rates, server } = state.snapshot;
   const hint = state.config.maxLenHint;
   const c = streamRowsCache;
-  if (c && c.streams === streams && c.hint === hint && c.rates === rates) return c.rows;
+  const t = state.config.thresholds;
+  if (c && c.streams === streams && c.hint === hint && c.rates === rates && c.thresholds === t)
+    return c.rows;
   const serverNow = server?.timeMs ?? state.now;
   const rows: StreamRow[] = [];
   for (const s of streams) {
@@ -262,6 +269,11 @@ export function selectStreamRows(state: MonitorState): StreamRow[] {
           THRESHOLDS.undeliveredAgeBadMs,
         ),
       );
+      // --lag-warn, --pending-age-warn and --stuck-after (a consumer idle that long holding entries).
+      if ((g.lag ?? 0) >= t.lagWarn) level = worse(level, 'warn');
+      if ((oldestPendingAgeMs ?? 0) >= t.pendingAgeWarnMs) level = worse(level, 'warn');
+      if (g.consumerList.some((k) => k.pending > 0 && k.idleMs >= t.stuckAfterMs))
+        level = worse(level, 'bad');
       const nearMax = g.lag !== null && g.lag >= maxLen * THRESHOLDS.lagWarnFraction;
       rows.push({
         ...base,
@@ -286,7 +298,7 @@ export function selectStreamRows(state: MonitorState): StreamRow[] {
       (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) ||
       ((a.group ?? '') < (b.group ?? '') ? -1 : 1),
   );
-  streamRowsCache = { streams, hint, rates, rows };
+  streamRowsCache = { streams, hint, rates, thresholds: t, rows };
   return rows;
 }
 

@@ -13,6 +13,8 @@ import type {
   TailEvent,
 } from '../core/messages.js';
 import type { PendingEntry, RawFields, SeedEvent } from '../core/types.js';
+import { DEFAULT_THRESHOLDS, type Thresholds } from '../core/thresholds.js';
+import type { LagHistory } from '../core/lag-history.js';
 import type { Selection } from './list.js';
 
 /** A pane's id ('events', 'streams', 'pending', 'groups'…): the panes are a registry (store/pane-models.ts). */
@@ -44,6 +46,8 @@ export interface MonitorConfig {
   maxLenHintIsDefault: boolean;
   /** PEL entries per page. */
   pageSize: number;
+  /** `--lag-warn`, `--pending-age-warn`, `--stuck-after`: the `!` mark, the stuck label. */
+  thresholds: Thresholds;
 }
 
 export interface LoopConnection {
@@ -107,6 +111,8 @@ export interface SnapshotState {
   /** Last failure after the last success, null when the last attempt succeeded. */
   error: ErrorInfo | null;
   failedAt: number | null;
+  /** Per group, the last 10 minutes of lag samples from these snapshots (core/lag-history.ts). */
+  lagHistory: LagHistory;
 }
 
 export interface PendingTarget {
@@ -222,6 +228,7 @@ export function defaultConfig(overrides: Partial<MonitorConfig> = {}): MonitorCo
     maxLenHint: DEFAULT_MAX_LEN,
     maxLenHintIsDefault: true,
     pageSize: DEFAULT_PAGE_SIZE,
+    thresholds: DEFAULT_THRESHOLDS,
     ...overrides,
   };
 }
@@ -259,6 +266,7 @@ export function initialState(config: MonitorConfig, now: number): MonitorState {
       previous: null,
       error: null,
       failedAt: null,
+      lagHistory: {},
     },
     pending: {
       target: null,

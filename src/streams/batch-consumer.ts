@@ -10,6 +10,8 @@ import { StreamscopeError } from '../core/errors.js';
 import { toError, type PersistenceContext } from './context.js';
 import { consumeDeliveryBatches, type ConsumeOptions } from './consumer.js';
 import { deadLetter } from './recovery.js';
+import { isClusterClient } from './cluster-client.js';
+import { consumeAcrossSlots } from './consume-slots.js';
 
 export interface EventBatch {
   /** In delivery order; each delivery's own ack() still works and takes it out of the batch ack. */
@@ -33,7 +35,11 @@ export async function* consumeBatches(
   consumerName: string,
   options: ConsumeOptions,
 ): AsyncGenerator<EventBatch> {
-  for await (const deliveries of consumeDeliveryBatches(ctx, streamKeys, consumerName, options)) {
+  // On a cluster, one loop per slot group (never a CROSSSLOT XREADGROUP), batches merged.
+  const loops = isClusterClient(ctx.client)
+    ? consumeAcrossSlots(ctx, streamKeys, consumerName, options, consumeDeliveryBatches)
+    : consumeDeliveryBatches(ctx, streamKeys, consumerName, options);
+  for await (const deliveries of loops) {
     if (options.signal?.aborted) return;
     yield makeBatch(ctx, consumerName, deliveries);
   }

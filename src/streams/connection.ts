@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { Redis, type RedisOptions } from 'ioredis';
 import { StreamscopeError, classifyRedisError, redactUrl } from '../core/errors.js';
 import { QuietStandaloneConnector } from './quiet-connector.js';
+import { newClusterClient, type ReadFrom } from './cluster-client.js';
 import { backoffDelay } from '../core/retry.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -55,6 +56,16 @@ export interface ConnectionOptions {
    * Default false.
    */
   tlsInsecure?: boolean;
+  /**
+   * Redis Cluster: true = an ioredis Cluster client seeded with `url` and `seedUrls` (the
+   * cluster's other nodes are found with CLUSTER SLOTS). Left undefined, connectAuto
+   * (cluster.ts) detects it from the server (`redis_mode:cluster`).
+   */
+  cluster?: boolean;
+  /** More seed nodes for a cluster (several `--url`s); same user, password and TLS options. */
+  seedUrls?: string[];
+  /** Cluster only: `replicas` sends read-only commands (tail, snapshots) to replicas. Default `masters`. */
+  readFrom?: ReadFrom;
 }
 
 /** The TLS part of ConnectionOptions, for APIs that forward it (EventPersistence, tail). */
@@ -190,6 +201,19 @@ function clientOptions(
 function build(options: ConnectionOptions, extra: RedisOptions): Redis {
   const target = resolveTarget(options);
   const { opts, markReady } = clientOptions(target, options);
+  if (options.cluster) {
+    const seeds = [target.url, ...(options.seedUrls ?? [])];
+    return newClusterClient(
+      seeds,
+      { ...opts, ...extra },
+      {
+        failFast: options.failFast ?? true,
+        readFrom: options.readFrom ?? 'masters',
+        retry: (times) =>
+          backoffDelay(times, options.retryBaseMs ?? 100, options.retryMaxMs ?? 5000),
+      },
+    );
+  }
   const client = new Redis(target.url, { ...opts, ...extra });
   client.on('ready', markReady);
   // Errors surface through commands and connectChecked; an unhandled 'error' event would crash.

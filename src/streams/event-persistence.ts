@@ -17,8 +17,10 @@ import {
   DEFAULT_GROUP,
   DEFAULT_PREFIX,
   GLOBAL_STREAM_SUFFIX,
+  type KeyLayout,
   type KeySpace,
 } from '../core/keys.js';
+import { keySlot } from '../core/hash-slot.js';
 import { StreamscopeError } from '../core/errors.js';
 import {
   parseEntry,
@@ -30,7 +32,6 @@ import {
   BLOCKING_DISCONNECT,
   connectChecked,
   createBlockingClient,
-  createRedisClient,
   probePermissions,
   resolveTarget,
   type ConnectionOptions,
@@ -43,9 +44,12 @@ import { claimIdle } from './recovery.js';
 import { trimByAge, type TrimLoss, type TrimReport } from './retention.js';
 import { PublishTrimmer } from './publish-trim.js';
 import { publishError, undoXadd } from './publish-undo.js';
-import { publishBatch, type PublishBatchOptions } from './batch-publish.js';
+import { publishBatch, PublishBatchError, type PublishBatchOptions } from './batch-publish.js';
 import { consumeBatches, type EventBatch } from './batch-consumer.js';
 import { readDeadLetters, type DeadLetter, type DeadLetterRange } from './dead-letters.js';
+import { checkLayout, connectAuto, isClusterClient } from './cluster.js';
+import { publishSpread, publishSpreadBatch } from './publish-spread.js';
+import { consumeAcrossSlots } from './consume-slots.js';
 import { archiveAndTrim, type ArchiveOptions, type ArchiveReport } from './archive.js';
 import {
   planReplay,
@@ -62,6 +66,18 @@ export interface EventPersistenceOptions extends TlsConnectionOptions {
   redisUrl?: string;
   /** Default `alice:events:`. A braced prefix (`{alice}:events:`) keeps every key in one cluster slot. */
   streamPrefix?: string;
+  /**
+   * Key layout on a Redis Cluster (README "Redis Cluster"). `hash-tag` (default): the prefix must
+   * be braced (`{alice}:events:`), every key shares one slot, a publish is one MULTI; an unbraced
+   * prefix is refused at connect. `spread`: streams spread over the masters; a publish writes the
+   * type stream, then the global stream (two ordered commands with retries, not atomic).
+   * On a single node both layouts publish with one MULTI.
+   */
+  layout?: KeyLayout;
+  /** true: connect as a Cluster client; false: never; default: detected (`redis_mode:cluster`). */
+  cluster?: boolean;
+  /** More cluster nodes to seed the Cluster client with (any one is enough). */
+  seedUrls?: string[];
   /** Default `alice-main`. */
   consumerGroup?: string;
   /**
@@ -164,7 +180,10 @@ export class EventPersistence {
 
   constructor(options: EventPersistenceOptions = {}) {
     this.options = options;
-    this.keys = createKeySpace(options.streamPrefix ?? DEFAULT_PREFIX);
+    this.keys = createKeySpace(
+      options.streamPrefix ?? DEFAULT_PREFIX,
+      options.layout ?? 'hash-tag',
+    );
     this.consumerGroup = options.consumerGroup ?? DEFAULT_GROUP;
     this.maxLen = options.maxLen ?? 100000;
     this.hardMaxLen = Math.max(this.maxLen, options.hardMaxLen ?? this.maxLen * 10);
@@ -192,6 +211,8 @@ export class EventPersistence {
       tls: options.tls,
       tlsCaFile: options.tlsCaFile,
       tlsInsecure: options.tlsInsecure,
+      cluster: options.cluster,
+      seedUrls: options.seedUrls,
     };
     this.client = options.client ?? null;
     this.ownsClient = !options.client;
@@ -223,13 +244,22 @@ export class EventPersistence {
   private async doConnect(): Promise<void> {
     const target =
       this.options.client && !this.options.redisUrl ? null : resolveTarget(this.connOptions);
-    const client =
-      this.client ?? createRedisClient({ ...this.connOptions, connectionName: 'streamscope' });
+    let client = this.client;
+    let connOptions = this.connOptions;
     try {
-      this.server = await connectChecked(
-        client,
-        target ? this.connOptions : { password: this.options.password },
-      );
+      if (client) {
+        this.server = await connectChecked(
+          client,
+          target ? this.connOptions : { password: this.options.password },
+        );
+      } else {
+        // A cluster is detected here (or forced), and every later client is a Cluster client too.
+        const opened = await connectAuto({ ...this.connOptions, connectionName: 'streamscope' });
+        client = opened.client;
+        this.server = opened.server;
+        connOptions = opened.options;
+      }
+      checkLayout(client, this.keys.prefix, this.keys.layout);
       const display =
         target?.display ??
         `redis://${client.options.host ?? '127.0.0.1'}:${client.options.port ?? 6379}`;
@@ -241,20 +271,21 @@ export class EventPersistence {
           display,
         );
       }
-      this.client = client;
+      const connected = client;
+      this.client = connected;
       this.ctx = {
-        client,
+        client: connected,
         keys: this.keys,
         group: this.consumerGroup,
         maxDeliveries: this.maxDeliveries,
         groupStartId: this.options.groupStartId ?? '0',
         logger: this.options.logger ?? stderrLogger,
         display,
-        secrets: [target?.password, target?.url, this.options.password, client.options.password],
+        secrets: [target?.password, target?.url, this.options.password, connected.options.password],
         newBlockingClient: () =>
           target
-            ? createBlockingClient({ ...this.connOptions, connectionName: 'streamscope-blocking' })
-            : client.duplicate({
+            ? createBlockingClient({ ...connOptions, connectionName: 'streamscope-blocking' })
+            : connected.duplicate({
                 lazyConnect: true,
                 commandTimeout: undefined,
                 blockingTimeout: 5000,
@@ -263,9 +294,14 @@ export class EventPersistence {
               }),
       };
     } catch (err) {
-      if (this.ownsClient) client.disconnect();
+      if (this.ownsClient) client?.disconnect();
       throw err;
     }
+  }
+
+  /** True once connected to a Redis Cluster (a Cluster client). */
+  get isCluster(): boolean {
+    return this.client !== null && isClusterClient(this.client);
   }
 
   /** Stops every consumer loop (promptly) and closes the connection this instance created. */
@@ -325,6 +361,17 @@ export class EventPersistence {
     const key = this.keys.typeStream(input.eventType);
     const ctx = await this.ready();
     const json = encodeEventJson(completeEvent(input));
+    if (isClusterClient(ctx.client) && keySlot(key) !== keySlot(this.keys.globalStream)) {
+      // The spread layout: two slots, two ordered commands (publish-spread.ts).
+      const id = await publishSpread(
+        ctx,
+        key,
+        typeStreamFields(json),
+        globalStreamFields(json, input.eventType),
+      );
+      await this.trimAfterPublish(ctx, key);
+      return id;
+    }
     let results: [Error | null, unknown][] | null;
     try {
       results = await ctx.client
@@ -345,11 +392,15 @@ export class EventPersistence {
       await undoXadd(ctx, key, String(typeResult[1]));
       throw publishError(ctx, this.keys.globalStream, globalResult[0]);
     }
+    await this.trimAfterPublish(ctx, key);
+    return String(typeResult[1]);
+  }
+
+  private async trimAfterPublish(ctx: PersistenceContext, key: string): Promise<void> {
     await Promise.all([
       this.trimmer.published(ctx, key, 1),
       this.trimmer.published(ctx, this.keys.globalStream, 2),
     ]);
-    return String(typeResult[1]);
   }
 
   /**
@@ -359,8 +410,30 @@ export class EventPersistence {
    * some events fail on the server, the rest are still written and a PublishBatchError names each
    * failure, with `ids` (null for the failed ones). See batch-publish.ts.
    */
-  persistEvents(inputs: readonly EventInput[], options?: PublishBatchOptions): Promise<string[]> {
-    return this.ready().then((ctx) => publishBatch(ctx, this.trimmer, inputs, options));
+  async persistEvents(
+    inputs: readonly EventInput[],
+    options?: PublishBatchOptions,
+  ): Promise<string[]> {
+    const ctx = await this.ready();
+    const global = keySlot(this.keys.globalStream);
+    const spread =
+      isClusterClient(ctx.client) &&
+      inputs.some((i) => keySlot(this.keys.typeStream(i.eventType)) !== global);
+    if (!spread) return publishBatch(ctx, this.trimmer, inputs, options);
+    // The spread layout on a cluster: no pipeline spans the masters; events go through the
+    // two-step publish, 16 at a time. Everything is encoded (validated) before the first write.
+    const events = inputs.map((input) => {
+      const json = encodeEventJson(completeEvent(input));
+      return {
+        key: this.keys.typeStream(input.eventType),
+        typeFields: typeStreamFields(json),
+        globalFields: globalStreamFields(json, input.eventType),
+      };
+    });
+    const { ids, failures } = await publishSpreadBatch(ctx, events);
+    for (const key of new Set(events.map((e) => e.key))) await this.trimAfterPublish(ctx, key);
+    if (failures.length > 0) throw new PublishBatchError(ids, failures);
+    return ids as string[];
   }
 
   /** XRANGE start..end (inclusive; `(id` for exclusive). Foreign entries come back with `event: null`. */
@@ -403,8 +476,13 @@ export class EventPersistence {
     return {
       [Symbol.asyncIterator]() {
         consumers.add(controller);
+        // On a cluster, one consume loop per slot group (never a CROSSSLOT XREADGROUP).
         const inner = (async function* () {
-          yield* consume(await ready(), keys, consumerName, { ...options, signal });
+          const ctx = await ready();
+          const o = { ...options, signal };
+          yield* isClusterClient(ctx.client)
+            ? consumeAcrossSlots(ctx, keys, consumerName, o, consume)
+            : consume(ctx, keys, consumerName, o);
         })();
         const finish = () => consumers.delete(controller);
         return {

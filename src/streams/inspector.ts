@@ -9,6 +9,8 @@ import type { PendingEntry, RawFields } from '../core/types.js';
 import type { PendingScan } from '../core/messages.js';
 import { parsePendingEntries } from '../core/parse-info.js';
 import { fieldsFromBuffers } from '../core/bytes.js';
+import { isClusterClient } from './cluster-client.js';
+import { PerNodeDiscovery } from './cluster-inspect.js';
 
 export {
   snapshotStreams,
@@ -53,8 +55,18 @@ export class StreamDiscovery {
     this.budgetMs = options.budgetMs ?? 25;
   }
 
+  /** Cluster only: one discovery per master (each node has its own keyspace and cursor). */
+  private perNode: PerNodeDiscovery<StreamDiscovery> | null = null;
+
   /** Advance the scan; `untilComplete` finishes the current pass whatever it costs (CLI status). */
   async step(client: Redis, untilComplete = false): Promise<DiscoveryStep> {
+    if (isClusterClient(client)) {
+      this.perNode ??= new PerNodeDiscovery(
+        () =>
+          new StreamDiscovery(this.keys, { scanCount: this.scanCount, budgetMs: this.budgetMs }),
+      );
+      return this.perNode.step(client, untilComplete);
+    }
     const started = Date.now();
     let roundTrips = 0;
     do {
@@ -82,6 +94,7 @@ export class StreamDiscovery {
 
   /** A snapshot found the key gone or no longer a stream. */
   forget(key: string): void {
+    this.perNode?.forget(key);
     this.known.delete(key);
     this.pass.delete(key);
   }

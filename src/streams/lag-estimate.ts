@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { StreamSnapshot } from '../core/messages.js';
 import { groupKey } from '../core/lag-history.js';
+import { isClusterClient } from './cluster-client.js';
+import { keysByNode } from './cluster.js';
 
 /** Count at most this many entries per group (XRANGE COUNT limit + 1 to tell "more"). */
 export const ESTIMATE_LIMIT = 10_000;
@@ -41,6 +43,24 @@ export async function estimateUnknownLags(
         else targets.push({ key, stream: s.key, position: g.lastDeliveredId });
       }
   if (targets.length === 0) return out;
+  if (isClusterClient(client)) {
+    // One pipeline per node (a cluster pipeline must stay on one node), merged.
+    const byNode = keysByNode(client, [...new Set(targets.map((t) => t.stream))]);
+    const parts = await Promise.all(
+      [...byNode].map(([node, keys]) =>
+        estimateUnknownLags(
+          node,
+          streams.filter((s) => keys.includes(s.key)),
+          limit,
+        ),
+      ),
+    );
+    for (const part of parts) {
+      Object.assign(out.estimates, part.estimates);
+      Object.assign(out.uncounted, part.uncounted);
+    }
+    return out;
+  }
   const p = client.pipeline().script('LOAD', COUNT_SCRIPT);
   for (const t of targets) p.evalsha(COUNT_SHA, 1, t.stream, t.position, limit);
   const res = ((await p.exec()) ?? []) as [Error | null, unknown][];

@@ -16,11 +16,15 @@ import {
 } from '../core/parse-info.js';
 import { compareStreamIds, streamIdToMs } from '../core/stream-id.js';
 import { parseScriptedStream, SNAPSHOT_SCRIPT, SNAPSHOT_SCRIPT_SHA } from './snapshot-script.js';
+import { isClusterClient } from './cluster-client.js';
+import { snapshotCluster } from './cluster-inspect.js';
 
 export interface ServerInfo {
   version: string;
   /** null when CONFIG GET is not permitted (ACL, managed Redis). */
   maxmemoryPolicy: string | null;
+  /** Redis Cluster only: masters serving slots and replicas, now. */
+  cluster?: { masters: number; replicas: number };
 }
 
 export interface SnapshotResult {
@@ -32,6 +36,8 @@ export interface SnapshotResult {
   missing: string[];
   /** Only when requested (it costs nothing extra: it rides in the first pipeline). */
   server: ServerInfo | null;
+  /** Redis Cluster: masters and replicas now (every snapshot, so a failover shows). */
+  cluster?: { masters: number; replicas: number };
 }
 
 type PipelineResult = [Error | null, unknown][];
@@ -116,6 +122,9 @@ export async function snapshotStreams(
   keys: readonly string[],
   options: SnapshotOptions = {},
 ): Promise<SnapshotResult> {
+  // A cluster: one pipeline per node, each through this function on the node's own client.
+  if (isClusterClient(client))
+    return snapshotCluster(client, keySpace, keys, options, snapshotStreams);
   if (options.script !== false && !scriptRefused.has(client)) {
     const res = await snapshotByScript(client, keySpace, keys, options);
     if (res) return res;

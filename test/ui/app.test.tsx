@@ -73,7 +73,9 @@ describe('App at 80×23', () => {
       '›!asset.discovered   alice-main     800       ?      40       3      10m    4.0s',
       '  project.created    alice-main      20       ?       0       0        –       –',
       '  all                –            1,200       ?',
-      ...blank(14),
+      ...blank(13),
+      // Why is it stuck? for the selected group, with the fix (cut at 80 columns).
+      'why asset.discovered / alice-main: dead consumer worker-1: idle 10m, holds 2 → …',
       'max length assumed ~100,000 (library default; Redis does not store it — set --m…',
       'enter pending  q quit  ? help',
     ]);
@@ -147,7 +149,8 @@ describe('App at 80×23', () => {
       'Consumer groups · 1 group · 1 consumer · LAG ? = Redis cannot tell',
       '  STREAM › GROUP / CONSUMER     PENDING   IDLE LAST DELIVERED       READ     LAG',
       '› asset.discovered › alice-main       1        1-0                     ?       ?',
-      '     w                                1     6m',
+      // Idle past --stuck-after (30 s) while holding an entry: labelled stuck.
+      '     w STUCK                          1     6m',
       '',
     ]);
   });

@@ -128,9 +128,10 @@ describe('column widths in the panes', () => {
     m.store.actions.selectPane('streams');
     await settle();
     expect(lines(m).slice(3, 6)).toEqual([
-      '  STREAM                                      GROUP                 LENGTH    RATE     LAG PENDING PEND AGE LAG AGE CONS',
-      '› asset.discovered                            alice-main               804       ?     744       0        –       –    0',
-      '  workflow.step_completed                     workflow-thumbnailer     604       ?       0      50     8.0s       –    1',
+      // DRAIN from 100 columns (one snapshot so far: measuring…); names still whole.
+      '  STREAM                      GROUP                 LENGTH    RATE     LAG DRAIN           PENDING PEND AGE LAG AGE CONS',
+      '› asset.discovered            alice-main               804       ?     744 measuring…            0        –       –    0',
+      '  workflow.step_completed     workflow-thumbnailer     604       ?       0 caught up            50     8.0s       –    1',
     ]);
   });
 
@@ -139,8 +140,9 @@ describe('column widths in the panes', () => {
     m.store.actions.selectPane('streams');
     await settle();
     expect(lines(m).slice(3, 5)).toEqual([
-      `  STREAM${' '.repeat(55)}GROUP                 LENGTH    RATE     LAG PENDING PEND AGE LAG AGE CONS`,
-      `› asset.discovered${' '.repeat(45)}alice-main               804       ?     744       0        –       –    0`,
+      // The lag sparkline from 140 columns (one sample so far: one block).
+      `  STREAM${' '.repeat(55)}GROUP                 LENGTH    RATE     LAG LAG 10m    DRAIN           PENDING PEND AGE LAG AGE CONS`,
+      `› asset.discovered${' '.repeat(45)}alice-main               804       ?     744          █ measuring…            0        –       –    0`,
     ]);
   });
 

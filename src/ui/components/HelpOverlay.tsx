@@ -1,7 +1,8 @@
 /** `?`: every key binding from the keymap, grouped by where it applies, with disabled reasons. */
+import { formatDurationMs } from '../../core/thresholds.js';
 import { Box, Text } from 'ink';
 import { contextOrder, contextTitle, keymap, keysLabel } from '../keymap.js';
-import { fit } from '../format.js';
+import { fit, formatCount } from '../format.js';
 import { useMonitorStore, useMonitor } from '../hooks/use-monitor.js';
 import { usePageRows } from '../hooks/use-page-rows.js';
 import { paint } from '../theme.js';
@@ -30,6 +31,15 @@ export function HelpOverlay({ width, height }: { width: number; height: number }
       );
     }
   }
+  // The thresholds behind the ! mark and the stuck label, with the flags that set them.
+  const t = state.config.thresholds;
+  lines.push(
+    paint('header', 'Thresholds (! mark, STUCK label)'),
+    `  lag ≥ ${formatCount(t.lagWarn)} entries (--lag-warn)`,
+    `  oldest pending ≥ ${formatDurationMs(t.pendingAgeWarnMs)} (--pending-age-warn)`,
+    `  stuck: idle ≥ ${formatDurationMs(t.stuckAfterMs)} while holding entries (--stuck-after)`,
+    `  pane 2 sorts worst first: ! bad (stuck consumer, oldest pending ≥ 5m, lag ≥ 80% of max length), then ! warn, then by lag, then pending`,
+  );
   const body = Math.max(1, height - 2);
   usePageRows(body);
   const scroll = Math.min(scrollWanted, Math.max(0, lines.length - body));

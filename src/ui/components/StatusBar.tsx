@@ -53,6 +53,7 @@ export function StatusBar({ width }: { width: number }) {
       snapAge: s.snapshot.at === null ? null : s.now - s.snapshot.at,
       stale: selectSnapshotStale(s),
       readOnly: s.config.readOnly,
+      cluster: s.snapshot.server?.cluster ?? null,
       oneIn: s.events.sampling?.oneIn ?? null,
     };
   });
@@ -68,6 +69,15 @@ export function StatusBar({ width }: { width: number }) {
       priority: 90,
     });
   segs.push({ text: `${formatCount(v.rate)} ev/s`, priority: 80 });
+  // Redis Cluster: the topology as of the last snapshot (a failover shows as a master's replica
+  // becoming a master: one replica fewer).
+  if (v.cluster) {
+    const { masters, replicas } = v.cluster;
+    segs.push({
+      text: `cluster: ${masters} master${masters === 1 ? '' : 's'}, ${replicas} replica${replicas === 1 ? '' : 's'}`,
+      priority: 65,
+    });
+  }
   // Too fast to read every entry: counts stay exact (entries-added), rows are a sample.
   if (v.oneIn !== null)
     segs.push({

@@ -1,5 +1,8 @@
 /** Pane 4: consumer groups with their consumers; enter on a consumer shows its pending entries. */
 import { Box, Text } from 'ink';
+import { useMemo } from 'react';
+import { groupKey } from '../../../core/lag-history.js';
+import { selectGroupInsights, type GroupInsight } from '../../../store/insights.js';
 import { selectGroupRows, type GroupRow } from '../../../store/selectors.js';
 import { formatAge, formatCount, formatCountOf } from '../../format.js';
 import { useMonitor, useMonitorShallow } from '../../hooks/use-monitor.js';
@@ -44,7 +47,6 @@ const COLUMNS: Column<GroupRow>[] = [
     width: 6,
     align: 'right',
     cell: (r) => (r.kind === 'consumer' ? formatAge(r.idleMs) : ''),
-    role: (r) => (r.kind === 'consumer' && r.pending > 0 && r.idleMs >= 300_000 ? 'bad' : null),
   },
   {
     key: 'last',
@@ -71,8 +73,52 @@ const COLUMNS: Column<GroupRow>[] = [
   },
 ];
 
+/**
+ * The columns with the stuck label and the "why is it stuck?" line: a stuck consumer (idle past
+ * --stuck-after while holding entries) is named STUCK and coloured; a group row says why.
+ */
+function columnsWith(insights: ReadonlyMap<string, GroupInsight>): Column<GroupRow>[] {
+  const of = (r: GroupRow) => insights.get(groupKey(r.key, r.group));
+  const stuck = (r: GroupRow) => r.kind === 'consumer' && (of(r)?.stuck.has(r.consumer) ?? false);
+  return [
+    ...COLUMNS.map((c): Column<GroupRow> => {
+      if (c.key === 'name')
+        return {
+          ...c,
+          cell: (r) => (stuck(r) ? `${c.cell(r)} STUCK` : c.cell(r)),
+          role: (r) => (stuck(r) ? 'bad' : (c.role?.(r) ?? null)),
+        };
+      if (c.key === 'idle') return { ...c, role: (r) => (stuck(r) ? 'bad' : null) };
+      return c;
+    }),
+    {
+      key: 'why',
+      // Only when there is room: at 80 columns the names and key facts keep theirs.
+      hideBelow: 100,
+      title: 'WHY',
+      minWidth: 10,
+      grow: true,
+      priority: 0,
+      cell: (r) => {
+        const i = of(r);
+        if (!i) return '';
+        if (r.kind === 'consumer')
+          return stuck(r) ? `stuck: idle, holds ${formatCount(r.pending)}` : '';
+        return i.findings.length > 0 ? `${i.findings[0].text} → ${i.findings[0].fix}` : 'ok';
+      },
+      role: (r) => {
+        const i = of(r);
+        if (r.kind === 'consumer') return stuck(r) ? 'bad' : null;
+        return i && i.findings.length > 0 ? 'warn' : 'dim';
+      },
+    },
+  ];
+}
+
 export function GroupsPane({ width, height }: { width: number; height: number }) {
   const rows = useMonitor(selectGroupRows);
+  const insights = useMonitor(selectGroupInsights);
+  const columns = useMemo(() => columnsWith(insights), [insights]);
   const v = useMonitorShallow((s) => ({
     cursor: selectGroupCursor(s),
     seen: s.snapshot.at !== null,
@@ -89,7 +135,7 @@ export function GroupsPane({ width, height }: { width: number; height: number })
       </Text>
       <Table
         data={rows}
-        columns={COLUMNS}
+        columns={columns}
         width={width}
         height={height - 1}
         cursor={v.cursor}

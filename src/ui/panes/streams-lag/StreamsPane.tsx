@@ -1,5 +1,9 @@
 /** Pane 2: streams & lag, one row per stream and group, worst first. */
 import { Box, Text } from 'ink';
+import { useMemo } from 'react';
+import { groupKey } from '../../../core/lag-history.js';
+import { sparkline } from '../../../core/sparkline.js';
+import { selectGroupInsights, type GroupInsight } from '../../../store/insights.js';
 import {
   selectSnapshotStale,
   selectStreamRows,
@@ -113,8 +117,51 @@ const COLUMNS: Column<StreamRow>[] = [
   },
 ];
 
+/** Sparkline width: 10 columns = the last 10 minutes at one column a minute (max per column). */
+const TREND_WIDTH = 10;
+
+function drainRole(i: GroupInsight | undefined): Role | null {
+  if (!i) return null;
+  if (i.drain.kind === 'growing' || i.drain.kind === 'stalled') return 'bad';
+  return i.drain.kind === 'drains' ? 'ok' : 'dim';
+}
+
+/** The columns plus TREND (lag sparkline) and DRAIN after LAG, which read the insights. */
+function columnsWith(insights: ReadonlyMap<string, GroupInsight>): Column<StreamRow>[] {
+  const of = (r: StreamRow) => (r.group ? insights.get(groupKey(r.key, r.group)) : undefined);
+  const lagAt = COLUMNS.findIndex((c) => c.key === 'lag') + 1;
+  const extra: Column<StreamRow>[] = [
+    {
+      key: 'trend',
+      // Only when there is room: at 80 columns the names and key facts keep theirs.
+      hideBelow: 140,
+      title: 'LAG 10m',
+      width: TREND_WIDTH,
+      priority: 2,
+      cell: (r) => {
+        const i = of(r);
+        return i && i.series.length > 0 ? sparkline(i.series, TREND_WIDTH) : '';
+      },
+      role: (r) => drainRole(of(r)),
+    },
+    {
+      key: 'drain',
+      // Only when there is room: at 80 columns the names and key facts keep theirs.
+      hideBelow: 100,
+      title: 'DRAIN',
+      width: 15,
+      priority: 3,
+      cell: (r) => of(r)?.drainText ?? '',
+      role: (r) => drainRole(of(r)),
+    },
+  ];
+  return [...COLUMNS.slice(0, lagAt), ...extra, ...COLUMNS.slice(lagAt)];
+}
+
 export function StreamsPane({ width, height }: { width: number; height: number }) {
   const rows = useMonitor(selectStreamRows);
+  const insights = useMonitor(selectGroupInsights);
+  const columns = useMemo(() => columnsWith(insights), [insights]);
   const v = useMonitorShallow((s) => ({
     cursor: selectStreamCursor(s),
     at: s.snapshot.at,
@@ -138,7 +185,15 @@ export function StreamsPane({ width, height }: { width: number; height: number }
   const note = v.hintIsDefault
     ? `max length assumed ~${formatCount(v.hint)} (library default; Redis does not store it — set --max-len)`
     : `max length assumed ~${formatCount(v.hint)} (--max-len)`;
-  const tableHeight = height - 2 - warnings.length - (moreWarnings > 0 ? 1 : 0) - (v.error ? 1 : 0);
+  const selected = rows[v.cursor];
+  const insight =
+    selected && selected.group ? insights.get(groupKey(selected.key, selected.group)) : undefined;
+  // "Why is it stuck?" for the selected group, with the key or `:` command that addresses it.
+  const why = insight
+    ? `why ${sanitize(`${selected!.name} / ${selected!.group}`)}: ${sanitize(insight.diagnosis)}`
+    : null;
+  const tableHeight =
+    height - 2 - (why ? 1 : 0) - warnings.length - (moreWarnings > 0 ? 1 : 0) - (v.error ? 1 : 0);
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate-end">{title}</Text>
@@ -163,7 +218,7 @@ export function StreamsPane({ width, height }: { width: number; height: number }
       ) : null}
       <Table
         data={rows}
-        columns={COLUMNS}
+        columns={columns}
         width={width}
         height={tableHeight}
         cursor={v.cursor}
@@ -171,6 +226,9 @@ export function StreamsPane({ width, height }: { width: number; height: number }
         mark={(r) => (r.level === 'ok' ? ' ' : '!')}
         emptyText={v.at === null ? '' : 'no streams under this prefix'}
       />
+      {why ? (
+        <Text wrap="truncate-end">{paint(insight!.findings.length > 0 ? 'warn' : 'dim', why)}</Text>
+      ) : null}
       <Text wrap="truncate-end">{paint('dim', note)}</Text>
     </Box>
   );
