@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+/** `npm run test:faults`: the slow fault-injection tests (test/faults/*.slow.test.ts). */
+export default defineConfig({
+  test: {
+    include: ['test/faults/**/*.slow.test.ts'],
+    globalSetup: ['test/helpers/global-setup.ts'],
+    testTimeout: 120000,
+    hookTimeout: 30000,
+    maxWorkers: 1,
+  },
+});
