@@ -12,6 +12,14 @@ export interface EventPersistenceLike {
   connect(): Promise<void>;
   disconnect(): Promise<void>;
   persistEvent(event: EventInput): Promise<string>;
+  /** Batch publish (issue 14); absent in older trees. */
+  persistEvents?(events: readonly EventInput[]): Promise<string[]>;
+  /** Batch consume (issue 14); absent in older trees. */
+  consumeEventBatches?(
+    eventTypes: string[],
+    consumerName: string,
+    options?: { blockMs?: number; count?: number; signal?: AbortSignal },
+  ): AsyncIterable<{ deliveries: readonly Delivery[]; ack(): Promise<number> }>;
   consumeEvents(
     eventTypes: string[],
     consumerName: string,

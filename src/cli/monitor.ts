@@ -35,6 +35,7 @@ import {
 } from '../core/thresholds.js';
 import { preflight } from './monitor-preflight.js';
 import { Tail } from '../monitor/tail.js';
+import { startStatsFile } from './stats-file.js';
 import { Sampler, TailSwitch, TAIL_MODES, type TailMode } from '../monitor/sampler.js';
 import { Poller } from '../monitor/poller.js';
 import { createCommands } from '../monitor/commands.js';
@@ -284,7 +285,14 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   const keys = createKeySpace(args.prefix, args.layout);
   // The store needs the ports and the ports need the store's dispatch: bind late.
   let dispatch: (msg: MonitorMessage) => void = () => {};
-  const emit = (msg: MonitorMessage) => dispatch(msg);
+  // STREAMSCOPE_STATS_FILE: one JSON line a second (counts, lag, frames) for benchmarks.
+  const stats = startStatsFile(process.env.STREAMSCOPE_STATS_FILE);
+  const emit = stats
+    ? (msg: MonitorMessage) => {
+        stats.observe(msg);
+        dispatch(msg);
+      }
+    : (msg: MonitorMessage) => dispatch(msg);
   // A cluster node makes every client a Cluster client; unreachable now: a single node (the
   // loops retry; --cluster forces the cluster client). Loaded here: --help stays ioredis-free.
   const { detectCluster } = await import('../streams/cluster.js');
@@ -426,6 +434,7 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
     process.stdin.off('error', onStdioError);
   }
   restoreConsole();
+  stats?.close();
   if (hungUp) {
     // Standalone: die by SIGHUP now. Embedded: the embedder's own handler finishes its cleanup.
     const embedded = embedderHangupListeners.some((l) => process.listeners('SIGHUP').includes(l));

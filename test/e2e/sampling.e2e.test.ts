@@ -4,10 +4,12 @@
  * "sampling: 1 in N shown", and keys still work.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { StatsLine } from '../../src/cli/stats-file.js';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { rawClient, redisUrl, uniquePrefix } from '../helpers/context.js';
+import { rawClient, redisUrl, uniquePrefix, waitFor } from '../helpers/context.js';
 import { MAIN, Terminal, hasTmux } from '../helpers/terminal.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -93,6 +95,42 @@ describe.skipIf(!hasTmux)('monitor --tail sample (tmux)', () => {
     await term.waitFor((s) => s.includes('Show or hide this help'), 'the help overlay', 10_000);
     term.keys('q');
     await term.waitFor((s) => s.includes('EXIT=0'), 'a clean exit', 15_000);
+  }, 60_000);
+
+  it('STREAMSCOPE_STATS_FILE gets one JSON line a second: counts, lag, frames, RSS', async () => {
+    const prefix = uniquePrefix('e2e-stats');
+    stop = flood(prefix);
+    const dir = mkdtempSync(join(tmpdir(), 'ss-stats-'));
+    const file = join(dir, 'stats.jsonl');
+    try {
+      term = new Terminal();
+      term.start(['--url', redisUrl(), '--prefix', prefix, '--tail', 'full'], {
+        STREAMSCOPE_STATS_FILE: file,
+      });
+      const lines = (await waitFor(
+        () => {
+          if (!existsSync(file)) return null;
+          const ls = readFileSync(file, 'utf8')
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l) as StatsLine);
+          return ls.some((l) => l.receivedLastSec > 0) ? ls : null;
+        },
+        30_000,
+        200,
+      ))!;
+      const busy = lines.find((l) => l.receivedLastSec > 0)!;
+      expect(busy.received).toBeGreaterThanOrEqual(busy.receivedLastSec);
+      expect(busy.lagP99Ms).not.toBeNull();
+      expect(busy.lagP50Ms!).toBeLessThanOrEqual(busy.lagP99Ms!);
+      expect(busy.rssMb).toBeGreaterThan(10);
+      expect(lines.some((l) => l.frames > 0)).toBe(true);
+      expect(busy.sampling).toBeNull();
+      term.keys('q');
+      await term.waitFor((s) => s.includes('EXIT=0'), 'a clean exit', 15_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it('--tail with an unknown mode is a one-line usage error (exit 2)', async () => {

@@ -1,0 +1,110 @@
+/**
+ * `STREAMSCOPE_STATS_FILE=<file>`: once a second the monitor appends one JSON line with what a
+ * benchmark needs to know about it — entries received (total and in the last second), tail lag
+ * (receipt time − the entry ID's time, ms: p50/p99/max over the last second), frames drawn and the
+ * longest gap between two frames (ms), the sampling state and the process's RSS (MB). Benchmarks
+ * read this instead of injecting a probe with `--import`. Nothing is written when it is unset.
+ */
+import { appendFileSync } from 'node:fs';
+import type { MonitorMessage } from '../core/messages.js';
+import { streamIdToMs } from '../core/stream-id.js';
+
+/** Lag histogram: 1 ms buckets up to 60 s (later ones land in the last bucket). */
+const MAX_LAG_MS = 60_000;
+
+export interface StatsLine {
+  at: number;
+  received: number;
+  receivedLastSec: number;
+  lagP50Ms: number | null;
+  lagP99Ms: number | null;
+  lagMaxMs: number | null;
+  frames: number;
+  maxFrameGapMs: number | null;
+  sampling: { oneIn: number; perSec: number } | null;
+  rssMb: number;
+}
+
+export interface StatsRecorder {
+  observe(msg: MonitorMessage): void;
+  close(): void;
+}
+
+export function startStatsFile(
+  file: string | undefined,
+  stdout: NodeJS.WriteStream = process.stdout,
+): StatsRecorder | null {
+  if (!file) return null;
+  const lag = new Uint32Array(MAX_LAG_MS + 1);
+  let lagCount = 0;
+  let lagMax = -1;
+  let received = 0;
+  let lastSec = 0;
+  let frames = 0;
+  let lastFrame: number | null = null;
+  let maxGap: number | null = null;
+  let sampling: StatsLine['sampling'] = null;
+  // Ink writes one chunk per frame: count the writes, and the longest pause between two.
+  const write = stdout.write.bind(stdout) as (...a: unknown[]) => boolean;
+  stdout.write = ((...args: unknown[]) => {
+    const now = performance.now();
+    if (lastFrame !== null) maxGap = Math.max(maxGap ?? 0, now - lastFrame);
+    lastFrame = now;
+    frames++;
+    return write(...args);
+  }) as typeof stdout.write;
+
+  const percentile = (q: number): number | null => {
+    if (lagCount === 0) return null;
+    const want = Math.ceil(q * lagCount);
+    let seen = 0;
+    for (let i = 0; i < lag.length; i++) if ((seen += lag[i]) >= want) return i;
+    return MAX_LAG_MS;
+  };
+  const timer = setInterval(() => {
+    const line: StatsLine = {
+      at: Date.now(),
+      received,
+      receivedLastSec: received - lastSec,
+      lagP50Ms: percentile(0.5),
+      lagP99Ms: percentile(0.99),
+      lagMaxMs: lagMax < 0 ? null : lagMax,
+      frames,
+      maxFrameGapMs: maxGap === null ? null : Math.round(maxGap),
+      sampling,
+      rssMb: Math.round(process.memoryUsage.rss() / 1e6),
+    };
+    lastSec = received;
+    lag.fill(0);
+    lagCount = 0;
+    lagMax = -1;
+    frames = 0;
+    maxGap = null;
+    try {
+      appendFileSync(file, `${JSON.stringify(line)}\n`);
+    } catch {
+      // A stats file that cannot be written must not break the monitor.
+    }
+  }, 1000);
+  timer.unref();
+
+  return {
+    observe(msg) {
+      if (msg.type === 'TailSampled')
+        sampling = msg.sampling ? { oneIn: msg.oneIn, perSec: msg.perSec } : null;
+      if (msg.type !== 'EventsReceived') return;
+      received += msg.events.length;
+      for (const e of msg.events) {
+        const ms = Math.max(0, Math.min(MAX_LAG_MS, msg.receivedAt - streamIdToMs(e.id)));
+        if (!Number.isFinite(ms)) continue;
+        lag[Math.floor(ms)]++;
+        lagCount++;
+        if (ms > lagMax) lagMax = Math.floor(ms);
+      }
+    },
+    close() {
+      clearInterval(timer);
+      stdout.write = write as typeof stdout.write;
+    },
+  };
+}
