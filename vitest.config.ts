@@ -3,8 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
-    // The slow fault tests run in `npm run test:faults` (vitest.faults.config.ts), which CI runs too.
-    exclude: ['**/node_modules/**', 'test/faults/**/*.slow.test.ts'],
+    // Slow suites run on their own: npm run test:faults (vitest.faults.config.ts) and
+    // npm run test:cluster (vitest.cluster.config.ts); CI runs both.
+    exclude: ['**/node_modules/**', 'test/faults/**/*.slow.test.ts', 'test/cluster-topology/**'],
     globalSetup: ['test/helpers/global-setup.ts'],
     testTimeout: 20000,
     hookTimeout: 20000,
