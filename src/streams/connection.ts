@@ -227,7 +227,7 @@ export function createRedisClient(options: ConnectionOptions = {}): Redis {
   // commandTimeout rejects a command but keeps the socket: on a half-open connection every later
   // command would time out too, forever. No byte for this long while a command waits → the
   // socket is destroyed and the client reconnects.
-  return build(options, { commandTimeout, socketTimeout: commandTimeout + 1000 });
+  return build(options, { commandTimeout, socketTimeout: commandTimeout * 2 + 2000 });
 }
 
 /**

@@ -285,7 +285,7 @@ describe('faults (fast)', () => {
     const cps = rate(before, await commandCalls(admin), resumeMs);
     await c.stop();
     // BLOCK 500 + the watchdog grace (commandTimeoutMs) + a reconnect, with room for a loaded box.
-    const bound = 500 + commandTimeoutMs + 1000 + 3000;
+    const bound = 500 + (commandTimeoutMs * 2 + 2000) + 1000 + 3000; // socketTimeout of the commands client
     report('half-open TCP', { resumeMs, bound, commandsPerSec: Math.round(cps) });
     expect(resumeMs).toBeLessThan(bound);
     expect(ledger.report().missing).toEqual([]);
