@@ -13,6 +13,8 @@ export type UiAction =
   /** Move the selection (or scroll the detail view, or pick a claim target) by delta rows. */
   | { type: 'moveCursor'; delta: number }
   | { type: 'moveToEdge'; edge: 'top' | 'bottom' }
+  /** How many rows the list on screen shows (pgup/pgdn move that many minus one). */
+  | { type: 'setPageRows'; rows: number }
   | { type: 'togglePause' }
   | { type: 'startFilter' }
   | { type: 'editFilter'; text: string }

@@ -2,15 +2,15 @@
  * The monitor store: a vanilla zustand store driven from Node. Background loops call
  * `dispatch(msg)`; keys call `actions.*`. High-frequency EventsReceived messages are merged
  * and applied once per tick (batchMs, ≈100 ms) — never one setState per event. Effects
- * (loading a PEL page, running a confirmed command) are performed here, after the reducers
- * have written the wish into the state, through the injected ports.
+ * (loading a PEL page or an entry, running a confirmed command) are data the reducers return
+ * (store/effects.ts); they are performed here, in order, through the injected ports.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { StreamscopeError } from '../core/errors.js';
 import type { CommandKind, ErrorInfo, MonitorMessage, TailEvent } from '../core/messages.js';
 import type { MonitorCommandsPort, MonitorQueriesPort } from '../core/ports.js';
 import type { StoreAction, UiAction } from './actions.js';
-import { requestOf } from './confirm.js';
+import { collectEffects, type Effect } from './effects.js';
 import { reduce } from './reducers.js';
 import { initialState, type MonitorConfig, type MonitorState, type PaneId } from './state.js';
 
@@ -103,11 +103,13 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
 
   function commit(actions: readonly StoreAction[]): void {
     const prev = api.getState();
-    let next = prev;
-    for (const a of actions) next = reduce(next, a);
-    if (next === prev) return;
-    api.setState(next, true);
-    runEffects(prev, next);
+    const [next, effects] = collectEffects(() => {
+      let s = prev;
+      for (const a of actions) s = reduce(s, a);
+      return s;
+    });
+    if (next !== prev) api.setState(next, true);
+    perform(effects);
   }
 
   function takeQueued(): StoreAction[] {
@@ -157,68 +159,57 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
     });
   }
 
-  /** Perform what the reducers asked for. Ports never reject; guard anyway. */
-  function runEffects(prev: MonitorState, next: MonitorState): void {
-    const req = next.pending.request;
-    if (req && req !== prev.pending.request) {
-      options.queries
-        .loadPendingPage(
-          req.stream,
-          req.group,
-          req.order === 'idle'
-            ? {
-                afterId: null,
-                count: req.count,
-                consumer: req.consumer,
-                order: 'idle',
-                offset: req.offset,
-              }
-            : { afterId: req.afterId, count: req.count, consumer: req.consumer, order: 'id' },
-        )
-        .catch((err: unknown) =>
-          dispatch({
-            type: 'PendingPageFailed',
-            stream: req.stream,
-            group: req.group,
-            error: toErrorInfo(err),
-            at: now(),
-          }),
-        );
-    }
-    const d = next.ui.detail;
-    const pd = prev.ui.detail;
-    if (
-      d &&
-      d.kind === 'entry' &&
-      d.loading &&
-      !(pd && pd.kind === 'entry' && pd.stream === d.stream && pd.id === d.id)
-    ) {
-      options.queries.loadEntry(d.stream, d.id).catch(() =>
-        dispatch({
-          type: 'EntryLoaded',
-          stream: d.stream,
-          id: d.id,
-          fields: null,
-          event: null,
-          at: now(),
-        }),
-      );
-    }
-    const c = next.ui.confirm;
-    if (c && c.step === 'running' && prev.ui.confirm?.step !== 'running') {
-      const run = options.commands.run(requestOf(c));
-      run
-        .catch((err: unknown) =>
-          dispatch({
-            type: 'CommandFailed',
-            command: c.command,
-            requested: c.ids.length,
-            error: toErrorInfo(err),
-            at: now(),
-          }),
-        )
-        // A NOPERM reply teaches the port a permission: show it on the keys right away.
-        .finally(syncPermissions);
+  /** Perform what the reducers asked for, in order. Ports never reject; guard anyway. */
+  function perform(effects: readonly Effect[]): void {
+    for (const e of effects) {
+      if (e.type === 'loadPendingPage') {
+        const req = e.request;
+        options.queries
+          .loadPendingPage(
+            req.stream,
+            req.group,
+            req.order === 'idle'
+              ? {
+                  afterId: null,
+                  count: req.count,
+                  consumer: req.consumer,
+                  order: 'idle',
+                  offset: req.offset,
+                }
+              : { afterId: req.afterId, count: req.count, consumer: req.consumer, order: 'id' },
+          )
+          .catch((err: unknown) =>
+            dispatch({
+              type: 'PendingPageFailed',
+              stream: req.stream,
+              group: req.group,
+              error: toErrorInfo(err),
+              at: now(),
+            }),
+          );
+      } else if (e.type === 'loadEntry') {
+        const { stream, id } = e;
+        options.queries
+          .loadEntry(stream, id)
+          .catch(() =>
+            dispatch({ type: 'EntryLoaded', stream, id, fields: null, event: null, at: now() }),
+          );
+      } else {
+        const { request } = e;
+        options.commands
+          .run(request)
+          .catch((err: unknown) =>
+            dispatch({
+              type: 'CommandFailed',
+              command: request.kind,
+              requested: request.ids.length,
+              error: toErrorInfo(err),
+              at: now(),
+            }),
+          )
+          // A NOPERM reply teaches the port a permission: show it on the keys right away.
+          .finally(syncPermissions);
+      }
     }
   }
 

@@ -1,4 +1,5 @@
 /** Helpers shared by the reducers for the pending-entries page state. Pure. */
+import { want } from './effects.js';
 import type { MonitorState, PendingState, PendingTarget } from './state.js';
 
 export function sameTarget(a: PendingTarget | null, b: PendingTarget | null): boolean {
@@ -10,7 +11,7 @@ export function currentAfterId(p: PendingState): string | null {
   return p.pageStarts[p.pageStarts.length - 1] ?? null;
 }
 
-/** Ask for a PEL page of the current target (a new request object makes the store load it). */
+/** Ask for a PEL page of the current target (an effect the store performs); `request` records it. */
 export function requestPage(
   p: PendingState,
   state: MonitorState,
@@ -28,6 +29,7 @@ export function requestPage(
           order: p.order,
           offset: (p.pageStarts.length - 1) * count,
         };
+  want({ type: 'loadPendingPage', request });
   return { ...p, loading: true, request };
 }
 

@@ -30,8 +30,17 @@ export function reduce(state: MonitorState, action: StoreAction): MonitorState {
     case 'CommandCompleted':
     case 'CommandFailed':
       return reduceMessage(state, action);
-    default:
+    case 'tick':
+    case 'setPageRows':
+    case 'setPermissions':
+    case 'notify':
       return reduceUi(state, action);
+    default:
+      // A command's flash stays until the next thing the person does.
+      return reduceUi(
+        state.ui.notice?.flash ? { ...state, ui: { ...state.ui, notice: null } } : state,
+        action,
+      );
   }
 }
 
@@ -132,7 +141,8 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
       const text =
         msg.detail ||
         `${msg.command}: ${msg.affected} of ${msg.requested} ${msg.requested === 1 ? 'entry' : 'entries'}`;
-      const s = withCommandOutcome(state, { ok, text }, ok ? 'ok' : 'info');
+      // Partial (some entries were no longer there) is red like a failure: it needs a look.
+      const s = withCommandOutcome(state, { ok, text }, ok ? 'ok' : 'error');
       return {
         ...s,
         pending: requestPage({ ...s.pending, marks: [] }, s, currentAfterId(s.pending)),
@@ -199,14 +209,9 @@ function withCommandOutcome(
   outcome: { ok: boolean; text: string },
   level: 'ok' | 'info' | 'error',
 ): MonitorState {
-  const c = state.ui.confirm;
   return {
     ...state,
-    ui: {
-      ...state.ui,
-      confirm: c ? { ...c, step: 'done', outcome } : null,
-      notice: { level, text: outcome.text, at: state.now },
-    },
+    ui: { ...state.ui, notice: { level, text: outcome.text, at: state.now, flash: true } },
   };
 }
 

@@ -170,23 +170,29 @@ export interface ConfirmState {
   stream: string;
   group: string;
   ids: readonly string[];
-  /** consumer: claim is asking for its target; running: the port was called. */
-  step: 'consumer' | 'confirm' | 'running' | 'done';
+  /** consumer: claim is asking for its target; confirm: asking y/n. Once confirmed the dialog closes. */
+  step: 'consumer' | 'confirm';
   /** Claim target (typed or picked). */
   consumer: string;
   consumerChoices: readonly string[];
-  outcome: { ok: boolean; text: string } | null;
 }
 
 export interface Notice {
   level: 'info' | 'ok' | 'error';
   text: string;
   at: number;
+  /**
+   * A command's progress or outcome (a flash): it stays until the next key instead of fading
+   * after a few seconds, and never takes a key itself.
+   */
+  flash?: boolean;
 }
 
 export interface UiState {
   pane: PaneId;
   help: boolean;
+  /** Rows the list (or text) on screen shows; pgup/pgdn move this many minus one. */
+  pageRows: number;
   /** First line of the help overlay shown (it scrolls on small terminals). */
   helpScroll: number;
   /** Selected row of list panes that keep it here (streams, groups…), by pane id, by identity. */
@@ -281,6 +287,7 @@ export function initialState(config: MonitorConfig, now: number): MonitorState {
       pane: 'events',
       help: false,
       helpScroll: 0,
+      pageRows: 10,
       selected: {},
       detail: null,
       picker: null,

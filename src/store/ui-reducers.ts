@@ -1,6 +1,8 @@
 /** Pure reducers for what the person does (UiAction). */
 import { commandKind, type CommandKind } from '../core/command-kinds.js';
 import type { UiAction } from './actions.js';
+import { requestOf } from './confirm.js';
+import { want } from './effects.js';
 import { currentAfterId, requestPage, showPending } from './pending.js';
 import {
   pendingKey,
@@ -35,6 +37,10 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
       return moveCursor(state, a.delta);
     case 'moveToEdge':
       return moveCursor(state, a.edge === 'top' ? -Infinity : Infinity);
+    case 'setPageRows':
+      return a.rows === state.ui.pageRows
+        ? state
+        : { ...state, ui: { ...state.ui, pageRows: Math.max(1, a.rows) } };
     case 'togglePause': {
       const v = state.view;
       // Resuming means "live again": follow the tail (as G), wherever the cursor was left.
@@ -95,15 +101,24 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
               ui: { ...state.ui, confirm: { ...c, consumer: c.consumer.trim(), step: 'confirm' } },
             }
           : state;
-      if (c.step === 'confirm')
-        return { ...state, ui: { ...state.ui, confirm: { ...c, step: 'running' } } };
-      if (c.step === 'done') return { ...state, ui: { ...state.ui, confirm: null } };
-      return state;
+      // Confirmed: the dialog closes now; progress and outcome are a flash in the notice line,
+      // so the next key (q…) is the person's again.
+      const request = requestOf(c);
+      want({ type: 'runCommand', request });
+      const n = c.ids.length;
+      const text = `${commandKind(c.command).verbing} ${n} ${n === 1 ? 'entry' : 'entries'}…`;
+      return {
+        ...state,
+        ui: {
+          ...state.ui,
+          confirm: null,
+          notice: { level: 'info', text, at: state.now, flash: true },
+        },
+      };
     }
     case 'cancel': {
       const c = state.ui.confirm;
-      // A running command cannot be taken back; its outcome will still be reported.
-      if (!c || c.step === 'running') return state;
+      if (!c) return state;
       return { ...state, ui: { ...state.ui, confirm: null } };
     }
     case 'changePage': {
@@ -200,11 +215,24 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
       };
     }
     case 'cycleGroup': {
-      const groups = selectGroupsByPending(state);
-      if (groups.length === 0) return notice(state, 'info', 'no consumer groups under this prefix');
+      // A stable order (stream, then group) over the groups with something pending: pressed N
+      // times it shows each of N such groups exactly once, however the counts change meanwhile.
+      const groups = selectGroupsByPending(state)
+        .filter((g) => g.pending > 0)
+        .sort((x, y) =>
+          x.stream !== y.stream ? (x.stream < y.stream ? -1 : 1) : x.group < y.group ? -1 : 1,
+        );
+      if (groups.length === 0) return notice(state, 'info', 'no group has pending entries');
       const t = state.pending.target;
-      const i = t ? groups.findIndex((g) => g.stream === t.stream && g.group === t.group) : -1;
-      const g = groups[(i + a.delta + groups.length) % groups.length];
+      let i = t ? groups.findIndex((g) => g.stream === t.stream && g.group === t.group) : -1;
+      // Shown group has nothing pending (not in the cycle): start from where it would sort.
+      if (i < 0 && t) {
+        const after = groups.findIndex((g) =>
+          g.stream !== t.stream ? g.stream > t.stream : g.group > t.group,
+        );
+        i = (after < 0 ? groups.length : after) - (a.delta > 0 ? 1 : 0);
+      }
+      const g = groups[(((i + a.delta) % groups.length) + groups.length) % groups.length];
       return showPending(state, { stream: g.stream, group: g.group, consumer: null });
     }
   }
@@ -240,6 +268,15 @@ function moveCursor(state: MonitorState, delta: number): MonitorState {
     const next = c.consumerChoices[((((i < 0 ? (delta > 0 ? -1 : 0) : i) + delta) % n) + n) % n];
     return { ...state, ui: { ...ui, confirm: { ...c, consumer: next } } };
   }
+  // The same order as activeContext: the help covers the picker, so j/k scroll the help.
+  if (ui.help) {
+    const helpScroll = Number.isFinite(delta)
+      ? Math.max(0, ui.helpScroll + delta)
+      : delta < 0
+        ? 0
+        : Number.MAX_SAFE_INTEGER;
+    return { ...state, ui: { ...ui, helpScroll } };
+  }
   if (ui.picker) {
     const groups = selectGroupsByPending(state);
     if (groups.length === 0) return state;
@@ -253,14 +290,6 @@ function moveCursor(state: MonitorState, delta: number): MonitorState {
         )
       ];
     return { ...state, ui: { ...ui, picker: { stream: g.stream, group: g.group } } };
-  }
-  if (ui.help) {
-    const helpScroll = Number.isFinite(delta)
-      ? Math.max(0, ui.helpScroll + delta)
-      : delta < 0
-        ? 0
-        : Number.MAX_SAFE_INTEGER;
-    return { ...state, ui: { ...ui, helpScroll } };
   }
   if (ui.detail) {
     const scroll = Number.isFinite(delta)
@@ -329,7 +358,6 @@ function requestCommand(state: MonitorState, command: CommandKind): MonitorState
         step: asksConsumer ? 'consumer' : 'confirm',
         consumer: asksConsumer ? selectClaimDefault(state, t.stream, t.group, ids) : '',
         consumerChoices,
-        outcome: null,
       },
     },
   };

@@ -7,10 +7,13 @@
  */
 import type { MonitorActions } from '../store/create-store.js';
 import type { MonitorState } from '../store/state.js';
-import { ANY_KEY, bind, type KeyBinding, type KeyContext } from './bindings.js';
+import { bind, type KeyBinding, type KeyContext } from './bindings.js';
 import { paneById, paneLayers, panes, registryVersion } from './panes/registry.js';
 
 export { ANY_KEY, mutationBlocked, type KeyBinding, type KeyContext } from './bindings.js';
+
+/** One screen minus one row of overlap, so the last row seen stays in view. */
+const pageStep = (s: MonitorState): number => Math.max(1, s.ui.pageRows - 1);
 
 /** Quit and help: first in the footer and in `?`. */
 const FIRST: readonly KeyBinding[] = [
@@ -60,14 +63,14 @@ const NAVIGATION: readonly KeyBinding[] = [
   bind('global', {
     keys: ['pgdn'],
     label: 'page down',
-    description: 'Move down one screen',
-    run: (a) => a.moveCursor(10),
+    description: 'Move down one screen (minus one row of overlap)',
+    run: (a, s) => a.moveCursor(pageStep(s)),
   }),
   bind('global', {
     keys: ['pgup'],
     label: 'page up',
-    description: 'Move up one screen',
-    run: (a) => a.moveCursor(-10),
+    description: 'Move up one screen (minus one row of overlap)',
+    run: (a, s) => a.moveCursor(-pageStep(s)),
   }),
   bind('global', {
     keys: ['g', 'home'],
@@ -151,16 +154,6 @@ const SHARED_LAYERS: readonly KeyBinding[] = [
     run: (a) => a.moveCursor(-1),
   }),
 
-  // The dialog once the command ran (or while it runs): it only reports, so any key closes it.
-  bind('outcome', {
-    keys: [ANY_KEY],
-    label: 'close',
-    description: 'Close the outcome of the command',
-    footer: true,
-    disabledReason: (s) => (s.ui.confirm?.step === 'running' ? 'waiting for Redis' : null),
-    run: (a) => a.cancel(),
-  }),
-
   // Help overlay
   bind('help', {
     keys: ['esc', '?'],
@@ -237,10 +230,7 @@ export function keyName(input: string, key: InkKey): string {
 
 /** The layer that receives keys now: the dialog, the help, the detail view, the filter line or the pane. */
 export function activeContext(state: MonitorState): KeyContext {
-  if (state.ui.confirm)
-    return state.ui.confirm.step === 'done' || state.ui.confirm.step === 'running'
-      ? 'outcome'
-      : 'confirm';
+  if (state.ui.confirm) return 'confirm';
   if (state.ui.help) return 'help';
   const layer = paneLayers().find((l) => l.isOpen(state));
   if (layer) return layer.id;
@@ -259,7 +249,7 @@ export function isTyping(state: MonitorState): boolean {
 /** Bindings that apply in a context, most specific first. */
 export function bindingsFor(context: KeyContext): KeyBinding[] {
   const own = keymap().filter((b) => b.pane === context);
-  if (context === 'filter' || context === 'confirm' || context === 'outcome')
+  if (context === 'filter' || context === 'confirm')
     return [...own, ...keymap().filter((b) => b.keys.includes('ctrl+c'))];
   return [
     ...own,
@@ -276,9 +266,7 @@ function isPrintable(name: string): boolean {
 export function resolveBinding(state: MonitorState, name: string): KeyBinding | null {
   if (isTyping(state) && isPrintable(name)) return null;
   const own = bindingsFor(activeContext(state));
-  return (
-    own.find((b) => b.keys.includes(name)) ?? own.find((b) => b.keys.includes(ANY_KEY)) ?? null
-  );
+  return own.find((b) => b.keys.includes(name)) ?? null;
 }
 
 export type KeyResult =
@@ -403,7 +391,6 @@ const SHARED_TITLES: Record<string, string> = {
   detail: 'Detail view',
   filter: 'Filter line',
   confirm: 'Confirm dialog',
-  outcome: 'Outcome dialog',
   help: 'Help',
 };
 
@@ -422,7 +409,6 @@ export function contextOrder(): KeyContext[] {
     'detail',
     'filter',
     'confirm',
-    'outcome',
     'help',
   ];
 }

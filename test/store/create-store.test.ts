@@ -142,10 +142,10 @@ describe('createMonitorStore', () => {
     store.actions.toggleMark();
     store.actions.requestCommand('ack');
     expect(ports.commands.run).not.toHaveBeenCalled();
-    store.actions.confirm();
-    store.actions.confirm(); // a second enter while running does not run it twice
-    expect(ports.commands.run).toHaveBeenCalledTimes(1);
     const ids = store.getState().ui.confirm!.ids;
+    store.actions.confirm();
+    store.actions.confirm(); // a second enter (the dialog is closed) does not run it twice
+    expect(ports.commands.run).toHaveBeenCalledTimes(1);
     expect(ports.commands.run).toHaveBeenCalledWith({
       kind: 'ack',
       stream: K,
@@ -200,11 +200,14 @@ describe('createMonitorStore', () => {
     store.dispatch(pendingPage(K, 'alice-main', 1));
     store.actions.requestCommand('replay');
     store.actions.confirm();
-    await vi.waitFor(() => expect(store.getState().ui.confirm?.step).toBe('done'));
-    expect(store.getState().ui.confirm?.outcome).toEqual({
-      ok: false,
-      text: 'replay failed: boom',
-    });
+    expect(store.getState().ui.confirm).toBeNull(); // the dialog closed on confirm
+    await vi.waitFor(() =>
+      expect(store.getState().ui.notice).toMatchObject({
+        level: 'error',
+        text: 'replay failed: boom',
+        flash: true,
+      }),
+    );
   });
 
   it('ignores messages after close', () => {

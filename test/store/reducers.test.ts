@@ -16,6 +16,7 @@ import {
 } from '../../src/store/selectors.js';
 import type { MonitorMessage } from '../../src/core/messages.js';
 import { selectedIndex } from '../../src/store/list.js';
+import { collectEffects } from '../../src/store/effects.js';
 import { streamRowKey } from '../../src/ui/panes/streams-lag/model.js';
 import {
   T0,
@@ -451,16 +452,13 @@ describe('pending entries', () => {
     expect(s.pending.request).toMatchObject({ order: 'idle', offset: 0 });
   });
 
-  it('[ and ] pick another stream/group; the choice sticks', () => {
+  it('[ and ] pick another stream/group with pending entries (skipping those with none); the choice sticks', () => {
+    // Only asset.discovered has pending entries: project.created (0 pending) is skipped.
     let s = state({}, triageSnapshot(), { type: 'cycleGroup', delta: 1 });
-    expect(s.pending.target).toEqual({
-      stream: 'alice:events:project.created',
-      group: 'alice-main',
-      consumer: null,
-    });
+    expect(s.pending.target).toEqual({ stream: K, group: 'alice-main', consumer: null });
     expect(s.pending.auto).toBe(false);
     s = reduce(s, triageSnapshot(T0 + 1000));
-    expect(s.pending.target?.stream).toBe('alice:events:project.created');
+    expect(s.pending.target?.stream).toBe(K);
   });
 
   it('enter on a consumer in the groups pane shows its pending entries', () => {
@@ -508,7 +506,7 @@ describe('commands and confirmation', () => {
     );
 
   it('ack asks for confirmation naming how many entries, then runs', () => {
-    let s = reduceAll(ready(), [
+    const s = reduceAll(ready(), [
       { type: 'toggleMark' },
       { type: 'toggleMark' },
       { type: 'requestCommand', command: 'ack' },
@@ -520,9 +518,16 @@ describe('commands and confirmation', () => {
       step: 'confirm',
     });
     expect(s.ui.confirm?.ids.length).toBe(2);
-    s = reduce(s, { type: 'confirm' });
-    expect(s.ui.confirm?.step).toBe('running');
-    expect(reduce(s, { type: 'cancel' }).ui.confirm?.step).toBe('running'); // cannot be taken back
+    const [after, effects] = collectEffects(() => reduce(s, { type: 'confirm' }));
+    // The dialog closes; the command is an effect; progress is a flash that takes no key.
+    expect(after.ui.confirm).toBeNull();
+    expect(effects).toEqual([
+      {
+        type: 'runCommand',
+        request: { kind: 'ack', stream: K, group: 'alice-main', ids: s.ui.confirm!.ids },
+      },
+    ]);
+    expect(after.ui.notice).toMatchObject({ text: 'Acknowledging 2 entries…', flash: true });
   });
 
   it('n / esc cancels before anything runs', () => {
@@ -543,9 +548,10 @@ describe('commands and confirmation', () => {
     expect(s.ui.confirm?.consumer).toBe('worker-1');
     s = reduceAll(s, [{ type: 'editConsumer', text: '  rescue  ' }, { type: 'confirm' }]);
     expect(s.ui.confirm).toMatchObject({ step: 'confirm', consumer: 'rescue' });
-    expect(
-      reduce(reduce(s, { type: 'editConsumer', text: '' }), { type: 'confirm' }).ui.confirm?.step,
-    ).toBe('running');
+    const [, effects] = collectEffects(() =>
+      reduce(reduce(s, { type: 'editConsumer', text: '' }), { type: 'confirm' }),
+    );
+    expect(effects.map((e) => e.type === 'runCommand' && e.request.consumer)).toEqual(['rescue']);
   });
 
   it('claim defaults to the most recently active consumer other than the owner', () => {
@@ -608,13 +614,17 @@ describe('commands and confirmation', () => {
       detail: 'acknowledged 1 of 1 entries',
       at: T0,
     });
-    expect(s.ui.confirm).toMatchObject({
-      step: 'done',
-      outcome: { ok: true, text: 'acknowledged 1 of 1 entries' },
+    expect(s.ui.confirm).toBeNull();
+    expect(s.ui.notice).toMatchObject({
+      level: 'ok',
+      text: 'acknowledged 1 of 1 entries',
+      flash: true,
     });
     expect(s.pending.marks).toEqual([]);
     expect(s.pending.request).not.toBe(before);
-    expect(reduce(s, { type: 'confirm' }).ui.confirm).toBeNull();
+    // The flash stays while time passes, and goes with the next key.
+    expect(reduce(s, { type: 'tick', now: T0 + 60_000 }).ui.notice?.flash).toBe(true);
+    expect(reduce(s, { type: 'moveCursor', delta: 1 }).ui.notice).toBeNull();
   });
 
   it('after an ack or claim the cursor stays on the same entry, or the next one when it is gone', () => {
@@ -660,7 +670,6 @@ describe('commands and confirmation', () => {
         detail: 'acknowledged 1 of 1 entries',
         at: T0,
       },
-      { type: 'confirm' },
     ]);
     expect(s.ui.notice?.text).toBe('acknowledged 1 of 1 entries');
     expect(reduce(s, { type: 'requestCommand', command: 'claim' }).ui.notice).toBeNull();
@@ -679,8 +688,8 @@ describe('commands and confirmation', () => {
         at: T0,
       },
     ]);
-    expect(s.ui.confirm?.outcome).toEqual({ ok: false, text: 'ack failed: no XACK' });
-    expect(s.ui.notice?.level).toBe('error');
+    expect(s.ui.confirm).toBeNull();
+    expect(s.ui.notice).toMatchObject({ level: 'error', text: 'ack failed: no XACK', flash: true });
   });
 
   it('read-only refuses to open a mutation and says why', () => {
@@ -766,5 +775,51 @@ describe('selection by identity', () => {
     const i = selectedIndex(after, streamRowKey, s.ui.selected.streams);
     expect([after[i].key, after[i].group]).toEqual([picked.key, picked.group]);
     expect(i).not.toBe(1);
+  });
+});
+
+describe('] / [ and the picker under the help', () => {
+  it('] pressed N times over N groups with pending entries shows each exactly once, while counts reorder them', () => {
+    const groups = Array.from({ length: 20 }, (_, i) => `g${String(i).padStart(2, '0')}`);
+    const snap = (seed: number) =>
+      snapshot([
+        stream(K, {
+          length: 100,
+          groups: [
+            ...groups.map((g, i) =>
+              group(g, {
+                pending: 1 + ((i * 7 + seed) % 20),
+                lag: (i * 13 + seed) % 50,
+                consumerList: [],
+              }),
+            ),
+            group('idle', { pending: 0, consumerList: [] }),
+          ],
+        }),
+      ]);
+    let s = state({}, snap(0), { type: 'selectPane', pane: 'pending' });
+    const seen: string[] = [];
+    for (let n = 0; n < groups.length; n++) {
+      s = reduceAll(s, [{ type: 'cycleGroup', delta: 1 }, snap(n + 1)]); // re-sorts every time
+      seen.push(s.pending.target!.group);
+    }
+    expect([...seen].sort()).toEqual(groups);
+    expect(seen).not.toContain('idle');
+    // [ walks back the same way.
+    s = reduce(s, { type: 'cycleGroup', delta: -1 });
+    expect(s.pending.target!.group).toBe(seen[seen.length - 2]);
+  });
+
+  it('picker open, then ?: j scrolls the help, not the hidden picker', () => {
+    let s = state(
+      {},
+      triageSnapshot(),
+      { type: 'selectPane', pane: 'pending' },
+      { type: 'openPicker' },
+    );
+    const picked = s.ui.picker;
+    s = reduceAll(s, [{ type: 'toggleHelp' }, { type: 'moveCursor', delta: 1 }]);
+    expect(s.ui.helpScroll).toBe(1);
+    expect(s.ui.picker).toEqual(picked);
   });
 });

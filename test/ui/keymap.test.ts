@@ -112,20 +112,6 @@ function stateFor(ctx: KeyContext): MonitorState {
         pendingPage(K, 'alice-main', 3),
         { type: 'requestCommand', command: 'ack' },
       );
-    case 'outcome':
-      return state(
-        {},
-        ...toConfirm('ack'),
-        { type: 'confirm' },
-        {
-          type: 'CommandCompleted',
-          command: 'ack',
-          requested: 1,
-          affected: 1,
-          detail: 'acknowledged 1 of 1 in alice-main',
-          at: 0,
-        },
-      );
     case 'help':
       return state({}, { type: 'toggleHelp' });
     case 'picker':
@@ -155,30 +141,13 @@ describe('keymap', () => {
     }
   });
 
-  it('the outcome dialog: any key closes it (the footer says so), ctrl+c quits; not while running', () => {
-    const done = stateFor('outcome');
-    expect(activeContext(done)).toBe('outcome');
-    expect(footerHints(done)).toEqual([{ keys: 'any key', label: 'close', disabled: null }]);
-    for (const [input, key] of [
-      ['x', {}],
-      ['', { return: true }],
-      ['', { escape: true }],
-      ['y', {}],
-      ['', { downArrow: true }],
-    ] as [string, InkKey][]) {
-      const actions = fakeActions();
-      expect(handleKey(done, actions, input, key).kind).toBe('ran');
-      expect(actions.calls).toEqual(['cancel']);
-    }
-    const quit = fakeActions();
-    handleKey(done, quit, 'c', { ctrl: true });
-    expect(quit.calls).toEqual(['quit']);
+  it('after a confirmed command no dialog takes keys: the pane has them (q quits right away)', () => {
     const running = state({}, ...toConfirm('ack'), { type: 'confirm' });
-    expect(running.ui.confirm?.step).toBe('running');
-    expect(footerHints(running)).toEqual([
-      { keys: 'any key', label: 'close', disabled: 'waiting for Redis' },
-    ]);
-    expect(handleKey(running, fakeActions(), 'x', {}).kind).toBe('disabled');
+    expect(running.ui.confirm).toBeNull();
+    expect(activeContext(running)).toBe('pending');
+    const quit = fakeActions();
+    expect(handleKey(running, quit, 'q', {}).kind).toBe('ran');
+    expect(quit.calls).toEqual(['quit']);
   });
 
   it('normalises Ink keys', () => {

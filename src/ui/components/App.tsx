@@ -76,7 +76,8 @@ function Screen({ store, width, height }: AppProps) {
     detail: s.ui.detail !== null,
     confirm: s.ui.confirm !== null,
     layer: paneLayers().find((l) => l.isOpen(s))?.id ?? null,
-    notice: s.ui.notice && s.now - s.ui.notice.at < NOTICE_MS ? s.ui.notice : null,
+    notice:
+      s.ui.notice && (s.ui.notice.flash || s.now - s.ui.notice.at < NOTICE_MS) ? s.ui.notice : null,
     url: s.config.url,
     prefix: s.config.prefix,
     statusRows: statusBarRows(selectConnection(s)),

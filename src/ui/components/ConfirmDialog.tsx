@@ -1,4 +1,4 @@
-/** Every mutation asks first: how many entries, which stream/group, what happens; then the outcome. */
+/** Every mutation asks first: how many entries, which stream/group, what happens, whether undoable. */
 import { Box, Text } from 'ink';
 import { commandKind } from '../../core/command-kinds.js';
 import { requestOf } from '../../store/confirm.js';
@@ -41,20 +41,12 @@ export function ConfirmDialog({ width }: { width: number }) {
     lines.push(paint('dim', sanitize(capitalise(spec.undo))));
     lines.push(paint('dim', sanitize(ids)));
     lines.push(`${paint('key', 'y/enter')} confirm  ${paint('key', 'n/esc')} cancel`);
-  } else if (c.step === 'running') {
-    lines.push(paint('title', `${commandKind(c.command).verbing} ${what}…`));
-    lines.push(paint('dim', 'waiting for Redis'));
-  } else {
-    lines.push(paint(c.outcome?.ok ? 'ok' : 'bad', sanitize(c.outcome?.text ?? 'done')));
-    lines.push(`${paint('key', 'any key')} close`);
   }
   return (
     <Box
       flexDirection="column"
       borderStyle="round"
-      borderColor={
-        themeMode() !== 'color' ? undefined : c.step === 'done' && !c.outcome?.ok ? 'red' : 'yellow'
-      }
+      borderColor={themeMode() !== 'color' ? undefined : 'yellow'}
       width={boxWidth}
       paddingX={1}
       alignSelf="center"

@@ -4,6 +4,7 @@ import { Box, Text } from 'ink';
 import { detailLines } from '../detail-lines.js';
 import { formatCount, formatCountOf } from '../format.js';
 import { useMonitor } from '../hooks/use-monitor.js';
+import { usePageRows } from '../hooks/use-page-rows.js';
 import { paint } from '../theme.js';
 
 export function DetailView({ width, height }: { width: number; height: number }) {
@@ -22,6 +23,7 @@ export function DetailView({ width, height }: { width: number; height: number })
   );
   if (!detail) return null;
   const body = Math.max(1, height - 1);
+  usePageRows(body);
   const maxScroll = Math.max(0, lines.length - body);
   const scroll = Math.min(detail.scroll, maxScroll);
   const visible = lines.slice(scroll, scroll + body);

@@ -4,6 +4,7 @@ import { Box, Text } from 'ink';
 import { contextOrder, contextTitle, keymap, keysLabel } from '../keymap.js';
 import { fit, formatCount } from '../format.js';
 import { useMonitorStore, useMonitor } from '../hooks/use-monitor.js';
+import { usePageRows } from '../hooks/use-page-rows.js';
 import { paint } from '../theme.js';
 
 export function HelpOverlay({ width, height }: { width: number; height: number }) {
@@ -40,6 +41,7 @@ export function HelpOverlay({ width, height }: { width: number; height: number }
     `  pane 2 sorts worst first: ! bad (stuck consumer, oldest pending ≥ 5m, lag ≥ 80% of max length), then ! warn, then by lag, then pending`,
   );
   const body = Math.max(1, height - 2);
+  usePageRows(body);
   const scroll = Math.min(scrollWanted, Math.max(0, lines.length - body));
   const more =
     lines.length > body

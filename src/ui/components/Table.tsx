@@ -5,6 +5,7 @@
  * string (cells fitted, sanitized and coloured here), so a 10,000-row buffer costs what 20 do.
  */
 import { useRef } from 'react';
+import { usePageRows } from '../hooks/use-page-rows.js';
 import { Box, Text } from 'ink';
 import { displayWidth, fit } from '../format.js';
 import { sanitize } from '../sanitize.js';
@@ -151,6 +152,7 @@ export function Table<T>({
 }: TableProps<T>) {
   const offsetRef = useRef(0);
   const bodyRows = Math.max(0, height - 1);
+  usePageRows(bodyRows);
   const offset = scrollOffset(offsetRef.current, cursor, data.length, bodyRows);
   offsetRef.current = offset;
   // Content widths only grow while the table is shown, so a live list does not jitter.

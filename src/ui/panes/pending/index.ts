@@ -75,13 +75,13 @@ export const pendingPane: PaneDescriptor = {
     {
       keys: [']'],
       label: 'next group',
-      description: 'Show the next stream/group (most pending first)',
+      description: 'Show the next stream/group with pending entries (each once per cycle, by name)',
       run: (a) => a.cycleGroup(1),
     },
     {
       keys: ['['],
       label: 'prev group',
-      description: 'Show the previous stream/group',
+      description: 'Show the previous stream/group with pending entries',
       run: (a) => a.cycleGroup(-1),
     },
   ],

@@ -1,4 +1,5 @@
 /** Pane 3: the selected entry by ID; enter opens it in full; esc leaves the consumer, then the marks. */
+import { want } from '../../../store/effects.js';
 import { movedSelection } from '../../../store/list.js';
 import type { PaneModel } from '../../../store/pane-models.js';
 import { currentAfterId, requestPage, showPending } from '../../../store/pending.js';
@@ -19,6 +20,7 @@ export const pendingModel: Omit<PaneModel, 'id'> = {
     const row = selectPendingRows(state)[selectPendingCursor(state)];
     const t = state.pending.target;
     if (!row || !t) return state;
+    want({ type: 'loadEntry', stream: t.stream, id: row.id });
     return {
       ...state,
       ui: {
