@@ -71,7 +71,7 @@ describe('status over TLS (child process)', () => {
       `2 streams under "${prefix}" at rediss://:***@127.0.0.1:${server.port}`,
     );
     expect(r.stdout).toMatch(
-      new RegExp(`${prefix}asset\\.discovered\\s+1\\s+alice-main\\s+0\\s+0\\s+1`),
+      new RegExp(`${prefix}asset\\.discovered\\s+1\\s+alice-main\\s+0\\s+0\\s+–\\s+0\\s+1`),
     );
     expect(r.stdout + r.stderr).not.toContain(PASSWORD);
   });
