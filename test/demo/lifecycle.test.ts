@@ -29,30 +29,32 @@ function alive(pid: number): boolean {
   }
 }
 
-function watchdogOf(demoPid: number): boolean {
-  const ps = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
-  return ps.split('\n').some((l) => l.includes(`streamscope-demo-watchdog ${demoPid} `));
-}
+const watchdogOf = (demoPid: number): boolean => watchdogPidOf(demoPid) !== null;
 
-/** A `sleep 1` of a killed watchdog would be re-parented; none may remain. */
-let sleepsBefore = new Set<string>();
-function sleeps(): Set<string> {
+/**
+ * The watchdog runs detached, in a process group of its own (pgid = its pid), and its `sleep 1`
+ * runs in that group. Whatever it leaves (a re-parented `sleep`) is a live member of that group;
+ * only the demo's own groups are looked at, never other processes on the machine.
+ */
+function watchdogPidOf(demoPid: number): number | null {
   const ps = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
-  return new Set(
-    ps
-      .split('\n')
-      .filter((l) => /\ssleep 1$/.test(l))
-      .map((l) => l.trim().split(/\s+/)[0]),
-  );
+  const line = ps.split('\n').find((l) => l.includes(`streamscope-demo-watchdog ${demoPid} `));
+  return line ? Number(line.trim().split(/\s+/)[0]) : null;
 }
-function sleepOrphans(): boolean {
-  return [...sleeps()].some((pid) => !sleepsBefore.has(pid));
+function groupHasLiveMembers(pgid: number): boolean {
+  const ps = execFileSync('ps', ['-eo', 'pid,pgid,stat'], { encoding: 'utf8' });
+  return ps
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim().split(/\s+/))
+    .some(([, group, stat]) => Number(group) === pgid && !stat?.startsWith('Z'));
 }
 
 interface Started {
   child: ChildProcess;
   port: number;
   redisPid: number;
+  watchdogPgid: number;
   dir: string;
   exited: Promise<number | null>;
   output: () => string;
@@ -70,7 +72,6 @@ afterEach(() => {
 });
 
 async function startDemo(): Promise<Started> {
-  sleepsBefore = sleeps();
   expect(existsSync(MAIN), 'dist/cli/main.js is missing: run `npm run build` (npm test does)').toBe(
     true,
   );
@@ -99,10 +100,12 @@ async function startDemo(): Promise<Started> {
   const m = (await waitFor(() => URL_LINE.exec(out), 15000, 50))!;
   record.redisPid = Number(m[2]);
   record.dir = readlinkSync(`/proc/${record.redisPid}/cwd`);
+  const watchdogPgid = (await waitFor(() => watchdogPidOf(child.pid!), 10000, 50))!;
   return {
     child,
     port: Number(m[1]),
     redisPid: record.redisPid,
+    watchdogPgid,
     dir: record.dir,
     exited,
     output: () => out,
@@ -111,7 +114,7 @@ async function startDemo(): Promise<Started> {
 
 async function expectNothingLeft(s: Started, withinMs: number): Promise<void> {
   await waitFor(
-    () => !alive(s.redisPid) && !watchdogOf(s.child.pid!) && !sleepOrphans(),
+    () => !alive(s.redisPid) && !watchdogOf(s.child.pid!) && !groupHasLiveMembers(s.watchdogPgid),
     withinMs,
     25,
   );
