@@ -467,44 +467,19 @@ export class EventPersistence {
     options: ConsumeOptions = {},
   ): AsyncIterable<Delivery> {
     validateConsumeArgs(eventTypes, consumerName, options);
-    const ready = () => this.ready();
     const keys = [...new Set(eventTypes.map((t) => this.keys.typeStream(t)))];
-    const controller = new AbortController();
-    const signal = options.signal
-      ? AbortSignal.any([options.signal, controller.signal])
-      : controller.signal;
-    const consumers = this.consumers;
-    return {
-      [Symbol.asyncIterator]() {
-        consumers.add(controller);
-        // On a cluster, one consume loop per slot group (never a CROSSSLOT XREADGROUP).
-        const inner = (async function* () {
-          const ctx = await ready();
-          const o = { ...options, signal };
-          const deliveries = isClusterClient(ctx.client)
-            ? consumeAcrossSlots(ctx, keys, consumerName, o, consume)
-            : consume(ctx, keys, consumerName, o);
-          if (!options.idempotency) return yield* deliveries;
-          yield* idempotent(ctx, deliveries, consumerName, {
-            ...options.idempotency,
-            leaseMs: options.claimIdleMs || 60000,
-          });
-        })();
-        const finish = () => consumers.delete(controller);
-        return {
-          next: async () => {
-            const r = await inner.next();
-            if (r.done) finish();
-            return r;
-          },
-          return: async (value?: unknown) => {
-            controller.abort();
-            finish();
-            return inner.return(value as never);
-          },
-        };
-      },
-    };
+    return this.trackedLoop(options.signal, async function* (ctx, signal) {
+      const o = { ...options, signal };
+      // On a cluster, one consume loop per slot group (never a CROSSSLOT XREADGROUP).
+      const deliveries = isClusterClient(ctx.client)
+        ? consumeAcrossSlots(ctx, keys, consumerName, o, consume)
+        : consume(ctx, keys, consumerName, o);
+      if (!options.idempotency) return yield* deliveries;
+      yield* idempotent(ctx, deliveries, consumerName, {
+        ...options.idempotency,
+        leaseMs: options.claimIdleMs || 60000,
+      });
+    });
   }
 
   /**
@@ -519,18 +494,31 @@ export class EventPersistence {
     options: ConsumeOptions = {},
   ): AsyncIterable<EventBatch> {
     validateConsumeArgs(eventTypes, consumerName, options);
-    const ready = () => this.ready();
     const keys = [...new Set(eventTypes.map((t) => this.keys.typeStream(t)))];
+    return this.trackedLoop(options.signal, (ctx, signal) =>
+      consumeBatches(ctx, keys, consumerName, { ...options, signal }),
+    );
+  }
+
+  /**
+   * A consume loop that disconnect() can stop: it runs once the connection is ready, under a
+   * signal that fires on the caller's signal, on break/return, or on disconnect().
+   */
+  private trackedLoop<T>(
+    callerSignal: AbortSignal | undefined,
+    loop: (ctx: PersistenceContext, signal: AbortSignal) => AsyncGenerator<T, unknown, undefined>,
+  ): AsyncIterable<T> {
+    const ready = () => this.ready();
     const controller = new AbortController();
-    const signal = options.signal
-      ? AbortSignal.any([options.signal, controller.signal])
+    const signal = callerSignal
+      ? AbortSignal.any([callerSignal, controller.signal])
       : controller.signal;
     const consumers = this.consumers;
     return {
       [Symbol.asyncIterator]() {
         consumers.add(controller);
         const inner = (async function* () {
-          yield* consumeBatches(await ready(), keys, consumerName, { ...options, signal });
+          yield* loop(await ready(), signal);
         })();
         const finish = () => consumers.delete(controller);
         return {
