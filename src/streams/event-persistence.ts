@@ -627,10 +627,11 @@ export class EventPersistence {
   async trimOldEvents(eventType: string, options: TrimOldEventsOptions = {}): Promise<number> {
     const maxAgeDays = options.maxAgeDays ?? 30;
     const key = this.readKey(eventType);
+    const ctx = await this.ready();
     if (options.archive !== undefined) {
       const archive =
         typeof options.archive === 'string' ? { dir: options.archive } : options.archive;
-      const a = await archiveAndTrim(this.context(), key, maxAgeDays, archive);
+      const a = await archiveAndTrim(ctx, key, maxAgeDays, archive);
       const report: TrimReport = {
         streamKey: key,
         serverTimeMs: a.serverTimeMs,
@@ -645,7 +646,7 @@ export class EventPersistence {
       options.onTrim?.(report);
       return report.removed;
     }
-    const report = await trimByAge(this.context(), key, maxAgeDays);
+    const report = await trimByAge(ctx, key, maxAgeDays);
     this.lastTrimReport = report;
     options.onTrim?.(report);
     return report.removed;
@@ -660,7 +661,7 @@ export class EventPersistence {
     request: ReplayRequest,
     options: ReplayRunOptions = {},
   ): Promise<{ plan: ReplayPlan; preview: ReplayPreview; result: ReplayResult }> {
-    const ctx = this.context();
+    const ctx = await this.ready();
     try {
       const plan = await planReplay(ctx.client, this.keys, request);
       const preview = await previewReplay(ctx.client, plan);
