@@ -486,7 +486,9 @@ export class EventPersistence {
    * consumeEvents a batch at a time: the same loop (own PEL first, recovery, dead letters,
    * NOGROUP), each batch what one read returned (up to `count` per stream), with `ack()` for the
    * whole batch — one XACK per stream — skipping deliveries acknowledged or dead-lettered one by
-   * one. Same argument checks and stopping as consumeEvents.
+   * one. Same argument checks and stopping as consumeEvents. With `idempotency`, completed
+   * event_ids are acked and left out of the batch (a second copy in the same batch rides along
+   * with the first), and the batch ack writes the done marks and the XACK in one MULTI per stream.
    */
   consumeEventBatches(
     eventTypes: readonly string[],
