@@ -134,8 +134,7 @@ export async function runReplay(
       }
     inflight = tx.exec().then((out) => {
       const failed = out.find(([err]) => err)?.[0];
-      if (failed)
-        throw failed ?? new StreamscopeError('REDIS', 'the replay MULTI was discarded');
+      if (failed) throw failed ?? new StreamscopeError('REDIS', 'the replay MULTI was discarded');
       result.replayed += sent.length;
       result.written += n;
       result.lastId = sent[sent.length - 1].id;
