@@ -129,6 +129,13 @@ export type MonitorMessage =
       at: number;
     }
   | {
+      /** Contents of pending entries (pane 3's TYPE and PAYLOAD); null: no longer in the stream. */
+      type: 'EntriesLoaded';
+      stream: string;
+      entries: { id: string; fields: RawFields | null; event: SeedEvent | null }[];
+      at: number;
+    }
+  | {
       type: 'CommandCompleted';
       command: CommandKind;
       requested: number;

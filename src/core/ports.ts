@@ -45,4 +45,9 @@ export interface MonitorQueriesPort {
   ): Promise<void>;
   /** Fetch one entry in full (detail view of a pending entry). */
   loadEntry(stream: string, id: string): Promise<void>;
+  /**
+   * Fetch several entries (a PEL page's, for pane 3's TYPE and PAYLOAD columns, its filter and
+   * export); emits one EntriesLoaded. Absent: the columns stay empty.
+   */
+  loadEntries?(stream: string, ids: readonly string[]): Promise<void>;
 }

@@ -17,6 +17,8 @@ export type UiAction =
   | { type: 'setPageRows'; rows: number }
   | { type: 'togglePause' }
   | { type: 'startFilter' }
+  /** `S`: sort the shown pane by its next sort option (store/table-view.ts). */
+  | { type: 'cycleSort' }
   | { type: 'editFilter'; text: string }
   | { type: 'commitFilter' }
   /** enter: open the detail view, or drill into the row under the cursor. */

@@ -50,6 +50,7 @@ export interface MonitorActions {
   moveToEdge(edge: 'top' | 'bottom'): void;
   togglePause(): void;
   startFilter(): void;
+  cycleSort(): void;
   editFilter(text: string): void;
   commitFilter(): void;
   openSelected(): void;
@@ -194,6 +195,8 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
           .catch(() =>
             dispatch({ type: 'EntryLoaded', stream, id, fields: null, event: null, at: now() }),
           );
+      } else if (e.type === 'loadEntries') {
+        options.queries.loadEntries?.(e.stream, e.ids).catch(() => {});
       } else {
         const { request } = e;
         options.commands
@@ -221,6 +224,7 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
     moveToEdge: (edge) => act({ type: 'moveToEdge', edge }),
     togglePause: a({ type: 'togglePause' }),
     startFilter: a({ type: 'startFilter' }),
+    cycleSort: a({ type: 'cycleSort' }),
     editFilter: (text) => act({ type: 'editFilter', text }),
     commitFilter: a({ type: 'commitFilter' }),
     openSelected: a({ type: 'openSelected' }),

@@ -10,6 +10,7 @@ import type { PendingRequest } from './state.js';
 export type Effect =
   | { type: 'loadPendingPage'; request: PendingRequest }
   | { type: 'loadEntry'; stream: string; id: string }
+  | { type: 'loadEntries'; stream: string; ids: readonly string[] }
   | { type: 'runCommand'; request: CommandRequest };
 
 let collecting: Effect[] | null = null;

@@ -7,6 +7,7 @@ import { recordSnapshot } from '../core/lag-history.js';
 import type { LoopName, MonitorMessage, StreamSnapshot, TailEvent } from '../core/messages.js';
 import type { StoreAction } from './actions.js';
 import type { Selection } from './list.js';
+import { reduceEntriesLoaded, wantBodies } from './pending-bodies.js';
 import { selectGroupsByPending, selectPendingCursor, selectPendingRows } from './selectors.js';
 import type { PendingEntry } from '../core/types.js';
 import { currentAfterId, requestPage, retarget, sameTarget } from './pending.js';
@@ -27,6 +28,7 @@ export function reduce(state: MonitorState, action: StoreAction): MonitorState {
     case 'PendingPageReceived':
     case 'PendingPageFailed':
     case 'EntryLoaded':
+    case 'EntriesLoaded':
     case 'CommandCompleted':
     case 'CommandFailed':
       return reduceMessage(state, action);
@@ -108,7 +110,7 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
       const ids = new Set(msg.entries.map((e) => e.id));
       const marks = p.marks.filter((id) => ids.has(id));
       const selected = followSelection(state, msg.entries, ids);
-      return {
+      return wantBodies({
         ...state,
         pending: {
           ...p,
@@ -121,8 +123,10 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
           marks: marks.length === p.marks.length ? p.marks : marks,
           selected,
         },
-      };
+      });
     }
+    case 'EntriesLoaded':
+      return reduceEntriesLoaded(state, msg);
     case 'PendingPageFailed': {
       const p = state.pending;
       if (!p.target || p.target.stream !== msg.stream || p.target.group !== msg.group) return state;

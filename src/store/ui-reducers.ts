@@ -17,6 +17,7 @@ import { type MonitorState, type Notice, type PaneId } from './state.js';
 
 import { clamp, selectionAt } from './list.js';
 import { paneIds, paneModel, selectCommandTarget } from './pane-models.js';
+import { paneSortIndex, sortName, withNextSort } from './table-view.js';
 
 function notice(state: MonitorState, level: Notice['level'], text: string): MonitorState {
   return { ...state, ui: { ...state.ui, notice: { level, text, at: state.now } } };
@@ -58,6 +59,13 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
           filter: { text: state.view.filter.text, editing: true, previous: state.view.filter.text },
         },
       };
+    case 'cycleSort': {
+      const pane = state.ui.pane;
+      const sorts = paneModel(pane)?.sorts ?? [];
+      if (sorts.length < 2) return notice(state, 'info', 'this pane has one order only');
+      const s = withNextSort(state, pane, sorts.length);
+      return notice(s, 'info', `sorted by ${sortName(sorts[paneSortIndex(s, pane)])} (S: next)`);
+    }
     case 'editFilter':
       return { ...state, view: { ...state.view, filter: { ...state.view.filter, text: a.text } } };
     case 'commitFilter':

@@ -90,10 +90,10 @@ describe('App at 80×23', () => {
     expect(lines(m)).toEqual([
       ...HEADER,
       'Pending entries · asset.discovered / alice-main · 3 pending · page 1 · 1 marked',
-      '  ENTRY ID          CONSUMER    IDLE ▾ DELIVERED ENTRY AGE',
-      ' *1763999400002-0   worker-1      3.0s        3×        9m',
-      '› 1763999400001-0   worker-2      2.0s        2×        9m',
-      '  1763999400000-0   worker-1      1.0s        1×       10m',
+      '  ENTRY ID          CONSUMER        IDLE ▾ DELIVERED ENTRY AGE',
+      ' *1763999400002-0   worker-1 STUCK    3.0s        3×        9m',
+      '› 1763999400001-0   worker-2          2.0s        2×        9m',
+      '  1763999400000-0   worker-1 STUCK    1.0s        1×       10m',
       ...blank(15),
       'space mark  a ack  c claim  r replay  n next page  s pick group  q quit  ? help',
     ]);
@@ -110,17 +110,17 @@ describe('App at 80×23', () => {
     expect(lines(m).slice(2, 6)).toEqual([
       'Pending entries · asset.discovered / alice-main · 3 pending · page 1',
       'most idle of the first 50,000 entries of 3 (o: ID order shows all)',
-      '  ENTRY ID          CONSUMER    IDLE ▾ DELIVERED ENTRY AGE',
-      '› 1763999400002-0   worker-1      3.0s        3×        9m',
+      '  ENTRY ID          CONSUMER        IDLE ▾ DELIVERED ENTRY AGE',
+      '› 1763999400002-0   worker-1 STUCK    3.0s        3×        9m',
     ]);
     m.app.stdin.write('o');
     m.store.dispatch({ ...pendingPage(K, 'alice-main', 3), order: 'id', scan: undefined });
     await settle();
     expect(lines(m).slice(2, 6)).toEqual([
       'Pending entries · asset.discovered / alice-main · 3 pending · page 1',
-      '  ENTRY ID ▴        CONSUMER      IDLE DELIVERED ENTRY AGE',
-      '› 1763999400000-0   worker-1      1.0s        1×       10m',
-      '  1763999400001-0   worker-2      2.0s        2×        9m',
+      '  ENTRY ID ▴        CONSUMER          IDLE DELIVERED ENTRY AGE',
+      '› 1763999400000-0   worker-1 STUCK    1.0s        1×       10m',
+      '  1763999400001-0   worker-2          2.0s        2×        9m',
     ]);
   });
 

@@ -28,6 +28,7 @@ function fakeActions(): MonitorActions & { calls: string[] } {
     'moveToEdge',
     'togglePause',
     'startFilter',
+    'cycleSort',
     'editFilter',
     'commitFilter',
     'openSelected',

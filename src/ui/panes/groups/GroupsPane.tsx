@@ -8,7 +8,9 @@ import { formatAge, formatCount, formatCountOf } from '../../format.js';
 import { useMonitor, useMonitorShallow } from '../../hooks/use-monitor.js';
 import { paint } from '../../theme.js';
 import { Table, type Column } from '../../components/Table.js';
-import { selectGroupCursor } from './model.js';
+import { GROUP_SORTS, selectGroupCursor, selectGroupView } from './model.js';
+import { withSortArrow } from '../../components/sort-header.js';
+import { paneSortIndex } from '../../../store/table-view.js';
 
 const g = <T,>(r: GroupRow, f: (x: Extract<GroupRow, { kind: 'group' }>) => T, d: T): T =>
   r.kind === 'group' ? f(r) : d;
@@ -116,21 +118,26 @@ function columnsWith(insights: ReadonlyMap<string, GroupInsight>): Column<GroupR
 }
 
 export function GroupsPane({ width, height }: { width: number; height: number }) {
-  const rows = useMonitor(selectGroupRows);
+  const all = useMonitor(selectGroupRows);
+  const rows = useMonitor(selectGroupView);
   const insights = useMonitor(selectGroupInsights);
-  const columns = useMemo(() => columnsWith(insights), [insights]);
+  const sortAt = useMonitor((s) => paneSortIndex(s, 'groups'));
+  const columns = useMemo(
+    () => withSortArrow(columnsWith(insights), GROUP_SORTS[sortAt]),
+    [insights, sortAt],
+  );
   const v = useMonitorShallow((s) => ({
     cursor: selectGroupCursor(s),
     seen: s.snapshot.at !== null,
   }));
-  const groups = rows.filter((r) => r.kind === 'group').length;
+  const groups = all.filter((r) => r.kind === 'group').length;
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate-end">
         {paint('title', 'Consumer groups')}
         {paint(
           'dim',
-          ` · ${formatCountOf(groups, 'group')} · ${formatCountOf(rows.length - groups, 'consumer')} · LAG ? = Redis cannot tell`,
+          ` · ${formatCountOf(groups, 'group')} · ${formatCountOf(all.length - groups, 'consumer')} · LAG ? = Redis cannot tell`,
         )}
       </Text>
       <Table

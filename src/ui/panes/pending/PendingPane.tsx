@@ -8,8 +8,12 @@ import {
   selectPendingGroupTotal,
   selectPendingRows,
 } from '../../../store/selectors.js';
-import { formatAge, formatCount, formatCountOf, idTimeMs } from '../../format.js';
-import { useMonitor, useMonitorShallow } from '../../hooks/use-monitor.js';
+import { formatAge, formatCount, formatCountOf, idTimeMs, previewEvent } from '../../format.js';
+import { selectGroupInsight } from '../../../store/insights.js';
+import { PENDING_SORTS, pendingBody, type EntryBody } from '../../../store/pending-view.js';
+import { paneSortIndex } from '../../../store/table-view.js';
+import { withSortArrow } from '../../components/sort-header.js';
+import { useMonitor, useMonitorShallow, useMonitorStore } from '../../hooks/use-monitor.js';
 import { sanitize } from '../../sanitize.js';
 import { paint, type Role } from '../../theme.js';
 import { Table, type Column } from '../../components/Table.js';
@@ -17,14 +21,41 @@ import { Table, type Column } from '../../components/Table.js';
 const idleRole = (ms: number): Role | null =>
   ms >= 300_000 ? 'bad' : ms >= 30_000 ? 'warn' : null;
 
-/** The sort column's title carries the order: ▾ most idle first, ▴ ID order. */
-function columns(serverNow: number, order: PendingOrder): Column<PendingEntry>[] {
-  return [
-    { key: 'id', title: order === 'id' ? 'ENTRY ID ▴' : 'ENTRY ID', width: 17, cell: (e) => e.id },
-    { key: 'consumer', title: 'CONSUMER', minWidth: 10, maxWidth: 32, cell: (e) => e.consumer },
+/** Consumer cell: the name, and STUCK when it is idle past --stuck-after while holding entries. */
+const consumerCell = (stuck: ReadonlySet<string>) => (e: PendingEntry) =>
+  stuck.has(e.consumer) ? `${e.consumer} STUCK` : e.consumer;
+
+/**
+ * The columns. The default order's title carries it (▾ most idle first, ▴ ID order); after `S`
+ * the sorted column does. TYPE and PAYLOAD (the entry's content, read after the page) only when
+ * there is room: at 80 columns the ID, consumer, idle and deliveries keep theirs.
+ */
+function columns(
+  serverNow: number,
+  order: PendingOrder,
+  sortAt: number,
+  stuck: ReadonlySet<string>,
+  bodyOf: (id: string) => EntryBody | null | undefined,
+): Column<PendingEntry>[] {
+  const byOrder = sortAt === 0;
+  const cols: Column<PendingEntry>[] = [
+    {
+      key: 'id',
+      title: byOrder && order === 'id' ? 'ENTRY ID ▴' : 'ENTRY ID',
+      width: 17,
+      cell: (e) => e.id,
+    },
+    {
+      key: 'consumer',
+      title: 'CONSUMER',
+      minWidth: 10,
+      maxWidth: 32,
+      cell: consumerCell(stuck),
+      role: (e) => (stuck.has(e.consumer) ? 'bad' : null),
+    },
     {
       key: 'idle',
-      title: order === 'idle' ? 'IDLE ▾' : 'IDLE',
+      title: byOrder && order === 'idle' ? 'IDLE ▾' : 'IDLE',
       width: 7,
       align: 'right',
       cell: (e) => formatAge(e.idleMs),
@@ -51,8 +82,38 @@ function columns(serverNow: number, order: PendingOrder): Column<PendingEntry>[]
         return ms === null ? '' : formatAge(serverNow - ms);
       },
     },
+    {
+      key: 'type',
+      title: 'TYPE',
+      minWidth: 8,
+      maxWidth: 24,
+      hideBelow: 100,
+      priority: 0,
+      cell: (e) => {
+        const b = bodyOf(e.id);
+        return b === undefined ? '…' : b === null ? '(gone)' : (b.type ?? '?');
+      },
+      role: (e) => (bodyOf(e.id)?.event ? 'type' : 'dim'),
+    },
+    {
+      key: 'payload',
+      title: 'PAYLOAD',
+      minWidth: 10,
+      grow: true,
+      hideBelow: 120,
+      priority: 0,
+      cell: (e) => {
+        const b = bodyOf(e.id);
+        if (!b) return '';
+        return previewEvent({ id: e.id, type: b.type, event: b.event, fields: b.fields, bytes: 0 });
+      },
+      role: (e) => (bodyOf(e.id)?.event ? null : 'dim'),
+    },
   ];
+  return byOrder ? cols : withSortArrow(cols, PENDING_SORTS[sortAt]);
 }
+
+const NONE: ReadonlySet<string> = new Set();
 
 export function PendingPane({ width, height }: { width: number; height: number }) {
   const rows = useMonitor(selectPendingRows);
@@ -74,8 +135,13 @@ export function PendingPane({ width, height }: { width: number; height: number }
       cursor: selectPendingCursor(s),
       serverNow: s.snapshot.server?.timeMs ?? s.now,
       snapshotSeen: s.snapshot.at !== null,
+      sortAt: paneSortIndex(s, 'pending'),
+      stuck: t ? selectGroupInsight(s, t.stream, t.group)?.stuck : undefined,
+      bodies: s.pending.bodies,
     };
   });
+  const store = useMonitorStore();
+  const stuck = v.stuck ?? NONE;
   const marks = new Set(v.marks);
   // A PEL larger than the search bound: say the order is approximate, and how to see the rest.
   const approx =
@@ -112,7 +178,9 @@ export function PendingPane({ width, height }: { width: number; height: number }
       {approx ? <Text wrap="truncate-end">{paint('warn', approx)}</Text> : null}
       <Table
         data={rows}
-        columns={columns(v.serverNow, v.order)}
+        columns={columns(v.serverNow, v.order, v.sortAt, stuck, (id) =>
+          pendingBody(store.getState(), id),
+        )}
         width={width}
         height={height - 1 - (v.error ? 1 : 0) - (approx ? 1 : 0)}
         cursor={v.cursor}

@@ -1,5 +1,6 @@
 /** Pane 3: one group's pending entries (PEL), marks, ack / claim / replay; the group picker. */
 import type { PaneDescriptor } from '../types.js';
+import { SORT_KEY } from '../table-keys.js';
 import { GroupPicker } from './GroupPicker.js';
 import { pendingModel } from './model.js';
 import { PendingPane } from './PendingPane.js';
@@ -65,6 +66,7 @@ export const pendingPane: PaneDescriptor = {
       description: 'Order the pending entries most idle first (default) or by entry ID',
       run: (a) => a.togglePendingOrder(),
     },
+    SORT_KEY,
     {
       keys: ['s'],
       label: 'pick group',

@@ -2,6 +2,7 @@
 import { want } from '../../../store/effects.js';
 import { movedSelection } from '../../../store/list.js';
 import type { PaneModel } from '../../../store/pane-models.js';
+import { PENDING_SORTS } from '../../../store/pending-view.js';
 import { currentAfterId, requestPage, showPending } from '../../../store/pending.js';
 import {
   pendingKey,
@@ -11,6 +12,7 @@ import {
 } from '../../../store/selectors.js';
 
 export const pendingModel: Omit<PaneModel, 'id'> = {
+  sorts: PENDING_SORTS,
   moveCursor(state, delta) {
     const rows = selectPendingRows(state);
     const selected = movedSelection(rows, pendingKey, state.pending.selected, delta);

@@ -15,7 +15,9 @@ import { useMonitor, useMonitorShallow } from '../../hooks/use-monitor.js';
 import { sanitize } from '../../sanitize.js';
 import { levelRole, paint, type Role } from '../../theme.js';
 import { Table, type Column } from '../../components/Table.js';
-import { selectStreamCursor } from './model.js';
+import { selectStreamCursor, selectStreamView, STREAM_SORTS } from './model.js';
+import { withSortArrow } from '../../components/sort-header.js';
+import { paneSortIndex } from '../../../store/table-view.js';
 
 function roleFor(value: number | null, warn: number, bad: number): Role | null {
   if (value === null) return null;
@@ -159,9 +161,14 @@ function columnsWith(insights: ReadonlyMap<string, GroupInsight>): Column<Stream
 }
 
 export function StreamsPane({ width, height }: { width: number; height: number }) {
-  const rows = useMonitor(selectStreamRows);
+  const all = useMonitor(selectStreamRows);
+  const rows = useMonitor(selectStreamView);
   const insights = useMonitor(selectGroupInsights);
-  const columns = useMemo(() => columnsWith(insights), [insights]);
+  const sortAt = useMonitor((s) => paneSortIndex(s, 'streams'));
+  const columns = useMemo(
+    () => withSortArrow(columnsWith(insights), STREAM_SORTS[sortAt]),
+    [insights, sortAt],
+  );
   const v = useMonitorShallow((s) => ({
     cursor: selectStreamCursor(s),
     at: s.snapshot.at,
@@ -172,11 +179,11 @@ export function StreamsPane({ width, height }: { width: number; height: number }
     hintIsDefault: s.config.maxLenHintIsDefault,
   }));
   // Lag near max length is the one thing here that loses data: shown first, above the table.
-  const allWarnings = rows.filter((r) => r.warning);
+  const allWarnings = all.filter((r) => r.warning);
   const warnings = allWarnings.slice(0, MAX_WARNINGS);
   const moreWarnings = allWarnings.length - warnings.length;
-  const groups = rows.filter((r) => r.group).length;
-  const streams = new Set(rows.map((r) => r.key)).size;
+  const groups = all.filter((r) => r.group).length;
+  const streams = new Set(all.map((r) => r.key)).size;
   // The legend for the gutter mark, while some row carries it.
   const legend = rows.some((r) => r.level !== 'ok') ? ' · ! = over a threshold' : '';
   let title = `${paint('title', 'Streams & lag')}${paint('dim', ` · ${formatCountOf(streams, 'stream')} · ${formatCountOf(groups, 'group')} · worst first${legend}`)}`;
