@@ -6,6 +6,7 @@ import type { LoopName, TailEvent } from '../core/messages.js';
 import { streamIdToMs, isStreamId } from '../core/stream-id.js';
 import type { PendingEntry } from '../core/types.js';
 import { compileFilter, type CompiledFilter } from './filter.js';
+import { selectLayer } from './layers.js';
 import { selectedIndex } from './list.js';
 import type { MonitorState, PendingTarget } from './state.js';
 import { PENDING_SORTS, pendingSubject } from './pending-view.js';
@@ -407,7 +408,7 @@ export function selectPickerIndex(
   state: MonitorState,
   groups: readonly GroupRef[] = selectGroupsByPending(state),
 ): number {
-  const p = state.ui.picker;
+  const p = selectLayer(state, 'picker');
   return p ? groups.findIndex((g) => g.stream === p.stream && g.group === p.group) : -1;
 }
 

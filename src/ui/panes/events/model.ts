@@ -1,5 +1,6 @@
 /** Pane 1: the selected event by its sequence number (stable while rows arrive); enter opens it. */
 import { clamp } from '../../../store/list.js';
+import { pushLayer } from '../../../store/layers.js';
 import type { PaneModel } from '../../../store/pane-models.js';
 import { eventAt, selectEventCursor, selectEventRows, seqAt } from '../../../store/selectors.js';
 
@@ -24,18 +25,16 @@ export const eventsModel: Omit<PaneModel, 'id'> = {
     const ev = eventAt(rows, i);
     // Pin the selection so the detail and the list stay on this event while others arrive.
     const view = { ...state.view, follow: false, cursorSeq: seqAt(rows, i) };
-    return {
-      ...state,
-      view,
-      ui: {
-        ...state.ui,
-        detail: { kind: 'event', stream: `${state.config.prefix}all`, event: ev, scroll: 0 },
-      },
-    };
+    return pushLayer({ ...state, view }, 'detail', {
+      kind: 'event',
+      stream: `${state.config.prefix}all`,
+      event: ev,
+      scroll: 0,
+    });
   },
   back(state) {
     const { view } = state;
     if (!view.filter.text) return null;
-    return { ...state, view: { ...view, filter: { text: '', editing: false, previous: '' } } };
+    return { ...state, view: { ...view, filter: { text: '' } } };
   },
 };
