@@ -43,6 +43,24 @@ export function withPaneFilter(state: MonitorState, pane: PaneId, text: string):
   };
 }
 
+/** esc in a table pane: clear its filter, or null when it has none (the pane's next esc step). */
+export function clearFilter(state: MonitorState, pane: PaneId): MonitorState | null {
+  return paneFilterText(state, pane) === '' ? null : withPaneFilter(state, pane, '');
+}
+
+/** The filter text of any pane: pane 1's live filter, or a table pane's. */
+export function filterTextOf(state: MonitorState, pane: PaneId): string {
+  return pane === 'events' ? state.view.filter.text : paneFilterText(state, pane);
+}
+
+/** Set the filter text of any pane (pane 1's live filter, or a table pane's). */
+export function withFilterText(state: MonitorState, pane: PaneId, text: string): MonitorState {
+  if (pane !== 'events') return withPaneFilter(state, pane, text);
+  return state.view.filter.text === text
+    ? state
+    : { ...state, view: { ...state.view, filter: { text } } };
+}
+
 /** `S`: the next of `count` sort options of `pane` (wraps to the default). */
 export function withNextSort(state: MonitorState, pane: PaneId, count: number): MonitorState {
   if (count <= 1) return state;

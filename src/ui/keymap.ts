@@ -7,6 +7,7 @@
  */
 import type { MonitorActions } from '../store/create-store.js';
 import type { MonitorState } from '../store/state.js';
+import { filterTextOf } from '../store/table-view.js';
 import { selectTop, selectTopLayer } from '../store/layers.js';
 import { bind, type KeyBinding, type KeyContext } from './bindings.js';
 import { paneById, paneLayers, panes, registryVersion } from './panes/registry.js';
@@ -118,6 +119,13 @@ const SHARED_LAYERS: readonly KeyBinding[] = [
     description: 'Keep the filter and return to the list',
     footer: true,
     run: (a) => a.commitFilter(),
+  }),
+  bind('filter', {
+    keys: ['ctrl+u'],
+    label: 'clear',
+    description: 'Clear the filter line',
+    footer: true,
+    run: (a) => a.editFilter(''),
   }),
   bind('filter', {
     keys: ['esc'],
@@ -295,7 +303,9 @@ export function handleKey(
   }
   if (isTyping(state)) {
     const claim = selectTop(state, 'confirm');
-    const editing = claim ? claim.consumer : state.view.filter.text;
+    const editing = claim
+      ? claim.consumer
+      : filterTextOf(state, selectTop(state, 'filter')?.pane ?? 'events');
     let next: string | null = null;
     if (name === 'backspace') next = editing.slice(0, -1);
     else if (!key.ctrl && !key.meta && input && !/[\x00-\x1f\x7f]/.test(input))
@@ -332,6 +342,12 @@ export function handleInput(
       while (j < chars.length && !CONTROL.test(chars[j])) j++;
       results.push(handleKey(getState(), actions, chars.slice(i, j).join(''), {}));
       i = j;
+      continue;
+    }
+    // ctrl+u inside a burst (tmux send-keys C-u with text): the key, not a character.
+    if (ch === '\x15') {
+      results.push(handleKey(getState(), actions, 'u', { ctrl: true }));
+      i++;
       continue;
     }
     const special = BURST_KEYS[ch];

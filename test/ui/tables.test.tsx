@@ -53,4 +53,45 @@ describe('sort and pending context on screen', () => {
     );
     expect(frame.find((l) => l.includes(`${T0 - 600_000 + 1}-0`))).toMatch(/worker-2 .* \(gone\)/);
   });
+
+  it('/ in panes 2, 3 and 4 filters their rows; ctrl+u clears the line; esc restores it', async () => {
+    m = mount([connected('tail'), connected('poller'), triageSnapshot()]);
+    m.store.actions.selectPane('streams');
+    m.app.stdin.write('/');
+    m.app.stdin.write('project');
+    await settle();
+    let frame = lines(m);
+    expect(frame).toContain('filter / project█');
+    expect(frame.some((l) => l.includes('asset.discovered'))).toBe(false);
+    expect(frame.some((l) => l.includes('project.created'))).toBe(true);
+    expect(frame[2]).toContain('1 of 3 match');
+    m.app.stdin.write('\x15'); // ctrl+u
+    await settle();
+    expect(lines(m)).toContain('filter / █');
+    m.app.stdin.write('\x1b'); // esc: back to the filter before `/` (none)
+    await settle();
+    expect(lines(m).some((l) => l.startsWith('filter /'))).toBe(false);
+
+    m.store.actions.selectPane('groups');
+    m.app.stdin.write('/');
+    m.app.stdin.write('worker-2');
+    m.app.stdin.write('\r');
+    await settle();
+    frame = lines(m);
+    expect(frame).toContain('filter / worker-2');
+    expect(frame.some((l) => l.includes('worker-2'))).toBe(true);
+    expect(frame.some((l) => /^\S*\s+worker-1/.test(l))).toBe(false);
+    expect(frame.some((l) => l.includes('project.created'))).toBe(false);
+
+    m.store.actions.selectPane('pending');
+    m.store.dispatch(pendingPage(K, 'alice-main', 3));
+    m.app.stdin.write('/');
+    m.app.stdin.write('worker-2');
+    m.app.stdin.write('\r');
+    await settle();
+    frame = lines(m);
+    expect(frame.filter((l) => l.includes('worker-2') && !l.startsWith('filter')).length).toBe(1);
+    expect(frame.some((l) => l.includes('worker-1'))).toBe(false);
+    expect(frame[2]).toContain('1 of 3 match');
+  });
 });

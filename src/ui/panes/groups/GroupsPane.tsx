@@ -10,7 +10,8 @@ import { paint } from '../../theme.js';
 import { Table, type Column } from '../../components/Table.js';
 import { GROUP_SORTS, selectGroupCursor, selectGroupView } from './model.js';
 import { withSortArrow } from '../../components/sort-header.js';
-import { paneSortIndex } from '../../../store/table-view.js';
+import { FilterLine, filterLineShown, matchCount } from '../../components/FilterLine.js';
+import { paneFilterText, paneSortIndex, sortName } from '../../../store/table-view.js';
 
 const g = <T,>(r: GroupRow, f: (x: Extract<GroupRow, { kind: 'group' }>) => T, d: T): T =>
   r.kind === 'group' ? f(r) : d;
@@ -129,6 +130,8 @@ export function GroupsPane({ width, height }: { width: number; height: number })
   const v = useMonitorShallow((s) => ({
     cursor: selectGroupCursor(s),
     seen: s.snapshot.at !== null,
+    filterLine: filterLineShown(s, 'groups'),
+    filtered: paneFilterText(s, 'groups') !== '',
   }));
   const groups = all.filter((r) => r.kind === 'group').length;
   return (
@@ -137,17 +140,22 @@ export function GroupsPane({ width, height }: { width: number; height: number })
         {paint('title', 'Consumer groups')}
         {paint(
           'dim',
-          ` · ${formatCountOf(groups, 'group')} · ${formatCountOf(all.length - groups, 'consumer')} · LAG ? = Redis cannot tell`,
+          ` · ${formatCountOf(groups, 'group')} · ${formatCountOf(all.length - groups, 'consumer')} · ${sortName(GROUP_SORTS[sortAt] ?? GROUP_SORTS[0])}${matchCount(rows.filter((r) => r.kind === 'group').length, groups, v.filtered)} · LAG ? = Redis cannot tell`,
         )}
       </Text>
+      <FilterLine pane="groups" width={width} />
       <Table
         data={rows}
         columns={columns}
         width={width}
-        height={height - 1}
+        height={height - 1 - (v.filterLine ? 1 : 0)}
         cursor={v.cursor}
         emptyText={
-          v.seen ? 'no consumer groups under this prefix' : 'waiting for the first snapshot…'
+          !v.seen
+            ? 'waiting for the first snapshot…'
+            : v.filtered
+              ? 'no group or consumer matches the filter'
+              : 'no consumer groups under this prefix'
         }
       />
     </Box>

@@ -1,6 +1,6 @@
 /** Pane 4: consumer groups, each followed by its consumers. */
 import type { PaneDescriptor } from '../types.js';
-import { SORT_KEY } from '../table-keys.js';
+import { FILTER_KEY, SORT_KEY } from '../table-keys.js';
 import { GroupsPane } from './GroupsPane.js';
 import { groupsModel } from './model.js';
 
@@ -12,6 +12,7 @@ export const groupsPane: PaneDescriptor = {
   component: GroupsPane,
   model: groupsModel,
   bindings: [
+    FILTER_KEY,
     SORT_KEY,
     {
       keys: ['enter'],

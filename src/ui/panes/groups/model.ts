@@ -14,6 +14,7 @@ import type { MonitorState } from '../../../store/state.js';
 import {
   byNumber,
   byText,
+  clearFilter,
   matcherFor,
   paneFilterText,
   paneSortIndex,
@@ -166,6 +167,7 @@ export const groupsModel: Omit<PaneModel, 'id'> = {
     if (!sel) return state;
     return { ...state, ui: { ...state.ui, selected: { ...state.ui.selected, groups: sel } } };
   },
+  back: (state) => clearFilter(state, 'groups'),
   open(state) {
     const row = selectGroupView(state)[selectGroupCursor(state)];
     if (!row) return state;

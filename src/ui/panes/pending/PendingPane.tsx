@@ -11,8 +11,9 @@ import {
 import { formatAge, formatCount, formatCountOf, idTimeMs, previewEvent } from '../../format.js';
 import { selectGroupInsight } from '../../../store/insights.js';
 import { PENDING_SORTS, pendingBody, type EntryBody } from '../../../store/pending-view.js';
-import { paneSortIndex } from '../../../store/table-view.js';
+import { paneFilterText, paneSortIndex, sortName } from '../../../store/table-view.js';
 import { withSortArrow } from '../../components/sort-header.js';
+import { FilterLine, filterLineShown, matchCount } from '../../components/FilterLine.js';
 import { useMonitor, useMonitorShallow, useMonitorStore } from '../../hooks/use-monitor.js';
 import { sanitize } from '../../sanitize.js';
 import { paint, type Role } from '../../theme.js';
@@ -138,6 +139,9 @@ export function PendingPane({ width, height }: { width: number; height: number }
       sortAt: paneSortIndex(s, 'pending'),
       stuck: t ? selectGroupInsight(s, t.stream, t.group)?.stuck : undefined,
       bodies: s.pending.bodies,
+      filterLine: filterLineShown(s, 'pending'),
+      filtered: paneFilterText(s, 'pending') !== '',
+      loadedCount: s.pending.entries.length,
     };
   });
   const store = useMonitorStore();
@@ -154,8 +158,11 @@ export function PendingPane({ width, height }: { width: number; height: number }
       paint('accent', `${sanitize(v.stream)} / ${sanitize(v.group!)}`) +
         (v.consumer !== null ? ` consumer ${paint('accent', sanitize(v.consumer))}` : ''),
     );
+    // While filtered, what the filter leaves of this page comes first: it is what is listed.
+    if (v.filtered) parts.push(matchCount(rows.length, v.loadedCount, true).slice(3));
     parts.push(`${formatCount(v.total)} pending`);
     parts.push(`page ${v.page}${v.hasMore ? '+' : ''}`);
+    if (v.sortAt > 0) parts.push(`sorted by ${sortName(PENDING_SORTS[v.sortAt])}`);
     if (v.marks.length) parts.push(paint('mark', `${v.marks.length} marked`));
     if (v.loading && !v.loaded) parts.push(paint('dim', 'loading…'));
   }
@@ -164,9 +171,11 @@ export function PendingPane({ width, height }: { width: number; height: number }
       ? v.snapshotSeen
         ? 'no consumer groups under this prefix'
         : 'waiting for the first snapshot…'
-      : v.loaded
-        ? `nothing pending here${v.page > 1 ? ' on this page (b: previous page)' : ''} — s picks another group`
-        : '';
+      : v.filtered && v.loadedCount > 0
+        ? 'no entry on this page matches the filter'
+        : v.loaded
+          ? `nothing pending here${v.page > 1 ? ' on this page (b: previous page)' : ''} — s picks another group`
+          : '';
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate-end">{parts.join(paint('dim', ' · '))}</Text>
@@ -176,13 +185,14 @@ export function PendingPane({ width, height }: { width: number; height: number }
         </Text>
       ) : null}
       {approx ? <Text wrap="truncate-end">{paint('warn', approx)}</Text> : null}
+      <FilterLine pane="pending" width={width} />
       <Table
         data={rows}
         columns={columns(v.serverNow, v.order, v.sortAt, stuck, (id) =>
           pendingBody(store.getState(), id),
         )}
         width={width}
-        height={height - 1 - (v.error ? 1 : 0) - (approx ? 1 : 0)}
+        height={height - 1 - (v.error ? 1 : 0) - (approx ? 1 : 0) - (v.filterLine ? 1 : 0)}
         cursor={v.cursor}
         mark={(e) => (marks.has(e.id) ? '*' : ' ')}
         emptyText={empty}

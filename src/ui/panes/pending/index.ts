@@ -1,6 +1,6 @@
 /** Pane 3: one group's pending entries (PEL), marks, ack / claim / replay; the group picker. */
 import type { PaneDescriptor } from '../types.js';
-import { SORT_KEY } from '../table-keys.js';
+import { FILTER_KEY, SORT_KEY } from '../table-keys.js';
 import { GroupPicker } from './GroupPicker.js';
 import { pendingModel } from './model.js';
 import { pickerModel } from './picker-model.js';
@@ -75,6 +75,7 @@ export const pendingPane: PaneDescriptor = {
       footer: true,
       run: (a) => a.openPicker(),
     },
+    FILTER_KEY,
     {
       keys: [']'],
       label: 'next group',

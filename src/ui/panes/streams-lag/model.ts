@@ -4,7 +4,13 @@ import type { PaneModel } from '../../../store/pane-models.js';
 import { showPending } from '../../../store/pending.js';
 import { selectStreamRows, type StreamRow } from '../../../store/selectors.js';
 import type { MonitorState } from '../../../store/state.js';
-import { byNumber, byText, viewSelector, type SortOption } from '../../../store/table-view.js';
+import {
+  byNumber,
+  byText,
+  clearFilter,
+  viewSelector,
+  type SortOption,
+} from '../../../store/table-view.js';
 
 /** A row's identity: the list re-sorts worst-first every snapshot, the selection must not move. */
 export const streamRowKey = (r: StreamRow): string => `${r.key}\u0000${r.group ?? ''}`;
@@ -57,6 +63,7 @@ export const streamsModel: Omit<PaneModel, 'id'> = {
     if (!sel) return state;
     return { ...state, ui: { ...state.ui, selected: { ...state.ui.selected, streams: sel } } };
   },
+  back: (state) => clearFilter(state, 'streams'),
   open(state) {
     const row = selectStreamView(state)[selectStreamCursor(state)];
     if (!row || row.group === null) return state;
