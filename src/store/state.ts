@@ -93,8 +93,11 @@ export interface PausedView {
 export interface EventsView {
   /** Follow the tail: the cursor sticks to the newest row. */
   follow: boolean;
-  /** Selected event by sequence number (stable while rows arrive). */
-  cursorSeq: number | null;
+  /**
+   * The selected event, by entry ID (identity: stable while rows arrive, slide out of the ring
+   * or are filtered away). `seq` is where it was last seen, to find it without a search.
+   */
+  selected: { id: string; seq: number } | null;
   paused: PausedView | null;
   /** The filter text; while it is typed in, the `filter` layer is open (store/layers.ts). */
   filter: { text: string };
@@ -263,7 +266,7 @@ export function initialState(config: MonitorConfig, now: number): MonitorState {
     },
     view: {
       follow: true,
-      cursorSeq: null,
+      selected: null,
       paused: null,
       filter: { text: '' },
     },

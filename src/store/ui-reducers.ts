@@ -64,8 +64,7 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
     case 'togglePause': {
       const v = state.view;
       // Resuming means "live again": follow the tail (as G), wherever the cursor was left.
-      if (v.paused)
-        return { ...state, view: { ...v, paused: null, follow: true, cursorSeq: null } };
+      if (v.paused) return { ...state, view: { ...v, paused: null, follow: true, selected: null } };
       const { buffer, firstSeq } = state.events;
       return { ...state, view: { ...v, paused: { buffer, firstSeq } } };
     }

@@ -774,6 +774,32 @@ describe('stream/group picker (pane 3)', () => {
 });
 
 describe('selection by identity', () => {
+  it('pane 1 keeps the selected event by entry ID: through arrivals, a filter that hides it and back, and eviction', () => {
+    const mix = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) =>
+        events(from + i, 1, i % 2 ? 'project.created' : 'asset.discovered'),
+      );
+    let s = state({ bufferSize: 8 }, ...mix(0, 6), { type: 'moveCursor', delta: -3 });
+    const picked = selectSelectedEvent(s)!;
+    expect(picked.id).toBe(ev(2).id);
+    expect(s.view.selected).toEqual({ id: picked.id, seq: 2 });
+    // Arrivals do not move it.
+    s = reduceAll(s, mix(6, 2));
+    expect(selectSelectedEvent(s)?.id).toBe(picked.id);
+    // A filter that hides it selects the neighbour before it; clearing the filter finds it again.
+    s = reduce(s, { type: 'editFilter', text: 'type:project.created' });
+    expect(selectSelectedEvent(s)?.id).toBe(ev(1).id);
+    s = reduce(s, { type: 'editFilter', text: '' });
+    expect(selectSelectedEvent(s)?.id).toBe(picked.id);
+    // Evicted from the ring (bufferSize 8): the neighbour is the oldest event held.
+    s = reduceAll(s, mix(8, 3));
+    expect(s.events.buffer[0].id).toBe(ev(3).id);
+    expect(selectSelectedEvent(s)?.id).toBe(ev(3).id);
+    // The lookup is by ID, not by the remembered position: a wrong position still finds it.
+    s = { ...s, view: { ...s.view, selected: { id: ev(5).id, seq: 0 } } };
+    expect(selectSelectedEvent(s)?.id).toBe(ev(5).id);
+  });
+
   it('pane 2 keeps the selected stream/group while a snapshot re-sorts the rows under it', () => {
     let s = state({}, triageSnapshot(), { type: 'selectPane', pane: 'streams' });
     const rows = selectStreamRows(s);
