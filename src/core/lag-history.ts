@@ -124,8 +124,6 @@ const STEADY_PER_SEC = 0.05;
  * ±0.1/s is the timing of the two snapshots, not a trend (it used to show red "growing +0.1/s").
  */
 export const MIN_TREND_LAG = 10;
-/** Rates measured over less than this (s) say neither "growing" nor "drains in": "measuring…". */
-export const MIN_TREND_SEC = 5;
 
 /** Time to drain from the lag and the two rates. */
 export function drainOf(lag: number | null, rates: GroupRates): Drain {
@@ -136,7 +134,6 @@ export function drainOf(lag: number | null, rates: GroupRates): Drain {
   const net = rates.consume - rates.ingest;
   if (rates.consume < STEADY_PER_SEC && rates.ingest < STEADY_PER_SEC) return { kind: 'stalled' };
   if (lag < MIN_TREND_LAG && rates.consume >= STEADY_PER_SEC) return { kind: 'keeping-up' };
-  if (rates.overSec < MIN_TREND_SEC) return { kind: 'unknown', reason: 'measuring' };
   if (net >= STEADY_PER_SEC) return { kind: 'drains', seconds: lag / net };
   if (net <= -STEADY_PER_SEC) return { kind: 'growing', perSec: -net };
   return { kind: 'steady' };

@@ -9,6 +9,7 @@ import type { StoreAction } from './actions.js';
 import { selectLayer, updateLayer } from './layers.js';
 import type { Selection } from './list.js';
 import { reduceEntriesLoaded, wantBodies } from './pending-bodies.js';
+import { reduceExportProgressed } from './copy-export.js';
 import { selectGroupsByPending, selectPendingCursor, selectPendingRows } from './selectors.js';
 import type { PendingEntry } from '../core/types.js';
 import { currentAfterId, requestPage, retarget, sameTarget } from './pending.js';
@@ -30,6 +31,7 @@ export function reduce(state: MonitorState, action: StoreAction): MonitorState {
     case 'PendingPageFailed':
     case 'EntryLoaded':
     case 'EntriesLoaded':
+    case 'ExportProgressed':
     case 'CommandCompleted':
     case 'CommandFailed':
       return reduceMessage(state, action);
@@ -128,6 +130,8 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
     }
     case 'EntriesLoaded':
       return reduceEntriesLoaded(state, msg);
+    case 'ExportProgressed':
+      return reduceExportProgressed(state, msg);
     case 'PendingPageFailed': {
       const p = state.pending;
       if (!p.target || p.target.stream !== msg.stream || p.target.group !== msg.group) return state;

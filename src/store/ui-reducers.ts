@@ -3,6 +3,7 @@ import { commandKind, type CommandKind } from '../core/command-kinds.js';
 import type { UiAction } from './actions.js';
 import { requestOf } from './confirm.js';
 import { want } from './effects.js';
+import { copySelected, exportRows } from './copy-export.js';
 import { currentAfterId, requestPage, showPending } from './pending.js';
 import {
   pendingKey,
@@ -78,6 +79,10 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
         pane,
       });
     }
+    case 'copySelected':
+      return copySelected(state, a.what);
+    case 'exportRows':
+      return exportRows(state);
     case 'cycleSort': {
       const pane = state.ui.pane;
       const sorts = paneModel(pane)?.sorts ?? [];

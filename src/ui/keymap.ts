@@ -112,6 +112,19 @@ const SHARED_LAYERS: readonly KeyBinding[] = [
     run: (a) => a.back(),
   }),
 
+  bind('detail', {
+    keys: ['y'],
+    label: 'copy ID',
+    description: 'Copy the entry ID (OSC 52; else to a file under the state dir)',
+    run: (a) => a.copySelected('id'),
+  }),
+  bind('detail', {
+    keys: ['Y'],
+    label: 'copy JSON',
+    description: 'Copy the entry as JSON: id, stream, raw fields, decoded event or null',
+    run: (a) => a.copySelected('json'),
+  }),
+
   // Filter line (typed text edits the filter)
   bind('filter', {
     keys: ['enter'],

@@ -30,6 +30,8 @@ function fakeActions(): MonitorActions & { calls: string[] } {
     'togglePause',
     'startFilter',
     'cycleSort',
+    'copySelected',
+    'exportRows',
     'editFilter',
     'commitFilter',
     'openSelected',

@@ -1,6 +1,6 @@
 /** Pane 3: one group's pending entries (PEL), marks, ack / claim / replay; the group picker. */
 import type { PaneDescriptor } from '../types.js';
-import { FILTER_KEY, SORT_KEY } from '../table-keys.js';
+import { COPY_KEYS, EXPORT_KEY, FILTER_KEY, SORT_KEY } from '../table-keys.js';
 import { GroupPicker } from './GroupPicker.js';
 import { pendingModel } from './model.js';
 import { pickerModel } from './picker-model.js';
@@ -88,6 +88,8 @@ export const pendingPane: PaneDescriptor = {
       description: 'Show the previous stream/group with pending entries',
       run: (a) => a.cycleGroup(-1),
     },
+    ...COPY_KEYS,
+    EXPORT_KEY,
   ],
   layers: [
     {
