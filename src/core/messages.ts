@@ -8,6 +8,7 @@ import type { ConsumerInfo, GroupInfo, PendingEntry, RawFields, SeedEvent } from
 import type { KeyKind } from './keys.js';
 import type { CommandKind } from './command-kinds.js';
 import type { ErrorCode } from './errors.js';
+import type { HistoryPageRequest } from './history-page.js';
 
 export type { CommandKind };
 
@@ -140,6 +141,16 @@ export type MonitorMessage =
       error: string | null;
       at: number;
     }
+  /** A page of a stream for the history view (core/history-page.ts), oldest first. */
+  | {
+      type: 'HistoryPageReceived';
+      request: HistoryPageRequest;
+      entries: TailEvent[];
+      hasOlder: boolean;
+      hasNewer: boolean;
+      at: number;
+    }
+  | { type: 'HistoryPageFailed'; request: HistoryPageRequest; error: ErrorInfo; at: number }
   | {
       /** Contents of pending entries (pane 3's TYPE and PAYLOAD); null: no longer in the stream. */
       type: 'EntriesLoaded';

@@ -5,6 +5,7 @@
  */
 import type { CommandKind, CommandRequest } from './command-kinds.js';
 import type { PendingOrder } from './messages.js';
+import type { HistoryPageRequest } from './history-page.js';
 
 export interface MonitorCommandsPort {
   /** True when mutations are refused (--read-only or missing ACL permission). */
@@ -50,6 +51,11 @@ export interface MonitorQueriesPort {
    * export); emits one EntriesLoaded. Absent: the columns stay empty.
    */
   loadEntries?(stream: string, ids: readonly string[]): Promise<void>;
+  /**
+   * One page of a whole stream for the history view (XRANGE / XREVRANGE from a cursor, not the
+   * live buffer); emits HistoryPageReceived or HistoryPageFailed. Absent: no history view.
+   */
+  loadHistoryPage?(request: HistoryPageRequest): Promise<void>;
 }
 
 /** One entry to export: its stream, ID and raw fields (as text, as the monitor holds them). */

@@ -9,6 +9,8 @@ import {
   readPendingMostIdle,
   readPendingPage,
 } from '../streams/inspector.js';
+import { readHistoryPage } from '../streams/history-page.js';
+import { ReceivedEvent } from './tail.js';
 import { describeServer, secretsOf, toErrorInfo } from './connection-guard.js';
 
 export interface QueriesOptions {
@@ -57,6 +59,21 @@ export function createQueries({ client, emit }: QueriesOptions): MonitorQueriesP
         });
       } catch (err) {
         emit({ type: 'PendingPageFailed', stream, group, error: errorInfo(err), at: Date.now() });
+      }
+    },
+    async loadHistoryPage(request) {
+      try {
+        const page = await readHistoryPage(client, request.key, request.anchor, request.count);
+        emit({
+          type: 'HistoryPageReceived',
+          request,
+          entries: page.entries.map((e) => new ReceivedEvent(e.id, e.fields, e.bytes)),
+          hasOlder: page.hasOlder,
+          hasNewer: page.hasNewer,
+          at: Date.now(),
+        });
+      } catch (err) {
+        emit({ type: 'HistoryPageFailed', request, error: errorInfo(err), at: Date.now() });
       }
     },
     async loadEntries(stream, ids) {

@@ -2,6 +2,7 @@
  * Local actions: what the person does (keys) and the store's own clock. Imperative verbs;
  * messages from the background loops are the past-tense MonitorMessage in core/messages.ts.
  */
+import type { HistoryOp } from './history.js';
 import type { CommandKind, MonitorMessage } from '../core/messages.js';
 import type { Layer } from './layers.js';
 import type { PaneId } from './state.js';
@@ -33,6 +34,8 @@ export type UiAction =
   | { type: 'toggleHelp' }
   /** Open a layer on top of the others (one that needs no reducer of its own to open). */
   | { type: 'openLayer'; layer: Layer }
+  /** The history view's own operations (store/history.ts). */
+  | { type: 'history'; op: HistoryOp }
   | { type: 'toggleMark' }
   | { type: 'requestCommand'; command: CommandKind }
   | { type: 'editConsumer'; text: string }

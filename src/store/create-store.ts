@@ -5,6 +5,7 @@
  * (loading a PEL page or an entry, running a confirmed command) are data the reducers return
  * (store/effects.ts); they are performed here, in order, through the injected ports.
  */
+import type { HistoryOp } from './history.js';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { StreamscopeError } from '../core/errors.js';
 import type { CommandKind, ErrorInfo, MonitorMessage, TailEvent } from '../core/messages.js';
@@ -64,6 +65,8 @@ export interface MonitorActions {
   back(): void;
   toggleHelp(): void;
   openLayer(layer: Layer): void;
+  /** The history view: open, range, goto, replay (store/history.ts). */
+  history(op: HistoryOp): void;
   toggleMark(): void;
   requestCommand(command: CommandKind): void;
   editConsumer(text: string): void;
@@ -203,6 +206,21 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
           .catch(() =>
             dispatch({ type: 'EntryLoaded', stream, id, fields: null, event: null, at: now() }),
           );
+      } else if (e.type === 'loadHistoryPage') {
+        const { request } = e;
+        if (!options.queries.loadHistoryPage)
+          dispatch({
+            type: 'HistoryPageFailed',
+            request,
+            error: { code: 'INVALID_ARGUMENT', message: 'history is not available here' },
+            at: now(),
+          });
+        else
+          options.queries
+            .loadHistoryPage(request)
+            .catch((err: unknown) =>
+              dispatch({ type: 'HistoryPageFailed', request, error: toErrorInfo(err), at: now() }),
+            );
       } else if (e.type === 'loadEntries') {
         options.queries.loadEntries?.(e.stream, e.ids).catch(() => {});
       } else if (e.type === 'copy') {
@@ -250,6 +268,7 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
     back: a({ type: 'back' }),
     toggleHelp: a({ type: 'toggleHelp' }),
     openLayer: (layer) => act({ type: 'openLayer', layer }),
+    history: (op) => act({ type: 'history', op }),
     toggleMark: a({ type: 'toggleMark' }),
     requestCommand: (command) => act({ type: 'requestCommand', command }),
     editConsumer: (text) => act({ type: 'editConsumer', text }),

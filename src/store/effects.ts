@@ -6,12 +6,14 @@
  */
 import type { CommandRequest } from '../core/command-kinds.js';
 import type { ExportRecord } from '../core/ports.js';
+import type { HistoryPageRequest } from '../core/history-page.js';
 import type { PendingRequest } from './state.js';
 
 export type Effect =
   | { type: 'loadPendingPage'; request: PendingRequest }
   | { type: 'loadEntry'; stream: string; id: string }
   | { type: 'loadEntries'; stream: string; ids: readonly string[] }
+  | { type: 'loadHistoryPage'; request: HistoryPageRequest }
   | { type: 'copy'; text: string; what: string }
   | { type: 'export'; name: string; records: readonly ExportRecord[] }
   | { type: 'runCommand'; request: CommandRequest };

@@ -15,6 +15,7 @@ import type { PendingEntry } from '../core/types.js';
 import { currentAfterId, requestPage, retarget, sameTarget } from './pending.js';
 import type { MonitorState, RateBucket } from './state.js';
 import { reduceUi } from './ui-reducers.js';
+import { reduceHistoryPage } from './history.js';
 
 /** Seconds of events/s history kept. */
 const RATE_WINDOW_SEC = 5;
@@ -32,6 +33,8 @@ export function reduce(state: MonitorState, action: StoreAction): MonitorState {
     case 'EntryLoaded':
     case 'EntriesLoaded':
     case 'ExportProgressed':
+    case 'HistoryPageReceived':
+    case 'HistoryPageFailed':
     case 'CommandCompleted':
     case 'CommandFailed':
       return reduceMessage(state, action);
@@ -132,6 +135,9 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
       return reduceEntriesLoaded(state, msg);
     case 'ExportProgressed':
       return reduceExportProgressed(state, msg);
+    case 'HistoryPageReceived':
+    case 'HistoryPageFailed':
+      return reduceHistoryPage(state, msg);
     case 'PendingPageFailed': {
       const p = state.pending;
       if (!p.target || p.target.stream !== msg.stream || p.target.group !== msg.group) return state;

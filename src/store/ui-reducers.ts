@@ -1,4 +1,5 @@
 /** Pure reducers for what the person does (UiAction). */
+import { reduceHistoryOp } from './history.js';
 import { commandKind, type CommandKind } from '../core/command-kinds.js';
 import type { UiAction } from './actions.js';
 import { requestOf } from './confirm.js';
@@ -94,6 +95,8 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
       return withFilterText(state, selectLayer(state, 'filter')?.pane ?? 'events', a.text);
     case 'commitFilter':
       return closeLayer(state, 'filter');
+    case 'history':
+      return reduceHistoryOp(state, a.op);
     case 'openLayer':
       return pushLayer(state, a.layer.id, a.layer.data);
     case 'openSelected':

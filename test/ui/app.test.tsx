@@ -78,7 +78,7 @@ describe('App at 80×23', () => {
       // Why is it stuck? for the selected group, with the fix (cut at 80 columns).
       'why asset.discovered / alice-main: dead consumer worker-1: idle 10m, holds 2 → …',
       'max length assumed ~100,000 (library default; Redis does not store it — set --m…',
-      '/ filter  enter pending  q quit  ? help',
+      '/ filter  enter pending  h history  q quit  ? help',
     ]);
   });
 

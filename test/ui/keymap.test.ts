@@ -46,6 +46,8 @@ function fakeActions(): MonitorActions & { calls: string[] } {
     'togglePendingOrder',
     'cycleGroup',
     'openPicker',
+    'openLayer',
+    'history',
     'notify',
     'quit',
   ];
@@ -118,6 +120,13 @@ function stateFor(ctx: KeyContext): MonitorState {
       );
     case 'help':
       return state({}, { type: 'toggleHelp' });
+    case 'history':
+      return state(
+        {},
+        triageSnapshot(),
+        { type: 'selectPane', pane: 'streams' },
+        { type: 'history', op: { kind: 'open', stream: 'asset.discovered', key: K } },
+      );
     case 'picker':
       return state(
         {},

@@ -1,7 +1,8 @@
 /** Pane 2 (id 'streams'; the folder is not named streams/, which the lint zones reserve for the library): streams & lag, one row per stream and group, worst first. */
 import type { PaneDescriptor } from '../types.js';
 import { FILTER_KEY, SORT_KEY } from '../table-keys.js';
-import { streamsModel } from './model.js';
+import { selectedStreamRow, streamsModel } from './model.js';
+import { historyLayer } from '../history/index.js';
 import { StreamsPane } from './StreamsPane.js';
 
 export const streamsPane: PaneDescriptor = {
@@ -16,9 +17,22 @@ export const streamsPane: PaneDescriptor = {
     {
       keys: ['enter'],
       label: 'pending',
-      description: "Show the selected group's pending entries",
+      description: "Show the selected group's pending entries (on a stream row: its history)",
       footer: true,
       run: (a) => a.openSelected(),
     },
+    {
+      keys: ['h'],
+      label: 'history',
+      description:
+        "Browse the selected stream's whole history (XRANGE pages; enter on a stream row too)",
+      footer: true,
+      disabledReason: (s) => (selectedStreamRow(s) ? null : 'no stream selected'),
+      run: (a, s) => {
+        const row = selectedStreamRow(s);
+        if (row) a.history({ kind: 'open', stream: row.name, key: row.key });
+      },
+    },
   ],
+  layers: [historyLayer],
 };

@@ -2,6 +2,7 @@
 import { movedSelection, selectedIndex } from '../../../store/list.js';
 import type { PaneModel } from '../../../store/pane-models.js';
 import { showPending } from '../../../store/pending.js';
+import { openHistory } from '../../../store/history.js';
 import { selectStreamRows, type StreamRow } from '../../../store/selectors.js';
 import type { MonitorState } from '../../../store/state.js';
 import {
@@ -51,6 +52,10 @@ export function selectStreamCursor(state: MonitorState): number {
   return selectedIndex(selectStreamView(state), streamRowKey, state.ui.selected.streams);
 }
 
+export function selectedStreamRow(state: MonitorState): StreamRow | null {
+  return selectStreamView(state)[selectStreamCursor(state)] ?? null;
+}
+
 export const streamsModel: Omit<PaneModel, 'id'> = {
   sorts: STREAM_SORTS,
   moveCursor(state, delta) {
@@ -65,8 +70,10 @@ export const streamsModel: Omit<PaneModel, 'id'> = {
   },
   back: (state) => clearFilter(state, 'streams'),
   open(state) {
-    const row = selectStreamView(state)[selectStreamCursor(state)];
-    if (!row || row.group === null) return state;
+    const row = selectedStreamRow(state);
+    if (!row) return state;
+    // A stream row (no group): its history view.
+    if (row.group === null) return openHistory(state, row.name, row.key);
     return showPending(state, { stream: row.key, group: row.group, consumer: null });
   },
 };
