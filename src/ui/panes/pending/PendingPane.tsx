@@ -8,7 +8,7 @@ import {
   selectPendingGroupTotal,
   selectPendingRows,
 } from '../../../store/selectors.js';
-import { formatAge, formatCount, formatCountOf, idTimeMs } from '../../format.js';
+import { fitLine, formatAge, formatCount, formatCountOf, idTimeMs } from '../../format.js';
 import { useMonitor, useMonitorShallow } from '../../hooks/use-monitor.js';
 import { sanitize } from '../../sanitize.js';
 import { paint, type Role } from '../../theme.js';
@@ -103,7 +103,7 @@ export function PendingPane({ width, height }: { width: number; height: number }
         : '';
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Text wrap="truncate-end">{parts.join(paint('dim', ' · '))}</Text>
+      <Text wrap="truncate-end">{fitLine(parts.join(paint('dim', ' · ')), width)}</Text>
       {v.error ? (
         <Text wrap="truncate-end">
           {paint('bad', `cannot read the pending list: ${sanitize(v.error)}`)}
