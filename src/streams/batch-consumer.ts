@@ -12,6 +12,12 @@ import { consumeDeliveryBatches, type ConsumeOptions } from './consumer.js';
 import { deadLetter } from './recovery.js';
 import { isClusterClient } from './cluster-client.js';
 import { consumeAcrossSlots } from './consume-slots.js';
+import {
+  completeDone,
+  idempotentBatches,
+  type Completion,
+  type IdempotencyRun,
+} from './idempotency.js';
 
 export interface EventBatch {
   /** In delivery order; each delivery's own ack() still works and takes it out of the batch ack. */
@@ -39,16 +45,35 @@ export async function* consumeBatches(
   const loops = isClusterClient(ctx.client)
     ? consumeAcrossSlots(ctx, streamKeys, consumerName, options, consumeDeliveryBatches)
     : consumeDeliveryBatches(ctx, streamKeys, consumerName, options);
-  for await (const deliveries of loops) {
+  if (!options.idempotency) {
+    for await (const deliveries of loops) {
+      if (options.signal?.aborted) return;
+      yield makeBatch(ctx, consumerName, deliveries);
+    }
+    return;
+  }
+  // Idempotent: completed event_ids are acked and left out, copies held by another consumer are
+  // given back to it; the batch ack writes the done marks and the XACK in one MULTI per stream.
+  for await (const admitted of idempotentBatches(ctx, loops, consumerName, {
+    ...options.idempotency,
+    leaseMs: options.claimIdleMs || 60000,
+  })) {
     if (options.signal?.aborted) return;
-    yield makeBatch(ctx, consumerName, deliveries);
+    yield makeBatch(ctx, consumerName, admitted.deliveries, admitted);
   }
 }
 
-function makeBatch(ctx: PersistenceContext, consumer: string, inner: Delivery[]): EventBatch {
+function makeBatch(
+  ctx: PersistenceContext,
+  consumer: string,
+  inner: Delivery[],
+  idempotency?: { completions: Map<Delivery, Completion>; run: IdempotencyRun },
+): EventBatch {
   /** Settled one by one (acknowledged or dead-lettered), or by the batch ack. */
   const settled = new Set<Delivery>();
   const own = new Map<Delivery, Delivery>();
+  /** What completing a wrapped delivery writes (idempotent consumption only). */
+  const completionOf = new Map<Delivery, Completion>();
   const deliveries = inner.map((d) => {
     const wrapped: Delivery = {
       ...d,
@@ -58,11 +83,27 @@ function makeBatch(ctx: PersistenceContext, consumer: string, inner: Delivery[])
       },
     };
     own.set(wrapped, d);
+    const completion = idempotency?.completions.get(d);
+    if (completion) completionOf.set(wrapped, completion);
     return wrapped;
   });
   return {
     deliveries,
     async ack() {
+      // Idempotent: the done marks and the XACK of a stream's entries go in one MULTI.
+      const ackStream = async (key: string, ids: string[]): Promise<number> => {
+        const done = deliveries
+          .filter((d) => d.streamKey === key && ids.includes(d.messageId))
+          .map((d) => completionOf.get(d))
+          .filter((c): c is Completion => c !== undefined);
+        if (!idempotency || done.length === 0) return ctx.client.xack(key, ctx.group, ...ids);
+        const plain = ids.filter((id) => !done.some((c) => c.messageIds[0] === id));
+        const [a, b] = await Promise.all([
+          completeDone(ctx, idempotency.run, key, done),
+          plain.length > 0 ? ctx.client.xack(key, ctx.group, ...plain) : 0,
+        ]);
+        return a + b;
+      };
       const byStream = new Map<string, string[]>();
       for (const d of deliveries) {
         if (settled.has(d)) continue;
@@ -73,9 +114,7 @@ function makeBatch(ctx: PersistenceContext, consumer: string, inner: Delivery[])
       }
       if (byStream.size === 0) return 0;
       try {
-        const acked = await Promise.all(
-          [...byStream].map(([key, ids]) => ctx.client.xack(key, ctx.group, ...ids)),
-        );
+        const acked = await Promise.all([...byStream].map(([key, ids]) => ackStream(key, ids)));
         return acked.reduce((a, b) => a + b, 0);
       } catch (err) {
         // Not acknowledged: they stay pending and come back (own PEL after a reconnect, or

@@ -497,7 +497,9 @@ export class EventPersistence {
    * consumeEvents a batch at a time: the same loop (own PEL first, recovery, dead letters,
    * NOGROUP), each batch what one read returned (up to `count` per stream), with `ack()` for the
    * whole batch — one XACK per stream — skipping deliveries acknowledged or dead-lettered one by
-   * one. Same argument checks and stopping as consumeEvents.
+   * one. Same argument checks and stopping as consumeEvents. With `idempotency`, completed
+   * event_ids are acked and left out of the batch (a second copy in the same batch rides along
+   * with the first), and the batch ack writes the done marks and the XACK in one MULTI per stream.
    */
   consumeEventBatches(
     eventTypes: readonly string[],
@@ -638,10 +640,11 @@ export class EventPersistence {
   async trimOldEvents(eventType: string, options: TrimOldEventsOptions = {}): Promise<number> {
     const maxAgeDays = options.maxAgeDays ?? 30;
     const key = this.readKey(eventType);
+    const ctx = await this.ready();
     if (options.archive !== undefined) {
       const archive =
         typeof options.archive === 'string' ? { dir: options.archive } : options.archive;
-      const a = await archiveAndTrim(this.context(), key, maxAgeDays, archive);
+      const a = await archiveAndTrim(ctx, key, maxAgeDays, archive);
       const report: TrimReport = {
         streamKey: key,
         serverTimeMs: a.serverTimeMs,
@@ -656,7 +659,7 @@ export class EventPersistence {
       options.onTrim?.(report);
       return report.removed;
     }
-    const report = await trimByAge(this.context(), key, maxAgeDays);
+    const report = await trimByAge(ctx, key, maxAgeDays);
     this.lastTrimReport = report;
     options.onTrim?.(report);
     return report.removed;
@@ -671,7 +674,7 @@ export class EventPersistence {
     request: ReplayRequest,
     options: ReplayRunOptions = {},
   ): Promise<{ plan: ReplayPlan; preview: ReplayPreview; result: ReplayResult }> {
-    const ctx = this.context();
+    const ctx = await this.ready();
     try {
       const plan = await planReplay(ctx.client, this.keys, request);
       const preview = await previewReplay(ctx.client, plan);
