@@ -259,6 +259,10 @@ const SHARED_LAYERS: LayerModels = {
     moveCursor: (s, delta, d) =>
       updateLayer(s, 'help', () => ({ scroll: scrolled(d.scroll, delta) })),
   },
+  outcome: {
+    moveCursor: (s, delta, d) =>
+      updateLayer(s, 'outcome', () => ({ ...d, scroll: scrolled(d.scroll, delta) })),
+  },
   detail: {
     moveCursor: (s, delta, d) =>
       updateLayer(s, 'detail', () => ({ ...d, scroll: scrolled(d.scroll, delta) })),
