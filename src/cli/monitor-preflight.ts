@@ -8,6 +8,7 @@
  */
 import type { CliConnection } from './connection-options.js';
 import { StreamscopeError, type ErrorCode } from '../core/errors.js';
+import { parseTimeReply } from '../core/parse-info.js';
 import { streamIdToMs } from '../core/stream-id.js';
 
 /** A connect attempt and its handshake, ms (connectChecked adds 1 s): the fatal line comes within ~4–5 s of the start. */
@@ -55,8 +56,7 @@ export async function preflight(
   try {
     await connection.connectChecked(client, conn);
     if (since !== '$') {
-      const [sec, micro] = (await client.call('TIME')) as [string, string];
-      const serverMs = Number(sec) * 1000 + Math.floor(Number(micro) / 1000);
+      const serverMs = parseTimeReply(await client.call('TIME'));
       const sinceMs = typeof since === 'number' ? since : streamIdToMs(since);
       // A second of slack: a stream ID the server made an instant ago is not "in the future".
       if (sinceMs > serverMs + 1000) {

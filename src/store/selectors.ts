@@ -2,6 +2,7 @@
  * Derived views of the state. Pure; the expensive ones (event filtering) are memoised on the
  * identity of their inputs, which the reducers replace only when something changed.
  */
+import { createKeySpace, type KeySpace } from '../core/keys.js';
 import type { LoopName, TailEvent } from '../core/messages.js';
 import { compareStreamIds, streamIdToMs, isStreamId } from '../core/stream-id.js';
 import type { PendingEntry } from '../core/types.js';
@@ -9,6 +10,13 @@ import { compileFilter, type CompiledFilter } from './filter.js';
 import { selectLayer } from './layers.js';
 import { selectedIndex } from './list.js';
 import type { MonitorState, PendingTarget } from './state.js';
+
+/** The key names under the configured prefix (core/keys.ts builds every one of them). */
+let keysCache: KeySpace | null = null;
+export function selectKeys(state: MonitorState): KeySpace {
+  if (keysCache?.prefix !== state.config.prefix) keysCache = createKeySpace(state.config.prefix);
+  return keysCache;
+}
 
 // ── live events ────────────────────────────────────────────────────────────────────────────
 

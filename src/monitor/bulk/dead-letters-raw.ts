@@ -41,7 +41,7 @@ export function parseRawDeadLetter(id: string, flat: readonly Buffer[]): RawDead
 
 /** Every `<prefix>dlq:*` stream (SCAN … TYPE stream, never KEYS), sorted by name. */
 export async function listDeadLetterStreams(ctx: BulkContext): Promise<string[]> {
-  const pattern = `${ctx.keys.scanPattern.slice(0, -1)}dlq:*`;
+  const pattern = ctx.keys.deadLetterScanPattern;
   const found = new Set<string>();
   let cursor = '0';
   try {

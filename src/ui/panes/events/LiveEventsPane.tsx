@@ -6,6 +6,7 @@ import {
   eventAt,
   selectEventCursor,
   selectEventRows,
+  selectKeys,
   selectNewWhilePaused,
   type EventRows,
 } from '../../../store/selectors.js';
@@ -70,9 +71,9 @@ export function LiveEventsPane({ width, height }: { width: number; height: numbe
     editing: selectLayer(s, 'filter') !== null,
     held: s.events.buffer.length,
     tail: s.connection.tail.state,
-    prefix: s.config.prefix,
+    globalStream: selectKeys(s).globalStream,
   }));
-  const left: string[] = [paint('title', 'Live events'), `${v.prefix}all`];
+  const left: string[] = [paint('title', 'Live events'), v.globalStream];
   if (v.paused) left.push(paint('warn', `PAUSED · ${formatCount(v.newCount)} new`));
   else left.push(v.follow ? paint('ok', 'following') : paint('dim', 'scrolled (G follows)'));
   if (v.tail !== 'connected') left.push(paint('bad', `tail ${v.tail}: showing what was received`));
