@@ -16,7 +16,8 @@ import { sanitize } from '../../sanitize.js';
 import { paint } from '../../theme.js';
 import { Table, type Column, type RowSource } from '../../components/Table.js';
 
-const COLUMNS: Column<TailEvent>[] = [
+/** Exported for bench/ink-table.tsx (the same columns drawn by ink-table). */
+export const EVENT_COLUMNS: Column<TailEvent>[] = [
   {
     key: 'time',
     title: 'TIME',
@@ -100,7 +101,7 @@ export function LiveEventsPane({ width, height }: { width: number; height: numbe
       ) : null}
       <Table
         data={rowSource(rows)}
-        columns={COLUMNS}
+        columns={EVENT_COLUMNS}
         width={width}
         height={height - 1 - (filterLine ? 1 : 0)}
         cursor={cursor}
