@@ -1,12 +1,18 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
 /**
  * Composition root: argv → subcommand. Each subcommand module exports
  * `run(argv: string[]): Promise<number>` (the exit code) and is loaded on demand, so `tail`
  * and `status` never pay for React/Ink.
+ *
+ * The shebang's `--max-semi-space-size=2` (also in `npm start`): V8's young generation grows to
+ * 3 × 16 MB by default, and at tens of thousands of events/s the monitor fills it between
+ * scavenges, so peak RSS sat at 165–190 MB; with 2 MB semi-spaces it stays under 150 MB for about
+ * the same CPU (bench/RESULTS.md, keepup). Heap sizes cannot be changed once Node runs
+ * (v8.setFlagsFromString has no effect on them), hence the flag on the command line.
  */
 import { realpathSync } from 'node:fs';
-import { register } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { boundInkTextCache } from './ink-cache-bound.js';
 
 const SUBCOMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {
   monitor: () => import('./monitor.js'),
@@ -83,12 +89,10 @@ export async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  // Before Ink is first imported: bound Ink's text-size cache (see ink-cache-bound.ts).
-  // Not for --help: the loader hook starts a thread of its own (~0.1–0.3 s), and help never draws.
+  // Bound Ink's text-size cache (see ink-cache-bound.ts). Not for --help: help never draws.
   const args = named ? rest : argv;
   const help = args.includes('-h') || args.includes('--help');
-  if ((name === 'monitor' || name === 'demo') && !help)
-    register('./ink-loader-hook.js', import.meta.url);
+  if ((name === 'monitor' || name === 'demo') && !help) await boundInkTextCache();
   const mod = await load();
   return mod.run(args);
 }
