@@ -29,9 +29,9 @@ export async function boundInkTextCache(): Promise<boolean> {
   if (typeof measure !== 'function') return false;
   const probe = `streamscope cache probe ${Math.random()}`;
   const mapSet = Map.prototype.set;
-  let cache: Map<unknown, unknown> | null = null;
+  const storing: Map<unknown, unknown>[] = []; // the Map(s) that stored the probe
   Map.prototype.set = function (this: Map<unknown, unknown>, key: unknown, value: unknown) {
-    if (key === probe) cache = this;
+    if (key === probe) storing.push(this);
     return mapSet.call(this, key, value);
   };
   try {
@@ -39,7 +39,7 @@ export async function boundInkTextCache(): Promise<boolean> {
   } finally {
     Map.prototype.set = mapSet;
   }
-  const found = cache as Map<unknown, unknown> | null;
+  const found = storing.length === 1 ? storing[0] : null;
   if (!found) return false;
   found.delete(probe);
   Object.defineProperty(found, 'set', {

@@ -8,7 +8,14 @@ import {
   selectPendingGroupTotal,
   selectPendingRows,
 } from '../../../store/selectors.js';
-import { formatAge, formatCount, formatCountOf, idTimeMs, previewEvent } from '../../format.js';
+import {
+  fitLine,
+  formatAge,
+  formatCount,
+  formatCountOf,
+  idTimeMs,
+  previewEvent,
+} from '../../format.js';
 import { selectGroupInsight } from '../../../store/insights.js';
 import { PENDING_SORTS, pendingBody, type EntryBody } from '../../../store/pending-view.js';
 import { paneFilterText, paneSortIndex, sortName } from '../../../store/table-view.js';
@@ -180,7 +187,7 @@ export function PendingPane({ width, height }: { width: number; height: number }
           : '';
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Text wrap="truncate-end">{parts.join(paint('dim', ' · '))}</Text>
+      <Text wrap="truncate-end">{fitLine(parts.join(paint('dim', ' · ')), width)}</Text>
       {v.error ? (
         <Text wrap="truncate-end">
           {paint('bad', `cannot read the pending list: ${sanitize(v.error)}`)}
