@@ -42,6 +42,7 @@ import { createCommands } from '../monitor/commands.js';
 import { Journal, journalPathFromArgs } from '../monitor/journal.js';
 import type { CommandJournal } from '../monitor/journal-commands.js';
 import { createQueries } from '../monitor/queries.js';
+import { createFiles } from '../monitor/files.js';
 import { createMonitorStore } from '../store/create-store.js';
 import {
   DEFAULT_BUFFER,
@@ -387,6 +388,7 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
     }),
     commands,
     queries,
+    files: createFiles({ io: { env: process.env, out: process.stdout }, emit }),
     onQuit: () => quit(),
   });
   dispatch = store.dispatch;
