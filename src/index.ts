@@ -79,6 +79,7 @@ export { PersistentEventBus } from './bus/persistent-event-bus.js';
 export type {
   ReplayEventsOptions,
   PersistentEventBusOptions,
+  BusErrorContext,
   EventHandler,
   ConsumerHandler,
 } from './bus/persistent-event-bus.js';

@@ -417,6 +417,7 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   // Left on the main screen, so it is still there after the monitor exits.
   const warning = insecureWarning('monitor', args.connection);
   if (warning) process.stderr.write(warning);
+  if (check.warning) process.stderr.write(check.warning);
   process.stdout.write(ALT_SCREEN_ON);
   const ink = render(React.createElement(App, { store }), {
     exitOnCtrlC: false,
