@@ -6,6 +6,7 @@
 import { recordSnapshot } from '../core/lag-history.js';
 import type { LoopName, MonitorMessage, StreamSnapshot, TailEvent } from '../core/messages.js';
 import type { StoreAction } from './actions.js';
+import { selectLayer, updateLayer } from './layers.js';
 import type { Selection } from './list.js';
 import { selectGroupsByPending, selectPendingCursor, selectPendingRows } from './selectors.js';
 import type { PendingEntry } from '../core/types.js';
@@ -129,12 +130,14 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
       return { ...state, pending: { ...p, loading: false, error: msg.error } };
     }
     case 'EntryLoaded': {
-      const d = state.ui.detail;
+      const d = selectLayer(state, 'detail');
       if (!d || d.kind !== 'entry' || d.stream !== msg.stream || d.id !== msg.id) return state;
-      return {
-        ...state,
-        ui: { ...state.ui, detail: { ...d, loading: false, fields: msg.fields, event: msg.event } },
-      };
+      return updateLayer(state, 'detail', () => ({
+        ...d,
+        loading: false,
+        fields: msg.fields,
+        event: msg.event,
+      }));
     }
     case 'CommandCompleted': {
       const ok = msg.affected === msg.requested;

@@ -7,6 +7,7 @@
  */
 import type { MonitorActions } from '../store/create-store.js';
 import type { MonitorState } from '../store/state.js';
+import { selectTop, selectTopLayer } from '../store/layers.js';
 import { bind, type KeyBinding, type KeyContext } from './bindings.js';
 import { paneById, paneLayers, panes, registryVersion } from './panes/registry.js';
 
@@ -228,22 +229,18 @@ export function keyName(input: string, key: InkKey): string {
   return input;
 }
 
-/** The layer that receives keys now: the dialog, the help, the detail view, the filter line or the pane. */
+/**
+ * What receives keys now: the top layer of `ui.layers` (the one the reducers act on and App
+ * draws in front), or the pane when no layer is open.
+ */
 export function activeContext(state: MonitorState): KeyContext {
-  if (state.ui.confirm) return 'confirm';
-  if (state.ui.help) return 'help';
-  const layer = paneLayers().find((l) => l.isOpen(state));
-  if (layer) return layer.id;
-  if (state.ui.detail) return 'detail';
-  if (state.view.filter.editing) return 'filter';
-  return state.ui.pane;
+  return selectTopLayer(state)?.id ?? state.ui.pane;
 }
 
 /** Text is being typed (filter, claim target): printable keys are text, not commands. */
 export function isTyping(state: MonitorState): boolean {
-  return state.view.filter.editing && !state.ui.confirm
-    ? true
-    : state.ui.confirm?.step === 'consumer';
+  const top = selectTopLayer(state);
+  return top?.id === 'filter' || (top?.id === 'confirm' && top.data.step === 'consumer');
 }
 
 /** Bindings that apply in a context, most specific first. */
@@ -297,13 +294,14 @@ export function handleKey(
     return { kind: 'ran', binding };
   }
   if (isTyping(state)) {
-    const editing = state.ui.confirm ? state.ui.confirm.consumer : state.view.filter.text;
+    const claim = selectTop(state, 'confirm');
+    const editing = claim ? claim.consumer : state.view.filter.text;
     let next: string | null = null;
     if (name === 'backspace') next = editing.slice(0, -1);
     else if (!key.ctrl && !key.meta && input && !/[\x00-\x1f\x7f]/.test(input))
       next = editing + input;
     if (next === null) return { kind: 'ignored' };
-    if (state.ui.confirm) actions.editConsumer(next);
+    if (claim) actions.editConsumer(next);
     else actions.editFilter(next);
     return { kind: 'typed' };
   }
