@@ -59,6 +59,7 @@ export interface PersistentEventBusOptions<Events = AnyEvents> {
   logger?: Logger;
 }
 
+/** Options of replayEvents: the range, the pace and control. */
 export interface ReplayEventsOptions extends GetEventsOptions {
   /** `max` (default: as fast as the handlers go), or N: the original inter-arrival times ÷ N (1 = real time). */
   speed?: ReplaySpeed;
@@ -303,6 +304,7 @@ export class PersistentEventBus<Events = AnyEvents> {
     await this.close();
   }
 
+  /** Stop the consumer, persist what is queued if Redis is reachable, and close the persistence it created. */
   async close(): Promise<void> {
     await this.stopConsumer();
     if (this.flushTimer) clearTimeout(this.flushTimer);

@@ -150,12 +150,14 @@ export interface EventPersistenceOptions<Events = AnyEvents> extends TlsConnecti
   checkPermissions?: boolean;
 }
 
+/** The range of getEvents: stream IDs (`-` / `+` by default, `(id` exclusive) and a count. */
 export interface GetEventsOptions {
   start?: string;
   end?: string;
   count?: number;
 }
 
+/** Options of trimOldEvents; `maxAgeDays` defaults to 30. */
 export interface TrimOldEventsOptions {
   /** Entries older than this many days go (server clock). Default 30, the seed's compliance window. */
   maxAgeDays?: number;
@@ -165,11 +167,13 @@ export interface TrimOldEventsOptions {
    * nothing. A string is the folder; `beforeTrim` runs after the files are verified, before the XTRIM.
    */
   archive?: string | Pick<ArchiveOptions, 'dir' | 'beforeTrim'>;
+  /** Called with the report (removed, kept back, held by which group). */
   onTrim?: (report: TrimReport) => void;
   /** With `archive`: the archive report (entries, bytes, day files, removed). */
   onArchive?: (report: ArchiveReport) => void;
 }
 
+/** Options of getPendingEvents. */
 export interface PendingOptions {
   /** Claim for this consumer. Default `recovery-<host>-<pid>`. */
   consumerName?: string;
@@ -258,6 +262,7 @@ export class EventPersistence<Events = AnyEvents> {
     return this.closed;
   }
 
+  /** True while connected (after connect() or a first call, until disconnect()). */
   get connected(): boolean {
     return this.ctx !== null;
   }
