@@ -3,7 +3,12 @@ import type { Redis } from 'ioredis';
 import type { MonitorMessage } from '../core/messages.js';
 import type { MonitorQueriesPort } from '../core/ports.js';
 import { decodeEvent } from '../core/codec.js';
-import { fetchEntry, readPendingMostIdle, readPendingPage } from '../streams/inspector.js';
+import {
+  fetchEntries,
+  fetchEntry,
+  readPendingMostIdle,
+  readPendingPage,
+} from '../streams/inspector.js';
 import { describeServer, secretsOf, toErrorInfo } from './connection-guard.js';
 
 export interface QueriesOptions {
@@ -52,6 +57,22 @@ export function createQueries({ client, emit }: QueriesOptions): MonitorQueriesP
         });
       } catch (err) {
         emit({ type: 'PendingPageFailed', stream, group, error: errorInfo(err), at: Date.now() });
+      }
+    },
+    async loadEntries(stream, ids) {
+      try {
+        const found = await fetchEntries(client, stream, ids);
+        emit({
+          type: 'EntriesLoaded',
+          stream,
+          entries: ids.map((id, i) => {
+            const e = found[i];
+            return { id, fields: e?.fields ?? null, event: e ? decodeEvent(e.fields) : null };
+          }),
+          at: Date.now(),
+        });
+      } catch {
+        // Columns stay empty; the next page load asks again.
       }
     },
     async loadEntry(stream, id) {

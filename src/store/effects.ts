@@ -5,11 +5,15 @@
  * collected through its ports. No old/new state diffing decides what to do.
  */
 import type { CommandRequest } from '../core/command-kinds.js';
+import type { ExportRecord } from '../core/ports.js';
 import type { PendingRequest } from './state.js';
 
 export type Effect =
   | { type: 'loadPendingPage'; request: PendingRequest }
   | { type: 'loadEntry'; stream: string; id: string }
+  | { type: 'loadEntries'; stream: string; ids: readonly string[] }
+  | { type: 'copy'; text: string; what: string }
+  | { type: 'export'; name: string; records: readonly ExportRecord[] }
   | { type: 'runCommand'; request: CommandRequest };
 
 let collecting: Effect[] | null = null;

@@ -8,6 +8,8 @@ import type { LoopName, MonitorMessage, StreamSnapshot, TailEvent } from '../cor
 import type { StoreAction } from './actions.js';
 import { selectLayer, updateLayer } from './layers.js';
 import type { Selection } from './list.js';
+import { reduceEntriesLoaded, wantBodies } from './pending-bodies.js';
+import { reduceExportProgressed } from './copy-export.js';
 import { selectGroupsByPending, selectPendingCursor, selectPendingRows } from './selectors.js';
 import type { PendingEntry } from '../core/types.js';
 import { currentAfterId, requestPage, retarget, sameTarget } from './pending.js';
@@ -28,6 +30,8 @@ export function reduce(state: MonitorState, action: StoreAction): MonitorState {
     case 'PendingPageReceived':
     case 'PendingPageFailed':
     case 'EntryLoaded':
+    case 'EntriesLoaded':
+    case 'ExportProgressed':
     case 'CommandCompleted':
     case 'CommandFailed':
       return reduceMessage(state, action);
@@ -109,7 +113,7 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
       const ids = new Set(msg.entries.map((e) => e.id));
       const marks = p.marks.filter((id) => ids.has(id));
       const selected = followSelection(state, msg.entries, ids);
-      return {
+      return wantBodies({
         ...state,
         pending: {
           ...p,
@@ -122,8 +126,12 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
           marks: marks.length === p.marks.length ? p.marks : marks,
           selected,
         },
-      };
+      });
     }
+    case 'EntriesLoaded':
+      return reduceEntriesLoaded(state, msg);
+    case 'ExportProgressed':
+      return reduceExportProgressed(state, msg);
     case 'PendingPageFailed': {
       const p = state.pending;
       if (!p.target || p.target.stream !== msg.stream || p.target.group !== msg.group) return state;
