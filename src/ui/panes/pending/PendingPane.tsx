@@ -159,18 +159,20 @@ export function PendingPane({ width, height }: { width: number; height: number }
     v.order === 'idle' && v.scan && !v.scan.complete && v.stream !== null
       ? `most idle of the first ${formatCountOf(v.scan.examined, 'entry', 'entries')}${v.total !== null ? ` of ${formatCount(v.total)}` : ''} (o: ID order shows all)`
       : null;
-  const parts = [paint('title', 'Pending entries')];
+  // At 80 columns the key facts come first: which group, how many marked (what a key will act
+  // on), then the counts; the title shortens before any of them is cut.
+  const parts = [paint('title', width < 100 ? 'Pending' : 'Pending entries')];
   if (v.stream !== null) {
     parts.push(
       paint('accent', `${sanitize(v.stream)} / ${sanitize(v.group!)}`) +
         (v.consumer !== null ? ` consumer ${paint('accent', sanitize(v.consumer))}` : ''),
     );
-    // While filtered, what the filter leaves of this page comes first: it is what is listed.
+    if (v.marks.length) parts.push(paint('mark', `${v.marks.length} marked`));
+    // While filtered, what the filter leaves of this page: it is what is listed.
     if (v.filtered) parts.push(matchCount(rows.length, v.loadedCount, true).slice(3));
     parts.push(`${formatCount(v.total)} pending`);
     parts.push(`page ${v.page}${v.hasMore ? '+' : ''}`);
     if (v.sortAt > 0) parts.push(`sorted by ${sortName(PENDING_SORTS[v.sortAt])}`);
-    if (v.marks.length) parts.push(paint('mark', `${v.marks.length} marked`));
     if (v.loading && !v.loaded) parts.push(paint('dim', 'loading…'));
   }
   const empty =
