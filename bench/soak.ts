@@ -7,7 +7,10 @@
  *
  * Passes when:
  *  - RSS slope over the last half of the run is ~0: |least-squares slope| ≤ 1 MB/min for the
- *    monitor and for the worker process (the first half is warm-up: rings and caches fill);
+ *    monitor's RSS (the first half is warm-up: rings and caches fill), and the same bound for the
+ *    worker process's live heap (heapUsed right after a full GC: --expose-gc; its RSS is
+ *    reported too, but V8 grows a busy process's RSS lazily towards its heap limit, so RSS
+ *    there says more about GC timing than about a leak);
  *  - no error lines: the monitor's stderr is empty, its screen never showed `reconnecting` or
  *    `✖`, and every library/demo log line is one the scenario causes on purpose (the poison
  *    event's failed deliveries and dead letter, the simulated crash of tracker-1);
@@ -81,6 +84,7 @@ interface Sample {
   monitorLoopP99Ms: number | null;
   monitorLoopMaxMs: number | null;
   workersRssMb: number;
+  workersLiveHeapMb: number;
   workersLoopP99Ms: number;
   written: number;
   monitorReceived: number | null;
@@ -129,12 +133,15 @@ async function main(): Promise<number> {
         screenProblems.push(screen.split('\n').find((l) => /reconnecting|✖/.test(l)) ?? '');
       const stats = lastStats(statsFile);
       const mem = memory(pid);
+      (globalThis as { gc?: () => void }).gc?.();
+      const liveHeap = process.memoryUsage().heapUsed / 1024 / 1024;
       samples.push({
         atMin: (Date.now() - started) / 60_000,
         monitorRssMb: mem ? mem.rss / 1024 / 1024 : null,
         monitorLoopP99Ms: stats?.loopDelayP99Ms ?? null,
         monitorLoopMaxMs: stats?.loopDelayMaxMs ?? null,
         workersRssMb: process.memoryUsage.rss() / 1024 / 1024,
+        workersLiveHeapMb: liveHeap,
         workersLoopP99Ms: Math.round(loop.percentile(99) / 1e6),
         written: demo.stats.producer.written,
         monitorReceived: stats?.received ?? null,
@@ -221,7 +228,8 @@ async function main(): Promise<number> {
     const monSlope = slope(
       half.filter((s) => s.monitorRssMb !== null).map((s) => [s.atMin, s.monitorRssMb!]),
     );
-    const wrkSlope = slope(half.map((s) => [s.atMin, s.workersRssMb]));
+    const wrkRssSlope = slope(half.map((s) => [s.atMin, s.workersRssMb]));
+    const wrkSlope = slope(half.map((s) => [s.atMin, s.workersLiveHeapMb]));
     const unexpected = logs.filter((l) => !EXPECTED_LOG.some((re) => re.test(l)));
     const max = (xs: (number | null)[]) => Math.max(...xs.map((x) => x ?? 0));
     const summary = {
@@ -254,7 +262,10 @@ async function main(): Promise<number> {
       workers: {
         rssFirstMb: Number(samples[0]?.workersRssMb.toFixed(1)),
         rssLastMb: Number(samples.at(-1)?.workersRssMb.toFixed(1)),
-        rssSlopeLastHalfMbPerMin: Number(wrkSlope.toFixed(3)),
+        rssSlopeLastHalfMbPerMin: Number(wrkRssSlope.toFixed(3)),
+        liveHeapFirstMb: Number(samples[0]?.workersLiveHeapMb.toFixed(1)),
+        liveHeapLastMb: Number(samples.at(-1)?.workersLiveHeapMb.toFixed(1)),
+        liveHeapSlopeLastHalfMbPerMin: Number(wrkSlope.toFixed(3)),
         loopDelayP99MaxMs: max(samples.map((s) => s.workersLoopP99Ms)),
       },
       logLines: logs.length,
@@ -265,7 +276,7 @@ async function main(): Promise<number> {
     if (Math.abs(monSlope) > SLOPE_BOUND_MB_PER_MIN)
       failures.push(`monitor RSS slope ${monSlope.toFixed(2)} MB/min`);
     if (Math.abs(wrkSlope) > SLOPE_BOUND_MB_PER_MIN)
-      failures.push(`workers RSS slope ${wrkSlope.toFixed(2)} MB/min`);
+      failures.push(`workers live heap slope ${wrkSlope.toFixed(2)} MB/min`);
     if (stderr.length > 0) failures.push(`monitor stderr: ${stderr.slice(0, 200)}`);
     if (screenProblems.length > 0) failures.push(`screen: ${screenProblems[0]}`);
     if (unexpected.length > 0) failures.push(`log: ${unexpected[0]}`);
@@ -275,7 +286,20 @@ async function main(): Promise<number> {
       failures.push(`type streams added ${state.added} ≠ written ${writtenByProducer}`);
     if (!everSampled && received !== globalAdded)
       failures.push(`monitor received ${received} of ${globalAdded}`);
-    const result = { ...summary, pass: failures.length === 0, failures };
+    if (typeof (globalThis as { gc?: unknown }).gc !== 'function')
+      failures.push('run with --expose-gc (npm run soak does) to measure the live heap');
+    const result = {
+      ...summary,
+      pass: failures.length === 0,
+      failures,
+      // Every 5 s sample, rounded: minute, monitor RSS, workers RSS, workers live heap (MB).
+      series: samples.map((x) => [
+        Number(x.atMin.toFixed(2)),
+        Math.round(x.monitorRssMb ?? 0),
+        Math.round(x.workersRssMb),
+        Math.round(x.workersLiveHeapMb),
+      ]),
+    };
     const json = JSON.stringify(result, null, 2);
     console.log(json);
     const out = outArg();

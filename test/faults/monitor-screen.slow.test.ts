@@ -118,7 +118,8 @@ describe.skipIf(!hasTmux)('the monitor on screen during faults (tmux)', () => {
       }
       await sleep(50);
     }
-    const stderr = readFileSync(join(dir, 'err'), 'utf8');
+    // Ink's cursor restore (show cursor) goes to stderr on exit: not an error line.
+    const stderr = readFileSync(join(dir, 'err'), 'utf8').replaceAll('\x1b[?25h', '');
     console.log(
       `fault: monitor screen: ${JSON.stringify({ published, killsRecoverMs, commandsPerSecDuringKills: Math.round(cps), reconnectingShownMs, attemptsIn3s: attemptsWhileDown, restartRecoverMs, newEntryMs, stderrBytes: stderr.length })}`,
     );

@@ -168,9 +168,12 @@ describe('faults (slow)', () => {
     );
     const resumeMs = Date.now() - back;
     await waitFor(() => seen() >= 1000, 20_000);
-    const snapshotsAfter = messages.filter(
-      (m) => m.type === 'SnapshotReceived' && m.at > back,
-    ).length;
+    const countSnapshotsAfter = () =>
+      messages.filter((m) => m.type === 'SnapshotReceived' && m.at > back).length;
+    // On a quiet machine the rest can finish before the poller's first snapshot after its
+    // reconnect backoff: wait for one (bounded) instead of sampling too early.
+    await waitFor(() => countSnapshotsAfter() > 0, 10_000).catch(() => {});
+    const snapshotsAfter = countSnapshotsAfter();
     const states = messages
       .filter((m) => m.type === 'ConnectionChanged')
       .map((m) => (m.type === 'ConnectionChanged' ? `${m.loop}:${m.state}` : ''));

@@ -18,7 +18,8 @@ function sh(script: string, env: Record<string, string>) {
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    // 'close', not 'exit': the last output (TAIL_EXIT=…) may still be in the pipe at 'exit'.
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
 
