@@ -50,6 +50,17 @@ export interface MonitorQueriesPort {
    * export); emits one EntriesLoaded. Absent: the columns stay empty.
    */
   loadEntries?(stream: string, ids: readonly string[]): Promise<void>;
+  /**
+   * The entry of `toStream` holding the event `eventId` that `id` (in `fromStream`) holds: the
+   * per-type entry of a global one or the reverse, searched near `id`'s time. Emits one
+   * CounterpartFound. Absent: the detail view shows only the ID it has.
+   */
+  findCounterpart?(
+    fromStream: string,
+    id: string,
+    eventId: string,
+    toStream: string,
+  ): Promise<void>;
 }
 
 /** One entry to export: its stream, ID and raw fields (as text, as the monitor holds them). */

@@ -13,6 +13,7 @@ export type Effect =
   | { type: 'loadEntry'; stream: string; id: string }
   | { type: 'loadEntries'; stream: string; ids: readonly string[] }
   | { type: 'copy'; text: string; what: string }
+  | { type: 'findCounterpart'; fromStream: string; id: string; eventId: string; toStream: string }
   | { type: 'export'; name: string; records: readonly ExportRecord[] }
   | { type: 'runCommand'; request: CommandRequest };
 
