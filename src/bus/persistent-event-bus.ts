@@ -214,7 +214,11 @@ export class PersistentEventBus {
     const persistence = this.persistence;
     if (!persistence)
       throw new StreamscopeError('CLOSED', 'a consumer needs persistence (persistEvents: true)');
-    if (this.consumer) throw new Error('a consumer is already running: stopConsumer() first');
+    if (this.consumer)
+      throw new StreamscopeError(
+        'INVALID_ARGUMENT',
+        'a consumer is already running: stopConsumer() first',
+      );
     validateConsumeArgs(eventTypes, consumerName, options);
     const controller = new AbortController();
     const done = (async () => {

@@ -8,6 +8,7 @@
  */
 import type { CliConnection } from './connection-options.js';
 import { StreamscopeError, redactUrl, type ErrorCode } from '../core/errors.js';
+import { parseTimeReply } from '../core/parse-info.js';
 import { evictionWarning } from '../streams/eviction-check.js';
 import { streamIdToMs } from '../core/stream-id.js';
 
@@ -57,8 +58,7 @@ export async function preflight(
   try {
     await connection.connectChecked(client, conn);
     if (since !== '$') {
-      const [sec, micro] = (await client.call('TIME')) as [string, string];
-      const serverMs = Number(sec) * 1000 + Math.floor(Number(micro) / 1000);
+      const serverMs = parseTimeReply(await client.call('TIME'));
       const sinceMs = typeof since === 'number' ? since : streamIdToMs(since);
       // A second of slack: a stream ID the server made an instant ago is not "in the future".
       if (sinceMs > serverMs + 1000) {

@@ -310,6 +310,8 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   const conn = { ...args.connection, url: target.url, cluster };
   const shared = connection.createRedisClient({
     ...conn,
+    // Actions read what they change (the PEL before an ack): from masters, never a lagging replica.
+    readFrom: 'masters',
     failFast: false,
     connectionName: 'streamscope-monitor',
   });

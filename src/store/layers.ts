@@ -28,6 +28,8 @@ export interface LayerData {
   filter: { previous: string; pane?: string };
   /** A command's confirm dialog (claim: choosing the consumer first). */
   confirm: ConfirmState;
+  /** A long failure in full (`enter` on its short line in the notice line). */
+  outcome: { text: string; scroll: number };
 }
 
 export type LayerId = keyof LayerData & string;

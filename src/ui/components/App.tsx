@@ -18,6 +18,7 @@ import { DetailView } from './DetailView.js';
 import { Footer } from './Footer.js';
 import { paneById, paneLayers, panes } from '../panes/registry.js';
 import { HelpOverlay } from './HelpOverlay.js';
+import { OutcomeView } from './OutcomeView.js';
 import { StatusBar, statusBarRows } from './StatusBar.js';
 
 /** How long a notice stays on screen, ms. */
@@ -35,6 +36,7 @@ const SHARED_SURFACES: Record<
   help: { placement: 'screen', component: HelpOverlay },
   detail: { placement: 'screen', component: DetailView },
   confirm: { placement: 'dialog', component: ConfirmDialog },
+  outcome: { placement: 'screen', component: OutcomeView },
   // The events pane draws its own filter line.
   filter: { placement: 'inline' },
 };

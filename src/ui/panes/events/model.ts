@@ -8,6 +8,7 @@ import {
   eventSelectionAt,
   selectEventCursor,
   selectEventRows,
+  selectKeys,
 } from '../../../store/selectors.js';
 
 export const eventsModel: Omit<PaneModel, 'id'> = {
@@ -31,7 +32,7 @@ export const eventsModel: Omit<PaneModel, 'id'> = {
     const ev = eventAt(rows, i);
     // Pin the selection so the detail and the list stay on this event while others arrive.
     const view = { ...state.view, follow: false, selected: eventSelectionAt(rows, i) };
-    const stream = `${state.config.prefix}all`;
+    const stream = selectKeys(state).globalStream;
     return pushLayer({ ...state, view }, 'detail', {
       kind: 'event',
       stream,
