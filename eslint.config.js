@@ -23,7 +23,16 @@ const UI_LIBS = ['react', 'ink', 'react/jsx-runtime'];
 const REDIS_LIBS = ['ioredis'];
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '.bench-tmp/', 'test/lint/fixtures/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'coverage/',
+      '.bench-tmp/',
+      'test/lint/fixtures/',
+      'docs/api/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -8,6 +8,7 @@ import { StreamscopeError } from './errors.js';
 import { isUtf8 } from 'node:buffer';
 import { isStreamId } from './stream-id.js';
 
+/** One archived stream entry: its ID and its raw field bytes. */
 export interface ArchivedEntry {
   id: string;
   /** Flat [field, value, field, value…] as Redis stores them. */
@@ -20,6 +21,7 @@ function cell(b: Buffer): Cell {
   return isUtf8(b) ? b.toString('utf8') : { base64: b.toString('base64') };
 }
 
+/** One NDJSON archive line for an entry (UTF-8 values as text, others as base64). */
 export function encodeArchiveLine(id: string, fields: readonly Buffer[]): string {
   return `${JSON.stringify({ id, fields: fields.map(cell) })}\n`;
 }

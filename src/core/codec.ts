@@ -197,6 +197,7 @@ export function decodeFields(fields: RawFields): DecodeResult {
   return { ok: true, event };
 }
 
+/** decodeFields, with null instead of the reason when the entry is not in the seed format. */
 export function decodeEvent(fields: RawFields): SeedEvent | null {
   const r = decodeFields(fields);
   return r.ok ? r.event : null;

@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'ARCHIVE'
   | 'INVALID_EVENT_TYPE'
   | 'INVALID_ARGUMENT'
+  | 'INVALID_PAYLOAD'
   | 'CROSSSLOT'
   | 'CLOSED'
   | ServerStateCode
@@ -56,6 +57,7 @@ function serverStateOf(raw: string): ServerStateCode | null {
   return word && Object.hasOwn(SERVER_STATES, word) ? (word as ServerStateCode) : null;
 }
 
+/** Every error the library throws on purpose: a stable `code` to branch on and a message a person can act on (never a password). */
 export class StreamscopeError extends Error {
   readonly code: ErrorCode;
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {

@@ -13,7 +13,9 @@
 import { StreamscopeError } from './errors.js';
 import { hashTagOf } from './hash-slot.js';
 
+/** The seed's stream prefix: `<prefix><type>`, `<prefix>all`, `<prefix>dlq:<type>`. */
 export const DEFAULT_PREFIX = 'alice:events:';
+/** The seed's consumer group name. */
 export const DEFAULT_GROUP = 'alice-main';
 export const GLOBAL_STREAM_SUFFIX = 'all';
 export const DLQ_SEGMENT = 'dlq:';
@@ -27,6 +29,7 @@ export function prefixIsHashTagged(prefix: string): boolean {
   return hashTagOf(prefix) !== null;
 }
 
+/** Every Redis key name the library uses, for one prefix and layout (see README "Keys"). */
 export interface KeySpace {
   readonly prefix: string;
   readonly layout: KeyLayout;
@@ -62,6 +65,7 @@ export interface KeySpace {
   describe(key: string): KeyKind;
 }
 
+/** What a key of a KeySpace is: a type stream, the global stream, a dead-letter stream, or not ours. */
 export type KeyKind =
   | { kind: 'global' }
   | { kind: 'type'; eventType: string }
@@ -95,6 +99,7 @@ function escapeGlob(s: string): string {
   return s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }
 
+/** The key names for `prefix` (default `alice:events:`) and a cluster layout (default `hash-tag`). */
 export function createKeySpace(
   prefix: string = DEFAULT_PREFIX,
   layout: KeyLayout = 'hash-tag',

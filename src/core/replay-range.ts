@@ -10,6 +10,7 @@ export const MAX_SEQ = '18446744073709551615';
 /** Milliseconds in the largest stream ID Redis accepts (2^64 − 1). */
 const MAX_MS = '18446744073709551615';
 
+/** Replay pace: `max` (as fast as possible) or N (the original inter-arrival times ÷ N). */
 export type ReplaySpeed = 'max' | number;
 
 /** `max`, or a factor > 0 (`1`, `10`, `10x`, `0.5×`). Throws with a one-line message otherwise. */

@@ -42,6 +42,7 @@ export interface SeedEvent {
 /** Raw stream entry fields as Redis returned them (field → value). */
 export type RawFields = Record<string, string>;
 
+/** A stream entry read back (getEvents, stream info): its ID, the decoded event and the raw fields. */
 export interface StoredEvent {
   /** Stream entry ID, e.g. `1732694928060-0`. */
   streamId: string;
@@ -51,9 +52,12 @@ export interface StoredEvent {
   fields: RawFields;
 }
 
+/** One entry handed out by consumeEvents / getPendingEvents; `ack()` acknowledges exactly it. */
 export interface Delivery {
   streamKey: string;
   messageId: string;
+  /** The event's `eventType` (the discriminant of a typed delivery, see DeliveryOf). */
+  eventType: string;
   /** Null when the entry could not be decoded (such entries are dead-lettered, never handed to handlers by the bus). */
   event: SeedEvent | null;
   fields: RawFields;
@@ -63,6 +67,7 @@ export interface Delivery {
   ack(): Promise<void>;
 }
 
+/** One consumer group of a stream (`XINFO GROUPS`). */
 export interface GroupInfo {
   name: string;
   consumers: number;
@@ -102,6 +107,7 @@ export interface StreamInfo {
   consumerGroups: GroupInfo[];
 }
 
+/** One consumer of a group (`XINFO CONSUMERS`). */
 export interface ConsumerInfo {
   name: string;
   pending: number;

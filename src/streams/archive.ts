@@ -25,6 +25,7 @@ export interface ArchiveOptions {
   beforeTrim?: (report: ArchiveReport) => void | Promise<void>;
 }
 
+/** One day file of an archive run. */
 export interface ArchiveDay {
   day: string;
   path: string;
@@ -33,6 +34,7 @@ export interface ArchiveDay {
   alreadyArchived: number;
 }
 
+/** What trimOldEvents with `archive` wrote, verified and removed. */
 export interface ArchiveReport {
   streamKey: string;
   serverTimeMs: number;

@@ -12,6 +12,7 @@ import { consumeDeliveryBatches, type ConsumeOptions } from './consumer.js';
 import { deadLetter } from './recovery.js';
 import { isClusterClient } from './cluster-client.js';
 import { consumeAcrossSlots } from './consume-slots.js';
+import { validatedBatches, type SchemaTable } from './validation.js';
 import {
   completeDone,
   idempotentBatches,
@@ -19,9 +20,10 @@ import {
   type IdempotencyRun,
 } from './idempotency.js';
 
-export interface EventBatch {
+/** One batch of consumeEventBatches; `D` is the (typed) delivery. */
+export interface EventBatch<D = Delivery> {
   /** In delivery order; each delivery's own ack() still works and takes it out of the batch ack. */
-  readonly deliveries: readonly Delivery[];
+  readonly deliveries: readonly D[];
   /**
    * Acknowledge every delivery of the batch not yet acknowledged or dead-lettered: one XACK per
    * stream (pipelined, one round trip). Resolves to the number Redis acknowledged. Calling it
@@ -32,7 +34,7 @@ export interface EventBatch {
    * Move one delivery to its dead-letter stream (`<prefix>dlq:<type>`, with the reason) and
    * acknowledge it, in one MULTI; the batch ack then skips it. Returns the dead-letter entry ID.
    */
-  deadLetter(delivery: Delivery, reason: string): Promise<string>;
+  deadLetter(delivery: D, reason: string): Promise<string>;
 }
 
 export async function* consumeBatches(
@@ -40,11 +42,14 @@ export async function* consumeBatches(
   streamKeys: readonly string[],
   consumerName: string,
   options: ConsumeOptions,
+  schemas?: SchemaTable,
 ): AsyncGenerator<EventBatch> {
   // On a cluster, one loop per slot group (never a CROSSSLOT XREADGROUP), batches merged.
-  const loops = isClusterClient(ctx.client)
+  const read = isClusterClient(ctx.client)
     ? consumeAcrossSlots(ctx, streamKeys, consumerName, options, consumeDeliveryBatches)
     : consumeDeliveryBatches(ctx, streamKeys, consumerName, options);
+  // With schemas, refused payloads are dead-lettered first (before idempotency holds them).
+  const loops = schemas ? validatedBatches(ctx, read, schemas, consumerName) : read;
   if (!options.idempotency) {
     for await (const deliveries of loops) {
       if (options.signal?.aborted) return;

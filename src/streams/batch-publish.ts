@@ -26,6 +26,7 @@ import { toError, type PersistenceContext } from './context.js';
 import type { PublishTrimmer } from './publish-trim.js';
 import { publishError, undoXadd } from './publish-undo.js';
 
+/** Options of persistEvents. */
 export interface PublishBatchOptions {
   /**
    * Events per pipeline, default 500 (2,000 commands, ~1 MB of ~400-byte events). Chunks are
@@ -35,6 +36,7 @@ export interface PublishBatchOptions {
   inFlight?: number;
 }
 
+/** One event persistEvents could not write, and why. */
 export interface PublishFailure {
   /** Position in the input array. */
   index: number;

@@ -17,10 +17,12 @@ import { QuietStandaloneConnector } from './quiet-connector.js';
 import { newClusterClient, type ReadFrom } from './cluster-client.js';
 import { backoffDelay } from '../core/retry.js';
 
+/** Used when neither an option nor `REDIS_URL` names a server. */
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 /** Oldest server we support: XAUTOCLAIM and XADD/XTRIM MINID arrived in 6.2. */
 export const MIN_REDIS_VERSION = '6.2.0';
 
+/** How to reach Redis: URL, password, timeouts, TLS, cluster. */
 export interface ConnectionOptions {
   /** `redis://[user:password@]host:port[/db]` or `rediss://…` (TLS). Default: REDIS_URL, else redis://127.0.0.1:6379. */
   url?: string;
@@ -71,6 +73,7 @@ export interface ConnectionOptions {
 /** The TLS part of ConnectionOptions, for APIs that forward it (EventPersistence, tail). */
 export type TlsConnectionOptions = Pick<ConnectionOptions, 'tls' | 'tlsCaFile' | 'tlsInsecure'>;
 
+/** A server address after the defaults and environment were applied. */
 export interface ResolvedTarget {
   url: string;
   /** The URL with the password masked: the only form that may appear in a message. */
@@ -112,6 +115,7 @@ function tlsOptionsFor(
   return out;
 }
 
+/** Apply the defaults (`REDIS_URL`, `REDIS_PASSWORD`, `REDISCLI_AUTH`) and check the URL; connects to nothing. */
 export function resolveTarget(
   options: Pick<ConnectionOptions, 'url' | 'password'> & TlsConnectionOptions = {},
 ): ResolvedTarget {
@@ -263,6 +267,7 @@ export function streamsOfReadReply(reply: unknown): [string, unknown[]][] {
 /** Untyped ioredis option (in its defaults, not in its .d.ts); see createBlockingClient. */
 export const BLOCKING_DISCONNECT = { disconnectTimeout: 100 } as RedisOptions;
 
+/** What connect() learned about the server (version, mode). */
 export interface ServerCheck {
   version: string;
   /** `redis_mode` (standalone, cluster, sentinel). */

@@ -40,6 +40,7 @@ import { StreamscopeError } from '../core/errors.js';
 import { validateIdempotency, type IdempotencyOptions } from './idempotency.js';
 import { assertValidEventType } from '../core/keys.js';
 
+/** Options of consumeEvents, consumeEventBatches and the bus's startConsumer; every one has a default. */
 export interface ConsumeOptions {
   /**
    * Skip events this group already completed: a delivery whose event_id was acked within

@@ -3,6 +3,7 @@ import type { RawFields, SeedEvent } from '../core/types.js';
 import { decodeEvent, fieldsFromArray } from '../core/codec.js';
 import { toError, type PersistenceContext } from './context.js';
 
+/** One entry of a dead-letter stream: where it came from, why, and the original event. */
 export interface DeadLetter {
   /** ID of the dead-letter entry. */
   streamId: string;
@@ -22,6 +23,7 @@ export interface DeadLetter {
   fields: RawFields;
 }
 
+/** The range of getDeadLetters (stream IDs of the dead-letter stream, and a count). */
 export interface DeadLetterRange {
   /** XRANGE bounds on the dead-letter stream (`(id` exclusive). Defaults `-` and `+`. */
   start?: string;

@@ -18,6 +18,7 @@ import type { Delivery } from '../core/types.js';
 import { StreamscopeError } from '../core/errors.js';
 import { toError, type PersistenceContext } from './context.js';
 
+/** The `idempotency` option of consumeEvents: skip event_ids this group already completed. */
 export interface IdempotencyOptions {
   /** How long a completed event_id is remembered, ms (> 0). */
   ttlMs: number;

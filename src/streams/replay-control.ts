@@ -5,6 +5,7 @@
  */
 import { dueOffsetMs, type ReplaySpeed } from '../core/replay-range.js';
 
+/** Progress of a running replay, passed to `onProgress`. */
 export interface ReplayProgress {
   /** Entries replayed so far, and the total the preview counted (null: unknown). */
   done: number;
@@ -18,6 +19,7 @@ export interface ReplayProgress {
   paused: boolean;
 }
 
+/** Pause, resume, step or cancel a replay from outside (pass it as `control`). */
 export class ReplayControl {
   private pausedNow = false;
   private cancelledNow = false;
@@ -31,13 +33,16 @@ export class ReplayControl {
   /** Set by resume(): the next wait restarts the schedule from the last entry written. */
   private resync = false;
 
+  /** True between pause() and resume(). */
   get paused(): boolean {
     return this.pausedNow;
   }
+  /** True after cancel(): the replay stops before the next entry. */
   get cancelled(): boolean {
     return this.cancelledNow;
   }
 
+  /** Hold the replay before its next entry. */
   pause(): void {
     if (this.pausedNow || this.cancelledNow) return;
     this.pausedNow = true;
@@ -45,6 +50,7 @@ export class ReplayControl {
     this.wake();
   }
 
+  /** Continue a paused replay (the schedule restarts from the last entry written). */
   resume(): void {
     if (!this.pausedNow) return;
     this.pausedNow = false;
@@ -61,6 +67,7 @@ export class ReplayControl {
     this.wake();
   }
 
+  /** Stop the replay; entries already written stay. */
   cancel(): void {
     this.cancelledNow = true;
     this.wake();

@@ -14,9 +14,11 @@ import type { ArchivedEntry } from '../core/archive-record.js';
 import { fieldValue, readRange } from './range-reader.js';
 import { dayOfFile, listDayFiles, readArchiveFile } from './archive-files.js';
 
+/** Where a replay goes: copies under another prefix, copies into the same stream, or a new consumer group. */
 export type ReplayTarget =
   { kind: 'prefix'; prefix: string } | { kind: 'same' } | { kind: 'group'; group: string };
 
+/** What to replay: a stream, an ID range, a target, optional type filter and archive. */
 export interface ReplayRequest {
   /** An event type, `all` (the global stream) or `dlq:<type>`. */
   stream: string;
@@ -30,6 +32,7 @@ export interface ReplayRequest {
   archiveDir?: string;
 }
 
+/** A checked ReplayRequest with its source and target keys resolved. */
 export interface ReplayPlan extends ReplayRequest {
   sourceKey: string;
   /** The event type of a type stream (null for the global and dead-letter streams). */
@@ -43,6 +46,7 @@ export interface ReplayPlan extends ReplayRequest {
 /** An entry to replay; `fromArchive` when it was read from an archive file. */
 export type PlanEntry = ArchivedEntry & { fromArchive?: boolean };
 
+/** What a replay will move (counted before anything is written). */
 export interface ReplayPreview {
   count: number;
   bytes: number;
@@ -60,6 +64,7 @@ function sourceKeyOf(keys: KeySpace, stream: string): { key: string; type: strin
   return { key: keys.typeStream(stream), type: stream };
 }
 
+/** Check a replay request (range, target, source) and resolve its keys; writes nothing. */
 export async function planReplay(
   client: Redis,
   keys: KeySpace,

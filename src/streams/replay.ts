@@ -20,6 +20,7 @@ import { slotTransaction } from './cluster.js';
 /** Field added to copies in the same stream: the original entry's ID. */
 export const REPLAYED_FROM = 'replayed_from';
 
+/** Options of runReplay / replayRange: pace, control, progress. */
 export interface ReplayRunOptions {
   /** Default `max`. A number: the original inter-arrival times divided by it. */
   speed?: ReplaySpeed;
@@ -35,6 +36,7 @@ export interface ReplayRunOptions {
   batchSize?: number;
 }
 
+/** What a replay did. */
 export interface ReplayResult {
   /** Entries replayed (copied, or covered by the new group). */
   replayed: number;
@@ -73,6 +75,7 @@ export function copiesOf(live: KeySpace, plan: ReplayPlan, e: ArchivedEntry): Co
   return [[`${to.prefix}${plan.stream}`, tag(base)]];
 }
 
+/** Run a planned replay: copies carry the original field bytes (never re-encoded), paced by `speed`. */
 export async function runReplay(
   client: Redis,
   live: KeySpace,

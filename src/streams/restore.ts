@@ -11,8 +11,10 @@ import { StreamscopeError } from '../core/errors.js';
 import type { ArchivedEntry } from '../core/archive-record.js';
 import { readArchiveFile } from './archive-files.js';
 
+/** Field added to a restored entry that could not keep its original ID: that ID. */
 export const RESTORED_FROM = 'restored_from';
 
+/** What restoreFile wrote. */
 export interface RestoreResult {
   targetKey: string;
   /** Entries written with their original ID, with a new ID (+ restored_from), and skipped as already there. */
@@ -54,6 +56,7 @@ function sameFields(a: readonly Buffer[], b: readonly Buffer[]): boolean {
   return a.length === b.length && a.every((x, i) => x.equals(b[i]));
 }
 
+/** Write an archive day file back into `targetKey`, with the original IDs where the stream allows; raw bytes, idempotent. */
 export async function restoreFile(
   client: Redis,
   path: string,

@@ -16,6 +16,7 @@ import { toError, type PersistenceContext } from './context.js';
 
 const DAY_MS = 86_400_000;
 
+/** What trimOldEvents removed and what it kept back (entries a group has not finished) and for whom. */
 export interface TrimReport {
   streamKey: string;
   /** Server time used, ms since the epoch. */

@@ -25,4 +25,27 @@ describe('README library example', () => {
     expect(stdout).toMatch(/^consumed \d+-\d+ delivery #1$/m);
     expect(stdout).toMatch(/groups \[ 'example-workers pending=0 lag=0' \]/);
   });
+
+  it('the typed example is examples/typed-events.ts, verbatim (npm run typecheck checks its types)', () => {
+    const readme = readFileSync(new URL('README.md', root), 'utf8');
+    const example = readFileSync(new URL('examples/typed-events.ts', root), 'utf8').trimEnd();
+    expect(readme).toContain('```ts\n' + example + '\n```');
+  });
+
+  it('the typed example runs against a real Redis: the schema refuses, the switch narrows', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'examples/typed-events.ts'],
+      {
+        cwd: new URL('.', root).pathname,
+        env: { ...process.env, REDIS_URL: redisUrl() },
+        timeout: 20000,
+      },
+    );
+    expect(stdout).toContain(
+      'INVALID_PAYLOAD order.placed payload refused by its schema: total_cents: must be whole cents ≥ 0',
+    );
+    expect(stdout).toMatch(/^placed o-1 12\.99$/m);
+    expect(stdout).toMatch(/^shipped o-1 via DHL$/m);
+  });
 });
