@@ -23,7 +23,7 @@ const PREFIX = 'rs:events:';
 // The first type is the busiest: 7 of every 10 events.
 const TYPES = ['asset.discovered', 'asset.processed', 'workflow.failed'];
 const typeOf = (n: number) => TYPES[n % 10 < 7 ? 0 : n % 10 < 9 ? 1 : 2];
-const TOTAL = 3000;
+const TOTAL = 2000;
 
 it('a slot moving under load: MOVED/ASK followed, nothing lost, every entry acked once', async () => {
   const logs: string[] = [];
