@@ -130,6 +130,15 @@ export type MonitorMessage =
       at: number;
     }
   | {
+      /** The same event's entry in `toStream` (by event_id near `id`'s time); toId null: not found. */
+      type: 'CounterpartFound';
+      fromStream: string;
+      id: string;
+      toStream: string;
+      toId: string | null;
+      at: number;
+    }
+  | {
       /** `e` export: entries written so far (progress), then once more with done or error. */
       type: 'ExportProgressed';
       path: string;

@@ -56,6 +56,17 @@ export interface MonitorQueriesPort {
    * live buffer); emits HistoryPageReceived or HistoryPageFailed. Absent: no history view.
    */
   loadHistoryPage?(request: HistoryPageRequest): Promise<void>;
+  /**
+   * The entry of `toStream` holding the event `eventId` that `id` (in `fromStream`) holds: the
+   * per-type entry of a global one or the reverse, searched near `id`'s time. Emits one
+   * CounterpartFound. Absent: the detail view shows only the ID it has.
+   */
+  findCounterpart?(
+    fromStream: string,
+    id: string,
+    eventId: string,
+    toStream: string,
+  ): Promise<void>;
 }
 
 /** One entry to export: its stream, ID and raw fields (as text, as the monitor holds them). */

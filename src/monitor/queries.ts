@@ -6,6 +6,7 @@ import { decodeEvent } from '../core/codec.js';
 import {
   fetchEntries,
   fetchEntry,
+  findByEventId,
   readPendingMostIdle,
   readPendingPage,
 } from '../streams/inspector.js';
@@ -75,6 +76,16 @@ export function createQueries({ client, emit }: QueriesOptions): MonitorQueriesP
       } catch (err) {
         emit({ type: 'HistoryPageFailed', request, error: errorInfo(err), at: Date.now() });
       }
+    },
+    async findCounterpart(fromStream, id, eventId, toStream) {
+      let toId: string | null = null;
+      try {
+        const ms = Number(id.split('-')[0]);
+        if (Number.isFinite(ms)) toId = await findByEventId(client, toStream, ms, eventId);
+      } catch {
+        // Shown as not found: the detail view still has the ID it was opened on.
+      }
+      emit({ type: 'CounterpartFound', fromStream, id, toStream, toId, at: Date.now() });
     },
     async loadEntries(stream, ids) {
       try {

@@ -15,6 +15,7 @@ import {
   selectEventRows,
   selectPendingCursor,
   selectPendingRows,
+  selectKeys,
   selectSelectedEvent,
 } from './selectors.js';
 import type { MonitorState, Notice } from './state.js';
@@ -39,7 +40,7 @@ export function selectedEntry(state: MonitorState): SelectedEntry | string {
   if (state.ui.pane === 'events') {
     const e = selectSelectedEvent(state);
     return e
-      ? { stream: `${state.config.prefix}all`, id: e.id, fields: e.fields }
+      ? { stream: selectKeys(state).globalStream, id: e.id, fields: e.fields }
       : 'no event selected';
   }
   if (state.ui.pane === 'pending') {
@@ -78,7 +79,7 @@ export function exportSelection(
 ): { name: string; records: ExportRecord[]; skipped: number } | string {
   if (state.ui.pane === 'events') {
     const rows = selectEventRows(state);
-    const stream = `${state.config.prefix}all`;
+    const stream = selectKeys(state).globalStream;
     const records: ExportRecord[] = [];
     for (let i = 0; i < rows.length; i++) {
       const ev = eventAt(rows, i);

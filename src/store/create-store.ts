@@ -223,6 +223,12 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
             );
       } else if (e.type === 'loadEntries') {
         options.queries.loadEntries?.(e.stream, e.ids).catch(() => {});
+      } else if (e.type === 'findCounterpart') {
+        const { fromStream, id, eventId, toStream } = e;
+        if (options.queries.findCounterpart)
+          options.queries.findCounterpart(fromStream, id, eventId, toStream).catch(() => {});
+        else
+          dispatch({ type: 'CounterpartFound', fromStream, id, toStream, toId: null, at: now() });
       } else if (e.type === 'copy') {
         const text = options.files
           ? options.files.copy(e.text, e.what)

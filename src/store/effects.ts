@@ -15,6 +15,7 @@ export type Effect =
   | { type: 'loadEntries'; stream: string; ids: readonly string[] }
   | { type: 'loadHistoryPage'; request: HistoryPageRequest }
   | { type: 'copy'; text: string; what: string }
+  | { type: 'findCounterpart'; fromStream: string; id: string; eventId: string; toStream: string }
   | { type: 'export'; name: string; records: readonly ExportRecord[] }
   | { type: 'runCommand'; request: CommandRequest };
 

@@ -10,6 +10,7 @@ import { selectLayer, updateLayer } from './layers.js';
 import type { Selection } from './list.js';
 import { reduceEntriesLoaded, wantBodies } from './pending-bodies.js';
 import { reduceExportProgressed } from './copy-export.js';
+import { lookUpCounterpart, reduceCounterpartFound } from './detail-ids.js';
 import { selectGroupsByPending, selectPendingCursor, selectPendingRows } from './selectors.js';
 import type { PendingEntry } from '../core/types.js';
 import { currentAfterId, requestPage, retarget, sameTarget } from './pending.js';
@@ -35,6 +36,7 @@ export function reduce(state: MonitorState, action: StoreAction): MonitorState {
     case 'ExportProgressed':
     case 'HistoryPageReceived':
     case 'HistoryPageFailed':
+    case 'CounterpartFound':
     case 'CommandCompleted':
     case 'CommandFailed':
       return reduceMessage(state, action);
@@ -146,13 +148,24 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
     case 'EntryLoaded': {
       const d = selectLayer(state, 'detail');
       if (!d || d.kind !== 'entry' || d.stream !== msg.stream || d.id !== msg.id) return state;
+      const type = msg.fields?.type ?? msg.event?.eventType ?? null;
+      const counterpart = lookUpCounterpart(
+        state,
+        d.stream,
+        d.id,
+        msg.event?.eventId ?? null,
+        type,
+      );
       return updateLayer(state, 'detail', () => ({
         ...d,
         loading: false,
         fields: msg.fields,
         event: msg.event,
+        counterpart,
       }));
     }
+    case 'CounterpartFound':
+      return reduceCounterpartFound(state, msg);
     case 'CommandCompleted': {
       const ok = msg.affected === msg.requested;
       const text =

@@ -161,8 +161,27 @@ export interface PendingState {
   bodies: { stream: string | null; byId: Readonly<Record<string, EntryBody | null>> };
 }
 
+/**
+ * The same event's entry in the other stream (a publish writes a per-type entry and a global
+ * copy with IDs of their own), looked up by event_id near the entry's time (store/detail-ids.ts).
+ */
+export interface Counterpart {
+  stream: string;
+  /** Its entry ID; null while searching or when not found. */
+  id: string | null;
+  searching: boolean;
+}
+
+/** A pending entry's PEL facts, for its detail view. */
+export interface PendingFacts {
+  group: string;
+  consumer: string;
+  idleMs: number;
+  deliveries: number;
+}
+
 export type DetailState =
-  | { kind: 'event'; stream: string; event: TailEvent; scroll: number }
+  | { kind: 'event'; stream: string; event: TailEvent; scroll: number; counterpart?: Counterpart }
   | {
       kind: 'entry';
       stream: string;
@@ -171,6 +190,8 @@ export type DetailState =
       fields: RawFields | null;
       event: SeedEvent | null;
       scroll: number;
+      pending?: PendingFacts;
+      counterpart?: Counterpart;
     };
 
 export interface ConfirmState {

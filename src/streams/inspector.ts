@@ -215,6 +215,43 @@ export async function readPendingMostIdle(
 }
 
 /** One entry, binary-safe (invalid UTF-8 shown as `\xNN`); null when it no longer exists. */
+/**
+ * The entry of `key` holding the seed event `eventId`, searched within ±`windowMs` of `aroundMs`
+ * (a publish writes its type entry and global copy within milliseconds), at most `limit` entries
+ * read. Null when not there (trimmed, or published by something else).
+ */
+export async function findByEventId(
+  client: Redis,
+  key: string,
+  aroundMs: number,
+  eventId: string,
+  windowMs = 2000,
+  limit = 1000,
+): Promise<string | null> {
+  const from = Math.max(0, aroundMs - windowMs);
+  const page = (await client.xrange(
+    key,
+    `${from}-0`,
+    `${aroundMs + windowMs}-18446744073709551615`,
+    'COUNT',
+    limit,
+  )) as [string, string[]][];
+  for (const [id, flat] of page) {
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      if (flat[i] !== 'event') continue;
+      // A cheap test first: most entries are not the one.
+      if (!flat[i + 1].includes(eventId)) break;
+      try {
+        if ((JSON.parse(flat[i + 1]) as { event_id?: unknown }).event_id === eventId) return id;
+      } catch {
+        /* not JSON: not a seed event */
+      }
+      break;
+    }
+  }
+  return null;
+}
+
 /** Several entries by ID in one round trip (a pipeline of XRANGE id id); null for each one gone. */
 export async function fetchEntries(
   client: Redis,

@@ -5,7 +5,14 @@
 import type { DetailState } from '../store/state.js';
 import type { RawFields, SeedEvent } from '../core/types.js';
 import { bigintSafeReplacer } from '../core/python-json.js';
-import { clusters, displayWidth, formatBytes, formatDateTime, idTimeMs } from './format.js';
+import {
+  clusters,
+  displayWidth,
+  formatAge,
+  formatBytes,
+  formatDateTime,
+  idTimeMs,
+} from './format.js';
 import { sanitize } from './sanitize.js';
 
 /** Hard-wrap one line at `width` columns. */
@@ -58,6 +65,33 @@ export function detailLines(d: DetailState, width: number): DetailLine[] {
   if (d.kind === 'event') {
     push(sanitize(`Type     ${d.event.type ?? '(none)'}`));
     push(`Size     ${formatBytes(d.event.bytes)}`);
+  }
+  if (d.kind === 'entry' && d.pending) {
+    const p = d.pending;
+    push(
+      sanitize(
+        `Pending  consumer ${p.consumer} · idle ${formatAge(p.idleMs)} · delivered ${p.deliveries}× (group ${p.group})`,
+      ),
+    );
+  }
+  // Both IDs: the entry's own, and the same event's entry in the other stream.
+  const other = d.counterpart;
+  // Pane 1's events are global entries; entries opened elsewhere are type-stream entries.
+  const global = d.kind === 'event';
+  const own = `${id} (${d.stream})`;
+  const theirs = !other
+    ? null
+    : other.searching
+      ? `searching ${other.stream}…`
+      : other.id
+        ? `${other.id} (${other.stream})`
+        : `not found in ${other.stream} near this entry's time`;
+  if (global) {
+    push(sanitize(`Global   ${own}`));
+    push(sanitize(`Type ID  ${theirs ?? 'unknown (no event_id or type)'}`));
+  } else {
+    push(sanitize(`Type ID  ${own}`));
+    if (theirs) push(sanitize(`Global   ${theirs}`), other?.id ? undefined : 'dim');
   }
   if (d.kind === 'entry' && d.loading) {
     push('');

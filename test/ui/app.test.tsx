@@ -321,11 +321,14 @@ describe('App at 80×23', () => {
     m.app.stdin.write('\r');
     await settle();
     const l = lines(m);
-    expect(l.slice(2, 9)).toEqual([
+    expect(l.slice(2, 11)).toEqual([
       'Entry 1764000000099-0 in alice:events:all',
       'Time     2025-11-24 16:00:00.099 (local, from the entry ID)',
       'Type     evil',
       'Size     168 B',
+      // Both IDs (this test's queries port has no lookup: the type entry counts as not found).
+      'Global   1764000000099-0 (alice:events:all)',
+      "Type ID  not found in alice:events:evil near this entry's time",
       '',
       'Decoded event',
       '{',

@@ -94,4 +94,43 @@ describe('sort and pending context on screen', () => {
     expect(frame.some((l) => l.includes('worker-1'))).toBe(false);
     expect(frame[2]).toContain('1 of 3 match');
   });
+
+  it("pane 3's detail view: consumer, idle, delivery count, the type ID and the global ID", async () => {
+    m = mount([connected('tail'), connected('poller'), triageSnapshot()]);
+    m.store.actions.selectPane('groups');
+    m.store.actions.openSelected();
+    m.store.dispatch(pendingPage(K, 'alice-main', 1));
+    m.store.actions.openSelected();
+    const id = `${T0 - 600_000}-0`;
+    m.store.dispatch({
+      type: 'EntryLoaded',
+      stream: K,
+      id,
+      fields: { event: '{"event_id":"x1"}' },
+      event: {
+        eventType: 'asset.discovered',
+        eventId: 'x1',
+        timestamp: '',
+        source: '',
+        version: '1.0.0',
+        data: {},
+      },
+      at: T0,
+    });
+    m.store.dispatch({
+      type: 'CounterpartFound',
+      fromStream: K,
+      id,
+      toStream: 'alice:events:all',
+      toId: '1764000000123-0',
+      at: T0,
+    });
+    await settle();
+    const frame = lines(m);
+    expect(frame).toContain(
+      'Pending  consumer worker-1 · idle 1.0s · delivered 1× (group alice-main)',
+    );
+    expect(frame).toContain(`Type ID  ${id} (${K})`);
+    expect(frame).toContain('Global   1764000000123-0 (alice:events:all)');
+  });
 });

@@ -1,6 +1,7 @@
 /** Pane 1: the selected event by its entry ID (stable while rows arrive); enter opens it. */
 import { clamp } from '../../../store/list.js';
 import { pushLayer } from '../../../store/layers.js';
+import { lookUpCounterpart } from '../../../store/detail-ids.js';
 import type { PaneModel } from '../../../store/pane-models.js';
 import {
   eventAt,
@@ -31,11 +32,14 @@ export const eventsModel: Omit<PaneModel, 'id'> = {
     const ev = eventAt(rows, i);
     // Pin the selection so the detail and the list stay on this event while others arrive.
     const view = { ...state.view, follow: false, selected: eventSelectionAt(rows, i) };
+    const stream = selectKeys(state).globalStream;
     return pushLayer({ ...state, view }, 'detail', {
       kind: 'event',
-      stream: selectKeys(state).globalStream,
+      stream,
       event: ev,
       scroll: 0,
+      // Its per-type entry (another ID), found by event_id near this one's time.
+      counterpart: lookUpCounterpart(state, stream, ev.id, ev.event?.eventId ?? null, ev.type),
     });
   },
   back(state) {

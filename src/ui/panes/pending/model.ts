@@ -33,6 +33,12 @@ export const pendingModel: Omit<PaneModel, 'id'> = {
       fields: null,
       event: null,
       scroll: 0,
+      pending: {
+        group: t.group,
+        consumer: row.consumer,
+        idleMs: row.idleMs,
+        deliveries: row.deliveries,
+      },
     });
   },
   back(state) {
