@@ -45,10 +45,6 @@ const LOCAL: Record<Exclude<CommandLineVerb, CommandKind>, Omit<VerbSpec, 'verb'
     description: 'Mark every pending entry of the group the rule selects (the whole PEL)',
   },
   unmark: { usage: 'unmark', description: 'Clear the marks' },
-  undo: {
-    usage: 'undo [<journal id>]',
-    description: 'Undo a journal record (default: the last one that can be undone)',
-  },
   show: { usage: 'show <stream> [<group>]', description: 'Show a stream/group in pane 3' },
 };
 
@@ -59,6 +55,14 @@ const USAGE: Partial<Record<CommandKind, string>> = {
   delconsumer: 'delconsumer <name> [to=<other>]',
   setid: 'setid <0|$|id|-1h|time|group:<other>>',
   redrive: 'redrive [rate=<n>/s]',
+  undo: 'undo [<journal id>]',
+};
+
+/** Kinds that act on something else than the marked or selected entries. */
+const DESCRIPTION: Partial<Record<CommandKind, string>> = {
+  delconsumer: 'Delete a consumer of the group; one holding entries moves them to another first',
+  setid: 'Reposition the group (preview: how many entries are delivered again or skipped)',
+  undo: 'Undo a journal record (default: the newest one that can be undone)',
 };
 
 /** The verbs of the `:` line, in the order completion lists them. */
@@ -86,8 +90,8 @@ export function verbSpec(verb: CommandLineVerb): VerbSpec {
     verb,
     kind,
     usage: USAGE[kind] ?? verb,
-    // "Acknowledge (XACK): …" — the kind's verb and the Redis commands it sends.
-    description: `${spec.verb} the marked or selected entries (${spec.redisCommands.join(', ')})`,
+    // "Acknowledge the marked … (XACK)": the kind's verb and the Redis commands it sends.
+    description: `${DESCRIPTION[kind] ?? `${spec.verb} the marked or selected entries`} (${spec.redisCommands.join(', ')})`,
   };
 }
 

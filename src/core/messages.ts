@@ -136,6 +136,11 @@ export type MonitorMessage =
       detail: string;
       at: number;
     }
+  /**
+   * A bulk command's progress, after each batch: `done` of `total` items handled (changed or
+   * found gone). The store draws the progress bar from it; CommandCompleted/Failed ends it.
+   */
+  | { type: 'CommandProgress'; command: CommandKind; done: number; total: number; at: number }
   | {
       type: 'CommandFailed';
       command: CommandKind;

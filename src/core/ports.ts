@@ -6,6 +6,11 @@
 import type { CommandKind, CommandRequest } from './command-kinds.js';
 import type { PendingOrder } from './messages.js';
 
+export interface CommandRunOptions {
+  /** Aborted: no further batch starts (esc in the monitor). */
+  signal?: AbortSignal;
+}
+
 export interface MonitorCommandsPort {
   /** True when mutations are refused (--read-only or missing ACL permission). */
   readonly readOnly: boolean;
@@ -18,9 +23,11 @@ export interface MonitorCommandsPort {
   readonly deniedCommands?: ReadonlySet<CommandKind>;
   /**
    * Run one command (ack, claim, replay… — the kinds of core/command-kinds.ts) through its
-   * executor. Emits exactly one CommandCompleted or CommandFailed; never rejects.
+   * executor. A bulk command emits CommandProgress after each batch and checks `signal` between
+   * batches (a batch that started finishes; the outcome says how much was done). Emits exactly
+   * one CommandCompleted or CommandFailed; never rejects.
    */
-  run(request: CommandRequest): Promise<void>;
+  run(request: CommandRequest, options?: CommandRunOptions): Promise<void>;
 }
 
 export interface MonitorQueriesPort {

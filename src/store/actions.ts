@@ -29,6 +29,8 @@ export type UiAction =
   | { type: 'editConsumer'; text: string }
   | { type: 'confirm' }
   | { type: 'cancel' }
+  /** esc while a bulk command runs: stop it between batches. */
+  | { type: 'cancelCommand' }
   | { type: 'changePage'; delta: 1 | -1 }
   /** Pending pane: most idle first ⇄ ID order. */
   | { type: 'togglePendingOrder' }

@@ -60,6 +60,7 @@ export interface MonitorActions {
   editConsumer(text: string): void;
   confirm(): void;
   cancel(): void;
+  cancelCommand(): void;
   changePage(delta: 1 | -1): void;
   togglePendingOrder(): void;
   cycleGroup(delta: 1 | -1): void;
@@ -100,6 +101,8 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
   let batchTimer: unknown = null;
   let clock: unknown = null;
   let closed = false;
+  /** The running command's cancel switch (one command runs at a time). */
+  let running: AbortController | null = null;
 
   function commit(actions: readonly StoreAction[]): void {
     const prev = api.getState();
@@ -194,10 +197,14 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
           .catch(() =>
             dispatch({ type: 'EntryLoaded', stream, id, fields: null, event: null, at: now() }),
           );
+      } else if (e.type === 'cancelCommand') {
+        running?.abort();
       } else {
         const { request } = e;
+        const controller = new AbortController();
+        running = controller;
         options.commands
-          .run(request)
+          .run(request, { signal: controller.signal })
           .catch((err: unknown) =>
             dispatch({
               type: 'CommandFailed',
@@ -208,7 +215,10 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
             }),
           )
           // A NOPERM reply teaches the port a permission: show it on the keys right away.
-          .finally(syncPermissions);
+          .finally(() => {
+            if (running === controller) running = null;
+            syncPermissions();
+          });
       }
     }
   }
@@ -231,6 +241,7 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
     editConsumer: (text) => act({ type: 'editConsumer', text }),
     confirm: a({ type: 'confirm' }),
     cancel: a({ type: 'cancel' }),
+    cancelCommand: a({ type: 'cancelCommand' }),
     changePage: (delta) => act({ type: 'changePage', delta }),
     togglePendingOrder: a({ type: 'togglePendingOrder' }),
     cycleGroup: (delta) => act({ type: 'cycleGroup', delta }),

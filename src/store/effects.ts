@@ -10,7 +10,9 @@ import type { PendingRequest } from './state.js';
 export type Effect =
   | { type: 'loadPendingPage'; request: PendingRequest }
   | { type: 'loadEntry'; stream: string; id: string }
-  | { type: 'runCommand'; request: CommandRequest };
+  | { type: 'runCommand'; request: CommandRequest }
+  /** Abort the running command's signal: no further batch starts. */
+  | { type: 'cancelCommand' };
 
 let collecting: Effect[] | null = null;
 

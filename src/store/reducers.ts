@@ -29,6 +29,7 @@ export function reduce(state: MonitorState, action: StoreAction): MonitorState {
     case 'EntryLoaded':
     case 'CommandCompleted':
     case 'CommandFailed':
+    case 'CommandProgress':
       return reduceMessage(state, action);
     case 'tick':
     case 'setPageRows':
@@ -136,6 +137,14 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
         ui: { ...state.ui, detail: { ...d, loading: false, fields: msg.fields, event: msg.event } },
       };
     }
+    case 'CommandProgress': {
+      const p = state.ui.progress;
+      if (!p || p.command !== msg.command) return state;
+      return {
+        ...state,
+        ui: { ...state.ui, progress: { ...p, done: msg.done, total: msg.total, at: state.now } },
+      };
+    }
     case 'CommandCompleted': {
       const ok = msg.affected === msg.requested;
       const text =
@@ -148,12 +157,17 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
         pending: requestPage({ ...s.pending, marks: [] }, s, currentAfterId(s.pending)),
       };
     }
-    case 'CommandFailed':
-      return withCommandOutcome(
+    case 'CommandFailed': {
+      const s = withCommandOutcome(
         state,
         { ok: false, text: `${msg.command} failed: ${msg.error.message}` },
         'error',
       );
+      // Stopped part-way, some entries may have moved: show the PEL as it is now.
+      return s.pending.target && !s.pending.loading
+        ? { ...s, pending: requestPage(s.pending, s, currentAfterId(s.pending)) }
+        : s;
+    }
   }
 }
 
@@ -211,7 +225,11 @@ function withCommandOutcome(
 ): MonitorState {
   return {
     ...state,
-    ui: { ...state.ui, notice: { level, text: outcome.text, at: state.now, flash: true } },
+    ui: {
+      ...state.ui,
+      progress: null,
+      notice: { level, text: outcome.text, at: state.now, flash: true },
+    },
   };
 }
 

@@ -188,6 +188,18 @@ export interface Notice {
   flash?: boolean;
 }
 
+/** A confirmed command while it runs: the progress bar (done/total, rate); esc cancels it. */
+export interface ProgressState {
+  command: CommandKind;
+  total: number;
+  done: number;
+  /** Local ms when it was confirmed, and of the last progress message (the rate). */
+  startedAt: number;
+  at: number;
+  /** esc was pressed: no further batch starts; the outcome says how much was done. */
+  cancelling: boolean;
+}
+
 export interface UiState {
   pane: PaneId;
   help: boolean;
@@ -202,6 +214,7 @@ export interface UiState {
   picker: { stream: string; group: string } | null;
   confirm: ConfirmState | null;
   notice: Notice | null;
+  progress: ProgressState | null;
 }
 
 export interface MonitorState {
@@ -293,6 +306,7 @@ export function initialState(config: MonitorConfig, now: number): MonitorState {
       picker: null,
       confirm: null,
       notice: null,
+      progress: null,
     },
   };
 }

@@ -113,6 +113,32 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
           ...state.ui,
           confirm: null,
           notice: { level: 'info', text, at: state.now, flash: true },
+          progress: {
+            command: c.command,
+            total: Math.max(1, n),
+            done: 0,
+            startedAt: state.now,
+            at: state.now,
+            cancelling: false,
+          },
+        },
+      };
+    }
+    case 'cancelCommand': {
+      const p = state.ui.progress;
+      if (!p || p.cancelling) return state;
+      want({ type: 'cancelCommand' });
+      return {
+        ...state,
+        ui: {
+          ...state.ui,
+          progress: { ...p, cancelling: true },
+          notice: {
+            level: 'info',
+            text: `cancelling ${p.command}: no further batch starts (${p.done.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} done so far)`,
+            at: state.now,
+            flash: true,
+          },
         },
       };
     }
@@ -318,6 +344,8 @@ function back(state: MonitorState): MonitorState {
   const { ui, view } = state;
   if (ui.confirm) return reduceUi(state, { type: 'cancel' });
   if (ui.help) return { ...state, ui: { ...ui, help: false } };
+  // A running bulk command is the top layer while it runs: esc stops it between batches.
+  if (ui.progress && !ui.progress.cancelling) return reduceUi(state, { type: 'cancelCommand' });
   if (ui.picker) return { ...state, ui: { ...ui, picker: null } };
   if (ui.detail) return { ...state, ui: { ...ui, detail: null } };
   if (view.filter.editing)
@@ -339,6 +367,12 @@ function requestCommand(state: MonitorState, command: CommandKind): MonitorState
       `${command} refused: ${state.config.readOnlyReason ?? 'read-only mode'}`,
     );
   if (state.ui.confirm || state.ui.detail) return state;
+  if (state.ui.progress)
+    return notice(
+      state,
+      'info',
+      `${command}: ${state.ui.progress.command} is still running (esc cancels it)`,
+    );
   const t = selectCommandTarget(state);
   if (typeof t === 'string') return notice(state, 'info', `${command}: ${t}`);
   const ids = [...t.ids];

@@ -178,12 +178,15 @@ describe('App at 80×23', () => {
     expect(m.commands.run).not.toHaveBeenCalled();
     m.app.stdin.write('y');
     await settle();
-    expect(m.commands.run).toHaveBeenCalledWith({
-      kind: 'ack',
-      stream: K,
-      group: 'alice-main',
-      ids: ['1763999400002-0', '1763999400001-0'],
-    });
+    expect(m.commands.run).toHaveBeenCalledWith(
+      {
+        kind: 'ack',
+        stream: K,
+        group: 'alice-main',
+        ids: ['1763999400002-0', '1763999400001-0'],
+      },
+      { signal: expect.any(AbortSignal) },
+    );
     m.store.dispatch({
       type: 'CommandCompleted',
       command: 'ack',

@@ -199,12 +199,12 @@ describe('keymap', () => {
     ).toEqual(['claim']);
   });
 
-  it('mutating bindings are exactly a, c and r', () => {
+  it('mutating bindings are exactly a, c, d and r', () => {
     expect(
       keymap()
         .filter((b) => b.mutates)
         .map((b) => b.keys.join()),
-    ).toEqual(['a', 'c', 'r']);
+    ).toEqual(['a', 'c', 'd', 'r']);
   });
 
   it('while typing a filter, letters are text (q does not quit); ctrl+c still quits', () => {

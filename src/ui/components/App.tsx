@@ -17,6 +17,7 @@ import { DetailView } from './DetailView.js';
 import { Footer } from './Footer.js';
 import { paneById, paneLayers, panes } from '../panes/registry.js';
 import { HelpOverlay } from './HelpOverlay.js';
+import { ProgressLine } from './ProgressLine.js';
 import { StatusBar, statusBarRows } from './StatusBar.js';
 
 /** How long a notice stays on screen, ms. */
@@ -81,8 +82,9 @@ function Screen({ store, width, height }: AppProps) {
     url: s.config.url,
     prefix: s.config.prefix,
     statusRows: statusBarRows(selectConnection(s)),
+    progress: s.ui.progress !== null,
   }));
-  const noticeRows = v.notice ? 1 : 0;
+  const noticeRows = (v.notice ? 1 : 0) + (v.progress ? 1 : 0);
   const body = Math.max(3, rows - 2 - v.statusRows - noticeRows);
   const paneHeight = v.confirm ? Math.max(2, body - DIALOG_ROWS) : body;
   const layer = v.layer ? paneLayers().find((l) => l.id === v.layer) : undefined;
@@ -104,6 +106,7 @@ function Screen({ store, width, height }: AppProps) {
           </Box>
         ) : null}
       </Box>
+      {v.progress ? <ProgressLine width={cols} /> : null}
       {v.notice ? (
         <Text wrap="truncate-end">
           {paint(
