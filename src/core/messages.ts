@@ -6,6 +6,7 @@
  */
 import type { ConsumerInfo, GroupInfo, PendingEntry, RawFields, SeedEvent } from './types.js';
 import type { KeyKind } from './keys.js';
+import type { ActionPreview } from './bulk-kinds.js';
 import type { CommandKind } from './command-kinds.js';
 import type { ErrorCode } from './errors.js';
 
@@ -134,6 +135,31 @@ export type MonitorMessage =
       requested: number;
       affected: number;
       detail: string;
+      at: number;
+    }
+  /** `:mark <rule>`: every pending entry of the group the rule selects (the whole PEL). */
+  | {
+      type: 'PendingMarked';
+      stream: string;
+      group: string;
+      rule: string;
+      ids: string[];
+      at: number;
+    }
+  | {
+      type: 'PendingMarkFailed';
+      stream: string;
+      group: string;
+      rule: string;
+      error: ErrorInfo;
+      at: number;
+    }
+  /** The preview of a command the confirm dialog asks about (setid, delconsumer, undo…). */
+  | {
+      type: 'CommandPreviewed';
+      command: CommandKind;
+      preview: ActionPreview | null;
+      error: ErrorInfo | null;
       at: number;
     }
   /**

@@ -28,6 +28,11 @@ export interface MonitorCommandsPort {
    * one CommandCompleted or CommandFailed; never rejects.
    */
   run(request: CommandRequest, options?: CommandRunOptions): Promise<void>;
+  /**
+   * Read what `request` would do (the plan's preview: counts, positions, owners) without
+   * changing anything; emits one CommandPreviewed. Absent: the dialog shows the kind's own text.
+   */
+  preview?(request: CommandRequest): Promise<void>;
 }
 
 export interface MonitorQueriesPort {
@@ -50,6 +55,11 @@ export interface MonitorQueriesPort {
       offset?: number;
     },
   ): Promise<void>;
+  /**
+   * `:mark <rule>`: scan the whole PEL of the group (not one page) for the entries the rule
+   * (core/pel-rule.ts) selects; emits PendingMarked or PendingMarkFailed.
+   */
+  markPending?(stream: string, group: string, rule: string): Promise<void>;
   /** Fetch one entry in full (detail view of a pending entry). */
   loadEntry(stream: string, id: string): Promise<void>;
 }

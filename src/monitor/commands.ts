@@ -22,7 +22,8 @@ import type { MonitorCommandsPort } from '../core/ports.js';
 import { describeServer, secretsOf, toErrorInfo } from './connection-guard.js';
 import { ackEntries, claimEntries, checkClaimTarget, listConsumers } from './bulk/ack-claim.js';
 import { describeResult, type BulkContext, type BulkRunOptions } from './bulk/context.js';
-import { BULK_EXECUTORS, PartialRunError } from './bulk/executors.js';
+import { BULK_EXECUTORS, PartialRunError, planFor } from './bulk/executors.js';
+import type { ActionPreview } from '../core/bulk-kinds.js';
 import { journalCommand, ownersBefore, type CommandJournal } from './journal-commands.js';
 
 export interface CommandsOptions {
@@ -258,6 +259,19 @@ export function createCommands(options: CommandsOptions): MonitorCommands {
     get readOnlyReason() {
       if (configuredReadOnly) return 'read-only mode (--read-only)';
       return denied.size > 0 ? `ACL: the Redis user may not run ${[...denied].join(', ')}` : null;
+    },
+
+    // The plan's preview (counts, positions, owners), read without changing anything.
+    async preview(request) {
+      const emitPreview = (preview: ActionPreview | null, error: ErrorInfo | null): void =>
+        emit({ type: 'CommandPreviewed', command: request.kind, preview, error, at: Date.now() });
+      if (!(request.kind in BULK_EXECUTORS)) return emitPreview(null, null);
+      try {
+        const plan = await planFor(request, ctx);
+        emitPreview(plan.preview, null);
+      } catch (err) {
+        emitPreview(null, toErrorInfo(rootCause(err), describeServer(client), secretsOf(client)));
+      }
     },
 
     async run(request, runOptions = {}) {

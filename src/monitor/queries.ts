@@ -4,7 +4,9 @@ import type { MonitorMessage } from '../core/messages.js';
 import type { MonitorQueriesPort } from '../core/ports.js';
 import { decodeEvent } from '../core/codec.js';
 import { fetchEntry, readPendingMostIdle, readPendingPage } from '../streams/inspector.js';
+import { parseRule } from '../core/pel-rule.js';
 import { describeServer, secretsOf, toErrorInfo } from './connection-guard.js';
+import { scanPel } from './bulk/pel-scan.js';
 
 export interface QueriesOptions {
   /** A shared, non-blocking client; not closed here. */
@@ -52,6 +54,27 @@ export function createQueries({ client, emit }: QueriesOptions): MonitorQueriesP
         });
       } catch (err) {
         emit({ type: 'PendingPageFailed', stream, group, error: errorInfo(err), at: Date.now() });
+      }
+    },
+    // `:mark <rule>`: the whole PEL (monitor/bulk/pel-scan.ts), not the page on screen.
+    async markPending(stream, group, rule) {
+      const failed = (error: ReturnType<typeof errorInfo>) =>
+        emit({ type: 'PendingMarkFailed', stream, group, rule, error, at: Date.now() });
+      const parsed = parseRule(rule);
+      if (!parsed.ok) return failed({ code: 'INVALID_ARGUMENT', message: parsed.error });
+      try {
+        const ctx = { client, display: describeServer(client), secrets: secretsOf(client) };
+        const rows = await scanPel(ctx, stream, group, parsed.rule);
+        emit({
+          type: 'PendingMarked',
+          stream,
+          group,
+          rule,
+          ids: rows.map((e) => e.id),
+          at: Date.now(),
+        });
+      } catch (err) {
+        failed(errorInfo(err));
       }
     },
     async loadEntry(stream, id) {

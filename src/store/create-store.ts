@@ -61,6 +61,11 @@ export interface MonitorActions {
   confirm(): void;
   cancel(): void;
   cancelCommand(): void;
+  openCommandLine(): void;
+  editCommandLine(text: string): void;
+  completeCommandLine(): void;
+  walkCommandHistory(delta: 1 | -1): void;
+  submitCommandLine(): void;
   changePage(delta: 1 | -1): void;
   togglePendingOrder(): void;
   cycleGroup(delta: 1 | -1): void;
@@ -199,6 +204,34 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
           );
       } else if (e.type === 'cancelCommand') {
         running?.abort();
+      } else if (e.type === 'markPending') {
+        const { stream, group, rule } = e;
+        const failed = (message: string) =>
+          dispatch({
+            type: 'PendingMarkFailed',
+            stream,
+            group,
+            rule,
+            error: { code: 'INVALID_ARGUMENT', message },
+            at: now(),
+          });
+        if (!options.queries.markPending) failed('marking by rule is not available here');
+        else
+          options.queries
+            .markPending(stream, group, rule)
+            .catch((err: unknown) => failed(toErrorInfo(err).message));
+      } else if (e.type === 'previewCommand') {
+        const { request } = e;
+        const done = (error: ErrorInfo | null) =>
+          dispatch({
+            type: 'CommandPreviewed',
+            command: request.kind,
+            preview: null,
+            error,
+            at: now(),
+          });
+        if (!options.commands.preview) done(null);
+        else options.commands.preview(request).catch((err: unknown) => done(toErrorInfo(err)));
       } else {
         const { request } = e;
         const controller = new AbortController();
@@ -242,6 +275,11 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
     confirm: a({ type: 'confirm' }),
     cancel: a({ type: 'cancel' }),
     cancelCommand: a({ type: 'cancelCommand' }),
+    openCommandLine: a({ type: 'openCommandLine' }),
+    editCommandLine: (text) => act({ type: 'editCommandLine', text }),
+    completeCommandLine: a({ type: 'completeCommandLine' }),
+    walkCommandHistory: (delta) => act({ type: 'walkCommandHistory', delta }),
+    submitCommandLine: a({ type: 'submitCommandLine' }),
     changePage: (delta) => act({ type: 'changePage', delta }),
     togglePendingOrder: a({ type: 'togglePendingOrder' }),
     cycleGroup: (delta) => act({ type: 'cycleGroup', delta }),

@@ -11,6 +11,8 @@ export type Effect =
   | { type: 'loadPendingPage'; request: PendingRequest }
   | { type: 'loadEntry'; stream: string; id: string }
   | { type: 'runCommand'; request: CommandRequest }
+  | { type: 'markPending'; stream: string; group: string; rule: string }
+  | { type: 'previewCommand'; request: CommandRequest }
   /** Abort the running command's signal: no further batch starts. */
   | { type: 'cancelCommand' };
 

@@ -49,6 +49,8 @@ export function retarget(
     loadedAt: null,
     error: null,
     marks: [],
+    markRule: null,
+    marking: null,
     selected: null,
   };
   return requestPage(fresh, state, null);

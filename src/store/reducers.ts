@@ -10,7 +10,7 @@ import type { Selection } from './list.js';
 import { selectGroupsByPending, selectPendingCursor, selectPendingRows } from './selectors.js';
 import type { PendingEntry } from '../core/types.js';
 import { currentAfterId, requestPage, retarget, sameTarget } from './pending.js';
-import type { MonitorState, RateBucket } from './state.js';
+import type { ConfirmState, MonitorState, RateBucket } from './state.js';
 import { reduceUi } from './ui-reducers.js';
 
 /** Seconds of events/s history kept. */
@@ -30,6 +30,9 @@ export function reduce(state: MonitorState, action: StoreAction): MonitorState {
     case 'CommandCompleted':
     case 'CommandFailed':
     case 'CommandProgress':
+    case 'PendingMarked':
+    case 'PendingMarkFailed':
+    case 'CommandPreviewed':
       return reduceMessage(state, action);
     case 'tick':
     case 'setPageRows':
@@ -107,7 +110,8 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
       // A page asked for before the order was toggled.
       if ((msg.order ?? 'id') !== p.order) return state;
       const ids = new Set(msg.entries.map((e) => e.id));
-      const marks = p.marks.filter((id) => ids.has(id));
+      // Marks by rule cover the whole PEL, not this page: they stay.
+      const marks = p.markRule !== null ? p.marks : p.marks.filter((id) => ids.has(id));
       const selected = followSelection(state, msg.entries, ids);
       return {
         ...state,
@@ -137,6 +141,53 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
         ui: { ...state.ui, detail: { ...d, loading: false, fields: msg.fields, event: msg.event } },
       };
     }
+    case 'PendingMarked': {
+      const p = state.pending;
+      if (!p.target || p.target.stream !== msg.stream || p.target.group !== msg.group) return state;
+      const n = msg.ids.length;
+      return {
+        ...state,
+        pending: { ...p, marks: msg.ids, markRule: n > 0 ? msg.rule : null, marking: null },
+        ui: {
+          ...state.ui,
+          notice: {
+            level: n > 0 ? 'ok' : 'info',
+            text:
+              n > 0
+                ? `marked ${n.toLocaleString('en-US')} pending ${n === 1 ? 'entry' : 'entries'} of the whole group (${msg.rule}); a/c/d act on all of them`
+                : `no pending entry of ${msg.group} matches ${msg.rule}; nothing marked`,
+            at: state.now,
+            flash: true,
+          },
+        },
+      };
+    }
+    case 'PendingMarkFailed':
+      return {
+        ...state,
+        pending: { ...state.pending, marking: null },
+        ui: {
+          ...state.ui,
+          notice: {
+            level: 'error',
+            text: `mark ${msg.rule}: ${msg.error.message}`,
+            at: state.now,
+            flash: true,
+          },
+        },
+      };
+    case 'CommandPreviewed': {
+      const c = state.ui.confirm;
+      if (!c || c.command !== msg.command || !c.preview) return state;
+      // No preview and no error: the port cannot preview; the dialog shows the kind's own text.
+      const preview: ConfirmState['preview'] = msg.error
+        ? { status: 'failed', error: msg.error.message }
+        : msg.preview
+          ? { status: 'ready', preview: msg.preview }
+          : undefined;
+      const { preview: _old, ...rest } = c;
+      return { ...state, ui: { ...state.ui, confirm: preview ? { ...rest, preview } : rest } };
+    }
     case 'CommandProgress': {
       const p = state.ui.progress;
       if (!p || p.command !== msg.command) return state;
@@ -154,7 +205,11 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
       const s = withCommandOutcome(state, { ok, text }, ok ? 'ok' : 'error');
       return {
         ...s,
-        pending: requestPage({ ...s.pending, marks: [] }, s, currentAfterId(s.pending)),
+        pending: requestPage(
+          { ...s.pending, marks: [], markRule: null },
+          s,
+          currentAfterId(s.pending),
+        ),
       };
     }
     case 'CommandFailed': {

@@ -13,6 +13,8 @@ import type {
   TailEvent,
 } from '../core/messages.js';
 import type { PendingEntry, RawFields, SeedEvent } from '../core/types.js';
+import type { ActionPreview } from '../core/bulk-kinds.js';
+import type { CommandRequest } from '../core/command-kinds.js';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../core/thresholds.js';
 import type { LagHistory } from '../core/lag-history.js';
 import type { Selection } from './list.js';
@@ -149,6 +151,13 @@ export interface PendingState {
   /** A new object means "load this now" (create-store performs it). */
   request: PendingRequest | null;
   marks: readonly string[];
+  /**
+   * The marks came from `:mark <rule>` over the whole PEL: kept across pages and reloads (an
+   * entry gone meanwhile is counted as vanished when acted on). Null: marked by hand (space).
+   */
+  markRule: string | null;
+  /** A `:mark` scan is running for this rule. */
+  marking: string | null;
   /** The selected entry, by ID (null: the first row). */
   selected: Selection | null;
 }
@@ -175,6 +184,24 @@ export interface ConfirmState {
   /** Claim target (typed or picked). */
   consumer: string;
   consumerChoices: readonly string[];
+  /** Request fields beyond the entries (setid target, delconsumer moveTo, redrive rate…). */
+  extra?: Partial<Omit<CommandRequest, 'kind' | 'stream' | 'group' | 'ids'>>;
+  /** What the plan says it will do (asked of the commands port); absent: the kind's own text. */
+  preview?:
+    | { status: 'loading' }
+    | { status: 'ready'; preview: ActionPreview }
+    | { status: 'failed'; error: string };
+}
+
+/** The `:` command line while it is open. */
+export interface CommandLineState {
+  text: string;
+  /** Tab's candidates for the word being completed (shown under the line when > 1). */
+  candidates: readonly string[];
+  /** Why the last enter did not run (shown inline; the line stays open to fix it). */
+  error: string | null;
+  /** Position in ui.commandHistory while walking it with up/down (null: the new line). */
+  historyAt: number | null;
 }
 
 export interface Notice {
@@ -215,6 +242,9 @@ export interface UiState {
   confirm: ConfirmState | null;
   notice: Notice | null;
   progress: ProgressState | null;
+  commandLine: CommandLineState | null;
+  /** Lines run from `:`, oldest first (up/down walk them). */
+  commandHistory: readonly string[];
 }
 
 export interface MonitorState {
@@ -294,6 +324,8 @@ export function initialState(config: MonitorConfig, now: number): MonitorState {
       error: null,
       request: null,
       marks: [],
+      markRule: null,
+      marking: null,
       selected: null,
     },
     ui: {
@@ -307,6 +339,8 @@ export function initialState(config: MonitorConfig, now: number): MonitorState {
       confirm: null,
       notice: null,
       progress: null,
+      commandLine: null,
+      commandHistory: [],
     },
   };
 }

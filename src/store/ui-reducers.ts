@@ -13,8 +13,9 @@ import {
   selectPendingRows,
   selectPickerIndex,
 } from './selectors.js';
-import { type MonitorState, type Notice, type PaneId } from './state.js';
+import { type ConfirmState, type MonitorState, type Notice, type PaneId } from './state.js';
 
+import { reduceCommandLine } from './command-line.js';
 import { clamp, selectionAt } from './list.js';
 import { paneIds, paneModel, selectCommandTarget } from './pane-models.js';
 
@@ -94,6 +95,10 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
     case 'confirm': {
       const c = state.ui.confirm;
       if (!c) return state;
+      if (c.step === 'confirm' && c.preview?.status === 'loading')
+        return notice(state, 'info', 'reading what it would do… (y again once the preview shows)');
+      if (c.step === 'confirm' && c.preview?.status === 'failed')
+        return notice(state, 'error', `cannot run: ${c.preview.error} (esc closes)`);
       if (c.step === 'consumer')
         return c.consumer.trim()
           ? {
@@ -124,6 +129,12 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
         },
       };
     }
+    case 'openCommandLine':
+    case 'editCommandLine':
+    case 'completeCommandLine':
+    case 'walkCommandHistory':
+    case 'submitCommandLine':
+      return reduceCommandLine(state, a);
     case 'cancelCommand': {
       const p = state.ui.progress;
       if (!p || p.cancelling) return state;
@@ -344,6 +355,7 @@ function back(state: MonitorState): MonitorState {
   const { ui, view } = state;
   if (ui.confirm) return reduceUi(state, { type: 'cancel' });
   if (ui.help) return { ...state, ui: { ...ui, help: false } };
+  if (ui.commandLine) return { ...state, ui: { ...ui, commandLine: null } };
   // A running bulk command is the top layer while it runs: esc stops it between batches.
   if (ui.progress && !ui.progress.cancelling) return reduceUi(state, { type: 'cancelCommand' });
   if (ui.picker) return { ...state, ui: { ...ui, picker: null } };
@@ -359,7 +371,23 @@ function back(state: MonitorState): MonitorState {
   return paneModel(ui.pane)?.back?.(state) ?? state;
 }
 
-function requestCommand(state: MonitorState, command: CommandKind): MonitorState {
+export interface RequestOptions {
+  /** The pane whose target it acts on (default: the pane shown). */
+  pane?: string;
+  /** A target the `:` line names itself (setid, delconsumer, undo act on no entries). */
+  target?: { stream: string; group: string; ids: readonly string[] };
+  extra?: ConfirmState['extra'];
+  /** Claim: the consumer the `:` line named (the dialog then only asks y/n). */
+  consumer?: string;
+  /** Ask the commands port for the plan's preview (shown in the dialog; y waits for it). */
+  preview?: boolean;
+}
+
+export function requestCommand(
+  state: MonitorState,
+  command: CommandKind,
+  o: RequestOptions = {},
+): MonitorState {
   if (state.config.readOnly && commandKind(command).readOnly === 'refuse')
     return notice(
       state,
@@ -373,10 +401,10 @@ function requestCommand(state: MonitorState, command: CommandKind): MonitorState
       'info',
       `${command}: ${state.ui.progress.command} is still running (esc cancels it)`,
     );
-  const t = selectCommandTarget(state);
+  const t = o.target ?? selectCommandTarget(state, o.pane);
   if (typeof t === 'string') return notice(state, 'info', `${command}: ${t}`);
   const ids = [...t.ids];
-  const asksConsumer = commandKind(command).asks === 'consumer';
+  const asksConsumer = commandKind(command).asks === 'consumer' && o.consumer === undefined;
   const consumerChoices = asksConsumer ? selectConsumersOf(state, t.stream, t.group) : [];
   return {
     ...state,
@@ -390,9 +418,24 @@ function requestCommand(state: MonitorState, command: CommandKind): MonitorState
         group: t.group,
         ids,
         step: asksConsumer ? 'consumer' : 'confirm',
-        consumer: asksConsumer ? selectClaimDefault(state, t.stream, t.group, ids) : '',
+        consumer:
+          o.consumer ?? (asksConsumer ? selectClaimDefault(state, t.stream, t.group, ids) : ''),
         consumerChoices,
+        ...(o.extra ? { extra: o.extra } : {}),
+        ...(o.preview ? { preview: { status: 'loading' } as const } : {}),
       },
     },
   };
+}
+
+/** requestCommand, then ask the port for the plan's preview of what the dialog holds. */
+export function requestWithPreview(
+  state: MonitorState,
+  command: CommandKind,
+  o: RequestOptions,
+): MonitorState {
+  const s = requestCommand(state, command, { ...o, preview: true });
+  if (s.ui.confirm && s.ui.confirm !== state.ui.confirm)
+    want({ type: 'previewCommand', request: requestOf(s.ui.confirm) });
+  return s;
 }

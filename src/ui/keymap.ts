@@ -92,6 +92,14 @@ const NAVIGATION: readonly KeyBinding[] = [
   }),
 
   bind('global', {
+    keys: [':'],
+    label: 'command',
+    description:
+      'Open the command line (mark <rule>, unmark, ack, claim, deadletter, delconsumer, setid, redrive, undo, show); tab completes',
+    run: (a) => a.openCommandLine(),
+  }),
+
+  bind('global', {
     keys: ['ctrl+c'],
     label: 'quit',
     description: 'Quit from anywhere, even while typing',
@@ -122,6 +130,42 @@ const SHARED_LAYERS: readonly KeyBinding[] = [
     keys: ['esc'],
     label: 'cancel',
     description: 'Restore the previous filter',
+    footer: true,
+    run: (a) => a.back(),
+  }),
+
+  // The `:` command line (typed text edits the line)
+  bind('command', {
+    keys: ['enter'],
+    label: 'run',
+    description: 'Run the line (an error is shown inline and the line stays open)',
+    footer: true,
+    run: (a) => a.submitCommandLine(),
+  }),
+  bind('command', {
+    keys: ['tab'],
+    label: 'complete',
+    description: 'Complete the verb, rule term, consumer, group or stream being typed',
+    footer: true,
+    run: (a) => a.completeCommandLine(),
+  }),
+  bind('command', {
+    keys: ['up'],
+    label: 'history',
+    description: 'The previous line run from here',
+    footer: true,
+    run: (a) => a.walkCommandHistory(-1),
+  }),
+  bind('command', {
+    keys: ['down'],
+    label: 'newer',
+    description: 'The next line in the history',
+    run: (a) => a.walkCommandHistory(1),
+  }),
+  bind('command', {
+    keys: ['esc'],
+    label: 'cancel',
+    description: 'Close the command line; nothing runs',
     footer: true,
     run: (a) => a.back(),
   }),
@@ -232,6 +276,7 @@ export function keyName(input: string, key: InkKey): string {
 export function activeContext(state: MonitorState): KeyContext {
   if (state.ui.confirm) return 'confirm';
   if (state.ui.help) return 'help';
+  if (state.ui.commandLine) return 'command';
   const layer = paneLayers().find((l) => l.isOpen(state));
   if (layer) return layer.id;
   if (state.ui.detail) return 'detail';
@@ -241,6 +286,7 @@ export function activeContext(state: MonitorState): KeyContext {
 
 /** Text is being typed (filter, claim target): printable keys are text, not commands. */
 export function isTyping(state: MonitorState): boolean {
+  if (state.ui.commandLine && !state.ui.confirm && !state.ui.help) return true;
   return state.view.filter.editing && !state.ui.confirm
     ? true
     : state.ui.confirm?.step === 'consumer';
@@ -249,7 +295,7 @@ export function isTyping(state: MonitorState): boolean {
 /** Bindings that apply in a context, most specific first. */
 export function bindingsFor(context: KeyContext): KeyBinding[] {
   const own = keymap().filter((b) => b.pane === context);
-  if (context === 'filter' || context === 'confirm')
+  if (context === 'filter' || context === 'confirm' || context === 'command')
     return [...own, ...keymap().filter((b) => b.keys.includes('ctrl+c'))];
   return [
     ...own,
@@ -297,13 +343,19 @@ export function handleKey(
     return { kind: 'ran', binding };
   }
   if (isTyping(state)) {
-    const editing = state.ui.confirm ? state.ui.confirm.consumer : state.view.filter.text;
+    const line = !state.ui.confirm && state.ui.commandLine;
+    const editing = state.ui.confirm
+      ? state.ui.confirm.consumer
+      : line
+        ? line.text
+        : state.view.filter.text;
     let next: string | null = null;
     if (name === 'backspace') next = editing.slice(0, -1);
     else if (!key.ctrl && !key.meta && input && !/[\x00-\x1f\x7f]/.test(input))
       next = editing + input;
     if (next === null) return { kind: 'ignored' };
     if (state.ui.confirm) actions.editConsumer(next);
+    else if (line) actions.editCommandLine(next);
     else actions.editFilter(next);
     return { kind: 'typed' };
   }
@@ -390,6 +442,7 @@ const SHARED_TITLES: Record<string, string> = {
   global: 'Everywhere',
   detail: 'Detail view',
   filter: 'Filter line',
+  command: 'Command line (:)',
   confirm: 'Confirm dialog',
   help: 'Help',
 };
@@ -408,6 +461,7 @@ export function contextOrder(): KeyContext[] {
     ...panes().flatMap((p) => [p.id, ...(p.layers ?? []).map((l) => l.id)]),
     'detail',
     'filter',
+    'command',
     'confirm',
     'help',
   ];

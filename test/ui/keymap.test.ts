@@ -44,6 +44,12 @@ function fakeActions(): MonitorActions & { calls: string[] } {
     'openPicker',
     'notify',
     'quit',
+    'cancelCommand',
+    'openCommandLine',
+    'editCommandLine',
+    'completeCommandLine',
+    'walkCommandHistory',
+    'submitCommandLine',
   ];
   const a: Record<string, unknown> = { calls };
   for (const n of names)
@@ -114,6 +120,8 @@ function stateFor(ctx: KeyContext): MonitorState {
       );
     case 'help':
       return state({}, { type: 'toggleHelp' });
+    case 'command':
+      return state({}, triageSnapshot(), { type: 'openCommandLine' });
     case 'picker':
       return state(
         {},

@@ -18,6 +18,7 @@ import { Footer } from './Footer.js';
 import { paneById, paneLayers, panes } from '../panes/registry.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { ProgressLine } from './ProgressLine.js';
+import { CommandLine, commandLineRows } from './CommandLine.js';
 import { StatusBar, statusBarRows } from './StatusBar.js';
 
 /** How long a notice stays on screen, ms. */
@@ -83,8 +84,10 @@ function Screen({ store, width, height }: AppProps) {
     prefix: s.config.prefix,
     statusRows: statusBarRows(selectConnection(s)),
     progress: s.ui.progress !== null,
+    lineRows: commandLineRows(s.ui.commandLine),
   }));
-  const noticeRows = (v.notice ? 1 : 0) + (v.progress ? 1 : 0);
+  // The command line takes the notice's place while it is open.
+  const noticeRows = (v.lineRows > 0 ? v.lineRows : v.notice ? 1 : 0) + (v.progress ? 1 : 0);
   const body = Math.max(3, rows - 2 - v.statusRows - noticeRows);
   const paneHeight = v.confirm ? Math.max(2, body - DIALOG_ROWS) : body;
   const layer = v.layer ? paneLayers().find((l) => l.id === v.layer) : undefined;
@@ -107,7 +110,9 @@ function Screen({ store, width, height }: AppProps) {
         ) : null}
       </Box>
       {v.progress ? <ProgressLine width={cols} /> : null}
-      {v.notice ? (
+      {v.lineRows > 0 ? (
+        <CommandLine width={cols} />
+      ) : v.notice ? (
         <Text wrap="truncate-end">
           {paint(
             v.notice.level === 'error' ? 'bad' : v.notice.level === 'ok' ? 'ok' : 'accent',

@@ -71,6 +71,8 @@ export function PendingPane({ width, height }: { width: number; height: number }
       loaded: s.pending.loadedAt !== null,
       error: s.pending.error?.message ?? null,
       marks: s.pending.marks,
+      markRule: s.pending.markRule,
+      marking: s.pending.marking,
       cursor: selectPendingCursor(s),
       serverNow: s.snapshot.server?.timeMs ?? s.now,
       snapshotSeen: s.snapshot.at !== null,
@@ -90,7 +92,15 @@ export function PendingPane({ width, height }: { width: number; height: number }
     );
     parts.push(`${formatCount(v.total)} pending`);
     parts.push(`page ${v.page}${v.hasMore ? '+' : ''}`);
-    if (v.marks.length) parts.push(paint('mark', `${v.marks.length} marked`));
+    // Marks by rule cover the whole PEL of the group, not just this page.
+    if (v.marks.length)
+      parts.push(
+        paint(
+          'mark',
+          `${formatCount(v.marks.length)} marked${v.markRule ? ` (${sanitize(v.markRule)}, whole group)` : ''}`,
+        ),
+      );
+    if (v.marking) parts.push(paint('dim', `marking ${sanitize(v.marking)}…`));
     if (v.loading && !v.loaded) parts.push(paint('dim', 'loading…'));
   }
   const empty =
