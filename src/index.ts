@@ -19,6 +19,28 @@ export {
 export { pythonJsonDumps } from './core/python-json.js';
 export { parsePythonJson } from './core/python-json-parse.js';
 export { compareStreamIds, streamIdToMs, msToStreamId } from './core/stream-id.js';
+// Typed events (type-level) and the Standard Schema interface for runtime payload checks.
+export type { SeedEvents, SeedEventType } from './core/seed-events.js';
+export type {
+  AnyEvents,
+  DeliveryOf,
+  EventInputOf,
+  EventOf,
+  EventSchemas,
+  EventsOf,
+  EventTypeOf,
+  Narrow,
+  PayloadOf,
+  ResolvedEvents,
+  StoredEventOf,
+} from './core/typed-events.js';
+export type {
+  StandardSchemaV1,
+  StandardSchemaProps,
+  StandardSchemaResult,
+  StandardSchemaIssue,
+  StandardSchemaOutput,
+} from './core/standard-schema.js';
 // Event persistence library (streams/, bus/).
 export { EventPersistence } from './streams/event-persistence.js';
 export {
@@ -53,6 +75,7 @@ export { readArchiveFile } from './streams/archive-files.js';
 export { encodeArchiveLine, decodeArchiveLine } from './core/archive-record.js';
 export type { ArchivedEntry } from './core/archive-record.js';
 export type { ConsumeOptions } from './streams/consumer.js';
+export type { IdempotencyOptions } from './streams/idempotency.js';
 export { PublishBatchError } from './streams/batch-publish.js';
 export type { EventBatch } from './streams/batch-consumer.js';
 export type { PublishBatchOptions, PublishFailure } from './streams/batch-publish.js';

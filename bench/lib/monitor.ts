@@ -1,43 +1,54 @@
 /**
- * Runs the real monitor (`node dist/cli/main.js`) in a tmux terminal with the observation preload
- * (monitor-probe.mjs), and reads what the preload reports.
+ * Runs the real monitor (`node dist/cli/main.js`) in a tmux terminal with its stats hook
+ * (`STREAMSCOPE_STATS_FILE`, src/cli/stats-file.ts: one JSON line a second) and reads the lines.
  */
 import { existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { TmuxTerminal } from './tmux.js';
 import { DIST_MAIN } from './library.js';
 import { LatencyHistogram } from './stats.js';
 import { sleep } from './context.js';
+import type { StatsLine } from '../../src/cli/stats-file.js';
 
-const PROBE = fileURLToPath(new URL('./monitor-probe.mjs', import.meta.url));
-
-export interface ProbeStats {
-  pid: number;
-  xreads: number;
-  entries: number;
-  firstEntryAt: number | null;
-  lastEntryAt: number | null;
-  lastId: string | null;
-  writes: number;
-  writeBytes: number;
-  lag: Record<string, number>;
+/** What the monitor's stats file said so far. */
+export interface MonitorStats {
+  lines: StatsLine[];
+  /** Entries the tail delivered since start (the last line's count). */
+  received: number;
+  /** `at` of the last line (ms since epoch), or 0 with no line yet. */
   at: number;
-  memory: NodeJS.MemoryUsage;
 }
 
-export function lagHistogram(s: ProbeStats): LatencyHistogram {
+/** Tail lag (receipt − entry time) of the seconds after `since` (a MonitorStats.at), merged. */
+export function lagHistogram(s: MonitorStats, since = 0): LatencyHistogram {
   const h = new LatencyHistogram();
-  for (const [ms, n] of Object.entries(s.lag)) h.add(Number(ms), n);
+  for (const line of s.lines)
+    if (line.at > since)
+      for (const [ms, n] of Object.entries(line.lagBuckets ?? {})) h.add(Number(ms), n);
   return h;
+}
+
+/** Sum of a per-second counter over the seconds after `since`. */
+export function sumSince(s: MonitorStats, since: number, f: (l: StatsLine) => number): number {
+  return s.lines.filter((l) => l.at > since).reduce((a, l) => a + f(l), 0);
+}
+
+/**
+ * The V8 flags the binary's shebang gives it (`#!/usr/bin/env -S node <flags>`): the monitor is
+ * measured as an installed `streamscope` runs, not as a bare `node dist/cli/main.js`.
+ */
+export function binaryNodeFlags(): string[] {
+  const first = readFileSync(DIST_MAIN, 'utf8').split('\n')[0];
+  const m = /^#!\/usr\/bin\/env -S node (.*)$/.exec(first);
+  return m ? m[1].trim().split(/\s+/) : [];
 }
 
 export interface MonitorHandle {
   pid: number;
   term: TmuxTerminal;
   launchedAt: number;
-  stats(): ProbeStats | null;
+  stats(): MonitorStats | null;
   /** `q`, then kill the tmux server; the process is gone when this resolves. */
   stop(): Promise<void>;
 }
@@ -55,15 +66,14 @@ export function launchMonitor(
 ): MonitorHandle {
   assertBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'streamscope-bench-mon-'));
-  const statsFile = join(dir, 'stats.json');
+  const statsFile = join(dir, 'stats.ndjson');
   const term = new TmuxTerminal(120, 40);
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const cmd = [
     'exec',
     'node',
+    ...binaryNodeFlags(),
     ...nodeArgs,
-    '--import',
-    PROBE,
     DIST_MAIN,
     '--url',
     url,
@@ -75,7 +85,7 @@ export function launchMonitor(
     .join(' ');
   const launchedAt = Date.now();
   const pid = term.start(`cd ${quote(dir)} && ${cmd}`, {
-    STREAMSCOPE_BENCH_STATS: statsFile,
+    STREAMSCOPE_STATS_FILE: statsFile,
     STREAMSCOPE_LOG: join(dir, 'monitor.log'),
   });
   return {
@@ -84,7 +94,13 @@ export function launchMonitor(
     launchedAt,
     stats() {
       try {
-        return JSON.parse(readFileSync(statsFile, 'utf8')) as ProbeStats;
+        const lines = readFileSync(statsFile, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as StatsLine);
+        if (lines.length === 0) return null;
+        const last = lines[lines.length - 1];
+        return { lines, received: last.received, at: last.at };
       } catch {
         return null;
       }

@@ -18,13 +18,34 @@ import { stderrLogger, type Logger } from '../streams/context.js';
 import { ReplayControl, progressOf, type ReplayProgress } from '../streams/replay-control.js';
 import { dueOffsetMs, type ReplaySpeed } from '../core/replay-range.js';
 import { streamIdToMs } from '../core/stream-id.js';
+import type {
+  AnyEvents,
+  DeliveryOf,
+  EventInputOf,
+  EventOf,
+  EventSchemas,
+  EventTypeOf,
+  Narrow,
+} from '../core/typed-events.js';
+import { assertValidPayload, type SchemaTable } from '../streams/validation.js';
 
-export type EventHandler = (event: SeedEvent) => void | Promise<void>;
-export type ConsumerHandler = (event: SeedEvent, delivery: Delivery) => void | Promise<void>;
+/** A subscriber: called with each event published (or replayed) in-process. */
+export type EventHandler<Event = SeedEvent> = (event: Event) => void | Promise<void>;
+/** A startConsumer handler: returning acks the delivery, throwing leaves it pending for retry. */
+export type ConsumerHandler<Event = SeedEvent, D = Delivery> = (
+  event: Event,
+  delivery: D,
+) => void | Promise<void>;
 
-export interface PersistentEventBusOptions {
+/** Options of {@link PersistentEventBus}; every one has a default. */
+export interface PersistentEventBusOptions<Events = AnyEvents> {
   /** Default: a new EventPersistence() (REDIS_URL…), closed by close(). A passed one is connected by initialize() but not closed. */
-  persistence?: EventPersistence;
+  persistence?: EventPersistence<Events>;
+  /**
+   * Runtime payload checks at publish (see EventPersistenceOptions.schemas): an invalid payload
+   * is refused with INVALID_PAYLOAD before any subscriber sees it. Default: the persistence's.
+   */
+  schemas?: NoInfer<EventSchemas<Events>>;
   /** Default true. False: a plain in-process bus. */
   persistEvents?: boolean;
   /** Unpersisted events held while Redis is unreachable. Default 10000. */
@@ -48,8 +69,12 @@ export interface ReplayEventsOptions extends GetEventsOptions {
   signal?: AbortSignal;
 }
 
-export class PersistentEventBus {
-  readonly persistence: EventPersistence | null;
+/**
+ * The seed's `PersistentEventBus`: in-process pub/sub, persisted through an EventPersistence.
+ * `Events` (optional) types publish, subscribe and startConsumer as for EventPersistence.
+ */
+export class PersistentEventBus<Events = AnyEvents> {
+  readonly persistence: EventPersistence<Events> | null;
   /** Events dropped from a full queue since construction. */
   droppedCount = 0;
 
@@ -57,20 +82,25 @@ export class PersistentEventBus {
   private readonly queue: SeedEvent[] = [];
   private readonly ownsPersistence: boolean;
   private readonly logger: Logger;
-  private readonly options: PersistentEventBusOptions;
+  private readonly options: PersistentEventBusOptions<Events>;
+  /** The persistence, untyped: internally events are plain SeedEvents. */
+  private readonly store: EventPersistence | null;
+  private readonly schemas: SchemaTable | undefined;
   private flushTimer: NodeJS.Timeout | null = null;
   private flushAttempt = 0;
   private flushing: Promise<void> | null = null;
   private outageLogged = false;
   private consumer: { controller: AbortController; done: Promise<void> } | null = null;
 
-  constructor(options: PersistentEventBusOptions = {}) {
+  constructor(options: PersistentEventBusOptions<Events> = {}) {
     this.options = options;
     this.logger = options.logger ?? stderrLogger;
     const persist = options.persistEvents ?? true;
     this.persistence = persist
-      ? (options.persistence ?? new EventPersistence({ logger: this.logger }))
+      ? (options.persistence ?? new EventPersistence<Events>({ logger: this.logger }))
       : null;
+    this.store = this.persistence as EventPersistence | null;
+    this.schemas = (options.schemas ?? options.persistence?.schemas) as SchemaTable | undefined;
     this.ownsPersistence = persist && !options.persistence;
   }
 
@@ -85,12 +115,16 @@ export class PersistentEventBus {
   }
 
   /** `eventType` or `*` for every event. Returns the unsubscribe function. */
-  subscribe(eventType: string, handler: EventHandler): () => void {
+  subscribe<K extends EventTypeOf<Events> | '*'>(
+    eventType: K,
+    handler: EventHandler<EventOf<Events, K extends '*' ? EventTypeOf<Events> : Narrow<Events, K>>>,
+  ): () => void {
     let set = this.handlers.get(eventType);
     if (!set) this.handlers.set(eventType, (set = new Set()));
-    set.add(handler);
+    const h = handler as unknown as EventHandler;
+    set.add(h);
     return () => {
-      set.delete(handler);
+      set.delete(h);
     };
   }
 
@@ -99,9 +133,14 @@ export class PersistentEventBus {
    * event was queued (Redis unreachable) or persistence is off. Rejects for an invalid type or a
    * non-transient Redis error (WRONGTYPE, NOPERM) — after the in-process delivery.
    */
-  async publish(input: EventInput): Promise<string | null> {
+  async publish(event: EventInputOf<Events>): Promise<string | null> {
+    const input = event as EventInput;
     assertValidEventType(input.eventType);
-    const event = completeEvent(input);
+    await assertValidPayload(this.schemas, input);
+    return this.publishChecked(completeEvent(input));
+  }
+
+  private async publishChecked(event: SeedEvent): Promise<string | null> {
     await this.dispatch(event);
     if (!this.persistence) return null;
     if (this.queue.length > 0) {
@@ -109,7 +148,7 @@ export class PersistentEventBus {
       return null;
     }
     try {
-      return await this.persistence.persistEvent(event);
+      return await this.store!.persistEvent(event);
     } catch (err) {
       if (!isTransient(err)) throw err;
       this.enqueue(event, err);
@@ -124,8 +163,10 @@ export class PersistentEventBus {
    * A non-transient failure (WRONGTYPE, NOPERM) rejects with the PublishBatchError after the
    * transient ones were queued; the events that were written are in its `ids`.
    */
-  async publishMany(inputs: readonly EventInput[]): Promise<(string | null)[]> {
+  async publishMany(batch: readonly EventInputOf<Events>[]): Promise<(string | null)[]> {
+    const inputs = batch as readonly EventInput[];
     for (const input of inputs) assertValidEventType(input.eventType);
+    for (const input of inputs) await assertValidPayload(this.schemas, input);
     const events = inputs.map((input) => completeEvent(input));
     for (const event of events) await this.dispatch(event);
     if (!this.persistence) return events.map(() => null);
@@ -134,7 +175,7 @@ export class PersistentEventBus {
       return events.map(() => null);
     }
     try {
-      return await this.persistence.persistEvents(events);
+      return await this.store!.persistEvents(events);
     } catch (err) {
       if (!(err instanceof PublishBatchError)) {
         if (!isTransient(err)) throw err;
@@ -152,8 +193,11 @@ export class PersistentEventBus {
    * pages of 500. `speed` paces them by their stream IDs' times (the same pacing as
    * `streamscope replay`). Returns how many were dispatched (fewer when cancelled).
    */
-  async replayEvents(eventType: string, options: ReplayEventsOptions = {}): Promise<number> {
-    if (!this.persistence)
+  async replayEvents(
+    eventType: EventTypeOf<Events> | 'all',
+    options: ReplayEventsOptions = {},
+  ): Promise<number> {
+    if (!this.store)
       throw new StreamscopeError('CLOSED', 'replay needs persistence (persistEvents: true)');
     const speed = options.speed ?? 'max';
     const control = options.control ?? new ReplayControl();
@@ -166,7 +210,7 @@ export class PersistentEventBus {
     let lastDue = 0;
     while (read < limit) {
       const want = Math.min(500, limit - read);
-      const page = await this.persistence.getEvents(eventType, { start, end, count: want });
+      const page = await this.store.getEvents(eventType, { start, end, count: want });
       read += page.length;
       for (const stored of page) {
         const ms = streamIdToMs(stored.streamId);
@@ -190,13 +234,17 @@ export class PersistentEventBus {
    * delivery; a failure leaves it pending, so it is retried after `claimIdleMs` and dead-lettered
    * after maxDeliveries attempts.
    */
-  startConsumer(
-    eventTypes: readonly string[],
+  startConsumer<K extends EventTypeOf<Events>>(
+    eventTypes: readonly K[],
     consumerName: string,
-    handler: ConsumerHandler,
+    handler: ConsumerHandler<
+      EventOf<Events, Narrow<Events, K>>,
+      DeliveryOf<Events, Narrow<Events, K>>
+    >,
     options: Omit<ConsumeOptions, 'signal'> = {},
   ): void {
-    const persistence = this.persistence;
+    const persistence = this.store;
+    const handle = handler as unknown as ConsumerHandler;
     if (!persistence)
       throw new StreamscopeError('CLOSED', 'a consumer needs persistence (persistEvents: true)');
     if (this.consumer) throw new Error('a consumer is already running: stopConsumer() first');
@@ -210,7 +258,7 @@ export class PersistentEventBus {
         })) {
           if (!d.event) continue; // undecodable entries are dead-lettered by the consumer
           try {
-            await handler(d.event, d);
+            await handle(d.event, d);
           } catch (err) {
             this.logger(
               `handler failed on ${d.streamKey} ${d.messageId} (delivery ${d.deliveryCount} of ${persistence.maxDeliveries}): ${messageOf(err)}; left pending for retry`,
@@ -317,7 +365,7 @@ export class PersistentEventBus {
   }
 
   private async doFlush(): Promise<void> {
-    const p = this.persistence;
+    const p = this.store;
     if (!p) return;
     try {
       await p.connect();

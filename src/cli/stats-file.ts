@@ -19,6 +19,10 @@ export interface StatsLine {
   lagP50Ms: number | null;
   lagP99Ms: number | null;
   lagMaxMs: number | null;
+  /** The last second's lag histogram, sparse: `{ "<ms>": count }` (so a reader can merge seconds). */
+  lagBuckets: Record<string, number>;
+  /** EventsReceived messages in the last second (the tail batches reads into one per ~100 ms). */
+  messages: number;
   frames: number;
   maxFrameGapMs: number | null;
   sampling: { oneIn: number; perSec: number } | null;
@@ -40,6 +44,7 @@ export function startStatsFile(
   let lagMax = -1;
   let received = 0;
   let lastSec = 0;
+  let messages = 0;
   let frames = 0;
   let lastFrame: number | null = null;
   let maxGap: number | null = null;
@@ -69,6 +74,8 @@ export function startStatsFile(
       lagP50Ms: percentile(0.5),
       lagP99Ms: percentile(0.99),
       lagMaxMs: lagMax < 0 ? null : lagMax,
+      lagBuckets: sparse(lag, lagMax),
+      messages,
       frames,
       maxFrameGapMs: maxGap === null ? null : Math.round(maxGap),
       sampling,
@@ -78,6 +85,7 @@ export function startStatsFile(
     lag.fill(0);
     lagCount = 0;
     lagMax = -1;
+    messages = 0;
     frames = 0;
     maxGap = null;
     try {
@@ -94,6 +102,7 @@ export function startStatsFile(
         sampling = msg.sampling ? { oneIn: msg.oneIn, perSec: msg.perSec } : null;
       if (msg.type !== 'EventsReceived') return;
       received += msg.events.length;
+      messages++;
       for (const e of msg.events) {
         const ms = Math.max(0, Math.min(MAX_LAG_MS, msg.receivedAt - streamIdToMs(e.id)));
         if (!Number.isFinite(ms)) continue;
@@ -107,4 +116,10 @@ export function startStatsFile(
       stdout.write = write as typeof stdout.write;
     },
   };
+}
+
+function sparse(lag: Uint32Array, max: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (let i = 0; i <= Math.min(max, MAX_LAG_MS); i++) if (lag[i] > 0) out[i] = lag[i];
+  return out;
 }

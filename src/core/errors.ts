@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'ARCHIVE'
   | 'INVALID_EVENT_TYPE'
   | 'INVALID_ARGUMENT'
+  | 'INVALID_PAYLOAD'
   | 'CROSSSLOT'
   | 'CLOSED'
   | ServerStateCode

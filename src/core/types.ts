@@ -54,6 +54,8 @@ export interface StoredEvent {
 export interface Delivery {
   streamKey: string;
   messageId: string;
+  /** The event's `eventType` (the discriminant of a typed delivery, see DeliveryOf). */
+  eventType: string;
   /** Null when the entry could not be decoded (such entries are dead-lettered, never handed to handlers by the bus). */
   event: SeedEvent | null;
   fields: RawFields;

@@ -3,6 +3,7 @@
  * messages from the background loops are the past-tense MonitorMessage in core/messages.ts.
  */
 import type { CommandKind, MonitorMessage } from '../core/messages.js';
+import type { Layer } from './layers.js';
 import type { PaneId } from './state.js';
 
 export type UiAction =
@@ -24,6 +25,8 @@ export type UiAction =
   /** esc: close whatever is on top, one layer at a time. */
   | { type: 'back' }
   | { type: 'toggleHelp' }
+  /** Open a layer on top of the others (one that needs no reducer of its own to open). */
+  | { type: 'openLayer'; layer: Layer }
   | { type: 'toggleMark' }
   | { type: 'requestCommand'; command: CommandKind }
   | { type: 'editConsumer'; text: string }

@@ -13,6 +13,7 @@ import {
 } from '../core/command-line.js';
 import type { UiAction } from './actions.js';
 import { want } from './effects.js';
+import { closeAllLayers, closeLayer, pushLayer, selectLayer, updateLayer } from './layers.js';
 import { showPending } from './pending.js';
 import { selectConsumersOf, stripPrefix } from './selectors.js';
 import type { CommandLineState, MonitorState } from './state.js';
@@ -48,8 +49,12 @@ export function commandLineContext(state: MonitorState): CommandLineContext {
   };
 }
 
+/** The line is a layer on the overlay stack (store/layers.ts): on top while it is typed in. */
 function withLine(state: MonitorState, line: CommandLineState | null): MonitorState {
-  return { ...state, ui: { ...state.ui, commandLine: line } };
+  if (line === null) return closeLayer(state, 'command');
+  return selectLayer(state, 'command')
+    ? updateLayer(state, 'command', () => line)
+    : pushLayer(state, 'command', line);
 }
 
 const fresh = (text = ''): CommandLineState => ({
@@ -60,10 +65,11 @@ const fresh = (text = ''): CommandLineState => ({
 });
 
 export function reduceCommandLine(state: MonitorState, a: CommandLineAction): MonitorState {
-  const line = state.ui.commandLine;
+  const line = selectLayer(state, 'command');
   switch (a.type) {
     case 'openCommandLine':
-      return state.ui.confirm ? state : withLine(state, line ?? fresh());
+      // Not over a dialog: the dialog's answer comes first.
+      return selectLayer(state, 'confirm') ? state : withLine(state, line ?? fresh());
     case 'editCommandLine':
       return line ? withLine(state, { ...line, text: a.text, candidates: [], error: null }) : state;
     case 'completeCommandLine': {
@@ -95,7 +101,10 @@ export function reduceCommandLine(state: MonitorState, a: CommandLineAction): Mo
       if (!parsed.ok) return withLine(state, { ...line, error: parsed.error, candidates: [] });
       const h = state.ui.commandHistory;
       const history = (h[h.length - 1] === text ? h : [...h, text]).slice(-HISTORY);
-      const closed = { ...state, ui: { ...state.ui, commandLine: null, commandHistory: history } };
+      const closed = closeLayer(
+        { ...state, ui: { ...state.ui, commandHistory: history } },
+        'command',
+      );
       return runCommand(closed, parsed.command);
     }
   }
@@ -108,7 +117,11 @@ function notice(state: MonitorState, level: 'info' | 'error' | 'ok', text: strin
 /** What a parsed line does: the same as its key would (marks, the confirm dialog, a group). */
 function runCommand(state: MonitorState, c: CommandLineCommand): MonitorState {
   const t = state.pending.target;
-  const onPending: MonitorState = { ...state, ui: { ...state.ui, pane: 'pending', detail: null } };
+  // Verbs on entries act on pane 3's group: show it (every other layer closed).
+  const onPending: MonitorState = closeAllLayers({
+    ...state,
+    ui: { ...state.ui, pane: 'pending' },
+  });
   switch (c.verb) {
     case 'mark': {
       if (!t) return notice(state, 'error', 'mark: no group shown; pick one in pane 3 (s)');

@@ -11,6 +11,7 @@ import type { CommandKind, ErrorInfo, MonitorMessage, TailEvent } from '../core/
 import type { MonitorCommandsPort, MonitorQueriesPort } from '../core/ports.js';
 import type { StoreAction, UiAction } from './actions.js';
 import { collectEffects, type Effect } from './effects.js';
+import type { Layer } from './layers.js';
 import { reduce } from './reducers.js';
 import { initialState, type MonitorConfig, type MonitorState, type PaneId } from './state.js';
 
@@ -55,6 +56,7 @@ export interface MonitorActions {
   openSelected(): void;
   back(): void;
   toggleHelp(): void;
+  openLayer(layer: Layer): void;
   toggleMark(): void;
   requestCommand(command: CommandKind): void;
   editConsumer(text: string): void;
@@ -269,6 +271,7 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
     openSelected: a({ type: 'openSelected' }),
     back: a({ type: 'back' }),
     toggleHelp: a({ type: 'toggleHelp' }),
+    openLayer: (layer) => act({ type: 'openLayer', layer }),
     toggleMark: a({ type: 'toggleMark' }),
     requestCommand: (command) => act({ type: 'requestCommand', command }),
     editConsumer: (text) => act({ type: 'editConsumer', text }),

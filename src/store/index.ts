@@ -2,6 +2,7 @@
 export * from './state.js';
 export * from './actions.js';
 export * from './selectors.js';
+export * from './layers.js';
 export { reduce, reduceAll } from './reducers.js';
 export {
   createMonitorStore,

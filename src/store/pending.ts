@@ -1,5 +1,6 @@
 /** Helpers shared by the reducers for the pending-entries page state. Pure. */
 import { want } from './effects.js';
+import { closeLayer } from './layers.js';
 import type { MonitorState, PendingState, PendingTarget } from './state.js';
 
 export function sameTarget(a: PendingTarget | null, b: PendingTarget | null): boolean {
@@ -58,6 +59,6 @@ export function retarget(
 
 /** Show pane 3 on `target` (the person picked it: stop following the group with most pending). */
 export function showPending(state: MonitorState, target: PendingTarget): MonitorState {
-  const s: MonitorState = { ...state, ui: { ...state.ui, pane: 'pending', detail: null } };
+  const s = closeLayer({ ...state, ui: { ...state.ui, pane: 'pending' } }, 'detail');
   return { ...s, pending: retarget({ ...s.pending, auto: false }, s, target) };
 }

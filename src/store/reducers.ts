@@ -6,6 +6,7 @@
 import { recordSnapshot } from '../core/lag-history.js';
 import type { LoopName, MonitorMessage, StreamSnapshot, TailEvent } from '../core/messages.js';
 import type { StoreAction } from './actions.js';
+import { selectLayer, updateLayer } from './layers.js';
 import type { Selection } from './list.js';
 import { selectGroupsByPending, selectPendingCursor, selectPendingRows } from './selectors.js';
 import type { PendingEntry } from '../core/types.js';
@@ -134,12 +135,14 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
       return { ...state, pending: { ...p, loading: false, error: msg.error } };
     }
     case 'EntryLoaded': {
-      const d = state.ui.detail;
+      const d = selectLayer(state, 'detail');
       if (!d || d.kind !== 'entry' || d.stream !== msg.stream || d.id !== msg.id) return state;
-      return {
-        ...state,
-        ui: { ...state.ui, detail: { ...d, loading: false, fields: msg.fields, event: msg.event } },
-      };
+      return updateLayer(state, 'detail', () => ({
+        ...d,
+        loading: false,
+        fields: msg.fields,
+        event: msg.event,
+      }));
     }
     case 'PendingMarked': {
       const p = state.pending;
@@ -177,7 +180,7 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
         },
       };
     case 'CommandPreviewed': {
-      const c = state.ui.confirm;
+      const c = selectLayer(state, 'confirm');
       if (!c || c.command !== msg.command || !c.preview) return state;
       // No preview and no error: the port cannot preview; the dialog shows the kind's own text.
       const preview: ConfirmState['preview'] = msg.error
@@ -186,7 +189,7 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
           ? { status: 'ready', preview: msg.preview }
           : undefined;
       const { preview: _old, ...rest } = c;
-      return { ...state, ui: { ...state.ui, confirm: preview ? { ...rest, preview } : rest } };
+      return updateLayer(state, 'confirm', () => (preview ? { ...rest, preview } : rest));
     }
     case 'CommandProgress': {
       const p = state.ui.progress;

@@ -3,9 +3,10 @@
  * identity of their inputs, which the reducers replace only when something changed.
  */
 import type { LoopName, TailEvent } from '../core/messages.js';
-import { streamIdToMs, isStreamId } from '../core/stream-id.js';
+import { compareStreamIds, streamIdToMs, isStreamId } from '../core/stream-id.js';
 import type { PendingEntry } from '../core/types.js';
 import { compileFilter, type CompiledFilter } from './filter.js';
+import { selectLayer } from './layers.js';
 import { selectedIndex } from './list.js';
 import type { MonitorState, PendingTarget } from './state.js';
 
@@ -27,6 +28,33 @@ export function eventAt(rows: EventRows, i: number): TailEvent {
 
 export function seqAt(rows: EventRows, i: number): number {
   return rows.firstSeq + (rows.indices ? rows.indices[i] : i);
+}
+
+/** The selection (by entry ID) of row `i`. */
+export function eventSelectionAt(rows: EventRows, i: number): { id: string; seq: number } {
+  return { id: eventAt(rows, i).id, seq: seqAt(rows, i) };
+}
+
+/**
+ * Buffer index of the event with `sel.id`; when it is gone (evicted, or never there), of the
+ * newest event before it (-1: every event held is newer). The buffer is in ID order (the tail
+ * and the sampler append oldest first), so this is a binary search after a look where it was.
+ */
+function bufferIndexOf(rows: EventRows, sel: { id: string; seq: number }): number {
+  const { buffer } = rows;
+  const hint = sel.seq - rows.firstSeq;
+  if (hint >= 0 && hint < buffer.length && buffer[hint].id === sel.id) return hint;
+  let lo = 0;
+  let hi = buffer.length - 1;
+  let best = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (compareStreamIds(buffer[mid].id, sel.id) <= 0) {
+      best = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return best;
 }
 
 let filterCache: { text: string; compiled: CompiledFilter } | null = null;
@@ -87,10 +115,11 @@ export function selectEventCursor(
   rows: EventRows = selectEventRows(state),
 ): number {
   if (rows.length === 0) return -1;
-  const seq = state.view.cursorSeq;
-  if (state.view.follow || seq === null) return rows.length - 1;
-  const bufIndex = seq - rows.firstSeq;
-  if (!rows.indices) return Math.max(0, Math.min(rows.length - 1, bufIndex));
+  const sel = state.view.selected;
+  if (state.view.follow || sel === null) return rows.length - 1;
+  // Gone (slid out of the ring): its neighbour, the oldest row held.
+  const bufIndex = Math.max(0, bufferIndexOf(rows, sel));
+  if (!rows.indices) return Math.min(rows.length - 1, bufIndex);
   // Largest filtered row at or before the selected buffer index.
   let lo = 0;
   let hi = rows.indices.length - 1;
@@ -405,7 +434,7 @@ export function selectPickerIndex(
   state: MonitorState,
   groups: readonly GroupRef[] = selectGroupsByPending(state),
 ): number {
-  const p = state.ui.picker;
+  const p = selectLayer(state, 'picker');
   return p ? groups.findIndex((g) => g.stream === p.stream && g.group === p.group) : -1;
 }
 

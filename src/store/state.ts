@@ -17,6 +17,7 @@ import type { ActionPreview } from '../core/bulk-kinds.js';
 import type { CommandRequest } from '../core/command-kinds.js';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../core/thresholds.js';
 import type { LagHistory } from '../core/lag-history.js';
+import type { Layer } from './layers.js';
 import type { Selection } from './list.js';
 
 /** A pane's id ('events', 'streams', 'pending', 'groups'…): the panes are a registry (store/pane-models.ts). */
@@ -93,10 +94,14 @@ export interface PausedView {
 export interface EventsView {
   /** Follow the tail: the cursor sticks to the newest row. */
   follow: boolean;
-  /** Selected event by sequence number (stable while rows arrive). */
-  cursorSeq: number | null;
+  /**
+   * The selected event, by entry ID (identity: stable while rows arrive, slide out of the ring
+   * or are filtered away). `seq` is where it was last seen, to find it without a search.
+   */
+  selected: { id: string; seq: number } | null;
   paused: PausedView | null;
-  filter: { text: string; editing: boolean; previous: string };
+  /** The filter text; while it is typed in, the `filter` layer is open (store/layers.ts). */
+  filter: { text: string };
 }
 
 export interface SnapshotState {
@@ -229,20 +234,17 @@ export interface ProgressState {
 
 export interface UiState {
   pane: PaneId;
-  help: boolean;
+  /**
+   * The overlays over the pane, bottom first: help, picker, detail, filter line, confirm
+   * dialog… The last one is in front and gets the keys; esc pops it (store/layers.ts).
+   */
+  layers: readonly Layer[];
   /** Rows the list (or text) on screen shows; pgup/pgdn move this many minus one. */
   pageRows: number;
-  /** First line of the help overlay shown (it scrolls on small terminals). */
-  helpScroll: number;
   /** Selected row of list panes that keep it here (streams, groups…), by pane id, by identity. */
   selected: Readonly<Record<string, Selection>>;
-  detail: DetailState | null;
-  /** Pending pane's stream/group picker: the highlighted pair (kept by key while rows reorder). */
-  picker: { stream: string; group: string } | null;
-  confirm: ConfirmState | null;
   notice: Notice | null;
   progress: ProgressState | null;
-  commandLine: CommandLineState | null;
   /** Lines run from `:`, oldest first (up/down walk them). */
   commandHistory: readonly string[];
 }
@@ -295,9 +297,9 @@ export function initialState(config: MonitorConfig, now: number): MonitorState {
     },
     view: {
       follow: true,
-      cursorSeq: null,
+      selected: null,
       paused: null,
-      filter: { text: '', editing: false, previous: '' },
+      filter: { text: '' },
     },
     snapshot: {
       at: null,
@@ -330,16 +332,11 @@ export function initialState(config: MonitorConfig, now: number): MonitorState {
     },
     ui: {
       pane: 'events',
-      help: false,
-      helpScroll: 0,
+      layers: [],
       pageRows: 10,
       selected: {},
-      detail: null,
-      picker: null,
-      confirm: null,
       notice: null,
       progress: null,
-      commandLine: null,
       commandHistory: [],
     },
   };

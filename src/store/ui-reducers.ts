@@ -11,11 +11,24 @@ import {
   selectGroupsByPending,
   selectPendingCursor,
   selectPendingRows,
-  selectPickerIndex,
 } from './selectors.js';
 import { type ConfirmState, type MonitorState, type Notice, type PaneId } from './state.js';
-
 import { reduceCommandLine } from './command-line.js';
+
+import {
+  closeAllLayers,
+  closeLayer,
+  popLayer,
+  pushLayer,
+  registeredLayerModel,
+  scrolled,
+  selectLayer,
+  selectTopLayer,
+  updateLayer,
+  type LayerId,
+  type LayerModel,
+  type LayerModels,
+} from './layers.js';
 import { clamp, selectionAt } from './list.js';
 import { paneIds, paneModel, selectCommandTarget } from './pane-models.js';
 
@@ -45,33 +58,28 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
     case 'togglePause': {
       const v = state.view;
       // Resuming means "live again": follow the tail (as G), wherever the cursor was left.
-      if (v.paused)
-        return { ...state, view: { ...v, paused: null, follow: true, cursorSeq: null } };
+      if (v.paused) return { ...state, view: { ...v, paused: null, follow: true, selected: null } };
       const { buffer, firstSeq } = state.events;
       return { ...state, view: { ...v, paused: { buffer, firstSeq } } };
     }
     case 'startFilter':
-      return {
-        ...state,
-        ui: { ...state.ui, pane: 'events' },
-        view: {
-          ...state.view,
-          filter: { text: state.view.filter.text, editing: true, previous: state.view.filter.text },
-        },
-      };
+      return pushLayer({ ...state, ui: { ...state.ui, pane: 'events' } }, 'filter', {
+        previous: state.view.filter.text,
+      });
     case 'editFilter':
       return { ...state, view: { ...state.view, filter: { ...state.view.filter, text: a.text } } };
     case 'commitFilter':
-      return {
-        ...state,
-        view: { ...state.view, filter: { ...state.view.filter, editing: false } },
-      };
+      return closeLayer(state, 'filter');
+    case 'openLayer':
+      return pushLayer(state, a.layer.id, a.layer.data);
     case 'openSelected':
       return openSelected(state);
     case 'back':
       return back(state);
     case 'toggleHelp':
-      return { ...state, ui: { ...state.ui, help: !state.ui.help, helpScroll: 0 } };
+      return selectLayer(state, 'help')
+        ? closeLayer(state, 'help')
+        : pushLayer(state, 'help', { scroll: 0 });
     case 'toggleMark': {
       const rows = selectPendingRows(state);
       const at = selectPendingCursor(state);
@@ -86,14 +94,12 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
     }
     case 'requestCommand':
       return requestCommand(state, a.command);
-    case 'editConsumer': {
-      const c = state.ui.confirm;
-      return c && c.step === 'consumer'
-        ? { ...state, ui: { ...state.ui, confirm: { ...c, consumer: a.text } } }
-        : state;
-    }
+    case 'editConsumer':
+      return updateLayer(state, 'confirm', (c) =>
+        c.step === 'consumer' ? { ...c, consumer: a.text } : c,
+      );
     case 'confirm': {
-      const c = state.ui.confirm;
+      const c = selectLayer(state, 'confirm');
       if (!c) return state;
       if (c.step === 'confirm' && c.preview?.status === 'loading')
         return notice(state, 'info', 'reading what it would do… (y again once the preview shows)');
@@ -101,10 +107,11 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
         return notice(state, 'error', `cannot run: ${c.preview.error} (esc closes)`);
       if (c.step === 'consumer')
         return c.consumer.trim()
-          ? {
-              ...state,
-              ui: { ...state.ui, confirm: { ...c, consumer: c.consumer.trim(), step: 'confirm' } },
-            }
+          ? updateLayer(state, 'confirm', () => ({
+              ...c,
+              consumer: c.consumer.trim(),
+              step: 'confirm',
+            }))
           : state;
       // Confirmed: the dialog closes now; progress and outcome are a flash in the notice line,
       // so the next key (q…) is the person's again.
@@ -112,11 +119,11 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
       want({ type: 'runCommand', request });
       const n = c.ids.length;
       const text = `${commandKind(c.command).verbing} ${n} ${n === 1 ? 'entry' : 'entries'}…`;
+      const closed = closeLayer(state, 'confirm');
       return {
-        ...state,
+        ...closed,
         ui: {
-          ...state.ui,
-          confirm: null,
+          ...closed.ui,
           notice: { level: 'info', text, at: state.now, flash: true },
           progress: {
             command: c.command,
@@ -153,11 +160,8 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
         },
       };
     }
-    case 'cancel': {
-      const c = state.ui.confirm;
-      if (!c) return state;
-      return { ...state, ui: { ...state.ui, confirm: null } };
-    }
+    case 'cancel':
+      return closeLayer(state, 'confirm');
     case 'changePage': {
       const p = state.pending;
       if (!p.target || p.loading) return state;
@@ -179,14 +183,15 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
         const next = {
           ...p,
           pageStarts: [...p.pageStarts, p.order === 'id' ? last : null],
-          marks: [],
+          // Marks by rule cover the whole PEL: they stay when the page changes.
+          marks: p.markRule ? p.marks : [],
           selected: null,
         };
         return { ...state, pending: requestPage(next, state, last) };
       }
       if (p.pageStarts.length <= 1) return notice(state, 'info', 'already on the first page');
       const starts = p.pageStarts.slice(0, -1);
-      const prev = { ...p, pageStarts: starts, marks: [], selected: null };
+      const prev = { ...p, pageStarts: starts, marks: p.markRule ? p.marks : [], selected: null };
       return { ...state, pending: requestPage(prev, state, currentAfterId(prev)) };
     }
     case 'togglePendingOrder': {
@@ -200,7 +205,7 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
         hasMore: false,
         scan: null,
         loadedAt: null,
-        marks: [],
+        marks: p.markRule ? p.marks : [],
         selected: null,
       } as const;
       const s = notice(
@@ -239,17 +244,11 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
       const t = state.pending.target;
       const at =
         (t && groups.find((g) => g.stream === t.stream && g.group === t.group)) || groups[0];
-      return {
+      const shown = closeAllLayers({
         ...state,
-        ui: {
-          ...state.ui,
-          pane: 'pending',
-          detail: null,
-          help: false,
-          notice: null,
-          picker: { stream: at.stream, group: at.group },
-        },
-      };
+        ui: { ...state.ui, pane: 'pending', notice: null },
+      });
+      return pushLayer(shown, 'picker', { stream: at.stream, group: at.group });
     }
     case 'cycleGroup': {
       // A stable order (stream, then group) over the groups with something pending: pressed N
@@ -287,88 +286,72 @@ function compareIds(a: string, b: string): number {
 function showPane(state: MonitorState, pane: PaneId): MonitorState {
   const model = paneModel(pane);
   if (!model) return state;
-  const s: MonitorState = {
-    ...state,
-    ui: { ...state.ui, pane, detail: null, help: false, picker: null },
-  };
+  // Switching panes closes everything on top: the layers belong to the pane they opened over.
+  const s = closeAllLayers({ ...state, ui: { ...state.ui, pane } });
   return model.onShow ? model.onShow(s) : s;
 }
 
+/**
+ * What the shared layers do with j/k, enter and esc while they are on top. Pane-owned layers
+ * (the picker) bring theirs in their PaneLayer (registerLayerModel).
+ */
+const SHARED_LAYERS: LayerModels = {
+  help: {
+    moveCursor: (s, delta, d) =>
+      updateLayer(s, 'help', () => ({ scroll: scrolled(d.scroll, delta) })),
+  },
+  detail: {
+    moveCursor: (s, delta, d) =>
+      updateLayer(s, 'detail', () => ({ ...d, scroll: scrolled(d.scroll, delta) })),
+  },
+  filter: {
+    // esc while typing: the filter as it was before `/`.
+    back: (s, d) =>
+      closeLayer({ ...s, view: { ...s.view, filter: { text: d.previous } } }, 'filter'),
+  },
+  confirm: {
+    // Claim: ↑/↓ pick an existing consumer as the target.
+    moveCursor(s, delta, c) {
+      if (c.step !== 'consumer' || c.consumerChoices.length === 0 || !Number.isFinite(delta))
+        return s;
+      const i = c.consumerChoices.indexOf(c.consumer);
+      const n = c.consumerChoices.length;
+      const next = c.consumerChoices[((((i < 0 ? (delta > 0 ? -1 : 0) : i) + delta) % n) + n) % n];
+      return updateLayer(s, 'confirm', () => ({ ...c, consumer: next }));
+    },
+    back: (s) => reduceUi(s, { type: 'cancel' }),
+  },
+};
+
+function layerModel<K extends LayerId>(id: K): LayerModel<K> | undefined {
+  return (SHARED_LAYERS[id] as LayerModel<K> | undefined) ?? registeredLayerModel(id);
+}
+
+/** j/k, pgup/pgdn, g/G: the top layer moves (or scrolls), never one hidden under it; else the pane. */
 function moveCursor(state: MonitorState, delta: number): MonitorState {
-  const { ui } = state;
-  if (ui.confirm) {
-    const c = ui.confirm;
-    if (c.step !== 'consumer' || c.consumerChoices.length === 0 || !Number.isFinite(delta))
-      return state;
-    const i = c.consumerChoices.indexOf(c.consumer);
-    const n = c.consumerChoices.length;
-    const next = c.consumerChoices[((((i < 0 ? (delta > 0 ? -1 : 0) : i) + delta) % n) + n) % n];
-    return { ...state, ui: { ...ui, confirm: { ...c, consumer: next } } };
-  }
-  // The same order as activeContext: the help covers the picker, so j/k scroll the help.
-  if (ui.help) {
-    const helpScroll = Number.isFinite(delta)
-      ? Math.max(0, ui.helpScroll + delta)
-      : delta < 0
-        ? 0
-        : Number.MAX_SAFE_INTEGER;
-    return { ...state, ui: { ...ui, helpScroll } };
-  }
-  if (ui.picker) {
-    const groups = selectGroupsByPending(state);
-    if (groups.length === 0) return state;
-    const cur = Math.max(0, selectPickerIndex(state, groups));
-    const g =
-      groups[
-        clamp(
-          Number.isFinite(delta) ? cur + delta : delta > 0 ? groups.length - 1 : 0,
-          0,
-          groups.length - 1,
-        )
-      ];
-    return { ...state, ui: { ...ui, picker: { stream: g.stream, group: g.group } } };
-  }
-  if (ui.detail) {
-    const scroll = Number.isFinite(delta)
-      ? Math.max(0, ui.detail.scroll + delta)
-      : delta < 0
-        ? 0
-        : Number.MAX_SAFE_INTEGER;
-    return { ...state, ui: { ...ui, detail: { ...ui.detail, scroll } } };
-  }
-  return paneModel(ui.pane)?.moveCursor?.(state, delta) ?? state;
+  const top = selectTopLayer(state);
+  if (!top) return paneModel(state.ui.pane)?.moveCursor?.(state, delta) ?? state;
+  const m = layerModel(top.id) as LayerModel | undefined;
+  return m?.moveCursor ? m.moveCursor(state, delta, top.data as never) : state;
 }
 
+/** enter: the top layer's own (the picker shows its pick), else the pane's. */
 function openSelected(state: MonitorState): MonitorState {
-  const { ui } = state;
-  if (ui.confirm || ui.help) return state;
-  if (ui.picker) {
-    const g = selectGroupsByPending(state)[selectPickerIndex(state)];
-    const closed = { ...state, ui: { ...ui, picker: null } };
-    return g ? showPending(closed, { stream: g.stream, group: g.group, consumer: null }) : closed;
-  }
-  if (ui.detail) return state;
-  return paneModel(ui.pane)?.open?.(state) ?? state;
+  const top = selectTopLayer(state);
+  if (!top) return paneModel(state.ui.pane)?.open?.(state) ?? state;
+  const m = layerModel(top.id) as LayerModel | undefined;
+  return m?.open ? m.open(state, top.data as never) : state;
 }
 
+/** esc: pop the top layer (its own back when it has one), else the pane's (clear the filter…). */
 function back(state: MonitorState): MonitorState {
-  const { ui, view } = state;
-  if (ui.confirm) return reduceUi(state, { type: 'cancel' });
-  if (ui.help) return { ...state, ui: { ...ui, help: false } };
-  if (ui.commandLine) return { ...state, ui: { ...ui, commandLine: null } };
-  // A running bulk command is the top layer while it runs: esc stops it between batches.
-  if (ui.progress && !ui.progress.cancelling) return reduceUi(state, { type: 'cancelCommand' });
-  if (ui.picker) return { ...state, ui: { ...ui, picker: null } };
-  if (ui.detail) return { ...state, ui: { ...ui, detail: null } };
-  if (view.filter.editing)
-    return {
-      ...state,
-      view: {
-        ...view,
-        filter: { text: view.filter.previous, editing: false, previous: view.filter.previous },
-      },
-    };
-  return paneModel(ui.pane)?.back?.(state) ?? state;
+  const top = selectTopLayer(state);
+  // A running bulk command is in front of the pane while it runs: esc stops it between batches.
+  if (!top && state.ui.progress && !state.ui.progress.cancelling)
+    return reduceUi(state, { type: 'cancelCommand' });
+  if (!top) return paneModel(state.ui.pane)?.back?.(state) ?? state;
+  const m = layerModel(top.id) as LayerModel | undefined;
+  return m?.back ? m.back(state, top.data as never) : popLayer(state);
 }
 
 export interface RequestOptions {
@@ -394,7 +377,8 @@ export function requestCommand(
       'error',
       `${command} refused: ${state.config.readOnlyReason ?? 'read-only mode'}`,
     );
-  if (state.ui.confirm || state.ui.detail) return state;
+  // Commands act on the pane's rows: not from under a dialog, a detail view or the help.
+  if (selectTopLayer(state)) return state;
   if (state.ui.progress)
     return notice(
       state,
@@ -406,26 +390,18 @@ export function requestCommand(
   const ids = [...t.ids];
   const asksConsumer = commandKind(command).asks === 'consumer' && o.consumer === undefined;
   const consumerChoices = asksConsumer ? selectConsumersOf(state, t.stream, t.group) : [];
-  return {
-    ...state,
-    ui: {
-      ...state.ui,
-      // The previous outcome would linger under the new dialog as if it were about it.
-      notice: null,
-      confirm: {
-        command,
-        stream: t.stream,
-        group: t.group,
-        ids,
-        step: asksConsumer ? 'consumer' : 'confirm',
-        consumer:
-          o.consumer ?? (asksConsumer ? selectClaimDefault(state, t.stream, t.group, ids) : ''),
-        consumerChoices,
-        ...(o.extra ? { extra: o.extra } : {}),
-        ...(o.preview ? { preview: { status: 'loading' } as const } : {}),
-      },
-    },
-  };
+  // The previous outcome would linger under the new dialog as if it were about it.
+  return pushLayer({ ...state, ui: { ...state.ui, notice: null } }, 'confirm', {
+    command,
+    stream: t.stream,
+    group: t.group,
+    ids,
+    step: asksConsumer ? 'consumer' : 'confirm',
+    consumer: o.consumer ?? (asksConsumer ? selectClaimDefault(state, t.stream, t.group, ids) : ''),
+    consumerChoices,
+    ...(o.extra ? { extra: o.extra } : {}),
+    ...(o.preview ? { preview: { status: 'loading' } as const } : {}),
+  });
 }
 
 /** requestCommand, then ask the port for the plan's preview of what the dialog holds. */
@@ -435,7 +411,8 @@ export function requestWithPreview(
   o: RequestOptions,
 ): MonitorState {
   const s = requestCommand(state, command, { ...o, preview: true });
-  if (s.ui.confirm && s.ui.confirm !== state.ui.confirm)
-    want({ type: 'previewCommand', request: requestOf(s.ui.confirm) });
+  const c = selectLayer(s, 'confirm');
+  if (c && c !== selectLayer(state, 'confirm'))
+    want({ type: 'previewCommand', request: requestOf(c) });
   return s;
 }

@@ -12,10 +12,18 @@ import { consumeDeliveryBatches, type ConsumeOptions } from './consumer.js';
 import { deadLetter } from './recovery.js';
 import { isClusterClient } from './cluster-client.js';
 import { consumeAcrossSlots } from './consume-slots.js';
+import { validatedBatches, type SchemaTable } from './validation.js';
+import {
+  completeDone,
+  idempotentBatches,
+  type Completion,
+  type IdempotencyRun,
+} from './idempotency.js';
 
-export interface EventBatch {
+/** One batch of consumeEventBatches; `D` is the (typed) delivery. */
+export interface EventBatch<D = Delivery> {
   /** In delivery order; each delivery's own ack() still works and takes it out of the batch ack. */
-  readonly deliveries: readonly Delivery[];
+  readonly deliveries: readonly D[];
   /**
    * Acknowledge every delivery of the batch not yet acknowledged or dead-lettered: one XACK per
    * stream (pipelined, one round trip). Resolves to the number Redis acknowledged. Calling it
@@ -26,7 +34,7 @@ export interface EventBatch {
    * Move one delivery to its dead-letter stream (`<prefix>dlq:<type>`, with the reason) and
    * acknowledge it, in one MULTI; the batch ack then skips it. Returns the dead-letter entry ID.
    */
-  deadLetter(delivery: Delivery, reason: string): Promise<string>;
+  deadLetter(delivery: D, reason: string): Promise<string>;
 }
 
 export async function* consumeBatches(
@@ -34,21 +42,43 @@ export async function* consumeBatches(
   streamKeys: readonly string[],
   consumerName: string,
   options: ConsumeOptions,
+  schemas?: SchemaTable,
 ): AsyncGenerator<EventBatch> {
   // On a cluster, one loop per slot group (never a CROSSSLOT XREADGROUP), batches merged.
-  const loops = isClusterClient(ctx.client)
+  const read = isClusterClient(ctx.client)
     ? consumeAcrossSlots(ctx, streamKeys, consumerName, options, consumeDeliveryBatches)
     : consumeDeliveryBatches(ctx, streamKeys, consumerName, options);
-  for await (const deliveries of loops) {
+  // With schemas, refused payloads are dead-lettered first (before idempotency holds them).
+  const loops = schemas ? validatedBatches(ctx, read, schemas, consumerName) : read;
+  if (!options.idempotency) {
+    for await (const deliveries of loops) {
+      if (options.signal?.aborted) return;
+      yield makeBatch(ctx, consumerName, deliveries);
+    }
+    return;
+  }
+  // Idempotent: completed event_ids are acked and left out, copies held by another consumer are
+  // given back to it; the batch ack writes the done marks and the XACK in one MULTI per stream.
+  for await (const admitted of idempotentBatches(ctx, loops, consumerName, {
+    ...options.idempotency,
+    leaseMs: options.claimIdleMs || 60000,
+  })) {
     if (options.signal?.aborted) return;
-    yield makeBatch(ctx, consumerName, deliveries);
+    yield makeBatch(ctx, consumerName, admitted.deliveries, admitted);
   }
 }
 
-function makeBatch(ctx: PersistenceContext, consumer: string, inner: Delivery[]): EventBatch {
+function makeBatch(
+  ctx: PersistenceContext,
+  consumer: string,
+  inner: Delivery[],
+  idempotency?: { completions: Map<Delivery, Completion>; run: IdempotencyRun },
+): EventBatch {
   /** Settled one by one (acknowledged or dead-lettered), or by the batch ack. */
   const settled = new Set<Delivery>();
   const own = new Map<Delivery, Delivery>();
+  /** What completing a wrapped delivery writes (idempotent consumption only). */
+  const completionOf = new Map<Delivery, Completion>();
   const deliveries = inner.map((d) => {
     const wrapped: Delivery = {
       ...d,
@@ -58,11 +88,27 @@ function makeBatch(ctx: PersistenceContext, consumer: string, inner: Delivery[])
       },
     };
     own.set(wrapped, d);
+    const completion = idempotency?.completions.get(d);
+    if (completion) completionOf.set(wrapped, completion);
     return wrapped;
   });
   return {
     deliveries,
     async ack() {
+      // Idempotent: the done marks and the XACK of a stream's entries go in one MULTI.
+      const ackStream = async (key: string, ids: string[]): Promise<number> => {
+        const done = deliveries
+          .filter((d) => d.streamKey === key && ids.includes(d.messageId))
+          .map((d) => completionOf.get(d))
+          .filter((c): c is Completion => c !== undefined);
+        if (!idempotency || done.length === 0) return ctx.client.xack(key, ctx.group, ...ids);
+        const plain = ids.filter((id) => !done.some((c) => c.messageIds[0] === id));
+        const [a, b] = await Promise.all([
+          completeDone(ctx, idempotency.run, key, done),
+          plain.length > 0 ? ctx.client.xack(key, ctx.group, ...plain) : 0,
+        ]);
+        return a + b;
+      };
       const byStream = new Map<string, string[]>();
       for (const d of deliveries) {
         if (settled.has(d)) continue;
@@ -73,9 +119,7 @@ function makeBatch(ctx: PersistenceContext, consumer: string, inner: Delivery[])
       }
       if (byStream.size === 0) return 0;
       try {
-        const acked = await Promise.all(
-          [...byStream].map(([key, ids]) => ctx.client.xack(key, ctx.group, ...ids)),
-        );
+        const acked = await Promise.all([...byStream].map(([key, ids]) => ackStream(key, ids)));
         return acked.reduce((a, b) => a + b, 0);
       } catch (err) {
         // Not acknowledged: they stay pending and come back (own PEL after a reconnect, or

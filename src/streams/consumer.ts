@@ -44,7 +44,8 @@ export interface ConsumeOptions {
   /**
    * Skip events this group already completed: a delivery whose event_id was acked within
    * `ttlMs` is acknowledged without being handed out, and a copy another consumer is handling is
-   * held back (idempotency.ts). ack() writes the done mark and the XACK in one MULTI.
+   * held back (idempotency.ts). ack() writes the done mark and the XACK in one MULTI. The same
+   * for consumeEventBatches: a batch's ack() writes its marks and the XACK in one MULTI per stream.
    */
   idempotency?: IdempotencyOptions;
   /** XREADGROUP BLOCK, ms. Finite by design (a DEL does not wake a blocked reader). Default 1000. */

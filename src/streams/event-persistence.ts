@@ -4,7 +4,7 @@
  */
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
-import type { Delivery, EventInput, StoredEvent, StreamInfo } from '../core/types.js';
+import type { EventInput, StoredEvent, StreamInfo } from '../core/types.js';
 import {
   completeEvent,
   decodeEvent,
@@ -60,9 +60,33 @@ import {
   type ReplayRequest,
 } from './replay-plan.js';
 import { runReplay, type ReplayResult, type ReplayRunOptions } from './replay.js';
+import type {
+  AnyEvents,
+  DeliveryOf,
+  EventInputOf,
+  EventOf,
+  EventSchemas,
+  EventTypeOf,
+  Narrow,
+  StoredEventOf,
+} from '../core/typed-events.js';
+import { assertValidPayload, validated, type SchemaTable } from './validation.js';
 
-/** TLS (rediss://): `tls` (tls.connect options), `tlsCaFile`, `tlsInsecure` as in ConnectionOptions. */
-export interface EventPersistenceOptions extends TlsConnectionOptions {
+/**
+ * Options of {@link EventPersistence}; every one has a default. TLS (rediss://): `tls`
+ * (tls.connect options), `tlsCaFile`, `tlsInsecure` as in ConnectionOptions.
+ */
+export interface EventPersistenceOptions<Events = AnyEvents> extends TlsConnectionOptions {
+  /**
+   * Runtime payload checks: a Standard Schema (zod, valibot, arktype, or any object with a
+   * `~standard` property) per event type. A publish whose payload its schema refuses throws
+   * `INVALID_PAYLOAD` with the schema's message and writes nothing; a consumed entry it refuses
+   * is dead-lettered with `invalid payload: <message>` as the reason and never handed out.
+   * Validation only: what is written is the payload as given, not the schema's output.
+   * Types without a schema are not checked.
+   */
+  // NoInfer: the map is named (`new EventPersistence<MyEvents>(…)`), never guessed from options.
+  schemas?: NoInfer<EventSchemas<Events>>;
   /** Default: REDIS_URL env, else redis://127.0.0.1:6379. */
   redisUrl?: string;
   /** Default `alice:events:`. A braced prefix (`{alice}:events:`) keeps every key in one cluster slot. */
@@ -155,8 +179,15 @@ export interface PendingOptions {
   count?: number;
 }
 
-export class EventPersistence {
+/**
+ * The seed's `EventPersistence` on Redis Streams. `Events` (optional) maps each event type to its
+ * payload type, typing persistEvent, getEvents, consumeEvents and the deliveries (see
+ * {@link SeedEvents} and {@link EventsOf}); without it any type and payload is accepted.
+ */
+export class EventPersistence<Events = AnyEvents> {
   readonly keys: KeySpace;
+  /** The `schemas` option (runtime payload checks), if any. */
+  readonly schemas: EventSchemas<Events> | undefined;
   readonly consumerGroup: string;
   readonly maxLen: number;
   readonly hardMaxLen: number;
@@ -168,7 +199,8 @@ export class EventPersistence {
   /** Server facts from connect(). */
   server: ServerCheck | null = null;
 
-  private readonly options: EventPersistenceOptions;
+  private readonly options: EventPersistenceOptions<Events>;
+  private readonly schemaTable: SchemaTable | undefined;
   private readonly connOptions: ConnectionOptions;
   private readonly ownsClient: boolean;
   private client: Redis | null;
@@ -179,8 +211,10 @@ export class EventPersistence {
   private readonly consumers = new Set<AbortController>();
   private readonly trimmer: PublishTrimmer;
 
-  constructor(options: EventPersistenceOptions = {}) {
+  constructor(options: EventPersistenceOptions<Events> = {}) {
     this.options = options;
+    this.schemas = options.schemas;
+    this.schemaTable = options.schemas as SchemaTable | undefined;
     this.keys = createKeySpace(
       options.streamPrefix ?? DEFAULT_PREFIX,
       options.layout ?? 'hash-tag',
@@ -358,8 +392,10 @@ export class EventPersistence {
    * runs the other XADD (Redis has no rollback), so that entry is removed again (XDEL) and
    * WRONGTYPE is thrown: a publish lands in both streams or in neither.
    */
-  async persistEvent(input: EventInput): Promise<string> {
+  async persistEvent(event: EventInputOf<Events>): Promise<string> {
+    const input = event as EventInput;
     const key = this.keys.typeStream(input.eventType);
+    await assertValidPayload(this.schemaTable, input);
     const ctx = await this.ready();
     const json = encodeEventJson(completeEvent(input));
     if (isClusterClient(ctx.client) && keySlot(key) !== keySlot(this.keys.globalStream)) {
@@ -412,9 +448,12 @@ export class EventPersistence {
    * failure, with `ids` (null for the failed ones). See batch-publish.ts.
    */
   async persistEvents(
-    inputs: readonly EventInput[],
+    batch: readonly EventInputOf<Events>[],
     options?: PublishBatchOptions,
   ): Promise<string[]> {
+    const inputs = batch as readonly EventInput[];
+    // Every payload is checked before anything is written.
+    for (const input of inputs) await assertValidPayload(this.schemaTable, input);
     const ctx = await this.ready();
     const global = keySlot(this.keys.globalStream);
     const spread =
@@ -437,8 +476,17 @@ export class EventPersistence {
     return ids as string[];
   }
 
-  /** XRANGE start..end (inclusive; `(id` for exclusive). Foreign entries come back with `event: null`. */
-  async getEvents(eventType: string, options: GetEventsOptions = {}): Promise<StoredEvent[]> {
+  /**
+   * XRANGE start..end (inclusive; `(id` for exclusive) of one type stream, or of the global
+   * stream for `all`. Foreign entries come back with `event: null`. Typed by the map, not
+   * validated (reading checks nothing; consumeEvents does, with `schemas`).
+   */
+  async getEvents<K extends EventTypeOf<Events> | 'all'>(
+    eventType: K,
+    options: GetEventsOptions = {},
+  ): Promise<
+    StoredEventOf<EventOf<Events, K extends 'all' ? EventTypeOf<Events> : Narrow<Events, K>>>[]
+  > {
     const key = this.readKey(eventType);
     const ctx = await this.ready();
     const args: (string | number)[] = [key, options.start ?? '-', options.end ?? '+'];
@@ -448,7 +496,9 @@ export class EventPersistence {
       return reply
         .map(parseEntry)
         .filter((e): e is RawEntry => e !== null)
-        .map(toStored);
+        .map(toStored) as unknown[] as StoredEventOf<
+        EventOf<Events, K extends 'all' ? EventTypeOf<Events> : Narrow<Events, K>>
+      >[];
     } catch (err) {
       throw toError(ctx, err);
     }
@@ -460,44 +510,52 @@ export class EventPersistence {
    * ack() acknowledges that delivery only. Entries that cannot be decoded are dead-lettered, not
    * yielded. Stop with `signal` or by breaking out of the loop. Throws at once (INVALID_ARGUMENT,
    * INVALID_EVENT_TYPE) for no event types, an invalid type, an empty consumer name or a bad option.
+   * With `schemas`, an entry whose payload its schema refuses is dead-lettered, not yielded.
+   * Typed: each delivery is a union discriminated on `eventType` over `eventTypes`.
    */
-  consumeEvents(
-    eventTypes: readonly string[],
+  consumeEvents<K extends EventTypeOf<Events>>(
+    eventTypes: readonly K[],
     consumerName: string,
     options: ConsumeOptions = {},
-  ): AsyncIterable<Delivery> {
+  ): AsyncIterable<DeliveryOf<Events, Narrow<Events, K>>> {
     validateConsumeArgs(eventTypes, consumerName, options);
     const keys = [...new Set(eventTypes.map((t) => this.keys.typeStream(t)))];
+    const schemas = this.schemaTable;
     return this.trackedLoop(options.signal, async function* (ctx, signal) {
       const o = { ...options, signal };
       // On a cluster, one consume loop per slot group (never a CROSSSLOT XREADGROUP).
-      const deliveries = isClusterClient(ctx.client)
+      const read = isClusterClient(ctx.client)
         ? consumeAcrossSlots(ctx, keys, consumerName, o, consume)
         : consume(ctx, keys, consumerName, o);
+      // Invalid payloads are dead-lettered before idempotency takes a hold on their event_id.
+      const deliveries = schemas ? validated(ctx, read, schemas, consumerName) : read;
       if (!options.idempotency) return yield* deliveries;
       yield* idempotent(ctx, deliveries, consumerName, {
         ...options.idempotency,
         leaseMs: options.claimIdleMs || 60000,
       });
-    });
+    }) as AsyncIterable<unknown> as AsyncIterable<DeliveryOf<Events, Narrow<Events, K>>>;
   }
 
   /**
    * consumeEvents a batch at a time: the same loop (own PEL first, recovery, dead letters,
    * NOGROUP), each batch what one read returned (up to `count` per stream), with `ack()` for the
    * whole batch — one XACK per stream — skipping deliveries acknowledged or dead-lettered one by
-   * one. Same argument checks and stopping as consumeEvents.
+   * one. Same argument checks and stopping as consumeEvents. With `idempotency`, completed
+   * event_ids are acked and left out of the batch (a second copy in the same batch rides along
+   * with the first), and the batch ack writes the done marks and the XACK in one MULTI per stream.
    */
-  consumeEventBatches(
-    eventTypes: readonly string[],
+  consumeEventBatches<K extends EventTypeOf<Events>>(
+    eventTypes: readonly K[],
     consumerName: string,
     options: ConsumeOptions = {},
-  ): AsyncIterable<EventBatch> {
+  ): AsyncIterable<EventBatch<DeliveryOf<Events, Narrow<Events, K>>>> {
     validateConsumeArgs(eventTypes, consumerName, options);
     const keys = [...new Set(eventTypes.map((t) => this.keys.typeStream(t)))];
+    const schemas = this.schemaTable;
     return this.trackedLoop(options.signal, (ctx, signal) =>
-      consumeBatches(ctx, keys, consumerName, { ...options, signal }),
-    );
+      consumeBatches(ctx, keys, consumerName, { ...options, signal }, schemas),
+    ) as AsyncIterable<unknown> as AsyncIterable<EventBatch<DeliveryOf<Events, Narrow<Events, K>>>>;
   }
 
   /**
@@ -542,14 +600,17 @@ export class EventPersistence {
    * ack() and its post-claim delivery count. A stream that does not exist or has no such group
    * has nothing pending: `[]` (not NOGROUP).
    */
-  async getPendingEvents(eventType: string, options: PendingOptions = {}): Promise<Delivery[]> {
+  async getPendingEvents<K extends EventTypeOf<Events>>(
+    eventType: K,
+    options: PendingOptions = {},
+  ): Promise<DeliveryOf<Events, Narrow<Events, K>>[]> {
     const ctx = await this.ready();
     const consumer = options.consumerName ?? `recovery-${hostname()}-${process.pid}`;
     try {
-      return await claimIdle(ctx, this.keys.typeStream(eventType), consumer, {
+      return (await claimIdle(ctx, this.keys.typeStream(eventType), consumer, {
         minIdleMs: options.idleMs ?? 60000,
         limit: options.count,
-      });
+      })) as unknown[] as DeliveryOf<Events, Narrow<Events, K>>[];
     } catch (err) {
       if (toError(ctx, err).code === 'NOGROUP') return [];
       throw toError(ctx, err);
@@ -560,7 +621,10 @@ export class EventPersistence {
    * Entries of the dead-letter stream `<prefix>dlq:<eventType>` (`all` for the global stream's),
    * oldest first, with where each came from, why, and the original entry decoded.
    */
-  async getDeadLetters(eventType: string, range: DeadLetterRange = {}): Promise<DeadLetter[]> {
+  async getDeadLetters(
+    eventType: EventTypeOf<Events> | 'all',
+    range: DeadLetterRange = {},
+  ): Promise<DeadLetter[]> {
     return readDeadLetters(await this.ready(), this.keys.deadLetterStream(eventType), range);
   }
 
@@ -569,7 +633,7 @@ export class EventPersistence {
    * first ID, radix-tree sizes, group count) and the groups (lag null when Redis cannot tell).
    * A missing stream is a zero-length info with `exists: false`, not an error (see StreamInfo).
    */
-  async getStreamInfo(eventType: string): Promise<StreamInfo> {
+  async getStreamInfo(eventType: EventTypeOf<Events> | 'all'): Promise<StreamInfo> {
     const key = this.readKey(eventType);
     const ctx = await this.ready();
     try {
@@ -624,13 +688,17 @@ export class EventPersistence {
    * Returns the number removed; the report (kept back, held by) is in `lastTrimReport` and passed
    * to `onTrim` (and the archive report to `onArchive`).
    */
-  async trimOldEvents(eventType: string, options: TrimOldEventsOptions = {}): Promise<number> {
+  async trimOldEvents(
+    eventType: EventTypeOf<Events> | 'all',
+    options: TrimOldEventsOptions = {},
+  ): Promise<number> {
     const maxAgeDays = options.maxAgeDays ?? 30;
     const key = this.readKey(eventType);
+    const ctx = await this.ready();
     if (options.archive !== undefined) {
       const archive =
         typeof options.archive === 'string' ? { dir: options.archive } : options.archive;
-      const a = await archiveAndTrim(this.context(), key, maxAgeDays, archive);
+      const a = await archiveAndTrim(ctx, key, maxAgeDays, archive);
       const report: TrimReport = {
         streamKey: key,
         serverTimeMs: a.serverTimeMs,
@@ -645,7 +713,7 @@ export class EventPersistence {
       options.onTrim?.(report);
       return report.removed;
     }
-    const report = await trimByAge(this.context(), key, maxAgeDays);
+    const report = await trimByAge(ctx, key, maxAgeDays);
     this.lastTrimReport = report;
     options.onTrim?.(report);
     return report.removed;
@@ -660,7 +728,7 @@ export class EventPersistence {
     request: ReplayRequest,
     options: ReplayRunOptions = {},
   ): Promise<{ plan: ReplayPlan; preview: ReplayPreview; result: ReplayResult }> {
-    const ctx = this.context();
+    const ctx = await this.ready();
     try {
       const plan = await planReplay(ctx.client, this.keys, request);
       const preview = await previewReplay(ctx.client, plan);

@@ -18,9 +18,11 @@ export function makeDelivery(
   // Captured per delivery (not loop variables): REFERENCE §2 defect 2.
   const key = streamKey;
   const id = entry.id;
+  const kind = ctx.keys.describe(key);
   return {
     streamKey: key,
     messageId: id,
+    eventType: decoded.ok ? decoded.event.eventType : kind.kind === 'type' ? kind.eventType : '',
     event: decoded.ok ? decoded.event : null,
     fields: entry.fields,
     deliveryCount,
@@ -41,6 +43,8 @@ export const DEAD_LETTER_REASON = {
   /** `why` is the codec's reason (`no "event" field`, `"event" field is not valid JSON`…). */
   undecodable: (why: string) => `cannot decode: ${why}`,
   deletedWhilePending: 'entry deleted from the stream while pending',
+  /** `why` is the schema's message (the `schemas` option). */
+  invalidPayload: (why: string) => `invalid payload: ${why}`,
 } as const;
 
 /** `<prefix>dlq:<type>` for a type stream, `<prefix>dlq:all` for the global stream. */

@@ -7,6 +7,7 @@
  */
 import type { MonitorActions } from '../store/create-store.js';
 import type { MonitorState } from '../store/state.js';
+import { selectTop, selectTopLayer } from '../store/layers.js';
 import { bind, type KeyBinding, type KeyContext } from './bindings.js';
 import { paneById, paneLayers, panes, registryVersion } from './panes/registry.js';
 
@@ -109,31 +110,6 @@ const NAVIGATION: readonly KeyBinding[] = [
 
 /** The shared layers: the detail view, the filter line, the dialogs, the help. */
 const SHARED_LAYERS: readonly KeyBinding[] = [
-  // Detail view
-  bind('detail', {
-    keys: ['esc'],
-    label: 'back',
-    description: 'Close the detail view',
-    footer: true,
-    run: (a) => a.back(),
-  }),
-
-  // Filter line (typed text edits the filter)
-  bind('filter', {
-    keys: ['enter'],
-    label: 'keep filter',
-    description: 'Keep the filter and return to the list',
-    footer: true,
-    run: (a) => a.commitFilter(),
-  }),
-  bind('filter', {
-    keys: ['esc'],
-    label: 'cancel',
-    description: 'Restore the previous filter',
-    footer: true,
-    run: (a) => a.back(),
-  }),
-
   // The `:` command line (typed text edits the line)
   bind('command', {
     keys: ['enter'],
@@ -166,6 +142,31 @@ const SHARED_LAYERS: readonly KeyBinding[] = [
     keys: ['esc'],
     label: 'cancel',
     description: 'Close the command line; nothing runs',
+    footer: true,
+    run: (a) => a.back(),
+  }),
+
+  // Detail view
+  bind('detail', {
+    keys: ['esc'],
+    label: 'back',
+    description: 'Close the detail view',
+    footer: true,
+    run: (a) => a.back(),
+  }),
+
+  // Filter line (typed text edits the filter)
+  bind('filter', {
+    keys: ['enter'],
+    label: 'keep filter',
+    description: 'Keep the filter and return to the list',
+    footer: true,
+    run: (a) => a.commitFilter(),
+  }),
+  bind('filter', {
+    keys: ['esc'],
+    label: 'cancel',
+    description: 'Restore the previous filter',
     footer: true,
     run: (a) => a.back(),
   }),
@@ -272,24 +273,22 @@ export function keyName(input: string, key: InkKey): string {
   return input;
 }
 
-/** The layer that receives keys now: the dialog, the help, the detail view, the filter line or the pane. */
+/**
+ * What receives keys now: the top layer of `ui.layers` (the one the reducers act on and App
+ * draws in front), or the pane when no layer is open.
+ */
 export function activeContext(state: MonitorState): KeyContext {
-  if (state.ui.confirm) return 'confirm';
-  if (state.ui.help) return 'help';
-  if (state.ui.commandLine) return 'command';
-  const layer = paneLayers().find((l) => l.isOpen(state));
-  if (layer) return layer.id;
-  if (state.ui.detail) return 'detail';
-  if (state.view.filter.editing) return 'filter';
-  return state.ui.pane;
+  return selectTopLayer(state)?.id ?? state.ui.pane;
 }
 
 /** Text is being typed (filter, claim target): printable keys are text, not commands. */
 export function isTyping(state: MonitorState): boolean {
-  if (state.ui.commandLine && !state.ui.confirm && !state.ui.help) return true;
-  return state.view.filter.editing && !state.ui.confirm
-    ? true
-    : state.ui.confirm?.step === 'consumer';
+  const top = selectTopLayer(state);
+  return (
+    top?.id === 'filter' ||
+    top?.id === 'command' ||
+    (top?.id === 'confirm' && top.data.step === 'consumer')
+  );
 }
 
 /** Bindings that apply in a context, most specific first. */
@@ -343,18 +342,15 @@ export function handleKey(
     return { kind: 'ran', binding };
   }
   if (isTyping(state)) {
-    const line = !state.ui.confirm && state.ui.commandLine;
-    const editing = state.ui.confirm
-      ? state.ui.confirm.consumer
-      : line
-        ? line.text
-        : state.view.filter.text;
+    const claim = selectTop(state, 'confirm');
+    const line = selectTop(state, 'command');
+    const editing = claim ? claim.consumer : line ? line.text : state.view.filter.text;
     let next: string | null = null;
     if (name === 'backspace') next = editing.slice(0, -1);
     else if (!key.ctrl && !key.meta && input && !/[\x00-\x1f\x7f]/.test(input))
       next = editing + input;
     if (next === null) return { kind: 'ignored' };
-    if (state.ui.confirm) actions.editConsumer(next);
+    if (claim) actions.editConsumer(next);
     else if (line) actions.editCommandLine(next);
     else actions.editFilter(next);
     return { kind: 'typed' };

@@ -6,6 +6,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { MonitorCommandsPort, MonitorQueriesPort } from '../../src/core/ports.js';
 import { createMonitorStore } from '../../src/store/create-store.js';
+import { selectLayer } from '../../src/store/layers.js';
 import { defaultConfig } from '../../src/store/state.js';
 import { handleInput, type InkKey } from '../../src/ui/keymap.js';
 import { T0, pendingPage, triageSnapshot } from './build.js';
@@ -41,7 +42,15 @@ function setup() {
   store.dispatch(pendingPage(K, 'alice-main', 3));
   const type = (input: string, key: InkKey = {}) =>
     handleInput(store.getState, store.actions, input, key);
-  return { store, commands, queries, type, ui: () => store.getState().ui };
+  const ui = () => {
+    const s = store.getState();
+    return {
+      ...s.ui,
+      commandLine: selectLayer(s, 'command'),
+      confirm: selectLayer(s, 'confirm'),
+    };
+  };
+  return { store, commands, queries, type, ui };
 }
 
 const ENTER: InkKey = { return: true };

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { selectLayer } from '../../src/store/layers.js';
 import { createMonitorStore, type Timers } from '../../src/store/create-store.js';
 import { defaultConfig } from '../../src/store/state.js';
 import type { MonitorCommandsPort, MonitorQueriesPort } from '../../src/core/ports.js';
@@ -142,7 +143,7 @@ describe('createMonitorStore', () => {
     store.actions.toggleMark();
     store.actions.requestCommand('ack');
     expect(ports.commands.run).not.toHaveBeenCalled();
-    const ids = store.getState().ui.confirm!.ids;
+    const ids = selectLayer(store.getState(), 'confirm')!.ids;
     store.actions.confirm();
     store.actions.confirm(); // a second enter (the dialog is closed) does not run it twice
     expect(ports.commands.run).toHaveBeenCalledTimes(1);
@@ -201,7 +202,7 @@ describe('createMonitorStore', () => {
     store.dispatch(pendingPage(K, 'alice-main', 1));
     store.actions.requestCommand('replay');
     store.actions.confirm();
-    expect(store.getState().ui.confirm).toBeNull(); // the dialog closed on confirm
+    expect(selectLayer(store.getState(), 'confirm')).toBeNull(); // the dialog closed on confirm
     await vi.waitFor(() =>
       expect(store.getState().ui.notice).toMatchObject({
         level: 'error',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { selectLayer } from '../../src/store/layers.js';
 import { reduce, reduceAll } from '../../src/store/reducers.js';
 import {
   selectActionIds,
@@ -212,7 +213,8 @@ describe('live filter', () => {
       { type: 'editFilter', text: 'zzz' },
       { type: 'back' },
     ]);
-    expect(s.view.filter).toEqual({ text: 'asset', editing: false, previous: 'asset' });
+    expect(s.view.filter).toEqual({ text: 'asset' });
+    expect(s.ui.layers).toEqual([]); // the filter line is closed
     expect(reduce(s, { type: 'back' }).view.filter.text).toBe('');
   });
 });
@@ -478,7 +480,7 @@ describe('pending entries', () => {
       pendingPage(K, 'alice-main', 2),
       { type: 'openSelected' },
     );
-    expect(s.ui.detail).toMatchObject({
+    expect(selectLayer(s, 'detail')).toMatchObject({
       kind: 'entry',
       stream: K,
       id: selectPendingRows(s)[0].id,
@@ -492,7 +494,7 @@ describe('pending entries', () => {
       event: null,
       at: T0,
     });
-    expect(loaded.ui.detail).toMatchObject({ loading: false, fields: { a: '1' } });
+    expect(selectLayer(loaded, 'detail')).toMatchObject({ loading: false, fields: { a: '1' } });
   });
 });
 
@@ -511,20 +513,25 @@ describe('commands and confirmation', () => {
       { type: 'toggleMark' },
       { type: 'requestCommand', command: 'ack' },
     ]);
-    expect(s.ui.confirm).toMatchObject({
+    expect(selectLayer(s, 'confirm')).toMatchObject({
       command: 'ack',
       stream: K,
       group: 'alice-main',
       step: 'confirm',
     });
-    expect(s.ui.confirm?.ids.length).toBe(2);
+    expect(selectLayer(s, 'confirm')?.ids.length).toBe(2);
     const [after, effects] = collectEffects(() => reduce(s, { type: 'confirm' }));
     // The dialog closes; the command is an effect; progress is a flash that takes no key.
-    expect(after.ui.confirm).toBeNull();
+    expect(selectLayer(after, 'confirm')).toBeNull();
     expect(effects).toEqual([
       {
         type: 'runCommand',
-        request: { kind: 'ack', stream: K, group: 'alice-main', ids: s.ui.confirm!.ids },
+        request: {
+          kind: 'ack',
+          stream: K,
+          group: 'alice-main',
+          ids: selectLayer(s, 'confirm')!.ids,
+        },
       },
     ]);
     expect(after.ui.notice).toMatchObject({ text: 'Acknowledging 2 entries…', flash: true });
@@ -532,22 +539,22 @@ describe('commands and confirmation', () => {
 
   it('n / esc cancels before anything runs', () => {
     const s = reduceAll(ready(), [{ type: 'requestCommand', command: 'replay' }, { type: 'back' }]);
-    expect(s.ui.confirm).toBeNull();
+    expect(selectLayer(s, 'confirm')).toBeNull();
   });
 
   it('claim first asks for the target consumer (pick with arrows or type)', () => {
     let s = reduce(ready(), { type: 'requestCommand', command: 'claim' });
     // The selected entry belongs to worker-1: the default target is another consumer.
     expect(selectPendingRows(s)[selectPendingCursor(s)].consumer).toBe('worker-1');
-    expect(s.ui.confirm).toMatchObject({
+    expect(selectLayer(s, 'confirm')).toMatchObject({
       step: 'consumer',
       consumer: 'worker-2',
       consumerChoices: ['worker-1', 'worker-2'],
     });
     s = reduce(s, { type: 'moveCursor', delta: 1 });
-    expect(s.ui.confirm?.consumer).toBe('worker-1');
+    expect(selectLayer(s, 'confirm')?.consumer).toBe('worker-1');
     s = reduceAll(s, [{ type: 'editConsumer', text: '  rescue  ' }, { type: 'confirm' }]);
-    expect(s.ui.confirm).toMatchObject({ step: 'confirm', consumer: 'rescue' });
+    expect(selectLayer(s, 'confirm')).toMatchObject({ step: 'confirm', consumer: 'rescue' });
     const [, effects] = collectEffects(() =>
       reduce(reduce(s, { type: 'editConsumer', text: '' }), { type: 'confirm' }),
     );
@@ -573,9 +580,9 @@ describe('commands and confirmation', () => {
     let s = reduceAll(state({}, snap, { type: 'selectPane', pane: 'pending' }, page), [
       { type: 'requestCommand', command: 'claim' },
     ]);
-    expect(s.ui.confirm?.consumer).toBe('busy');
+    expect(selectLayer(s, 'confirm')?.consumer).toBe('busy');
     s = reduce(s, { type: 'moveCursor', delta: 1 });
-    expect(s.ui.confirm?.consumer).toBe('owner'); // still changeable: the list order, wrapping
+    expect(selectLayer(s, 'confirm')?.consumer).toBe('owner'); // still changeable: the list order, wrapping
     // Only the owner exists: no default (type a name).
     const alone = snapshot([
       stream(K, {
@@ -584,9 +591,12 @@ describe('commands and confirmation', () => {
       }),
     ]);
     expect(
-      reduceAll(state({}, alone, { type: 'selectPane', pane: 'pending' }, page), [
-        { type: 'requestCommand', command: 'claim' },
-      ]).ui.confirm?.consumer,
+      selectLayer(
+        reduceAll(state({}, alone, { type: 'selectPane', pane: 'pending' }, page), [
+          { type: 'requestCommand', command: 'claim' },
+        ]),
+        'confirm',
+      )?.consumer,
     ).toBe('');
   });
 
@@ -596,7 +606,7 @@ describe('commands and confirmation', () => {
       { type: 'editConsumer', text: '   ' },
       { type: 'confirm' },
     ]);
-    expect(s.ui.confirm?.step).toBe('consumer');
+    expect(selectLayer(s, 'confirm')?.step).toBe('consumer');
   });
 
   it('reports the outcome, clears marks and reloads the page', () => {
@@ -614,7 +624,7 @@ describe('commands and confirmation', () => {
       detail: 'acknowledged 1 of 1 entries',
       at: T0,
     });
-    expect(s.ui.confirm).toBeNull();
+    expect(selectLayer(s, 'confirm')).toBeNull();
     expect(s.ui.notice).toMatchObject({
       level: 'ok',
       text: 'acknowledged 1 of 1 entries',
@@ -688,7 +698,7 @@ describe('commands and confirmation', () => {
         at: T0,
       },
     ]);
-    expect(s.ui.confirm).toBeNull();
+    expect(selectLayer(s, 'confirm')).toBeNull();
     expect(s.ui.notice).toMatchObject({ level: 'error', text: 'ack failed: no XACK', flash: true });
   });
 
@@ -702,7 +712,7 @@ describe('commands and confirmation', () => {
       ),
       [{ type: 'requestCommand', command: 'ack' }],
     );
-    expect(s.ui.confirm).toBeNull();
+    expect(selectLayer(s, 'confirm')).toBeNull();
     expect(s.ui.notice).toMatchObject({
       level: 'error',
       text: 'ack refused: read-only mode (--read-only)',
@@ -715,14 +725,19 @@ describe('stream/group picker (pane 3)', () => {
     let s = state({}, triageSnapshot(), { type: 'selectPane', pane: 'pending' });
     expect(s.pending.target).toMatchObject({ stream: K, group: 'alice-main' });
     s = reduce(s, { type: 'openPicker' });
-    expect(s.ui.picker).toEqual({ stream: K, group: 'alice-main' });
+    expect(selectLayer(s, 'picker')).toEqual({ stream: K, group: 'alice-main' });
     s = reduce(s, { type: 'moveCursor', delta: 1 });
-    expect(s.ui.picker).toEqual({ stream: 'alice:events:project.created', group: 'alice-main' });
-    expect(reduce(s, { type: 'moveCursor', delta: 5 }).ui.picker).toEqual(s.ui.picker); // clamped
-    expect(reduce(s, { type: 'back' }).ui.picker).toBeNull();
+    expect(selectLayer(s, 'picker')).toEqual({
+      stream: 'alice:events:project.created',
+      group: 'alice-main',
+    });
+    expect(selectLayer(reduce(s, { type: 'moveCursor', delta: 5 }), 'picker')).toEqual(
+      selectLayer(s, 'picker'),
+    ); // clamped
+    expect(selectLayer(reduce(s, { type: 'back' }), 'picker')).toBeNull();
     expect(reduce(s, { type: 'back' }).pending.target?.stream).toBe(K);
     const picked = reduce(s, { type: 'openSelected' });
-    expect(picked.ui.picker).toBeNull();
+    expect(selectLayer(picked, 'picker')).toBeNull();
     expect(picked.ui.pane).toBe('pending');
     expect(picked.pending).toMatchObject({
       auto: false,
@@ -746,9 +761,12 @@ describe('stream/group picker (pane 3)', () => {
         stream(K, { groups: [group('alice-main', { pending: 1 })] }),
       ]),
     );
-    expect(s.ui.picker).toEqual({ stream: 'alice:events:project.created', group: 'alice-main' });
+    expect(selectLayer(s, 'picker')).toEqual({
+      stream: 'alice:events:project.created',
+      group: 'alice-main',
+    });
     s = reduce(s, { type: 'moveCursor', delta: 1 });
-    expect(s.ui.picker?.stream).toBe(K);
+    expect(selectLayer(s, 'picker')?.stream).toBe(K);
     expect(reduce(state({}), { type: 'openPicker' }).ui.notice?.text).toBe(
       'no consumer groups under this prefix',
     );
@@ -756,6 +774,32 @@ describe('stream/group picker (pane 3)', () => {
 });
 
 describe('selection by identity', () => {
+  it('pane 1 keeps the selected event by entry ID: through arrivals, a filter that hides it and back, and eviction', () => {
+    const mix = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) =>
+        events(from + i, 1, i % 2 ? 'project.created' : 'asset.discovered'),
+      );
+    let s = state({ bufferSize: 8 }, ...mix(0, 6), { type: 'moveCursor', delta: -3 });
+    const picked = selectSelectedEvent(s)!;
+    expect(picked.id).toBe(ev(2).id);
+    expect(s.view.selected).toEqual({ id: picked.id, seq: 2 });
+    // Arrivals do not move it.
+    s = reduceAll(s, mix(6, 2));
+    expect(selectSelectedEvent(s)?.id).toBe(picked.id);
+    // A filter that hides it selects the neighbour before it; clearing the filter finds it again.
+    s = reduce(s, { type: 'editFilter', text: 'type:project.created' });
+    expect(selectSelectedEvent(s)?.id).toBe(ev(1).id);
+    s = reduce(s, { type: 'editFilter', text: '' });
+    expect(selectSelectedEvent(s)?.id).toBe(picked.id);
+    // Evicted from the ring (bufferSize 8): the neighbour is the oldest event held.
+    s = reduceAll(s, mix(8, 3));
+    expect(s.events.buffer[0].id).toBe(ev(3).id);
+    expect(selectSelectedEvent(s)?.id).toBe(ev(3).id);
+    // The lookup is by ID, not by the remembered position: a wrong position still finds it.
+    s = { ...s, view: { ...s.view, selected: { id: ev(5).id, seq: 0 } } };
+    expect(selectSelectedEvent(s)?.id).toBe(ev(5).id);
+  });
+
   it('pane 2 keeps the selected stream/group while a snapshot re-sorts the rows under it', () => {
     let s = state({}, triageSnapshot(), { type: 'selectPane', pane: 'streams' });
     const rows = selectStreamRows(s);
@@ -817,9 +861,9 @@ describe('] / [ and the picker under the help', () => {
       { type: 'selectPane', pane: 'pending' },
       { type: 'openPicker' },
     );
-    const picked = s.ui.picker;
+    const picked = selectLayer(s, 'picker');
     s = reduceAll(s, [{ type: 'toggleHelp' }, { type: 'moveCursor', delta: 1 }]);
-    expect(s.ui.helpScroll).toBe(1);
-    expect(s.ui.picker).toEqual(picked);
+    expect(selectLayer(s, 'help')?.scroll).toBe(1);
+    expect(selectLayer(s, 'picker')).toEqual(picked);
   });
 });

@@ -1,6 +1,6 @@
 /** persistEvents and PersistentEventBus.publishMany against a real redis-server. */
 import { describe, expect, it } from 'vitest';
-import { rawClient } from '../helpers/context.js';
+import { rawClient, redisUrl } from '../helpers/context.js';
 import { connectedPersistence, track } from './helpers.js';
 import { PublishBatchError } from '../../src/streams/batch-publish.js';
 import { PersistentEventBus } from '../../src/bus/persistent-event-bus.js';
@@ -87,6 +87,59 @@ describe('EventPersistence.persistEvents', () => {
       expect(global.map(([, f]) => (JSON.parse(f[1]) as { n: number }).n)).toEqual([0, 2]);
     } finally {
       redis.disconnect();
+    }
+  });
+
+  it('a global stream of another type fails every event, and no type entry (or stream it created) is left', async () => {
+    const { p, prefix } = await connectedPersistence();
+    const redis = rawClient();
+    try {
+      await redis.set(`${prefix}all`, 'not a stream');
+      await redis.xadd(`${prefix}old.type`, '*', 'event', '{}');
+      const inputs = [
+        { eventType: 'new.type', data: { n: 0 } },
+        { eventType: 'old.type', data: { n: 1 } },
+      ];
+      const err = (await p.persistEvents(inputs).catch((e: unknown) => e)) as PublishBatchError;
+      expect(err).toBeInstanceOf(PublishBatchError);
+      expect(err.code).toBe('WRONGTYPE');
+      expect(err.failures.map((f) => f.index)).toEqual([0, 1]);
+      expect(err.message).toContain(`${prefix}all`);
+      // new.type was created by the failed publish and removed again; old.type keeps only its own.
+      expect(await redis.exists(`${prefix}new.type`)).toBe(0);
+      expect(await redis.xlen(`${prefix}old.type`)).toBe(1);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('a user whose ACL refuses scripts still publishes batches (pipelined MULTIs), with the same result', async () => {
+    const admin = rawClient();
+    const user = `batch-noscript-${process.pid}-${Date.now()}`;
+    try {
+      const prefix = `noscript-${Date.now()}:`;
+      await admin.call('ACL', 'SETUSER', user, 'on', '>pw', `~${prefix}*`, '+@all', '-@scripting');
+      const url = new URL(redisUrl());
+      url.username = user;
+      url.password = 'pw';
+      const { p } = await connectedPersistence({ redisUrl: url.toString(), streamPrefix: prefix });
+      const inputs = Array.from({ length: 30 }, (_, i) => ({
+        eventType: TYPES[i % 3],
+        data: { n: i },
+      }));
+      const first = await p.persistEvents(inputs, { chunkSize: 7 });
+      const second = await p.persistEvents(inputs, { chunkSize: 7 });
+      expect(first).toHaveLength(30);
+      expect(second).toHaveLength(30);
+      const global = await admin.xrange(`${prefix}all`, '-', '+');
+      expect(global.map(([, f]) => (JSON.parse(f[1]) as { n: number }).n)).toEqual([
+        ...inputs.map((_, i) => i),
+        ...inputs.map((_, i) => i),
+      ]);
+      expect(await admin.xlen(`${prefix}${TYPES[0]}`)).toBe(20);
+    } finally {
+      await admin.call('ACL', 'DELUSER', user);
+      admin.disconnect();
     }
   });
 

@@ -6,6 +6,7 @@ import {
   type EventPersistenceOptions,
 } from '../../src/streams/event-persistence.js';
 import { redisUrl, uniquePrefix } from '../helpers/context.js';
+import type { AnyEvents } from '../../src/core/typed-events.js';
 
 const open: { disconnect(): Promise<void> | void }[] = [];
 
@@ -19,19 +20,19 @@ export function track<T extends { disconnect(): Promise<void> | void }>(o: T): T
   return o;
 }
 
-export interface TestPersistence {
-  p: EventPersistence;
+export interface TestPersistence<Events = AnyEvents> {
+  p: EventPersistence<Events>;
   prefix: string;
   logs: string[];
 }
 
-export async function connectedPersistence(
-  options: EventPersistenceOptions = {},
-): Promise<TestPersistence> {
+export async function connectedPersistence<Events = AnyEvents>(
+  options: EventPersistenceOptions<Events> = {},
+): Promise<TestPersistence<Events>> {
   const logs: string[] = [];
   const prefix = options.streamPrefix ?? uniquePrefix();
   const p = track(
-    new EventPersistence({
+    new EventPersistence<Events>({
       redisUrl: redisUrl(),
       streamPrefix: prefix,
       logger: (l) => logs.push(l),

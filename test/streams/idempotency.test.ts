@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { PersistentEventBus } from '../../src/bus/persistent-event-bus.js';
 import type { SeedEvent } from '../../src/core/types.js';
 import { rawClient, waitFor } from '../helpers/context.js';
-import { connectedPersistence } from './helpers.js';
+import { connectedPersistence, puller } from './helpers.js';
 
 const GROUP = 'alice-main';
 
@@ -122,6 +122,108 @@ describe('idempotency: consumeEvents / startConsumer with { idempotency: { ttlMs
         /idempotency.ttlMs/,
       );
     } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('consumeEventBatches: a double publish is handed out once; the batch ack marks done and acks in one MULTI', async () => {
+    const { p, prefix } = await connectedPersistence();
+    const redis = rawClient();
+    const monitor = rawClient();
+    const key = `${prefix}idem.b`;
+    const opts = { blockMs: 100, count: 10, idempotency: { ttlMs: 60_000 } };
+    const c = puller(p.consumeEventBatches(['idem.b'], 'w', opts));
+    try {
+      const twice = { eventType: 'idem.b', eventId: 'b-1', data: { n: 1 } };
+      await p.persistEvents([twice, twice, { eventType: 'idem.b', eventId: 'b-2', data: {} }]);
+      const [first] = await c.take(1);
+      // Both copies came in one read: the second rides along with the first, not handed out.
+      expect(first.deliveries.map((d) => d.event!.eventId)).toEqual(['b-1', 'b-2']);
+      expect(((await redis.xpending(key, GROUP)) as unknown[])[0]).toBe(3);
+      // Watch the commands of the batch ack: SETs of the marks and the XACK inside one MULTI.
+      const seen: string[] = [];
+      await monitor
+        .monitor()
+        .then((m) => m.on('monitor', (_t, args: string[]) => seen.push(args[0].toLowerCase())));
+      await waitFor(() => true);
+      expect(await first.ack()).toBe(3);
+      await waitFor(() => seen.includes('exec'));
+      const tx = seen.slice(seen.indexOf('multi'), seen.indexOf('exec') + 1);
+      expect(tx).toEqual(['multi', 'set', 'set', 'xack', 'exec']);
+      expect(((await redis.xpending(key, GROUP)) as unknown[])[0]).toBe(0);
+      expect(await redis.get(p.keys.idempotencyKey(key, GROUP, 'b-1'))).toBe('done');
+      expect(await redis.get(p.keys.idempotencyKey(key, GROUP, 'b-2'))).toBe('done');
+      // Published again later: acked without being handed out; the next batch has only b-3.
+      await p.persistEvent(twice);
+      await p.persistEvent({ eventType: 'idem.b', eventId: 'b-3', data: {} });
+      const [second] = await c.take(1);
+      expect(second.deliveries.map((d) => d.event!.eventId)).toEqual(['b-3']);
+      await second.deliveries[0].ack(); // one by one: the same MULTI for one delivery
+      expect(await second.ack()).toBe(0);
+      expect(((await redis.xpending(key, GROUP)) as unknown[])[0]).toBe(0);
+      expect(await redis.get(p.keys.idempotencyKey(key, GROUP, 'b-3'))).toBe('done');
+    } finally {
+      await c.close();
+      redis.disconnect();
+      monitor.disconnect();
+    }
+  });
+
+  it('consumeEventBatches: a slow batch reclaimed by another consumer completes once per event_id', async () => {
+    const opts = { maxDeliveries: 50 };
+    const { p: pa, prefix } = await connectedPersistence(opts);
+    const { p: pb } = await connectedPersistence({ ...opts, streamPrefix: prefix });
+    const redis = rawClient();
+    const key = `${prefix}idem.s`;
+    const completed: string[] = [];
+    const a = puller(
+      pa.consumeEventBatches(['idem.s'], 'a', {
+        blockMs: 100,
+        claimIdleMs: 10_000,
+        idempotency: { ttlMs: 60_000 },
+      }),
+    );
+    const stopB = new AbortController();
+    let bLoop: Promise<void> = Promise.resolve();
+    try {
+      const event = { eventType: 'idem.s', eventId: 's-1', data: {} };
+      await pa.persistEvent(event);
+      const [slow] = await a.take(1); // A holds s-1 and is slow about it
+      expect(slow.deliveries.map((d) => d.event!.eventId)).toEqual(['s-1']);
+      bLoop = (async () => {
+        for await (const batch of pb.consumeEventBatches(['idem.s'], 'b', {
+          blockMs: 100,
+          claimIdleMs: 300,
+          claimEveryMs: 100,
+          signal: stopB.signal,
+          idempotency: { ttlMs: 60_000 },
+        })) {
+          for (const d of batch.deliveries) completed.push(`b:${d.event!.eventId}`);
+          await batch.ack();
+        }
+      })();
+      await pa.persistEvent(event); // a retrying producer: B reads this copy
+      // B reclaims A's idle entry (a second delivery) and hands it back to A, as it does the copy.
+      await waitFor(async () => {
+        const rows = (await redis.xpending(key, GROUP, '-', '+', 10)) as [
+          string,
+          string,
+          number,
+          number,
+        ][];
+        return rows.length === 2 && rows.every((r) => r[1] === 'a') && rows[0][3] >= 2;
+      }, 10_000);
+      expect(completed).toEqual([]);
+      for (const d of slow.deliveries) completed.push(`a:${d.event!.eventId}`);
+      expect(await slow.ack()).toBe(1);
+      // The copy held by A is reclaimed by B once idle, seen done, and acked without a handler call.
+      await waitFor(async () => ((await redis.xpending(key, GROUP)) as unknown[])[0] === 0, 10_000);
+      expect(completed).toEqual(['a:s-1']);
+      expect(await redis.exists(`${prefix}dlq:idem.s`)).toBe(0);
+    } finally {
+      stopB.abort();
+      await bLoop;
+      await a.close();
       redis.disconnect();
     }
   });

@@ -170,4 +170,35 @@ describe('seed parity', () => {
       await p.disconnect();
     }
   });
+
+  it("trimOldEvents('x') connects on first use and trims at the seed's default, 30 days", async () => {
+    const p = new EventPersistence({
+      redisUrl: server.url,
+      streamPrefix: uniquePrefix(),
+      logger: quiet,
+    });
+    try {
+      const key = `${p.keys.prefix}x`;
+      const [secs] = await admin.time();
+      const now = Number(secs) * 1000;
+      const DAY = 86_400_000;
+      // 31 and 30.01 days old go; 29.99 days old and fresh stay.
+      for (const [ms, tag] of [
+        [now - 31 * DAY, 'd31'],
+        [now - 30 * DAY - 15 * 60_000, 'd30+'],
+        [now - 30 * DAY + 15 * 60_000, 'd30-'],
+        [now - 29 * DAY, 'd29'],
+      ] as const)
+        await admin.xadd(key, `${ms}-1`, 'event', JSON.stringify({ tag, event_type: 'x' }));
+      expect(p.connected).toBe(false);
+      expect(await p.trimOldEvents('x')).toBe(2);
+      expect(p.connected).toBe(true);
+      const left = await admin.xrange(key, '-', '+');
+      expect(left.map(([, f]) => JSON.parse(f[1]).tag)).toEqual(['d30-', 'd29']);
+      const cutoffMs = Number(p.lastTrimReport!.cutoffId.split('-')[0]);
+      expect(Math.abs(cutoffMs - (now - 30 * DAY))).toBeLessThan(60_000);
+    } finally {
+      await p.disconnect();
+    }
+  });
 });

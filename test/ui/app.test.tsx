@@ -1,5 +1,6 @@
 process.env.TZ = 'UTC';
 import { afterEach, describe, expect, it } from 'vitest';
+import { selectLayer } from '../../src/store/layers.js';
 import {
   ev,
   events,
@@ -197,7 +198,7 @@ describe('App at 80×23', () => {
     });
     await settle();
     // The outcome is a flash in the notice line, not a dialog: the footer is the pane's.
-    expect(m.store.getState().ui.confirm).toBeNull();
+    expect(selectLayer(m.store.getState(), 'confirm')).toBeNull();
     expect(lines(m).at(-2)).toBe('acknowledged 2 of 2 in alice-main');
     expect(lines(m).at(-1)).toBe(
       'space mark  a ack  c claim  r replay  n next page  s pick group  q quit  ? help',
@@ -280,7 +281,7 @@ describe('App at 80×23', () => {
       'space mark  a ack  c claim  r replay (read-only mode (--read-only))  n next page',
     );
     expect(m.commands.run).not.toHaveBeenCalled();
-    expect(m.store.getState().ui.confirm).toBeNull();
+    expect(selectLayer(m.store.getState(), 'confirm')).toBeNull();
   });
 
   it('ACL denies XCLAIM only: the footer disables c with the reason, a still asks', async () => {
@@ -301,10 +302,10 @@ describe('App at 80×23', () => {
     m.app.stdin.write('c');
     await settle();
     expect(lines(m)).toContain('claim: ACL: the Redis user may not run XCLAIM');
-    expect(m.store.getState().ui.confirm).toBeNull();
+    expect(selectLayer(m.store.getState(), 'confirm')).toBeNull();
     m.app.stdin.write('a');
     await settle();
-    expect(m.store.getState().ui.confirm?.command).toBe('ack');
+    expect(selectLayer(m.store.getState(), 'confirm')?.command).toBe('ack');
   });
 
   it('detail view: pretty JSON and raw fields, escapes shown, never executed', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { selectLayer } from '../../src/store/layers.js';
 import type { MonitorActions } from '../../src/store/create-store.js';
 import type { MonitorState } from '../../src/store/state.js';
 import {
@@ -151,7 +152,7 @@ describe('keymap', () => {
 
   it('after a confirmed command no dialog takes keys: the pane has them (q quits right away)', () => {
     const running = state({}, ...toConfirm('ack'), { type: 'confirm' });
-    expect(running.ui.confirm).toBeNull();
+    expect(selectLayer(running, 'confirm')).toBeNull();
     expect(activeContext(running)).toBe('pending');
     const quit = fakeActions();
     expect(handleKey(running, quit, 'q', {}).kind).toBe('ran');
@@ -267,25 +268,32 @@ describe('keymap', () => {
     send('/');
     send('abcd');
     send('\x7f\x7f\x7f');
-    expect(store.getState().view.filter).toMatchObject({ text: 'a', editing: true });
+    expect(store.getState().view.filter.text).toBe('a');
+    expect(activeContext(store.getState())).toBe('filter');
     send('\b\b');
     send('midjourney\r');
-    expect(store.getState().view.filter).toMatchObject({ text: 'midjourney', editing: false });
+    expect(store.getState().view.filter.text).toBe('midjourney');
+    expect(activeContext(store.getState())).toBe('events');
     // After enter the filter line is closed: what follows in the same burst is keys again.
     send('/xy\x7fz\r2');
-    expect(store.getState().view.filter).toMatchObject({ text: 'midjourneyxz', editing: false });
+    expect(store.getState().view.filter.text).toBe('midjourneyxz');
+    expect(activeContext(store.getState())).toBe('streams');
     expect(store.getState().ui.pane).toBe('streams');
     send('1/q\x1b');
-    expect(store.getState().view.filter).toMatchObject({ text: 'midjourneyxz', editing: false });
+    expect(store.getState().view.filter.text).toBe('midjourneyxz');
+    expect(activeContext(store.getState())).toBe('events');
     // The claim target is typed the same way.
     store.dispatch(triageSnapshot());
     store.act({ type: 'selectPane', pane: 'pending' });
     store.dispatch(pendingPage(K, 'alice-main', 2));
     send('c');
-    expect(store.getState().ui.confirm?.step).toBe('consumer');
+    expect(selectLayer(store.getState(), 'confirm')?.step).toBe('consumer');
     send('\x7f'.repeat(20));
     send('rescuer\x7fR\r');
-    expect(store.getState().ui.confirm).toMatchObject({ step: 'confirm', consumer: 'rescueR' });
+    expect(selectLayer(store.getState(), 'confirm')).toMatchObject({
+      step: 'confirm',
+      consumer: 'rescueR',
+    });
     store.close();
   });
 

@@ -5,6 +5,7 @@
  * (keys and commands layer) and disabled when the ACL user may not run its Redis command.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectLayer } from '../../src/store/layers.js';
 import { Redis } from 'ioredis';
 import { render } from 'ink-testing-library';
 import { registerCommandKind, type CommandKind } from '../../src/core/command-kinds.js';
@@ -119,7 +120,7 @@ describe('a throwaway pane + command kind, one folder and one line each', () => 
       await t.press('5');
       expect(t.screen().at(-1)).toContain('x delete (read-only mode (--read-only))');
       await t.press('x');
-      expect(t.store.getState().ui.confirm).toBeNull();
+      expect(selectLayer(t.store.getState(), 'confirm')).toBeNull();
       expect(t.screen().join('\n')).toContain('delete: read-only mode (--read-only)');
       // Even if a key slipped through: the port answers READ_ONLY and sends nothing.
       const lazy = new Redis(redisUrl(), { lazyConnect: true });
@@ -167,7 +168,7 @@ describe('a throwaway pane + command kind, one folder and one line each', () => 
         await t.press('5');
         expect(t.screen().at(-1)).toContain('x delete (ACL: the Redis user may not run XDEL)');
         await t.press('x');
-        expect(t.store.getState().ui.confirm).toBeNull();
+        expect(selectLayer(t.store.getState(), 'confirm')).toBeNull();
         expect(t.screen().join('\n')).toContain('delete: ACL: the Redis user may not run XDEL');
         expect(t.store.getState().config.readOnly).toBe(false);
       } finally {

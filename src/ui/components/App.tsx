@@ -2,10 +2,12 @@
  * The monitor's root: status bar, pane tabs, the active pane (or detail / help / dialog), a
  * notice line and the key hints. One useInput hands every key to keymap.handleKey.
  */
+import type { ReactNode } from 'react';
 import { Box, Text, useInput } from 'ink';
 import type { MonitorStore } from '../../store/create-store.js';
 import type { PaneId } from '../../store/state.js';
 import { selectConnection } from '../../store/selectors.js';
+import { selectLayer } from '../../store/layers.js';
 import { handleInput } from '../keymap.js';
 import { displayWidth, truncate } from '../format.js';
 import { StoreContext, useMonitorShallow } from '../hooks/use-monitor.js';
@@ -25,6 +27,40 @@ import { StatusBar, statusBarRows } from './StatusBar.js';
 export const NOTICE_MS = 6000;
 /** Rows the confirm dialog gets below the pane. */
 const DIALOG_ROWS = 8;
+
+type Surface = (props: { width: number; height: number }) => ReactNode;
+
+/** How the shared layers are drawn: instead of the pane (screen), below it (dialog), or by the pane itself (inline). */
+const SHARED_SURFACES: Record<
+  string,
+  { placement: 'screen' | 'dialog' | 'inline'; component?: Surface }
+> = {
+  help: { placement: 'screen', component: HelpOverlay },
+  detail: { placement: 'screen', component: DetailView },
+  confirm: { placement: 'dialog', component: ConfirmDialog },
+  // The events pane draws its own filter line.
+  filter: { placement: 'inline' },
+  // The `:` line is drawn at the bottom, in the notice's place (CommandLine).
+  command: { placement: 'inline' },
+};
+
+/**
+ * What the stack shows, read from the top down (the same order that gives the keys): the
+ * highest screen layer instead of the pane, and a dialog when it is above that.
+ */
+function surfaces(ids: readonly string[]): { Main: Surface | null; Dialog: Surface | null } {
+  let Dialog: Surface | null = null;
+  for (let i = ids.length - 1; i >= 0; i--) {
+    const own = paneLayers().find((l) => l.id === ids[i]);
+    const s = own
+      ? { placement: own.placement ?? 'screen', component: own.component }
+      : SHARED_SURFACES[ids[i]];
+    if (!s?.component || s.placement === 'inline') continue;
+    if (s.placement === 'screen') return { Main: s.component, Dialog };
+    Dialog ??= s.component;
+  }
+  return { Main: null, Dialog };
+}
 
 function Tabs({
   width,
@@ -74,38 +110,32 @@ function Screen({ store, width, height }: AppProps) {
   });
   const v = useMonitorShallow((s) => ({
     pane: s.ui.pane,
-    help: s.ui.help,
-    detail: s.ui.detail !== null,
-    confirm: s.ui.confirm !== null,
-    layer: paneLayers().find((l) => l.isOpen(s))?.id ?? null,
+    layers: s.ui.layers.map((l) => l.id).join(' '),
     notice:
       s.ui.notice && (s.ui.notice.flash || s.now - s.ui.notice.at < NOTICE_MS) ? s.ui.notice : null,
     url: s.config.url,
     prefix: s.config.prefix,
     statusRows: statusBarRows(selectConnection(s)),
     progress: s.ui.progress !== null,
-    lineRows: commandLineRows(s.ui.commandLine),
+    lineRows: commandLineRows(selectLayer(s, 'command')),
   }));
   // The command line takes the notice's place while it is open.
   const noticeRows = (v.lineRows > 0 ? v.lineRows : v.notice ? 1 : 0) + (v.progress ? 1 : 0);
   const body = Math.max(3, rows - 2 - v.statusRows - noticeRows);
-  const paneHeight = v.confirm ? Math.max(2, body - DIALOG_ROWS) : body;
-  const layer = v.layer ? paneLayers().find((l) => l.id === v.layer) : undefined;
+  const { Main, Dialog } = surfaces(v.layers ? v.layers.split(' ') : []);
   const Pane = paneById(v.pane)?.component ?? panes()[0].component;
-  let main;
-  if (v.help) main = <HelpOverlay width={cols} height={body} />;
-  else if (layer) main = <layer.component width={cols} height={paneHeight} />;
-  else if (v.detail) main = <DetailView width={cols} height={paneHeight} />;
-  else main = <Pane width={cols} height={paneHeight} />;
+  const paneHeight = Dialog ? Math.max(2, body - DIALOG_ROWS) : body;
+  const Shown = Main ?? Pane;
+  const main = <Shown width={cols} height={paneHeight} />;
   return (
     <Box flexDirection="column" width={cols} height={rows}>
       <StatusBar width={cols} />
       <Tabs width={cols} pane={v.pane} url={v.url} prefix={v.prefix} />
       <Box flexDirection="column" height={body} overflowY="hidden">
         {main}
-        {v.confirm && !v.help ? (
+        {Dialog ? (
           <Box height={DIALOG_ROWS} flexDirection="column" justifyContent="center">
-            <ConfirmDialog width={cols} />
+            <Dialog width={cols} height={DIALOG_ROWS} />
           </Box>
         ) : null}
       </Box>

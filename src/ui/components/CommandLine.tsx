@@ -1,5 +1,6 @@
 /** The `:` command line at the bottom: the text being typed, then its error or tab's candidates. */
 import { Text } from 'ink';
+import { selectLayer } from '../../store/layers.js';
 import type { CommandLineState } from '../../store/state.js';
 import { truncate } from '../format.js';
 import { useMonitor } from '../hooks/use-monitor.js';
@@ -13,7 +14,7 @@ export function commandLineRows(line: CommandLineState | null): number {
 }
 
 export function CommandLine({ width }: { width: number }) {
-  const line = useMonitor((s) => s.ui.commandLine);
+  const line = useMonitor((s) => selectLayer(s, 'command'));
   if (!line) return null;
   const text = sanitize(line.text);
   // Keep the end of a long line in view: that is where the cursor is.

@@ -2,6 +2,7 @@
 import { Box, Text } from 'ink';
 import { commandKind } from '../../core/command-kinds.js';
 import { requestOf } from '../../store/confirm.js';
+import { selectLayer } from '../../store/layers.js';
 import { stripPrefix } from '../../store/selectors.js';
 import { formatCount } from '../format.js';
 import { useMonitor } from '../hooks/use-monitor.js';
@@ -11,7 +12,7 @@ import { paint, themeMode } from '../theme.js';
 const capitalise = (t: string): string => t.charAt(0).toUpperCase() + t.slice(1);
 
 export function ConfirmDialog({ width }: { width: number }) {
-  const c = useMonitor((s) => s.ui.confirm);
+  const c = useMonitor((s) => selectLayer(s, 'confirm'));
   const prefix = useMonitor((s) => s.config.prefix);
   if (!c) return null;
   const n = c.ids.length;

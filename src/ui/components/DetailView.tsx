@@ -1,6 +1,7 @@
 /** The full entry: facts, decoded event as pretty JSON, all raw fields; scrolls with j/k g/G. */
 import { useMemo } from 'react';
 import { Box, Text } from 'ink';
+import { selectLayer } from '../../store/layers.js';
 import { detailLines } from '../detail-lines.js';
 import { formatCount, formatCountOf } from '../format.js';
 import { useMonitor } from '../hooks/use-monitor.js';
@@ -8,7 +9,7 @@ import { usePageRows } from '../hooks/use-page-rows.js';
 import { paint } from '../theme.js';
 
 export function DetailView({ width, height }: { width: number; height: number }) {
-  const detail = useMonitor((s) => s.ui.detail);
+  const detail = useMonitor((s) => selectLayer(s, 'detail'));
   const lines = useMemo(
     () => (detail ? detailLines({ ...detail, scroll: 0 }, width) : []),
     [

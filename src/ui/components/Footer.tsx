@@ -1,5 +1,6 @@
 /** Key hints for what can be done now, from the keymap; disabled keys are dimmed with the reason. */
 import { Text } from 'ink';
+import { selectLayer } from '../../store/layers.js';
 import { footerHints } from '../keymap.js';
 import { displayWidth } from '../format.js';
 import { useMonitorStore, useMonitor } from '../hooks/use-monitor.js';
@@ -10,7 +11,7 @@ export function Footer({ width }: { width: number }) {
   // Re-render when what the hints depend on changes: the active layer, selection, read-only.
   useMonitor(
     (s) =>
-      `${s.ui.pane}|${s.ui.help}|${!!s.ui.picker}|${!!s.ui.detail}|${s.ui.confirm?.step}|${s.view.filter.editing}|${s.pending.marks.length}|${s.pending.entries.length > 0}|${s.config.readOnly}|${s.config.deniedCommands.join()}`,
+      `${s.ui.pane}|${s.ui.layers.map((l) => l.id).join()}|${selectLayer(s, 'confirm')?.step}|${s.pending.marks.length}|${s.pending.entries.length > 0}|${s.config.readOnly}|${s.config.deniedCommands.join()}`,
   );
   const hints = footerHints(store.getState());
   // Disabled keys are dimmed and followed by why, right where they are (not at the end of a

@@ -1,6 +1,7 @@
 /** `?`: every key binding from the keymap, grouped by where it applies, with disabled reasons. */
 import { formatDurationMs } from '../../core/thresholds.js';
 import { Box, Text } from 'ink';
+import { selectLayer } from '../../store/layers.js';
 import { contextOrder, contextTitle, keymap, keysLabel } from '../keymap.js';
 import { fit, formatCount } from '../format.js';
 import { useMonitorStore, useMonitor } from '../hooks/use-monitor.js';
@@ -9,7 +10,7 @@ import { paint } from '../theme.js';
 
 export function HelpOverlay({ width, height }: { width: number; height: number }) {
   const store = useMonitorStore();
-  const scrollWanted = useMonitor((s) => s.ui.helpScroll);
+  const scrollWanted = useMonitor((s) => selectLayer(s, 'help')?.scroll ?? 0);
   // Re-render when anything a disabled reason depends on changes (read-only, selection).
   useMonitor(
     (s) =>

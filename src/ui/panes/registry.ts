@@ -4,6 +4,7 @@
  * Adding a pane: a folder ui/panes/<id>/ exporting a PaneDescriptor (see types.ts), and one line
  * in BUILT_IN below. Tests and plug-ins may add one at run time with registerPane.
  */
+import { registerLayerModel } from '../../store/layers.js';
 import { registerPaneModel } from '../../store/pane-models.js';
 import { eventsPane } from './events/index.js';
 import { groupsPane } from './groups/index.js';
@@ -22,10 +23,14 @@ export function registerPane(pane: PaneDescriptor): () => void {
   if (registered.some((p) => p.id === pane.id || p.key === pane.key))
     throw new Error(`pane ${pane.id} (key ${pane.key}) clashes with a registered pane`);
   const unregisterModel = registerPaneModel({ id: pane.id, ...pane.model });
+  const unregisterLayers = (pane.layers ?? []).flatMap((l) =>
+    l.model ? [registerLayerModel(l.id, l.model)] : [],
+  );
   registered.push(pane);
   version++;
   return () => {
     unregisterModel();
+    for (const u of unregisterLayers) u();
     const i = registered.indexOf(pane);
     if (i >= 0) registered.splice(i, 1);
     version++;

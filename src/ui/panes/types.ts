@@ -5,7 +5,7 @@
  */
 import type { ReactNode } from 'react';
 import type { PaneModel } from '../../store/pane-models.js';
-import type { MonitorState } from '../../store/state.js';
+import type { LayerId, LayerModel } from '../../store/layers.js';
 import type { BindingSpec } from '../bindings.js';
 
 export interface PaneProps {
@@ -15,16 +15,21 @@ export interface PaneProps {
   height: number;
 }
 
-/** An overlay a pane owns (pane 3's stream/group picker): its keys win while it is open. */
+/**
+ * An overlay a pane owns (pane 3's stream/group picker). It is open while `ui.layers` holds its
+ * id (a reducer pushes it: store/layers.ts); on top, it gets the keys and is drawn.
+ */
 export interface PaneLayer {
-  /** Key context id, e.g. 'picker'. */
-  id: string;
+  /** Layer id and key context, e.g. 'picker' (its data type is LayerData[id]). */
+  id: LayerId;
   /** Section title in `?` and the README, e.g. 'Stream/group picker (3)'. */
   title: string;
-  /** True while the layer is open (it is then drawn instead of the pane). */
-  isOpen(state: MonitorState): boolean;
+  /** `screen` (default): drawn instead of the pane; `dialog`: drawn below the pane, like confirm. */
+  placement?: 'screen' | 'dialog';
   component(props: PaneProps): ReactNode;
   bindings: readonly BindingSpec[];
+  /** What j/k, enter and esc do while it is on top (absent: nothing; esc pops it). */
+  model?: LayerModel<LayerId>;
 }
 
 export interface PaneDescriptor {

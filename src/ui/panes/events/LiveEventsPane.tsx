@@ -1,6 +1,7 @@
 /** Pane 1: the live tail — time, type, stream ID, source, one-line preview; pause and filter. */
 import { Box, Text } from 'ink';
 import type { TailEvent } from '../../../core/messages.js';
+import { selectLayer } from '../../../store/layers.js';
 import {
   eventAt,
   selectEventCursor,
@@ -66,7 +67,7 @@ export function LiveEventsPane({ width, height }: { width: number; height: numbe
     newCount: selectNewWhilePaused(s),
     follow: s.view.follow,
     filter: s.view.filter.text,
-    editing: s.view.filter.editing,
+    editing: selectLayer(s, 'filter') !== null,
     held: s.events.buffer.length,
     tail: s.connection.tail.state,
     prefix: s.config.prefix,

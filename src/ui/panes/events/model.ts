@@ -1,7 +1,13 @@
-/** Pane 1: the selected event by its sequence number (stable while rows arrive); enter opens it. */
+/** Pane 1: the selected event by its entry ID (stable while rows arrive); enter opens it. */
 import { clamp } from '../../../store/list.js';
+import { pushLayer } from '../../../store/layers.js';
 import type { PaneModel } from '../../../store/pane-models.js';
-import { eventAt, selectEventCursor, selectEventRows, seqAt } from '../../../store/selectors.js';
+import {
+  eventAt,
+  eventSelectionAt,
+  selectEventCursor,
+  selectEventRows,
+} from '../../../store/selectors.js';
 
 export const eventsModel: Omit<PaneModel, 'id'> = {
   moveCursor(state, delta) {
@@ -15,7 +21,7 @@ export const eventsModel: Omit<PaneModel, 'id'> = {
     );
     // Reaching the newest row resumes following the tail.
     const follow = i === rows.length - 1;
-    return { ...state, view: { ...state.view, follow, cursorSeq: seqAt(rows, i) } };
+    return { ...state, view: { ...state.view, follow, selected: eventSelectionAt(rows, i) } };
   },
   open(state) {
     const rows = selectEventRows(state);
@@ -23,19 +29,17 @@ export const eventsModel: Omit<PaneModel, 'id'> = {
     if (i < 0) return state;
     const ev = eventAt(rows, i);
     // Pin the selection so the detail and the list stay on this event while others arrive.
-    const view = { ...state.view, follow: false, cursorSeq: seqAt(rows, i) };
-    return {
-      ...state,
-      view,
-      ui: {
-        ...state.ui,
-        detail: { kind: 'event', stream: `${state.config.prefix}all`, event: ev, scroll: 0 },
-      },
-    };
+    const view = { ...state.view, follow: false, selected: eventSelectionAt(rows, i) };
+    return pushLayer({ ...state, view }, 'detail', {
+      kind: 'event',
+      stream: `${state.config.prefix}all`,
+      event: ev,
+      scroll: 0,
+    });
   },
   back(state) {
     const { view } = state;
     if (!view.filter.text) return null;
-    return { ...state, view: { ...view, filter: { text: '', editing: false, previous: '' } } };
+    return { ...state, view: { ...view, filter: { text: '' } } };
   },
 };

@@ -2,6 +2,7 @@
 import type { PaneDescriptor } from '../types.js';
 import { GroupPicker } from './GroupPicker.js';
 import { pendingModel } from './model.js';
+import { pickerModel } from './picker-model.js';
 import { PendingPane } from './PendingPane.js';
 
 export const pendingPane: PaneDescriptor = {
@@ -97,8 +98,8 @@ export const pendingPane: PaneDescriptor = {
       // Opened with s; j/k move.
       id: 'picker',
       title: 'Stream/group picker (3)',
-      isOpen: (s) => s.ui.picker !== null,
       component: GroupPicker,
+      model: pickerModel,
       bindings: [
         {
           keys: ['enter'],

@@ -1,5 +1,6 @@
 /** Pane 3: the selected entry by ID; enter opens it in full; esc leaves the consumer, then the marks. */
 import { want } from '../../../store/effects.js';
+import { pushLayer } from '../../../store/layers.js';
 import { movedSelection } from '../../../store/list.js';
 import type { PaneModel } from '../../../store/pane-models.js';
 import { currentAfterId, requestPage, showPending } from '../../../store/pending.js';
@@ -21,21 +22,15 @@ export const pendingModel: Omit<PaneModel, 'id'> = {
     const t = state.pending.target;
     if (!row || !t) return state;
     want({ type: 'loadEntry', stream: t.stream, id: row.id });
-    return {
-      ...state,
-      ui: {
-        ...state.ui,
-        detail: {
-          kind: 'entry',
-          stream: t.stream,
-          id: row.id,
-          loading: true,
-          fields: null,
-          event: null,
-          scroll: 0,
-        },
-      },
-    };
+    return pushLayer(state, 'detail', {
+      kind: 'entry',
+      stream: t.stream,
+      id: row.id,
+      loading: true,
+      fields: null,
+      event: null,
+      scroll: 0,
+    });
   },
   back(state) {
     const t = state.pending.target;
