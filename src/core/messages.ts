@@ -154,6 +154,15 @@ export type MonitorMessage =
       error: ErrorInfo;
       at: number;
     }
+  /** Pane 5: the newest dead letters of every `<prefix>dlq:*` stream, newest first. */
+  | {
+      type: 'DeadLettersLoaded';
+      rows: DeadLetterRow[];
+      /** Streams that had more than were read (only the newest are listed). */
+      truncated: string[];
+      at: number;
+    }
+  | { type: 'DeadLettersFailed'; error: ErrorInfo; at: number }
   /** The preview of a command the confirm dialog asks about (setid, delconsumer, undo…). */
   | {
       type: 'CommandPreviewed';
@@ -174,6 +183,24 @@ export type MonitorMessage =
       error: ErrorInfo;
       at: number;
     };
+
+/** One dead letter as pane 5 lists it (from a `<prefix>dlq:*` stream). */
+export interface DeadLetterRow {
+  /** The dead-letter stream it is in. */
+  dlqKey: string;
+  /** Its ID there (the time it was dead-lettered). */
+  id: string;
+  originalStream: string;
+  originalId: string;
+  group: string;
+  consumer: string;
+  deliveries: number | null;
+  reason: string;
+  /** The original fields in one line (`event={"n":1}`), cut short; '' for a tombstone. */
+  summary: string;
+  /** Deleted while pending: only the metadata was kept (cannot be redriven). */
+  tombstone: boolean;
+}
 
 /** PEL page order: most idle first (the default view), or entry ID order. */
 export type PendingOrder = 'idle' | 'id';

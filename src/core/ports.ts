@@ -60,6 +60,8 @@ export interface MonitorQueriesPort {
    * (core/pel-rule.ts) selects; emits PendingMarked or PendingMarkFailed.
    */
   markPending?(stream: string, group: string, rule: string): Promise<void>;
+  /** Pane 5: list the dead letters (DeadLettersLoaded / DeadLettersFailed). */
+  loadDeadLetters?(): Promise<void>;
   /** Fetch one entry in full (detail view of a pending entry). */
   loadEntry(stream: string, id: string): Promise<void>;
 }

@@ -12,6 +12,7 @@ import {
   type CommandLineContext,
 } from '../core/command-line.js';
 import type { UiAction } from './actions.js';
+import { PANE as DLQ_PANE, markDeadLettersByRule } from './dead-letters.js';
 import { want } from './effects.js';
 import { closeAllLayers, closeLayer, pushLayer, selectLayer, updateLayer } from './layers.js';
 import { showPending } from './pending.js';
@@ -39,8 +40,14 @@ export function commandLineContext(state: MonitorState): CommandLineContext {
   const prefix = state.config.prefix;
   const t = state.pending.target;
   const streamOf = (name: string) => state.snapshot.streams.find((s) => s.key === prefix + name);
+  // Pane 5 marks dead letters: their consumers are the names a rule may use.
+  const inDlq = state.ui.pane === DLQ_PANE;
   return {
-    consumers: t ? selectConsumersOf(state, t.stream, t.group) : null,
+    consumers: inDlq
+      ? [...new Set(state.deadLetters.rows.map((r) => r.consumer))]
+      : t
+        ? selectConsumersOf(state, t.stream, t.group)
+        : null,
     groups: t
       ? (state.snapshot.streams.find((s) => s.key === t.stream)?.groups.map((g) => g.name) ?? [])
       : [],
@@ -124,6 +131,17 @@ function runCommand(state: MonitorState, c: CommandLineCommand): MonitorState {
   });
   switch (c.verb) {
     case 'mark': {
+      if (state.ui.pane === DLQ_PANE) {
+        const s = markDeadLettersByRule(state, c.rule, c.ruleText);
+        const n = s.deadLetters.marks.length;
+        return notice(
+          s,
+          n ? 'ok' : 'info',
+          n
+            ? `marked ${n.toLocaleString('en-US')} dead ${n === 1 ? 'letter' : 'letters'} (${c.ruleText}); r redrives, x deletes`
+            : `no dead letter matches ${c.ruleText}; nothing marked`,
+        );
+      }
       if (!t) return notice(state, 'error', 'mark: no group shown; pick one in pane 3 (s)');
       want({ type: 'markPending', stream: t.stream, group: t.group, rule: c.ruleText });
       return notice(
@@ -134,7 +152,11 @@ function runCommand(state: MonitorState, c: CommandLineCommand): MonitorState {
     }
     case 'unmark':
       return notice(
-        { ...state, pending: { ...state.pending, marks: [], markRule: null } },
+        {
+          ...state,
+          pending: { ...state.pending, marks: [], markRule: null },
+          deadLetters: { ...state.deadLetters, marks: [], markRule: null },
+        },
         'info',
         'marks cleared',
       );
@@ -182,10 +204,14 @@ function runCommand(state: MonitorState, c: CommandLineCommand): MonitorState {
         extra: c.journalId ? { journalId: c.journalId } : {},
       });
     case 'redrive':
-      return requestCommand(state, 'redrive', {
-        pane: 'deadletters',
-        ...(c.ratePerSec ? { extra: { ratePerSec: c.ratePerSec } } : {}),
-      });
+      return requestCommand(
+        closeAllLayers({ ...state, ui: { ...state.ui, pane: DLQ_PANE } }),
+        'redrive',
+        {
+          pane: DLQ_PANE,
+          ...(c.ratePerSec ? { extra: { ratePerSec: c.ratePerSec } } : {}),
+        },
+      );
     case 'show': {
       const stream = state.config.prefix + c.stream;
       const group =

@@ -222,6 +222,14 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
           options.queries
             .markPending(stream, group, rule)
             .catch((err: unknown) => failed(toErrorInfo(err).message));
+      } else if (e.type === 'loadDeadLetters') {
+        const failed = (message: string) =>
+          dispatch({ type: 'DeadLettersFailed', error: { code: 'REDIS', message }, at: now() });
+        if (!options.queries.loadDeadLetters) failed('dead letters cannot be listed here');
+        else
+          options.queries
+            .loadDeadLetters()
+            .catch((err: unknown) => failed(toErrorInfo(err).message));
       } else if (e.type === 'previewCommand') {
         const { request } = e;
         const done = (error: ErrorInfo | null) =>

@@ -13,6 +13,7 @@ export type Effect =
   | { type: 'runCommand'; request: CommandRequest }
   | { type: 'markPending'; stream: string; group: string; rule: string }
   | { type: 'previewCommand'; request: CommandRequest }
+  | { type: 'loadDeadLetters' }
   /** Abort the running command's signal: no further batch starts. */
   | { type: 'cancelCommand' };
 

@@ -6,6 +6,7 @@
 import { recordSnapshot } from '../core/lag-history.js';
 import type { LoopName, MonitorMessage, StreamSnapshot, TailEvent } from '../core/messages.js';
 import type { StoreAction } from './actions.js';
+import { want } from './effects.js';
 import { selectLayer, updateLayer } from './layers.js';
 import type { Selection } from './list.js';
 import { selectGroupsByPending, selectPendingCursor, selectPendingRows } from './selectors.js';
@@ -34,6 +35,8 @@ export function reduce(state: MonitorState, action: StoreAction): MonitorState {
     case 'PendingMarked':
     case 'PendingMarkFailed':
     case 'CommandPreviewed':
+    case 'DeadLettersLoaded':
+    case 'DeadLettersFailed':
       return reduceMessage(state, action);
     case 'tick':
     case 'setPageRows':
@@ -165,6 +168,28 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
         },
       };
     }
+    case 'DeadLettersLoaded': {
+      const d = state.deadLetters;
+      const live = new Set(msg.rows.map((r) => `${r.dlqKey} ${r.id}`));
+      const marks = d.marks.filter((k) => live.has(k));
+      return {
+        ...state,
+        deadLetters: {
+          ...d,
+          rows: msg.rows,
+          truncated: msg.truncated,
+          loadedAt: msg.at,
+          loading: false,
+          error: null,
+          marks: marks.length === d.marks.length ? d.marks : marks,
+        },
+      };
+    }
+    case 'DeadLettersFailed':
+      return {
+        ...state,
+        deadLetters: { ...state.deadLetters, loading: false, error: msg.error },
+      };
     case 'PendingMarkFailed':
       return {
         ...state,
@@ -205,7 +230,8 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
         msg.detail ||
         `${msg.command}: ${msg.affected} of ${msg.requested} ${msg.requested === 1 ? 'entry' : 'entries'}`;
       // Partial (some entries were no longer there) is red like a failure: it needs a look.
-      const s = withCommandOutcome(state, { ok, text }, ok ? 'ok' : 'error');
+      const s0 = withCommandOutcome(state, { ok, text }, ok ? 'ok' : 'error');
+      const s = s0.ui.pane === 'deadletters' ? reloadDeadLetters(s0, true) : s0;
       return {
         ...s,
         pending: requestPage(
@@ -227,6 +253,16 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
         : s;
     }
   }
+}
+
+/** Ask for pane 5's list again (after a redrive or delete, marks cleared). */
+function reloadDeadLetters(state: MonitorState, clearMarks: boolean): MonitorState {
+  want({ type: 'loadDeadLetters' });
+  const d = state.deadLetters;
+  return {
+    ...state,
+    deadLetters: { ...d, loading: true, ...(clearMarks ? { marks: [], markRule: null } : {}) },
+  };
 }
 
 /** A loop's success clears its own reconnecting state (and only its own). */

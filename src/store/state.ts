@@ -4,6 +4,7 @@
  */
 import type {
   CommandKind,
+  DeadLetterRow,
   ErrorInfo,
   LoopName,
   PendingOrder,
@@ -249,6 +250,18 @@ export interface UiState {
   commandHistory: readonly string[];
 }
 
+/** Pane 5: the dead letters of every `<prefix>dlq:*` stream, newest first. */
+export interface DeadLettersState {
+  rows: readonly DeadLetterRow[];
+  truncated: readonly string[];
+  loadedAt: number | null;
+  loading: boolean;
+  error: ErrorInfo | null;
+  /** Marked rows by `<dlq key> <id>`. */
+  marks: readonly string[];
+  markRule: string | null;
+}
+
 export interface MonitorState {
   config: MonitorConfig;
   /** Local clock, ms; advanced by the store's tick so ages move without timers in components. */
@@ -258,6 +271,7 @@ export interface MonitorState {
   view: EventsView;
   snapshot: SnapshotState;
   pending: PendingState;
+  deadLetters: DeadLettersState;
   ui: UiState;
 }
 
@@ -329,6 +343,15 @@ export function initialState(config: MonitorConfig, now: number): MonitorState {
       markRule: null,
       marking: null,
       selected: null,
+    },
+    deadLetters: {
+      rows: [],
+      truncated: [],
+      loadedAt: null,
+      loading: false,
+      error: null,
+      marks: [],
+      markRule: null,
     },
     ui: {
       pane: 'events',

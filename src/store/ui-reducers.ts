@@ -81,6 +81,8 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
         ? closeLayer(state, 'help')
         : pushLayer(state, 'help', { scroll: 0 });
     case 'toggleMark': {
+      const own = paneModel(state.ui.pane)?.toggleMark;
+      if (own) return own(state);
       const rows = selectPendingRows(state);
       const at = selectPendingCursor(state);
       const row = rows[at];

@@ -62,4 +62,39 @@ describe('marks by rule and previews through the ports', () => {
     // Nothing changed by a preview.
     expect(((await r.xpending(stream, 'g')) as [number])[0]).toBe(30);
   });
+
+  it('loadDeadLetters lists every dlq stream newest first; r (redrive) from pane 5 restores the raw fields', async () => {
+    const ctx = bulkContext(r, uniquePrefix('dlqpane'));
+    const { stream, ids } = await arrangeHeld(r, ctx.keys, 3, 'dead-1', 'g', ['w2']);
+    const msgs: MonitorMessage[] = [];
+    const cmd = createCommands({ client: r, keys: ctx.keys, emit: (m) => msgs.push(m) });
+    await cmd.run({ kind: 'deadletter', stream, group: 'g', ids, reason: 'poison' });
+    const q = createQueries({ client: r, emit: (m) => msgs.push(m), keys: ctx.keys });
+    await q.loadDeadLetters!();
+    const loaded = msgs.find((m) => m.type === 'DeadLettersLoaded') as Extract<
+      MonitorMessage,
+      { type: 'DeadLettersLoaded' }
+    >;
+    expect(loaded.rows.map((x) => x.originalId)).toEqual([...ids].reverse());
+    expect(loaded.rows[0]).toMatchObject({
+      dlqKey: ctx.keys.deadLetterStream('t'),
+      originalStream: stream,
+      group: 'g',
+      consumer: 'dead-1',
+      deliveries: 1,
+      reason: 'poison',
+      summary: `event={"n":2}`,
+      tombstone: false,
+    });
+    await cmd.run({
+      kind: 'redrive',
+      stream: loaded.rows[0].dlqKey,
+      group: '',
+      ids: [loaded.rows[0].id],
+    });
+    expect(msgs.at(-1)).toMatchObject({ type: 'CommandCompleted', affected: 1 });
+    const last = (await r.xrevrange(stream, '+', '-', 'COUNT', 1))[0][1];
+    expect(last).toEqual(['event', '{"n":2}', 'redriven_from', loaded.rows[0].id]);
+    expect(await r.xlen(ctx.keys.deadLetterStream('t'))).toBe(2);
+  });
 });

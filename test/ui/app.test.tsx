@@ -26,7 +26,7 @@ afterEach(() => {
 
 const HEADER = [
   '● connected  0 ev/s  held 26  snapshot 0.4s ago',
-  ' 1 Live events   2 Streams & lag   3 Pending   4 Groups  redis://127.0.0.1:637…',
+  ' 1 Live events   2 Streams & lag   3 Pending   4 Groups   5 DLQ  redis://127.0…',
 ];
 
 function triage(): Mounted {

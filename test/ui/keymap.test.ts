@@ -123,6 +123,31 @@ function stateFor(ctx: KeyContext): MonitorState {
       return state({}, { type: 'toggleHelp' });
     case 'command':
       return state({}, triageSnapshot(), { type: 'openCommandLine' });
+    case 'deadletters':
+      return state(
+        {},
+        triageSnapshot(),
+        { type: 'selectPane', pane: 'deadletters' },
+        {
+          type: 'DeadLettersLoaded',
+          rows: [
+            {
+              dlqKey: 'alice:events:dlq:asset.discovered',
+              id: '1763999400000-0',
+              originalStream: K,
+              originalId: '1763999300000-0',
+              group: 'alice-main',
+              consumer: 'worker-1',
+              deliveries: 5,
+              reason: 'poison',
+              summary: 'event={}',
+              tombstone: false,
+            },
+          ],
+          truncated: [],
+          at: 0,
+        },
+      );
     case 'picker':
       return state(
         {},
@@ -208,12 +233,19 @@ describe('keymap', () => {
     ).toEqual(['claim']);
   });
 
-  it('mutating bindings are exactly a, c, d and r', () => {
+  it('mutating bindings are exactly a, c, d and r (pane 3), r and x (pane 5)', () => {
     expect(
       keymap()
         .filter((b) => b.mutates)
-        .map((b) => b.keys.join()),
-    ).toEqual(['a', 'c', 'd', 'r']);
+        .map((b) => `${b.pane}:${b.keys.join()}`),
+    ).toEqual([
+      'pending:a',
+      'pending:c',
+      'pending:d',
+      'pending:r',
+      'deadletters:r',
+      'deadletters:x',
+    ]);
   });
 
   it('while typing a filter, letters are text (q does not quit); ctrl+c still quits', () => {
