@@ -11,7 +11,7 @@ import { StreamscopeError } from '../core/errors.js';
 import { StreamDiscovery } from '../streams/inspector.js';
 import { archiveAndTrim, type ArchiveReport } from '../streams/archive.js';
 import type { PersistenceContext } from '../streams/context.js';
-import { tlsUsage } from './connection-options.js';
+import { clusterUsage, tlsUsage } from './connection-options.js';
 import { mutationUsage, runMutation } from './mutation-cli.js';
 import { entries, openSession, parseOps, type OpsSession } from './stream-ops.js';
 
@@ -27,7 +27,7 @@ nothing; archiving the same entries again does not duplicate them.
   --older-than <age>   30d (default), 12h, 90m…
   --dir <dir>          archive root (created when missing)
 ${mutationUsage(23)}  --url <redis-url>    server (default: REDIS_URL, else redis://127.0.0.1:6379)
-${tlsUsage(23)}  --prefix <prefix>    key prefix (default: alice:events:)
+${tlsUsage(23)}${clusterUsage(23)}  --prefix <prefix>    key prefix (default: alice:events:)
   -h, --help           this help
 `;
 

@@ -7,7 +7,8 @@
 import { createKeySpace, DEFAULT_PREFIX, type KeySpace } from '../core/keys.js';
 import { classifyRedisError, StreamscopeError } from '../core/errors.js';
 import type { BulkKind } from '../core/bulk-kinds.js';
-import { connectChecked, createRedisClient, resolveTarget } from '../streams/connection.js';
+import { resolveTarget } from '../streams/connection.js';
+import { checkLayout, connectAuto } from '../streams/cluster.js';
 import type { BulkContext } from '../monitor/bulk/context.js';
 import { performAction, type ActionEnv } from '../monitor/bulk/perform.js';
 import { aclUser, refusalFor } from '../monitor/bulk/permissions.js';
@@ -15,9 +16,11 @@ import type { ActionPlan } from '../monitor/bulk/plans.js';
 import { Journal, journalPathFromArgs } from '../monitor/journal.js';
 import { parseFlags, usageLine, UsageError, type FlagSpecs, type FlagValues } from './args.js';
 import {
+  clusterUsage,
   CONNECTION_ARGS,
   connectionFromArgs,
   insecureWarning,
+  layoutFromArgs,
   tlsUsage,
   type ConnectionArgValues,
 } from './connection-options.js';
@@ -54,6 +57,7 @@ export function commonUsage(column: number): string {
     mutationUsage(column) +
     line('--url <redis-url>', 'server (default: REDIS_URL, else redis://127.0.0.1:6379)') +
     tlsUsage(column) +
+    clusterUsage(column) +
     line('--prefix <prefix>', `key prefix (default: ${DEFAULT_PREFIX})`) +
     line('-h, --help', 'this help')
   );
@@ -75,14 +79,19 @@ async function openSession(command: string, values: SessionValues): Promise<Sess
   const target = resolveTarget(connection);
   const warning = insecureWarning(command, connection);
   if (warning) process.stderr.write(warning);
-  const client = createRedisClient({ ...connection, connectionName: `streamscope-${command}` });
+  // A cluster node is detected here: every command then goes to its key's master.
+  const { client } = await connectAuto({
+    ...connection,
+    connectionName: `streamscope-${command}`,
+  });
+  const keys = createKeySpace(values.prefix ?? DEFAULT_PREFIX, layoutFromArgs(values));
   try {
-    await connectChecked(client, connection);
+    // hash-tag on a cluster needs a braced prefix (a dead-letter copy and its XACK are one MULTI).
+    checkLayout(client, keys.prefix, keys.layout);
   } catch (err) {
     client.disconnect();
     throw err;
   }
-  const keys = createKeySpace(values.prefix ?? DEFAULT_PREFIX);
   const ctx: BulkContext = { client, keys, display: target.display, secrets: [target.password] };
   const path = journalPathFromArgs(values);
   return {

@@ -194,7 +194,16 @@ export async function run(argv: string[]): Promise<number> {
       await new Promise<never>(() => {});
     }
     const monitor = await monitorModule!;
-    const code = await monitor.run(['--url', server.url, '--prefix', DEFAULT_PREFIX]);
+    // --since: the live pane opens on the history just seeded, so the first frame already has
+    // rows instead of waiting for the next event (the tail then follows as usual).
+    const code = await monitor.run([
+      '--url',
+      server.url,
+      '--prefix',
+      DEFAULT_PREFIX,
+      '--since',
+      '10m',
+    ]);
     await shutdown.run();
     // Everything the demo started is stopped; should some handle still hold the event loop
     // (a connection the monitor forgot), exit anyway after 2 s rather than hang after `q`.

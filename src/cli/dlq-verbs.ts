@@ -11,6 +11,7 @@ import {
 } from '../monitor/bulk/dead-letters-raw.js';
 import { planDlqDelete, planRedrive } from '../monitor/bulk/plans.js';
 import { UsageError } from './args.js';
+import { clusterUsage } from './connection-options.js';
 import {
   BULK_ARGS,
   bulkCommand,
@@ -32,7 +33,7 @@ stream and ID, group, consumer, deliveries, reason, age and a payload summary.
   --stream <type>       only <prefix>dlq:<type>
   --json                one JSON document { "deadLetters": [...] }
   --url <redis-url>     server (default: REDIS_URL, else redis://127.0.0.1:6379)
-  --prefix <prefix>     key prefix
+${clusterUsage(COL)}  --prefix <prefix>     key prefix
   -h, --help            this help
 `;
 

@@ -5,7 +5,12 @@
  * summary line at the end. Read-only. Exit 0 done, 1 server/file error, 2 usage error.
  */
 import { createWriteStream } from 'node:fs';
-import { assertValidEventType, createKeySpace, DEFAULT_PREFIX } from '../core/keys.js';
+import {
+  assertValidEventType,
+  createKeySpace,
+  DEFAULT_PREFIX,
+  type KeyLayout,
+} from '../core/keys.js';
 import { classifyRedisError } from '../core/errors.js';
 import { isStreamId } from '../core/stream-id.js';
 import { parseDurationMs } from '../core/thresholds.js';
@@ -14,9 +19,11 @@ import type { Redis } from 'ioredis';
 import { connectAuto } from '../streams/cluster.js';
 import { exportRange } from '../streams/export.js';
 import {
+  clusterUsage,
   CONNECTION_ARGS,
   connectionFromArgs,
   insecureWarning,
+  layoutFromArgs,
   tlsUsage,
   type ConnectionArgValues,
 } from './connection-options.js';
@@ -35,7 +42,7 @@ Streams page by page (constant memory however long the stream). Read-only.
   --types a,b        only entries of these event types (the global stream's type field)
   --out <file|->     write here (default -, stdout)
   --url <redis-url>  server (default: REDIS_URL, else redis://127.0.0.1:6379)
-${tlsUsage(21)}  --prefix <prefix>  key prefix (default: ${DEFAULT_PREFIX})
+${tlsUsage(21)}${clusterUsage(21)}  --prefix <prefix>  key prefix (default: ${DEFAULT_PREFIX})
   -h, --help         this help
 `;
 
@@ -59,8 +66,13 @@ export function parseBound(
   );
 }
 
-function streamKey(prefix: string, stream: string): { key: string; type: string | null } {
-  const keys = createKeySpace(prefix);
+function streamKey(
+  prefix: string,
+  stream: string,
+  layout: KeyLayout,
+): { key: string; type: string | null } {
+  // The layout names the dead-letter stream (spread: `<prefix>dlq:{<prefix><type>}`).
+  const keys = createKeySpace(prefix, layout);
   if (stream === 'all') return { key: keys.globalStream, type: null };
   const dlq = /^dlq:(.+)$/.exec(stream);
   try {
@@ -105,7 +117,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     if (!values.stream)
       throw new UsageError('--stream is required (an event type, all, or dlq:<type>)');
-    target = streamKey(values.prefix ?? DEFAULT_PREFIX, values.stream);
+    target = streamKey(values.prefix ?? DEFAULT_PREFIX, values.stream, layoutFromArgs(values));
     from = parseBound('--from', values.from) ?? '-';
     to = parseBound('--to', values.to) ?? '+';
   } catch (err) {

@@ -11,8 +11,8 @@
  * (v8.setFlagsFromString has no effect on them), hence the flag on the command line.
  */
 import { realpathSync } from 'node:fs';
-import { register } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { boundInkTextCache } from './ink-cache-bound.js';
 
 const SUBCOMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {
   monitor: () => import('./monitor.js'),
@@ -89,12 +89,10 @@ export async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  // Before Ink is first imported: bound Ink's text-size cache (see ink-cache-bound.ts).
-  // Not for --help: the loader hook starts a thread of its own (~0.1–0.3 s), and help never draws.
+  // Bound Ink's text-size cache (see ink-cache-bound.ts). Not for --help: help never draws.
   const args = named ? rest : argv;
   const help = args.includes('-h') || args.includes('--help');
-  if ((name === 'monitor' || name === 'demo') && !help)
-    register('./ink-loader-hook.js', import.meta.url);
+  if ((name === 'monitor' || name === 'demo') && !help) await boundInkTextCache();
   const mod = await load();
   return mod.run(args);
 }

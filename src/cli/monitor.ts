@@ -42,6 +42,7 @@ import { createCommands } from '../monitor/commands.js';
 import { Journal, journalPathFromArgs } from '../monitor/journal.js';
 import type { CommandJournal } from '../monitor/journal-commands.js';
 import { createQueries } from '../monitor/queries.js';
+import { createFiles } from '../monitor/files.js';
 import { createMonitorStore } from '../store/create-store.js';
 import {
   DEFAULT_BUFFER,
@@ -295,10 +296,17 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
     : (msg: MonitorMessage) => dispatch(msg);
   // A cluster node makes every client a Cluster client; unreachable now: a single node (the
   // loops retry; --cluster forces the cluster client). Loaded here: --help stays ioredis-free.
-  const { detectCluster } = await import('../streams/cluster.js');
+  const { clusterLayoutProblem, detectCluster } = await import('../streams/cluster.js');
   const cluster =
     (await detectCluster({ ...args.connection, url: target.url, connectTimeoutMs: 2000 })) ??
     undefined;
+  // Its actions (dead-letter copy + XACK, redrive) are one MULTI: refused like the library does.
+  const layoutProblem = cluster ? clusterLayoutProblem(args.prefix, args.layout) : null;
+  if (layoutProblem) {
+    stats?.close();
+    process.stderr.write(`streamscope monitor: ${layoutProblem}\n`);
+    return 1;
+  }
   const conn = { ...args.connection, url: target.url, cluster };
   const shared = connection.createRedisClient({
     ...conn,
@@ -378,6 +386,7 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
     }),
     commands,
     queries,
+    files: createFiles({ io: { env: process.env, out: process.stdout }, emit }),
     onQuit: () => quit(),
   });
   dispatch = store.dispatch;

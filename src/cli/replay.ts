@@ -7,7 +7,7 @@
 import { formatSpeed, parseRange, parseSpeed, type ReplaySpeed } from '../core/replay-range.js';
 import { planReplay, previewReplay, type ReplayTarget } from '../streams/replay-plan.js';
 import { runReplay } from '../streams/replay.js';
-import { tlsUsage } from './connection-options.js';
+import { clusterUsage, tlsUsage } from './connection-options.js';
 import { mutationUsage, runMutation, type MutationPreview } from './mutation-cli.js';
 import { entries, openSession, parseOps, serverNowMs } from './stream-ops.js';
 
@@ -28,7 +28,7 @@ Replays the entries of a range. Copies keep the original fields byte for byte.
   --types <a,b>        with --stream all: only these event types
   --archive <dir>      continue into archived days before the stream's first entry
 ${mutationUsage(23)}  --url <redis-url>    server (default: REDIS_URL, else redis://127.0.0.1:6379)
-${tlsUsage(23)}  --prefix <prefix>    live key prefix (default: alice:events:)
+${tlsUsage(23)}${clusterUsage(23)}  --prefix <prefix>    live key prefix (default: alice:events:)
   -h, --help           this help
 `;
 

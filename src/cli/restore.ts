@@ -8,7 +8,7 @@ import { StreamscopeError } from '../core/errors.js';
 import { streamKeyOfFile } from '../streams/archive-files.js';
 import { lastGeneratedId, restoreFile, scanArchiveFile } from '../streams/restore.js';
 import { compareStreamIds } from '../core/stream-id.js';
-import { tlsUsage } from './connection-options.js';
+import { clusterUsage, tlsUsage } from './connection-options.js';
 import { mutationUsage, runMutation } from './mutation-cli.js';
 import { entries, openSession, parseOps, type OpsSession } from './stream-ops.js';
 
@@ -22,7 +22,7 @@ otherwise it gets a new ID and a restored_from=<original ID> field. Entries alre
   --to-prefix <p>      restore <prefix><type> into <p><type> (not the live prefix)
   --original           restore into the stream the file was archived from
 ${mutationUsage(23)}  --url <redis-url>    server (default: REDIS_URL, else redis://127.0.0.1:6379)
-${tlsUsage(23)}  --prefix <prefix>    live key prefix the archive was made under (default: alice:events:)
+${tlsUsage(23)}${clusterUsage(23)}  --prefix <prefix>    live key prefix the archive was made under (default: alice:events:)
   -h, --help           this help
 `;
 

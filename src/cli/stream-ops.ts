@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import { createKeySpace, DEFAULT_PREFIX, type KeySpace } from '../core/keys.js';
 import { classifyRedisError, StreamscopeError } from '../core/errors.js';
 import { resolveTarget } from '../streams/connection.js';
-import { connectAuto } from '../streams/cluster.js';
+import { checkLayout, connectAuto } from '../streams/cluster.js';
 import { Journal, journalPathFromArgs, type JournalOutcome } from '../monitor/journal.js';
 import {
   CONNECTION_ARGS,
@@ -92,10 +92,18 @@ export async function openSession(command: string, values: OpsValues): Promise<O
   } catch (err) {
     throw new Error(describe(err));
   }
+  const keys = createKeySpace(values.prefix ?? DEFAULT_PREFIX, layoutFromArgs(values));
+  try {
+    // hash-tag on a cluster needs a braced prefix: refused with the fix, as the library does.
+    checkLayout(client, keys.prefix, keys.layout);
+  } catch (err) {
+    client.disconnect();
+    throw err;
+  }
   const journalPath = journalPathFromArgs(values);
   return {
     client,
-    keys: createKeySpace(values.prefix ?? DEFAULT_PREFIX, layoutFromArgs(values)),
+    keys,
     display: target.display,
     secrets,
     close: () => client.disconnect(),

@@ -111,11 +111,19 @@ export type Drain =
   | { kind: 'drains'; seconds: number }
   | { kind: 'growing'; perSec: number }
   | { kind: 'steady' }
+  /** Lag below MIN_TREND_LAG while the group consumes: too small for a trend to mean anything. */
+  | { kind: 'keeping-up' }
   | { kind: 'stalled' }
   | { kind: 'unknown'; reason: string };
 
 /** Below this net rate (entries/s) the lag counts as steady, not draining or growing. */
 const STEADY_PER_SEC = 0.05;
+
+/**
+ * Below this lag (entries) a group that consumes is "keeping up": at lag 2–3 a net rate of
+ * ±0.1/s is the timing of the two snapshots, not a trend (it used to show red "growing +0.1/s").
+ */
+export const MIN_TREND_LAG = 10;
 
 /** Time to drain from the lag and the two rates. */
 export function drainOf(lag: number | null, rates: GroupRates): Drain {
@@ -125,6 +133,7 @@ export function drainOf(lag: number | null, rates: GroupRates): Drain {
     return { kind: 'unknown', reason: rates.overSec === 0 ? 'measuring' : 'rates unknown' };
   const net = rates.consume - rates.ingest;
   if (rates.consume < STEADY_PER_SEC && rates.ingest < STEADY_PER_SEC) return { kind: 'stalled' };
+  if (lag < MIN_TREND_LAG && rates.consume >= STEADY_PER_SEC) return { kind: 'keeping-up' };
   if (net >= STEADY_PER_SEC) return { kind: 'drains', seconds: lag / net };
   if (net <= -STEADY_PER_SEC) return { kind: 'growing', perSec: -net };
   return { kind: 'steady' };
@@ -145,7 +154,7 @@ function perSec(n: number): string {
   return `${String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',')}/s`;
 }
 
-/** "caught up", "drains in ~4m", "growing +120/s", "steady", "stalled", "measuring…". */
+/** "caught up", "drains in ~4m", "growing +120/s", "steady", "keeping up", "stalled", "measuring…". */
 export function formatDrain(d: Drain): string {
   switch (d.kind) {
     case 'caught-up':
@@ -156,6 +165,8 @@ export function formatDrain(d: Drain): string {
       return `growing +${perSec(d.perSec)}`;
     case 'steady':
       return 'steady';
+    case 'keeping-up':
+      return 'keeping up';
     case 'stalled':
       return 'stalled';
     case 'unknown':

@@ -130,6 +130,25 @@ export type MonitorMessage =
       at: number;
     }
   | {
+      /** `e` export: entries written so far (progress), then once more with done or error. */
+      type: 'ExportProgressed';
+      path: string;
+      written: number;
+      total: number;
+      done: boolean;
+      /** Entries left out (no longer in the stream, or unreadable). */
+      skipped?: number;
+      error: string | null;
+      at: number;
+    }
+  | {
+      /** Contents of pending entries (pane 3's TYPE and PAYLOAD); null: no longer in the stream. */
+      type: 'EntriesLoaded';
+      stream: string;
+      entries: { id: string; fields: RawFields | null; event: SeedEvent | null }[];
+      at: number;
+    }
+  | {
       type: 'CommandCompleted';
       command: CommandKind;
       requested: number;

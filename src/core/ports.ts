@@ -64,4 +64,29 @@ export interface MonitorQueriesPort {
   loadDeadLetters?(): Promise<void>;
   /** Fetch one entry in full (detail view of a pending entry). */
   loadEntry(stream: string, id: string): Promise<void>;
+  /**
+   * Fetch several entries (a PEL page's, for pane 3's TYPE and PAYLOAD columns, its filter and
+   * export); emits one EntriesLoaded. Absent: the columns stay empty.
+   */
+  loadEntries?(stream: string, ids: readonly string[]): Promise<void>;
+}
+
+/** One entry to export: its stream, ID and raw fields (as text, as the monitor holds them). */
+export interface ExportRecord {
+  stream: string;
+  id: string;
+  fields: Readonly<Record<string, string>>;
+}
+
+/**
+ * The monitor's local outputs: the clipboard and export files. Never throws, never rejects.
+ */
+export interface MonitorFilesPort {
+  /** Copy `text` (OSC 52, or a file when the terminal cannot); returns the notice to show. */
+  copy(text: string, what: string): string;
+  /**
+   * Write `records` as NDJSON to a new file under the state dir (`name` is part of its name);
+   * emits ExportProgressed while writing and once done (or failed).
+   */
+  exportEntries(name: string, records: readonly ExportRecord[]): Promise<void>;
 }

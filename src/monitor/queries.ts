@@ -3,12 +3,17 @@ import type { Redis } from 'ioredis';
 import type { MonitorMessage } from '../core/messages.js';
 import type { MonitorQueriesPort } from '../core/ports.js';
 import { decodeEvent } from '../core/codec.js';
-import { fetchEntry, readPendingMostIdle, readPendingPage } from '../streams/inspector.js';
 import type { KeySpace } from '../core/keys.js';
 import type { DeadLetterRow } from '../core/messages.js';
 import { parseRule } from '../core/pel-rule.js';
 import { compareStreamIds } from '../core/stream-id.js';
 import { listDeadLetterStreams, parseRawDeadLetter } from './bulk/dead-letters-raw.js';
+import {
+  fetchEntries,
+  fetchEntry,
+  readPendingMostIdle,
+  readPendingPage,
+} from '../streams/inspector.js';
 import { describeServer, secretsOf, toErrorInfo } from './connection-guard.js';
 import { scanPel } from './bulk/pel-scan.js';
 
@@ -147,6 +152,22 @@ export function createQueries({
         emit({ type: 'DeadLettersLoaded', rows, truncated, at: Date.now() });
       } catch (err) {
         emit({ type: 'DeadLettersFailed', error: errorInfo(err), at: Date.now() });
+      }
+    },
+    async loadEntries(stream, ids) {
+      try {
+        const found = await fetchEntries(client, stream, ids);
+        emit({
+          type: 'EntriesLoaded',
+          stream,
+          entries: ids.map((id, i) => {
+            const e = found[i];
+            return { id, fields: e?.fields ?? null, event: e ? decodeEvent(e.fields) : null };
+          }),
+          at: Date.now(),
+        });
+      } catch {
+        // Columns stay empty; the next page load asks again.
       }
     },
     async loadEntry(stream, id) {

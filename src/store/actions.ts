@@ -18,6 +18,12 @@ export type UiAction =
   | { type: 'setPageRows'; rows: number }
   | { type: 'togglePause' }
   | { type: 'startFilter' }
+  /** `S`: sort the shown pane by its next sort option (store/table-view.ts). */
+  | { type: 'cycleSort' }
+  /** `y` / `Y`: copy the selected entry's ID / its JSON (store/copy-export.ts). */
+  | { type: 'copySelected'; what: 'id' | 'json' }
+  /** `e`: export what the pane lists (pane 3: the marked entries, else what it lists) to NDJSON. */
+  | { type: 'exportRows' }
   | { type: 'editFilter'; text: string }
   | { type: 'commitFilter' }
   /** enter: open the detail view, or drill into the row under the cursor. */

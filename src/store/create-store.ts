@@ -8,7 +8,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { StreamscopeError } from '../core/errors.js';
 import type { CommandKind, ErrorInfo, MonitorMessage, TailEvent } from '../core/messages.js';
-import type { MonitorCommandsPort, MonitorQueriesPort } from '../core/ports.js';
+import type { MonitorCommandsPort, MonitorFilesPort, MonitorQueriesPort } from '../core/ports.js';
 import type { StoreAction, UiAction } from './actions.js';
 import { collectEffects, type Effect } from './effects.js';
 import type { Layer } from './layers.js';
@@ -33,6 +33,8 @@ export interface MonitorStoreOptions {
   config: MonitorConfig;
   commands: MonitorCommandsPort;
   queries: MonitorQueriesPort;
+  /** Clipboard and export files (`y`, `Y`, `e`); absent: those keys say they are not available. */
+  files?: MonitorFilesPort;
   /** Local clock, ms. */
   now?: () => number;
   timers?: Timers;
@@ -51,6 +53,11 @@ export interface MonitorActions {
   moveToEdge(edge: 'top' | 'bottom'): void;
   togglePause(): void;
   startFilter(): void;
+  cycleSort(): void;
+  /** `y` (what: 'id') / `Y` ('json'): copy the selected entry. */
+  copySelected(what: 'id' | 'json'): void;
+  /** `e`: export the pane's filtered (pane 3: marked, else filtered) entries to NDJSON. */
+  exportRows(): void;
   editFilter(text: string): void;
   commitFilter(): void;
   openSelected(): void;
@@ -242,6 +249,17 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
           });
         if (!options.commands.preview) done(null);
         else options.commands.preview(request).catch((err: unknown) => done(toErrorInfo(err)));
+      } else if (e.type === 'loadEntries') {
+        options.queries.loadEntries?.(e.stream, e.ids).catch(() => {});
+      } else if (e.type === 'copy') {
+        const text = options.files
+          ? options.files.copy(e.text, e.what)
+          : `not copied: no clipboard here (${e.what})`;
+        act({ type: 'notify', level: options.files ? 'ok' : 'error', text });
+      } else if (e.type === 'export') {
+        if (!options.files)
+          act({ type: 'notify', level: 'error', text: 'export is not available here' });
+        else options.files.exportEntries(e.name, e.records).catch(() => {});
       } else {
         const { request } = e;
         const controller = new AbortController();
@@ -274,6 +292,9 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
     moveToEdge: (edge) => act({ type: 'moveToEdge', edge }),
     togglePause: a({ type: 'togglePause' }),
     startFilter: a({ type: 'startFilter' }),
+    cycleSort: a({ type: 'cycleSort' }),
+    copySelected: (what) => act({ type: 'copySelected', what }),
+    exportRows: a({ type: 'exportRows' }),
     editFilter: (text) => act({ type: 'editFilter', text }),
     commitFilter: a({ type: 'commitFilter' }),
     openSelected: a({ type: 'openSelected' }),

@@ -5,6 +5,7 @@
  * collected through its ports. No old/new state diffing decides what to do.
  */
 import type { CommandRequest } from '../core/command-kinds.js';
+import type { ExportRecord } from '../core/ports.js';
 import type { PendingRequest } from './state.js';
 
 export type Effect =
@@ -15,7 +16,10 @@ export type Effect =
   | { type: 'previewCommand'; request: CommandRequest }
   | { type: 'loadDeadLetters' }
   /** Abort the running command's signal: no further batch starts. */
-  | { type: 'cancelCommand' };
+  | { type: 'cancelCommand' }
+  | { type: 'loadEntries'; stream: string; ids: readonly string[] }
+  | { type: 'copy'; text: string; what: string }
+  | { type: 'export'; name: string; records: readonly ExportRecord[] };
 
 let collecting: Effect[] | null = null;
 

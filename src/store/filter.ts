@@ -1,8 +1,11 @@
 /**
- * The live-events filter. Syntax (typed after `/`):
- *   text          case-insensitive substring of type, entry ID, source or any field value
- *   type:<t>      event type contains <t>; `*` is a wildcard (`type:asset.*`)
+ * The row filter of every pane (typed after `/`). Syntax:
+ *   text          case-insensitive substring of the row's text (pane 1: type, entry ID, source or
+ *                 any field value; other panes: what their columns show)
+ *   type:<t>      the row's type contains <t> (pane 1 and 3: the event type; panes 2 and 4: the
+ *                 stream name, which is the event type of a type stream); `*` is a wildcard
  *   /regex/flags  regular expression over the same text as a plain filter
+ * compileFilter is pane 1's (cached per event); compileMatcher is the same syntax for any row.
  */
 import type { TailEvent } from '../core/messages.js';
 
@@ -68,4 +71,51 @@ export function compileFilter(text: string): CompiledFilter {
   }
   const needle = t.toLowerCase();
   return { kind: 'text', error: null, test: (e) => lowerHaystackOf(e).includes(needle) };
+}
+
+/** Any pane's row as the filter sees it: its type (null: none) and the text a plain filter searches. */
+export interface MatchSubject {
+  type: string | null;
+  text: string;
+}
+
+export interface CompiledMatcher {
+  kind: CompiledFilter['kind'];
+  error: string | null;
+  test(subject: MatchSubject): boolean;
+}
+
+const MATCH_ALL: CompiledMatcher = { kind: 'none', error: null, test: () => true };
+
+/** The filter syntax for rows other than pane 1's events (few rows: nothing is cached). */
+export function compileMatcher(text: string): CompiledMatcher {
+  const t = text.trim();
+  if (t === '') return MATCH_ALL;
+  const re = /^\/(.*)\/([a-z]*)$/s.exec(t);
+  if (re) {
+    let rx: RegExp;
+    try {
+      rx = new RegExp(re[1], re[2].replace(/[gy]/g, ''));
+    } catch (err) {
+      return { kind: 'regex', error: `bad regex: ${(err as Error).message}`, test: () => true };
+    }
+    return { kind: 'regex', error: null, test: (s) => rx.test(s.text) };
+  }
+  const typed = /^(?:type|t):(.*)$/i.exec(t);
+  if (typed) {
+    const pat = typed[1].trim().toLowerCase();
+    const rx = pat.includes('*')
+      ? new RegExp(`^${pat.split('*').map(escapeRegex).join('.*')}$`)
+      : null;
+    return {
+      kind: 'type',
+      error: null,
+      test: (s) => {
+        const type = (s.type ?? '').toLowerCase();
+        return rx ? rx.test(type) : type.includes(pat);
+      },
+    };
+  }
+  const needle = t.toLowerCase();
+  return { kind: 'text', error: null, test: (s) => s.text.toLowerCase().includes(needle) };
 }

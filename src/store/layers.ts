@@ -21,8 +21,11 @@ export interface LayerData {
   picker: { stream: string; group: string };
   /** One event or entry in full. */
   detail: DetailState;
-  /** Pane 1's filter line while it is typed in: the text to restore on esc. */
-  filter: { previous: string };
+  /**
+   * A pane's filter line while it is typed in: the text to restore on esc, and whose filter it
+   * is (absent: pane 1's live filter; panes 2–5 keep theirs in `tables`, store/table-view.ts).
+   */
+  filter: { previous: string; pane?: string };
   /** A command's confirm dialog (claim: choosing the consumer first). */
   confirm: ConfirmState;
   /** The `:` command line while it is typed in (store/command-line.ts). */

@@ -5,6 +5,7 @@
  * reducer edits. Models are pure functions of (state, …) → state.
  */
 import type { MonitorState } from './state.js';
+import type { SortLabel } from './table-view.js';
 
 export interface PaneModel {
   /** The pane's id (`ui.pane`), e.g. 'events'. */
@@ -25,6 +26,8 @@ export interface PaneModel {
    * Absent: the pane runs no commands.
    */
   commandTarget?(state: MonitorState): CommandTarget | string;
+  /** What `S` cycles through (store/table-view.ts), the first being the default order. */
+  sorts?: readonly SortLabel[];
 }
 
 export interface CommandTarget {

@@ -9,6 +9,8 @@ import type { StoreAction } from './actions.js';
 import { want } from './effects.js';
 import { selectLayer, updateLayer } from './layers.js';
 import type { Selection } from './list.js';
+import { reduceEntriesLoaded, wantBodies } from './pending-bodies.js';
+import { reduceExportProgressed } from './copy-export.js';
 import { selectGroupsByPending, selectPendingCursor, selectPendingRows } from './selectors.js';
 import type { PendingEntry } from '../core/types.js';
 import { currentAfterId, requestPage, retarget, sameTarget } from './pending.js';
@@ -29,6 +31,8 @@ export function reduce(state: MonitorState, action: StoreAction): MonitorState {
     case 'PendingPageReceived':
     case 'PendingPageFailed':
     case 'EntryLoaded':
+    case 'EntriesLoaded':
+    case 'ExportProgressed':
     case 'CommandCompleted':
     case 'CommandFailed':
     case 'CommandProgress':
@@ -117,7 +121,7 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
       // Marks by rule cover the whole PEL, not this page: they stay.
       const marks = p.markRule !== null ? p.marks : p.marks.filter((id) => ids.has(id));
       const selected = followSelection(state, msg.entries, ids);
-      return {
+      return wantBodies({
         ...state,
         pending: {
           ...p,
@@ -130,8 +134,12 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
           marks: marks.length === p.marks.length ? p.marks : marks,
           selected,
         },
-      };
+      });
     }
+    case 'EntriesLoaded':
+      return reduceEntriesLoaded(state, msg);
+    case 'ExportProgressed':
+      return reduceExportProgressed(state, msg);
     case 'PendingPageFailed': {
       const p = state.pending;
       if (!p.target || p.target.stream !== msg.stream || p.target.group !== msg.group) return state;

@@ -9,6 +9,8 @@ import { compileFilter, type CompiledFilter } from './filter.js';
 import { selectLayer } from './layers.js';
 import { selectedIndex } from './list.js';
 import type { MonitorState, PendingTarget } from './state.js';
+import { PENDING_SORTS, pendingSubject } from './pending-view.js';
+import { matcherFor, paneFilterText, paneSortIndex, viewRows } from './table-view.js';
 
 // ── live events ────────────────────────────────────────────────────────────────────────────
 
@@ -439,13 +441,35 @@ export function selectPickerIndex(
 }
 
 let pendingRowsCache: { entries: unknown; rows: PendingEntry[] } | null = null;
-/** The current PEL page: most idle first, or in ID order as read. */
-export function selectPendingRows(state: MonitorState): readonly PendingEntry[] {
+/** The current PEL page as loaded: most idle first, or in ID order as read. */
+function pendingPageRows(state: MonitorState): readonly PendingEntry[] {
   const { entries } = state.pending;
   if (state.pending.order === 'id') return entries;
   if (pendingRowsCache && pendingRowsCache.entries === entries) return pendingRowsCache.rows;
   const rows = [...entries].sort((a, b) => b.idleMs - a.idleMs || (a.id < b.id ? -1 : 1));
   pendingRowsCache = { entries, rows };
+  return rows;
+}
+
+let pendingViewCache: {
+  page: unknown;
+  bodies: unknown;
+  text: string;
+  sort: number;
+  rows: readonly PendingEntry[];
+} | null = null;
+/** What pane 3 lists: the page filtered by `/` and sorted by `S` (store/pending-view.ts). */
+export function selectPendingRows(state: MonitorState): readonly PendingEntry[] {
+  const page = pendingPageRows(state);
+  const text = paneFilterText(state, 'pending');
+  const sort = paneSortIndex(state, 'pending');
+  const bodies = state.pending.bodies;
+  if (text === '' && sort === 0) return page;
+  const c = pendingViewCache;
+  if (c && c.page === page && c.bodies === bodies && c.text === text && c.sort === sort)
+    return c.rows;
+  const rows = viewRows(page, matcherFor(text), pendingSubject(state), PENDING_SORTS[sort]);
+  pendingViewCache = { page, bodies, text, sort, rows };
   return rows;
 }
 

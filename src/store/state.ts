@@ -20,6 +20,7 @@ import { DEFAULT_THRESHOLDS, type Thresholds } from '../core/thresholds.js';
 import type { LagHistory } from '../core/lag-history.js';
 import type { Layer } from './layers.js';
 import type { Selection } from './list.js';
+import type { EntryBody } from './pending-view.js';
 
 /** A pane's id ('events', 'streams', 'pending', 'groups'…): the panes are a registry (store/pane-models.ts). */
 export type PaneId = string;
@@ -166,6 +167,8 @@ export interface PendingState {
   marking: string | null;
   /** The selected entry, by ID (null: the first row). */
   selected: Selection | null;
+  /** Contents of the page's entries (TYPE, PAYLOAD, `/`, Y, e), of `stream` only. */
+  bodies: { stream: string | null; byId: Readonly<Record<string, EntryBody | null>> };
 }
 
 export type DetailState =
@@ -262,6 +265,13 @@ export interface DeadLettersState {
   markRule: string | null;
 }
 
+/** Panes 2–5: filter text and sort option per pane (store/table-view.ts); pane 1 has view.filter. */
+export interface TablesState {
+  filters: Readonly<Record<PaneId, string>>;
+  /** Index into the pane's sort options; absent: 0, its default (worst first). */
+  sort: Readonly<Record<PaneId, number>>;
+}
+
 export interface MonitorState {
   config: MonitorConfig;
   /** Local clock, ms; advanced by the store's tick so ages move without timers in components. */
@@ -272,6 +282,7 @@ export interface MonitorState {
   snapshot: SnapshotState;
   pending: PendingState;
   deadLetters: DeadLettersState;
+  tables: TablesState;
   ui: UiState;
 }
 
@@ -343,6 +354,7 @@ export function initialState(config: MonitorConfig, now: number): MonitorState {
       markRule: null,
       marking: null,
       selected: null,
+      bodies: { stream: null, byId: {} },
     },
     deadLetters: {
       rows: [],
@@ -353,6 +365,7 @@ export function initialState(config: MonitorConfig, now: number): MonitorState {
       marks: [],
       markRule: null,
     },
+    tables: { filters: {}, sort: {} },
     ui: {
       pane: 'events',
       layers: [],

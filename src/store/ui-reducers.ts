@@ -3,6 +3,7 @@ import { commandKind, type CommandKind } from '../core/command-kinds.js';
 import type { UiAction } from './actions.js';
 import { requestOf } from './confirm.js';
 import { want } from './effects.js';
+import { copySelected, exportRows } from './copy-export.js';
 import { currentAfterId, requestPage, showPending } from './pending.js';
 import {
   pendingKey,
@@ -31,6 +32,13 @@ import {
 } from './layers.js';
 import { clamp, selectionAt } from './list.js';
 import { paneIds, paneModel, selectCommandTarget } from './pane-models.js';
+import {
+  filterTextOf,
+  paneSortIndex,
+  sortName,
+  withFilterText,
+  withNextSort,
+} from './table-view.js';
 
 function notice(state: MonitorState, level: Notice['level'], text: string): MonitorState {
   return { ...state, ui: { ...state.ui, notice: { level, text, at: state.now } } };
@@ -62,12 +70,29 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
       const { buffer, firstSeq } = state.events;
       return { ...state, view: { ...v, paused: { buffer, firstSeq } } };
     }
-    case 'startFilter':
-      return pushLayer({ ...state, ui: { ...state.ui, pane: 'events' } }, 'filter', {
-        previous: state.view.filter.text,
+    case 'startFilter': {
+      // Pane 1 and the table panes (those with sort options) filter themselves; elsewhere `/`
+      // is pane 1's, as it always was.
+      const own = state.ui.pane === 'events' || (paneModel(state.ui.pane)?.sorts?.length ?? 0) > 0;
+      const pane = own ? state.ui.pane : 'events';
+      return pushLayer({ ...state, ui: { ...state.ui, pane } }, 'filter', {
+        previous: filterTextOf(state, pane),
+        pane,
       });
+    }
+    case 'copySelected':
+      return copySelected(state, a.what);
+    case 'exportRows':
+      return exportRows(state);
+    case 'cycleSort': {
+      const pane = state.ui.pane;
+      const sorts = paneModel(pane)?.sorts ?? [];
+      if (sorts.length < 2) return notice(state, 'info', 'this pane has one order only');
+      const s = withNextSort(state, pane, sorts.length);
+      return notice(s, 'info', `sorted by ${sortName(sorts[paneSortIndex(s, pane)])} (S: next)`);
+    }
     case 'editFilter':
-      return { ...state, view: { ...state.view, filter: { ...state.view.filter, text: a.text } } };
+      return withFilterText(state, selectLayer(state, 'filter')?.pane ?? 'events', a.text);
     case 'commitFilter':
       return closeLayer(state, 'filter');
     case 'openLayer':
@@ -308,8 +333,7 @@ const SHARED_LAYERS: LayerModels = {
   },
   filter: {
     // esc while typing: the filter as it was before `/`.
-    back: (s, d) =>
-      closeLayer({ ...s, view: { ...s.view, filter: { text: d.previous } } }, 'filter'),
+    back: (s, d) => closeLayer(withFilterText(s, d.pane ?? 'events', d.previous), 'filter'),
   },
   confirm: {
     // Claim: ↑/↓ pick an existing consumer as the target.

@@ -162,12 +162,18 @@ export { nodeKey };
  * `{tag}` is refused with the fix. Not checked on a single node (every key is on it anyway).
  */
 export function checkLayout(client: Redis, prefix: string, layout: KeyLayout): void {
-  if (!isClusterClient(client) || layout !== 'hash-tag' || prefixIsHashTagged(prefix)) return;
+  if (!isClusterClient(client)) return;
+  const problem = clusterLayoutProblem(prefix, layout);
+  if (problem) throw new StreamscopeError('INVALID_ARGUMENT', problem);
+}
+
+/** checkLayout's reason (on a cluster), or null when the prefix and layout fit a cluster. */
+export function clusterLayoutProblem(prefix: string, layout: KeyLayout): string | null {
+  if (layout !== 'hash-tag' || prefixIsHashTagged(prefix)) return null;
   const braced = prefix.replace(/^([^:]+)/, '{$1}');
-  throw new StreamscopeError(
-    'INVALID_ARGUMENT',
+  return (
     `the prefix "${prefix}" has no hash tag, so on a Redis Cluster its streams land on different slots and a publish cannot be one MULTI. ` +
-      `Use a braced prefix such as "${braced}" (layout hash-tag: one slot, atomic publish), or layout "spread" (--layout spread: streams spread over the masters, publish in two ordered steps, not atomic).`,
+    `Use a braced prefix such as "${braced}" (layout hash-tag: one slot, atomic publish), or layout "spread" (--layout spread: streams spread over the masters, publish in two ordered steps, not atomic).`
   );
 }
 

@@ -228,6 +228,26 @@ function compareIdStrings(a: string, b: string): number {
 }
 
 /** One entry, binary-safe (invalid UTF-8 shown as `\xNN`); null when it no longer exists. */
+/** Several entries by ID in one round trip (a pipeline of XRANGE id id); null for each one gone. */
+export async function fetchEntries(
+  client: Redis,
+  key: string,
+  ids: readonly string[],
+): Promise<({ id: string; fields: RawFields; bytes: number } | null)[]> {
+  if (ids.length === 0) return [];
+  const pipe = client.pipeline();
+  for (const id of ids) pipe.xrangeBuffer(key, id, id, 'COUNT', 1);
+  const replies = (await pipe.exec()) ?? [];
+  return ids.map((id, i) => {
+    const [err, reply] = replies[i] ?? [null, null];
+    if (err) throw err;
+    const entry = (reply as [Buffer, Buffer[]][] | null)?.[0];
+    if (!entry) return null;
+    const { fields, bytes } = fieldsFromBuffers(entry[1]);
+    return { id, fields, bytes };
+  });
+}
+
 export async function fetchEntry(
   client: Redis,
   key: string,

@@ -2,7 +2,8 @@
  * The range replay engine (CLI `streamscope replay` and the monitor's `R` dialog run this one):
  * entries of a plan (replay-plan.ts) are copied with their raw field bytes untouched — read as
  * Buffers, written as the same Buffers — to a sandbox prefix or the same stream, paced by
- * ReplayControl, in one MULTI per batch so a type-stream copy and its global copy land together.
+ * ReplayControl, in one MULTI per batch so a type-stream copy and its global copy land together
+ * (on a Redis Cluster: one MULTI per slot and batch, see slotTransaction).
  * A group target writes nothing: it only creates the group just before the range.
  */
 import type { Redis } from 'ioredis';
@@ -14,6 +15,7 @@ import type { ArchivedEntry } from '../core/archive-record.js';
 import { fieldValue, withoutFields } from './range-reader.js';
 import { planEntries, type ReplayPlan } from './replay-plan.js';
 import { progressOf, ReplayControl, type ReplayProgress } from './replay-control.js';
+import { slotTransaction } from './cluster.js';
 
 /** Field added to copies in the same stream: the original entry's ID. */
 export const REPLAYED_FROM = 'replayed_from';
@@ -120,7 +122,10 @@ export async function runReplay(
     if (batch.length === 0) return;
     const sent = batch;
     batch = [];
-    const tx = client.multi();
+    // One MULTI per slot (cluster.ts): a type-stream copy and its global copy share it in the
+    // hash-tag layout; in the spread layout (or an unbraced sandbox) they are two transactions,
+    // the type streams' first — ordered, but not atomic together, like a spread publish.
+    const tx = slotTransaction(client);
     let n = 0;
     for (const e of sent)
       for (const [key, fields] of copiesOf(live, plan, e)) {
@@ -128,9 +133,8 @@ export async function runReplay(
         n++;
       }
     inflight = tx.exec().then((out) => {
-      const failed = out?.find(([err]) => err)?.[0];
-      if (!out || failed)
-        throw failed ?? new StreamscopeError('REDIS', 'the replay MULTI was discarded');
+      const failed = out.find(([err]) => err)?.[0];
+      if (failed) throw failed ?? new StreamscopeError('REDIS', 'the replay MULTI was discarded');
       result.replayed += sent.length;
       result.written += n;
       result.lastId = sent[sent.length - 1].id;

@@ -7,6 +7,7 @@
  */
 import type { MonitorActions } from '../store/create-store.js';
 import type { MonitorState } from '../store/state.js';
+import { filterTextOf } from '../store/table-view.js';
 import { selectTop, selectTopLayer } from '../store/layers.js';
 import { bind, type KeyBinding, type KeyContext } from './bindings.js';
 import { paneById, paneLayers, panes, registryVersion } from './panes/registry.js';
@@ -155,6 +156,19 @@ const SHARED_LAYERS: readonly KeyBinding[] = [
     run: (a) => a.back(),
   }),
 
+  bind('detail', {
+    keys: ['y'],
+    label: 'copy ID',
+    description: 'Copy the entry ID (OSC 52; else to a file under the state dir)',
+    run: (a) => a.copySelected('id'),
+  }),
+  bind('detail', {
+    keys: ['Y'],
+    label: 'copy JSON',
+    description: 'Copy the entry as JSON: id, stream, raw fields, decoded event or null',
+    run: (a) => a.copySelected('json'),
+  }),
+
   // Filter line (typed text edits the filter)
   bind('filter', {
     keys: ['enter'],
@@ -162,6 +176,13 @@ const SHARED_LAYERS: readonly KeyBinding[] = [
     description: 'Keep the filter and return to the list',
     footer: true,
     run: (a) => a.commitFilter(),
+  }),
+  bind('filter', {
+    keys: ['ctrl+u'],
+    label: 'clear',
+    description: 'Clear the filter line',
+    footer: true,
+    run: (a) => a.editFilter(''),
   }),
   bind('filter', {
     keys: ['esc'],
@@ -344,7 +365,11 @@ export function handleKey(
   if (isTyping(state)) {
     const claim = selectTop(state, 'confirm');
     const line = selectTop(state, 'command');
-    const editing = claim ? claim.consumer : line ? line.text : state.view.filter.text;
+    const editing = claim
+      ? claim.consumer
+      : line
+        ? line.text
+        : filterTextOf(state, selectTop(state, 'filter')?.pane ?? 'events');
     let next: string | null = null;
     if (name === 'backspace') next = editing.slice(0, -1);
     else if (!key.ctrl && !key.meta && input && !/[\x00-\x1f\x7f]/.test(input))
@@ -382,6 +407,12 @@ export function handleInput(
       while (j < chars.length && !CONTROL.test(chars[j])) j++;
       results.push(handleKey(getState(), actions, chars.slice(i, j).join(''), {}));
       i = j;
+      continue;
+    }
+    // ctrl+u inside a burst (tmux send-keys C-u with text): the key, not a character.
+    if (ch === '\x15') {
+      results.push(handleKey(getState(), actions, 'u', { ctrl: true }));
+      i++;
       continue;
     }
     const special = BURST_KEYS[ch];

@@ -86,6 +86,18 @@ describe('rates and time to drain', () => {
     expect(formatDrain(drainOf(5, { ingest: null, consume: null, overSec: 0 }))).toBe('measuring…');
   });
 
+  it('tiny lag is not a trend: lag 2–3 while consuming is "keeping up", not red "growing +0.1/s"', () => {
+    // What the demo showed: a fast group one or two entries behind, rates off by a tenth.
+    expect(formatDrain(drainOf(3, { ingest: 20.1, consume: 20, overSec: 30 }))).toBe('keeping up');
+    expect(formatDrain(drainOf(2, { ingest: 20, consume: 20.2, overSec: 30 }))).toBe('keeping up');
+    // The same rates on a real backlog still say which way it goes.
+    expect(formatDrain(drainOf(500, { ingest: 20.1, consume: 20, overSec: 30 }))).toBe(
+      'growing +0.1/s',
+    );
+    // Nothing consumed and nothing added: stalled, whatever the lag.
+    expect(formatDrain(drainOf(3, { ingest: 0, consume: 0, overSec: 30 }))).toBe('stalled');
+  });
+
   it('formats estimates in the largest sensible unit', () => {
     expect([0.5, 45, 240, 7200, 3 * 86400, 90 * 86400].map(formatEta)).toEqual([
       '<1s',

@@ -78,7 +78,7 @@ describe('App at 80×23', () => {
       // Why is it stuck? for the selected group, with the fix (cut at 80 columns).
       'why asset.discovered / alice-main: dead consumer worker-1: idle 10m, holds 2 → …',
       'max length assumed ~100,000 (library default; Redis does not store it — set --m…',
-      'enter pending  q quit  ? help',
+      '/ filter  enter pending  q quit  ? help',
     ]);
   });
 
@@ -91,10 +91,10 @@ describe('App at 80×23', () => {
     expect(lines(m)).toEqual([
       ...HEADER,
       'Pending entries · asset.discovered / alice-main · 3 pending · page 1 · 1 marked',
-      '  ENTRY ID          CONSUMER    IDLE ▾ DELIVERED ENTRY AGE',
-      ' *1763999400002-0   worker-1      3.0s        3×        9m',
-      '› 1763999400001-0   worker-2      2.0s        2×        9m',
-      '  1763999400000-0   worker-1      1.0s        1×       10m',
+      '  ENTRY ID          CONSUMER        IDLE ▾ DELIVERED ENTRY AGE',
+      ' *1763999400002-0   worker-1 STUCK    3.0s        3×        9m',
+      '› 1763999400001-0   worker-2          2.0s        2×        9m',
+      '  1763999400000-0   worker-1 STUCK    1.0s        1×       10m',
       ...blank(15),
       'space mark  a ack  c claim  r replay  n next page  s pick group  q quit  ? help',
     ]);
@@ -111,17 +111,17 @@ describe('App at 80×23', () => {
     expect(lines(m).slice(2, 6)).toEqual([
       'Pending entries · asset.discovered / alice-main · 3 pending · page 1',
       'most idle of the first 50,000 entries of 3 (o: ID order shows all)',
-      '  ENTRY ID          CONSUMER    IDLE ▾ DELIVERED ENTRY AGE',
-      '› 1763999400002-0   worker-1      3.0s        3×        9m',
+      '  ENTRY ID          CONSUMER        IDLE ▾ DELIVERED ENTRY AGE',
+      '› 1763999400002-0   worker-1 STUCK    3.0s        3×        9m',
     ]);
     m.app.stdin.write('o');
     m.store.dispatch({ ...pendingPage(K, 'alice-main', 3), order: 'id', scan: undefined });
     await settle();
     expect(lines(m).slice(2, 6)).toEqual([
       'Pending entries · asset.discovered / alice-main · 3 pending · page 1',
-      '  ENTRY ID ▴        CONSUMER      IDLE DELIVERED ENTRY AGE',
-      '› 1763999400000-0   worker-1      1.0s        1×       10m',
-      '  1763999400001-0   worker-2      2.0s        2×        9m',
+      '  ENTRY ID ▴        CONSUMER          IDLE DELIVERED ENTRY AGE',
+      '› 1763999400000-0   worker-1 STUCK    1.0s        1×       10m',
+      '  1763999400001-0   worker-2          2.0s        2×        9m',
     ]);
   });
 
@@ -147,7 +147,7 @@ describe('App at 80×23', () => {
     m.store.actions.selectPane('groups');
     await settle();
     expect(lines(m).slice(2, 7)).toEqual([
-      'Consumer groups · 1 group · 1 consumer · LAG ? = Redis cannot tell',
+      'Consumer groups · 1 group · 1 consumer · worst first · LAG ? = Redis cannot tell',
       '  STREAM › GROUP / CONSUMER     PENDING   IDLE LAST DELIVERED       READ     LAG',
       '› asset.discovered › alice-main       1        1-0                     ?       ?',
       // Idle past --stuck-after (30 s) while holding an entry: labelled stuck.
@@ -277,9 +277,14 @@ describe('App at 80×23', () => {
     );
     expect(l[1]).toBe('  snapshots: cannot connect to redis://127.0.0.1:6379: connection refused');
     expect(l).toContain('ack: read-only mode (--read-only)');
+    // Disabled keys are dimmed in the footer (q and ? stay); the reason is in ?.
     expect(l[l.length - 1]).toBe(
-      'space mark  a ack  c claim  r replay (read-only mode (--read-only))  n next page',
+      'space mark  a ack  c claim  r replay  n next page  s pick group  q quit  ? help',
     );
+    m.app.stdin.write('?');
+    await settle();
+    expect(lines(m)).toContain('  a            ack: read-only mode (--read-only)');
+    m.app.stdin.write('?');
     expect(m.commands.run).not.toHaveBeenCalled();
     expect(selectLayer(m.store.getState(), 'confirm')).toBeNull();
   });
@@ -296,8 +301,13 @@ describe('App at 80×23', () => {
     m.store.dispatch(pendingPage(K, 'alice-main', 3));
     await settle();
     expect(lines(m).at(-1)).toBe(
-      'space mark  a ack  c claim (ACL: the Redis user may not run XCLAIM)  r replay',
+      'space mark  a ack  c claim  r replay  n next page  s pick group  q quit  ? help',
     );
+    m.app.stdin.write('?');
+    await settle();
+    expect(lines(m)).toContain('  c            claim: ACL: the Redis user may not run XCLAIM');
+    m.app.stdin.write('?');
+    await settle();
     expect(lines(m)[0]).not.toContain('READ-ONLY');
     m.app.stdin.write('c');
     await settle();

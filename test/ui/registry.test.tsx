@@ -118,7 +118,11 @@ describe('a throwaway pane + command kind, one folder and one line each', () => 
     const t = await arrange(true);
     try {
       await t.press('9');
-      expect(t.screen().at(-1)).toContain('x delete (read-only mode (--read-only))');
+      // Dimmed in the footer; the reason is in ?.
+      expect(t.screen().at(-1)).toContain('x delete');
+      await t.press('?');
+      expect(t.screen().join('\n')).toContain('x            delete: read-only mode (--read-only)');
+      await t.press('?');
       await t.press('x');
       expect(selectLayer(t.store.getState(), 'confirm')).toBeNull();
       expect(t.screen().join('\n')).toContain('delete: read-only mode (--read-only)');
@@ -166,7 +170,13 @@ describe('a throwaway pane + command kind, one folder and one line each', () => 
           denied: [...cmds.deniedCommands],
         });
         await t.press('9');
-        expect(t.screen().at(-1)).toContain('x delete (ACL: the Redis user may not run XDEL)');
+        // Dimmed in the footer; the reason is in ?.
+        expect(t.screen().at(-1)).toContain('x delete');
+        await t.press('?');
+        expect(t.screen().join('\n')).toContain(
+          'x            delete: ACL: the Redis user may not run XDEL',
+        );
+        await t.press('?');
         await t.press('x');
         expect(selectLayer(t.store.getState(), 'confirm')).toBeNull();
         expect(t.screen().join('\n')).toContain('delete: ACL: the Redis user may not run XDEL');

@@ -3,6 +3,8 @@
  * exactly) and for `streamscope dlq list`. Layout (recovery.ts, dead-letter.ts): six `dlq_*`
  * pairs, then the original entry's fields, or `dlq_deleted 1` for a tombstone.
  */
+import type { Redis } from 'ioredis';
+import { isClusterClient, masterNodes } from '../../streams/cluster.js';
 import { toBulkError, type BulkContext } from './context.js';
 
 export const DLQ_META_PAIRS = 6;
@@ -39,30 +41,38 @@ export function parseRawDeadLetter(id: string, flat: readonly Buffer[]): RawDead
   };
 }
 
-/** Every `<prefix>dlq:*` stream (SCAN … TYPE stream, never KEYS), sorted by name. */
+/**
+ * Every `<prefix>dlq:*` stream (SCAN … TYPE stream, never KEYS), sorted by name. On a Redis
+ * Cluster every master is scanned (a SCAN sees one node's keys only).
+ */
 export async function listDeadLetterStreams(ctx: BulkContext): Promise<string[]> {
   const pattern = `${ctx.keys.scanPattern.slice(0, -1)}dlq:*`;
   const found = new Set<string>();
-  let cursor = '0';
+  const nodes = isClusterClient(ctx.client) ? masterNodes(ctx.client) : [ctx.client];
   try {
-    do {
-      const [next, keys] = (await ctx.client.call(
-        'SCAN',
-        cursor,
-        'MATCH',
-        pattern,
-        'COUNT',
-        1000,
-        'TYPE',
-        'stream',
-      )) as [string, string[]];
-      cursor = String(next);
-      for (const k of keys) found.add(String(k));
-    } while (cursor !== '0');
+    for (const node of nodes) await scanNode(node, pattern, found);
   } catch (err) {
     throw toBulkError(ctx, err);
   }
   return [...found].sort();
+}
+
+async function scanNode(node: Redis, pattern: string, found: Set<string>): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = (await node.call(
+      'SCAN',
+      cursor,
+      'MATCH',
+      pattern,
+      'COUNT',
+      1000,
+      'TYPE',
+      'stream',
+    )) as [string, string[]];
+    cursor = String(next);
+    for (const k of keys) found.add(String(k));
+  } while (cursor !== '0');
 }
 
 /** Dead letters by ID (missing ones are left out), or all of them (`ids` null), oldest first. */

@@ -18,6 +18,18 @@ export function HelpOverlay({ width, height }: { width: number; height: number }
   );
   const state = store.getState();
   const lines: string[] = [];
+  // First what the footer showed dimmed: the keys of this pane that cannot run now, and why.
+  const disabled = keymap().flatMap((b) => {
+    const reason = b.pane === state.ui.pane ? b.disabledReason(state) : null;
+    return reason ? [{ b, reason }] : [];
+  });
+  if (disabled.length > 0) {
+    lines.push(paint('header', 'Not available now'));
+    for (const { b, reason } of disabled)
+      lines.push(
+        `  ${paint('dim', fit(keysLabel(b.keys), 12))} ${b.label}: ${paint('warn', reason)}`,
+      );
+  }
   for (const ctx of contextOrder()) {
     if (ctx === 'help') continue;
     lines.push(paint('header', contextTitle(ctx)));
@@ -26,7 +38,7 @@ export function HelpOverlay({ width, height }: { width: number; height: number }
       const keys = fit(keysLabel(b.keys), 12);
       const text = `  ${paint('key', keys)} ${b.description}`;
       lines.push(
-        reason && b.mutates
+        reason
           ? `${paint('dim', `  ${keys} ${b.description}`)} ${paint('warn', `(disabled: ${reason})`)}`
           : text,
       );

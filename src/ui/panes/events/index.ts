@@ -1,5 +1,6 @@
 /** Pane 1: the live tail of the global stream. */
 import type { PaneDescriptor } from '../types.js';
+import { COPY_KEYS, EXPORT_KEY } from '../table-keys.js';
 import { LiveEventsPane } from './LiveEventsPane.js';
 import { eventsModel } from './model.js';
 
@@ -31,5 +32,7 @@ export const eventsPane: PaneDescriptor = {
       footer: true,
       run: (a) => a.openSelected(),
     },
+    ...COPY_KEYS,
+    EXPORT_KEY,
   ],
 };

@@ -8,7 +8,10 @@ import { formatAge, formatCount, formatCountOf } from '../../format.js';
 import { useMonitor, useMonitorShallow } from '../../hooks/use-monitor.js';
 import { paint } from '../../theme.js';
 import { Table, type Column } from '../../components/Table.js';
-import { selectGroupCursor } from './model.js';
+import { GROUP_SORTS, selectGroupCursor, selectGroupView } from './model.js';
+import { withSortArrow } from '../../components/sort-header.js';
+import { FilterLine, filterLineShown, matchCount } from '../../components/FilterLine.js';
+import { paneFilterText, paneSortIndex, sortName } from '../../../store/table-view.js';
 
 const g = <T,>(r: GroupRow, f: (x: Extract<GroupRow, { kind: 'group' }>) => T, d: T): T =>
   r.kind === 'group' ? f(r) : d;
@@ -116,31 +119,43 @@ function columnsWith(insights: ReadonlyMap<string, GroupInsight>): Column<GroupR
 }
 
 export function GroupsPane({ width, height }: { width: number; height: number }) {
-  const rows = useMonitor(selectGroupRows);
+  const all = useMonitor(selectGroupRows);
+  const rows = useMonitor(selectGroupView);
   const insights = useMonitor(selectGroupInsights);
-  const columns = useMemo(() => columnsWith(insights), [insights]);
+  const sortAt = useMonitor((s) => paneSortIndex(s, 'groups'));
+  const columns = useMemo(
+    () => withSortArrow(columnsWith(insights), GROUP_SORTS[sortAt]),
+    [insights, sortAt],
+  );
   const v = useMonitorShallow((s) => ({
     cursor: selectGroupCursor(s),
     seen: s.snapshot.at !== null,
+    filterLine: filterLineShown(s, 'groups'),
+    filtered: paneFilterText(s, 'groups') !== '',
   }));
-  const groups = rows.filter((r) => r.kind === 'group').length;
+  const groups = all.filter((r) => r.kind === 'group').length;
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate-end">
         {paint('title', 'Consumer groups')}
         {paint(
           'dim',
-          ` · ${formatCountOf(groups, 'group')} · ${formatCountOf(rows.length - groups, 'consumer')} · LAG ? = Redis cannot tell`,
+          ` · ${formatCountOf(groups, 'group')} · ${formatCountOf(all.length - groups, 'consumer')} · ${sortName(GROUP_SORTS[sortAt] ?? GROUP_SORTS[0])}${matchCount(rows.filter((r) => r.kind === 'group').length, groups, v.filtered)} · LAG ? = Redis cannot tell`,
         )}
       </Text>
+      <FilterLine pane="groups" width={width} />
       <Table
         data={rows}
         columns={columns}
         width={width}
-        height={height - 1}
+        height={height - 1 - (v.filterLine ? 1 : 0)}
         cursor={v.cursor}
         emptyText={
-          v.seen ? 'no consumer groups under this prefix' : 'waiting for the first snapshot…'
+          !v.seen
+            ? 'waiting for the first snapshot…'
+            : v.filtered
+              ? 'no group or consumer matches the filter'
+              : 'no consumer groups under this prefix'
         }
       />
     </Box>

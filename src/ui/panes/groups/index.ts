@@ -1,5 +1,6 @@
 /** Pane 4: consumer groups, each followed by its consumers. */
 import type { PaneDescriptor } from '../types.js';
+import { FILTER_KEY, SORT_KEY } from '../table-keys.js';
 import { GroupsPane } from './GroupsPane.js';
 import { groupsModel } from './model.js';
 
@@ -11,6 +12,8 @@ export const groupsPane: PaneDescriptor = {
   component: GroupsPane,
   model: groupsModel,
   bindings: [
+    FILTER_KEY,
+    SORT_KEY,
     {
       keys: ['enter'],
       label: 'pending',

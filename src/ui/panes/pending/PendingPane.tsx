@@ -8,8 +8,13 @@ import {
   selectPendingGroupTotal,
   selectPendingRows,
 } from '../../../store/selectors.js';
-import { formatAge, formatCount, formatCountOf, idTimeMs } from '../../format.js';
-import { useMonitor, useMonitorShallow } from '../../hooks/use-monitor.js';
+import { formatAge, formatCount, formatCountOf, idTimeMs, previewEvent } from '../../format.js';
+import { selectGroupInsight } from '../../../store/insights.js';
+import { PENDING_SORTS, pendingBody, type EntryBody } from '../../../store/pending-view.js';
+import { paneFilterText, paneSortIndex, sortName } from '../../../store/table-view.js';
+import { withSortArrow } from '../../components/sort-header.js';
+import { FilterLine, filterLineShown, matchCount } from '../../components/FilterLine.js';
+import { useMonitor, useMonitorShallow, useMonitorStore } from '../../hooks/use-monitor.js';
 import { sanitize } from '../../sanitize.js';
 import { paint, type Role } from '../../theme.js';
 import { Table, type Column } from '../../components/Table.js';
@@ -17,14 +22,41 @@ import { Table, type Column } from '../../components/Table.js';
 const idleRole = (ms: number): Role | null =>
   ms >= 300_000 ? 'bad' : ms >= 30_000 ? 'warn' : null;
 
-/** The sort column's title carries the order: ▾ most idle first, ▴ ID order. */
-function columns(serverNow: number, order: PendingOrder): Column<PendingEntry>[] {
-  return [
-    { key: 'id', title: order === 'id' ? 'ENTRY ID ▴' : 'ENTRY ID', width: 17, cell: (e) => e.id },
-    { key: 'consumer', title: 'CONSUMER', minWidth: 10, maxWidth: 32, cell: (e) => e.consumer },
+/** Consumer cell: the name, and STUCK when it is idle past --stuck-after while holding entries. */
+const consumerCell = (stuck: ReadonlySet<string>) => (e: PendingEntry) =>
+  stuck.has(e.consumer) ? `${e.consumer} STUCK` : e.consumer;
+
+/**
+ * The columns. The default order's title carries it (▾ most idle first, ▴ ID order); after `S`
+ * the sorted column does. TYPE and PAYLOAD (the entry's content, read after the page) only when
+ * there is room: at 80 columns the ID, consumer, idle and deliveries keep theirs.
+ */
+function columns(
+  serverNow: number,
+  order: PendingOrder,
+  sortAt: number,
+  stuck: ReadonlySet<string>,
+  bodyOf: (id: string) => EntryBody | null | undefined,
+): Column<PendingEntry>[] {
+  const byOrder = sortAt === 0;
+  const cols: Column<PendingEntry>[] = [
+    {
+      key: 'id',
+      title: byOrder && order === 'id' ? 'ENTRY ID ▴' : 'ENTRY ID',
+      width: 17,
+      cell: (e) => e.id,
+    },
+    {
+      key: 'consumer',
+      title: 'CONSUMER',
+      minWidth: 10,
+      maxWidth: 32,
+      cell: consumerCell(stuck),
+      role: (e) => (stuck.has(e.consumer) ? 'bad' : null),
+    },
     {
       key: 'idle',
-      title: order === 'idle' ? 'IDLE ▾' : 'IDLE',
+      title: byOrder && order === 'idle' ? 'IDLE ▾' : 'IDLE',
       width: 7,
       align: 'right',
       cell: (e) => formatAge(e.idleMs),
@@ -51,8 +83,38 @@ function columns(serverNow: number, order: PendingOrder): Column<PendingEntry>[]
         return ms === null ? '' : formatAge(serverNow - ms);
       },
     },
+    {
+      key: 'type',
+      title: 'TYPE',
+      minWidth: 8,
+      maxWidth: 24,
+      hideBelow: 100,
+      priority: 0,
+      cell: (e) => {
+        const b = bodyOf(e.id);
+        return b === undefined ? '…' : b === null ? '(gone)' : (b.type ?? '?');
+      },
+      role: (e) => (bodyOf(e.id)?.event ? 'type' : 'dim'),
+    },
+    {
+      key: 'payload',
+      title: 'PAYLOAD',
+      minWidth: 10,
+      grow: true,
+      hideBelow: 120,
+      priority: 0,
+      cell: (e) => {
+        const b = bodyOf(e.id);
+        if (!b) return '';
+        return previewEvent({ id: e.id, type: b.type, event: b.event, fields: b.fields, bytes: 0 });
+      },
+      role: (e) => (bodyOf(e.id)?.event ? null : 'dim'),
+    },
   ];
+  return byOrder ? cols : withSortArrow(cols, PENDING_SORTS[sortAt]);
 }
+
+const NONE: ReadonlySet<string> = new Set();
 
 export function PendingPane({ width, height }: { width: number; height: number }) {
   const rows = useMonitor(selectPendingRows);
@@ -76,8 +138,16 @@ export function PendingPane({ width, height }: { width: number; height: number }
       cursor: selectPendingCursor(s),
       serverNow: s.snapshot.server?.timeMs ?? s.now,
       snapshotSeen: s.snapshot.at !== null,
+      sortAt: paneSortIndex(s, 'pending'),
+      stuck: t ? selectGroupInsight(s, t.stream, t.group)?.stuck : undefined,
+      bodies: s.pending.bodies,
+      filterLine: filterLineShown(s, 'pending'),
+      filtered: paneFilterText(s, 'pending') !== '',
+      loadedCount: s.pending.entries.length,
     };
   });
+  const store = useMonitorStore();
+  const stuck = v.stuck ?? NONE;
   const marks = new Set(v.marks);
   // A PEL larger than the search bound: say the order is approximate, and how to see the rest.
   const approx =
@@ -90,8 +160,11 @@ export function PendingPane({ width, height }: { width: number; height: number }
       paint('accent', `${sanitize(v.stream)} / ${sanitize(v.group!)}`) +
         (v.consumer !== null ? ` consumer ${paint('accent', sanitize(v.consumer))}` : ''),
     );
+    // While filtered, what the filter leaves of this page comes first: it is what is listed.
+    if (v.filtered) parts.push(matchCount(rows.length, v.loadedCount, true).slice(3));
     parts.push(`${formatCount(v.total)} pending`);
     parts.push(`page ${v.page}${v.hasMore ? '+' : ''}`);
+    if (v.sortAt > 0) parts.push(`sorted by ${sortName(PENDING_SORTS[v.sortAt])}`);
     // Marks by rule cover the whole PEL of the group, not just this page.
     if (v.marks.length)
       parts.push(
@@ -108,9 +181,11 @@ export function PendingPane({ width, height }: { width: number; height: number }
       ? v.snapshotSeen
         ? 'no consumer groups under this prefix'
         : 'waiting for the first snapshot…'
-      : v.loaded
-        ? `nothing pending here${v.page > 1 ? ' on this page (b: previous page)' : ''} — s picks another group`
-        : '';
+      : v.filtered && v.loadedCount > 0
+        ? 'no entry on this page matches the filter'
+        : v.loaded
+          ? `nothing pending here${v.page > 1 ? ' on this page (b: previous page)' : ''} — s picks another group`
+          : '';
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate-end">{parts.join(paint('dim', ' · '))}</Text>
@@ -120,11 +195,14 @@ export function PendingPane({ width, height }: { width: number; height: number }
         </Text>
       ) : null}
       {approx ? <Text wrap="truncate-end">{paint('warn', approx)}</Text> : null}
+      <FilterLine pane="pending" width={width} />
       <Table
         data={rows}
-        columns={columns(v.serverNow, v.order)}
+        columns={columns(v.serverNow, v.order, v.sortAt, stuck, (id) =>
+          pendingBody(store.getState(), id),
+        )}
         width={width}
-        height={height - 1 - (v.error ? 1 : 0) - (approx ? 1 : 0)}
+        height={height - 1 - (v.error ? 1 : 0) - (approx ? 1 : 0) - (v.filterLine ? 1 : 0)}
         cursor={v.cursor}
         mark={(e) => (marks.has(e.id) ? '*' : ' ')}
         emptyText={empty}

@@ -1,5 +1,6 @@
 /** Pane 3: one group's pending entries (PEL), marks, ack / claim / replay; the group picker. */
 import type { PaneDescriptor } from '../types.js';
+import { COPY_KEYS, EXPORT_KEY, FILTER_KEY, SORT_KEY } from '../table-keys.js';
 import { GroupPicker } from './GroupPicker.js';
 import { pendingModel } from './model.js';
 import { pickerModel } from './picker-model.js';
@@ -73,6 +74,7 @@ export const pendingPane: PaneDescriptor = {
       description: 'Order the pending entries most idle first (default) or by entry ID',
       run: (a) => a.togglePendingOrder(),
     },
+    SORT_KEY,
     {
       keys: ['s'],
       label: 'pick group',
@@ -80,6 +82,7 @@ export const pendingPane: PaneDescriptor = {
       footer: true,
       run: (a) => a.openPicker(),
     },
+    FILTER_KEY,
     {
       keys: [']'],
       label: 'next group',
@@ -92,6 +95,8 @@ export const pendingPane: PaneDescriptor = {
       description: 'Show the previous stream/group with pending entries',
       run: (a) => a.cycleGroup(-1),
     },
+    ...COPY_KEYS,
+    EXPORT_KEY,
   ],
   layers: [
     {

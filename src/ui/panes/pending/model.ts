@@ -3,6 +3,8 @@ import { want } from '../../../store/effects.js';
 import { pushLayer } from '../../../store/layers.js';
 import { movedSelection } from '../../../store/list.js';
 import type { PaneModel } from '../../../store/pane-models.js';
+import { PENDING_SORTS } from '../../../store/pending-view.js';
+import { clearFilter } from '../../../store/table-view.js';
 import { currentAfterId, requestPage, showPending } from '../../../store/pending.js';
 import {
   pendingKey,
@@ -12,6 +14,7 @@ import {
 } from '../../../store/selectors.js';
 
 export const pendingModel: Omit<PaneModel, 'id'> = {
+  sorts: PENDING_SORTS,
   moveCursor(state, delta) {
     const rows = selectPendingRows(state);
     const selected = movedSelection(rows, pendingKey, state.pending.selected, delta);
@@ -33,6 +36,8 @@ export const pendingModel: Omit<PaneModel, 'id'> = {
     });
   },
   back(state) {
+    const cleared = clearFilter(state, 'pending');
+    if (cleared) return cleared;
     const t = state.pending.target;
     if (t?.consumer) return showPending(state, { ...t, consumer: null });
     if (state.pending.marks.length)

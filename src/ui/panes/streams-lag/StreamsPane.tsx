@@ -15,7 +15,10 @@ import { useMonitor, useMonitorShallow } from '../../hooks/use-monitor.js';
 import { sanitize } from '../../sanitize.js';
 import { levelRole, paint, type Role } from '../../theme.js';
 import { Table, type Column } from '../../components/Table.js';
-import { selectStreamCursor } from './model.js';
+import { selectStreamCursor, selectStreamView, STREAM_SORTS } from './model.js';
+import { withSortArrow } from '../../components/sort-header.js';
+import { FilterLine, filterLineShown, matchCount } from '../../components/FilterLine.js';
+import { paneFilterText, paneSortIndex, sortName } from '../../../store/table-view.js';
 
 function roleFor(value: number | null, warn: number, bad: number): Role | null {
   if (value === null) return null;
@@ -159,9 +162,14 @@ function columnsWith(insights: ReadonlyMap<string, GroupInsight>): Column<Stream
 }
 
 export function StreamsPane({ width, height }: { width: number; height: number }) {
-  const rows = useMonitor(selectStreamRows);
+  const all = useMonitor(selectStreamRows);
+  const rows = useMonitor(selectStreamView);
   const insights = useMonitor(selectGroupInsights);
-  const columns = useMemo(() => columnsWith(insights), [insights]);
+  const sortAt = useMonitor((s) => paneSortIndex(s, 'streams'));
+  const columns = useMemo(
+    () => withSortArrow(columnsWith(insights), STREAM_SORTS[sortAt]),
+    [insights, sortAt],
+  );
   const v = useMonitorShallow((s) => ({
     cursor: selectStreamCursor(s),
     at: s.snapshot.at,
@@ -170,16 +178,18 @@ export function StreamsPane({ width, height }: { width: number; height: number }
     error: s.snapshot.error?.message ?? null,
     hint: s.config.maxLenHint,
     hintIsDefault: s.config.maxLenHintIsDefault,
+    filterLine: filterLineShown(s, 'streams'),
+    filtered: paneFilterText(s, 'streams') !== '',
   }));
   // Lag near max length is the one thing here that loses data: shown first, above the table.
-  const allWarnings = rows.filter((r) => r.warning);
+  const allWarnings = all.filter((r) => r.warning);
   const warnings = allWarnings.slice(0, MAX_WARNINGS);
   const moreWarnings = allWarnings.length - warnings.length;
-  const groups = rows.filter((r) => r.group).length;
-  const streams = new Set(rows.map((r) => r.key)).size;
+  const groups = all.filter((r) => r.group).length;
+  const streams = new Set(all.map((r) => r.key)).size;
   // The legend for the gutter mark, while some row carries it.
   const legend = rows.some((r) => r.level !== 'ok') ? ' · ! = over a threshold' : '';
-  let title = `${paint('title', 'Streams & lag')}${paint('dim', ` · ${formatCountOf(streams, 'stream')} · ${formatCountOf(groups, 'group')} · worst first${legend}`)}`;
+  let title = `${paint('title', 'Streams & lag')}${paint('dim', ` · ${formatCountOf(streams, 'stream')} · ${formatCountOf(groups, 'group')} · ${sortName(STREAM_SORTS[sortAt] ?? STREAM_SORTS[0])}${matchCount(rows.length, all.length, v.filtered)}${legend}`)}`;
   if (v.at === null) title += paint('dim', v.error ? '' : ' · waiting for the first snapshot…');
   if (v.stale) title += paint('bad', ` · STALE (snapshot ${formatAge(v.now - v.at!)} old)`);
   const note = v.hintIsDefault
@@ -193,7 +203,13 @@ export function StreamsPane({ width, height }: { width: number; height: number }
     ? `why ${sanitize(`${selected!.name} / ${selected!.group}`)}: ${sanitize(insight.diagnosis)}`
     : null;
   const tableHeight =
-    height - 2 - (why ? 1 : 0) - warnings.length - (moreWarnings > 0 ? 1 : 0) - (v.error ? 1 : 0);
+    height -
+    2 -
+    (why ? 1 : 0) -
+    (v.filterLine ? 1 : 0) -
+    warnings.length -
+    (moreWarnings > 0 ? 1 : 0) -
+    (v.error ? 1 : 0);
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate-end">{title}</Text>
@@ -216,6 +232,7 @@ export function StreamsPane({ width, height }: { width: number; height: number }
           )}
         </Text>
       ) : null}
+      <FilterLine pane="streams" width={width} />
       <Table
         data={rows}
         columns={columns}
@@ -224,7 +241,13 @@ export function StreamsPane({ width, height }: { width: number; height: number }
         cursor={v.cursor}
         // The level as a character too: visible under NO_COLOR and on the selected row.
         mark={(r) => (r.level === 'ok' ? ' ' : '!')}
-        emptyText={v.at === null ? '' : 'no streams under this prefix'}
+        emptyText={
+          v.at === null
+            ? ''
+            : v.filtered
+              ? 'no stream or group matches the filter'
+              : 'no streams under this prefix'
+        }
       />
       {why ? (
         <Text wrap="truncate-end">{paint(insight!.findings.length > 0 ? 'warn' : 'dim', why)}</Text>

@@ -1,5 +1,6 @@
 /** Pane 2 (id 'streams'; the folder is not named streams/, which the lint zones reserve for the library): streams & lag, one row per stream and group, worst first. */
 import type { PaneDescriptor } from '../types.js';
+import { FILTER_KEY, SORT_KEY } from '../table-keys.js';
 import { streamsModel } from './model.js';
 import { StreamsPane } from './StreamsPane.js';
 
@@ -10,6 +11,8 @@ export const streamsPane: PaneDescriptor = {
   component: StreamsPane,
   model: streamsModel,
   bindings: [
+    FILTER_KEY,
+    SORT_KEY,
     {
       keys: ['enter'],
       label: 'pending',

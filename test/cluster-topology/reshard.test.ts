@@ -1,0 +1,127 @@
+/**
+ * Slow topology test (npm run test:cluster): a slot migration under load. While producers
+ * publish and a consumer group consumes (spread layout, 3 masters), the slot of the busiest type
+ * stream and then the slot of the global stream (every event goes there) move to another master
+ * the way `redis-cli --cluster reshard` moves a slot (SETSLOT IMPORTING / MIGRATING, MIGRATE,
+ * SETSLOT NODE), with a pause after the keys moved so clients meet the ASK window, then MOVED.
+ * Nothing is lost (every event is in its type stream and in the global stream), and every entry is
+ * acked exactly once (no redelivery is needed: nobody failed).
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { keySlot } from '../../src/core/hash-slot.js';
+import { EventPersistence } from '../../src/streams/event-persistence.js';
+import { startCluster, type RunningCluster } from '../helpers/cluster.js';
+import { waitFor } from '../helpers/context.js';
+
+let cluster: RunningCluster;
+beforeAll(async () => {
+  cluster = await startCluster({ masters: 3 });
+}, 120000);
+afterAll(() => cluster?.stop());
+
+const PREFIX = 'rs:events:';
+// The first type is the busiest: 7 of every 10 events.
+const TYPES = ['asset.discovered', 'asset.processed', 'workflow.failed'];
+const typeOf = (n: number) => TYPES[n % 10 < 7 ? 0 : n % 10 < 9 ? 1 : 2];
+const TOTAL = 3000;
+
+it('a slot moving under load: MOVED/ASK followed, nothing lost, every entry acked once', async () => {
+  const logs: string[] = [];
+  const opts = {
+    redisUrl: cluster.url,
+    streamPrefix: PREFIX,
+    layout: 'spread' as const,
+    logger: (l: string) => logs.push(l),
+  };
+  const producers = [new EventPersistence(opts), new EventPersistence(opts)];
+  const consumer = new EventPersistence(opts);
+  for (const p of [...producers, consumer]) await p.connect();
+
+  const acks = new Map<string, number>(); // `<stream> <id>` → successful acks
+  const ackedN = new Set<number>();
+  let redeliveries = 0;
+  const stop = new AbortController();
+  const run = (async () => {
+    for await (const d of consumer.consumeEvents(TYPES, 'w1', {
+      signal: stop.signal,
+      blockMs: 200,
+      count: 100,
+      claimIdleMs: 3000,
+      claimEveryMs: 1000,
+      retryMaxMs: 500,
+    })) {
+      if (d.deliveryCount > 1) redeliveries++;
+      try {
+        await d.ack();
+        const k = `${d.streamKey} ${d.messageId}`;
+        acks.set(k, (acks.get(k) ?? 0) + 1);
+        ackedN.add(Number(d.event?.data.n));
+      } catch {
+        // Not acked: it stays pending and is reclaimed after claimIdleMs.
+      }
+    }
+  })();
+
+  // Two producers, 50 events at a time each; a failed event is published again, never dropped.
+  let next = 0;
+  let publishErrors = 0;
+  const produce = async (p: EventPersistence) => {
+    while (next < TOTAL) {
+      const batch = Array.from({ length: Math.min(50, TOTAL - next) }, () => {
+        const n = next++;
+        return { eventType: typeOf(n), data: { n } };
+      });
+      for (let attempt = 0; batch.length > 0; attempt++) {
+        try {
+          await p.persistEvents(batch);
+          break;
+        } catch (err) {
+          publishErrors++;
+          const failed = (err as { failures?: { index: number }[] }).failures;
+          if (failed) batch.splice(0, batch.length, ...failed.map((f) => batch[f.index]));
+          if (attempt > 40) throw err;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+      await new Promise((r) => setTimeout(r, 5)); // a steady load, not a flood
+    }
+  };
+  const producing = Promise.all(producers.map(produce));
+
+  // Once the load runs: move the busiest type stream's slot, then the global stream's.
+  const moved: { key: string; from: number; to: number; during: number }[] = [];
+  for (const key of [`${PREFIX}${TYPES[0]}`, `${PREFIX}all`]) {
+    await waitFor(() => next >= TOTAL / (moved.length === 0 ? 4 : 2), 60000, 20);
+    const slot = keySlot(key);
+    const from = await cluster.ownerOf(slot);
+    const { masters } = await cluster.roles();
+    const to = masters.find((m) => m.port !== from.port)!;
+    const before = next;
+    await cluster.migrateSlot(slot, to, { batch: 1, pauseMs: 1500 });
+    moved.push({ key, from: from.port, to: to.port, during: next - before });
+    expect((await cluster.ownerOf(slot)).port).toBe(to.port);
+  }
+  await producing;
+  await waitFor(() => ackedN.size >= TOTAL, 120000, 200);
+  stop.abort();
+  await run.catch(() => {});
+
+  const typed = (await Promise.all(TYPES.map((t) => consumer.getEvents(t)))).flat();
+  const global = await consumer.getEvents('all');
+  const ns = (list: typeof typed) => new Set(list.map((e) => Number(e.event?.data.n)));
+  const lost = [...Array(TOTAL).keys()].filter((n) => !ns(typed).has(n) || !ns(global).has(n));
+  const infos = await Promise.all(TYPES.map((t) => consumer.getStreamInfo(t)));
+  console.log(
+    `reshard: ${TOTAL} events, ${moved.map((m) => `${m.key} ${m.from}→${m.to} (${m.during} published meanwhile)`).join(', ')}; ` +
+      `${typed.length} type-stream entries, ${acks.size} acked, ${redeliveries} redeliveries, ${publishErrors} publish errors retried`,
+  );
+  expect(lost).toEqual([]);
+  // Publishing went on while each slot moved.
+  for (const m of moved) expect(m.during).toBeGreaterThan(0);
+  // Every type-stream entry acked exactly once; nothing left pending.
+  expect(acks.size).toBe(typed.length);
+  expect([...acks.values()].filter((c) => c !== 1)).toEqual([]);
+  for (const info of infos) expect(info.consumerGroups[0].pending).toBe(0);
+  expect(logs.join('\n')).not.toMatch(/CROSSSLOT/);
+  for (const p of [...producers, consumer]) await p.disconnect();
+}, 300000);
