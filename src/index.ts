@@ -102,6 +102,7 @@ export { PersistentEventBus } from './bus/persistent-event-bus.js';
 export type {
   ReplayEventsOptions,
   PersistentEventBusOptions,
+  BusErrorContext,
   EventHandler,
   ConsumerHandler,
 } from './bus/persistent-event-bus.js';

@@ -8,8 +8,10 @@ export class TmuxTerminal {
   constructor(
     readonly width = 120,
     readonly height = 40,
+    /** tmux socket name prefix (the soak names its own). */
+    name = 'streamscope-bench',
   ) {
-    this.socket = `streamscope-bench-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    this.socket = `${name}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   }
 
   private tmux(args: string[]): string {

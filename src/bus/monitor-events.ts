@@ -118,8 +118,9 @@ export async function monitorEventsFromRedis(
     const episodes = new RetryEpisodes({ defaults: { retryBaseMs: 100, retryMaxMs: 5000 } });
     while (!signal?.aborted) {
       try {
+        // Lower case: ioredis's Cluster knows `xread` is read-only (readFrom replicas) only so.
         const reply = await client.call(
-          'XREAD',
+          'xread',
           'COUNT',
           count,
           'BLOCK',

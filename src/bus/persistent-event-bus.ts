@@ -52,12 +52,27 @@ export interface PersistentEventBusOptions<Events = AnyEvents> {
   maxQueued?: number;
   /** Called for each event dropped from a full queue (the oldest goes), with the running total. */
   onOverflow?: (event: SeedEvent, droppedTotal: number) => void;
+  /**
+   * How a persistent error reaches the application when no call of its own is there to throw
+   * it (a `publish()` rejects by itself for WRONGTYPE, NOPERM…):
+   *  - `consumer-stopped`: the `startConsumer()` loop ended because its iterator threw (a NOPERM
+   *    or WRONGTYPE that outlasted `giveUpAttempts`); nothing is consumed until startConsumer() is
+   *    called again.
+   *  - `queued-event-dropped`: a queued event was refused for good when the queue was flushed
+   *    (the key became another type during the outage, say); it is counted in droppedCount.
+   * Called once per occurrence. Without it the same is logged (one line each).
+   */
+  onError?: (error: StreamscopeError, context: BusErrorContext) => void;
   /** Queue retry backoff: first delay and cap, ms. Defaults 200 and 5000. */
   retryBaseMs?: number;
   retryMaxMs?: number;
   /** Default: stderr. */
   logger?: Logger;
 }
+
+export type BusErrorContext =
+  | { kind: 'consumer-stopped'; consumerName: string }
+  | { kind: 'queued-event-dropped'; event: SeedEvent };
 
 export interface ReplayEventsOptions extends GetEventsOptions {
   /** `max` (default: as fast as the handlers go), or N: the original inter-arrival times ÷ N (1 = real time). */
@@ -247,7 +262,11 @@ export class PersistentEventBus<Events = AnyEvents> {
     const handle = handler as unknown as ConsumerHandler;
     if (!persistence)
       throw new StreamscopeError('CLOSED', 'a consumer needs persistence (persistEvents: true)');
-    if (this.consumer) throw new Error('a consumer is already running: stopConsumer() first');
+    if (this.consumer)
+      throw new StreamscopeError(
+        'INVALID_ARGUMENT',
+        'a consumer is already running: stopConsumer() first',
+      );
     validateConsumeArgs(eventTypes, consumerName, options);
     const controller = new AbortController();
     const done = (async () => {
@@ -274,8 +293,10 @@ export class PersistentEventBus<Events = AnyEvents> {
             );
         }
       } catch (err) {
-        if (!controller.signal.aborted)
+        if (!controller.signal.aborted) {
           this.logger(`consumer ${consumerName} stopped: ${messageOf(err)}`);
+          this.report(err, { kind: 'consumer-stopped', consumerName });
+        }
       }
     })();
     this.consumer = { controller, done };
@@ -311,6 +332,15 @@ export class PersistentEventBus<Events = AnyEvents> {
     if (this.queue.length > 0)
       this.logger(`closing with ${this.queue.length} unpersisted event(s)`);
     if (this.ownsPersistence) await this.persistence?.disconnect();
+  }
+
+  /** The onError callback; an exception thrown by it is logged, never lost in a rejection. */
+  private report(err: unknown, context: BusErrorContext): void {
+    try {
+      this.options.onError?.(asStreamscopeError(err), context);
+    } catch (e) {
+      this.logger(`onError callback failed: ${messageOf(e)}`);
+    }
   }
 
   private async dispatch(event: SeedEvent): Promise<void> {
@@ -379,6 +409,7 @@ export class PersistentEventBus<Events = AnyEvents> {
             `cannot persist ${lost.eventType} ${lost.eventId}: ${messageOf(err)}; dropped from the queue`,
           );
           this.droppedCount++;
+          this.report(err, { kind: 'queued-event-dropped', event: lost });
           continue;
         }
         this.queue.shift();
@@ -391,6 +422,10 @@ export class PersistentEventBus<Events = AnyEvents> {
       this.scheduleFlush();
     }
   }
+}
+
+function asStreamscopeError(err: unknown): StreamscopeError {
+  return err instanceof StreamscopeError ? err : new StreamscopeError('REDIS', messageOf(err));
 }
 
 function isTransient(err: unknown): boolean {

@@ -7,7 +7,7 @@
 import { access, constants, mkdir } from 'node:fs/promises';
 import type { KeySpace } from '../core/keys.js';
 import { parseAge } from '../core/replay-range.js';
-import { StreamscopeError } from '../core/errors.js';
+import { StreamscopeError, errorCodeOf } from '../core/errors.js';
 import { StreamDiscovery } from '../streams/inspector.js';
 import { archiveAndTrim, type ArchiveReport } from '../streams/archive.js';
 import type { PersistenceContext } from '../streams/context.js';
@@ -44,7 +44,7 @@ async function streamKeys(session: OpsSession, stream: string): Promise<string[]
     const types = found.keys.filter((k) => keys.describe(k).kind === 'type').sort();
     return [...types, keys.globalStream];
   }
-  const key = stream.startsWith('dlq:') ? `${keys.prefix}${stream}` : keys.typeStream(stream);
+  const key = keys.streamNamed(stream);
   if (Number(await session.client.exists(key)) !== 1)
     throw new StreamscopeError(
       'INVALID_ARGUMENT',
@@ -156,7 +156,7 @@ export async function run(argv: string[]): Promise<number> {
               before: { dir, maxAgeDays },
               outcome: { ok: false, cancelled: false, done: 0, vanished: 0, summary: message },
             });
-            throw new Error(`${key}: ${message}`);
+            throw new StreamscopeError(errorCodeOf(err), `${key}: ${message}`, { cause: err });
           }
           done += r.entries;
           progress({ done, total });

@@ -8,10 +8,11 @@
  * Accepted shapes: `--name value`, `--name=value`, `-x value`, `--flag` (boolean), `-h`,
  * `--` (the rest are positionals). A repeated value flag keeps the last value, like parseArgs.
  */
+import { StreamscopeError } from '../core/errors.js';
 
-export class UsageError extends Error {
+export class UsageError extends StreamscopeError {
   constructor(message: string) {
-    super(message);
+    super('INVALID_ARGUMENT', message);
     this.name = 'UsageError';
   }
 }

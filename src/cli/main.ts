@@ -63,6 +63,9 @@ Common options:
   --prefix <prefix>     key prefix (default: alice:events:)
   --tls-ca <file>       rediss:// only: trust this CA (or set NODE_EXTRA_CA_CERTS)
   --tls-insecure        rediss:// only: do not verify the server certificate
+  --cluster             Redis Cluster client (detected by itself; several --url seed it)
+  --layout <layout>     cluster key layout: hash-tag (default) or spread (README "Redis Cluster")
+  --read-from <role>    cluster: masters (default) or replicas for the tail and snapshots
   -h, --help            help for a command: streamscope <command> --help
 `;
 

@@ -7,7 +7,9 @@
  * tail would wait until then, silently.
  */
 import type { CliConnection } from './connection-options.js';
-import { StreamscopeError, type ErrorCode } from '../core/errors.js';
+import { StreamscopeError, redactUrl, type ErrorCode } from '../core/errors.js';
+import { parseTimeReply } from '../core/parse-info.js';
+import { evictionWarning } from '../streams/eviction-check.js';
 import { streamIdToMs } from '../core/stream-id.js';
 
 /** A connect attempt and its handshake, ms (connectChecked adds 1 s): the fatal line comes within ~4–5 s of the start. */
@@ -33,9 +35,10 @@ export function isPermanentAtStart(e: StreamscopeError, url: string): boolean {
 }
 
 export type Preflight =
-  | { kind: 'ok' }
+  /** `warning`: one line for stderr before the screen opens (an allkeys-* eviction policy). */
+  | { kind: 'ok'; warning?: string }
   /** Open the monitor; its loops retry. */
-  | { kind: 'transient'; error: StreamscopeError }
+  | { kind: 'transient'; error: StreamscopeError; warning?: undefined }
   /** One line for stderr and the exit code. */
   | { kind: 'fatal'; line: string; exitCode: number };
 
@@ -55,8 +58,7 @@ export async function preflight(
   try {
     await connection.connectChecked(client, conn);
     if (since !== '$') {
-      const [sec, micro] = (await client.call('TIME')) as [string, string];
-      const serverMs = Number(sec) * 1000 + Math.floor(Number(micro) / 1000);
+      const serverMs = parseTimeReply(await client.call('TIME'));
       const sinceMs = typeof since === 'number' ? since : streamIdToMs(since);
       // A second of slack: a stream ID the server made an instant ago is not "in the future".
       if (sinceMs > serverMs + 1000) {
@@ -67,7 +69,8 @@ export async function preflight(
         };
       }
     }
-    return { kind: 'ok' };
+    const warning = await evictionWarning(client, redactUrl(conn.url));
+    return warning ? { kind: 'ok', warning: `streamscope monitor: ${warning}\n` } : { kind: 'ok' };
   } catch (err) {
     const e = err instanceof StreamscopeError ? err : new StreamscopeError('REDIS', String(err));
     if (isPermanentAtStart(e, conn.url))

@@ -310,6 +310,8 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   const conn = { ...args.connection, url: target.url, cluster };
   const shared = connection.createRedisClient({
     ...conn,
+    // Actions read what they change (the PEL before an ack): from masters, never a lagging replica.
+    readFrom: 'masters',
     failFast: false,
     connectionName: 'streamscope-monitor',
   });
@@ -415,6 +417,7 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   // Left on the main screen, so it is still there after the monitor exits.
   const warning = insecureWarning('monitor', args.connection);
   if (warning) process.stderr.write(warning);
+  if (check.warning) process.stderr.write(check.warning);
   process.stdout.write(ALT_SCREEN_ON);
   const ink = render(React.createElement(App, { store }), {
     exitOnCtrlC: false,

@@ -4,6 +4,7 @@
  * range — through the shared mutation path (preview, --dry-run, ask / --yes, exit 2 without a
  * terminal) and the library's replay engine (streams/replay.ts).
  */
+import { StreamscopeError, errorCodeOf } from '../core/errors.js';
 import { formatSpeed, parseRange, parseSpeed, type ReplaySpeed } from '../core/replay-range.js';
 import { planReplay, previewReplay, type ReplayTarget } from '../streams/replay-plan.js';
 import { runReplay } from '../streams/replay.js';
@@ -161,7 +162,7 @@ export async function run(argv: string[]): Promise<number> {
         } catch (err) {
           const message = session.describe(err);
           await journal(false, false, 0, `failed: ${message}`);
-          throw new Error(message);
+          throw new StreamscopeError(errorCodeOf(err), message, { cause: err });
         }
         const summary =
           target.kind === 'group'

@@ -4,7 +4,7 @@
  * through the shared mutation path. Every file is read and checked before anything is written,
  * so a corrupt file is refused with one line and nothing restored.
  */
-import { StreamscopeError } from '../core/errors.js';
+import { StreamscopeError, errorCodeOf } from '../core/errors.js';
 import { streamKeyOfFile } from '../streams/archive-files.js';
 import { lastGeneratedId, restoreFile, scanArchiveFile } from '../streams/restore.js';
 import { compareStreamIds } from '../core/stream-id.js';
@@ -120,7 +120,9 @@ export async function run(argv: string[]): Promise<number> {
             signal,
             onProgress: (n) => progress({ done: base + n, total }),
           }).catch((err: unknown) => {
-            throw new Error(`${p.file}: ${session.describe(err)}`);
+            throw new StreamscopeError(errorCodeOf(err), `${p.file}: ${session.describe(err)}`, {
+              cause: err,
+            });
           });
           done += p.count;
           const line = `${p.targetKey}: restored ${entries(r.originalIds + r.newIds)} (${r.originalIds} with the original ID, ${r.newIds} with a new ID)${r.alreadyPresent ? `, ${r.alreadyPresent} already there` : ''}`;

@@ -2,10 +2,12 @@
  * `STREAMSCOPE_STATS_FILE=<file>`: once a second the monitor appends one JSON line with what a
  * benchmark needs to know about it — entries received (total and in the last second), tail lag
  * (receipt time − the entry ID's time, ms: p50/p99/max over the last second), frames drawn and the
- * longest gap between two frames (ms), the sampling state and the process's RSS (MB). Benchmarks
+ * longest gap between two frames (ms), the sampling state, the process's RSS (MB) and its
+ * event-loop delay over the last second (p99 and max, ms: perf_hooks, 10 ms resolution). Benchmarks
  * read this instead of injecting a probe with `--import`. Nothing is written when it is unset.
  */
 import { appendFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { MonitorMessage } from '../core/messages.js';
 import { streamIdToMs } from '../core/stream-id.js';
 
@@ -27,6 +29,8 @@ export interface StatsLine {
   maxFrameGapMs: number | null;
   sampling: { oneIn: number; perSec: number } | null;
   rssMb: number;
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
 }
 
 export interface StatsRecorder {
@@ -49,6 +53,8 @@ export function startStatsFile(
   let lastFrame: number | null = null;
   let maxGap: number | null = null;
   let sampling: StatsLine['sampling'] = null;
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   // Ink writes one chunk per frame: count the writes, and the longest pause between two.
   const write = stdout.write.bind(stdout) as (...a: unknown[]) => boolean;
   stdout.write = ((...args: unknown[]) => {
@@ -80,7 +86,11 @@ export function startStatsFile(
       maxFrameGapMs: maxGap === null ? null : Math.round(maxGap),
       sampling,
       rssMb: Math.round(process.memoryUsage.rss() / 1e6),
+      // Nanoseconds in the histogram; the resolution (10 ms) is part of every reading.
+      loopDelayP99Ms: Math.round(loop.percentile(99) / 1e6),
+      loopDelayMaxMs: Math.round(loop.max / 1e6),
     };
+    loop.reset();
     lastSec = received;
     lag.fill(0);
     lagCount = 0;
@@ -113,6 +123,7 @@ export function startStatsFile(
     },
     close() {
       clearInterval(timer);
+      loop.disable();
       stdout.write = write as typeof stdout.write;
     },
   };

@@ -5,7 +5,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Redis } from 'ioredis';
 import { createKeySpace, DEFAULT_PREFIX, type KeySpace } from '../core/keys.js';
-import { classifyRedisError, StreamscopeError } from '../core/errors.js';
+import { classifyRedisError, StreamscopeError, errorCodeOf } from '../core/errors.js';
+import { parseTimeReply } from '../core/parse-info.js';
 import { resolveTarget } from '../streams/connection.js';
 import { checkLayout, connectAuto } from '../streams/cluster.js';
 import { Journal, journalPathFromArgs, type JournalOutcome } from '../monitor/journal.js';
@@ -90,7 +91,7 @@ export async function openSession(command: string, values: OpsValues): Promise<O
     // A cluster node is detected here: every command then goes to its key's master.
     ({ client } = await connectAuto({ ...connection, connectionName: `streamscope-${command}` }));
   } catch (err) {
-    throw new Error(describe(err));
+    throw new StreamscopeError(errorCodeOf(err), describe(err), { cause: err });
   }
   const keys = createKeySpace(values.prefix ?? DEFAULT_PREFIX, layoutFromArgs(values));
   try {
@@ -134,8 +135,7 @@ export async function openSession(command: string, values: OpsValues): Promise<O
 
 /** Server time, ms (relative bounds such as `2h` are measured on the server's clock). */
 export async function serverNowMs(client: Redis): Promise<number> {
-  const [sec, usec] = (await client.time()) as [string | number, string | number];
-  return Number(sec) * 1000 + Math.floor(Number(usec) / 1000);
+  return parseTimeReply(await client.time());
 }
 
 /** `1 entry`, `10,000 entries`. */

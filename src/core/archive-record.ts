@@ -4,6 +4,7 @@
  * is a JSON string (a JSON round trip gives back the same bytes); any other byte string is
  * `{"base64":"…"}`, the marker. Pure: Buffers in, Buffers out, never decoded as events.
  */
+import { StreamscopeError } from './errors.js';
 import { isUtf8 } from 'node:buffer';
 import { isStreamId } from './stream-id.js';
 
@@ -36,17 +37,17 @@ export function decodeArchiveLine(line: string): ArchivedEntry {
   try {
     o = JSON.parse(line);
   } catch {
-    throw new Error('not JSON');
+    throw new StreamscopeError('ARCHIVE', 'not JSON');
   }
   const rec = o as { id?: unknown; fields?: unknown };
   if (typeof rec?.id !== 'string' || !isStreamId(rec.id) || !rec.id.includes('-'))
-    throw new Error('no valid "id"');
+    throw new StreamscopeError('ARCHIVE', 'no valid "id"');
   if (!Array.isArray(rec.fields) || rec.fields.length % 2 !== 0)
-    throw new Error('"fields" is not a flat list of name, value pairs');
+    throw new StreamscopeError('ARCHIVE', '"fields" is not a flat list of name, value pairs');
   const fields: Buffer[] = [];
   for (const c of rec.fields) {
     const b = bytes(c);
-    if (!b) throw new Error('a field is neither a string nor {"base64": …}');
+    if (!b) throw new StreamscopeError('ARCHIVE', 'a field is neither a string nor {"base64": …}');
     fields.push(b);
   }
   return { id: rec.id, fields };

@@ -17,6 +17,7 @@
  *    `disabledReason: mutationBlocked('<kind>')` (ui/bindings.ts).
  * Tests and plug-ins may add a kind at run time with `registerCommandKind` (one line).
  */
+import { StreamscopeError } from './errors.js';
 
 /** A mutation the monitor can run. Add a name here, then its record below. */
 export type CommandKind =
@@ -213,7 +214,7 @@ const extra = new Map<string, CommandKindSpec>();
 /** The record of a kind (also one added with registerCommandKind). */
 export function commandKind(kind: CommandKind): CommandKindSpec {
   const spec = (COMMAND_KINDS as Record<string, CommandKindSpec>)[kind] ?? extra.get(kind);
-  if (!spec) throw new Error(`unknown command kind: ${kind}`);
+  if (!spec) throw new StreamscopeError('INVALID_ARGUMENT', `unknown command kind: ${kind}`);
   return spec;
 }
 
@@ -230,7 +231,8 @@ export function commandKinds(): CommandKind[] {
  * createCommands({ executors }). Returns a function that removes it again.
  */
 export function registerCommandKind(kind: string, spec: CommandKindSpec): () => void {
-  if (kind in COMMAND_KINDS || extra.has(kind)) throw new Error(`command kind ${kind} exists`);
+  if (kind in COMMAND_KINDS || extra.has(kind))
+    throw new StreamscopeError('INVALID_ARGUMENT', `command kind ${kind} exists`);
   extra.set(kind, spec);
   return () => extra.delete(kind);
 }

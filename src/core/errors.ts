@@ -310,3 +310,8 @@ export function classifyRedisError(
   }
   return out;
 }
+
+/** The code of an error that is one of ours; REDIS for anything else (a raw ioredis error). */
+export function errorCodeOf(err: unknown): ErrorCode {
+  return err instanceof StreamscopeError ? err.code : 'REDIS';
+}

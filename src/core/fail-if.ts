@@ -4,6 +4,7 @@
  * both: `stream=a,group=w:lag>1`). Parsing is pure and strict (a usage error names the bad
  * part); evaluation runs over plain per-group facts.
  */
+import { StreamscopeError } from './errors.js';
 import { parseCount, parseDurationMs } from './thresholds.js';
 import { ageText } from './diagnosis.js';
 
@@ -22,7 +23,11 @@ export interface Condition {
   stream: string | null;
 }
 
-export class FailIfUsageError extends Error {}
+export class FailIfUsageError extends StreamscopeError {
+  constructor(message: string) {
+    super('INVALID_ARGUMENT', message);
+  }
+}
 
 const METRICS: readonly Metric[] = ['lag', 'pending', 'pending-age', 'stuck', 'dlq'];
 

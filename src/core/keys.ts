@@ -10,6 +10,7 @@
  *    are one MULTI), so its name carries the type stream's name as hash tag:
  *    `<prefix>dlq:{<prefix><type>}`.
  */
+import { StreamscopeError } from './errors.js';
 import { hashTagOf } from './hash-slot.js';
 
 export const DEFAULT_PREFIX = 'alice:events:';
@@ -43,8 +44,20 @@ export interface KeySpace {
    * for the stream.
    */
   idempotencyKey(streamKey: string, group: string, eventId: string): string;
+  /**
+   * The dead-letter stream of a stream key: `dlq:<type>` for a type stream, `dlq:all` for the
+   * global stream, `dlq:<rest of the name>` for anything else under the prefix.
+   */
+  deadLetterStreamOf(streamKey: string): string;
+  /**
+   * A `--stream` argument as the CLI takes it: `all` (the global stream), `dlq:<type>` (that
+   * type's dead letters, in either layout) or an event type.
+   */
+  streamNamed(name: string): string;
   /** SCAN MATCH pattern for every key under the prefix (glob characters in the prefix escaped). */
   readonly scanPattern: string;
+  /** SCAN MATCH pattern for every dead-letter stream (both layouts' names match it). */
+  readonly deadLetterScanPattern: string;
   /** Classify a key found under the prefix. */
   describe(key: string): KeyKind;
 }
@@ -55,8 +68,10 @@ export type KeyKind =
   | { kind: 'dead-letter'; eventType: string }
   | { kind: 'foreign' };
 
-export class InvalidEventTypeError extends Error {
-  readonly code = 'INVALID_EVENT_TYPE';
+export class InvalidEventTypeError extends StreamscopeError {
+  constructor(message: string) {
+    super('INVALID_EVENT_TYPE', message);
+  }
 }
 
 /** Throws when an event type cannot be used as a stream name. */
@@ -88,20 +103,32 @@ export function createKeySpace(
   // `{<prefix><type>}` in a dead-letter name: only where the type stream has no tag of its own.
   const spreadDlq = (eventType: string) =>
     layout === 'spread' && hashTagOf(`${prefix}${eventType}`) === null;
-  return {
+  const deadLetterStream = (eventType: string): string =>
+    spreadDlq(eventType)
+      ? `${prefix}${DLQ_SEGMENT}{${prefix}${eventType}}`
+      : `${prefix}${DLQ_SEGMENT}${eventType}`;
+  const keys: KeySpace = {
     prefix,
     layout,
     globalStream,
     scanPattern: `${escapeGlob(prefix)}*`,
+    deadLetterScanPattern: `${escapeGlob(prefix)}${DLQ_SEGMENT}*`,
+    deadLetterStreamOf(streamKey) {
+      const kind = keys.describe(streamKey);
+      if (kind.kind === 'type') return deadLetterStream(kind.eventType);
+      if (kind.kind === 'global') return deadLetterStream(GLOBAL_STREAM_SUFFIX);
+      return deadLetterStream(streamKey.slice(prefix.length) || 'unknown');
+    },
+    streamNamed(name) {
+      if (name === GLOBAL_STREAM_SUFFIX) return globalStream;
+      if (name.startsWith(DLQ_SEGMENT)) return deadLetterStream(name.slice(DLQ_SEGMENT.length));
+      return keys.typeStream(name);
+    },
     typeStream(eventType) {
       assertValidEventType(eventType);
       return `${prefix}${eventType}`;
     },
-    deadLetterStream(eventType) {
-      return spreadDlq(eventType)
-        ? `${prefix}${DLQ_SEGMENT}{${prefix}${eventType}}`
-        : `${prefix}${DLQ_SEGMENT}${eventType}`;
-    },
+    deadLetterStream,
     idempotencyKey(streamKey, group, eventId) {
       return `${prefix}${IDEMPOTENCY_SEGMENT}{${hashTagOf(streamKey) ?? streamKey}}:${group}:${eventId}`;
     },
@@ -120,4 +147,5 @@ export function createKeySpace(
       return { kind: 'type', eventType: rest };
     },
   };
+  return keys;
 }

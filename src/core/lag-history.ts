@@ -26,8 +26,13 @@ export type LagHistory = Readonly<Record<string, readonly LagSample[]>>;
 export const HISTORY_WINDOW_MS = 10 * 60_000;
 /** At most this many samples per group: samples closer together than window / max are merged. */
 export const HISTORY_MAX_SAMPLES = 600;
-/** Rates are measured over this much of the newest history, ms. */
-export const RATE_WINDOW_MS = 30_000;
+/**
+ * Rates are measured over this much of the newest history, ms. Short enough that the drain
+ * estimate turns within seconds of a consumer resuming: a window that still holds the stall
+ * averages it in, and "growing" would last until the backlog was nearly gone. (Tiny-lag noise
+ * is handled by MIN_TREND_LAG, not by a long window.)
+ */
+export const RATE_WINDOW_MS = 10_000;
 
 export function groupKey(stream: string, group: string): string {
   return `${stream}\u0000${group}`;

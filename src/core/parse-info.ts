@@ -122,3 +122,12 @@ export function parsePendingEntries(reply: Raw): PendingEntry[] {
     };
   });
 }
+
+/**
+ * THE TIME reply parser: `[seconds, microseconds]` (strings or numbers, as ioredis returns
+ * them, or as a script relays them) → ms since the epoch.
+ */
+export function parseTimeReply(reply: Raw): number {
+  if (!Array.isArray(reply) || reply.length < 2) return Number.NaN;
+  return Number(reply[0]) * 1000 + Math.floor(Number(reply[1]) / 1000);
+}

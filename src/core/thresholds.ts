@@ -2,6 +2,7 @@
  * The thresholds behind the `!` mark, the stuck label and the worst-first order, shared by the
  * monitor and `status` (same flags, same defaults). Durations are ms; lag is a count of entries.
  */
+import { StreamscopeError } from './errors.js';
 
 export interface Thresholds {
   /** A group whose lag is at least this many entries is marked (`--lag-warn`). */
@@ -18,7 +19,11 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   stuckAfterMs: 30_000,
 };
 
-export class ThresholdUsageError extends Error {}
+export class ThresholdUsageError extends StreamscopeError {
+  constructor(message: string) {
+    super('INVALID_ARGUMENT', message);
+  }
+}
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 

@@ -3,6 +3,7 @@
  * requested port must be free before we start, and (in startRedisServer) the server that
  * answers must report our child's PID (`INFO server` process_id).
  */
+import { StreamscopeError } from '../core/errors.js';
 import { createServer } from 'node:net';
 import { startRedisServer, type RunningRedis } from '../local-redis/private-redis.js';
 
@@ -16,7 +17,8 @@ export function portIsFree(port: number): Promise<boolean> {
 
 export async function startDemoServer(port?: number): Promise<RunningRedis> {
   if (port !== undefined && !(await portIsFree(port))) {
-    throw new Error(
+    throw new StreamscopeError(
+      'INVALID_ARGUMENT',
       `port ${port} on 127.0.0.1 is in use. The demo only uses a redis-server it starts itself: pick another --port, or leave it out for a free one.`,
     );
   }

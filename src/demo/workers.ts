@@ -8,6 +8,7 @@
  * "crash" needs no process either: to Redis a consumer that stops reading and never acks is
  * exactly what a killed process leaves behind (its pending entries stay, its idle time rises).
  */
+import { StreamscopeError } from '../core/errors.js';
 import type { Delivery } from '../core/types.js';
 import { isPoison } from './payloads.js';
 import { abortableSleep } from '../core/retry.js';
@@ -102,7 +103,10 @@ export async function runWorker(
 export async function indexAsset(d: Delivery): Promise<void> {
   const data = d.event?.data ?? {};
   if (d.event?.eventType === 'asset.processed' && isPoison(data)) {
-    throw new Error(`cannot decode ${String(data.file_path)}: truncated PNG (0×0)`);
+    throw new StreamscopeError(
+      'DECODE',
+      `cannot decode ${String(data.file_path)}: truncated PNG (0×0)`,
+    );
   }
 }
 
@@ -110,6 +114,6 @@ export async function indexAsset(d: Delivery): Promise<void> {
 export function slowHandler(ms: number, signal: AbortSignal): (d: Delivery) => Promise<void> {
   return async () => {
     await sleep(ms, signal);
-    if (signal.aborted) throw new Error('stopping');
+    if (signal.aborted) throw new StreamscopeError('CLOSED', 'stopping');
   };
 }

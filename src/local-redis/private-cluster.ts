@@ -4,6 +4,7 @@
  * free cluster-bus port), joined with `redis-cli --cluster create … --cluster-yes`, ready when
  * every node reports `cluster_state:ok` and knows every other node. Stopped by PID.
  */
+import { StreamscopeError } from '../core/errors.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
@@ -211,7 +212,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
           c.disconnect();
         }
       }
-      throw new Error(`no cluster node answered: ${String(lastErr)}`);
+      throw new StreamscopeError('UNREACHABLE', `no cluster node answered: ${String(lastErr)}`);
     };
 
     const cluster: RunningCluster = {
@@ -238,7 +239,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
         const owner = lines.find(
           (l) => l.flags.includes('master') && l.slots.some(([a, b]) => slot >= a && slot <= b),
         );
-        if (!owner) throw new Error(`no master serves slot ${slot}`);
+        if (!owner) throw new StreamscopeError('UNREACHABLE', `no master serves slot ${slot}`);
         return byPort.get(owner.port)!;
       },
       async migrateSlot(slot, to, o = {}) {
@@ -314,7 +315,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
             last = String(err);
           }
           if (Date.now() > deadline)
-            throw new Error(`cluster not healthy after ${timeoutMs} ms: ${last}`);
+            throw new StreamscopeError(
+              'UNREACHABLE',
+              `cluster not healthy after ${timeoutMs} ms: ${last}`,
+            );
           await new Promise((r) => setTimeout(r, 100));
         }
       },

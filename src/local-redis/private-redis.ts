@@ -2,6 +2,7 @@
  * Starts a private redis-server (tests, benchmarks, the demo): loopback only, a free port, a temp
  * dir, no persistence; stopped by its PID. Never touches any other server.
  */
+import { StreamscopeError } from '../core/errors.js';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -55,7 +56,8 @@ export function redisServerBinary(): string {
   try {
     return execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim();
   } catch {
-    throw new Error(
+    throw new StreamscopeError(
+      'UNREACHABLE',
       'redis-server is not on PATH. Install it: `sudo apt-get install -y redis-server` (Debian/Ubuntu), ' +
         '`brew install redis` (macOS), or set REDIS_URL to a server the tests may use.',
     );
@@ -80,7 +82,8 @@ function openssl(dir: string, args: string[]): void {
     execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (err) {
     const stderr = String((err as { stderr?: Buffer }).stderr ?? '').trim();
-    throw new Error(
+    throw new StreamscopeError(
+      'UNREACHABLE',
       `openssl ${args[0]} failed (is openssl installed? apt-get install -y openssl): ${stderr || (err as Error).message}`,
     );
   }
@@ -165,7 +168,8 @@ async function waitForPing(
       }
     : undefined;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
+    if (child.exitCode !== null)
+      throw new StreamscopeError('UNREACHABLE', `redis-server exited with code ${child.exitCode}`);
     const client = new Redis({
       port,
       host: '127.0.0.1',
@@ -196,10 +200,17 @@ async function waitForPing(
       await new Promise((r) => setTimeout(r, 50));
     }
   }
-  throw new Error(`redis-server on port ${port} did not answer: ${String(lastErr)}`);
+  throw new StreamscopeError(
+    'UNREACHABLE',
+    `redis-server on port ${port} did not answer: ${String(lastErr)}`,
+  );
 }
 
-class ForeignServerError extends Error {}
+class ForeignServerError extends StreamscopeError {
+  constructor(message: string) {
+    super('UNREACHABLE', message);
+  }
+}
 
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RunningRedis> {
   const bin = redisServerBinary();
@@ -275,5 +286,5 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       if (options.port !== undefined || attempt === 4) throw err;
     }
   }
-  throw new Error('unreachable');
+  throw new StreamscopeError('UNREACHABLE', 'unreachable');
 }

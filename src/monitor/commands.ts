@@ -78,6 +78,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 
 /** First error of a pipeline/MULTI reply (EXECABORT carries the real cause in previousErrors). */
 function firstError(res: [Error | null, unknown][] | null): Error | null {
+  // ioredis's own error for a closed connection (not ours): classifyRedisError words it.
   if (!res) return new Error('Connection is closed.');
   return res.find(([e]) => e)?.[0] ?? null;
 }

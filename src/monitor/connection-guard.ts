@@ -6,11 +6,16 @@
 import type { Redis } from 'ioredis';
 import type { ErrorInfo } from '../core/messages.js';
 import { classifyRedisError, StreamscopeError } from '../core/errors.js';
+import { isClusterClient } from '../streams/cluster-client.js';
 
 export type ClientFactory = () => Redis;
 
 /** `redis at host:port` — from the client's options, so no URL (and no password) is involved. */
 export function describeServer(client: Redis): string {
+  // A Cluster client has no host of its own: name its seed nodes.
+  const seeds = (client as { startupNodes?: { host?: string; port?: number }[] }).startupNodes;
+  if (isClusterClient(client) && seeds?.length)
+    return `redis cluster at ${seeds.map((n) => `${n.host ?? '127.0.0.1'}:${n.port ?? 6379}`).join(', ')}`;
   const o = client.options as { host?: string; port?: number; path?: string | null };
   return o.path ? `redis at ${o.path}` : `redis at ${o.host ?? '127.0.0.1'}:${o.port ?? 6379}`;
 }

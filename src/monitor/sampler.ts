@@ -161,6 +161,7 @@ export class Sampler {
             5000,
             'XREVRANGE',
           );
+          // ioredis's own error for a closed connection (not ours): classifyRedisError words it.
           if (!res) throw new Error('Connection is closed.');
           const [[infoErr, info], [readErr, read]] = res;
           if (readErr && !/no such key/i.test(readErr.message)) throw readErr;

@@ -4,6 +4,7 @@
  * disconnect (no gap, no duplicate), and batches what it reads into one EventsReceived message
  * per flush interval instead of one per event.
  */
+import { StreamscopeError } from '../core/errors.js';
 import type { KeySpace } from '../core/keys.js';
 import type { ErrorInfo, MonitorMessage, TailEvent } from '../core/messages.js';
 import type { RawFields, SeedEvent } from '../core/types.js';
@@ -106,7 +107,8 @@ export class Tail {
     this.key = options.keys.globalStream;
     this.since = options.since ?? '$';
     if (typeof this.since === 'string' && this.since !== '$' && !isStreamId(this.since)) {
-      throw new Error(
+      throw new StreamscopeError(
+        'INVALID_ARGUMENT',
         `since must be "$", a stream ID or a time in ms, got ${JSON.stringify(this.since)}`,
       );
     }
@@ -232,6 +234,7 @@ export class Tail {
           blockMs + watchdogMs,
           'XREAD',
         );
+        // ioredis's own error for a closed connection (not ours): classifyRedisError words it.
         if (!res) throw new Error('Connection is closed.');
         const [[infoErr, info], [readErr, read]] = res;
         if (readErr) throw readErr;

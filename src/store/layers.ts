@@ -30,6 +30,8 @@ export interface LayerData {
   confirm: ConfirmState;
   /** The `:` command line while it is typed in (store/command-line.ts). */
   command: CommandLineState;
+  /** A long failure in full (`enter` on its short line in the notice line). */
+  outcome: { text: string; scroll: number };
 }
 
 export type LayerId = keyof LayerData & string;

@@ -4,6 +4,7 @@
  * tab order; the reducers only ever call these by the pane's id, so a new pane needs no
  * reducer edits. Models are pure functions of (state, …) → state.
  */
+import { StreamscopeError } from '../core/errors.js';
 import type { MonitorState } from './state.js';
 import type { SortLabel } from './table-view.js';
 
@@ -49,7 +50,8 @@ const models: PaneModel[] = [];
 
 /** Add a pane's model (in tab order). Returns a function that removes it again (tests). */
 export function registerPaneModel(model: PaneModel): () => void {
-  if (models.some((m) => m.id === model.id)) throw new Error(`pane ${model.id} is registered`);
+  if (models.some((m) => m.id === model.id))
+    throw new StreamscopeError('INVALID_ARGUMENT', `pane ${model.id} is registered`);
   models.push(model);
   return () => {
     const i = models.indexOf(model);

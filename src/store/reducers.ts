@@ -320,19 +320,36 @@ function followSelection(
   };
 }
 
+/** A failure longer than this (or of several lines) shows a short line; `enter` shows it all. */
+export const SHORT_OUTCOME = 60;
+
+/** `text` as one short line: its first line, cut at a word before SHORT_OUTCOME, with `…`. */
+export function shortOutcome(text: string): string | null {
+  const first = text.split('\n', 1)[0];
+  if (first.length <= SHORT_OUTCOME && first === text) return null;
+  if (first.length <= SHORT_OUTCOME) return `${first} …`;
+  const cut = first.slice(0, SHORT_OUTCOME);
+  const space = cut.lastIndexOf(' ');
+  return `${space > SHORT_OUTCOME / 2 ? cut.slice(0, space) : cut}…`;
+}
+
 function withCommandOutcome(
   state: MonitorState,
   outcome: { ok: boolean; text: string },
   level: 'ok' | 'info' | 'error',
 ): MonitorState {
-  return {
-    ...state,
-    ui: {
-      ...state.ui,
-      progress: null,
-      notice: { level, text: outcome.text, at: state.now, flash: true },
-    },
-  };
+  // A long failure keeps the notice line to one short line; the whole text is one key away.
+  const short = level === 'error' ? shortOutcome(outcome.text) : null;
+  const notice = short
+    ? {
+        level,
+        text: `${short} (enter: details)`,
+        details: outcome.text,
+        at: state.now,
+        flash: true,
+      }
+    : { level, text: outcome.text, at: state.now, flash: true };
+  return { ...state, ui: { ...state.ui, progress: null, notice } };
 }
 
 function appendEvents(

@@ -2,6 +2,7 @@
  * Derived views of the state. Pure; the expensive ones (event filtering) are memoised on the
  * identity of their inputs, which the reducers replace only when something changed.
  */
+import { createKeySpace, type KeySpace } from '../core/keys.js';
 import type { LoopName, TailEvent } from '../core/messages.js';
 import { compareStreamIds, streamIdToMs, isStreamId } from '../core/stream-id.js';
 import type { PendingEntry } from '../core/types.js';
@@ -11,6 +12,13 @@ import { selectedIndex } from './list.js';
 import type { MonitorState, PendingTarget } from './state.js';
 import { PENDING_SORTS, pendingSubject } from './pending-view.js';
 import { matcherFor, paneFilterText, paneSortIndex, viewRows } from './table-view.js';
+
+/** The key names under the configured prefix (core/keys.ts builds every one of them). */
+let keysCache: KeySpace | null = null;
+export function selectKeys(state: MonitorState): KeySpace {
+  if (keysCache?.prefix !== state.config.prefix) keysCache = createKeySpace(state.config.prefix);
+  return keysCache;
+}
 
 // ── live events ────────────────────────────────────────────────────────────────────────────
 

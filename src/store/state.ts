@@ -222,6 +222,8 @@ export interface Notice {
    * after a few seconds, and never takes a key itself.
    */
   flash?: boolean;
+  /** The whole text when `text` is its short first line (a long failure): `enter` shows it. */
+  details?: string;
 }
 
 /** A confirmed command while it runs: the progress bar (done/total, rate); esc cancels it. */

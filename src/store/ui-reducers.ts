@@ -1,5 +1,6 @@
 /** Pure reducers for what the person does (UiAction). */
 import { commandKind, type CommandKind } from '../core/command-kinds.js';
+import { compareStreamIds } from '../core/stream-id.js';
 import type { UiAction } from './actions.js';
 import { requestOf } from './confirm.js';
 import { want } from './effects.js';
@@ -194,7 +195,7 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
       if (!p.target || p.loading) return state;
       if (a.delta > 0) {
         const last = p.entries.reduce<string | null>(
-          (m, e) => (m === null || compareIds(e.id, m) > 0 ? e.id : m),
+          (m, e) => (m === null || compareStreamIds(e.id, m) > 0 ? e.id : m),
           null,
         );
         if (!p.hasMore || last === null) {
@@ -301,15 +302,6 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
   }
 }
 
-function compareIds(a: string, b: string): number {
-  const [am, as = '0'] = a.split('-');
-  const [bm, bs = '0'] = b.split('-');
-  if (am.length !== bm.length) return am.length - bm.length;
-  if (am !== bm) return am < bm ? -1 : 1;
-  if (as.length !== bs.length) return as.length - bs.length;
-  return as === bs ? 0 : as < bs ? -1 : 1;
-}
-
 function showPane(state: MonitorState, pane: PaneId): MonitorState {
   const model = paneModel(pane);
   if (!model) return state;
@@ -326,6 +318,10 @@ const SHARED_LAYERS: LayerModels = {
   help: {
     moveCursor: (s, delta, d) =>
       updateLayer(s, 'help', () => ({ scroll: scrolled(d.scroll, delta) })),
+  },
+  outcome: {
+    moveCursor: (s, delta, d) =>
+      updateLayer(s, 'outcome', () => ({ ...d, scroll: scrolled(d.scroll, delta) })),
   },
   detail: {
     moveCursor: (s, delta, d) =>

@@ -33,6 +33,9 @@ function seedNode(url: string): { host: string; port: number } {
   return { host: u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1', port: Number(u.port) || 6379 };
 }
 
+/** Node addresses seen by Cluster clients, per seed list (see newClusterClient). */
+const knownNodes = new Map<string, Set<string>>();
+
 export function newClusterClient(
   seedUrls: readonly string[],
   nodeOptions: RedisOptions,
@@ -68,10 +71,29 @@ export function newClusterClient(
     slotsRefreshInterval: 5000,
     clusterRetryStrategy: (times) => (policy.failFast && !everReady ? null : policy.retry(times)),
   };
-  const cluster = new Cluster(seedUrls.map(seedNode), options);
+  // Seeds first, then every node an earlier client of the same seeds saw: a client made after
+  // the seed node died (a loop reconnecting after a failover) still finds the cluster.
+  const seeds = seedUrls.map(seedNode);
+  const seedKey = seeds.map((n) => `${n.host}:${n.port}`).join(',');
+  const known = [...(knownNodes.get(seedKey) ?? [])]
+    .filter((k) => !seeds.some((n) => `${n.host}:${n.port}` === k))
+    .map((k) => ({
+      host: k.slice(0, k.lastIndexOf(':')),
+      port: Number(k.slice(k.lastIndexOf(':') + 1)),
+    }));
+  const cluster = new Cluster([...seeds, ...known], options);
+  const remember = () => {
+    const set = knownNodes.get(seedKey) ?? new Set<string>();
+    for (const n of cluster.nodes('all')) set.add(`${n.options.host}:${n.options.port}`);
+    // Bounded: a long-lived process on a cluster that keeps changing.
+    while (set.size > 64) set.delete(set.values().next().value as string);
+    knownNodes.set(seedKey, set);
+  };
   cluster.on('ready', () => {
     everReady = true;
+    remember();
   });
+  cluster.on('refresh', remember);
   // Errors surface through commands; an unhandled 'error' event would crash the process.
   cluster.on('error', () => {});
   cluster.on('node error', () => {});

@@ -209,7 +209,8 @@ export function slotTransaction(client: Redis): SlotTransaction {
           idx.push(i);
         });
         const res = (await multi.exec()) ?? [];
-        if (res.length !== idx.length) throw new Error('the transaction was discarded');
+        if (res.length !== idx.length)
+          throw new StreamscopeError('REDIS', 'the transaction was discarded');
         res.forEach((r, k) => (out[idx[k]] = r as [Error | null, unknown]));
       }
       return out;

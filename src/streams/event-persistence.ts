@@ -43,6 +43,7 @@ import { consume, validateConsumeArgs, type ConsumeOptions } from './consumer.js
 import { claimIdle } from './recovery.js';
 import { idempotent } from './idempotency.js';
 import { trimByAge, type TrimLoss, type TrimReport } from './retention.js';
+import { evictionWarning } from './eviction-check.js';
 import { PublishTrimmer } from './publish-trim.js';
 import { publishError, undoXadd } from './publish-undo.js';
 import { publishBatch, PublishBatchError, type PublishBatchOptions } from './batch-publish.js';
@@ -116,7 +117,7 @@ export interface EventPersistenceOptions<Events = AnyEvents> extends TlsConnecti
   maxLen?: number;
   /**
    * Hard ceiling per type stream, entries (global stream 2×). Default 10 × maxLen. A stream still
-   * longer than this after the safe trim (a dead or far-behind group) is trimmed to ~maxLen anyway;
+   * longer than this after the safe trim (a dead or far-behind group) is trimmed exactly down to hardMaxLen;
    * the unfinished entries dropped are logged, counted in `trimLosses` and passed to `onTrimLoss`.
    */
   hardMaxLen?: number;
@@ -205,6 +206,8 @@ export class EventPersistence<Events = AnyEvents> {
   private readonly ownsClient: boolean;
   private client: Redis | null;
   private connecting: Promise<void> | null = null;
+  /** The allkeys-* eviction warning was logged (once per instance). */
+  private evictionWarned = false;
   /** Set by disconnect(): no auto-connect until connect() is called again. */
   private closed = false;
   private ctx: PersistenceContext | null = null;
@@ -305,6 +308,14 @@ export class EventPersistence<Events = AnyEvents> {
           this.consumerGroup,
           display,
         );
+      }
+      if (!this.evictionWarned) {
+        // Once per instance: a reconnect or a second connect() says nothing new.
+        const warning = await evictionWarning(client, display);
+        if (warning) {
+          this.evictionWarned = true;
+          (this.options.logger ?? stderrLogger)(warning);
+        }
       }
       const connected = client;
       this.client = connected;

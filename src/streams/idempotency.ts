@@ -120,7 +120,7 @@ export async function completeDone(
     for (const d of done) multi.set(d.doneKey, DONE, 'PX', run.ttlMs);
     multi.xack(streamKey, ctx.group, ...done.flatMap((d) => d.messageIds));
     const results = await multi.exec();
-    if (!results) throw new Error('the done-mark transaction was discarded');
+    if (!results) throw new StreamscopeError('REDIS', 'the done-mark transaction was discarded');
     for (const [err] of results) if (err) throw err;
     return Number(results[results.length - 1][1]);
   } catch (err) {

@@ -7,7 +7,8 @@ import type { Redis } from 'ioredis';
 import type { KeySpace } from '../core/keys.js';
 import type { PendingEntry, RawFields } from '../core/types.js';
 import type { PendingScan } from '../core/messages.js';
-import { parsePendingEntries } from '../core/parse-info.js';
+import { parsePendingEntries, parseTimeReply } from '../core/parse-info.js';
+import { compareStreamIds } from '../core/stream-id.js';
 import { fieldsFromBuffers } from '../core/bytes.js';
 import { isClusterClient } from './cluster-client.js';
 import { PerNodeDiscovery } from './cluster-inspect.js';
@@ -169,7 +170,7 @@ export async function readPendingMostIdle(
   // deliveredAt = local time of the reply − idle: earlier delivery = more idle, one scale for all chunks.
   let best: { e: PendingEntry; at: number }[] = [];
   const byIdle = (a: { e: PendingEntry; at: number }, b: { e: PendingEntry; at: number }) =>
-    a.at - b.at || compareIdStrings(a.e.id, b.e.id);
+    a.at - b.at || compareStreamIds(a.e.id, b.e.id);
   let start = '-';
   let examined = 0;
   let complete = false;
@@ -190,10 +191,7 @@ export async function readPendingMostIdle(
     const [timeErr, time] = replies[0] ?? [];
     const [pelErr, pel] = replies[1] ?? [];
     if (pelErr) throw pelErr;
-    const t =
-      !timeErr && Array.isArray(time)
-        ? Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000)
-        : now();
+    const t = !timeErr && Array.isArray(time) ? parseTimeReply(time) : now();
     const entries = parsePendingEntries(pel);
     examined += entries.length;
     for (const e of entries) best.push({ e, at: t - e.idleMs });
@@ -214,17 +212,6 @@ export async function readPendingMostIdle(
     hasMore: best.length > offset + o.count,
     scan: { examined, complete, limit },
   };
-}
-
-/** Stream ID order without parsing (no BigInt: this runs inside sorts of tens of thousands). */
-function compareIdStrings(a: string, b: string): number {
-  const da = a.indexOf('-');
-  const db = b.indexOf('-');
-  if (da !== db) return da - db;
-  for (let i = 0; i < da; i++)
-    if (a.charCodeAt(i) !== b.charCodeAt(i)) return a.charCodeAt(i) - b.charCodeAt(i);
-  if (a.length !== b.length) return a.length - b.length;
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** One entry, binary-safe (invalid UTF-8 shown as `\xNN`); null when it no longer exists. */

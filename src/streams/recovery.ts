@@ -2,6 +2,7 @@
  * Deliveries, dead letters and pending recovery (XAUTOCLAIM). The one rule: nothing is
  * acknowledged unless it was handled (the caller's ack()) or dead-lettered in the same MULTI.
  */
+import { StreamscopeError } from '../core/errors.js';
 import type { Delivery } from '../core/types.js';
 import { decodeFields } from '../core/codec.js';
 import { parseEntry, type RawEntry } from '../core/parse-info.js';
@@ -49,10 +50,7 @@ export const DEAD_LETTER_REASON = {
 
 /** `<prefix>dlq:<type>` for a type stream, `<prefix>dlq:all` for the global stream. */
 export function deadLetterKeyFor(ctx: PersistenceContext, streamKey: string): string {
-  const kind = ctx.keys.describe(streamKey);
-  if (kind.kind === 'type') return ctx.keys.deadLetterStream(kind.eventType);
-  if (kind.kind === 'global') return ctx.keys.deadLetterStream('all');
-  return ctx.keys.deadLetterStream(streamKey.slice(ctx.keys.prefix.length) || 'unknown');
+  return ctx.keys.deadLetterStreamOf(streamKey);
 }
 
 export interface DeadLetterInput {
@@ -97,7 +95,7 @@ export async function deadLetter(ctx: PersistenceContext, input: DeadLetterInput
       .xadd(dlqKey, '*', ...fields)
       .xack(input.streamKey, ctx.group, input.id)
       .exec();
-    if (!results) throw new Error('dead-letter transaction was discarded');
+    if (!results) throw new StreamscopeError('REDIS', 'dead-letter transaction was discarded');
     for (const [err] of results) if (err) throw err;
     ctx.logger(`dead-lettered ${input.streamKey} ${input.id} → ${dlqKey}: ${input.reason}`);
     return String(results[0][1]);

@@ -6,7 +6,7 @@
  * the live one, an existing group, --types with a group).
  */
 import type { Redis } from 'ioredis';
-import { createKeySpace, GLOBAL_STREAM_SUFFIX, type KeySpace } from '../core/keys.js';
+import { createKeySpace, DLQ_SEGMENT, GLOBAL_STREAM_SUFFIX, type KeySpace } from '../core/keys.js';
 import { compareStreamIds, previousStreamId, streamIdToMs } from '../core/stream-id.js';
 import { dayOfStreamId } from '../core/replay-range.js';
 import { StreamscopeError } from '../core/errors.js';
@@ -56,7 +56,7 @@ export interface ReplayPreview {
 
 function sourceKeyOf(keys: KeySpace, stream: string): { key: string; type: string | null } {
   if (stream === GLOBAL_STREAM_SUFFIX) return { key: keys.globalStream, type: null };
-  if (stream.startsWith('dlq:')) return { key: `${keys.prefix}${stream}`, type: null };
+  if (stream.startsWith(DLQ_SEGMENT)) return { key: keys.streamNamed(stream), type: null };
   return { key: keys.typeStream(stream), type: stream };
 }
 

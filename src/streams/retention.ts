@@ -11,7 +11,7 @@
  * and the XTRIM is not protected); ordinary reads and acks only move the floor forward.
  */
 import { compareStreamIds, nextStreamId } from '../core/stream-id.js';
-import { parsePendingSummary, parseXinfoGroups } from '../core/parse-info.js';
+import { parsePendingSummary, parseTimeReply, parseXinfoGroups } from '../core/parse-info.js';
 import { toError, type PersistenceContext } from './context.js';
 
 const DAY_MS = 86_400_000;
@@ -36,8 +36,7 @@ function minId(a: string, b: string): string {
 }
 
 export async function serverTimeMs(ctx: PersistenceContext): Promise<number> {
-  const [sec, usec] = (await ctx.client.time()) as [string | number, string | number];
-  return Number(sec) * 1000 + Math.floor(Number(usec) / 1000);
+  return parseTimeReply(await ctx.client.time());
 }
 
 /** Where each group's unfinished work starts, and the lowest of those (null: no group holds anything back). */

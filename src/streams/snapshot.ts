@@ -13,6 +13,7 @@ import {
   parseXinfoGroups,
   parseXinfoStream,
   pairsToObject,
+  parseTimeReply,
 } from '../core/parse-info.js';
 import { compareStreamIds, streamIdToMs } from '../core/stream-id.js';
 import { parseScriptedStream, SNAPSHOT_SCRIPT, SNAPSHOT_SCRIPT_SHA } from './snapshot-script.js';
@@ -49,6 +50,7 @@ function isGone(err: Error | null): boolean {
 /** Run a pipeline; a connection-level failure (every reply failed the same way) is thrown. */
 async function run(p: ReturnType<Redis['pipeline']>): Promise<PipelineResult> {
   const res = (await p.exec()) as PipelineResult | null;
+  // ioredis's own error for a closed connection (not ours): classifyRedisError words it.
   if (!res) throw new Error('Connection is closed.');
   return res;
 }
@@ -80,8 +82,7 @@ function isScriptRefusal(err: Error | null): boolean {
 function parseTime(reply: [Error | null, unknown]): number {
   if (reply[0] && /NOPERM/.test(reply[0].message)) return Date.now();
   if (reply[0]) throw reply[0];
-  const [sec, usec] = reply[1] as [string, string];
-  return Number(sec) * 1000 + Math.floor(Number(usec) / 1000);
+  return parseTimeReply(reply[1]);
 }
 
 function queueServerInfo(p: ReturnType<Redis['pipeline']>): void {

@@ -3,6 +3,7 @@
  * gathers every binding — global ones, each registered pane's, each layer's — into one list
  * that drives input, the footer hints, the `?` overlay and the README key table.
  */
+import { StreamscopeError } from '../core/errors.js';
 import { commandKind, probedCommandsOf, type CommandKind } from '../core/command-kinds.js';
 import type { MonitorActions } from '../store/create-store.js';
 import { selectCommandTarget } from '../store/pane-models.js';
@@ -71,7 +72,11 @@ export function bind(pane: KeyContext, s: BindingSpec): KeyBinding {
   const { command, ...rest } = s;
   const run: KeyBinding['run'] | undefined =
     s.run ?? (command ? (a) => a.requestCommand(command) : undefined);
-  if (!run) throw new Error(`binding ${s.keys.join('/')} in ${pane} has neither run nor command`);
+  if (!run)
+    throw new StreamscopeError(
+      'INVALID_ARGUMENT',
+      `binding ${s.keys.join('/')} in ${pane} has neither run nor command`,
+    );
   return {
     footer: false,
     mutates: command ? commandKind(command).mutates : false,

@@ -5,7 +5,7 @@
 import type { DetailState } from '../store/state.js';
 import type { RawFields, SeedEvent } from '../core/types.js';
 import { bigintSafeReplacer } from '../core/python-json.js';
-import { charWidth, formatBytes, formatDateTime, idTimeMs } from './format.js';
+import { clusters, displayWidth, formatBytes, formatDateTime, idTimeMs } from './format.js';
 import { sanitize } from './sanitize.js';
 
 /** Hard-wrap one line at `width` columns. */
@@ -14,9 +14,8 @@ export function wrapLine(line: string, width: number): string[] {
   const out: string[] = [];
   let cur = '';
   let w = 0;
-  for (const ch of line) {
-    const cw = charWidth(ch.codePointAt(0)!);
-    if (w + cw > width) {
+  for (const [ch, cw] of clusters(line)) {
+    if (w + cw > width && cur !== '') {
       out.push(cur);
       cur = '';
       w = 0;
@@ -80,10 +79,11 @@ export function detailLines(d: DetailState, width: number): DetailLine[] {
   push('');
   push('Raw fields', 'header');
   const names = Object.keys(fields);
-  const nameWidth = Math.min(16, Math.max(0, ...names.map((n) => sanitize(n).length)));
+  const nameWidth = Math.min(16, Math.max(0, ...names.map((n) => displayWidth(sanitize(n)))));
   for (const name of names) {
     const n = sanitize(name);
-    push(`${n.padEnd(nameWidth)}  ${sanitize(fields[name])}`);
+    // Padded by display width: a CJK or emoji field name keeps the values in one column.
+    push(`${n}${' '.repeat(Math.max(0, nameWidth - displayWidth(n)))}  ${sanitize(fields[name])}`);
   }
   if (names.length === 0) push('(no fields)', 'dim');
   return out;

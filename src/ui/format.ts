@@ -5,8 +5,12 @@
 import type { TailEvent } from '../core/messages.js';
 import { isStreamId, streamIdToMs } from '../core/stream-id.js';
 import { bigintSafeReplacer } from '../core/python-json.js';
+import stringWidth from 'string-width';
 
-/** Terminal columns of one code point: 0 for combining marks, 2 for wide (CJK, emoji). */
+/**
+ * Terminal columns of one code point alone: 0 for combining marks, 2 for wide (CJK, emoji).
+ * Wrong for clusters (a ZWJ family, a skin tone): measure strings with displayWidth/clusters.
+ */
 export function charWidth(cp: number): number {
   if (
     cp === 0x200b ||
@@ -33,12 +37,51 @@ export function charWidth(cp: number): number {
 }
 
 const ANSI = /\x1b\[[0-9;]*m/g;
+const PLAIN_ASCII = /^[\x20-\x7e]*$/;
+const graphemes = new Intl.Segmenter();
 
-/** Columns a string takes (SGR colour codes count as zero). */
+/**
+ * Columns a string takes (SGR colour codes count as zero), measured per grapheme cluster with
+ * string-width — the function Ink lays frames out with, so a padded cell and Ink agree on every
+ * emoji ZWJ sequence, skin tone, flag, VS16 and combining mark (a per-code-point sum does not).
+ */
 export function displayWidth(s: string): number {
-  let w = 0;
   const plain = s.includes('\x1b') ? s.replace(ANSI, '') : s;
-  for (const ch of plain) w += charWidth(ch.codePointAt(0)!);
+  if (PLAIN_ASCII.test(plain)) return plain.length;
+  let w = 0;
+  for (const [, gw] of clusters(plain)) w += gw;
+  return w;
+}
+
+/** The grapheme clusters of `s` with their widths: cut and wrap only between whole clusters. */
+export function* clusters(s: string): Generator<[string, number]> {
+  if (PLAIN_ASCII.test(s)) {
+    for (let i = 0; i < s.length; i++) yield [s[i], 1];
+    return;
+  }
+  if (!JOINS.test(s)) {
+    // Nothing here joins code points into one cluster: each is its own (Segmenter is slow).
+    for (const ch of s) yield [ch, clusterWidth(ch)];
+    return;
+  }
+  for (const { segment } of graphemes.segment(s)) yield [segment, clusterWidth(segment)];
+}
+
+/** Code points that join with a neighbour into one grapheme cluster (marks, ZWJ, VS, emoji modifiers, flags, jamo, tags, CR LF). */
+const JOINS =
+  // Each code point is listed alone on purpose (not as a sequence): the rule reads them as clusters.
+  // eslint-disable-next-line no-misleading-character-class
+  /[\p{M}\u200d\ufe00-\ufe0f\u{1f3fb}-\u{1f3ff}\u{1f1e6}-\u{1f1ff}\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff\u{e0020}-\u{e007f}\r\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u{110bd}\u{110cd}]/u;
+
+// string-width per cluster costs ~30 µs (Unicode property regexes); text repeats its clusters
+// (one script, a few emoji), so a bounded memo makes a 5,000-character CJK line cheap to wrap.
+const widths = new Map<string, number>();
+function clusterWidth(g: string): number {
+  let w = widths.get(g);
+  if (w === undefined) {
+    if (widths.size >= 4096) widths.clear();
+    widths.set(g, (w = stringWidth(g)));
+  }
   return w;
 }
 
@@ -46,17 +89,49 @@ export function displayWidth(s: string): number {
 export function truncate(s: string, width: number): string {
   if (width <= 0) return '';
   // Fast path: short ASCII.
-  if (s.length <= width && !/[^\x20-\x7e]/.test(s)) return s;
+  if (s.length <= width && PLAIN_ASCII.test(s)) return s;
   if (displayWidth(s) <= width) return s;
   let out = '';
   let w = 0;
-  for (const ch of s) {
-    const cw = charWidth(ch.codePointAt(0)!);
-    if (w + cw > width - 1) break;
-    out += ch;
-    w += cw;
+  for (const [g, gw] of clusters(s)) {
+    if (w + gw > width - 1) break;
+    out += g;
+    w += gw;
   }
   return `${out}…`;
+}
+
+const SGR_OR_TEXT = /(\x1b\[[0-9;]*m)|([^\x1b]+)/g;
+
+/**
+ * A whole painted line (SGR codes allowed) cut to `width` columns between grapheme clusters,
+ * ending in `…` when cut; the SGR codes after the cut are kept (zero width) so every colour
+ * still closes. For lines handed to Ink's `wrap="truncate-end"`: Ink cuts per code point and
+ * can end a line one column too wide after an emoji cluster; a line already within the width
+ * is never cut by Ink.
+ */
+export function fitLine(s: string, width: number): string {
+  if (displayWidth(s) <= width) return s;
+  let out = '';
+  let w = 0;
+  let cut = false;
+  for (const m of s.matchAll(SGR_OR_TEXT)) {
+    if (m[1]) {
+      out += m[1];
+      continue;
+    }
+    if (cut) continue;
+    for (const [g, gw] of clusters(m[2])) {
+      if (w + gw > width - 1) {
+        out += '…';
+        cut = true;
+        break;
+      }
+      out += g;
+      w += gw;
+    }
+  }
+  return out;
 }
 
 /** Exactly `width` columns: truncated, then padded on the right (or left for numbers). */

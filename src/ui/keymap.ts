@@ -220,6 +220,24 @@ const SHARED_LAYERS: readonly KeyBinding[] = [
     run: (a) => a.moveCursor(-1),
   }),
 
+  // A long failure in the notice line: its short line names this key.
+  bind('notice', {
+    keys: ['enter'],
+    label: 'details',
+    description: 'A long failure in the notice line: show it in full (esc closes)',
+    run: (a, s) => {
+      const text = s.ui.notice?.details;
+      if (text) a.openLayer({ id: 'outcome', data: { text, scroll: 0 } });
+    },
+  }),
+  bind('outcome', {
+    keys: ['esc'],
+    label: 'close',
+    description: 'Close the failure details',
+    footer: true,
+    run: (a) => a.back(),
+  }),
+
   // Help overlay
   bind('help', {
     keys: ['esc', '?'],
@@ -312,6 +330,21 @@ export function isTyping(state: MonitorState): boolean {
   );
 }
 
+/**
+ * The contexts whose keys apply now, first match wins: a long failure's `enter` (while its
+ * short line is shown over the pane), then the active context.
+ */
+function liveBindings(state: MonitorState): KeyBinding[] {
+  const ctx = activeContext(state);
+  const own = bindingsFor(ctx);
+  if (!state.ui.notice?.details || selectTopLayer(state)) return own;
+  const notice = keymap().filter((b) => b.pane === 'notice');
+  return [
+    ...notice,
+    ...own.filter((b) => !notice.some((n) => n.keys.some((k) => b.keys.includes(k)))),
+  ];
+}
+
 /** Bindings that apply in a context, most specific first. */
 export function bindingsFor(context: KeyContext): KeyBinding[] {
   const own = keymap().filter((b) => b.pane === context);
@@ -331,8 +364,7 @@ function isPrintable(name: string): boolean {
 
 export function resolveBinding(state: MonitorState, name: string): KeyBinding | null {
   if (isTyping(state) && isPrintable(name)) return null;
-  const own = bindingsFor(activeContext(state));
-  return own.find((b) => b.keys.includes(name)) ?? null;
+  return liveBindings(state).find((b) => b.keys.includes(name)) ?? null;
 }
 
 export type KeyResult =
@@ -456,7 +488,7 @@ export function keysLabel(keys: readonly string[]): string {
 export function footerHints(state: MonitorState): Hint[] {
   const typing = isTyping(state);
   const hints: Hint[] = [];
-  for (const b of bindingsFor(activeContext(state))) {
+  for (const b of liveBindings(state)) {
     // While typing, printable keys are text: only hint the keys that still act.
     const keys = typing ? b.keys.filter((k) => !isPrintable(k)) : b.keys;
     if ((b.footer || (typing && b.pane !== 'global')) && keys.length)
@@ -471,6 +503,8 @@ const SHARED_TITLES: Record<string, string> = {
   filter: 'Filter line',
   command: 'Command line (:)',
   confirm: 'Confirm dialog',
+  notice: 'Notice line (a long failure)',
+  outcome: 'Failure details',
   help: 'Help',
 };
 
@@ -490,6 +524,8 @@ export function contextOrder(): KeyContext[] {
     'filter',
     'command',
     'confirm',
+    'notice',
+    'outcome',
     'help',
   ];
 }

@@ -63,11 +63,13 @@ it('a slot moving under load: MOVED/ASK followed, nothing lost, every entry acke
   })();
 
   // Two producers, 50 events at a time each; a failed event is published again, never dropped.
+  // They publish at least TOTAL events and go on until both slots have moved.
   let next = 0;
   let publishErrors = 0;
+  let migrated = false;
   const produce = async (p: EventPersistence) => {
-    while (next < TOTAL) {
-      const batch = Array.from({ length: Math.min(50, TOTAL - next) }, () => {
+    while (next < TOTAL || !migrated) {
+      const batch = Array.from({ length: 50 }, () => {
         const n = next++;
         return { eventType: typeOf(n), data: { n } };
       });
@@ -89,31 +91,36 @@ it('a slot moving under load: MOVED/ASK followed, nothing lost, every entry acke
   const producing = Promise.all(producers.map(produce));
 
   // Once the load runs: move the busiest type stream's slot, then the global stream's.
-  const moved: { key: string; from: number; to: number; during: number }[] = [];
+  const moved: { key: string; from: number; to: number; during: number; ms: number }[] = [];
   for (const key of [`${PREFIX}${TYPES[0]}`, `${PREFIX}all`]) {
-    await waitFor(() => next >= TOTAL / (moved.length === 0 ? 4 : 2), 60000, 20);
+    await waitFor(() => next >= (TOTAL / 4) * (moved.length + 1), 60000, 20);
     const slot = keySlot(key);
     const from = await cluster.ownerOf(slot);
     const { masters } = await cluster.roles();
     const to = masters.find((m) => m.port !== from.port)!;
     const before = next;
+    const t0 = Date.now();
     await cluster.migrateSlot(slot, to, { batch: 1, pauseMs: 1500 });
-    moved.push({ key, from: from.port, to: to.port, during: next - before });
+    moved.push({ key, from: from.port, to: to.port, during: next - before, ms: Date.now() - t0 });
     expect((await cluster.ownerOf(slot)).port).toBe(to.port);
   }
+  migrated = true;
   await producing;
-  await waitFor(() => ackedN.size >= TOTAL, 120000, 200);
+  const total = next;
+  const drainStart = Date.now();
+  await waitFor(() => ackedN.size >= total, 120000, 200);
+  const drainMs = Date.now() - drainStart;
   stop.abort();
   await run.catch(() => {});
 
   const typed = (await Promise.all(TYPES.map((t) => consumer.getEvents(t)))).flat();
   const global = await consumer.getEvents('all');
   const ns = (list: typeof typed) => new Set(list.map((e) => Number(e.event?.data.n)));
-  const lost = [...Array(TOTAL).keys()].filter((n) => !ns(typed).has(n) || !ns(global).has(n));
+  const lost = [...Array(total).keys()].filter((n) => !ns(typed).has(n) || !ns(global).has(n));
   const infos = await Promise.all(TYPES.map((t) => consumer.getStreamInfo(t)));
   console.log(
-    `reshard: ${TOTAL} events, ${moved.map((m) => `${m.key} ${m.from}→${m.to} (${m.during} published meanwhile)`).join(', ')}; ` +
-      `${typed.length} type-stream entries, ${acks.size} acked, ${redeliveries} redeliveries, ${publishErrors} publish errors retried`,
+    `reshard: ${total} events, ${moved.map((m) => `${m.key} ${m.from}→${m.to} (${m.ms} ms, ${m.during} published meanwhile)`).join(', ')}; ` +
+      `consumer caught up ${drainMs} ms after the last publish; ${typed.length} type-stream entries, ${acks.size} acked, ${redeliveries} redeliveries, ${publishErrors} publish errors retried`,
   );
   expect(lost).toEqual([]);
   // Publishing went on while each slot moved.

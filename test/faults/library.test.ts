@@ -8,6 +8,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventPersistence } from '../../src/streams/event-persistence.js';
 import { PersistentEventBus } from '../../src/bus/persistent-event-bus.js';
+import { preflight } from '../../src/cli/monitor-preflight.js';
+import * as connection from '../../src/streams/connection.js';
+import { evictionWarningFromInfo } from '../../src/streams/eviction-check.js';
 import type { Delivery } from '../../src/core/types.js';
 import {
   commandCalls,
@@ -290,6 +293,144 @@ describe('faults (fast)', () => {
     expect(resumeMs).toBeLessThan(bound);
     expect(ledger.report().missing).toEqual([]);
     expect(logs.some((l) => /did not answer XREADGROUP|did not answer in time/.test(l))).toBe(true);
+    expect(c.errors).toEqual([]);
+    expect(trap.stop()).toEqual([]);
+  });
+  it('DEBUG SLEEP 3 s (the server stops answering, sockets stay open): nothing lost, resumes after it, no hot loop', async () => {
+    const trap = trapUnhandled();
+    const server = await FaultServer.start(['enable-debug-command yes']);
+    cleanup.push(() => server.dispose());
+    const admin = server.client();
+    cleanup.push(() => admin.disconnect());
+    const logs: string[] = [];
+    const commandTimeoutMs = 1000;
+    const p = await persistence(server.url, logs, { commandTimeoutMs, reconnectMaxMs: 500 });
+    const producer = await persistence(server.url, [], { commandTimeoutMs, reconnectMaxMs: 500 });
+    const ledger = new Ledger();
+    const c = runConsumer(p, ledger);
+    await waitFor(async () => (await admin.exists('f:t')) === 1);
+    for (let i = 0; i < 100; i++)
+      ledger.published.add(await producer.persistEvent({ eventType: 't', data: { i } }));
+    await waitFor(() => ledger.acked.size === 100);
+    const before = await commandCalls(admin);
+    const sleeper = server.client();
+    cleanup.push(() => sleeper.disconnect());
+    const t0 = Date.now();
+    const slept = sleeper.call('DEBUG', 'SLEEP', '3');
+    // Publishes during the sleep time out at the client (commandTimeoutMs) but may still run when
+    // the server wakes: the stream itself, read afterwards, is the list of what was published.
+    let failedPublishes = 0;
+    const during = (async () => {
+      for (let i = 0; i < 5; i++) {
+        await producer.persistEvent({ eventType: 't', data: { during: i } }).catch(() => {
+          failedPublishes++;
+        });
+      }
+    })();
+    await slept;
+    const wokeAt = Date.now();
+    await during;
+    const firstAfter = await producer.persistEvent({ eventType: 't', data: { after: true } });
+    await waitFor(() => ledger.acked.has(firstAfter), 15_000);
+    const resumeMs = Date.now() - wokeAt;
+    const cps = rate(before, await commandCalls(admin), Date.now() - t0);
+    const stored = ((await admin.xrange('f:t', '-', '+')) as [string, string[]][]).map(
+      ([id]) => id,
+    );
+    stored.forEach((id) => ledger.published.add(id));
+    // An ack sent during the sleep times out at the client but runs when the server wakes: done
+    // = delivered and nothing pending (the PEL says acked), as after a CLIENT KILL.
+    await waitFor(
+      async () =>
+        stored.every((id) => ledger.deliveries.has(id)) &&
+        Number((await admin.xpending('f:t', 'alice-main'))[0]) === 0,
+      15_000,
+    );
+    const ackReplyLost = stored.filter((id) => !ledger.acked.has(id)).length;
+    for (const id of stored) if (!ledger.acked.has(id)) ledger.ackedOnce(id);
+    const r = ledger.report();
+    await c.stop();
+    const bound = 500 + commandTimeoutMs * 2 + 2000 + 1000; // BLOCK + socketTimeout + a reconnect
+    report('DEBUG SLEEP 3 s', {
+      sleptMs: wokeAt - t0,
+      stored: stored.length,
+      failedPublishes,
+      ackReplyLost,
+      missing: r.missing.length,
+      duplicates: r.duplicates,
+      resumeMs,
+      bound,
+      commandsPerSec: Math.round(cps),
+    });
+    expect(r.missing).toEqual([]);
+    expect(r.ackedTwice).toEqual([]);
+    expect(resumeMs).toBeLessThan(bound);
+    expect(cps).toBeLessThan(200); // the backlog answered after the sleep, not a storm
+    expect(c.errors).toEqual([]);
+    expect(trap.stop()).toEqual([]);
+  });
+
+  it('eviction under allkeys-lru: warned once at connect (library and monitor); the stream evicted mid-run is recreated, later events all acked', async () => {
+    const trap = trapUnhandled();
+    const server = await FaultServer.start(['maxmemory-policy allkeys-lru']);
+    cleanup.push(() => server.dispose());
+    const admin = server.client();
+    cleanup.push(() => admin.disconnect());
+    const logs: string[] = [];
+    const p = await persistence(server.url, logs);
+    const warning = /maxmemory-policy allkeys-lru .*may evict a stream/;
+    expect(logs.filter((l) => warning.test(l))).toHaveLength(1);
+    await p.disconnect();
+    await p.connect(); // a second connect says nothing new
+    expect(logs.filter((l) => warning.test(l))).toHaveLength(1);
+    const check = await preflight(connection, { url: server.url }, '$');
+    expect(check.kind).toBe('ok');
+    expect(check.kind === 'ok' && check.warning).toMatch(
+      /^streamscope monitor: warning: redis:\/\/127\.0\.0\.1:\d+ has maxmemory-policy allkeys-lru/,
+    );
+    // Only the allkeys-* policies evict keys without a TTL (streams have none).
+    for (const safe of ['noeviction', 'volatile-lru', 'volatile-ttl'])
+      expect(evictionWarningFromInfo(`maxmemory:0\r\nmaxmemory_policy:${safe}\r\n`, 'x')).toBe(
+        null,
+      );
+    expect(
+      evictionWarningFromInfo('maxmemory:1024\r\nmaxmemory_policy:allkeys-lfu\r\n', 'x'),
+    ).toMatch(/allkeys-lfu \(maxmemory 1024 bytes\)/);
+    const ledger = new Ledger();
+    const c = runConsumer(p, ledger); // library defaults for the backoff
+    await waitFor(async () => (await admin.exists('f:t')) === 1);
+    for (let i = 0; i < 200; i++)
+      ledger.published.add(await p.persistEvent({ eventType: 't', data: { i } }));
+    await waitFor(() => ledger.acked.size === 200);
+    // Memory runs short: the next write evicts every key, the stream and its group included.
+    await admin.config('SET', 'maxmemory', '1');
+    await admin.set('f:filler', 'x').catch(() => {});
+    await admin.config('SET', 'maxmemory', '0');
+    const evicted = Number(/evicted_keys:(\d+)/.exec(await admin.info('stats'))?.[1]);
+    expect(await admin.exists('f:t')).toBe(0);
+    const t0 = Date.now();
+    const after: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      const id = await p.persistEvent({ eventType: 't', data: { after: i } });
+      after.push(id);
+      ledger.published.add(id);
+    }
+    await waitFor(() => after.every((id) => ledger.acked.has(id)), 15_000);
+    const resumeMs = Date.now() - t0;
+    const r = ledger.report();
+    await c.stop();
+    report('eviction under allkeys-lru', {
+      evictedKeys: evicted,
+      published: r.published,
+      missing: r.missing.length,
+      duplicates: r.duplicates,
+      resumeMs,
+    });
+    expect(evicted).toBeGreaterThanOrEqual(2);
+    expect(r.missing).toEqual([]); // everything was handled before the eviction, all after it
+    expect(r.ackedTwice).toEqual([]);
+    expect(resumeMs).toBeLessThan(3000); // NOGROUP recreate ≤ 2 s after the loss, plus the publishes
+    expect(logs.filter((l) => /was deleted; recreating/.test(l))).toHaveLength(1);
     expect(c.errors).toEqual([]);
     expect(trap.stop()).toEqual([]);
   });

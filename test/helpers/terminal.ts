@@ -72,6 +72,10 @@ export class Terminal {
       `echo $$ > '${pidFile}'; exec ${command(args, env)} 2>'${errFile}'`,
     );
   }
+  /** Append everything the app writes to the terminal, raw (escape sequences and all), to `file`. */
+  pipeTo(file: string): void {
+    this.tmux('pipe-pane', '-o', `cat >> '${file}'`);
+  }
   keys(...keys: string[]): void {
     this.tmux('send-keys', ...keys);
   }

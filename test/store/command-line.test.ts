@@ -165,7 +165,7 @@ describe('the : command line', () => {
       at: T0,
     });
     expect(ui().progress).toBeNull();
-    expect(ui().notice!.text).toMatch(/cancelled: 2000 not attempted$/);
+    expect(ui().notice!.details ?? ui().notice!.text).toMatch(/cancelled: 2000 not attempted$/);
   });
 
   it('setid shows the plan preview in the dialog; y waits for it, then runs with the target', () => {

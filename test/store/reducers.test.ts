@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { selectLayer } from '../../src/store/layers.js';
-import { reduce, reduceAll } from '../../src/store/reducers.js';
+import { reduce, reduceAll, SHORT_OUTCOME, shortOutcome } from '../../src/store/reducers.js';
 import {
   selectActionIds,
   selectConnection,
@@ -700,6 +700,41 @@ describe('commands and confirmation', () => {
     ]);
     expect(selectLayer(s, 'confirm')).toBeNull();
     expect(s.ui.notice).toMatchObject({ level: 'error', text: 'ack failed: no XACK', flash: true });
+    expect(s.ui.notice?.details).toBeUndefined();
+  });
+
+  it('a long failure keeps a short line in the notice line and the whole text as its details', () => {
+    const message =
+      'NOPERM User alice has no permissions to run the xack command on key alice:events:asset.discovered\nsecond line';
+    const s = reduceAll(ready(), [
+      { type: 'requestCommand', command: 'ack' },
+      { type: 'confirm' },
+      {
+        type: 'CommandFailed',
+        command: 'ack',
+        requested: 1,
+        error: { code: 'NOPERM', message },
+        at: T0,
+      },
+    ]);
+    const n = s.ui.notice!;
+    expect(n).toMatchObject({ level: 'error', flash: true, details: `ack failed: ${message}` });
+    expect(n.text).toBe(
+      'ack failed: NOPERM User alice has no permissions to run the… (enter: details)',
+    );
+    expect(n.text.length).toBeLessThanOrEqual(SHORT_OUTCOME + ' (enter: details)'.length);
+    // A long success is not cut: only failures (and partial outcomes) get the short line.
+    const ok = reduce(s, {
+      type: 'CommandCompleted',
+      command: 'ack',
+      requested: 1,
+      affected: 1,
+      detail: `acknowledged 1 of 1 in ${'very-long-stream-name.'.repeat(4)} / workers`,
+      at: T0,
+    });
+    expect(ok.ui.notice?.details).toBeUndefined();
+    expect(shortOutcome('short')).toBeNull();
+    expect(shortOutcome('two\nlines')).toBe('two …');
   });
 
   it('read-only refuses to open a mutation and says why', () => {

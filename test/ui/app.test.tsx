@@ -26,7 +26,7 @@ afterEach(() => {
 
 const HEADER = [
   '● connected  0 ev/s  held 26  snapshot 0.4s ago',
-  ' 1 Live events   2 Streams & lag   3 Pending   4 Groups   5 DLQ  redis://127.0…',
+  ' 1 Live events   2   3   4   5             redis://127.0.0.1:6379 alice:events:',
 ];
 
 function triage(): Mounted {
@@ -68,7 +68,8 @@ describe('App at 80×23', () => {
     m.store.actions.selectPane('streams');
     await settle();
     expect(lines(m)).toEqual([
-      ...HEADER,
+      HEADER[0],
+      ' 1   2 Streams & lag   3   4   5           redis://127.0.0.1:6379 alice:events:',
       'Streams & lag · 3 streams · 2 groups · worst first · ! = over a threshold',
       '  STREAM             GROUP       LENGTH    RATE     LAG PENDING PEND AGE LAG AGE',
       '›!asset.discovered   alice-main     800       ?      40       3      10m    4.0s',
@@ -77,7 +78,8 @@ describe('App at 80×23', () => {
       ...blank(13),
       // Why is it stuck? for the selected group, with the fix (cut at 80 columns).
       'why asset.discovered / alice-main: dead consumer worker-1: idle 10m, holds 2 → …',
-      'max length assumed ~100,000 (library default; Redis does not store it — set --m…',
+      // A row is marked: the bottom line names the thresholds behind !.
+      '! = lag ≥ 1,000 · oldest pending ≥ 30s · stuck: idle ≥ 30s holding entries · la…',
       '/ filter  enter pending  q quit  ? help',
     ]);
   });
@@ -89,8 +91,9 @@ describe('App at 80×23', () => {
     m.store.actions.toggleMark();
     await settle();
     expect(lines(m)).toEqual([
-      ...HEADER,
-      'Pending entries · asset.discovered / alice-main · 3 pending · page 1 · 1 marked',
+      HEADER[0],
+      ' 1   2   3 Pending   4   5                 redis://127.0.0.1:6379 alice:events:',
+      'Pending · asset.discovered / alice-main · 1 marked · 3 pending · page 1',
       '  ENTRY ID          CONSUMER        IDLE ▾ DELIVERED ENTRY AGE',
       ' *1763999400002-0   worker-1 STUCK    3.0s        3×        9m',
       '› 1763999400001-0   worker-2          2.0s        2×        9m',
@@ -109,7 +112,7 @@ describe('App at 80×23', () => {
     });
     await settle();
     expect(lines(m).slice(2, 6)).toEqual([
-      'Pending entries · asset.discovered / alice-main · 3 pending · page 1',
+      'Pending · asset.discovered / alice-main · 3 pending · page 1',
       'most idle of the first 50,000 entries of 3 (o: ID order shows all)',
       '  ENTRY ID          CONSUMER        IDLE ▾ DELIVERED ENTRY AGE',
       '› 1763999400002-0   worker-1 STUCK    3.0s        3×        9m',
@@ -118,7 +121,7 @@ describe('App at 80×23', () => {
     m.store.dispatch({ ...pendingPage(K, 'alice-main', 3), order: 'id', scan: undefined });
     await settle();
     expect(lines(m).slice(2, 6)).toEqual([
-      'Pending entries · asset.discovered / alice-main · 3 pending · page 1',
+      'Pending · asset.discovered / alice-main · 3 pending · page 1',
       '  ENTRY ID ▴        CONSUMER          IDLE DELIVERED ENTRY AGE',
       '› 1763999400000-0   worker-1 STUCK    1.0s        1×       10m',
       '  1763999400001-0   worker-2          2.0s        2×        9m',
@@ -379,7 +382,7 @@ describe('stream/group picker at 80×23', () => {
     m.app.stdin.write('\r');
     await settle();
     expect(lines(m)[2]).toBe(
-      'Pending entries · project.created / alice-main · 0 pending · page 1 · loading…',
+      'Pending · project.created / alice-main · 0 pending · page 1 · loading…',
     );
     expect(m.queries.loadPendingPage).toHaveBeenLastCalledWith(
       'alice:events:project.created',

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { pushLayer, selectLayer, selectTopLayer } from '../../src/store/layers.js';
 import { reduce } from '../../src/store/reducers.js';
-import { activeContext } from '../../src/ui/keymap.js';
+import { activeContext, resolveBinding } from '../../src/ui/keymap.js';
 import { pendingPage, state, triageSnapshot } from '../store/build.js';
 import { connected, lines, mount, settle, type Mounted } from './render.js';
 
@@ -105,5 +105,41 @@ describe('overlays as a stack', () => {
     );
     expect(s.ui.layers).toEqual([]);
     expect(activeContext(s)).toBe('streams');
+  });
+
+  it('a long failure: one short line in the notice line, enter shows it all, esc returns; q still quits', async () => {
+    m = pendingWithPicker();
+    await settle();
+    await press('a');
+    await press('y');
+    expect(m.commands.run).toHaveBeenCalledTimes(1);
+    const message =
+      'NOPERM User alice has no permissions to run the xack command on key alice:events:asset.discovered (ACL: allow +xack)';
+    m.store.dispatch({
+      type: 'CommandFailed',
+      command: 'ack',
+      requested: 1,
+      error: { code: 'NOPERM', message },
+      at: 0,
+    });
+    m.store.flush();
+    await settle();
+    const noticeLine = lines(m).at(-2)!;
+    expect(noticeLine).toBe(
+      'ack failed: NOPERM User alice has no permissions to run the… (enter: details)',
+    );
+    expect(resolveBinding(m.store.getState(), 'q')?.label).toBe('quit');
+    m.app.stdin.write('\r');
+    await settle();
+    expect(activeContext(m.store.getState())).toBe('outcome');
+    const shown = lines(m).join('\n');
+    expect(shown).toContain('Command outcome · esc closes');
+    expect(shown.replace(/\s+/g, ' ')).toContain(`ack failed: ${message}`);
+    m.app.stdin.write('\x1b');
+    await settle();
+    expect(activeContext(m.store.getState())).toBe('pending');
+    // The flash went with the key that opened the details; enter opens the entry again.
+    expect(m.store.getState().ui.notice).toBeNull();
+    expect(resolveBinding(m.store.getState(), 'enter')?.label).toBe('entry');
   });
 });

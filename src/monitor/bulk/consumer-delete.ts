@@ -60,7 +60,7 @@ export async function deleteConsumer(
 ): Promise<BulkResult> {
   const { stream, group, consumer } = plan;
   const rule = parseRule(`consumer=${consumer}`);
-  if (!rule.ok) throw new Error(rule.error);
+  if (!rule.ok) throw new StreamscopeError('INVALID_ARGUMENT', rule.error);
   const total: BulkResult = {
     requested: plan.pending,
     done: 0,

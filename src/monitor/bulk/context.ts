@@ -3,7 +3,7 @@
  * redacted, secrets scrubbed), and the outcome every executor returns.
  */
 import type { Redis } from 'ioredis';
-import { classifyRedisError, type StreamscopeError } from '../../core/errors.js';
+import { classifyRedisError, StreamscopeError } from '../../core/errors.js';
 import type { KeySpace } from '../../core/keys.js';
 
 export interface BulkContext {
@@ -59,7 +59,8 @@ export function toBulkError(
 
 /** Throw the first error of a pipeline / MULTI reply. */
 export function checkReplies(res: [Error | null, unknown][] | null): [Error | null, unknown][] {
-  if (!res) throw new Error('the transaction was discarded (connection closed)');
+  if (!res)
+    throw new StreamscopeError('CLOSED', 'the transaction was discarded (connection closed)');
   const failed = res.find(([e]) => e);
   if (failed) throw failed[0];
   return res;

@@ -17,10 +17,7 @@ export const DEFAULT_DEAD_LETTER_REASON = 'dead-lettered by hand (streamscope de
 
 /** `<prefix>dlq:<type>` for a type stream, `<prefix>dlq:all` for the global stream (as recovery.ts). */
 export function deadLetterKey(keys: KeySpace, stream: string): string {
-  const kind = keys.describe(stream);
-  if (kind.kind === 'type') return keys.deadLetterStream(kind.eventType);
-  if (kind.kind === 'global') return keys.deadLetterStream('all');
-  return keys.deadLetterStream(stream.slice(keys.prefix.length) || 'unknown');
+  return keys.deadLetterStreamOf(stream);
 }
 
 /** The dlq_* pairs, in the order readDeadLetters expects (six pairs, then the original fields). */

@@ -46,7 +46,7 @@ export function parseRawDeadLetter(id: string, flat: readonly Buffer[]): RawDead
  * Cluster every master is scanned (a SCAN sees one node's keys only).
  */
 export async function listDeadLetterStreams(ctx: BulkContext): Promise<string[]> {
-  const pattern = `${ctx.keys.scanPattern.slice(0, -1)}dlq:*`;
+  const pattern = ctx.keys.deadLetterScanPattern;
   const found = new Set<string>();
   const nodes = isClusterClient(ctx.client) ? masterNodes(ctx.client) : [ctx.client];
   try {

@@ -6,7 +6,12 @@
  * position and entries-read.
  */
 import { StreamscopeError } from '../../core/errors.js';
-import { parseXinfoGroups, parseXinfoStream, type XinfoStream } from '../../core/parse-info.js';
+import {
+  parseTimeReply,
+  parseXinfoGroups,
+  parseXinfoStream,
+  type XinfoStream,
+} from '../../core/parse-info.js';
 import type { SetIdTarget } from '../../core/setid-target.js';
 import { compareStreamIds, previousStreamId } from '../../core/stream-id.js';
 import type { GroupInfo } from '../../core/types.js';
@@ -95,8 +100,7 @@ async function resolveTarget(
     case 'ago': {
       let ms = target.kind === 'time' ? target.ms : 0;
       if (target.kind === 'ago') {
-        const [sec, usec] = (await ctx.client.call('TIME')) as [string, string];
-        ms = Number(sec) * 1000 + Math.floor(Number(usec) / 1000) - target.ms;
+        ms = parseTimeReply(await ctx.client.call('TIME')) - target.ms;
       }
       // The position just before the first ID of that millisecond: entries from then on come again.
       const id = previousStreamId(`${Math.max(0, Math.floor(ms))}-0`) ?? '0-0';

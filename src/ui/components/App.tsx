@@ -21,6 +21,7 @@ import { paneById, paneLayers, panes } from '../panes/registry.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { ProgressLine } from './ProgressLine.js';
 import { CommandLine, commandLineRows } from './CommandLine.js';
+import { OutcomeView } from './OutcomeView.js';
 import { StatusBar, statusBarRows } from './StatusBar.js';
 
 /** How long a notice stays on screen, ms. */
@@ -38,6 +39,7 @@ const SHARED_SURFACES: Record<
   help: { placement: 'screen', component: HelpOverlay },
   detail: { placement: 'screen', component: DetailView },
   confirm: { placement: 'dialog', component: ConfirmDialog },
+  outcome: { placement: 'screen', component: OutcomeView },
   // The events pane draws its own filter line.
   filter: { placement: 'inline' },
   // The `:` line is drawn at the bottom, in the notice's place (CommandLine).
@@ -73,13 +75,29 @@ function Tabs({
   url: string;
   prefix: string;
 }) {
-  const TABS = panes().map((p) => ({ pane: p.id, label: `${p.key} ${p.tab ?? p.title}` }));
+  // The server address and port must stay whole (80 columns): first the prefix goes, then the
+  // other tabs shrink to their number key, then the plain `redis://` scheme; only then is it cut.
+  const full = panes().map((p) => ({ pane: p.id, label: `${p.key} ${p.tab ?? p.title}` }));
+  const short = panes().map((p) => ({
+    pane: p.id,
+    label: p.id === pane ? `${p.key} ${p.tab ?? p.title}` : p.key,
+  }));
+  const addr = sanitize(url);
+  const variants: [typeof full, string][] = [
+    [full, `${addr} ${sanitize(prefix)}`],
+    [full, addr],
+    [short, `${addr} ${sanitize(prefix)}`],
+    [short, addr],
+    [short, addr.replace(/^redis:\/\//, '')],
+  ];
+  const widthOf = (t: typeof full) => t.reduce((n, x) => n + displayWidth(x.label) + 3, 0);
+  const [TABS, where] =
+    variants.find(([t, w]) => widthOf(t) + 1 + displayWidth(w) <= width) ?? variants[4];
   const tabs = TABS.map((t) =>
     t.pane === pane ? selected(paint('title', ` ${t.label} `)) : paint('dim', ` ${t.label} `),
   ).join(' ');
-  const used = TABS.reduce((n, t) => n + t.label.length + 3, 0);
+  const used = widthOf(TABS);
   const room = width - used - 1;
-  const where = sanitize(`${url} ${prefix}`);
   const right = room >= 12 ? truncate(where, room) : '';
   const pad = ' '.repeat(Math.max(1, width - used - displayWidth(right)));
   return <Text wrap="truncate-end">{tabs + pad + paint('dim', right)}</Text>;

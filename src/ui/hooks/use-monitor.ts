@@ -1,4 +1,5 @@
 /** React's view of the monitor store: a context holding it and small selector hooks. */
+import { StreamscopeError } from '../../core/errors.js';
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
@@ -9,7 +10,11 @@ export const StoreContext = createContext<MonitorStore | null>(null);
 
 export function useMonitorStore(): MonitorStore {
   const s = useContext(StoreContext);
-  if (!s) throw new Error('useMonitorStore outside <StoreContext.Provider>');
+  if (!s)
+    throw new StreamscopeError(
+      'INVALID_ARGUMENT',
+      'useMonitorStore outside <StoreContext.Provider>',
+    );
   return s;
 }
 

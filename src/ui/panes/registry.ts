@@ -4,6 +4,7 @@
  * Adding a pane: a folder ui/panes/<id>/ exporting a PaneDescriptor (see types.ts), and one line
  * in BUILT_IN below. Tests and plug-ins may add one at run time with registerPane.
  */
+import { StreamscopeError } from '../../core/errors.js';
 import { registerLayerModel } from '../../store/layers.js';
 import { registerPaneModel } from '../../store/pane-models.js';
 import { deadLettersPane } from './deadletters/index.js';
@@ -28,7 +29,10 @@ let version = 0;
 /** Add a pane after the others. Returns a function that removes it again (tests). */
 export function registerPane(pane: PaneDescriptor): () => void {
   if (registered.some((p) => p.id === pane.id || p.key === pane.key))
-    throw new Error(`pane ${pane.id} (key ${pane.key}) clashes with a registered pane`);
+    throw new StreamscopeError(
+      'INVALID_ARGUMENT',
+      `pane ${pane.id} (key ${pane.key}) clashes with a registered pane`,
+    );
   const unregisterModel = registerPaneModel({ id: pane.id, ...pane.model });
   const unregisterLayers = (pane.layers ?? []).flatMap((l) =>
     l.model ? [registerLayerModel(l.id, l.model)] : [],

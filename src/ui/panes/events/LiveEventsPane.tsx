@@ -6,6 +6,7 @@ import {
   eventAt,
   selectEventCursor,
   selectEventRows,
+  selectKeys,
   selectNewWhilePaused,
   type EventRows,
 } from '../../../store/selectors.js';
@@ -15,7 +16,8 @@ import { sanitize } from '../../sanitize.js';
 import { paint } from '../../theme.js';
 import { Table, type Column, type RowSource } from '../../components/Table.js';
 
-const COLUMNS: Column<TailEvent>[] = [
+/** Exported for bench/ink-table.tsx (the same columns drawn by ink-table). */
+export const EVENT_COLUMNS: Column<TailEvent>[] = [
   {
     key: 'time',
     title: 'TIME',
@@ -70,9 +72,9 @@ export function LiveEventsPane({ width, height }: { width: number; height: numbe
     editing: selectLayer(s, 'filter') !== null,
     held: s.events.buffer.length,
     tail: s.connection.tail.state,
-    prefix: s.config.prefix,
+    globalStream: selectKeys(s).globalStream,
   }));
-  const left: string[] = [paint('title', 'Live events'), `${v.prefix}all`];
+  const left: string[] = [paint('title', 'Live events'), v.globalStream];
   if (v.paused) left.push(paint('warn', `PAUSED · ${formatCount(v.newCount)} new`));
   else left.push(v.follow ? paint('ok', 'following') : paint('dim', 'scrolled (G follows)'));
   if (v.tail !== 'connected') left.push(paint('bad', `tail ${v.tail}: showing what was received`));
@@ -99,7 +101,7 @@ export function LiveEventsPane({ width, height }: { width: number; height: numbe
       ) : null}
       <Table
         data={rowSource(rows)}
-        columns={COLUMNS}
+        columns={EVENT_COLUMNS}
         width={width}
         height={height - 1 - (filterLine ? 1 : 0)}
         cursor={cursor}

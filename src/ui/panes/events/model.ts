@@ -7,6 +7,7 @@ import {
   eventSelectionAt,
   selectEventCursor,
   selectEventRows,
+  selectKeys,
 } from '../../../store/selectors.js';
 
 export const eventsModel: Omit<PaneModel, 'id'> = {
@@ -32,7 +33,7 @@ export const eventsModel: Omit<PaneModel, 'id'> = {
     const view = { ...state.view, follow: false, selected: eventSelectionAt(rows, i) };
     return pushLayer({ ...state, view }, 'detail', {
       kind: 'event',
-      stream: `${state.config.prefix}all`,
+      stream: selectKeys(state).globalStream,
       event: ev,
       scroll: 0,
     });

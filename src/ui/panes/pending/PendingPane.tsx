@@ -8,7 +8,14 @@ import {
   selectPendingGroupTotal,
   selectPendingRows,
 } from '../../../store/selectors.js';
-import { formatAge, formatCount, formatCountOf, idTimeMs, previewEvent } from '../../format.js';
+import {
+  fitLine,
+  formatAge,
+  formatCount,
+  formatCountOf,
+  idTimeMs,
+  previewEvent,
+} from '../../format.js';
 import { selectGroupInsight } from '../../../store/insights.js';
 import { PENDING_SORTS, pendingBody, type EntryBody } from '../../../store/pending-view.js';
 import { paneFilterText, paneSortIndex, sortName } from '../../../store/table-view.js';
@@ -154,17 +161,14 @@ export function PendingPane({ width, height }: { width: number; height: number }
     v.order === 'idle' && v.scan && !v.scan.complete && v.stream !== null
       ? `most idle of the first ${formatCountOf(v.scan.examined, 'entry', 'entries')}${v.total !== null ? ` of ${formatCount(v.total)}` : ''} (o: ID order shows all)`
       : null;
-  const parts = [paint('title', 'Pending entries')];
+  // At 80 columns the key facts come first: which group, how many marked (what a key will act
+  // on), then the counts; the title shortens before any of them is cut.
+  const parts = [paint('title', width < 100 ? 'Pending' : 'Pending entries')];
   if (v.stream !== null) {
     parts.push(
       paint('accent', `${sanitize(v.stream)} / ${sanitize(v.group!)}`) +
         (v.consumer !== null ? ` consumer ${paint('accent', sanitize(v.consumer))}` : ''),
     );
-    // While filtered, what the filter leaves of this page comes first: it is what is listed.
-    if (v.filtered) parts.push(matchCount(rows.length, v.loadedCount, true).slice(3));
-    parts.push(`${formatCount(v.total)} pending`);
-    parts.push(`page ${v.page}${v.hasMore ? '+' : ''}`);
-    if (v.sortAt > 0) parts.push(`sorted by ${sortName(PENDING_SORTS[v.sortAt])}`);
     // Marks by rule cover the whole PEL of the group, not just this page.
     if (v.marks.length)
       parts.push(
@@ -174,6 +178,11 @@ export function PendingPane({ width, height }: { width: number; height: number }
         ),
       );
     if (v.marking) parts.push(paint('dim', `marking ${sanitize(v.marking)}…`));
+    // While filtered, what the filter leaves of this page: it is what is listed.
+    if (v.filtered) parts.push(matchCount(rows.length, v.loadedCount, true).slice(3));
+    parts.push(`${formatCount(v.total)} pending`);
+    parts.push(`page ${v.page}${v.hasMore ? '+' : ''}`);
+    if (v.sortAt > 0) parts.push(`sorted by ${sortName(PENDING_SORTS[v.sortAt])}`);
     if (v.loading && !v.loaded) parts.push(paint('dim', 'loading…'));
   }
   const empty =
@@ -188,7 +197,7 @@ export function PendingPane({ width, height }: { width: number; height: number }
           : '';
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Text wrap="truncate-end">{parts.join(paint('dim', ' · '))}</Text>
+      <Text wrap="truncate-end">{fitLine(parts.join(paint('dim', ' · ')), width)}</Text>
       {v.error ? (
         <Text wrap="truncate-end">
           {paint('bad', `cannot read the pending list: ${sanitize(v.error)}`)}

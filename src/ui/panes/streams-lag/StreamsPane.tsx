@@ -13,6 +13,7 @@ import {
 import { formatAge, formatCount, formatCountOf, formatRate } from '../../format.js';
 import { useMonitor, useMonitorShallow } from '../../hooks/use-monitor.js';
 import { sanitize } from '../../sanitize.js';
+import { thresholdLegend } from '../../../core/thresholds.js';
 import { levelRole, paint, type Role } from '../../theme.js';
 import { Table, type Column } from '../../components/Table.js';
 import { selectStreamCursor, selectStreamView, STREAM_SORTS } from './model.js';
@@ -179,6 +180,7 @@ export function StreamsPane({ width, height }: { width: number; height: number }
     hint: s.config.maxLenHint,
     hintIsDefault: s.config.maxLenHintIsDefault,
     filterLine: filterLineShown(s, 'streams'),
+    thresholds: s.config.thresholds,
     filtered: paneFilterText(s, 'streams') !== '',
   }));
   // Lag near max length is the one thing here that loses data: shown first, above the table.
@@ -188,7 +190,8 @@ export function StreamsPane({ width, height }: { width: number; height: number }
   const groups = all.filter((r) => r.group).length;
   const streams = new Set(all.map((r) => r.key)).size;
   // The legend for the gutter mark, while some row carries it.
-  const legend = rows.some((r) => r.level !== 'ok') ? ' · ! = over a threshold' : '';
+  const marked = rows.some((r) => r.level !== 'ok');
+  const legend = marked ? ' · ! = over a threshold' : '';
   let title = `${paint('title', 'Streams & lag')}${paint('dim', ` · ${formatCountOf(streams, 'stream')} · ${formatCountOf(groups, 'group')} · ${sortName(STREAM_SORTS[sortAt] ?? STREAM_SORTS[0])}${matchCount(rows.length, all.length, v.filtered)}${legend}`)}`;
   if (v.at === null) title += paint('dim', v.error ? '' : ' · waiting for the first snapshot…');
   if (v.stale) title += paint('bad', ` · STALE (snapshot ${formatAge(v.now - v.at!)} old)`);
@@ -252,7 +255,15 @@ export function StreamsPane({ width, height }: { width: number; height: number }
       {why ? (
         <Text wrap="truncate-end">{paint(insight!.findings.length > 0 ? 'warn' : 'dim', why)}</Text>
       ) : null}
-      <Text wrap="truncate-end">{paint('dim', note)}</Text>
+      <Text wrap="truncate-end">
+        {paint(
+          'dim',
+          // While a row is marked, the bottom line names the thresholds behind the mark.
+          marked
+            ? `! = ${thresholdLegend(v.thresholds)} · lag ≥ ${Math.round(THRESHOLDS.lagWarnFraction * 100)}% of max length ~${formatCount(v.hint)}${v.hintIsDefault ? ' (assumed; --max-len)' : ''}`
+            : note,
+        )}
+      </Text>
     </Box>
   );
 }
