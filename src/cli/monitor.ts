@@ -338,7 +338,7 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
     readOnly: args.readOnly,
     journal,
   });
-  const queries = createQueries({ client: shared, emit });
+  const queries = createQueries({ client: shared, emit, keys });
   // The loops own their clients (a new one per attempt) and do their own backoff.
   // Full, sampling, or auto between the two (monitor/sampler.ts).
   const tail = new TailSwitch({

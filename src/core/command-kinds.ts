@@ -21,7 +21,15 @@ import { StreamscopeError } from './errors.js';
 
 /** A mutation the monitor can run. Add a name here, then its record below. */
 export type CommandKind =
-  'ack' | 'claim' | 'replay' | 'deadletter' | 'delconsumer' | 'setid' | 'redrive' | 'dlq-delete';
+  | 'ack'
+  | 'claim'
+  | 'replay'
+  | 'deadletter'
+  | 'delconsumer'
+  | 'setid'
+  | 'redrive'
+  | 'dlq-delete'
+  | 'undo';
 
 /**
  * One request to run a command: on `ids` of `group` in `stream` (replay ignores the group).
@@ -40,6 +48,10 @@ export interface CommandRequest {
   reason?: string;
   /** delconsumer: claim its entries to this consumer first. */
   moveTo?: string;
+  /** redrive: items per second at most (`:redrive rate=500/s`). */
+  ratePerSec?: number;
+  /** undo: the journal record to undo (absent: the newest one that can be undone). */
+  journalId?: string;
 }
 
 /** What `--read-only` does with a kind: refuse it (every mutation) or let it run. */
@@ -174,6 +186,25 @@ export const COMMAND_KINDS: Record<CommandKind, CommandKindSpec> = {
     mutates: true,
     readOnly: 'refuse',
     aclProbe: (key) => [['XDEL', key, '0-1']],
+    asks: null,
+  },
+  // `:undo` in the monitor (`streamscope undo` in the CLI): runs the reverse of a journal record
+  // with another kind's commands.
+  undo: {
+    redisCommands: ['XCLAIM', 'XGROUP', 'XADD', 'XDEL', 'MULTI', 'EXEC'],
+    verb: 'Undo',
+    verbing: 'Undoing',
+    confirmText: (r) =>
+      `Journal record ${r.journalId ?? '(the newest that can be undone)'} is reversed where Redis allows it.`,
+    undo: 'not undoable: an undo is not undone',
+    mutates: true,
+    readOnly: 'refuse',
+    // Conservative: the commands undo may need (claim back, reposition, redrive).
+    aclProbe: (key) => [
+      ['XCLAIM', key, 'probe', 'probe', 0, '0-1', 'JUSTID'],
+      ['XGROUP', 'SETID', key, 'probe', '0'],
+      ['XADD', key, 'NOMKSTREAM', '*', 'probe', '1'],
+    ],
     asks: null,
   },
 };

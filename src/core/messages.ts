@@ -6,6 +6,7 @@
  */
 import type { ConsumerInfo, GroupInfo, PendingEntry, RawFields, SeedEvent } from './types.js';
 import type { KeyKind } from './keys.js';
+import type { ActionPreview } from './bulk-kinds.js';
 import type { CommandKind } from './command-kinds.js';
 import type { ErrorCode } from './errors.js';
 import type { HistoryPageRequest } from './history-page.js';
@@ -175,6 +176,45 @@ export type MonitorMessage =
       detail: string;
       at: number;
     }
+  /** `:mark <rule>`: every pending entry of the group the rule selects (the whole PEL). */
+  | {
+      type: 'PendingMarked';
+      stream: string;
+      group: string;
+      rule: string;
+      ids: string[];
+      at: number;
+    }
+  | {
+      type: 'PendingMarkFailed';
+      stream: string;
+      group: string;
+      rule: string;
+      error: ErrorInfo;
+      at: number;
+    }
+  /** Pane 5: the newest dead letters of every `<prefix>dlq:*` stream, newest first. */
+  | {
+      type: 'DeadLettersLoaded';
+      rows: DeadLetterRow[];
+      /** Streams that had more than were read (only the newest are listed). */
+      truncated: string[];
+      at: number;
+    }
+  | { type: 'DeadLettersFailed'; error: ErrorInfo; at: number }
+  /** The preview of a command the confirm dialog asks about (setid, delconsumer, undo…). */
+  | {
+      type: 'CommandPreviewed';
+      command: CommandKind;
+      preview: ActionPreview | null;
+      error: ErrorInfo | null;
+      at: number;
+    }
+  /**
+   * A bulk command's progress, after each batch: `done` of `total` items handled (changed or
+   * found gone). The store draws the progress bar from it; CommandCompleted/Failed ends it.
+   */
+  | { type: 'CommandProgress'; command: CommandKind; done: number; total: number; at: number }
   | {
       type: 'CommandFailed';
       command: CommandKind;
@@ -182,6 +222,24 @@ export type MonitorMessage =
       error: ErrorInfo;
       at: number;
     };
+
+/** One dead letter as pane 5 lists it (from a `<prefix>dlq:*` stream). */
+export interface DeadLetterRow {
+  /** The dead-letter stream it is in. */
+  dlqKey: string;
+  /** Its ID there (the time it was dead-lettered). */
+  id: string;
+  originalStream: string;
+  originalId: string;
+  group: string;
+  consumer: string;
+  deliveries: number | null;
+  reason: string;
+  /** The original fields in one line (`event={"n":1}`), cut short; '' for a tombstone. */
+  summary: string;
+  /** Deleted while pending: only the metadata was kept (cannot be redriven). */
+  tombstone: boolean;
+}
 
 /** PEL page order: most idle first (the default view), or entry ID order. */
 export type PendingOrder = 'idle' | 'id';

@@ -217,6 +217,14 @@ export function scanBounds(rule: PelRule): PendingScanBounds {
       if (t.op === '>=' || t.op === '=') raiseStart(t.id);
       if (t.op === '<') lowerEnd(previousStreamId(t.id));
       if (t.op === '<=' || t.op === '=') lowerEnd(t.id);
+    } else if (t.kind === 'ids') {
+      // Named IDs (marks): only their range need be read.
+      const sorted = [...t.ids].sort(compareStreamIds);
+      if (sorted.length === 0) empty = true;
+      else {
+        raiseStart(sorted[0]);
+        lowerEnd(sorted[sorted.length - 1]);
+      }
     }
   }
   if (end !== null && compareStreamIds(start, end) > 0) empty = true;

@@ -7,6 +7,11 @@ import type { CommandKind, CommandRequest } from './command-kinds.js';
 import type { PendingOrder } from './messages.js';
 import type { HistoryPageRequest } from './history-page.js';
 
+export interface CommandRunOptions {
+  /** Aborted: no further batch starts (esc in the monitor). */
+  signal?: AbortSignal;
+}
+
 export interface MonitorCommandsPort {
   /** True when mutations are refused (--read-only or missing ACL permission). */
   readonly readOnly: boolean;
@@ -19,9 +24,16 @@ export interface MonitorCommandsPort {
   readonly deniedCommands?: ReadonlySet<CommandKind>;
   /**
    * Run one command (ack, claim, replay… — the kinds of core/command-kinds.ts) through its
-   * executor. Emits exactly one CommandCompleted or CommandFailed; never rejects.
+   * executor. A bulk command emits CommandProgress after each batch and checks `signal` between
+   * batches (a batch that started finishes; the outcome says how much was done). Emits exactly
+   * one CommandCompleted or CommandFailed; never rejects.
    */
-  run(request: CommandRequest): Promise<void>;
+  run(request: CommandRequest, options?: CommandRunOptions): Promise<void>;
+  /**
+   * Read what `request` would do (the plan's preview: counts, positions, owners) without
+   * changing anything; emits one CommandPreviewed. Absent: the dialog shows the kind's own text.
+   */
+  preview?(request: CommandRequest): Promise<void>;
 }
 
 export interface MonitorQueriesPort {
@@ -44,6 +56,13 @@ export interface MonitorQueriesPort {
       offset?: number;
     },
   ): Promise<void>;
+  /**
+   * `:mark <rule>`: scan the whole PEL of the group (not one page) for the entries the rule
+   * (core/pel-rule.ts) selects; emits PendingMarked or PendingMarkFailed.
+   */
+  markPending?(stream: string, group: string, rule: string): Promise<void>;
+  /** Pane 5: list the dead letters (DeadLettersLoaded / DeadLettersFailed). */
+  loadDeadLetters?(): Promise<void>;
   /** Fetch one entry in full (detail view of a pending entry). */
   loadEntry(stream: string, id: string): Promise<void>;
   /**

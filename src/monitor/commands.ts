@@ -20,7 +20,10 @@ import { StreamscopeError } from '../core/errors.js';
 import type { ErrorInfo, MonitorMessage } from '../core/messages.js';
 import type { MonitorCommandsPort } from '../core/ports.js';
 import { describeServer, secretsOf, toErrorInfo } from './connection-guard.js';
-import { BULK_EXECUTORS } from './bulk/executors.js';
+import { ackEntries, claimEntries, checkClaimTarget, listConsumers } from './bulk/ack-claim.js';
+import { describeResult, type BulkContext, type BulkRunOptions } from './bulk/context.js';
+import { BULK_EXECUTORS, PartialRunError, planFor } from './bulk/executors.js';
+import type { ActionPreview } from '../core/bulk-kinds.js';
 import { journalCommand, ownersBefore, type CommandJournal } from './journal-commands.js';
 
 export interface CommandsOptions {
@@ -43,6 +46,10 @@ export interface ExecContext {
   client: Redis;
   keys: KeySpace;
   chunkSize: number;
+  /** The run's progress hook and cancel signal, for bulk executors' batch loops. */
+  run: BulkRunOptions;
+  /** The journal (null with --no-journal), for executors that write their own line (plans). */
+  journal: CommandJournal | null;
   /** Sum of `count(reply)` over a pipeline of one command per chunk of `ids`; throws its first error. */
   pipelineSum(
     build: (p: ReturnType<Redis['pipeline']>, ids: string[]) => void,
@@ -51,11 +58,14 @@ export interface ExecContext {
   ): Promise<number>;
 }
 
-/** Runs one kind; the guard around it handles read-only, ACL and errors. */
+/**
+ * Runs one kind; the guard around it handles read-only, ACL and errors. `journaled`: the
+ * executor wrote its own journal line (a plan with its before-state), so the guard writes none.
+ */
 export type Executor = (
   request: CommandRequest,
   ctx: ExecContext,
-) => Promise<{ affected: number; detail: string }>;
+) => Promise<{ affected: number; detail: string; journaled?: boolean }>;
 
 const noPermMessage = (kind: CommandKind, commands: readonly string[]): string =>
   `the Redis user may not run ${commands.join(', ')} (${kind} refused by ACL). Grant it with ACL SETUSER, or use --read-only.`;
@@ -78,38 +88,25 @@ function rootCause(err: unknown): unknown {
   return Array.isArray(prev) && prev.length > 0 ? prev[0] : err;
 }
 
-const gone = (n: number, requested: number, what = 'no longer pending'): string =>
-  requested - n > 0 ? ` (${requested - n} ${what})` : '';
-
 /** One executor per kind: a kind without one does not compile. */
 export const EXECUTORS: Record<CommandKind, Executor> = {
+  // XACK / XCLAIM in batches of up to 1,000 IDs (monitor/bulk/ack-claim.ts), progress after
+  // each, the signal checked between them; a group deleted mid-bulk stops with NOGROUP.
   async ack({ stream, group, ids }, ctx) {
-    const n =
-      ids.length === 0
-        ? 0
-        : await ctx.pipelineSum((p, part) => p.xack(stream, group, ...part), ids, Number);
-    return {
-      affected: n,
-      detail: `acknowledged ${n} of ${ids.length} in ${stripPrefixOf(ctx, stream)} / ${group}${gone(n, ids.length)}`,
-    };
+    const r = await ackEntries(bulkOf(ctx), stream, group, ids, ctx.run);
+    return outcome('acknowledged', r, ` in ${stripPrefixOf(ctx, stream)} / ${group}`);
   },
 
   // JUSTID: a manual reassignment is not a delivery, so delivery counts stay as they were.
   // min-idle-time 0: the user picked these entries; XCLAIM itself skips IDs that are not pending.
+  // The target must exist (XCLAIM would create a new consumer silently; a typo would hide the
+  // entries under a name nobody reads) — the same rule as `streamscope claim`.
   async claim({ stream, group, ids, consumer }, ctx) {
     if (!consumer) throw new StreamscopeError('INVALID_ARGUMENT', 'claim needs a target consumer');
-    const n =
-      ids.length === 0
-        ? 0
-        : await ctx.pipelineSum(
-            (p, part) => p.xclaim(stream, group, consumer, 0, ...part, 'JUSTID'),
-            ids,
-            (r) => (r as unknown[]).length,
-          );
-    return {
-      affected: n,
-      detail: `claimed ${n} of ${ids.length} in ${stripPrefixOf(ctx, stream)} / ${group} for ${consumer}${gone(n, ids.length)}`,
-    };
+    const b = bulkOf(ctx);
+    checkClaimTarget(await listConsumers(b, stream, group), consumer, group);
+    const r = await claimEntries(b, stream, group, consumer, ids, ctx.run);
+    return outcome('claimed', r, ` in ${stripPrefixOf(ctx, stream)} / ${group} for ${consumer}`);
   },
 
   async replay({ stream, ids }, ctx) {
@@ -159,6 +156,26 @@ export const EXECUTORS: Record<CommandKind, Executor> = {
   ...BULK_EXECUTORS,
 };
 
+function bulkOf(ctx: ExecContext): BulkContext {
+  return {
+    client: ctx.client,
+    keys: ctx.keys,
+    display: describeServer(ctx.client),
+    secrets: secretsOf(ctx.client),
+  };
+}
+
+/** A bulk result as an executor's answer; stopped part-way, an error saying how much was done. */
+function outcome(
+  verb: string,
+  r: Awaited<ReturnType<typeof ackEntries>>,
+  tail: string,
+): { affected: number; detail: string } {
+  const detail = describeResult(verb, r, tail);
+  if (r.error) throw new PartialRunError(r.error.code, detail, r.done, r.error);
+  return { affected: r.done, detail };
+}
+
 function stripPrefixOf(ctx: ExecContext, key: string): string {
   const p = ctx.keys.prefix;
   return key.startsWith(p) && key.length > p.length ? key.slice(p.length) : key;
@@ -193,7 +210,14 @@ export function createCommands(options: CommandsOptions): MonitorCommands {
     if (err) throw err;
     return res!.reduce((n, [, reply]) => n + count(reply), 0);
   }
-  const ctx: ExecContext = { client, keys, chunkSize: options.chunkSize ?? 500, pipelineSum };
+  const base = {
+    client,
+    keys,
+    chunkSize: options.chunkSize ?? 500,
+    pipelineSum,
+    journal: options.journal ?? null,
+  };
+  const ctx: ExecContext = { ...base, run: {} };
 
   const failed = (request: CommandRequest, error: ErrorInfo): void =>
     emit({
@@ -238,7 +262,20 @@ export function createCommands(options: CommandsOptions): MonitorCommands {
       return denied.size > 0 ? `ACL: the Redis user may not run ${[...denied].join(', ')}` : null;
     },
 
-    async run(request) {
+    // The plan's preview (counts, positions, owners), read without changing anything.
+    async preview(request) {
+      const emitPreview = (preview: ActionPreview | null, error: ErrorInfo | null): void =>
+        emit({ type: 'CommandPreviewed', command: request.kind, preview, error, at: Date.now() });
+      if (!(request.kind in BULK_EXECUTORS)) return emitPreview(null, null);
+      try {
+        const plan = await planFor(request, ctx);
+        emitPreview(plan.preview, null);
+      } catch (err) {
+        emitPreview(null, toErrorInfo(rootCause(err), describeServer(client), secretsOf(client)));
+      }
+    },
+
+    async run(request, runOptions = {}) {
       const { kind } = request;
       const refusal = commandRefusal(kind, configuredReadOnly, denied);
       if (refusal?.code === 'READ_ONLY')
@@ -259,9 +296,17 @@ export function createCommands(options: CommandsOptions): MonitorCommands {
         });
       // Claim: read the previous owners first, so the journal line can undo it.
       const owners = options.journal ? await ownersBefore(client, request).catch(() => null) : null;
+      // Progress between batches only: a run done in one batch just completes.
+      const run: BulkRunOptions = {
+        signal: runOptions.signal,
+        onProgress: ({ done, total }) => {
+          if (done < total)
+            emit({ type: 'CommandProgress', command: kind, done, total, at: Date.now() });
+        },
+      };
       try {
-        const { affected, detail } = await execute(request, ctx);
-        if (options.journal && commandKind(kind).mutates)
+        const { affected, detail, journaled } = await execute(request, { ...ctx, run });
+        if (options.journal && commandKind(kind).mutates && !journaled)
           await journalCommand(options.journal, request, owners, {
             ok: true,
             affected,
@@ -277,14 +322,18 @@ export function createCommands(options: CommandsOptions): MonitorCommands {
         });
       } catch (err) {
         const error = toErrorInfo(rootCause(err), describeServer(client), secretsOf(client));
+        // Stopped part-way: the message says how much was done (and by what it was stopped).
+        const partial = err instanceof PartialRunError ? err : null;
+        if (partial) error.message = partial.message;
         if (error.code === 'NOPERM') {
           for (const c of probedCommandsOf(kind)) denied.add(c);
-          error.message = noPermMessage(kind, probedCommandsOf(kind));
+          const why = noPermMessage(kind, probedCommandsOf(kind));
+          error.message = partial ? `${partial.message} (${why})` : why;
         }
-        if (options.journal && commandKind(kind).mutates)
+        if (options.journal && commandKind(kind).mutates && !partial?.journaled)
           await journalCommand(options.journal, request, owners, {
             ok: false,
-            affected: 0,
+            affected: partial?.done ?? 0,
             summary: error.message,
             errorCode: error.code,
           });

@@ -3,6 +3,11 @@ import type { Redis } from 'ioredis';
 import type { MonitorMessage } from '../core/messages.js';
 import type { MonitorQueriesPort } from '../core/ports.js';
 import { decodeEvent } from '../core/codec.js';
+import type { KeySpace } from '../core/keys.js';
+import type { DeadLetterRow } from '../core/messages.js';
+import { parseRule } from '../core/pel-rule.js';
+import { compareStreamIds } from '../core/stream-id.js';
+import { listDeadLetterStreams, parseRawDeadLetter } from './bulk/dead-letters-raw.js';
 import {
   fetchEntries,
   fetchEntry,
@@ -13,14 +18,38 @@ import {
 import { readHistoryPage } from '../streams/history-page.js';
 import { ReceivedEvent } from './tail.js';
 import { describeServer, secretsOf, toErrorInfo } from './connection-guard.js';
+import { scanPel } from './bulk/pel-scan.js';
 
 export interface QueriesOptions {
   /** A shared, non-blocking client; not closed here. */
   client: Redis;
   emit: (msg: MonitorMessage) => void;
+  /** The key space (pane 5 lists its `<prefix>dlq:*` streams); absent: no dead-letter pane. */
+  keys?: KeySpace;
+  /** Dead letters read per dead-letter stream, newest first. Default 1000. */
+  deadLettersPerStream?: number;
 }
 
-export function createQueries({ client, emit }: QueriesOptions): MonitorQueriesPort {
+/** The original fields in one line for the list: `event={"n":1} blob=…`, cut short. */
+function summaryOf(fields: readonly Buffer[] | null, max = 160): string {
+  if (!fields) return '';
+  const parts: string[] = [];
+  let n = 0;
+  for (let i = 0; i + 1 < fields.length && n < max; i += 2) {
+    const part = `${fields[i].toString('utf8')}=${fields[i + 1].toString('utf8', 0, max)}`;
+    parts.push(part);
+    n += part.length + 1;
+  }
+  const line = parts.join(' ');
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+export function createQueries({
+  client,
+  emit,
+  keys,
+  deadLettersPerStream = 1000,
+}: QueriesOptions): MonitorQueriesPort {
   const errorInfo = (err: unknown) => toErrorInfo(err, describeServer(client), secretsOf(client));
   return {
     async loadPendingPage(stream, group, o) {
@@ -86,6 +115,72 @@ export function createQueries({ client, emit }: QueriesOptions): MonitorQueriesP
         // Shown as not found: the detail view still has the ID it was opened on.
       }
       emit({ type: 'CounterpartFound', fromStream, id, toStream, toId, at: Date.now() });
+    },
+    // `:mark <rule>`: the whole PEL (monitor/bulk/pel-scan.ts), not the page on screen.
+    async markPending(stream, group, rule) {
+      const failed = (error: ReturnType<typeof errorInfo>) =>
+        emit({ type: 'PendingMarkFailed', stream, group, rule, error, at: Date.now() });
+      const parsed = parseRule(rule);
+      if (!parsed.ok) return failed({ code: 'INVALID_ARGUMENT', message: parsed.error });
+      try {
+        const ctx = { client, display: describeServer(client), secrets: secretsOf(client) };
+        const rows = await scanPel(ctx, stream, group, parsed.rule);
+        emit({
+          type: 'PendingMarked',
+          stream,
+          group,
+          rule,
+          ids: rows.map((e) => e.id),
+          at: Date.now(),
+        });
+      } catch (err) {
+        failed(errorInfo(err));
+      }
+    },
+    async loadDeadLetters() {
+      if (!keys) {
+        emit({
+          type: 'DeadLettersFailed',
+          error: { code: 'INVALID_ARGUMENT', message: 'no key space given' },
+          at: Date.now(),
+        });
+        return;
+      }
+      const ctx = { client, keys, display: describeServer(client), secrets: secretsOf(client) };
+      try {
+        const rows: DeadLetterRow[] = [];
+        const truncated: string[] = [];
+        for (const dlqKey of await listDeadLetterStreams(ctx)) {
+          const page = (await client.xrevrangeBuffer(
+            dlqKey,
+            '+',
+            '-',
+            'COUNT',
+            deadLettersPerStream,
+          )) as [Buffer, Buffer[]][];
+          if (page.length === deadLettersPerStream) truncated.push(dlqKey);
+          for (const [id, flat] of page) {
+            const l = parseRawDeadLetter(id.toString(), flat);
+            rows.push({
+              dlqKey,
+              id: l.id,
+              originalStream: l.originalStream,
+              originalId: l.originalId,
+              group: l.group,
+              consumer: l.consumer,
+              deliveries: l.deliveries,
+              reason: l.reason,
+              summary: summaryOf(l.fields),
+              tombstone: l.fields === null,
+            });
+          }
+        }
+        // Newest first across every dead-letter stream (IDs are times).
+        rows.sort((a, b) => compareStreamIds(b.id, a.id));
+        emit({ type: 'DeadLettersLoaded', rows, truncated, at: Date.now() });
+      } catch (err) {
+        emit({ type: 'DeadLettersFailed', error: errorInfo(err), at: Date.now() });
+      }
     },
     async loadEntries(stream, ids) {
       try {

@@ -41,6 +41,14 @@ export type UiAction =
   | { type: 'editConsumer'; text: string }
   | { type: 'confirm' }
   | { type: 'cancel' }
+  /** `:` opens the command line; typing edits it; tab completes; up/down walk the history. */
+  | { type: 'openCommandLine' }
+  | { type: 'editCommandLine'; text: string }
+  | { type: 'completeCommandLine' }
+  | { type: 'walkCommandHistory'; delta: 1 | -1 }
+  | { type: 'submitCommandLine' }
+  /** esc while a bulk command runs: stop it between batches. */
+  | { type: 'cancelCommand' }
   | { type: 'changePage'; delta: 1 | -1 }
   /** Pending pane: most idle first ⇄ ID order. */
   | { type: 'togglePendingOrder' }

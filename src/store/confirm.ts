@@ -9,5 +9,6 @@ export function requestOf(c: ConfirmState): CommandRequest {
     group: c.group,
     ids: c.ids,
     ...(commandKind(c.command).asks === 'consumer' ? { consumer: c.consumer } : {}),
+    ...c.extra,
   };
 }

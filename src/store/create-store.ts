@@ -72,6 +72,12 @@ export interface MonitorActions {
   editConsumer(text: string): void;
   confirm(): void;
   cancel(): void;
+  cancelCommand(): void;
+  openCommandLine(): void;
+  editCommandLine(text: string): void;
+  completeCommandLine(): void;
+  walkCommandHistory(delta: 1 | -1): void;
+  submitCommandLine(): void;
   changePage(delta: 1 | -1): void;
   togglePendingOrder(): void;
   cycleGroup(delta: 1 | -1): void;
@@ -112,6 +118,8 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
   let batchTimer: unknown = null;
   let clock: unknown = null;
   let closed = false;
+  /** The running command's cancel switch (one command runs at a time). */
+  let running: AbortController | null = null;
 
   function commit(actions: readonly StoreAction[]): void {
     const prev = api.getState();
@@ -221,6 +229,44 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
             .catch((err: unknown) =>
               dispatch({ type: 'HistoryPageFailed', request, error: toErrorInfo(err), at: now() }),
             );
+      } else if (e.type === 'cancelCommand') {
+        running?.abort();
+      } else if (e.type === 'markPending') {
+        const { stream, group, rule } = e;
+        const failed = (message: string) =>
+          dispatch({
+            type: 'PendingMarkFailed',
+            stream,
+            group,
+            rule,
+            error: { code: 'INVALID_ARGUMENT', message },
+            at: now(),
+          });
+        if (!options.queries.markPending) failed('marking by rule is not available here');
+        else
+          options.queries
+            .markPending(stream, group, rule)
+            .catch((err: unknown) => failed(toErrorInfo(err).message));
+      } else if (e.type === 'loadDeadLetters') {
+        const failed = (message: string) =>
+          dispatch({ type: 'DeadLettersFailed', error: { code: 'REDIS', message }, at: now() });
+        if (!options.queries.loadDeadLetters) failed('dead letters cannot be listed here');
+        else
+          options.queries
+            .loadDeadLetters()
+            .catch((err: unknown) => failed(toErrorInfo(err).message));
+      } else if (e.type === 'previewCommand') {
+        const { request } = e;
+        const done = (error: ErrorInfo | null) =>
+          dispatch({
+            type: 'CommandPreviewed',
+            command: request.kind,
+            preview: null,
+            error,
+            at: now(),
+          });
+        if (!options.commands.preview) done(null);
+        else options.commands.preview(request).catch((err: unknown) => done(toErrorInfo(err)));
       } else if (e.type === 'loadEntries') {
         options.queries.loadEntries?.(e.stream, e.ids).catch(() => {});
       } else if (e.type === 'findCounterpart') {
@@ -240,8 +286,10 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
         else options.files.exportEntries(e.name, e.records).catch(() => {});
       } else {
         const { request } = e;
+        const controller = new AbortController();
+        running = controller;
         options.commands
-          .run(request)
+          .run(request, { signal: controller.signal })
           .catch((err: unknown) =>
             dispatch({
               type: 'CommandFailed',
@@ -252,7 +300,10 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
             }),
           )
           // A NOPERM reply teaches the port a permission: show it on the keys right away.
-          .finally(syncPermissions);
+          .finally(() => {
+            if (running === controller) running = null;
+            syncPermissions();
+          });
       }
     }
   }
@@ -280,6 +331,12 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
     editConsumer: (text) => act({ type: 'editConsumer', text }),
     confirm: a({ type: 'confirm' }),
     cancel: a({ type: 'cancel' }),
+    cancelCommand: a({ type: 'cancelCommand' }),
+    openCommandLine: a({ type: 'openCommandLine' }),
+    editCommandLine: (text) => act({ type: 'editCommandLine', text }),
+    completeCommandLine: a({ type: 'completeCommandLine' }),
+    walkCommandHistory: (delta) => act({ type: 'walkCommandHistory', delta }),
+    submitCommandLine: a({ type: 'submitCommandLine' }),
     changePage: (delta) => act({ type: 'changePage', delta }),
     togglePendingOrder: a({ type: 'togglePendingOrder' }),
     cycleGroup: (delta) => act({ type: 'cycleGroup', delta }),

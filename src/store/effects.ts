@@ -12,12 +12,17 @@ import type { PendingRequest } from './state.js';
 export type Effect =
   | { type: 'loadPendingPage'; request: PendingRequest }
   | { type: 'loadEntry'; stream: string; id: string }
+  | { type: 'runCommand'; request: CommandRequest }
+  | { type: 'markPending'; stream: string; group: string; rule: string }
+  | { type: 'previewCommand'; request: CommandRequest }
+  | { type: 'loadDeadLetters' }
+  /** Abort the running command's signal: no further batch starts. */
+  | { type: 'cancelCommand' }
   | { type: 'loadEntries'; stream: string; ids: readonly string[] }
   | { type: 'loadHistoryPage'; request: HistoryPageRequest }
   | { type: 'copy'; text: string; what: string }
   | { type: 'findCounterpart'; fromStream: string; id: string; eventId: string; toStream: string }
-  | { type: 'export'; name: string; records: readonly ExportRecord[] }
-  | { type: 'runCommand'; request: CommandRequest };
+  | { type: 'export'; name: string; records: readonly ExportRecord[] };
 
 let collecting: Effect[] | null = null;
 

@@ -11,7 +11,7 @@
  *   3. draw it and give it keys: a PaneLayer (component, bindings, optional model) in the pane's
  *      descriptor (ui/panes/types.ts). esc, `?`, the footer and the README table follow.
  */
-import type { ConfirmState, DetailState, MonitorState } from './state.js';
+import type { CommandLineState, ConfirmState, DetailState, MonitorState } from './state.js';
 
 /** What each layer holds, by layer id (the id is also its key context). */
 export interface LayerData {
@@ -28,6 +28,8 @@ export interface LayerData {
   filter: { previous: string; pane?: string };
   /** A command's confirm dialog (claim: choosing the consumer first). */
   confirm: ConfirmState;
+  /** The `:` command line while it is typed in (store/command-line.ts). */
+  command: CommandLineState;
   /** A long failure in full (`enter` on its short line in the notice line). */
   outcome: { text: string; scroll: number };
 }

@@ -17,6 +17,8 @@ export interface PaneModel {
   open?(state: MonitorState): MonitorState;
   /** esc with nothing on top: clear something of the pane's own, or null when there is nothing. */
   back?(state: MonitorState): MonitorState | null;
+  /** space: mark or unmark the selected row (absent: the pane has no marks, or pane 3's). */
+  toggleMark?(state: MonitorState): MonitorState;
   /** The pane was just shown (tab, number key): e.g. reload its page. */
   onShow?(state: MonitorState): MonitorState;
   /**

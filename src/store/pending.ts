@@ -50,6 +50,8 @@ export function retarget(
     loadedAt: null,
     error: null,
     marks: [],
+    markRule: null,
+    marking: null,
     selected: null,
   };
   return requestPage(fresh, state, null);

@@ -6,6 +6,7 @@
 import { recordSnapshot } from '../core/lag-history.js';
 import type { LoopName, MonitorMessage, StreamSnapshot, TailEvent } from '../core/messages.js';
 import type { StoreAction } from './actions.js';
+import { want } from './effects.js';
 import { selectLayer, updateLayer } from './layers.js';
 import type { Selection } from './list.js';
 import { reduceEntriesLoaded, wantBodies } from './pending-bodies.js';
@@ -14,7 +15,7 @@ import { lookUpCounterpart, reduceCounterpartFound } from './detail-ids.js';
 import { selectGroupsByPending, selectPendingCursor, selectPendingRows } from './selectors.js';
 import type { PendingEntry } from '../core/types.js';
 import { currentAfterId, requestPage, retarget, sameTarget } from './pending.js';
-import type { MonitorState, RateBucket } from './state.js';
+import type { ConfirmState, MonitorState, RateBucket } from './state.js';
 import { reduceUi } from './ui-reducers.js';
 import { reduceHistoryPage } from './history.js';
 
@@ -39,6 +40,12 @@ export function reduce(state: MonitorState, action: StoreAction): MonitorState {
     case 'CounterpartFound':
     case 'CommandCompleted':
     case 'CommandFailed':
+    case 'CommandProgress':
+    case 'PendingMarked':
+    case 'PendingMarkFailed':
+    case 'CommandPreviewed':
+    case 'DeadLettersLoaded':
+    case 'DeadLettersFailed':
       return reduceMessage(state, action);
     case 'tick':
     case 'setPageRows':
@@ -116,7 +123,8 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
       // A page asked for before the order was toggled.
       if ((msg.order ?? 'id') !== p.order) return state;
       const ids = new Set(msg.entries.map((e) => e.id));
-      const marks = p.marks.filter((id) => ids.has(id));
+      // Marks by rule cover the whole PEL, not this page: they stay.
+      const marks = p.markRule !== null ? p.marks : p.marks.filter((id) => ids.has(id));
       const selected = followSelection(state, msg.entries, ids);
       return wantBodies({
         ...state,
@@ -166,25 +174,122 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
     }
     case 'CounterpartFound':
       return reduceCounterpartFound(state, msg);
+    case 'PendingMarked': {
+      const p = state.pending;
+      if (!p.target || p.target.stream !== msg.stream || p.target.group !== msg.group) return state;
+      const n = msg.ids.length;
+      return {
+        ...state,
+        pending: { ...p, marks: msg.ids, markRule: n > 0 ? msg.rule : null, marking: null },
+        ui: {
+          ...state.ui,
+          notice: {
+            level: n > 0 ? 'ok' : 'info',
+            text:
+              n > 0
+                ? `marked ${n.toLocaleString('en-US')} pending ${n === 1 ? 'entry' : 'entries'} of the whole group (${msg.rule}); a/c/d act on all of them`
+                : `no pending entry of ${msg.group} matches ${msg.rule}; nothing marked`,
+            at: state.now,
+            flash: true,
+          },
+        },
+      };
+    }
+    case 'DeadLettersLoaded': {
+      const d = state.deadLetters;
+      const live = new Set(msg.rows.map((r) => `${r.dlqKey} ${r.id}`));
+      const marks = d.marks.filter((k) => live.has(k));
+      return {
+        ...state,
+        deadLetters: {
+          ...d,
+          rows: msg.rows,
+          truncated: msg.truncated,
+          loadedAt: msg.at,
+          loading: false,
+          error: null,
+          marks: marks.length === d.marks.length ? d.marks : marks,
+        },
+      };
+    }
+    case 'DeadLettersFailed':
+      return {
+        ...state,
+        deadLetters: { ...state.deadLetters, loading: false, error: msg.error },
+      };
+    case 'PendingMarkFailed':
+      return {
+        ...state,
+        pending: { ...state.pending, marking: null },
+        ui: {
+          ...state.ui,
+          notice: {
+            level: 'error',
+            text: `mark ${msg.rule}: ${msg.error.message}`,
+            at: state.now,
+            flash: true,
+          },
+        },
+      };
+    case 'CommandPreviewed': {
+      const c = selectLayer(state, 'confirm');
+      if (!c || c.command !== msg.command || !c.preview) return state;
+      // No preview and no error: the port cannot preview; the dialog shows the kind's own text.
+      const preview: ConfirmState['preview'] = msg.error
+        ? { status: 'failed', error: msg.error.message }
+        : msg.preview
+          ? { status: 'ready', preview: msg.preview }
+          : undefined;
+      const { preview: _old, ...rest } = c;
+      return updateLayer(state, 'confirm', () => (preview ? { ...rest, preview } : rest));
+    }
+    case 'CommandProgress': {
+      const p = state.ui.progress;
+      if (!p || p.command !== msg.command) return state;
+      return {
+        ...state,
+        ui: { ...state.ui, progress: { ...p, done: msg.done, total: msg.total, at: state.now } },
+      };
+    }
     case 'CommandCompleted': {
       const ok = msg.affected === msg.requested;
       const text =
         msg.detail ||
         `${msg.command}: ${msg.affected} of ${msg.requested} ${msg.requested === 1 ? 'entry' : 'entries'}`;
       // Partial (some entries were no longer there) is red like a failure: it needs a look.
-      const s = withCommandOutcome(state, { ok, text }, ok ? 'ok' : 'error');
+      const s0 = withCommandOutcome(state, { ok, text }, ok ? 'ok' : 'error');
+      const s = s0.ui.pane === 'deadletters' ? reloadDeadLetters(s0, true) : s0;
       return {
         ...s,
-        pending: requestPage({ ...s.pending, marks: [] }, s, currentAfterId(s.pending)),
+        pending: requestPage(
+          { ...s.pending, marks: [], markRule: null },
+          s,
+          currentAfterId(s.pending),
+        ),
       };
     }
-    case 'CommandFailed':
-      return withCommandOutcome(
+    case 'CommandFailed': {
+      const s = withCommandOutcome(
         state,
         { ok: false, text: `${msg.command} failed: ${msg.error.message}` },
         'error',
       );
+      // Stopped part-way, some entries may have moved: show the PEL as it is now.
+      return s.pending.target && !s.pending.loading
+        ? { ...s, pending: requestPage(s.pending, s, currentAfterId(s.pending)) }
+        : s;
+    }
   }
+}
+
+/** Ask for pane 5's list again (after a redrive or delete, marks cleared). */
+function reloadDeadLetters(state: MonitorState, clearMarks: boolean): MonitorState {
+  want({ type: 'loadDeadLetters' });
+  const d = state.deadLetters;
+  return {
+    ...state,
+    deadLetters: { ...d, loading: true, ...(clearMarks ? { marks: [], markRule: null } : {}) },
+  };
 }
 
 /** A loop's success clears its own reconnecting state (and only its own). */
@@ -263,7 +368,7 @@ function withCommandOutcome(
         flash: true,
       }
     : { level, text: outcome.text, at: state.now, flash: true };
-  return { ...state, ui: { ...state.ui, notice } };
+  return { ...state, ui: { ...state.ui, progress: null, notice } };
 }
 
 function appendEvents(

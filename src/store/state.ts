@@ -4,6 +4,7 @@
  */
 import type {
   CommandKind,
+  DeadLetterRow,
   ErrorInfo,
   LoopName,
   PendingOrder,
@@ -13,6 +14,8 @@ import type {
   TailEvent,
 } from '../core/messages.js';
 import type { PendingEntry, RawFields, SeedEvent } from '../core/types.js';
+import type { ActionPreview } from '../core/bulk-kinds.js';
+import type { CommandRequest } from '../core/command-kinds.js';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../core/thresholds.js';
 import type { LagHistory } from '../core/lag-history.js';
 import type { Layer } from './layers.js';
@@ -155,6 +158,13 @@ export interface PendingState {
   /** A new object means "load this now" (create-store performs it). */
   request: PendingRequest | null;
   marks: readonly string[];
+  /**
+   * The marks came from `:mark <rule>` over the whole PEL: kept across pages and reloads (an
+   * entry gone meanwhile is counted as vanished when acted on). Null: marked by hand (space).
+   */
+  markRule: string | null;
+  /** A `:mark` scan is running for this rule. */
+  marking: string | null;
   /** The selected entry, by ID (null: the first row). */
   selected: Selection | null;
   /** Contents of the page's entries (TYPE, PAYLOAD, `/`, Y, e), of `stream` only. */
@@ -204,6 +214,24 @@ export interface ConfirmState {
   /** Claim target (typed or picked). */
   consumer: string;
   consumerChoices: readonly string[];
+  /** Request fields beyond the entries (setid target, delconsumer moveTo, redrive rate…). */
+  extra?: Partial<Omit<CommandRequest, 'kind' | 'stream' | 'group' | 'ids'>>;
+  /** What the plan says it will do (asked of the commands port); absent: the kind's own text. */
+  preview?:
+    | { status: 'loading' }
+    | { status: 'ready'; preview: ActionPreview }
+    | { status: 'failed'; error: string };
+}
+
+/** The `:` command line while it is open. */
+export interface CommandLineState {
+  text: string;
+  /** Tab's candidates for the word being completed (shown under the line when > 1). */
+  candidates: readonly string[];
+  /** Why the last enter did not run (shown inline; the line stays open to fix it). */
+  error: string | null;
+  /** Position in ui.commandHistory while walking it with up/down (null: the new line). */
+  historyAt: number | null;
 }
 
 export interface Notice {
@@ -219,6 +247,18 @@ export interface Notice {
   details?: string;
 }
 
+/** A confirmed command while it runs: the progress bar (done/total, rate); esc cancels it. */
+export interface ProgressState {
+  command: CommandKind;
+  total: number;
+  done: number;
+  /** Local ms when it was confirmed, and of the last progress message (the rate). */
+  startedAt: number;
+  at: number;
+  /** esc was pressed: no further batch starts; the outcome says how much was done. */
+  cancelling: boolean;
+}
+
 export interface UiState {
   pane: PaneId;
   /**
@@ -231,6 +271,21 @@ export interface UiState {
   /** Selected row of list panes that keep it here (streams, groups…), by pane id, by identity. */
   selected: Readonly<Record<string, Selection>>;
   notice: Notice | null;
+  progress: ProgressState | null;
+  /** Lines run from `:`, oldest first (up/down walk them). */
+  commandHistory: readonly string[];
+}
+
+/** Pane 5: the dead letters of every `<prefix>dlq:*` stream, newest first. */
+export interface DeadLettersState {
+  rows: readonly DeadLetterRow[];
+  truncated: readonly string[];
+  loadedAt: number | null;
+  loading: boolean;
+  error: ErrorInfo | null;
+  /** Marked rows by `<dlq key> <id>`. */
+  marks: readonly string[];
+  markRule: string | null;
 }
 
 /** Panes 2–5: filter text and sort option per pane (store/table-view.ts); pane 1 has view.filter. */
@@ -249,6 +304,7 @@ export interface MonitorState {
   view: EventsView;
   snapshot: SnapshotState;
   pending: PendingState;
+  deadLetters: DeadLettersState;
   tables: TablesState;
   ui: UiState;
 }
@@ -318,8 +374,19 @@ export function initialState(config: MonitorConfig, now: number): MonitorState {
       error: null,
       request: null,
       marks: [],
+      markRule: null,
+      marking: null,
       selected: null,
       bodies: { stream: null, byId: {} },
+    },
+    deadLetters: {
+      rows: [],
+      truncated: [],
+      loadedAt: null,
+      loading: false,
+      error: null,
+      marks: [],
+      markRule: null,
     },
     tables: { filters: {}, sort: {} },
     ui: {
@@ -328,6 +395,8 @@ export function initialState(config: MonitorConfig, now: number): MonitorState {
       pageRows: 10,
       selected: {},
       notice: null,
+      progress: null,
+      commandHistory: [],
     },
   };
 }

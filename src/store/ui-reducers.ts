@@ -15,7 +15,8 @@ import {
   selectPendingCursor,
   selectPendingRows,
 } from './selectors.js';
-import { type MonitorState, type Notice, type PaneId } from './state.js';
+import { type ConfirmState, type MonitorState, type Notice, type PaneId } from './state.js';
+import { reduceCommandLine } from './command-line.js';
 
 import {
   closeAllLayers,
@@ -109,6 +110,8 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
         ? closeLayer(state, 'help')
         : pushLayer(state, 'help', { scroll: 0 });
     case 'toggleMark': {
+      const own = paneModel(state.ui.pane)?.toggleMark;
+      if (own) return own(state);
       const rows = selectPendingRows(state);
       const at = selectPendingCursor(state);
       const row = rows[at];
@@ -129,6 +132,10 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
     case 'confirm': {
       const c = selectLayer(state, 'confirm');
       if (!c) return state;
+      if (c.step === 'confirm' && c.preview?.status === 'loading')
+        return notice(state, 'info', 'reading what it would do… (y again once the preview shows)');
+      if (c.step === 'confirm' && c.preview?.status === 'failed')
+        return notice(state, 'error', `cannot run: ${c.preview.error} (esc closes)`);
       if (c.step === 'consumer')
         return c.consumer.trim()
           ? updateLayer(state, 'confirm', () => ({
@@ -146,7 +153,42 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
       const closed = closeLayer(state, 'confirm');
       return {
         ...closed,
-        ui: { ...closed.ui, notice: { level: 'info', text, at: state.now, flash: true } },
+        ui: {
+          ...closed.ui,
+          notice: { level: 'info', text, at: state.now, flash: true },
+          progress: {
+            command: c.command,
+            total: Math.max(1, n),
+            done: 0,
+            startedAt: state.now,
+            at: state.now,
+            cancelling: false,
+          },
+        },
+      };
+    }
+    case 'openCommandLine':
+    case 'editCommandLine':
+    case 'completeCommandLine':
+    case 'walkCommandHistory':
+    case 'submitCommandLine':
+      return reduceCommandLine(state, a);
+    case 'cancelCommand': {
+      const p = state.ui.progress;
+      if (!p || p.cancelling) return state;
+      want({ type: 'cancelCommand' });
+      return {
+        ...state,
+        ui: {
+          ...state.ui,
+          progress: { ...p, cancelling: true },
+          notice: {
+            level: 'info',
+            text: `cancelling ${p.command}: no further batch starts (${p.done.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} done so far)`,
+            at: state.now,
+            flash: true,
+          },
+        },
       };
     }
     case 'cancel':
@@ -172,14 +214,15 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
         const next = {
           ...p,
           pageStarts: [...p.pageStarts, p.order === 'id' ? last : null],
-          marks: [],
+          // Marks by rule cover the whole PEL: they stay when the page changes.
+          marks: p.markRule ? p.marks : [],
           selected: null,
         };
         return { ...state, pending: requestPage(next, state, last) };
       }
       if (p.pageStarts.length <= 1) return notice(state, 'info', 'already on the first page');
       const starts = p.pageStarts.slice(0, -1);
-      const prev = { ...p, pageStarts: starts, marks: [], selected: null };
+      const prev = { ...p, pageStarts: starts, marks: p.markRule ? p.marks : [], selected: null };
       return { ...state, pending: requestPage(prev, state, currentAfterId(prev)) };
     }
     case 'togglePendingOrder': {
@@ -193,7 +236,7 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
         hasMore: false,
         scan: null,
         loadedAt: null,
-        marks: [],
+        marks: p.markRule ? p.marks : [],
         selected: null,
       } as const;
       const s = notice(
@@ -328,12 +371,31 @@ function openSelected(state: MonitorState): MonitorState {
 /** esc: pop the top layer (its own back when it has one), else the pane's (clear the filter…). */
 function back(state: MonitorState): MonitorState {
   const top = selectTopLayer(state);
+  // A running bulk command is in front of the pane while it runs: esc stops it between batches.
+  if (!top && state.ui.progress && !state.ui.progress.cancelling)
+    return reduceUi(state, { type: 'cancelCommand' });
   if (!top) return paneModel(state.ui.pane)?.back?.(state) ?? state;
   const m = layerModel(top.id) as LayerModel | undefined;
   return m?.back ? m.back(state, top.data as never) : popLayer(state);
 }
 
-function requestCommand(state: MonitorState, command: CommandKind): MonitorState {
+export interface RequestOptions {
+  /** The pane whose target it acts on (default: the pane shown). */
+  pane?: string;
+  /** A target the `:` line names itself (setid, delconsumer, undo act on no entries). */
+  target?: { stream: string; group: string; ids: readonly string[] };
+  extra?: ConfirmState['extra'];
+  /** Claim: the consumer the `:` line named (the dialog then only asks y/n). */
+  consumer?: string;
+  /** Ask the commands port for the plan's preview (shown in the dialog; y waits for it). */
+  preview?: boolean;
+}
+
+export function requestCommand(
+  state: MonitorState,
+  command: CommandKind,
+  o: RequestOptions = {},
+): MonitorState {
   if (state.config.readOnly && commandKind(command).readOnly === 'refuse')
     return notice(
       state,
@@ -342,10 +404,16 @@ function requestCommand(state: MonitorState, command: CommandKind): MonitorState
     );
   // Commands act on the pane's rows: not from under a dialog, a detail view or the help.
   if (selectTopLayer(state)) return state;
-  const t = selectCommandTarget(state);
+  if (state.ui.progress)
+    return notice(
+      state,
+      'info',
+      `${command}: ${state.ui.progress.command} is still running (esc cancels it)`,
+    );
+  const t = o.target ?? selectCommandTarget(state, o.pane);
   if (typeof t === 'string') return notice(state, 'info', `${command}: ${t}`);
   const ids = [...t.ids];
-  const asksConsumer = commandKind(command).asks === 'consumer';
+  const asksConsumer = commandKind(command).asks === 'consumer' && o.consumer === undefined;
   const consumerChoices = asksConsumer ? selectConsumersOf(state, t.stream, t.group) : [];
   // The previous outcome would linger under the new dialog as if it were about it.
   return pushLayer({ ...state, ui: { ...state.ui, notice: null } }, 'confirm', {
@@ -354,7 +422,22 @@ function requestCommand(state: MonitorState, command: CommandKind): MonitorState
     group: t.group,
     ids,
     step: asksConsumer ? 'consumer' : 'confirm',
-    consumer: asksConsumer ? selectClaimDefault(state, t.stream, t.group, ids) : '',
+    consumer: o.consumer ?? (asksConsumer ? selectClaimDefault(state, t.stream, t.group, ids) : ''),
     consumerChoices,
+    ...(o.extra ? { extra: o.extra } : {}),
+    ...(o.preview ? { preview: { status: 'loading' } as const } : {}),
   });
+}
+
+/** requestCommand, then ask the port for the plan's preview of what the dialog holds. */
+export function requestWithPreview(
+  state: MonitorState,
+  command: CommandKind,
+  o: RequestOptions,
+): MonitorState {
+  const s = requestCommand(state, command, { ...o, preview: true });
+  const c = selectLayer(s, 'confirm');
+  if (c && c !== selectLayer(state, 'confirm'))
+    want({ type: 'previewCommand', request: requestOf(c) });
+  return s;
 }

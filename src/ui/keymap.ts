@@ -94,6 +94,14 @@ const NAVIGATION: readonly KeyBinding[] = [
   }),
 
   bind('global', {
+    keys: [':'],
+    label: 'command',
+    description:
+      'Open the command line (mark <rule>, unmark, ack, claim, deadletter, delconsumer, setid, redrive, undo, show); tab completes',
+    run: (a) => a.openCommandLine(),
+  }),
+
+  bind('global', {
     keys: ['ctrl+c'],
     label: 'quit',
     description: 'Quit from anywhere, even while typing',
@@ -103,6 +111,42 @@ const NAVIGATION: readonly KeyBinding[] = [
 
 /** The shared layers: the detail view, the filter line, the dialogs, the help. */
 const SHARED_LAYERS: readonly KeyBinding[] = [
+  // The `:` command line (typed text edits the line)
+  bind('command', {
+    keys: ['enter'],
+    label: 'run',
+    description: 'Run the line (an error is shown inline and the line stays open)',
+    footer: true,
+    run: (a) => a.submitCommandLine(),
+  }),
+  bind('command', {
+    keys: ['tab'],
+    label: 'complete',
+    description: 'Complete the verb, rule term, consumer, group or stream being typed',
+    footer: true,
+    run: (a) => a.completeCommandLine(),
+  }),
+  bind('command', {
+    keys: ['up'],
+    label: 'history',
+    description: 'The previous line run from here',
+    footer: true,
+    run: (a) => a.walkCommandHistory(-1),
+  }),
+  bind('command', {
+    keys: ['down'],
+    label: 'newer',
+    description: 'The next line in the history',
+    run: (a) => a.walkCommandHistory(1),
+  }),
+  bind('command', {
+    keys: ['esc'],
+    label: 'cancel',
+    description: 'Close the command line; nothing runs',
+    footer: true,
+    run: (a) => a.back(),
+  }),
+
   // Detail view
   bind('detail', {
     keys: ['esc'],
@@ -279,7 +323,11 @@ export function activeContext(state: MonitorState): KeyContext {
 /** Text is being typed (filter, claim target): printable keys are text, not commands. */
 export function isTyping(state: MonitorState): boolean {
   const top = selectTopLayer(state);
-  return top?.id === 'filter' || (top?.id === 'confirm' && top.data.step === 'consumer');
+  return (
+    top?.id === 'filter' ||
+    top?.id === 'command' ||
+    (top?.id === 'confirm' && top.data.step === 'consumer')
+  );
 }
 
 /**
@@ -300,7 +348,7 @@ function liveBindings(state: MonitorState): KeyBinding[] {
 /** Bindings that apply in a context, most specific first. */
 export function bindingsFor(context: KeyContext): KeyBinding[] {
   const own = keymap().filter((b) => b.pane === context);
-  if (context === 'filter' || context === 'confirm')
+  if (context === 'filter' || context === 'confirm' || context === 'command')
     return [...own, ...keymap().filter((b) => b.keys.includes('ctrl+c'))];
   return [
     ...own,
@@ -348,15 +396,19 @@ export function handleKey(
   }
   if (isTyping(state)) {
     const claim = selectTop(state, 'confirm');
+    const line = selectTop(state, 'command');
     const editing = claim
       ? claim.consumer
-      : filterTextOf(state, selectTop(state, 'filter')?.pane ?? 'events');
+      : line
+        ? line.text
+        : filterTextOf(state, selectTop(state, 'filter')?.pane ?? 'events');
     let next: string | null = null;
     if (name === 'backspace') next = editing.slice(0, -1);
     else if (!key.ctrl && !key.meta && input && !/[\x00-\x1f\x7f]/.test(input))
       next = editing + input;
     if (next === null) return { kind: 'ignored' };
     if (claim) actions.editConsumer(next);
+    else if (line) actions.editCommandLine(next);
     else actions.editFilter(next);
     return { kind: 'typed' };
   }
@@ -449,6 +501,7 @@ const SHARED_TITLES: Record<string, string> = {
   global: 'Everywhere',
   detail: 'Detail view',
   filter: 'Filter line',
+  command: 'Command line (:)',
   confirm: 'Confirm dialog',
   notice: 'Notice line (a long failure)',
   outcome: 'Failure details',
@@ -469,6 +522,7 @@ export function contextOrder(): KeyContext[] {
     ...panes().flatMap((p) => [p.id, ...(p.layers ?? []).map((l) => l.id)]),
     'detail',
     'filter',
+    'command',
     'confirm',
     'notice',
     'outcome',

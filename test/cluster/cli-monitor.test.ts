@@ -163,6 +163,8 @@ describe.each(layouts)('on a cluster, $layout layout', ({ layout, prefix }) => {
         '>',
       )) as [string, [string, string[]][]][];
       const ids = read[0][1].map(([id]) => id);
+      // A claim targets an existing consumer (the monitor refuses to create one by a typo).
+      await shared.xgroup('CREATECONSUMER', key, 'g', 'w2');
       await commands.run({
         kind: 'claim',
         stream: key,

@@ -213,7 +213,9 @@ describe('the bulk kinds in the command-kind table', () => {
     await cmd.run({ kind: 'deadletter', stream, group: 'g', ids: ids.slice(0, 2), reason: 'bad' });
     await cmd.run({ kind: 'setid', stream, group: 'g', ids: [], target: ids[1] });
     expect(msgs.map((m) => m.type)).toEqual(['CommandCompleted', 'CommandCompleted']);
-    expect((msgs[0] as { detail: string }).detail).toBe('dead-lettered 2 of 2');
+    expect((msgs[0] as { detail: string }).detail).toBe(
+      `dead-lettered 2 of 2 to ${ctx.keys.deadLetterStream('t')}`,
+    );
     expect((await pendingOf(r, stream)).count).toBe(3);
     expect(await r.xlen(ctx.keys.deadLetterStream('t'))).toBe(2);
     const ro = createCommands({

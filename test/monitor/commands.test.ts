@@ -64,6 +64,19 @@ describe('createCommands', () => {
     const s = sink();
     const cmd = createCommands({ client: r, keys: ks, emit: s.emit });
     await r.xack(key, 'g', ids[3]);
+    // The target must exist: XCLAIM would create it silently (a typo would hide the entries).
+    await cmd.run({ kind: 'claim', stream: key, group: 'g', consumer: 'rescuer', ids: [ids[1]] });
+    expect(s.msgs.splice(0)).toEqual([
+      expect.objectContaining({
+        type: 'CommandFailed',
+        error: {
+          code: 'INVALID_ARGUMENT',
+          message:
+            'no consumer "rescuer" in group g (consumers: c1); claim targets an existing consumer',
+        },
+      }),
+    ]);
+    await r.xgroup('CREATECONSUMER', key, 'g', 'rescuer');
     await cmd.run({
       kind: 'claim',
       stream: key,
@@ -235,8 +248,9 @@ describe('createCommands', () => {
       const s = sink();
       const cmd = createCommands({ client: partial, keys: ks, emit: s.emit });
       await cmd.probePermissions();
-      // delconsumer claims the consumer's entries first, so it needs XCLAIM too.
-      expect([...cmd.deniedCommands]).toEqual(['claim', 'delconsumer']);
+      // delconsumer claims the consumer's entries first, so it needs XCLAIM too; undo may claim
+      // entries back to their previous owners.
+      expect([...cmd.deniedCommands]).toEqual(['claim', 'delconsumer', 'undo']);
       expect(cmd.readOnly).toBe(false);
       expect(cmd.readOnlyReason).toBe('ACL: the Redis user may not run XCLAIM');
       const before = await xclaimCalls();

@@ -147,12 +147,10 @@ describe('createMonitorStore', () => {
     store.actions.confirm();
     store.actions.confirm(); // a second enter (the dialog is closed) does not run it twice
     expect(ports.commands.run).toHaveBeenCalledTimes(1);
-    expect(ports.commands.run).toHaveBeenCalledWith({
-      kind: 'ack',
-      stream: K,
-      group: 'alice-main',
-      ids,
-    });
+    expect(ports.commands.run).toHaveBeenCalledWith(
+      { kind: 'ack', stream: K, group: 'alice-main', ids },
+      { signal: expect.any(AbortSignal) },
+    );
     expect(ids.length).toBe(2);
   });
 
@@ -176,13 +174,16 @@ describe('createMonitorStore', () => {
     store.actions.editConsumer('rescuer');
     store.actions.confirm();
     store.actions.confirm();
-    expect(ports.commands.run).toHaveBeenCalledWith({
-      kind: 'claim',
-      stream: K,
-      group: 'alice-main',
-      consumer: 'rescuer',
-      ids: [`${T0 - 600_000}-0`],
-    });
+    expect(ports.commands.run).toHaveBeenCalledWith(
+      {
+        kind: 'claim',
+        stream: K,
+        group: 'alice-main',
+        consumer: 'rescuer',
+        ids: [`${T0 - 600_000}-0`],
+      },
+      { signal: expect.any(AbortSignal) },
+    );
   });
 
   it('a rejecting port still ends in a reported failure', async () => {

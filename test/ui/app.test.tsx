@@ -26,7 +26,7 @@ afterEach(() => {
 
 const HEADER = [
   '● connected  0 ev/s  held 26  snapshot 0.4s ago',
-  ' 1 Live events   2 Streams & lag   3 Pending   4 Groups  redis://127.0.0.1:6379',
+  ' 1 Live events   2   3   4   5             redis://127.0.0.1:6379 alice:events:',
 ];
 
 function triage(): Mounted {
@@ -68,7 +68,8 @@ describe('App at 80×23', () => {
     m.store.actions.selectPane('streams');
     await settle();
     expect(lines(m)).toEqual([
-      ...HEADER,
+      HEADER[0],
+      ' 1   2 Streams & lag   3   4   5           redis://127.0.0.1:6379 alice:events:',
       'Streams & lag · 3 streams · 2 groups · worst first · ! = over a threshold',
       '  STREAM             GROUP       LENGTH    RATE     LAG PENDING PEND AGE LAG AGE',
       '›!asset.discovered   alice-main     800       ?      40       3      10m    4.0s',
@@ -90,7 +91,8 @@ describe('App at 80×23', () => {
     m.store.actions.toggleMark();
     await settle();
     expect(lines(m)).toEqual([
-      ...HEADER,
+      HEADER[0],
+      ' 1   2   3 Pending   4   5                 redis://127.0.0.1:6379 alice:events:',
       'Pending · asset.discovered / alice-main · 1 marked · 3 pending · page 1',
       '  ENTRY ID          CONSUMER        IDLE ▾ DELIVERED ENTRY AGE',
       ' *1763999400002-0   worker-1 STUCK    3.0s        3×        9m',
@@ -180,12 +182,15 @@ describe('App at 80×23', () => {
     expect(m.commands.run).not.toHaveBeenCalled();
     m.app.stdin.write('y');
     await settle();
-    expect(m.commands.run).toHaveBeenCalledWith({
-      kind: 'ack',
-      stream: K,
-      group: 'alice-main',
-      ids: ['1763999400002-0', '1763999400001-0'],
-    });
+    expect(m.commands.run).toHaveBeenCalledWith(
+      {
+        kind: 'ack',
+        stream: K,
+        group: 'alice-main',
+        ids: ['1763999400002-0', '1763999400001-0'],
+      },
+      { signal: expect.any(AbortSignal) },
+    );
     m.store.dispatch({
       type: 'CommandCompleted',
       command: 'ack',

@@ -51,6 +51,12 @@ function fakeActions(): MonitorActions & { calls: string[] } {
     'history',
     'notify',
     'quit',
+    'cancelCommand',
+    'openCommandLine',
+    'editCommandLine',
+    'completeCommandLine',
+    'walkCommandHistory',
+    'submitCommandLine',
   ];
   const a: Record<string, unknown> = { calls };
   for (const n of names)
@@ -127,6 +133,33 @@ function stateFor(ctx: KeyContext): MonitorState {
         triageSnapshot(),
         { type: 'selectPane', pane: 'streams' },
         { type: 'history', op: { kind: 'open', stream: 'asset.discovered', key: K } },
+      );
+    case 'command':
+      return state({}, triageSnapshot(), { type: 'openCommandLine' });
+    case 'deadletters':
+      return state(
+        {},
+        triageSnapshot(),
+        { type: 'selectPane', pane: 'deadletters' },
+        {
+          type: 'DeadLettersLoaded',
+          rows: [
+            {
+              dlqKey: 'alice:events:dlq:asset.discovered',
+              id: '1763999400000-0',
+              originalStream: K,
+              originalId: '1763999300000-0',
+              group: 'alice-main',
+              consumer: 'worker-1',
+              deliveries: 5,
+              reason: 'poison',
+              summary: 'event={}',
+              tombstone: false,
+            },
+          ],
+          truncated: [],
+          at: 0,
+        },
       );
     case 'notice':
       return {
@@ -227,12 +260,19 @@ describe('keymap', () => {
     ).toEqual(['claim']);
   });
 
-  it('mutating bindings are exactly a, c and r', () => {
+  it('mutating bindings are exactly a, c, d and r (pane 3), r and x (pane 5)', () => {
     expect(
       keymap()
         .filter((b) => b.mutates)
-        .map((b) => b.keys.join()),
-    ).toEqual(['a', 'c', 'r']);
+        .map((b) => `${b.pane}:${b.keys.join()}`),
+    ).toEqual([
+      'pending:a',
+      'pending:c',
+      'pending:d',
+      'pending:r',
+      'deadletters:r',
+      'deadletters:x',
+    ]);
   });
 
   it('while typing a filter, letters are text (q does not quit); ctrl+c still quits', () => {

@@ -54,7 +54,7 @@ describe('80×24', () => {
     await settle();
     expect(lines(m)).toEqual([
       ' READ-ONLY   ● connected  0 ev/s  held 0  snapshot 0.4s ago',
-      ' 1   2   3 Pending   4        redis://cache-primary.internal:6380 alice:events:',
+      ' 1   2   3 Pending   4   5    redis://cache-primary.internal:6380 alice:events:',
       // The least important part (the page number) is what is cut.
       'Pending · thumbnail.requested / thumbnail-workers · 2 marked · 4 pending · page…',
       '  ENTRY ID          CONSUMER        IDLE ▾ DELIVERED ENTRY AGE',

@@ -47,7 +47,10 @@ export interface BulkResult {
   detail: Record<string, unknown>;
 }
 
-export function toBulkError(ctx: BulkContext, err: unknown): StreamscopeError {
+export function toBulkError(
+  ctx: Pick<BulkContext, 'display' | 'secrets'>,
+  err: unknown,
+): StreamscopeError {
   // EXECABORT carries the real cause (NOPERM, WRONGTYPE) in previousErrors.
   const prev = (err as { previousErrors?: unknown[] } | null)?.previousErrors;
   const cause = Array.isArray(prev) && prev.length > 0 ? prev[0] : err;

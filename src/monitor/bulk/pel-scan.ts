@@ -18,7 +18,7 @@ export interface PelScanOptions {
 }
 
 export async function scanPel(
-  ctx: BulkContext,
+  ctx: Pick<BulkContext, 'client' | 'display' | 'secrets'>,
   stream: string,
   group: string,
   rule: PelRule,

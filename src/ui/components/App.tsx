@@ -7,6 +7,7 @@ import { Box, Text, useInput } from 'ink';
 import type { MonitorStore } from '../../store/create-store.js';
 import type { PaneId } from '../../store/state.js';
 import { selectConnection } from '../../store/selectors.js';
+import { selectLayer } from '../../store/layers.js';
 import { handleInput } from '../keymap.js';
 import { displayWidth, truncate } from '../format.js';
 import { StoreContext, useMonitorShallow } from '../hooks/use-monitor.js';
@@ -18,6 +19,8 @@ import { DetailView } from './DetailView.js';
 import { Footer } from './Footer.js';
 import { paneById, paneLayers, panes } from '../panes/registry.js';
 import { HelpOverlay } from './HelpOverlay.js';
+import { ProgressLine } from './ProgressLine.js';
+import { CommandLine, commandLineRows } from './CommandLine.js';
 import { OutcomeView } from './OutcomeView.js';
 import { StatusBar, statusBarRows } from './StatusBar.js';
 
@@ -39,6 +42,8 @@ const SHARED_SURFACES: Record<
   outcome: { placement: 'screen', component: OutcomeView },
   // The events pane draws its own filter line.
   filter: { placement: 'inline' },
+  // The `:` line is drawn at the bottom, in the notice's place (CommandLine).
+  command: { placement: 'inline' },
 };
 
 /**
@@ -129,8 +134,11 @@ function Screen({ store, width, height }: AppProps) {
     url: s.config.url,
     prefix: s.config.prefix,
     statusRows: statusBarRows(selectConnection(s)),
+    progress: s.ui.progress !== null,
+    lineRows: commandLineRows(selectLayer(s, 'command')),
   }));
-  const noticeRows = v.notice ? 1 : 0;
+  // The command line takes the notice's place while it is open.
+  const noticeRows = (v.lineRows > 0 ? v.lineRows : v.notice ? 1 : 0) + (v.progress ? 1 : 0);
   const body = Math.max(3, rows - 2 - v.statusRows - noticeRows);
   const { Main, Dialog } = surfaces(v.layers ? v.layers.split(' ') : []);
   const Pane = paneById(v.pane)?.component ?? panes()[0].component;
@@ -149,7 +157,10 @@ function Screen({ store, width, height }: AppProps) {
           </Box>
         ) : null}
       </Box>
-      {v.notice ? (
+      {v.progress ? <ProgressLine width={cols} /> : null}
+      {v.lineRows > 0 ? (
+        <CommandLine width={cols} />
+      ) : v.notice ? (
         <Text wrap="truncate-end">
           {paint(
             v.notice.level === 'error' ? 'bad' : v.notice.level === 'ok' ? 'ok' : 'accent',

@@ -35,6 +35,35 @@ export function ConfirmDialog({ width }: { width: number }) {
     );
     // The same words as the footer (the keymap's labels for the confirm dialog).
     lines.push(`${paint('key', 'enter')} confirm  ${paint('key', 'esc')} cancel`);
+  } else if (c.preview) {
+    // The plan's own preview (setid, delconsumer, undo): what it will do, read from Redis.
+    const spec = commandKind(c.command);
+    const p = c.preview;
+    if (p.status === 'loading') {
+      lines.push(paint('title', `${spec.verb} — ${where}`));
+      lines.push(paint('dim', 'reading what it would do…'));
+    } else if (p.status === 'failed') {
+      lines.push(paint('bad', sanitize(`Cannot ${spec.verb.toLowerCase()}: ${p.error}`)));
+      lines.push(paint('dim', 'nothing was changed'));
+    } else {
+      lines.push(paint('title', sanitize(`${capitalise(p.preview.summary)}?`)));
+      for (const d of p.preview.details.slice(0, 3)) lines.push(sanitize(d));
+      lines.push(
+        paint(
+          'dim',
+          sanitize(
+            p.preview.undoable
+              ? capitalise(spec.undo)
+              : `Not undoable: ${p.preview.undoNote ?? spec.undo}`,
+          ),
+        ),
+      );
+    }
+    lines.push(
+      p.status === 'ready'
+        ? `${paint('key', 'y/enter')} confirm  ${paint('key', 'n/esc')} cancel`
+        : `${paint('key', 'n/esc')} cancel`,
+    );
   } else if (c.step === 'confirm') {
     const spec = commandKind(c.command);
     lines.push(paint('title', `${spec.verb} ${what} of ${where}?`));

@@ -7,13 +7,20 @@
 import { StreamscopeError } from '../../core/errors.js';
 import { registerLayerModel } from '../../store/layers.js';
 import { registerPaneModel } from '../../store/pane-models.js';
+import { deadLettersPane } from './deadletters/index.js';
 import { eventsPane } from './events/index.js';
 import { groupsPane } from './groups/index.js';
 import { pendingPane } from './pending/index.js';
 import { streamsPane } from './streams-lag/index.js';
 import type { PaneDescriptor, PaneLayer } from './types.js';
 
-const BUILT_IN: readonly PaneDescriptor[] = [eventsPane, streamsPane, pendingPane, groupsPane];
+const BUILT_IN: readonly PaneDescriptor[] = [
+  eventsPane,
+  streamsPane,
+  pendingPane,
+  groupsPane,
+  deadLettersPane,
+];
 
 const registered: PaneDescriptor[] = [];
 /** Bumped on every change, so derived lists (the keymap) know to rebuild. */

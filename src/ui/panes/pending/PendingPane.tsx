@@ -140,6 +140,8 @@ export function PendingPane({ width, height }: { width: number; height: number }
       loaded: s.pending.loadedAt !== null,
       error: s.pending.error?.message ?? null,
       marks: s.pending.marks,
+      markRule: s.pending.markRule,
+      marking: s.pending.marking,
       cursor: selectPendingCursor(s),
       serverNow: s.snapshot.server?.timeMs ?? s.now,
       snapshotSeen: s.snapshot.at !== null,
@@ -167,7 +169,15 @@ export function PendingPane({ width, height }: { width: number; height: number }
       paint('accent', `${sanitize(v.stream)} / ${sanitize(v.group!)}`) +
         (v.consumer !== null ? ` consumer ${paint('accent', sanitize(v.consumer))}` : ''),
     );
-    if (v.marks.length) parts.push(paint('mark', `${v.marks.length} marked`));
+    // Marks by rule cover the whole PEL of the group, not just this page.
+    if (v.marks.length)
+      parts.push(
+        paint(
+          'mark',
+          `${formatCount(v.marks.length)} marked${v.markRule ? ` (${sanitize(v.markRule)}, whole group)` : ''}`,
+        ),
+      );
+    if (v.marking) parts.push(paint('dim', `marking ${sanitize(v.marking)}…`));
     // While filtered, what the filter leaves of this page: it is what is listed.
     if (v.filtered) parts.push(matchCount(rows.length, v.loadedCount, true).slice(3));
     parts.push(`${formatCount(v.total)} pending`);

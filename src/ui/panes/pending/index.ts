@@ -36,6 +36,13 @@ export const pendingPane: PaneDescriptor = {
       command: 'claim',
     },
     {
+      keys: ['d'],
+      label: 'dead-letter',
+      description:
+        'Dead-letter the marked (or selected) entries: copy each to <prefix>dlq:<type> and acknowledge it, one MULTI per batch',
+      command: 'deadletter',
+    },
+    {
       keys: ['r'],
       label: 'replay',
       description: 'Replay: re-publish copies to the same stream, naming the original ID',

@@ -46,7 +46,8 @@ export const pendingModel: Omit<PaneModel, 'id'> = {
     if (cleared) return cleared;
     const t = state.pending.target;
     if (t?.consumer) return showPending(state, { ...t, consumer: null });
-    if (state.pending.marks.length) return { ...state, pending: { ...state.pending, marks: [] } };
+    if (state.pending.marks.length)
+      return { ...state, pending: { ...state.pending, marks: [], markRule: null } };
     return null;
   },
   commandTarget(state) {

@@ -1,0 +1,37 @@
+/** A running bulk command: `Claiming ▕████░░░░▏ 3,000/10,000 · 12,400/s · esc cancels`. */
+import { Text } from 'ink';
+import { commandKind } from '../../core/command-kinds.js';
+import type { ProgressState } from '../../store/state.js';
+import { formatCount } from '../format.js';
+import { useMonitor } from '../hooks/use-monitor.js';
+import { paint } from '../theme.js';
+
+/** The bar's cells: filled in proportion to done/total (text only, so it shows in any mode). */
+export function progressBar(done: number, total: number, cells: number): string {
+  const full = total > 0 ? Math.min(cells, Math.round((done / total) * cells)) : 0;
+  return `▕${'█'.repeat(full)}${'░'.repeat(cells - full)}▏`;
+}
+
+/** Items per second since it was confirmed; null before a first batch came back. */
+export function progressRate(p: ProgressState): number | null {
+  const sec = (p.at - p.startedAt) / 1000;
+  return p.done > 0 && sec > 0 ? p.done / sec : null;
+}
+
+export function progressText(p: ProgressState, width: number): string {
+  const rate = progressRate(p);
+  const tail = [
+    `${formatCount(p.done)}/${formatCount(p.total)}`,
+    ...(rate !== null ? [`${formatCount(Math.round(rate))}/s`] : []),
+    p.cancelling ? 'cancelling after this batch…' : 'esc cancels',
+  ].join(' · ');
+  const head = commandKind(p.command).verbing;
+  const cells = Math.max(5, Math.min(30, width - head.length - tail.length - 6));
+  return `${head} ${progressBar(p.done, p.total, cells)} ${tail}`;
+}
+
+export function ProgressLine({ width }: { width: number }) {
+  const p = useMonitor((s) => s.ui.progress);
+  if (!p) return null;
+  return <Text wrap="truncate-end">{paint('accent', progressText(p, width))}</Text>;
+}

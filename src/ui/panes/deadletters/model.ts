@@ -1,0 +1,51 @@
+/** Pane 5: the selected dead letter by identity; enter opens it in full; esc clears the marks. */
+import {
+  PANE,
+  deadLetterKey,
+  deadLetterTarget,
+  selectDeadLetterCursor,
+  selectDeadLetterRows,
+  toggleDeadLetterMark,
+} from '../../../store/dead-letters.js';
+import { want } from '../../../store/effects.js';
+import { pushLayer } from '../../../store/layers.js';
+import { movedSelection } from '../../../store/list.js';
+import type { PaneModel } from '../../../store/pane-models.js';
+
+export const deadLettersModel: Omit<PaneModel, 'id'> = {
+  moveCursor(state, delta) {
+    const sel = movedSelection(
+      selectDeadLetterRows(state),
+      deadLetterKey,
+      state.ui.selected[PANE],
+      delta,
+    );
+    return sel
+      ? { ...state, ui: { ...state.ui, selected: { ...state.ui.selected, [PANE]: sel } } }
+      : state;
+  },
+  open(state) {
+    const row = selectDeadLetterRows(state)[selectDeadLetterCursor(state)];
+    if (!row) return state;
+    want({ type: 'loadEntry', stream: row.dlqKey, id: row.id });
+    return pushLayer(state, 'detail', {
+      kind: 'entry',
+      stream: row.dlqKey,
+      id: row.id,
+      loading: true,
+      fields: null,
+      event: null,
+      scroll: 0,
+    });
+  },
+  back(state) {
+    const d = state.deadLetters;
+    return d.marks.length ? { ...state, deadLetters: { ...d, marks: [], markRule: null } } : null;
+  },
+  toggleMark: toggleDeadLetterMark,
+  commandTarget: deadLetterTarget,
+  onShow(state) {
+    want({ type: 'loadDeadLetters' });
+    return { ...state, deadLetters: { ...state.deadLetters, loading: true } };
+  },
+};
