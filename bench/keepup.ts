@@ -210,7 +210,8 @@ async function oneRun(
   nodeArgs: string[] = [],
 ): Promise<RunResult> {
   const prefix = `bench:keep${tag}:`;
-  const mon = launchMonitor(server.url, prefix, [], nodeArgs);
+  // --tail full: these runs measure full fidelity (auto would switch to sampling when behind).
+  const mon = launchMonitor(server.url, prefix, ['--tail', 'full'], nodeArgs);
   ctx.onCleanup(() => mon.stop());
   try {
     const ready = await waitForScreen(
@@ -422,7 +423,7 @@ export const benchmark: Benchmark = {
     const section = emptySection(
       'keepup',
       this.title,
-      `The real monitor (\`node --max-semi-space-size=2 dist/cli/main.js --url … --prefix …\` — the flags of the binary's shebang, as an installed \`streamscope\` runs —, default options: refresh 1 s, buffer 10,000) runs in a tmux terminal ` +
+      `The real monitor (\`node --max-semi-space-size=2 dist/cli/main.js --url … --prefix …\` — the flags of the binary's shebang, as an installed \`streamscope\` runs —, \`--tail full\` (every entry read; the sampling table below uses the default auto), otherwise default options: refresh 1 s, buffer 10,000) runs in a tmux terminal ` +
         `(\`new-session -d -x 120 -y 40\`, own \`-L\` socket, killed afterwards), a fresh process per run. A separate producer process ` +
         `(bench/producer.ts) offers each rate for ${seconds} s, open loop (paced every 5 ms, pipelined \`XADD <prefix>all MAXLEN ~ ${fmt(MAX_LEN)} * event <json> type <t>\`, ` +
         `~390-byte seed-format events). ${runs} run(s) per rate. ` +
