@@ -59,7 +59,8 @@ export interface RunningCluster {
   stop(): Promise<void>;
 }
 
-async function infoOf(port: number, section: string): Promise<string> {
+/** One command to one node on a connection of its own (no retries, no reconnect), as text. */
+async function askNode(port: number, ...args: string[]): Promise<string> {
   const c = new Redis({
     port,
     host: '127.0.0.1',
@@ -70,56 +71,16 @@ async function infoOf(port: number, section: string): Promise<string> {
   c.on('error', () => {});
   try {
     await c.connect();
-    return await c.info(section);
+    return String(await c.call(args[0], ...args.slice(1)));
   } finally {
     c.disconnect();
   }
 }
 
-async function clusterInfo(port: number): Promise<string> {
-  const c = new Redis({
-    port,
-    host: '127.0.0.1',
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  c.on('error', () => {});
-  try {
-    await c.connect();
-    return String(await c.call('CLUSTER', 'INFO'));
-  } finally {
-    c.disconnect();
-  }
-}
-
-async function myId(port: number): Promise<string> {
-  const c = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
-  c.on('error', () => {});
-  try {
-    await c.connect();
-    return String(await c.call('CLUSTER', 'MYID'));
-  } finally {
-    c.disconnect();
-  }
-}
-
-async function clusterNodesOf(port: number): Promise<NodeLine[]> {
-  const c = new Redis({
-    port,
-    host: '127.0.0.1',
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  c.on('error', () => {});
-  try {
-    await c.connect();
-    return parseNodes(String(await c.call('CLUSTER', 'NODES')));
-  } finally {
-    c.disconnect();
-  }
-}
+const infoOf = (port: number, section: string) => askNode(port, 'INFO', section);
+const clusterInfo = (port: number) => askNode(port, 'CLUSTER', 'INFO');
+const myId = (port: number) => askNode(port, 'CLUSTER', 'MYID');
+const clusterNodesOf = async (port: number) => parseNodes(await askNode(port, 'CLUSTER', 'NODES'));
 
 interface NodeLine {
   id: string;
@@ -196,20 +157,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
     const clusterNodes = async (): Promise<NodeLine[]> => {
       let lastErr: unknown;
       for (const n of live()) {
-        const c = new Redis({
-          port: n.port,
-          host: '127.0.0.1',
-          lazyConnect: true,
-          maxRetriesPerRequest: 0,
-        });
-        c.on('error', () => {});
         try {
-          await c.connect();
-          return parseNodes(String(await c.call('CLUSTER', 'NODES')));
+          return await clusterNodesOf(n.port);
         } catch (err) {
           lastErr = err;
-        } finally {
-          c.disconnect();
         }
       }
       throw new StreamscopeError('UNREACHABLE', `no cluster node answered: ${String(lastErr)}`);
