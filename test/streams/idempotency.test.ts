@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { PersistentEventBus } from '../../src/bus/persistent-event-bus.js';
 import type { SeedEvent } from '../../src/core/types.js';
+import { startRedisServer } from '../../src/local-redis/private-redis.js';
 import { rawClient, waitFor } from '../helpers/context.js';
 import { connectedPersistence, puller } from './helpers.js';
 
@@ -127,9 +128,14 @@ describe('idempotency: consumeEvents / startConsumer with { idempotency: { ttlMs
   });
 
   it('consumeEventBatches: a double publish is handed out once; the batch ack marks done and acks in one MULTI', async () => {
-    const { p, prefix } = await connectedPersistence();
-    const redis = rawClient();
-    const monitor = rawClient();
+    // MONITOR runs on a private server: on the shared one it would see every other test file's
+    // traffic, and under that load ioredis can take a MONITOR line for a reply before it has
+    // switched into monitor mode ("Command queue state error").
+    const server = await startRedisServer();
+    const { p, prefix } = await connectedPersistence({ redisUrl: server.url });
+    const redis = rawClient(server.url);
+    const monitor = rawClient(server.url);
+    let watcher: { disconnect(): void } | null = null;
     const key = `${prefix}idem.b`;
     const opts = { blockMs: 100, count: 10, idempotency: { ttlMs: 60_000 } };
     const c = puller(p.consumeEventBatches(['idem.b'], 'w', opts));
@@ -142,9 +148,10 @@ describe('idempotency: consumeEvents / startConsumer with { idempotency: { ttlMs
       expect(((await redis.xpending(key, GROUP)) as unknown[])[0]).toBe(3);
       // Watch the commands of the batch ack: SETs of the marks and the XACK inside one MULTI.
       const seen: string[] = [];
-      await monitor
-        .monitor()
-        .then((m) => m.on('monitor', (_t, args: string[]) => seen.push(args[0].toLowerCase())));
+      // monitor() opens a connection of its own: that one is what must be closed at the end.
+      const m = await monitor.monitor();
+      watcher = m;
+      m.on('monitor', (_t, args: string[]) => seen.push(args[0].toLowerCase()));
       await waitFor(() => true);
       expect(await first.ack()).toBe(3);
       await waitFor(() => seen.includes('exec'));
@@ -164,8 +171,11 @@ describe('idempotency: consumeEvents / startConsumer with { idempotency: { ttlMs
       expect(await redis.get(p.keys.idempotencyKey(key, GROUP, 'b-3'))).toBe('done');
     } finally {
       await c.close();
+      watcher?.disconnect();
       redis.disconnect();
       monitor.disconnect();
+      await p.disconnect();
+      await server.stop();
     }
   });
 
