@@ -1,9 +1,10 @@
 /**
  * The monitor's root: status bar, pane tabs, the active pane (or detail / help / dialog), a
- * notice line and the key hints. One useInput hands every key to keymap.handleKey.
+ * notice line and the key hints. One useKeys (useInput, esc+key repaired) hands every key to
+ * keymap.handleKey.
  */
 import type { ReactNode } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import type { MonitorStore } from '../../store/create-store.js';
 import type { PaneId } from '../../store/state.js';
 import { selectConnection } from '../../store/selectors.js';
@@ -11,6 +12,7 @@ import { selectLayer } from '../../store/layers.js';
 import { handleInput } from '../keymap.js';
 import { displayWidth, truncate } from '../format.js';
 import { StoreContext, useMonitorShallow } from '../hooks/use-monitor.js';
+import { useKeys } from '../hooks/use-keys.js';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
 import { sanitize } from '../sanitize.js';
 import { paint, selected } from '../theme.js';
@@ -131,7 +133,7 @@ function Screen({ store, width, height }: AppProps) {
   const cols = width ?? term.columns;
   // One row short of the terminal: Ink repaints the whole screen when a frame fills it.
   const rows = height ?? Math.max(8, term.rows - 1);
-  useInput((input, key) => {
+  useKeys((input, key) => {
     handleInput(store.getState, store.actions, input, key);
   });
   const v = useMonitorShallow((s) => ({
