@@ -9,7 +9,7 @@ import type { KeyKind } from './keys.js';
 import type { ActionPreview } from './bulk-kinds.js';
 import type { CommandKind } from './command-kinds.js';
 import type { ErrorCode } from './errors.js';
-import type { HistoryPageRequest } from './history-page.js';
+import type { HistoryCountRequest, HistoryPageRequest } from './history-page.js';
 
 export type { CommandKind };
 
@@ -158,9 +158,24 @@ export type MonitorMessage =
       entries: TailEvent[];
       hasOlder: boolean;
       hasNewer: boolean;
+      /** With --archive: the stream's first entry in Redis (rows before it were read from the archive; null: none left in Redis). */
+      firstLiveId?: string | null;
       at: number;
     }
   | { type: 'HistoryPageFailed'; request: HistoryPageRequest; error: ErrorInfo; at: number }
+  | {
+      /** A range count (history view title): progress (done: false), then the result or an error. */
+      type: 'HistoryRangeCounted';
+      request: HistoryCountRequest;
+      count: number;
+      /** More than the exact limit (1M): counted part + an estimate, shown with `~`. */
+      estimated: boolean;
+      done: boolean;
+      firstId: string | null;
+      lastId: string | null;
+      error: string | null;
+      at: number;
+    }
   | {
       /** Contents of pending entries (pane 3's TYPE and PAYLOAD); null: no longer in the stream. */
       type: 'EntriesLoaded';
