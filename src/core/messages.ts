@@ -186,9 +186,14 @@ export type MonitorMessage =
   | {
       type: 'CommandCompleted';
       command: CommandKind;
+      /** The entries the request named (0 for a kind that acts on a range, a group, a record). */
       requested: number;
       affected: number;
       detail: string;
+      /** What the run covered when the request named no entries (a replayed range's count). */
+      total?: number;
+      /** Stopped by esc part-way: what was done stays, and `detail` says how much. */
+      cancelled?: boolean;
       at: number;
     }
   /** `:mark <rule>`: every pending entry of the group the rule selects (the whole PEL). */
@@ -229,7 +234,17 @@ export type MonitorMessage =
    * A bulk command's progress, after each batch: `done` of `total` items handled (changed or
    * found gone). The store draws the progress bar from it; CommandCompleted/Failed ends it.
    */
-  | { type: 'CommandProgress'; command: CommandKind; done: number; total: number; at: number }
+  | {
+      type: 'CommandProgress';
+      command: CommandKind;
+      done: number;
+      total: number;
+      /** A paced replay: entries/s (pauses excluded), ms still to go, and whether it is paused. */
+      ratePerSec?: number;
+      etaMs?: number | null;
+      paused?: boolean;
+      at: number;
+    }
   | {
       type: 'CommandFailed';
       command: CommandKind;

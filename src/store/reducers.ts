@@ -160,10 +160,14 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
       const d = selectLayer(state, 'detail');
       if (!d || d.kind !== 'entry' || d.stream !== msg.stream || d.id !== msg.id) return state;
       const type = msg.fields?.type ?? msg.event?.eventType ?? null;
+      // A dead letter's other entry is its original's: looked up from the original stream and ID.
+      const from = d.deadLetter
+        ? { stream: d.deadLetter.originalStream, id: d.deadLetter.originalId }
+        : d;
       const counterpart = lookUpCounterpart(
         state,
-        d.stream,
-        d.id,
+        from.stream,
+        from.id,
         msg.event?.eventId ?? null,
         type,
       );
@@ -249,18 +253,33 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
     case 'CommandProgress': {
       const p = state.ui.progress;
       if (!p || p.command !== msg.command) return state;
+      const pace =
+        msg.ratePerSec !== undefined
+          ? { ratePerSec: msg.ratePerSec, etaMs: msg.etaMs ?? null, paused: msg.paused ?? false }
+          : {};
       return {
         ...state,
-        ui: { ...state.ui, progress: { ...p, done: msg.done, total: msg.total, at: state.now } },
+        ui: {
+          ...state.ui,
+          progress: { ...p, done: msg.done, total: msg.total, at: state.now, ...pace },
+        },
       };
     }
     case 'CommandCompleted': {
-      const ok = msg.affected === msg.requested;
+      // What the run was about: the entries it named, else what it covered (a replayed range's
+      // count). A kind that names no entries (setid, undo, a range) is not "0 asked, N done".
+      const planned = msg.total ?? msg.requested;
+      // Partial (some entries were no longer there) is red like a failure: it needs a look. A
+      // cancel is not: the person asked for it, and the text says how much was done.
+      const short = !msg.cancelled && planned > 0 && msg.affected < planned;
       const text =
         msg.detail ||
-        `${msg.command}: ${msg.affected} of ${msg.requested} ${msg.requested === 1 ? 'entry' : 'entries'}`;
-      // Partial (some entries were no longer there) is red like a failure: it needs a look.
-      const s0 = withCommandOutcome(state, { ok, text }, ok ? 'ok' : 'error');
+        (planned === 0 && msg.affected === 0
+          ? `${msg.command}: nothing to do, nothing changed`
+          : `${msg.command}: ${msg.affected} of ${planned} ${planned === 1 ? 'entry' : 'entries'}`);
+      // Nothing done (an empty range, a cancel before the first batch) is said plainly, not green.
+      const level = short ? 'error' : msg.cancelled || msg.affected === 0 ? 'info' : 'ok';
+      const s0 = withCommandOutcome(state, { ok: !short, text }, level);
       const s = s0.ui.pane === 'deadletters' ? reloadDeadLetters(s0, true) : s0;
       return {
         ...s,
