@@ -127,6 +127,6 @@ describe('threshold flags', () => {
       '  --lag-warn <n>     mark a group whose lag is at least n entries (default 1000)',
     );
     for (const l of thresholdUsage(27).split('\n').filter(Boolean))
-      expect(l).toMatch(/^  --\S+ <\w> +\S/);
+      expect(l).toMatch(/^ {2}--\S+ <\w> +\S/);
   });
 });
