@@ -265,7 +265,11 @@ describe('pane 5 (dead letters): / filters, S sorts, enter shows the dead letter
       },
       at: T0,
     });
-    // The lookup is from the original entry (stream and ID), not the dead-letter entry.
+    await settle();
+    // (The test queries have no findCounterpart: the store answers "not found" at once.)
+    expect(lines(m)).toContain("Global   not found in alice:events:all near this entry's time");
+    // The lookup is from the original entry (stream and ID), not the dead-letter entry; its
+    // answer arrives after the view was drawn and replaces "searching".
     m.store.dispatch({
       type: 'CounterpartFound',
       fromStream: K,
