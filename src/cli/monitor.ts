@@ -9,6 +9,7 @@
  */
 import '../ui/production-mode.js';
 import { exitAfterHangup } from './hangup.js';
+import { keepCursorRestoreOnTerminal } from './cursor-restore.js';
 import { appendFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { DEFAULT_PREFIX, createKeySpace, type KeyLayout } from '../core/keys.js';
@@ -422,6 +423,7 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   const warning = insecureWarning('monitor', args.connection);
   if (warning) process.stderr.write(warning);
   if (check.warning) process.stderr.write(check.warning);
+  keepCursorRestoreOnTerminal();
   process.stdout.write(ALT_SCREEN_ON);
   const ink = render(React.createElement(App, { store }), {
     exitOnCtrlC: false,

@@ -13,10 +13,14 @@
  *   redrive [rate=500/s]      redrive the marked (or selected) dead letters
  *   undo [<journal id>]       undo a journal record (default: the last undoable one)
  *   show <stream> [<group>]   show a stream/group in the pending pane
+ *   history <stream>          open the history view of a stream (a type, all, dlq:<type>)
+ *   goto <time|id>            move the history view's cursor to that entry (core/history-time.ts)
+ *   range <from>..<to>        select that range in the history view (count and span in its title)
  */
 import { commandKind, type CommandKind } from './command-kinds.js';
 import { parseRule, type PelRule } from './pel-rule.js';
 import { parseSetIdTarget } from './setid-target.js';
+import { parseHistoryBound, parseHistoryRange, TIME_HELP } from './history-time.js';
 
 export type CommandLineVerb =
   | 'mark'
@@ -28,7 +32,10 @@ export type CommandLineVerb =
   | 'setid'
   | 'redrive'
   | 'undo'
-  | 'show';
+  | 'show'
+  | 'history'
+  | 'goto'
+  | 'range';
 
 export interface VerbSpec {
   verb: CommandLineVerb;
@@ -46,6 +53,18 @@ const LOCAL: Record<Exclude<CommandLineVerb, CommandKind>, Omit<VerbSpec, 'verb'
   },
   unmark: { usage: 'unmark', description: 'Clear the marks' },
   show: { usage: 'show <stream> [<group>]', description: 'Show a stream/group in pane 3' },
+  history: {
+    usage: 'history <stream>',
+    description: 'Open the history view of a stream (an event type, all, dlq:<type>)',
+  },
+  goto: {
+    usage: 'goto <time|id>',
+    description: `Move the history view to the first entry at or after it (${TIME_HELP})`,
+  },
+  range: {
+    usage: 'range <from>..<to>',
+    description: 'Select that range in the history view (times or IDs; title: count and span)',
+  },
 };
 
 const USAGE: Partial<Record<CommandKind, string>> = {
@@ -77,6 +96,9 @@ export const VERB_ORDER: readonly CommandLineVerb[] = [
   'redrive',
   'undo',
   'show',
+  'history',
+  'goto',
+  'range',
 ];
 
 export function verbSpec(verb: CommandLineVerb): VerbSpec {
@@ -109,7 +131,10 @@ export type CommandLineCommand =
   | { verb: 'setid'; target: string }
   | { verb: 'redrive'; ratePerSec: number | null }
   | { verb: 'undo'; journalId: string | null }
-  | { verb: 'show'; stream: string; group: string | null };
+  | { verb: 'show'; stream: string; group: string | null }
+  | { verb: 'history'; stream: string }
+  | { verb: 'goto'; id: string }
+  | { verb: 'range'; from: string; to: string };
 
 /** What the monitor knows now, to check names and complete them. */
 export interface CommandLineContext {
@@ -121,6 +146,10 @@ export interface CommandLineContext {
   streams: readonly string[];
   /** Groups of any stream, for `show <stream> <group>`. */
   groupsOf(stream: string): readonly string[];
+  /** The clock for `-1h` / `10m ago` in goto and range (default: Date.now()). */
+  nowMs?: number;
+  /** The stream of the open history view (goto and range act on it); absent/null: none. */
+  historyStream?: string | null;
 }
 
 export type CommandLineParse =
@@ -275,6 +304,29 @@ export function parseCommandLine(text: string, ctx: CommandLineContext): Command
       if (groups.length === 0) return fail(`show: stream ${stream} has no consumer groups`);
       return { ok: true, command: { verb: 'show', stream, group: group ?? null } };
     }
+    case 'history': {
+      if (args.length !== 1) return fail(`history: ${usage}`);
+      if (!ctx.streams.includes(args[0]))
+        return fail(`history: ${unknownName('stream', args[0], ctx.streams)}`);
+      return { ok: true, command: { verb: 'history', stream: args[0] } };
+    }
+    case 'goto':
+    case 'range': {
+      if (!ctx.historyStream)
+        return fail(`${verb}: no history view open (:history <stream>, or h in pane 2)`);
+      // `10m ago` is two words: the argument is the rest of the line.
+      const rest = args.join(' ');
+      const now = ctx.nowMs ?? Date.now();
+      if (verb === 'goto') {
+        if (rest === '') return fail(`goto: ${usage} (${TIME_HELP})`);
+        const b = parseHistoryBound(rest, 'start', now, 'goto');
+        return b.ok ? { ok: true, command: { verb: 'goto', id: b.id } } : fail(b.error);
+      }
+      const r = parseHistoryRange(rest, now);
+      return r.ok
+        ? { ok: true, command: { verb: 'range', from: r.from, to: r.to } }
+        : fail(r.error);
+    }
   }
 }
 
@@ -318,6 +370,10 @@ function candidatesFor(words: readonly string[], index: number, ctx: CommandLine
     case 'show':
       if (index === 1) return [...ctx.streams];
       return index === 2 ? [...ctx.groupsOf(words[1])] : [];
+    case 'history':
+      return index === 1 ? [...ctx.streams] : [];
+    case 'goto':
+      return index === 1 ? ['-1h', '-10m', 'now'] : [];
     default:
       return [];
   }

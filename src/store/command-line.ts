@@ -16,6 +16,7 @@ import { PANE as DLQ_PANE, markDeadLettersByRule } from './dead-letters.js';
 import { want } from './effects.js';
 import { closeAllLayers, closeLayer, pushLayer, selectLayer, updateLayer } from './layers.js';
 import { showPending } from './pending.js';
+import { historyGoto, historyRange, openHistory } from './history.js';
 import { selectConsumersOf, stripPrefix } from './selectors.js';
 import type { CommandLineState, MonitorState } from './state.js';
 import { requestCommand, requestWithPreview } from './ui-reducers.js';
@@ -53,6 +54,8 @@ export function commandLineContext(state: MonitorState): CommandLineContext {
       : [],
     streams: state.snapshot.streams.map((s) => stripPrefix(prefix, s.key)),
     groupsOf: (name) => streamOf(name)?.groups.map((g) => g.name) ?? [],
+    nowMs: state.now,
+    historyStream: selectLayer(state, 'history')?.stream ?? null,
   };
 }
 
@@ -223,5 +226,16 @@ function runCommand(state: MonitorState, c: CommandLineCommand): MonitorState {
       if (!group) return notice(state, 'error', `show: stream ${c.stream} has no consumer groups`);
       return showPending(state, { stream, group, consumer: null });
     }
+    case 'history': {
+      const prefix = state.config.prefix;
+      const key =
+        state.snapshot.streams.find((s) => stripPrefix(prefix, s.key) === c.stream)?.key ??
+        prefix + c.stream;
+      return openHistory(closeAllLayers(state), c.stream, key);
+    }
+    case 'goto':
+      return historyGoto(state, c.id);
+    case 'range':
+      return historyRange(state, c.from, c.to);
   }
 }

@@ -5,6 +5,7 @@
 import type { DeadLetterRow } from '../core/messages.js';
 import { matchesRule, type PelRule } from '../core/pel-rule.js';
 import type { PendingEntry } from '../core/types.js';
+import { selectDeadLetterView } from './dead-letter-view.js';
 import { selectedIndex } from './list.js';
 import type { CommandTarget } from './pane-models.js';
 import type { MonitorState } from './state.js';
@@ -13,8 +14,9 @@ export const PANE = 'deadletters';
 
 export const deadLetterKey = (r: DeadLetterRow): string => `${r.dlqKey} ${r.id}`;
 
+/** What pane 5 lists: the loaded rows as `/` filters and `S` sorts them (store/dead-letter-view.ts). */
 export function selectDeadLetterRows(state: MonitorState): readonly DeadLetterRow[] {
-  return state.deadLetters.rows;
+  return selectDeadLetterView(state);
 }
 
 export function selectDeadLetterCursor(state: MonitorState): number {

@@ -44,8 +44,13 @@ export function reduceCounterpartFound(
   msg: Extract<MonitorMessage, { type: 'CounterpartFound' }>,
 ): MonitorState {
   const d = selectLayer(state, 'detail');
-  if (!d || d.stream !== msg.fromStream || (d.kind === 'event' ? d.event.id : d.id) !== msg.id)
-    return state;
+  if (!d) return state;
+  // A dead letter's counterpart was looked up from its original entry (store/reducers.ts).
+  const from =
+    d.kind === 'entry' && d.deadLetter
+      ? { stream: d.deadLetter.originalStream, id: d.deadLetter.originalId }
+      : { stream: d.stream, id: d.kind === 'event' ? d.event.id : d.id };
+  if (from.stream !== msg.fromStream || from.id !== msg.id) return state;
   return updateLayer(state, 'detail', (x) => ({
     ...x,
     counterpart: { stream: msg.toStream, id: msg.toId, searching: false },

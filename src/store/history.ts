@@ -94,6 +94,13 @@ export function historyGoto(state: MonitorState, id: string): MonitorState {
   return updateLayer(state, 'history', (d) => request(d, { kind: 'at', id }));
 }
 
+/** `:range <from>..<to>`: select that range (IDs, inclusive) and move the cursor to its start. */
+export function historyRange(state: MonitorState, from: string, to: string): MonitorState {
+  return updateLayer(state, 'history', (d) =>
+    request({ ...d, range: { start: from, end: to } }, { kind: 'at', id: from }),
+  );
+}
+
 /** The rows the view lists: the window filtered by `/` (an invalid filter lets all through). */
 export function historyView(state: MonitorState, d: HistoryData): readonly TailEvent[] {
   const m = matcherFor(paneFilterText(state, HISTORY_FILTER));

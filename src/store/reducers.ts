@@ -163,10 +163,14 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
       const d = selectLayer(state, 'detail');
       if (!d || d.kind !== 'entry' || d.stream !== msg.stream || d.id !== msg.id) return state;
       const type = msg.fields?.type ?? msg.event?.eventType ?? null;
+      // A dead letter's other entry is its original's: looked up from the original stream and ID.
+      const from = d.deadLetter
+        ? { stream: d.deadLetter.originalStream, id: d.deadLetter.originalId }
+        : d;
       const counterpart = lookUpCounterpart(
         state,
-        d.stream,
-        d.id,
+        from.stream,
+        from.id,
         msg.event?.eventId ?? null,
         type,
       );

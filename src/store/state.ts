@@ -193,6 +193,20 @@ export interface PendingFacts {
   deliveries: number;
 }
 
+/** A dead letter's facts (its `dlq_*` fields, pane 5), for its detail view. */
+export interface DeadLetterFacts {
+  /** Where it was pending, and its ID there (the per-type ID, or the global one). */
+  originalStream: string;
+  originalId: string;
+  /** Whether originalStream is the global stream (then the counterpart is the type entry). */
+  originalIsGlobal: boolean;
+  group: string;
+  consumer: string;
+  /** Deliveries before it was dead-lettered; null when unknown (deleted while pending). */
+  deliveries: number | null;
+  reason: string;
+}
+
 export type DetailState =
   | { kind: 'event'; stream: string; event: TailEvent; scroll: number; counterpart?: Counterpart }
   | {
@@ -204,6 +218,7 @@ export type DetailState =
       event: SeedEvent | null;
       scroll: number;
       pending?: PendingFacts;
+      deadLetter?: DeadLetterFacts;
       counterpart?: Counterpart;
     };
 

@@ -74,11 +74,22 @@ export function detailLines(d: DetailState, width: number): DetailLine[] {
       ),
     );
   }
-  // Both IDs: the entry's own, and the same event's entry in the other stream.
+  const dead = d.kind === 'entry' ? d.deadLetter : undefined;
+  if (dead) {
+    // The dead-letter stream records no idle time: the age is the entry ID's (dead-lettered at).
+    const times = dead.deliveries === null ? 'unknown' : `${dead.deliveries}×`;
+    push(
+      sanitize(
+        `Dead     consumer ${dead.consumer} · delivered ${times} (group ${dead.group}) · reason ${dead.reason}`,
+      ),
+    );
+  }
+  // Both IDs: the entry's own, and the same event's entry in the other stream. A dead letter's
+  // are its original's (the per-type entry, or the global one), looked up the same way.
   const other = d.counterpart;
   // Pane 1's events are global entries; entries opened elsewhere are type-stream entries.
-  const global = d.kind === 'event';
-  const own = `${id} (${d.stream})`;
+  const global = d.kind === 'event' || (dead?.originalIsGlobal ?? false);
+  const own = dead ? `${dead.originalId} (${dead.originalStream})` : `${id} (${d.stream})`;
   const theirs = !other
     ? null
     : other.searching

@@ -97,7 +97,7 @@ const NAVIGATION: readonly KeyBinding[] = [
     keys: [':'],
     label: 'command',
     description:
-      'Open the command line (mark <rule>, unmark, ack, claim, deadletter, delconsumer, setid, redrive, undo, show); tab completes',
+      'Open the command line (mark <rule>, unmark, ack, claim, deadletter, delconsumer, setid, redrive, undo, show, history, goto, range); tab completes',
     run: (a) => a.openCommandLine(),
   }),
 

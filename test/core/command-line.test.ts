@@ -42,6 +42,9 @@ describe('the : command line', () => {
       'redrive',
       'undo',
       'show',
+      'history',
+      'goto',
+      'range',
     ]);
     const claim = specs.find((s) => s.verb === 'claim')!;
     expect(claim.kind).toBe('claim');
@@ -83,7 +86,7 @@ describe('the : command line', () => {
 
   it('bad input is one readable line', () => {
     expect(error('mrak all')).toBe(
-      'unknown verb "mrak" (did you mean mark?); verbs: mark, unmark, ack, claim, deadletter, delconsumer, setid, redrive, undo, show',
+      'unknown verb "mrak" (did you mean mark?); verbs: mark, unmark, ack, claim, deadletter, delconsumer, setid, redrive, undo, show, history, goto, range',
     );
     expect(error('mark idle>>5')).toBe('mark: idle: one comparison only (> >= < <=), got ">>5"');
     expect(error('mark')).toMatch(/^mark: empty rule/);
@@ -106,7 +109,7 @@ describe('the : command line', () => {
   });
 
   it('completes verbs, rule terms, consumers, groups and streams', () => {
-    expect(completeCommandLine('', ctx).candidates).toHaveLength(10);
+    expect(completeCommandLine('', ctx).candidates).toHaveLength(13);
     expect(completeCommandLine('ma', ctx)).toEqual({ text: 'mark ', candidates: ['mark'] });
     expect(completeCommandLine('d', ctx)).toEqual({
       text: 'de',

@@ -2,6 +2,7 @@
 process.env.TZ = 'UTC';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pendingPage, T0, triageSnapshot } from '../store/build.js';
+import { selectCommandTarget } from '../../src/store/pane-models.js';
 import { connected, lines, mount, settle, type Mounted } from './render.js';
 
 const K = 'alice:events:asset.discovered';
@@ -132,5 +133,154 @@ describe('sort and pending context on screen', () => {
     );
     expect(frame).toContain(`Type ID  ${id} (${K})`);
     expect(frame).toContain('Global   1764000000123-0 (alice:events:all)');
+  });
+});
+
+describe('pane 5 (dead letters): / filters, S sorts, enter shows the dead letter in full', () => {
+  const DLQ_A = 'alice:events:dlq:asset.discovered';
+  const DLQ_P = 'alice:events:dlq:project.created';
+  const P = 'alice:events:project.created';
+  const row = (
+    dlqKey: string,
+    id: string,
+    originalStream: string,
+    o: { consumer: string; deliveries: number | null; reason: string; originalId: string },
+  ) => ({
+    dlqKey,
+    id,
+    originalStream,
+    group: 'alice-main',
+    summary: 'event={}',
+    tombstone: false,
+    ...o,
+  });
+  // Newest first, as loaded: the project one, then two of asset.discovered.
+  const loaded = {
+    type: 'DeadLettersLoaded' as const,
+    rows: [
+      row(DLQ_P, `${T0 - 1000}-0`, P, {
+        consumer: 'worker-2',
+        deliveries: 2,
+        reason: 'handler-error',
+        originalId: `${T0 - 90_000}-0`,
+      }),
+      row(DLQ_A, `${T0 - 2000}-0`, K, {
+        consumer: 'worker-1',
+        deliveries: 9,
+        reason: 'poison',
+        originalId: `${T0 - 80_000}-0`,
+      }),
+      row(DLQ_A, `${T0 - 3000}-0`, K, {
+        consumer: 'worker-3',
+        deliveries: 4,
+        reason: 'max-deliveries',
+        originalId: `${T0 - 70_000}-0`,
+      }),
+    ],
+    truncated: [],
+    at: T0,
+  };
+  const ids = (frame: string[]) => frame.flatMap((l) => l.match(/worker-\d/g) ?? []);
+
+  it('/ by type:, by reason; the title counts the matches; esc clears; S sorts with the arrow', async () => {
+    m = mount(
+      [connected('tail'), connected('poller'), triageSnapshot()],
+      {},
+      { width: 120, height: 20 },
+    );
+    m.store.actions.selectPane('deadletters');
+    m.store.dispatch(loaded);
+    await settle();
+    expect(ids(lines(m))).toEqual(['worker-2', 'worker-1', 'worker-3']);
+
+    m.app.stdin.write('/');
+    m.app.stdin.write('type:asset.*');
+    m.app.stdin.write('\r');
+    await settle();
+    let frame = lines(m);
+    expect(frame).toContain('filter / type:asset.*');
+    expect(ids(frame)).toEqual(['worker-1', 'worker-3']);
+    expect(frame.find((l) => l.startsWith('Dead letters'))).toContain('2 of 3 match');
+
+    m.app.stdin.write('\x1b'); // esc: clears the filter first
+    await settle();
+    m.app.stdin.write('/');
+    m.app.stdin.write('poison');
+    m.app.stdin.write('\r');
+    await settle();
+    expect(ids(lines(m))).toEqual(['worker-1']);
+    // What r / x act on is the row the filter left under the cursor.
+    expect(selectCommandTarget(m.store.getState())).toEqual({
+      stream: DLQ_A,
+      group: '',
+      ids: [`${T0 - 2000}-0`],
+    });
+    m.app.stdin.write('\x1b');
+    await settle();
+    expect(lines(m).some((l) => l.startsWith('filter /'))).toBe(false);
+    expect(ids(lines(m))).toEqual(['worker-2', 'worker-1', 'worker-3']);
+
+    m.app.stdin.write('S'); // AGE ▾: the oldest dead letter first
+    await settle();
+    frame = lines(m);
+    expect(frame).toContain('sorted by AGE ▾ (S: next)');
+    expect(frame.find((l) => l.includes('STREAM'))).toMatch(/AGE ▾/);
+    expect(ids(frame)).toEqual(['worker-3', 'worker-1', 'worker-2']);
+    m.app.stdin.write('S'); // DELIV ▾: the most delivered first
+    await settle();
+    frame = lines(m);
+    expect(frame.find((l) => l.includes('STREAM'))).toMatch(/DELIV ▾/);
+    expect(ids(frame)).toEqual(['worker-1', 'worker-3', 'worker-2']);
+  });
+
+  it('enter on a filtered row: consumer, deliveries, reason, the original type ID and its global ID', async () => {
+    m = mount(
+      [connected('tail'), connected('poller'), triageSnapshot()],
+      {},
+      { width: 120, height: 20 },
+    );
+    m.store.actions.selectPane('deadletters');
+    m.store.dispatch(loaded);
+    m.app.stdin.write('/');
+    m.app.stdin.write('worker-3');
+    m.app.stdin.write('\r');
+    await settle();
+    m.app.stdin.write('\r');
+    await settle();
+    const dlqId = `${T0 - 3000}-0`;
+    expect(m.queries.loadEntry).toHaveBeenCalledWith(DLQ_A, dlqId);
+    const originalId = `${T0 - 70_000}-0`;
+    m.store.dispatch({
+      type: 'EntryLoaded',
+      stream: DLQ_A,
+      id: dlqId,
+      fields: { dlq_original_id: originalId, event: '{"event_id":"x3"}' },
+      event: {
+        eventType: 'asset.discovered',
+        eventId: 'x3',
+        timestamp: '',
+        source: '',
+        version: '1.0.0',
+        data: {},
+      },
+      at: T0,
+    });
+    // The lookup is from the original entry (stream and ID), not the dead-letter entry.
+    m.store.dispatch({
+      type: 'CounterpartFound',
+      fromStream: K,
+      id: originalId,
+      toStream: 'alice:events:all',
+      toId: `${T0 - 70_000}-3`,
+      at: T0,
+    });
+    await settle();
+    const frame = lines(m);
+    expect(frame).toContain(`Entry ${dlqId} in ${DLQ_A}`);
+    expect(frame).toContain(
+      'Dead     consumer worker-3 · delivered 4× (group alice-main) · reason max-deliveries',
+    );
+    expect(frame).toContain(`Type ID  ${originalId} (${K})`);
+    expect(frame).toContain(`Global   ${T0 - 70_000}-3 (alice:events:all)`);
   });
 });

@@ -1,7 +1,18 @@
-/** Pane 5: every `<prefix>dlq:*` stream's dead letters, newest first; marks; r redrives, x deletes. */
+/**
+ * Pane 5: every `<prefix>dlq:*` stream's dead letters, newest first (`/` filters, `S` sorts);
+ * marks; r redrives, x deletes.
+ */
 import { Box, Text } from 'ink';
 import type { DeadLetterRow } from '../../../core/messages.js';
-import { deadLetterKey, selectDeadLetterCursor } from '../../../store/dead-letters.js';
+import { DEAD_LETTER_PANE, DEAD_LETTER_SORTS } from '../../../store/dead-letter-view.js';
+import {
+  deadLetterKey,
+  selectDeadLetterCursor,
+  selectDeadLetterRows,
+} from '../../../store/dead-letters.js';
+import { paneFilterText, paneSortIndex, sortName } from '../../../store/table-view.js';
+import { FilterLine, filterLineShown, matchCount } from '../../components/FilterLine.js';
+import { withSortArrow } from '../../components/sort-header.js';
 import { stripPrefix } from '../../../store/selectors.js';
 import { formatAge, formatCount, idTimeMs } from '../../format.js';
 import { useMonitor, useMonitorShallow } from '../../hooks/use-monitor.js';
@@ -77,14 +88,19 @@ export function DeadLettersPane({ width, height }: { width: number; height: numb
     markRule: s.deadLetters.markRule,
     prefix: s.config.prefix,
     serverNow: s.snapshot.server?.timeMs ?? s.now,
+    shown: selectDeadLetterRows(s),
+    sortAt: paneSortIndex(s, DEAD_LETTER_PANE),
+    filterLine: filterLineShown(s, DEAD_LETTER_PANE),
+    filtered: paneFilterText(s, DEAD_LETTER_PANE) !== '',
   }));
   const cursor = useMonitor(selectDeadLetterCursor);
+  const sort = DEAD_LETTER_SORTS[v.sortAt] ?? DEAD_LETTER_SORTS[0];
   const marks = new Set(v.marks);
   const streams = new Set(v.rows.map((r) => r.dlqKey)).size;
   const parts = [paint('title', 'Dead letters')];
   if (v.loaded)
     parts.push(
-      `${formatCount(v.rows.length)} in ${formatCount(streams)} dlq ${streams === 1 ? 'stream' : 'streams'}, newest first`,
+      `${formatCount(v.rows.length)} in ${formatCount(streams)} dlq ${streams === 1 ? 'stream' : 'streams'}, ${sortName(sort)}${matchCount(v.shown.length, v.rows.length, v.filtered)}`,
     );
   if (v.truncated) parts.push(paint('warn', `newest only in ${v.truncated}`));
   if (v.marks.length)
@@ -103,14 +119,21 @@ export function DeadLettersPane({ width, height }: { width: number; height: numb
           {paint('bad', `cannot read the dead letters: ${sanitize(v.error)}`)}
         </Text>
       ) : null}
+      <FilterLine pane={DEAD_LETTER_PANE} width={width} />
       <Table
-        data={v.rows}
-        columns={columns(v.prefix, v.serverNow)}
+        data={v.shown}
+        columns={withSortArrow(columns(v.prefix, v.serverNow), sort)}
         width={width}
-        height={height - 1 - (v.error ? 1 : 0)}
+        height={height - 1 - (v.error ? 1 : 0) - (v.filterLine ? 1 : 0)}
         cursor={cursor}
         mark={(r) => (marks.has(deadLetterKey(r)) ? '*' : ' ')}
-        emptyText={v.loaded ? `no dead letters under ${v.prefix}dlq:*` : ''}
+        emptyText={
+          !v.loaded
+            ? ''
+            : v.filtered && v.rows.length > 0
+              ? 'no dead letter matches the filter'
+              : `no dead letters under ${v.prefix}dlq:*`
+        }
       />
     </Box>
   );

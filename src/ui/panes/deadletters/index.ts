@@ -1,4 +1,5 @@
-/** Pane 5: dead letters of every `<prefix>dlq:*` stream; marks; r redrive, x delete; enter shows one. */
+/** Pane 5: dead letters of every `<prefix>dlq:*` stream; marks; r redrive, x delete; enter shows one; / and S. */
+import { FILTER_KEY, SORT_KEY } from '../table-keys.js';
 import type { PaneDescriptor } from '../types.js';
 import { DeadLettersPane } from './DeadLettersPane.js';
 import { deadLettersModel } from './model.js';
@@ -39,5 +40,7 @@ export const deadLettersPane: PaneDescriptor = {
       description: 'Open the selected dead letter in full',
       run: (a) => a.openSelected(),
     },
+    FILTER_KEY,
+    SORT_KEY,
   ],
 };

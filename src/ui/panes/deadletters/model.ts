@@ -1,4 +1,9 @@
-/** Pane 5: the selected dead letter by identity; enter opens it in full; esc clears the marks. */
+/**
+ * Pane 5: the selected dead letter by identity (in the `/` filtered, `S` sorted list); enter opens
+ * it in full with its dlq_* facts; esc clears the filter, then the marks.
+ */
+import { createKeySpace } from '../../../core/keys.js';
+import { DEAD_LETTER_SORTS } from '../../../store/dead-letter-view.js';
 import {
   PANE,
   deadLetterKey,
@@ -11,8 +16,10 @@ import { want } from '../../../store/effects.js';
 import { pushLayer } from '../../../store/layers.js';
 import { movedSelection } from '../../../store/list.js';
 import type { PaneModel } from '../../../store/pane-models.js';
+import { clearFilter } from '../../../store/table-view.js';
 
 export const deadLettersModel: Omit<PaneModel, 'id'> = {
+  sorts: DEAD_LETTER_SORTS,
   moveCursor(state, delta) {
     const sel = movedSelection(
       selectDeadLetterRows(state),
@@ -36,9 +43,20 @@ export const deadLettersModel: Omit<PaneModel, 'id'> = {
       fields: null,
       event: null,
       scroll: 0,
+      deadLetter: {
+        originalStream: row.originalStream,
+        originalId: row.originalId,
+        originalIsGlobal: row.originalStream === createKeySpace(state.config.prefix).globalStream,
+        group: row.group,
+        consumer: row.consumer,
+        deliveries: row.deliveries,
+        reason: row.reason,
+      },
     });
   },
   back(state) {
+    const cleared = clearFilter(state, PANE);
+    if (cleared) return cleared;
     const d = state.deadLetters;
     return d.marks.length ? { ...state, deadLetters: { ...d, marks: [], markRule: null } } : null;
   },
