@@ -5,12 +5,17 @@
  * terminal) and the library's replay engine (streams/replay.ts).
  */
 import { StreamscopeError, errorCodeOf } from '../core/errors.js';
-import { formatSpeed, parseRange, parseSpeed, type ReplaySpeed } from '../core/replay-range.js';
+import { parseRange, parseSpeed, type ReplaySpeed } from '../core/replay-range.js';
 import { planReplay, previewReplay, type ReplayTarget } from '../streams/replay-plan.js';
 import { runReplay } from '../streams/replay.js';
+import {
+  describeReplayPreview,
+  describeReplayResult,
+  replayJournalBefore,
+} from '../monitor/replay-range.js';
 import { clusterUsage, tlsUsage } from './connection-options.js';
 import { mutationUsage, runMutation, type MutationPreview } from './mutation-cli.js';
-import { entries, openSession, parseOps, serverNowMs } from './stream-ops.js';
+import { openSession, parseOps, serverNowMs } from './stream-ops.js';
 
 const HELP = `Usage: streamscope replay --stream <type|all|dlq:type> --from <id|time> --to <id|time>
          (--to-prefix <prefix> | --same-stream | --new-group <name>)
@@ -108,31 +113,9 @@ export async function run(argv: string[]): Promise<number> {
       archiveDir: v.archive,
     });
     const pv = await previewReplay(session.client, plan);
-    const where =
-      target.kind === 'group'
-        ? `a new group "${target.group}" on ${plan.sourceKey} at ${plan.groupStartId}`
-        : plan.targetKeys.join(' + ');
+    // The monitor's `R` dialog shows the same preview (monitor/replay-range.ts).
     const preview: MutationPreview = {
-      summary:
-        target.kind === 'group'
-          ? `create group "${target.group}" on ${plan.sourceKey} just before ${range.from}: it will deliver the ${entries(pv.count)} of the range (and any after it)`
-          : `replay ${entries(pv.count)} of ${plan.sourceKey} to ${where} at ${formatSpeed(speed)}`,
-      details: [
-        `range ${pv.firstId ?? range.from} .. ${pv.lastId ?? range.to}, span ${(pv.spanMs / 1000).toFixed(1)} s, ${pv.bytes.toLocaleString('en-US')} bytes`,
-        ...(pv.fromArchive > 0
-          ? [`${entries(pv.fromArchive)} from the archive in ${v.archive}`]
-          : []),
-        ...(target.kind === 'same'
-          ? ['WARNING: copies go into the live stream: its consumers will process them again']
-          : []),
-        ...(speed !== 'max' ? [`takes about ${(pv.spanMs / 1000 / speed).toFixed(1)} s`] : []),
-      ],
-      count: pv.count,
-      undoable: false,
-      undoNote:
-        target.kind === 'group'
-          ? `delete it with XGROUP DESTROY ${plan.sourceKey} ${target.group}`
-          : 'copies stay; a sandbox can be deleted key by key',
+      ...describeReplayPreview(plan, pv, speed),
       data: { plan: { ...plan }, preview: pv },
     };
     return await runMutation({
@@ -147,7 +130,7 @@ export async function run(argv: string[]): Promise<number> {
             stream: plan.sourceKey,
             group: target.kind === 'group' ? target.group : null,
             count: pv.count,
-            before: { from: range.from, to: range.to, target, speed, types: types ?? null },
+            before: replayJournalBefore(range, target, speed, types ?? null, 'cli'),
             outcome: { ok, cancelled, done, vanished: 0, summary },
           });
         let res;
@@ -164,10 +147,7 @@ export async function run(argv: string[]): Promise<number> {
           await journal(false, false, 0, `failed: ${message}`);
           throw new StreamscopeError(errorCodeOf(err), message, { cause: err });
         }
-        const summary =
-          target.kind === 'group'
-            ? `created group "${target.group}" on ${plan.sourceKey} at ${res.groupCreatedAt}`
-            : `replayed ${entries(res.replayed)} of ${pv.count} to ${where} in ${(res.elapsedMs / 1000).toFixed(1)} s${res.cancelled ? ' (cancelled)' : ''}`;
+        const summary = describeReplayResult(plan, res, pv.count);
         await journal(true, res.cancelled, res.replayed, summary);
         return { ok: true, cancelled: res.cancelled, summary, data: { result: res } };
       },

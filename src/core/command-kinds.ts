@@ -18,6 +18,7 @@
  * Tests and plug-ins may add a kind at run time with `registerCommandKind` (one line).
  */
 import { StreamscopeError } from './errors.js';
+import { formatSpeed, type ReplayRangeSpec } from './replay-range.js';
 
 /** A mutation the monitor can run. Add a name here, then its record below. */
 export type CommandKind =
@@ -29,7 +30,8 @@ export type CommandKind =
   | 'setid'
   | 'redrive'
   | 'dlq-delete'
-  | 'undo';
+  | 'undo'
+  | 'replay-range';
 
 /**
  * One request to run a command: on `ids` of `group` in `stream` (replay ignores the group).
@@ -52,6 +54,8 @@ export interface CommandRequest {
   ratePerSec?: number;
   /** undo: the journal record to undo (absent: the newest one that can be undone). */
   journalId?: string;
+  /** replay-range: the range, its target and pace (`ids` stays empty: a range is not a list). */
+  replay?: ReplayRangeSpec;
 }
 
 /** What `--read-only` does with a kind: refuse it (every mutation) or let it run. */
@@ -205,6 +209,29 @@ export const COMMAND_KINDS: Record<CommandKind, CommandKindSpec> = {
       ['XGROUP', 'SETID', key, 'probe', '0'],
       ['XADD', key, 'NOMKSTREAM', '*', 'probe', '1'],
     ],
+    asks: null,
+  },
+  // A range of any stream (history view `R`, `:replay`; `streamscope replay` in the CLI): the
+  // library's replay engine (streams/replay.ts) through monitor/replay-range.ts.
+  'replay-range': {
+    redisCommands: ['XRANGE', 'XADD', 'XGROUP', 'XINFO', 'MULTI', 'EXEC'],
+    verb: 'Replay range',
+    verbing: 'Replaying',
+    confirmText: (r) => {
+      const t = r.replay?.target;
+      const at = r.replay ? ` at ${formatSpeed(r.replay.speed)}` : '';
+      if (t?.kind === 'group')
+        return `A consumer group "${t.group}" is created just before the range; nothing is copied.`;
+      if (t?.kind === 'same')
+        return `Copies go into the live stream${at}, each tagged replayed_from; its consumers process them again.`;
+      return `Copies go to the sandbox prefix ${t?.kind === 'prefix' ? t.prefix : '?'}${at}, raw fields byte for byte.`;
+    },
+    undo: 'not undoable: copies are new entries (a sandbox can be deleted key by key; a group with XGROUP DESTROY)',
+    mutates: true,
+    readOnly: 'refuse',
+    // XADD only: an XGROUP CREATE probe would replace setid's XGROUP SETID one (probes are
+    // keyed by command name); a NOPERM on XGROUP CREATE is learned when it happens.
+    aclProbe: (key) => [['XADD', key, 'NOMKSTREAM', '*', 'probe', '1']],
     asks: null,
   },
 };

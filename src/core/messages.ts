@@ -9,7 +9,7 @@ import type { KeyKind } from './keys.js';
 import type { ActionPreview } from './bulk-kinds.js';
 import type { CommandKind } from './command-kinds.js';
 import type { ErrorCode } from './errors.js';
-import type { HistoryPageRequest } from './history-page.js';
+import type { HistoryCountRequest, HistoryPageRequest } from './history-page.js';
 
 export type { CommandKind };
 
@@ -167,9 +167,24 @@ export type MonitorMessage =
       entries: TailEvent[];
       hasOlder: boolean;
       hasNewer: boolean;
+      /** With --archive: the stream's first entry in Redis (rows before it were read from the archive; null: none left in Redis). */
+      firstLiveId?: string | null;
       at: number;
     }
   | { type: 'HistoryPageFailed'; request: HistoryPageRequest; error: ErrorInfo; at: number }
+  | {
+      /** A range count (history view title): progress (done: false), then the result or an error. */
+      type: 'HistoryRangeCounted';
+      request: HistoryCountRequest;
+      count: number;
+      /** More than the exact limit (1M): counted part + an estimate, shown with `~`. */
+      estimated: boolean;
+      done: boolean;
+      firstId: string | null;
+      lastId: string | null;
+      error: string | null;
+      at: number;
+    }
   | {
       /** Contents of pending entries (pane 3's TYPE and PAYLOAD); null: no longer in the stream. */
       type: 'EntriesLoaded';
@@ -180,9 +195,14 @@ export type MonitorMessage =
   | {
       type: 'CommandCompleted';
       command: CommandKind;
+      /** The entries the request named (0 for a kind that acts on a range, a group, a record). */
       requested: number;
       affected: number;
       detail: string;
+      /** What the run covered when the request named no entries (a replayed range's count). */
+      total?: number;
+      /** Stopped by esc part-way: what was done stays, and `detail` says how much. */
+      cancelled?: boolean;
       at: number;
     }
   /** `:mark <rule>`: every pending entry of the group the rule selects (the whole PEL). */
@@ -223,7 +243,17 @@ export type MonitorMessage =
    * A bulk command's progress, after each batch: `done` of `total` items handled (changed or
    * found gone). The store draws the progress bar from it; CommandCompleted/Failed ends it.
    */
-  | { type: 'CommandProgress'; command: CommandKind; done: number; total: number; at: number }
+  | {
+      type: 'CommandProgress';
+      command: CommandKind;
+      done: number;
+      total: number;
+      /** A paced replay: entries/s (pauses excluded), ms still to go, and whether it is paused. */
+      ratePerSec?: number;
+      etaMs?: number | null;
+      paused?: boolean;
+      at: number;
+    }
   | {
       type: 'CommandFailed';
       command: CommandKind;

@@ -13,6 +13,23 @@ const MAX_MS = '18446744073709551615';
 /** Replay pace: `max` (as fast as possible) or N (the original inter-arrival times ÷ N). */
 export type ReplaySpeed = 'max' | number;
 
+/** Where a replay goes: copies under another prefix, copies into the same stream, or a new consumer group. */
+export type ReplayTarget =
+  { kind: 'prefix'; prefix: string } | { kind: 'same' } | { kind: 'group'; group: string };
+
+/**
+ * What the monitor's `replay-range` command replays (the `R` dialog, `:replay`): the stream as
+ * the person names it (an event type, `all`, `dlq:<type>`), full stream IDs (inclusive), the
+ * target and the pace. The CLI's `streamscope replay` flags say the same.
+ */
+export interface ReplayRangeSpec {
+  stream: string;
+  from: string;
+  to: string;
+  target: ReplayTarget;
+  speed: ReplaySpeed;
+}
+
 /** `max`, or a factor > 0 (`1`, `10`, `10x`, `0.5×`). Throws with a one-line message otherwise. */
 export function parseSpeed(text: string): ReplaySpeed {
   const t = text.trim().toLowerCase();

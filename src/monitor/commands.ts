@@ -25,6 +25,8 @@ import { describeResult, type BulkContext, type BulkRunOptions } from './bulk/co
 import { BULK_EXECUTORS, PartialRunError, planFor } from './bulk/executors.js';
 import type { ActionPreview } from '../core/bulk-kinds.js';
 import { journalCommand, ownersBefore, type CommandJournal } from './journal-commands.js';
+import { previewReplayRange, replayRangeExecutor } from './replay-range.js';
+import { ReplayControl } from '../streams/replay-control.js';
 
 export interface CommandsOptions {
   /** A shared, non-blocking client; not closed here. */
@@ -50,6 +52,8 @@ export interface ExecContext {
   run: BulkRunOptions;
   /** The journal (null with --no-journal), for executors that write their own line (plans). */
   journal: CommandJournal | null;
+  /** This run's pause / resume / step switch (the port's `control`), for paced executors. */
+  control?: ReplayControl;
   /** Sum of `count(reply)` over a pipeline of one command per chunk of `ids`; throws its first error. */
   pipelineSum(
     build: (p: ReturnType<Redis['pipeline']>, ids: string[]) => void,
@@ -65,7 +69,15 @@ export interface ExecContext {
 export type Executor = (
   request: CommandRequest,
   ctx: ExecContext,
-) => Promise<{ affected: number; detail: string; journaled?: boolean }>;
+) => Promise<{
+  affected: number;
+  detail: string;
+  journaled?: boolean;
+  /** What the run covered when it is not `ids` (a range): the outcome counts against it. */
+  total?: number;
+  /** Stopped by the signal (esc): what was done stays, and the outcome says so. */
+  cancelled?: boolean;
+}>;
 
 const noPermMessage = (kind: CommandKind, commands: readonly string[]): string =>
   `the Redis user may not run ${commands.join(', ')} (${kind} refused by ACL). Grant it with ACL SETUSER, or use --read-only.`;
@@ -154,6 +166,10 @@ export const EXECUTORS: Record<CommandKind, Executor> = {
 
   // deadletter, delconsumer, setid, redrive, dlq-delete (issue 9).
   ...BULK_EXECUTORS,
+
+  // A range of any stream to a sandbox prefix, the same stream or a new group (issue 11):
+  // the library's replay engine, paced, pausable (ctx.control), journaled like the CLI's replay.
+  'replay-range': (request, ctx) => replayRangeExecutor(request, ctx, ctx.control),
 };
 
 function bulkOf(ctx: ExecContext): BulkContext {
@@ -183,6 +199,8 @@ function stripPrefixOf(ctx: ExecContext, key: string): string {
 
 export interface MonitorCommands extends MonitorCommandsPort {
   readonly deniedCommands: ReadonlySet<CommandKind>;
+  /** Pause, resume or step the running paced command (replay-range); ignored otherwise. */
+  control(op: 'pause' | 'resume' | 'step'): void;
   /**
    * Learn up front which kinds the ACL user may run, without side effects: every kind's
    * aclProbe (from the command-kind table) targets a key that does not exist; only NOPERM
@@ -218,6 +236,8 @@ export function createCommands(options: CommandsOptions): MonitorCommands {
     journal: options.journal ?? null,
   };
   const ctx: ExecContext = { ...base, run: {} };
+  /** The running command's pace switch (one command runs at a time). */
+  let control: ReplayControl | null = null;
 
   const failed = (request: CommandRequest, error: ErrorInfo): void =>
     emit({
@@ -262,14 +282,24 @@ export function createCommands(options: CommandsOptions): MonitorCommands {
       return denied.size > 0 ? `ACL: the Redis user may not run ${[...denied].join(', ')}` : null;
     },
 
+    control(op) {
+      if (!control) return;
+      if (op === 'pause') control.pause();
+      else if (op === 'resume') control.resume();
+      else control.step();
+    },
+
     // The plan's preview (counts, positions, owners), read without changing anything.
     async preview(request) {
       const emitPreview = (preview: ActionPreview | null, error: ErrorInfo | null): void =>
         emit({ type: 'CommandPreviewed', command: request.kind, preview, error, at: Date.now() });
-      if (!(request.kind in BULK_EXECUTORS)) return emitPreview(null, null);
+      const ranged = request.kind === 'replay-range';
+      if (!(request.kind in BULK_EXECUTORS) && !ranged) return emitPreview(null, null);
       try {
-        const plan = await planFor(request, ctx);
-        emitPreview(plan.preview, null);
+        const preview = ranged
+          ? await previewReplayRange(request, ctx)
+          : (await planFor(request, ctx)).preview;
+        emitPreview(preview, null);
       } catch (err) {
         emitPreview(null, toErrorInfo(rootCause(err), describeServer(client), secretsOf(client)));
       }
@@ -299,13 +329,19 @@ export function createCommands(options: CommandsOptions): MonitorCommands {
       // Progress between batches only: a run done in one batch just completes.
       const run: BulkRunOptions = {
         signal: runOptions.signal,
-        onProgress: ({ done, total }) => {
+        onProgress: ({ done, total, ...pace }) => {
           if (done < total)
-            emit({ type: 'CommandProgress', command: kind, done, total, at: Date.now() });
+            emit({ type: 'CommandProgress', command: kind, done, total, ...pace, at: Date.now() });
         },
       };
+      const paced = new ReplayControl();
+      control = paced;
       try {
-        const { affected, detail, journaled } = await execute(request, { ...ctx, run });
+        const { affected, detail, journaled, total, cancelled } = await execute(request, {
+          ...ctx,
+          run,
+          control: paced,
+        });
         if (options.journal && commandKind(kind).mutates && !journaled)
           await journalCommand(options.journal, request, owners, {
             ok: true,
@@ -318,6 +354,8 @@ export function createCommands(options: CommandsOptions): MonitorCommands {
           requested: request.ids.length,
           affected,
           detail,
+          ...(total !== undefined ? { total } : {}),
+          ...(cancelled ? { cancelled } : {}),
           at: Date.now(),
         });
       } catch (err) {
@@ -338,6 +376,8 @@ export function createCommands(options: CommandsOptions): MonitorCommands {
             errorCode: error.code,
           });
         failed(request, error);
+      } finally {
+        if (control === paced) control = null;
       }
     },
   };

@@ -17,7 +17,7 @@ import type { PendingEntry } from '../core/types.js';
 import { currentAfterId, requestPage, retarget, sameTarget } from './pending.js';
 import type { ConfirmState, MonitorState, RateBucket } from './state.js';
 import { reduceUi } from './ui-reducers.js';
-import { reduceHistoryPage } from './history.js';
+import { reduceHistoryCount, reduceHistoryPage } from './history.js';
 
 /** Seconds of events/s history kept. */
 const RATE_WINDOW_SEC = 5;
@@ -37,6 +37,7 @@ export function reduce(state: MonitorState, action: StoreAction): MonitorState {
     case 'ExportProgressed':
     case 'HistoryPageReceived':
     case 'HistoryPageFailed':
+    case 'HistoryRangeCounted':
     case 'CounterpartFound':
     case 'CommandCompleted':
     case 'CommandFailed':
@@ -154,6 +155,8 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
     case 'HistoryPageReceived':
     case 'HistoryPageFailed':
       return reduceHistoryPage(state, msg);
+    case 'HistoryRangeCounted':
+      return reduceHistoryCount(state, msg);
     case 'PendingPageFailed': {
       const p = state.pending;
       if (!p.target || p.target.stream !== msg.stream || p.target.group !== msg.group) return state;
@@ -256,18 +259,33 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
     case 'CommandProgress': {
       const p = state.ui.progress;
       if (!p || p.command !== msg.command) return state;
+      const pace =
+        msg.ratePerSec !== undefined
+          ? { ratePerSec: msg.ratePerSec, etaMs: msg.etaMs ?? null, paused: msg.paused ?? false }
+          : {};
       return {
         ...state,
-        ui: { ...state.ui, progress: { ...p, done: msg.done, total: msg.total, at: state.now } },
+        ui: {
+          ...state.ui,
+          progress: { ...p, done: msg.done, total: msg.total, at: state.now, ...pace },
+        },
       };
     }
     case 'CommandCompleted': {
-      const ok = msg.affected === msg.requested;
+      // What the run was about: the entries it named, else what it covered (a replayed range's
+      // count). A kind that names no entries (setid, undo, a range) is not "0 asked, N done".
+      const planned = msg.total ?? msg.requested;
+      // Partial (some entries were no longer there) is red like a failure: it needs a look. A
+      // cancel is not: the person asked for it, and the text says how much was done.
+      const short = !msg.cancelled && planned > 0 && msg.affected < planned;
       const text =
         msg.detail ||
-        `${msg.command}: ${msg.affected} of ${msg.requested} ${msg.requested === 1 ? 'entry' : 'entries'}`;
-      // Partial (some entries were no longer there) is red like a failure: it needs a look.
-      const s0 = withCommandOutcome(state, { ok, text }, ok ? 'ok' : 'error');
+        (planned === 0 && msg.affected === 0
+          ? `${msg.command}: nothing to do, nothing changed`
+          : `${msg.command}: ${msg.affected} of ${planned} ${planned === 1 ? 'entry' : 'entries'}`);
+      // Nothing done (an empty range, a cancel before the first batch) is said plainly, not green.
+      const level = short ? 'error' : msg.cancelled || msg.affected === 0 ? 'info' : 'ok';
+      const s0 = withCommandOutcome(state, { ok: !short, text }, level);
       const s = s0.ui.pane === 'deadletters' ? reloadDeadLetters(s0, true) : s0;
       return {
         ...s,

@@ -275,6 +275,10 @@ export interface ProgressState {
   at: number;
   /** esc was pressed: no further batch starts; the outcome says how much was done. */
   cancelling: boolean;
+  /** A paced replay (replay-range): its own rate (pauses excluded), ms to go, and paused (`p`). */
+  ratePerSec?: number;
+  etaMs?: number | null;
+  paused?: boolean;
 }
 
 export interface UiState {

@@ -8,15 +8,14 @@
 import type { Redis } from 'ioredis';
 import { createKeySpace, DLQ_SEGMENT, GLOBAL_STREAM_SUFFIX, type KeySpace } from '../core/keys.js';
 import { compareStreamIds, previousStreamId, streamIdToMs } from '../core/stream-id.js';
-import { dayOfStreamId } from '../core/replay-range.js';
+import { dayOfStreamId, type ReplayTarget } from '../core/replay-range.js';
 import { StreamscopeError } from '../core/errors.js';
 import type { ArchivedEntry } from '../core/archive-record.js';
 import { fieldValue, readRange } from './range-reader.js';
 import { dayOfFile, listDayFiles, readArchiveFile } from './archive-files.js';
 
-/** Where a replay goes: copies under another prefix, copies into the same stream, or a new consumer group. */
-export type ReplayTarget =
-  { kind: 'prefix'; prefix: string } | { kind: 'same' } | { kind: 'group'; group: string };
+/** Where a replay goes (the type lives in core/, shared with the monitor's command request). */
+export type { ReplayTarget };
 
 /** What to replay: a stream, an ID range, a target, optional type filter and archive. */
 export interface ReplayRequest {

@@ -19,6 +19,10 @@ export interface BulkContext {
 export interface BulkProgress {
   done: number;
   total: number;
+  /** A paced run (replay-range): entries/s with pauses excluded, ms to go, and paused. */
+  ratePerSec?: number;
+  etaMs?: number | null;
+  paused?: boolean;
 }
 
 export interface BulkRunOptions {

@@ -26,7 +26,7 @@ import {
 } from './plans.js';
 import { planUndo } from './undo.js';
 
-type BulkCommandKind = Exclude<CommandKind, 'ack' | 'claim' | 'replay'>;
+type BulkCommandKind = Exclude<CommandKind, 'ack' | 'claim' | 'replay' | 'replay-range'>;
 
 /** A bulk run stopped by an error after `done` items: the message says how much was done. */
 export class PartialRunError extends StreamscopeError {
@@ -80,6 +80,8 @@ export async function planFor(
         group,
         consumer: request.consumer,
         moveTo: request.moveTo ?? null,
+        // planFor is the monitor's: a refusal names the `:` line and keys, not --move-to.
+        audience: 'monitor',
       });
     case 'setid': {
       const parsed = parseSetIdTarget(request.target ?? '');
