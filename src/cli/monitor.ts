@@ -14,7 +14,7 @@ import { appendFileSync, statSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { DEFAULT_PREFIX, createKeySpace, type KeyLayout } from '../core/keys.js';
 import type { MonitorMessage } from '../core/messages.js';
-import { isStreamId } from '../core/stream-id.js';
+import { isStreamId, nextStreamId } from '../core/stream-id.js';
 import type { ResolvedTarget } from '../streams/connection.js';
 import {
   CONNECTION_ARGS,
@@ -75,7 +75,9 @@ ${tlsUsage(27)}${clusterUsage(27)}  --prefix <prefix>        key prefix (default
                            to <dir> when paging back past a stream's first entry
   --tail <mode>            full: read every event; sample: only the newest screenful per frame
                            (exact rates from entries-added, "sampling: 1 in N shown"); auto
-                           (default): full, sampling while full reading falls behind
+                           (default): full, sampling while full reading falls 2 s behind,
+                           keeps its event loop > 90% busy for 2 s, or reads > 150k/s;
+                           full again when the rate halves
 ${thresholdUsage(27)}  -h, --help               this help
 
 Keys: press ? in the monitor.
@@ -369,13 +371,15 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   const tail = new TailSwitch({
     mode: args.tail,
     emit,
-    createTail: (observe, first) =>
+    createTail: (observe, first, after) =>
       new Tail({
         createClient: () =>
           connection.createBlockingClient({ ...conn, connectionName: 'streamscope-tail' }),
         keys,
         emit: observe,
-        since: first ? args.since : '$',
+        // After sampling: from the entry after the newest one shown (entries from there to the
+        // end arrive as history: shown, not counted twice as arrivals).
+        since: first ? args.since : after ? nextStreamId(after) : '$',
       }),
     createSampler: (onRate) =>
       new Sampler({

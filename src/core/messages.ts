@@ -85,9 +85,18 @@ export type MonitorMessage =
   /**
    * The tail's mode (monitor/sampler.ts): sampling (only the newest screenful is read each frame;
    * `perSec` is the exact rate from the stream's entries-added, `oneIn` ≈ added ÷ shown) or, with
-   * `sampling: false`, back to reading every entry.
+   * `sampling: false`, back to reading every entry. `oneIn` 0: sampling, ratio not measured yet.
+   * `reason`: why it samples, in words ("full read used 0.93 core", "--tail sample"); absent on
+   * the sampler's own updates, which keep the reason the switch gave.
    */
-  | { type: 'TailSampled'; sampling: boolean; oneIn: number; perSec: number; at: number }
+  | {
+      type: 'TailSampled';
+      sampling: boolean;
+      oneIn: number;
+      perSec: number;
+      at: number;
+      reason?: string | null;
+    }
   /** The tail had to skip entries (trimmed before it could read them). */
   | { type: 'EventsMissed'; count: number; reason: string }
   | {

@@ -83,7 +83,13 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
         ...state,
         events: {
           ...state.events,
-          sampling: msg.sampling ? { oneIn: msg.oneIn, perSec: msg.perSec } : null,
+          sampling: msg.sampling
+            ? {
+                oneIn: msg.oneIn,
+                perSec: msg.perSec,
+                reason: msg.reason ?? state.events.sampling?.reason ?? null,
+              }
+            : null,
         },
       };
     case 'EventsMissed':
