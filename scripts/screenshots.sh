@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 OUT=${OUT:-screenshots}
 SEED=${SEED:-42}
-SESSION="streamscope-shots-$$"
+SESSION=${SESSION:-"streamscope-shots-$$"}
 FONT_PX=14     # DejaVu Sans Mono advance is 0.602 em: 8.43 px per column at 14 px
 LINE_PX=17     # px per terminal row
 PAD_PX=10
@@ -114,6 +114,14 @@ keys Escape; keys 3
 keys Space; keys j; keys Space; keys j; keys Space   # mark three of tracker-1's entries
 keys a;                    shot confirm-dialog
 keys n
+# issue 11 (history view): pane 2, h opens the stream's history, :range selects the last 10 minutes;
+# the title shows the range's count and time span
+keys 2; keys h
+wait_for "loaded ·" 15
+keys ':'; keys 'range -10m..now'; keys Enter
+wait_for " entries · " 20
+shot history-range
+keys Escape; keys Escape
 
 # --- issue 9: a bulk claim in progress, and pane 5 with dead letters ---------------------------
 # A dead importer holding 100,000 entries (built server-side in the demo's own redis-server, whose
