@@ -10,11 +10,11 @@
 import '../ui/production-mode.js';
 import { exitAfterHangup } from './hangup.js';
 import { keepCursorRestoreOnTerminal } from './cursor-restore.js';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, statSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { DEFAULT_PREFIX, createKeySpace, type KeyLayout } from '../core/keys.js';
 import type { MonitorMessage } from '../core/messages.js';
-import { isStreamId } from '../core/stream-id.js';
+import { isStreamId, nextStreamId } from '../core/stream-id.js';
 import type { ResolvedTarget } from '../streams/connection.js';
 import {
   CONNECTION_ARGS,
@@ -71,9 +71,13 @@ ${tlsUsage(27)}${clusterUsage(27)}  --prefix <prefix>        key prefix (default
   --buffer <n>             events kept in memory (default ${DEFAULT_BUFFER})
   --max-len <n>            MAXLEN your producers trim type streams to, for the lag warning
                            (default ${DEFAULT_MAX_LEN}, the library default; Redis does not store it)
+  --archive <dir>          the history view continues into the days \`streamscope archive\` wrote
+                           to <dir> when paging back past a stream's first entry
   --tail <mode>            full: read every event; sample: only the newest screenful per frame
                            (exact rates from entries-added, "sampling: 1 in N shown"); auto
-                           (default): full, sampling while full reading falls behind
+                           (default): full, sampling while full reading falls 2 s behind,
+                           keeps its event loop > 90% busy for 2 s, or reads > 150k/s;
+                           full again when the rate halves
 ${thresholdUsage(27)}  -h, --help               this help
 
 Keys: press ? in the monitor.
@@ -116,6 +120,8 @@ export interface MonitorArgs {
   /** --lag-warn, --pending-age-warn, --stuck-after (defaults: core/thresholds.ts). */
   thresholds: Thresholds;
   tail: TailMode;
+  /** --archive: the archive root the history view reads past retention; null: none. */
+  archive: string | null;
   help: boolean;
 }
 
@@ -130,6 +136,7 @@ export const MONITOR_FLAGS = {
   buffer: { type: 'string' },
   'max-len': { type: 'string' },
   tail: { type: 'string' },
+  archive: { type: 'string' },
   ...THRESHOLD_ARGS,
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -147,6 +154,19 @@ function thresholdsOrUsage(v: ThresholdArgValues): Thresholds {
     if (err instanceof ThresholdUsageError) throw new UsageError(err.message);
     throw err;
   }
+}
+
+/** `--archive <dir>`: it must be a directory now (a typo would otherwise look like an empty archive). */
+function parseArchiveDir(dir: string | undefined): string | null {
+  if (dir === undefined) return null;
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    // Reported below with the name as typed.
+  }
+  if (!isDir) throw new UsageError(`--archive: ${JSON.stringify(dir)} is not a directory`);
+  return dir;
 }
 
 /** Throws UsageError (one line) for anything it cannot use. */
@@ -174,6 +194,7 @@ export function parseMonitorArgs(argv: string[]): MonitorArgs {
     maxLenGiven: v['max-len'] !== undefined,
     thresholds: thresholdsOrUsage(v),
     tail: parseTailMode(v.tail),
+    archive: parseArchiveDir(v.archive),
     help: v.help ?? false,
   };
 }
@@ -339,19 +360,26 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
     readOnly: args.readOnly,
     journal,
   });
-  const queries = createQueries({ client: shared, emit, keys });
+  const queries = createQueries({
+    client: shared,
+    emit,
+    keys,
+    ...(args.archive ? { archiveDir: args.archive } : {}),
+  });
   // The loops own their clients (a new one per attempt) and do their own backoff.
   // Full, sampling, or auto between the two (monitor/sampler.ts).
   const tail = new TailSwitch({
     mode: args.tail,
     emit,
-    createTail: (observe, first) =>
+    createTail: (observe, first, after) =>
       new Tail({
         createClient: () =>
           connection.createBlockingClient({ ...conn, connectionName: 'streamscope-tail' }),
         keys,
         emit: observe,
-        since: first ? args.since : '$',
+        // After sampling: from the entry after the newest one shown (entries from there to the
+        // end arrive as history: shown, not counted twice as arrivals).
+        since: first ? args.since : after ? nextStreamId(after) : '$',
       }),
     createSampler: (onRate) =>
       new Sampler({

@@ -27,7 +27,8 @@ export interface StatsLine {
   messages: number;
   frames: number;
   maxFrameGapMs: number | null;
-  sampling: { oneIn: number; perSec: number } | null;
+  /** While sampling: the ratio (0 until measured), the exact rate, why (`reason` of TailSampled). */
+  sampling: { oneIn: number; perSec: number; reason: string | null } | null;
   rssMb: number;
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
@@ -109,7 +110,9 @@ export function startStatsFile(
   return {
     observe(msg) {
       if (msg.type === 'TailSampled')
-        sampling = msg.sampling ? { oneIn: msg.oneIn, perSec: msg.perSec } : null;
+        sampling = msg.sampling
+          ? { oneIn: msg.oneIn, perSec: msg.perSec, reason: msg.reason ?? sampling?.reason ?? null }
+          : null;
       if (msg.type !== 'EventsReceived') return;
       received += msg.events.length;
       messages++;

@@ -20,3 +20,11 @@ export interface HistoryPageRequest {
   /** The view's request number: a reply to an older request is dropped. */
   seq: number;
 }
+
+/** Count the entries of a range (inclusive stream IDs) for the view's title. */
+export interface HistoryCountRequest {
+  key: string;
+  from: string;
+  to: string;
+  seq: number;
+}

@@ -9,7 +9,7 @@ import type { KeyKind } from './keys.js';
 import type { ActionPreview } from './bulk-kinds.js';
 import type { CommandKind } from './command-kinds.js';
 import type { ErrorCode } from './errors.js';
-import type { HistoryPageRequest } from './history-page.js';
+import type { HistoryCountRequest, HistoryPageRequest } from './history-page.js';
 
 export type { CommandKind };
 
@@ -85,9 +85,18 @@ export type MonitorMessage =
   /**
    * The tail's mode (monitor/sampler.ts): sampling (only the newest screenful is read each frame;
    * `perSec` is the exact rate from the stream's entries-added, `oneIn` ≈ added ÷ shown) or, with
-   * `sampling: false`, back to reading every entry.
+   * `sampling: false`, back to reading every entry. `oneIn` 0: sampling, ratio not measured yet.
+   * `reason`: why it samples, in words ("full read used 0.93 core", "--tail sample"); absent on
+   * the sampler's own updates, which keep the reason the switch gave.
    */
-  | { type: 'TailSampled'; sampling: boolean; oneIn: number; perSec: number; at: number }
+  | {
+      type: 'TailSampled';
+      sampling: boolean;
+      oneIn: number;
+      perSec: number;
+      at: number;
+      reason?: string | null;
+    }
   /** The tail had to skip entries (trimmed before it could read them). */
   | { type: 'EventsMissed'; count: number; reason: string }
   | {
@@ -158,9 +167,24 @@ export type MonitorMessage =
       entries: TailEvent[];
       hasOlder: boolean;
       hasNewer: boolean;
+      /** With --archive: the stream's first entry in Redis (rows before it were read from the archive; null: none left in Redis). */
+      firstLiveId?: string | null;
       at: number;
     }
   | { type: 'HistoryPageFailed'; request: HistoryPageRequest; error: ErrorInfo; at: number }
+  | {
+      /** A range count (history view title): progress (done: false), then the result or an error. */
+      type: 'HistoryRangeCounted';
+      request: HistoryCountRequest;
+      count: number;
+      /** More than the exact limit (1M): counted part + an estimate, shown with `~`. */
+      estimated: boolean;
+      done: boolean;
+      firstId: string | null;
+      lastId: string | null;
+      error: string | null;
+      at: number;
+    }
   | {
       /** Contents of pending entries (pane 3's TYPE and PAYLOAD); null: no longer in the stream. */
       type: 'EntriesLoaded';

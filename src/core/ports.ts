@@ -5,7 +5,7 @@
  */
 import type { CommandKind, CommandRequest } from './command-kinds.js';
 import type { PendingOrder } from './messages.js';
-import type { HistoryPageRequest } from './history-page.js';
+import type { HistoryCountRequest, HistoryPageRequest } from './history-page.js';
 
 export interface CommandRunOptions {
   /** Aborted: no further batch starts (esc in the monitor). */
@@ -80,6 +80,14 @@ export interface MonitorQueriesPort {
    * live buffer); emits HistoryPageReceived or HistoryPageFailed. Absent: no history view.
    */
   loadHistoryPage?(request: HistoryPageRequest): Promise<void>;
+  /**
+   * Count a history range in pages (exact up to 1M entries, else estimated); emits
+   * HistoryRangeCounted as it goes. A new count cancels the one running. Absent: the title counts
+   * only the loaded window.
+   */
+  countHistoryRange?(request: HistoryCountRequest): Promise<void>;
+  /** Stop the running range count between two pages (nothing more is emitted for it). */
+  cancelHistoryCount?(): void;
   /**
    * The entry of `toStream` holding the event `eventId` that `id` (in `fromStream`) holds: the
    * per-type entry of a global one or the reverse, searched near `id`'s time. Emits one

@@ -16,6 +16,8 @@ import {
   readPendingPage,
 } from '../streams/inspector.js';
 import { readHistoryPage } from '../streams/history-page.js';
+import { readHistoryPageWithArchive } from '../streams/history-archive.js';
+import { countHistoryRange } from '../streams/history-count.js';
 import { ReceivedEvent } from './tail.js';
 import { describeServer, secretsOf, toErrorInfo } from './connection-guard.js';
 import { scanPel } from './bulk/pel-scan.js';
@@ -28,7 +30,12 @@ export interface QueriesOptions {
   keys?: KeySpace;
   /** Dead letters read per dead-letter stream, newest first. Default 1000. */
   deadLettersPerStream?: number;
+  /** `--archive <dir>`: the history view continues into archived days before a stream's first entry. */
+  archiveDir?: string;
 }
+
+/** Range-count progress is emitted at most this often, ms (one re-render each). */
+const COUNT_PROGRESS_MS = 250;
 
 /** The original fields in one line for the list: `event={"n":1} blob=…`, cut short. */
 function summaryOf(fields: readonly Buffer[] | null, max = 160): string {
@@ -49,8 +56,11 @@ export function createQueries({
   emit,
   keys,
   deadLettersPerStream = 1000,
+  archiveDir,
 }: QueriesOptions): MonitorQueriesPort {
   const errorInfo = (err: unknown) => toErrorInfo(err, describeServer(client), secretsOf(client));
+  // The range count running now; a new one (or cancelHistoryCount) replaces it and it stops.
+  let counting: object | null = null;
   return {
     async loadPendingPage(stream, group, o) {
       try {
@@ -93,18 +103,66 @@ export function createQueries({
     },
     async loadHistoryPage(request) {
       try {
-        const page = await readHistoryPage(client, request.key, request.anchor, request.count);
+        const page = archiveDir
+          ? await readHistoryPageWithArchive(
+              client,
+              request.key,
+              archiveDir,
+              request.anchor,
+              request.count,
+            )
+          : await readHistoryPage(client, request.key, request.anchor, request.count);
         emit({
           type: 'HistoryPageReceived',
           request,
           entries: page.entries.map((e) => new ReceivedEvent(e.id, e.fields, e.bytes)),
           hasOlder: page.hasOlder,
           hasNewer: page.hasNewer,
+          ...('firstLiveId' in page ? { firstLiveId: page.firstLiveId as string | null } : {}),
           at: Date.now(),
         });
       } catch (err) {
         emit({ type: 'HistoryPageFailed', request, error: errorInfo(err), at: Date.now() });
       }
+    },
+    async countHistoryRange(request) {
+      const me = {};
+      counting = me;
+      let shown = 0;
+      const counted = (
+        c: Omit<
+          Extract<MonitorMessage, { type: 'HistoryRangeCounted' }>,
+          'type' | 'request' | 'at'
+        >,
+      ) => emit({ type: 'HistoryRangeCounted', request, ...c, at: Date.now() });
+      try {
+        const c = await countHistoryRange(client, request.key, request.from, request.to, {
+          archiveDir,
+          cancelled: () => counting !== me,
+          onProgress: (p) => {
+            const t = Date.now();
+            if (t - shown < COUNT_PROGRESS_MS) return;
+            shown = t;
+            counted({ ...p, error: null });
+          },
+        });
+        if (counting === me) counted({ ...c, error: null });
+      } catch (err) {
+        if (counting === me)
+          counted({
+            count: 0,
+            estimated: false,
+            done: true,
+            firstId: null,
+            lastId: null,
+            error: errorInfo(err).message,
+          });
+      } finally {
+        if (counting === me) counting = null;
+      }
+    },
+    cancelHistoryCount() {
+      counting = null;
     },
     async findCounterpart(fromStream, id, eventId, toStream) {
       let toId: string | null = null;

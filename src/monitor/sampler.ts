@@ -5,8 +5,9 @@
  * `XINFO STREAM` in the same round trip, whose entries-added gives the exact rate. The status bar
  * then says "sampling: 1 in N shown" (TailSampled); the live filter applies to what was sampled;
  * per-type rates stay exact (the poller's entries-added). `--tail full|sample|auto`: auto starts
- * in full and switches by `nextAutoMode` (below), which is pure so it can be tested alone.
+ * in full and switches by `nextAutoMode` (tail-auto.ts: lag, CPU cost, read rate; pure).
  */
+import { performance } from 'node:perf_hooks';
 import type { KeySpace } from '../core/keys.js';
 import type { MonitorMessage, TailEvent } from '../core/messages.js';
 import { fieldsFromBuffers } from '../core/bytes.js';
@@ -21,66 +22,16 @@ import {
   type ClientFactory,
 } from './connection-guard.js';
 import { ReceivedEvent } from './tail.js';
+import {
+  AUTO_START,
+  describeReason,
+  nextAutoMode,
+  type AutoState,
+  type AutoSwitchOptions,
+} from './tail-auto.js';
 
 export type TailMode = 'full' | 'sample' | 'auto';
 export const TAIL_MODES: readonly TailMode[] = ['full', 'sample', 'auto'];
-
-// ── the auto switch (pure) ───────────────────────────────────────────────────────────────────
-
-export interface AutoSwitchOptions {
-  /** Full mode is "behind" while the newest entry read is older than this, ms. Default 2000. */
-  behindMs: number;
-  /** …for this long before sampling starts, ms. Default 2000. */
-  behindForMs: number;
-  /** Back to full when the exact rate stays under this share of what full mode managed. Default 0.5. */
-  backBelow: number;
-  /** …for this long, ms. Default 3000. */
-  backForMs: number;
-}
-
-export const DEFAULT_AUTO: AutoSwitchOptions = {
-  behindMs: 2000,
-  behindForMs: 2000,
-  backBelow: 0.5,
-  backForMs: 3000,
-};
-
-export interface AutoState {
-  sampling: boolean;
-  /** Since when the condition for the next switch has held (ms), null while it does not. */
-  since: number | null;
-  /** Entries/s the full tail read when it fell behind: what full mode can take. */
-  capacity: number | null;
-}
-
-export interface AutoObservation {
-  now: number;
-  /** Full mode: receipt time − time of the newest entry read, ms (null: nothing read yet). */
-  lagMs: number | null;
-  /** Full mode: entries/s read; sampling: the exact rate from entries-added. */
-  perSec: number;
-}
-
-export const AUTO_START: AutoState = { sampling: false, since: null, capacity: null };
-
-export function nextAutoMode(
-  s: AutoState,
-  obs: AutoObservation,
-  o: AutoSwitchOptions = DEFAULT_AUTO,
-): AutoState {
-  if (!s.sampling) {
-    const behind = obs.lagMs !== null && obs.lagMs > o.behindMs;
-    if (!behind) return s.since === null ? s : { ...s, since: null };
-    const since = s.since ?? obs.now;
-    if (obs.now - since < o.behindForMs) return { ...s, since };
-    return { sampling: true, since: null, capacity: Math.max(1, obs.perSec) };
-  }
-  const slow = obs.perSec < o.backBelow * (s.capacity ?? 0);
-  if (!slow) return s.since === null ? s : { ...s, since: null };
-  const since = s.since ?? obs.now;
-  if (obs.now - since < o.backForMs) return { ...s, since };
-  return { sampling: false, since: null, capacity: s.capacity };
-}
 
 // ── the sampling loop ────────────────────────────────────────────────────────────────────────
 
@@ -105,6 +56,11 @@ export class Sampler {
   private lastShown: string | null = null;
 
   constructor(private readonly o: SamplerOptions) {}
+
+  /** ID of the newest entry shown (what a full tail taking over resumes after), null before any. */
+  get newestShown(): string | null {
+    return this.lastShown;
+  }
 
   start(): void {
     this.done ??= this.loop();
@@ -224,17 +180,42 @@ export class Sampler {
 export interface LiveLoop {
   start(): Promise<void> | void;
   close(): Promise<void>;
+  /** Sampler: the newest entry shown, so the full tail taking over leaves no gap. */
+  readonly newestShown?: string | null;
 }
 
 export interface TailSwitchOptions {
   mode: TailMode;
-  /** A new full tail from `$` (or the user's --since for the first) emitting through `emit`. */
-  createTail: (emit: (msg: MonitorMessage) => void, first: boolean) => LiveLoop;
+  /**
+   * A new full tail emitting through `emit`: the first from the user's --since; after sampling,
+   * from just after `after` (the sampler's newest shown entry, so no entry falls between the
+   * two), or from `$` when the sampler showed nothing.
+   */
+  createTail: (
+    emit: (msg: MonitorMessage) => void,
+    first: boolean,
+    after: string | null,
+  ) => LiveLoop;
   createSampler: (onRate: (perSec: number) => void) => LiveLoop;
   emit: (msg: MonitorMessage) => void;
   auto?: AutoSwitchOptions;
   /** ms between auto decisions. Default 1000. */
   checkEveryMs?: number;
+  /**
+   * The event loop's utilisation (0–1) since the previous call: the auto switch's cost. Default:
+   * `performance.eventLoopUtilization()` deltas.
+   */
+  utilization?: () => number;
+}
+
+function loopUtilization(): () => number {
+  let last = performance.eventLoopUtilization();
+  return () => {
+    const now = performance.eventLoopUtilization();
+    const d = performance.eventLoopUtilization(now, last);
+    last = now;
+    return d.utilization;
+  };
 }
 
 /** Runs the full tail or the sampler, and in auto mode switches between them. */
@@ -250,8 +231,11 @@ export class TailSwitch {
   private lagMs: number | null = null;
   private sampledRate = 0;
   private lastCheck = Date.now();
+  private readonly utilization: () => number;
 
-  constructor(private readonly o: TailSwitchOptions) {}
+  constructor(private readonly o: TailSwitchOptions) {
+    this.utilization = o.utilization ?? loopUtilization();
+  }
 
   get sampling(): boolean {
     return this.state.sampling;
@@ -259,8 +243,12 @@ export class TailSwitch {
 
   async start(): Promise<void> {
     this.state = { ...AUTO_START, sampling: this.o.mode === 'sample' };
+    // Forced: say so at once (the sampler's first ratio comes after a second of counting).
+    if (this.o.mode === 'sample') this.announce('--tail sample', 0, Date.now());
     await this.run();
     if (this.o.mode === 'auto') {
+      this.lastCheck = Date.now();
+      this.utilization();
       this.timer = setInterval(() => this.check(), this.o.checkEveryMs ?? 1000);
       this.timer.unref();
     }
@@ -273,7 +261,12 @@ export class TailSwitch {
     await this.loop?.close();
   }
 
-  private async run(): Promise<void> {
+  private announce(reason: string | null, perSec: number, at: number): void {
+    // oneIn 0: sampling, ratio not measured yet (the sampler's TailSampled follows).
+    this.o.emit({ type: 'TailSampled', sampling: true, oneIn: 0, perSec, at, reason });
+  }
+
+  private async run(resumeAfter: string | null = null): Promise<void> {
     if (this.state.sampling) {
       this.loop = this.o.createSampler((perSec) => (this.sampledRate = perSec));
     } else {
@@ -284,7 +277,7 @@ export class TailSwitch {
         }
         this.o.emit(msg);
       };
-      this.loop = this.o.createTail(observe, this.first);
+      this.loop = this.o.createTail(observe, this.first, resumeAfter);
       this.first = false;
     }
     await this.loop.start();
@@ -292,10 +285,14 @@ export class TailSwitch {
 
   private check(): void {
     const now = Date.now();
-    const perSec = this.state.sampling
-      ? this.sampledRate
-      : (this.received * 1000) / Math.max(1, now - this.lastCheck);
-    const next = nextAutoMode(this.state, { now, lagMs: this.lagMs, perSec }, this.o.auto);
+    const busy = this.utilization();
+    const wallMs = Math.max(1, now - this.lastCheck);
+    const perSec = this.state.sampling ? this.sampledRate : (this.received * 1000) / wallMs;
+    const next = nextAutoMode(
+      this.state,
+      { now, lagMs: this.lagMs, perSec, busy: this.state.sampling ? null : busy },
+      this.o.auto,
+    );
     this.received = 0;
     this.lastCheck = now;
     if (next.sampling === this.state.sampling) {
@@ -304,12 +301,16 @@ export class TailSwitch {
     }
     this.state = next;
     this.lagMs = null;
+    // Until the sampler measures the exact rate, assume it is what full mode was reading.
+    this.sampledRate = next.capacity ?? 0;
+    if (next.sampling) this.announce(describeReason(next.reason, next.reasonValue), perSec, now);
     this.switching = this.switching.then(async () => {
-      await this.loop?.close();
+      const old = this.loop;
+      await old?.close();
       if (this.closed) return;
       if (!next.sampling)
         this.o.emit({ type: 'TailSampled', sampling: false, oneIn: 1, perSec: 0, at: now });
-      await this.run();
+      await this.run(next.sampling ? null : (old?.newestShown ?? null));
     });
   }
 }

@@ -232,6 +232,23 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
             .catch((err: unknown) =>
               dispatch({ type: 'HistoryPageFailed', request, error: toErrorInfo(err), at: now() }),
             );
+      } else if (e.type === 'countHistoryRange') {
+        const { request } = e;
+        options.queries.countHistoryRange?.(request).catch((err: unknown) =>
+          dispatch({
+            type: 'HistoryRangeCounted',
+            request,
+            count: 0,
+            estimated: false,
+            done: true,
+            firstId: null,
+            lastId: null,
+            error: toErrorInfo(err).message,
+            at: now(),
+          }),
+        );
+      } else if (e.type === 'cancelHistoryCount') {
+        options.queries.cancelHistoryCount?.();
       } else if (e.type === 'cancelCommand') {
         running?.abort();
       } else if (e.type === 'controlCommand') {

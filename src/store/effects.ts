@@ -6,7 +6,7 @@
  */
 import type { CommandRequest } from '../core/command-kinds.js';
 import type { ExportRecord } from '../core/ports.js';
-import type { HistoryPageRequest } from '../core/history-page.js';
+import type { HistoryCountRequest, HistoryPageRequest } from '../core/history-page.js';
 import type { PendingRequest } from './state.js';
 
 export type Effect =
@@ -22,6 +22,8 @@ export type Effect =
   | { type: 'controlCommand'; op: 'pause' | 'resume' | 'step' }
   | { type: 'loadEntries'; stream: string; ids: readonly string[] }
   | { type: 'loadHistoryPage'; request: HistoryPageRequest }
+  | { type: 'countHistoryRange'; request: HistoryCountRequest }
+  | { type: 'cancelHistoryCount' }
   | { type: 'copy'; text: string; what: string }
   | { type: 'findCounterpart'; fromStream: string; id: string; eventId: string; toStream: string }
   | { type: 'export'; name: string; records: readonly ExportRecord[] };

@@ -6,7 +6,11 @@
  * the window, however long the stream. `/` filters the loaded window (compileMatcher syntax);
  * the selection is kept by entry ID.
  */
-import type { HistoryAnchor, HistoryPageRequest } from '../core/history-page.js';
+import type {
+  HistoryAnchor,
+  HistoryCountRequest,
+  HistoryPageRequest,
+} from '../core/history-page.js';
 import type { MonitorMessage, TailEvent } from '../core/messages.js';
 import { want } from './effects.js';
 import { closeLayer, pushLayer, selectLayer, updateLayer, type LayerModel } from './layers.js';
@@ -47,6 +51,24 @@ export interface HistoryData {
   carry: number;
   /** Range selection (`v`): start row ID, and the end once marked (null: still open). */
   range: { start: string; end: string | null } | null;
+  /** The closed range's count: from the window when it holds the whole range, else the port's. */
+  count: RangeCountState | null;
+  /**
+   * With --archive: the stream's first entry in Redis, rows before it came from the archive
+   * (null: nothing left in Redis, every row is archived). Absent without an archive.
+   */
+  firstLiveId?: string | null;
+}
+
+export interface RangeCountState {
+  /** The count request (0: counted from the window, nothing asked). */
+  seq: number;
+  count: number;
+  estimated: boolean;
+  done: boolean;
+  firstId: string | null;
+  lastId: string | null;
+  error: string | null;
 }
 
 declare module './layers.js' {
@@ -81,6 +103,7 @@ export function openHistory(
     error: null,
     carry: 0,
     range: null,
+    count: null,
   };
   return pushLayer(
     state,
@@ -97,8 +120,76 @@ export function historyGoto(state: MonitorState, id: string): MonitorState {
 /** `:range <from>..<to>`: select that range (IDs, inclusive) and move the cursor to its start. */
 export function historyRange(state: MonitorState, from: string, to: string): MonitorState {
   return updateLayer(state, 'history', (d) =>
-    request({ ...d, range: { start: from, end: to } }, { kind: 'at', id: from }),
+    request(withRange(d, { start: from, end: to }), { kind: 'at', id: from }),
   );
+}
+
+/**
+ * Set (or clear) the range; a closed one is counted: from the window when the window holds all
+ * of it, else by the port in pages (a running count for the previous range is cancelled).
+ */
+function withRange(d: HistoryData, range: HistoryData['range']): HistoryData {
+  if (d.count && !d.count.done) want({ type: 'cancelHistoryCount' });
+  const next: HistoryData = { ...d, range, count: null };
+  if (!range || range.end === null) return next;
+  const { from, to } = rangeBounds(next)!;
+  const first = d.rows[0]?.id;
+  const last = d.rows[d.rows.length - 1]?.id;
+  const covered =
+    first !== undefined &&
+    (!d.hasOlder || compareIds(from, first) >= 0) &&
+    (!d.hasNewer || compareIds(to, last!) <= 0);
+  if (covered) {
+    const inside = d.rows.filter((r) => compareIds(r.id, from) >= 0 && compareIds(r.id, to) <= 0);
+    return {
+      ...next,
+      count: {
+        seq: 0,
+        count: inside.length,
+        estimated: false,
+        done: true,
+        firstId: inside[0]?.id ?? null,
+        lastId: inside[inside.length - 1]?.id ?? null,
+        error: null,
+      },
+    };
+  }
+  const seq = d.seq + 1;
+  const req: HistoryCountRequest = { key: d.key, from, to, seq };
+  want({ type: 'countHistoryRange', request: req });
+  return {
+    ...next,
+    seq,
+    count: {
+      seq,
+      count: 0,
+      estimated: false,
+      done: false,
+      firstId: null,
+      lastId: null,
+      error: null,
+    },
+  };
+}
+
+/** A count arrived (progress or result) for the range on screen: keep it; stale ones are dropped. */
+export function reduceHistoryCount(
+  state: MonitorState,
+  msg: Extract<MonitorMessage, { type: 'HistoryRangeCounted' }>,
+): MonitorState {
+  const d = selectLayer(state, 'history');
+  if (!d || !d.count || d.count.seq !== msg.request.seq || d.key !== msg.request.key) return state;
+  const { count, estimated, done, firstId, lastId, error } = msg;
+  return setData(state, {
+    ...d,
+    count: { seq: d.count.seq, count, estimated, done, firstId, lastId, error },
+  });
+}
+
+/** Whether a row was read from the archive (--archive), not from Redis. */
+export function isArchived(d: HistoryData, id: string): boolean {
+  if (d.firstLiveId === undefined) return false;
+  return d.firstLiveId === null || compareIds(id, d.firstLiveId) < 0;
 }
 
 /** The rows the view lists: the window filtered by `/` (an invalid filter lets all through). */
@@ -226,6 +317,7 @@ export function reduceHistoryPage(state: MonitorState, msg: HistoryMessage): Mon
     carry,
     loading: null,
     error: null,
+    ...(msg.firstLiveId !== undefined ? { firstLiveId: msg.firstLiveId } : {}),
   });
 }
 
@@ -261,22 +353,34 @@ export function inRange(d: HistoryData, id: string): boolean {
 }
 
 /**
- * For the title: entries of the range in the loaded window (`more`: the range reaches past the
- * window, the replay dialog counts it exactly) and its time span.
+ * For the title, one line: `range 1,234 entries · 2 h 03 min` (exact), `~1,234,567 entries`
+ * (estimated past 1M), `340,000+ entries (counting…)`, or while the range is open the entries of
+ * the loaded window (`+`: it reaches past the window). The span is that of the first and last
+ * entry once counted, else of the bounds.
  */
-export function rangeSummary(
-  d: HistoryData,
-): { count: number; more: boolean; span: string; open: boolean } | null {
+export function rangeTitle(d: HistoryData): string | null {
   const b = rangeBounds(d);
   if (!b || !d.range) return null;
-  const count = d.rows.filter((r) => inRange(d, r.id)).length;
-  const first = d.rows[0]?.id;
-  const last = d.rows[d.rows.length - 1]?.id;
-  const more =
-    first === undefined ||
-    compareIds(b.from, first) < 0 ||
-    (last !== undefined && compareIds(b.to, last) > 0);
-  return { count, more, span: formatSpan(idMs(b.to) - idMs(b.from)), open: d.range.end === null };
+  const n = (x: number) => x.toLocaleString('en-US');
+  const c = d.count;
+  const spanOf = (from: string | null, to: string | null) =>
+    from && to ? formatSpan(idMs(to) - idMs(from)) : formatSpan(idMs(b.to) - idMs(b.from));
+  if (d.range.end === null || !c) {
+    const count = d.rows.filter((r) => inRange(d, r.id)).length;
+    const first = d.rows[0]?.id;
+    const last = d.rows[d.rows.length - 1]?.id;
+    const more =
+      first === undefined ||
+      compareIds(b.from, first) < 0 ||
+      (last !== undefined && compareIds(b.to, last) > 0);
+    const open = d.range.end === null;
+    const what = count === 1 && !more ? 'entry' : 'entries';
+    return `range ${open ? 'from ' : ''}${n(count)}${more ? '+' : ''} ${what} · ${spanOf(null, null)}${open ? ' (v ends it)' : ''}`;
+  }
+  if (c.error) return `range: count failed (${c.error})`;
+  if (!c.done) return `range ${n(c.count)}+ entries (counting…) · ${spanOf(c.firstId, c.lastId)}`;
+  if (c.count === 0) return 'range 0 entries';
+  return `range ${c.estimated ? '~' : ''}${n(c.count)} ${c.count === 1 ? 'entry' : 'entries'} · ${spanOf(c.firstId, c.lastId)}`;
 }
 
 function idMs(id: string): number {
@@ -305,12 +409,12 @@ export function toggleRange(state: MonitorState): MonitorState {
   const id = rows[i].id;
   const range =
     d.range && d.range.end === null ? { start: d.range.start, end: id } : { start: id, end: null };
-  return setData(state, { ...d, range });
+  return setData(state, withRange(d, range));
 }
 
-/** esc: clear the range first, then close the view. */
+/** esc: clear the range first (stopping its count), then close the view. */
 export function backHistory(state: MonitorState, d: HistoryData): MonitorState {
-  if (d.range) return setData(state, { ...d, range: null });
+  if (d.range) return setData(state, withRange(d, null));
   return closeLayer(state, 'history');
 }
 

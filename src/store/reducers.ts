@@ -17,7 +17,7 @@ import type { PendingEntry } from '../core/types.js';
 import { currentAfterId, requestPage, retarget, sameTarget } from './pending.js';
 import type { ConfirmState, MonitorState, RateBucket } from './state.js';
 import { reduceUi } from './ui-reducers.js';
-import { reduceHistoryPage } from './history.js';
+import { reduceHistoryCount, reduceHistoryPage } from './history.js';
 import { REPLAY_KIND, reduceReplayPreviewed } from './replay-dialog.js';
 
 /** Seconds of events/s history kept. */
@@ -38,6 +38,7 @@ export function reduce(state: MonitorState, action: StoreAction): MonitorState {
     case 'ExportProgressed':
     case 'HistoryPageReceived':
     case 'HistoryPageFailed':
+    case 'HistoryRangeCounted':
     case 'CounterpartFound':
     case 'CommandCompleted':
     case 'CommandFailed':
@@ -83,7 +84,13 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
         ...state,
         events: {
           ...state.events,
-          sampling: msg.sampling ? { oneIn: msg.oneIn, perSec: msg.perSec } : null,
+          sampling: msg.sampling
+            ? {
+                oneIn: msg.oneIn,
+                perSec: msg.perSec,
+                reason: msg.reason ?? state.events.sampling?.reason ?? null,
+              }
+            : null,
         },
       };
     case 'EventsMissed':
@@ -149,6 +156,8 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
     case 'HistoryPageReceived':
     case 'HistoryPageFailed':
       return reduceHistoryPage(state, msg);
+    case 'HistoryRangeCounted':
+      return reduceHistoryCount(state, msg);
     case 'PendingPageFailed': {
       const p = state.pending;
       if (!p.target || p.target.stream !== msg.stream || p.target.group !== msg.group) return state;

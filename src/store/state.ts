@@ -83,8 +83,11 @@ export interface EventsState {
   lastAt: number | null;
   /** Received counts for the last few seconds (events/s). */
   rate: readonly RateBucket[];
-  /** Set while the tail samples (too fast to read every entry): exact rate and the sampling ratio. */
-  sampling: { oneIn: number; perSec: number } | null;
+  /**
+   * Set while the tail samples (too fast to read every entry): exact rate, the sampling ratio
+   * (0 until measured) and why it samples (null: not said).
+   */
+  sampling: { oneIn: number; perSec: number; reason: string | null } | null;
 }
 
 /** While paused, the events pane shows this frozen view; the live buffer keeps filling. */

@@ -97,11 +97,14 @@ function makeBatch(
     async ack() {
       // Idempotent: the done marks and the XACK of a stream's entries go in one MULTI.
       const ackStream = async (key: string, ids: string[]): Promise<number> => {
+        // Without idempotency there are no marks: one XACK (not an ids × deliveries scan).
+        if (!idempotency) return ctx.client.xack(key, ctx.group, ...ids);
+        const idSet = new Set(ids);
         const done = deliveries
-          .filter((d) => d.streamKey === key && ids.includes(d.messageId))
+          .filter((d) => d.streamKey === key && idSet.has(d.messageId))
           .map((d) => completionOf.get(d))
           .filter((c): c is Completion => c !== undefined);
-        if (!idempotency || done.length === 0) return ctx.client.xack(key, ctx.group, ...ids);
+        if (done.length === 0) return ctx.client.xack(key, ctx.group, ...ids);
         const plain = ids.filter((id) => !done.some((c) => c.messageIds[0] === id));
         const [a, b] = await Promise.all([
           completeDone(ctx, idempotency.run, key, done),

@@ -4,7 +4,7 @@
  */
 import { StreamscopeError } from '../core/errors.js';
 import type { Delivery } from '../core/types.js';
-import { decodeFields } from '../core/codec.js';
+import { decodeFields, type DecodeResult } from '../core/codec.js';
 import { parseEntry, type RawEntry } from '../core/parse-info.js';
 import { toError, type PersistenceContext } from './context.js';
 
@@ -14,16 +14,18 @@ export function makeDelivery(
   streamKey: string,
   entry: RawEntry,
   deliveryCount: number,
+  /** The entry already decoded by the caller (who had to know whether it decodes at all). */
+  decoded: DecodeResult = decodeFields(entry.fields),
 ): Delivery {
-  const decoded = decodeFields(entry.fields);
   // Captured per delivery (not loop variables): REFERENCE §2 defect 2.
   const key = streamKey;
   const id = entry.id;
-  const kind = ctx.keys.describe(key);
+  // The key's own type only when the entry does not say it (describe() parses the key).
+  const kind = decoded.ok ? null : ctx.keys.describe(key);
   return {
     streamKey: key,
     messageId: id,
-    eventType: decoded.ok ? decoded.event.eventType : kind.kind === 'type' ? kind.eventType : '',
+    eventType: decoded.ok ? decoded.event.eventType : kind?.kind === 'type' ? kind.eventType : '',
     event: decoded.ok ? decoded.event : null,
     fields: entry.fields,
     deliveryCount,
@@ -161,7 +163,7 @@ export async function triage(
       });
       continue;
     }
-    out.push(makeDelivery(ctx, streamKey, entry, count));
+    out.push(makeDelivery(ctx, streamKey, entry, count, decoded));
   }
   return out;
 }

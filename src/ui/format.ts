@@ -219,3 +219,28 @@ export function previewEvent(ev: TailEvent, maxChars = 240): string {
   }
   return out;
 }
+
+/** Lines of at most `width` characters, broken at spaces where there are any. */
+export function wrapText(text: string, width: number): string[] {
+  const out: string[] = [];
+  for (const para of text.split('\n')) {
+    let line = '';
+    for (const word of para.split(' ')) {
+      let w = word;
+      while (w.length > width) {
+        if (line) out.push(line);
+        out.push(w.slice(0, width));
+        w = w.slice(width);
+        line = '';
+      }
+      if (!line) line = w;
+      else if (line.length + 1 + w.length <= width) line += ` ${w}`;
+      else {
+        out.push(line);
+        line = w;
+      }
+    }
+    out.push(line);
+  }
+  return out;
+}

@@ -181,6 +181,18 @@ describe('consumer delete', () => {
     ).rejects.toThrow(
       'consumer dead-1 still holds 30 pending entries: deleting it would drop them. Claim them to another consumer first: --move-to <consumer> (e.g. --move-to w2)',
     );
+    // The monitor's words: what to type there (the CLI flag means nothing on the `:` line).
+    await expect(
+      planConsumerDelete(ctx, {
+        stream,
+        group: 'g',
+        consumer: 'dead-1',
+        moveTo: null,
+        audience: 'monitor',
+      }),
+    ).rejects.toThrow(
+      'consumer dead-1 still holds 30 pending entries: deleting it would drop them. Move them first: :delconsumer dead-1 to=w2, or :mark consumer=dead-1 then c (claim) or d (dead-letter)',
+    );
     await expect(
       planConsumerDelete(ctx, { stream, group: 'g', consumer: 'ghost', moveTo: null }),
     ).rejects.toThrow('no consumer "ghost" in group g (consumers: dead-1, w2)');

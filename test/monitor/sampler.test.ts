@@ -1,78 +1,9 @@
-/** The auto switch between full reading and sampling (pure), and the switch loop with fake loops. */
+/** The switch loop between full reading and sampling, with fake loops (the rule: tail-auto.test.ts). */
 import { describe, expect, it } from 'vitest';
-import {
-  AUTO_START,
-  DEFAULT_AUTO,
-  nextAutoMode,
-  TailSwitch,
-  type AutoState,
-  type LiveLoop,
-} from '../../src/monitor/sampler.js';
+import { TailSwitch, type LiveLoop } from '../../src/monitor/sampler.js';
+import { DEFAULT_AUTO } from '../../src/monitor/tail-auto.js';
 import type { MonitorMessage } from '../../src/core/messages.js';
 import { waitFor } from '../helpers/context.js';
-
-/** Feed observations one second apart; returns the states after each. */
-function run(obs: { lagMs: number | null; perSec: number }[], start: AutoState = AUTO_START) {
-  let s = start;
-  return obs.map((o, i) => (s = nextAutoMode(s, { now: i * 1000, ...o })));
-}
-
-describe('nextAutoMode', () => {
-  it('stays in full mode while the tail keeps up, however fast the stream', () => {
-    const states = run(Array.from({ length: 10 }, () => ({ lagMs: 50, perSec: 90_000 })));
-    expect(states.every((s) => !s.sampling)).toBe(true);
-  });
-
-  it('samples once the tail has been behind for behindForMs, remembering what full mode managed', () => {
-    const states = run([
-      { lagMs: 100, perSec: 80_000 },
-      { lagMs: 3000, perSec: 120_000 }, // behind from t=1 s
-      { lagMs: 4000, perSec: 120_000 }, // 1 s behind: not yet
-      { lagMs: 5000, perSec: 120_000 }, // 2 s behind: switch
-    ]);
-    expect(states.map((s) => s.sampling)).toEqual([false, false, false, true]);
-    expect(states[3].capacity).toBe(120_000);
-  });
-
-  it('a short stall does not switch (the behind clock restarts when it catches up)', () => {
-    const states = run([
-      { lagMs: 3000, perSec: 100_000 },
-      { lagMs: 3000, perSec: 100_000 },
-      { lagMs: 10, perSec: 100_000 },
-      { lagMs: 3000, perSec: 100_000 },
-      { lagMs: 3000, perSec: 100_000 },
-    ]);
-    expect(states.every((s) => !s.sampling)).toBe(true);
-  });
-
-  it('switches back when the exact rate stays under backBelow × capacity for backForMs', () => {
-    const sampling: AutoState = { sampling: true, since: null, capacity: 100_000 };
-    const states = run(
-      [
-        { lagMs: null, perSec: 300_000 },
-        { lagMs: null, perSec: 40_000 }, // under 50k from t=1 s
-        { lagMs: null, perSec: 40_000 },
-        { lagMs: null, perSec: 60_000 }, // over again: the clock restarts
-        { lagMs: null, perSec: 30_000 },
-        { lagMs: null, perSec: 30_000 },
-        { lagMs: null, perSec: 30_000 },
-        { lagMs: null, perSec: 30_000 }, // 3 s under: back to full
-      ],
-      sampling,
-    );
-    expect(states.map((s) => s.sampling)).toEqual([
-      true,
-      true,
-      true,
-      true,
-      true,
-      true,
-      true,
-      false,
-    ]);
-    expect(DEFAULT_AUTO.backForMs).toBe(3000);
-  });
-});
 
 describe('TailSwitch', () => {
   function fakes() {
@@ -118,7 +49,8 @@ describe('TailSwitch', () => {
       mode: 'auto',
       emit: (m) => seen.push(m),
       checkEveryMs: 20,
-      auto: { behindMs: 1000, behindForMs: 50, backBelow: 0.5, backForMs: 50 },
+      auto: { ...DEFAULT_AUTO, behindMs: 1000, behindForMs: 50, backForMs: 50 },
+      utilization: () => 0,
       ...f,
     });
     await sw.start();
@@ -145,5 +77,59 @@ describe('TailSwitch', () => {
     await waitFor(() => f.log.includes('start tail($)'), 5000, 10);
     expect(seen.some((m) => m.type === 'TailSampled' && !m.sampling)).toBe(true);
     await sw.close();
+  });
+
+  it('auto: a tail that keeps the event loop busy while entries pour in is replaced by the sampler, and says why', async () => {
+    const f = fakes();
+    const seen: MonitorMessage[] = [];
+    const sw = new TailSwitch({
+      mode: 'auto',
+      emit: (m) => seen.push(m),
+      checkEveryMs: 20,
+      auto: { ...DEFAULT_AUTO, costMinRate: 1000, costForMs: 40 },
+      utilization: () => 0.95,
+      ...f,
+    });
+    await sw.start();
+    // Fresh entries (no lag), 100 every 5 ms: ~20k/s.
+    const fresh = setInterval(
+      () =>
+        f.emitTail({
+          type: 'EventsReceived',
+          events: Array.from({ length: 100 }, (_, i) => ({
+            id: `${Date.now()}-${i}`,
+            type: 'a',
+            fields: {},
+            bytes: 1,
+            event: null,
+          })),
+          receivedAt: Date.now(),
+        }),
+      5,
+    );
+    await waitFor(() => f.log.includes('start sampler'), 5000, 10);
+    clearInterval(fresh);
+    const announced = seen.find((m) => m.type === 'TailSampled' && m.sampling);
+    expect(announced).toMatchObject({
+      oneIn: 0,
+      reason: expect.stringMatching('auto: 95% busy'),
+    });
+    await sw.close();
+  });
+
+  it('--tail sample announces sampling at once, with the flag as its reason', async () => {
+    const f = fakes();
+    const seen: MonitorMessage[] = [];
+    const sw = new TailSwitch({ mode: 'sample', emit: (m) => seen.push(m), ...f });
+    await sw.start();
+    await sw.close();
+    expect(seen).toEqual([
+      expect.objectContaining({
+        type: 'TailSampled',
+        sampling: true,
+        oneIn: 0,
+        reason: '--tail sample',
+      }),
+    ]);
   });
 });

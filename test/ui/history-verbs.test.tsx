@@ -82,6 +82,10 @@ describe(':history, :goto, :range', () => {
       end: `${BASE + 600_000}-18446744073709551615`,
     });
     expect(data(s).selected).toBe(idOf(100));
+    // Entries 100…600 reach past the 200 loaded rows: counted by the port, exactly.
+    await waitFor(() => data(s).count?.done);
+    expect(data(s).count).toMatchObject({ count: 501, estimated: false, firstId: idOf(100) });
+    expect(data(s).count?.lastId).toBe(idOf(600));
 
     // The global stream opens under its name.
     type(s, 'history all');

@@ -20,6 +20,20 @@ export interface DeleteConsumerPlan {
   moveTo: string | null;
 }
 
+/**
+ * Who is told how to move the entries first: the CLI names its flag (`--move-to`), the monitor
+ * what to do in the monitor (a CLI flag means nothing on the `:` line).
+ */
+export type RefusalAudience = 'cli' | 'monitor';
+
+function howToMoveFirst(audience: RefusalAudience, consumer: string, other: string | null): string {
+  if (audience === 'cli') return `--move-to <consumer>${other ? ` (e.g. --move-to ${other})` : ''}`;
+  // No other consumer: a claim has no target, so what is left is ack or dead-letter.
+  return other
+    ? `:delconsumer ${consumer} to=${other}, or :mark consumer=${consumer} then c (claim) or d (dead-letter)`
+    : `:mark consumer=${consumer} then a (ack) or d (dead-letter); no other consumer to claim them`;
+}
+
 /** Checks the consumer (and the move target) exist; refuses one holding entries without moveTo. */
 export async function planDeleteConsumer(
   ctx: BulkContext,
@@ -27,6 +41,7 @@ export async function planDeleteConsumer(
   group: string,
   consumer: string,
   moveTo: string | null,
+  audience: RefusalAudience = 'cli',
 ): Promise<DeleteConsumerPlan> {
   const consumers = await listConsumers(ctx, stream, group);
   const c = consumers.find((x) => x.name === consumer);
@@ -44,10 +59,10 @@ export async function planDeleteConsumer(
   }
   if (c.pending > 0 && moveTo === null) {
     const other = consumers.filter((x) => x.name !== consumer).sort((a, b) => a.idleMs - b.idleMs);
-    const hint = other.length > 0 ? ` (e.g. --move-to ${other[0].name})` : '';
+    const first = audience === 'cli' ? 'Claim them to another consumer first' : 'Move them first';
     throw new StreamscopeError(
       'INVALID_ARGUMENT',
-      `consumer ${consumer} still holds ${c.pending} pending entries: deleting it would drop them. Claim them to another consumer first: --move-to <consumer>${hint}`,
+      `consumer ${consumer} still holds ${c.pending} pending entries: deleting it would drop them. ${first}: ${howToMoveFirst(audience, consumer, other[0]?.name ?? null)}`,
     );
   }
   return { stream, group, consumer, pending: c.pending, idleMs: c.idleMs, moveTo };

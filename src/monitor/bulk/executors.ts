@@ -80,6 +80,8 @@ export async function planFor(
         group,
         consumer: request.consumer,
         moveTo: request.moveTo ?? null,
+        // planFor is the monitor's: a refusal names the `:` line and keys, not --move-to.
+        audience: 'monitor',
       });
     case 'setid': {
       const parsed = parseSetIdTarget(request.target ?? '');

@@ -24,7 +24,7 @@ import {
 } from './context.js';
 import { deadLetterEntries, deadLetterKey } from './dead-letter.js';
 import { readRawDeadLetters } from './dead-letters-raw.js';
-import { deleteConsumer, planDeleteConsumer } from './consumer-delete.js';
+import { deleteConsumer, planDeleteConsumer, type RefusalAudience } from './consumer-delete.js';
 import { scanPel } from './pel-scan.js';
 import { deleteDeadLetters, redriveDeadLetters } from './redrive.js';
 import { applyPosition, describeSetIdPlan, planSetId } from './setid.js';
@@ -168,9 +168,16 @@ export async function planDeadLetter(
 
 export async function planConsumerDelete(
   ctx: BulkContext,
-  a: { stream: string; group: string; consumer: string; moveTo: string | null },
+  a: {
+    stream: string;
+    group: string;
+    consumer: string;
+    moveTo: string | null;
+    /** Whose words a refusal uses (default the CLI's). */
+    audience?: RefusalAudience;
+  },
 ): Promise<ActionPlan> {
-  const p = await planDeleteConsumer(ctx, a.stream, a.group, a.consumer, a.moveTo);
+  const p = await planDeleteConsumer(ctx, a.stream, a.group, a.consumer, a.moveTo, a.audience);
   const move = p.pending > 0 ? `, after claiming its ${entriesOf(p.pending)} to ${p.moveTo}` : '';
   return {
     kind: 'delconsumer',

@@ -1,9 +1,10 @@
 /**
  * The monitor's root: status bar, pane tabs, the active pane (or detail / help / dialog), a
- * notice line and the key hints. One useInput hands every key to keymap.handleKey.
+ * notice line and the key hints. One useKeys (useInput, esc+key repaired) hands every key to
+ * keymap.handleKey.
  */
 import type { ReactNode } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import type { MonitorStore } from '../../store/create-store.js';
 import type { PaneId } from '../../store/state.js';
 import { selectConnection } from '../../store/selectors.js';
@@ -11,10 +12,11 @@ import { selectLayer } from '../../store/layers.js';
 import { handleInput } from '../keymap.js';
 import { displayWidth, truncate } from '../format.js';
 import { StoreContext, useMonitorShallow } from '../hooks/use-monitor.js';
+import { useKeys } from '../hooks/use-keys.js';
 import { useTerminalSize } from '../hooks/use-terminal-size.js';
 import { sanitize } from '../sanitize.js';
 import { paint, selected } from '../theme.js';
-import { ConfirmDialog } from './ConfirmDialog.js';
+import { ConfirmDialog, dialogHeight } from './ConfirmDialog.js';
 import { DetailView } from './DetailView.js';
 import { Footer } from './Footer.js';
 import { paneById, paneLayers, panes } from '../panes/registry.js';
@@ -26,7 +28,7 @@ import { StatusBar, statusBarRows } from './StatusBar.js';
 
 /** How long a notice stays on screen, ms. */
 export const NOTICE_MS = 6000;
-/** Rows the confirm dialog gets below the pane. */
+/** Rows a dialog gets below the pane at least (the confirm dialog more when its text needs them). */
 const DIALOG_ROWS = 8;
 
 type Surface = (props: { width: number; height: number }) => ReactNode;
@@ -50,18 +52,26 @@ const SHARED_SURFACES: Record<
  * What the stack shows, read from the top down (the same order that gives the keys): the
  * highest screen layer instead of the pane, and a dialog when it is above that.
  */
-function surfaces(ids: readonly string[]): { Main: Surface | null; Dialog: Surface | null } {
+function surfaces(ids: readonly string[]): {
+  Main: Surface | null;
+  Dialog: Surface | null;
+  dialogId: string | null;
+} {
   let Dialog: Surface | null = null;
+  let dialogId: string | null = null;
   for (let i = ids.length - 1; i >= 0; i--) {
     const own = paneLayers().find((l) => l.id === ids[i]);
     const s = own
       ? { placement: own.placement ?? 'screen', component: own.component }
       : SHARED_SURFACES[ids[i]];
     if (!s?.component || s.placement === 'inline') continue;
-    if (s.placement === 'screen') return { Main: s.component, Dialog };
-    Dialog ??= s.component;
+    if (s.placement === 'screen') return { Main: s.component, Dialog, dialogId };
+    if (!Dialog) {
+      Dialog = s.component;
+      dialogId = ids[i];
+    }
   }
-  return { Main: null, Dialog };
+  return { Main: null, Dialog, dialogId };
 }
 
 function Tabs({
@@ -123,7 +133,7 @@ function Screen({ store, width, height }: AppProps) {
   const cols = width ?? term.columns;
   // One row short of the terminal: Ink repaints the whole screen when a frame fills it.
   const rows = height ?? Math.max(8, term.rows - 1);
-  useInput((input, key) => {
+  useKeys((input, key) => {
     handleInput(store.getState, store.actions, input, key);
   });
   const v = useMonitorShallow((s) => ({
@@ -136,13 +146,19 @@ function Screen({ store, width, height }: AppProps) {
     statusRows: statusBarRows(selectConnection(s)),
     progress: s.ui.progress !== null,
     lineRows: commandLineRows(selectLayer(s, 'command')),
+    confirmRows: dialogHeight(s, cols),
   }));
   // The command line takes the notice's place while it is open.
   const noticeRows = (v.lineRows > 0 ? v.lineRows : v.notice ? 1 : 0) + (v.progress ? 1 : 0);
   const body = Math.max(3, rows - 2 - v.statusRows - noticeRows);
-  const { Main, Dialog } = surfaces(v.layers ? v.layers.split(' ') : []);
+  const { Main, Dialog, dialogId } = surfaces(v.layers ? v.layers.split(' ') : []);
   const Pane = paneById(v.pane)?.component ?? panes()[0].component;
-  const paneHeight = Dialog ? Math.max(2, body - DIALOG_ROWS) : body;
+  // The confirm dialog gets the rows its wrapped text needs (the pane keeps at least 2).
+  const dialogRows =
+    dialogId === 'confirm'
+      ? Math.max(2, Math.min(body - 2, Math.max(DIALOG_ROWS, v.confirmRows)))
+      : DIALOG_ROWS;
+  const paneHeight = Dialog ? Math.max(2, body - dialogRows) : body;
   const Shown = Main ?? Pane;
   const main = <Shown width={cols} height={paneHeight} />;
   return (
@@ -152,8 +168,8 @@ function Screen({ store, width, height }: AppProps) {
       <Box flexDirection="column" height={body} overflowY="hidden">
         {main}
         {Dialog ? (
-          <Box height={DIALOG_ROWS} flexDirection="column" justifyContent="center">
-            <Dialog width={cols} height={DIALOG_ROWS} />
+          <Box height={dialogRows} flexDirection="column" justifyContent="center">
+            <Dialog width={cols} height={dialogRows} />
           </Box>
         ) : null}
       </Box>

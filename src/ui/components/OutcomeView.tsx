@@ -3,33 +3,9 @@ import { Box, Text } from 'ink';
 import { selectLayer } from '../../store/layers.js';
 import { useMonitor } from '../hooks/use-monitor.js';
 import { usePageRows } from '../hooks/use-page-rows.js';
+import { wrapText } from '../format.js';
 import { sanitize } from '../sanitize.js';
 import { paint } from '../theme.js';
-
-/** Lines of at most `width` characters, broken at spaces where there are any. */
-export function wrapText(text: string, width: number): string[] {
-  const out: string[] = [];
-  for (const para of text.split('\n')) {
-    let line = '';
-    for (const word of para.split(' ')) {
-      let w = word;
-      while (w.length > width) {
-        if (line) out.push(line);
-        out.push(w.slice(0, width));
-        w = w.slice(width);
-        line = '';
-      }
-      if (!line) line = w;
-      else if (line.length + 1 + w.length <= width) line += ` ${w}`;
-      else {
-        out.push(line);
-        line = w;
-      }
-    }
-    out.push(line);
-  }
-  return out;
-}
 
 export function OutcomeView({ width, height }: { width: number; height: number }) {
   const o = useMonitor((s) => selectLayer(s, 'outcome'));

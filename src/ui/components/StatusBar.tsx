@@ -55,6 +55,7 @@ export function StatusBar({ width }: { width: number }) {
       readOnly: s.config.readOnly,
       cluster: s.snapshot.server?.cluster ?? null,
       oneIn: s.events.sampling?.oneIn ?? null,
+      sampledBecause: s.events.sampling?.reason ?? null,
     };
   });
   const segs: Segment[] = [];
@@ -78,12 +79,20 @@ export function StatusBar({ width }: { width: number }) {
       priority: 65,
     });
   }
-  // Too fast to read every entry: counts stay exact (entries-added), rows are a sample.
-  if (v.oneIn !== null)
+  // Too fast to read every entry: counts stay exact (entries-added), rows are a sample. The
+  // ratio is measured over the sampler's first second; until then the bar says so, not "1 in 1".
+  if (v.oneIn !== null) {
     segs.push({
-      text: paint('warn', `sampling: 1 in ${formatCount(v.oneIn)} shown`),
+      text: paint(
+        'warn',
+        v.oneIn > 0 ? `sampling: 1 in ${formatCount(v.oneIn)} shown` : 'sampling: measuring',
+      ),
       priority: 85,
     });
+    if (v.sampledBecause)
+      // Why (the auto rule or the flag): before "held", after the snapshot age.
+      segs.push({ text: paint('dim', `(${sanitize(v.sampledBecause)})`), priority: 65 });
+  }
   segs.push({ text: `held ${formatCount(v.held)}`, priority: 60 });
   if (v.missed > 0)
     segs.push({ text: paint('bad', `missed ${formatCount(v.missed)}`), priority: 85 });

@@ -6,8 +6,10 @@ import {
   HISTORY_FILTER,
   historyCursor,
   historyView,
-  rangeSummary,
   inRange,
+  isArchived,
+  rangeTitle,
+  type HistoryData,
 } from '../../../store/history.js';
 import { paneFilterText } from '../../../store/table-view.js';
 import { formatDateTime, formatTime, idTimeMs, previewEvent } from '../../format.js';
@@ -48,6 +50,18 @@ const COLUMNS: Column<TailEvent>[] = [
   },
 ];
 
+/** With --archive: which rows were read from the archive files, not from Redis. */
+function withSource(d: HistoryData): Column<TailEvent>[] {
+  const source: Column<TailEvent> = {
+    key: 'source',
+    title: 'FROM',
+    width: 7,
+    cell: (e) => (isArchived(d, e.id) ? 'archive' : 'redis'),
+    role: (e) => (isArchived(d, e.id) ? 'warn' : 'dim'),
+  };
+  return [COLUMNS[0], COLUMNS[1], source, ...COLUMNS.slice(2)];
+}
+
 export function HistoryView({ width, height }: { width: number; height: number }) {
   const v = useMonitorShallow((s) => {
     const d = selectLayer(s, 'history');
@@ -61,7 +75,8 @@ export function HistoryView({ width, height }: { width: number; height: number }
   });
   const d = v.d;
   if (!d) return null;
-  const summary = rangeSummary(d);
+  const title = rangeTitle(d);
+  const archived = d.rows.filter((e) => isArchived(d, e.id)).length;
   const first = d.rows[0]?.id;
   const last = d.rows[d.rows.length - 1]?.id;
   const at = (id: string | undefined) => {
@@ -73,12 +88,7 @@ export function HistoryView({ width, height }: { width: number; height: number }
     : d.loading !== null
       ? paint('dim', ' · loading…')
       : '';
-  const range = summary
-    ? paint(
-        'accent',
-        ` · range ${summary.open ? 'from ' : ''}${summary.count}${summary.more ? '+' : ''} entries · ${summary.span}${summary.open ? ' (v ends it)' : ''}`,
-      )
-    : '';
+  const range = title ? paint('accent', ` · ${title}`) : '';
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate-end">
@@ -86,6 +96,7 @@ export function HistoryView({ width, height }: { width: number; height: number }
         {range}
         {v.filter ? paint('dim', ` · /${sanitize(v.filter)} ${v.rows.length}`) : ''}
         {status}
+        {archived > 0 ? paint('warn', ` · ${archived} archived`) : ''}
         {paint(
           'dim',
           ` · ${d.rows.length} loaded${d.hasOlder ? ' · older ↑' : ' · start'}${d.hasNewer ? ' · newer ↓' : ' · end'} · ${at(first)} … ${at(last)}`,
@@ -93,7 +104,7 @@ export function HistoryView({ width, height }: { width: number; height: number }
       </Text>
       <Table
         data={v.rows}
-        columns={COLUMNS}
+        columns={d.firstLiveId === undefined ? COLUMNS : withSource(d)}
         width={width}
         height={height - 1}
         cursor={v.cursor}
