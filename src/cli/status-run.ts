@@ -40,7 +40,16 @@ interface PassResult {
   code: number;
   output: string;
   history: LagHistory;
+  /** Some group is behind (lag above 0 or unknown): its rates say whether it is slow. */
+  behind: boolean;
 }
+
+/**
+ * One pass has no rates (they are deltas of entries-added / entries-read), so a lagging group
+ * could not be found slow nor given a drain estimate: a one-shot `status` with a group behind
+ * takes a second snapshot this long after the first and reports that one.
+ */
+export const RATE_SAMPLE_MS = 1000;
 
 async function onePass(
   p: StatusPass,
@@ -60,10 +69,11 @@ async function onePass(
     uncounted,
     history: next,
   });
+  const behind = report.groups.some((g) => g.lag !== 0);
   const scopeErrors = unknownScopes(p.conditions, factsOf(report));
   if (scopeErrors.length > 0) {
     for (const line of scopeErrors) p.usageError(line);
-    return { code: 2, output: '', history: next };
+    return { code: 2, output: '', history: next, behind };
   }
   const failed = evaluate(p.conditions, factsOf(report), report.dlqs);
   const extra = p.extra ? await p.extra(streams) : null;
@@ -79,13 +89,13 @@ async function onePass(
       failed: failed.map((f) => ({ condition: f.condition.text, detail: f.detail })),
     };
     const text = p.watchMs === null ? JSON.stringify(doc, null, 2) : JSON.stringify(doc);
-    return { code, output: `${text}\n`, history: next };
+    return { code, output: `${text}\n`, history: next, behind };
   }
   const prefix = sanitize(p.keys.prefix);
   if (streams.length === 0) {
     const lines = [`no streams under "${prefix}" at ${p.display}`, ...formatFailures(failed)];
     if (extra?.text) lines.push('', extra.text);
-    return { code, output: `${lines.join('\n')}\n`, history: next };
+    return { code, output: `${lines.join('\n')}\n`, history: next, behind };
   }
   const n = streams.length;
   const lines = [
@@ -99,7 +109,7 @@ async function onePass(
     lines.push('', formatThresholds(p.thresholds));
   if (failed.length > 0) lines.push('', ...formatFailures(failed));
   if (extra?.text) lines.push('', extra.text);
-  return { code, output: `${lines.join('\n')}\n`, history: next };
+  return { code, output: `${lines.join('\n')}\n`, history: next, behind };
 }
 
 /** Clear the screen and home the cursor (a TTY only): --watch reprints in place. */
@@ -108,7 +118,11 @@ const CLEAR = '\x1b[H\x1b[2J';
 export async function runChecks(p: StatusPass): Promise<number> {
   const discovery = new StreamDiscovery(p.keys);
   if (p.watchMs === null) {
-    const r = await onePass(p, {}, discovery);
+    let r = await onePass(p, {}, discovery);
+    if (r.code !== 2 && r.behind) {
+      await new Promise((resolve) => setTimeout(resolve, RATE_SAMPLE_MS));
+      r = await onePass(p, r.history, discovery);
+    }
     p.write(r.output);
     return r.code;
   }

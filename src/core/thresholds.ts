@@ -97,7 +97,13 @@ export function thresholdsFromArgs(values: ThresholdArgValues): Thresholds {
 
 /** Help lines for the flags, the description at column `column`. */
 export function thresholdUsage(column: number): string {
-  const pad = (s: string) => `  ${s}`.padEnd(column);
+  // An option longer than the column (`--pending-age-warn <d>` in status's 21) gets a line of
+  // its own, the description below it at the column, as the other long options do.
+  const pad = (s: string) =>
+    `  ${s}`.length < column
+      ? `  ${s}`.padEnd(column)
+      : `  ${s}
+${' '.repeat(column)}`;
   const d = DEFAULT_THRESHOLDS;
   return (
     `${pad('--lag-warn <n>')}mark a group whose lag is at least n entries (default ${d.lagWarn})\n` +

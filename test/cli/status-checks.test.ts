@@ -115,6 +115,32 @@ describe('status --fail-if, thresholds, JSON', () => {
     expect(doc.dlqs).toEqual([{ type: 'asset.processed', length: 1 }]);
   });
 
+  it('one pass without --watch still finds a slow group: a second snapshot gives its rates', async () => {
+    const prefix = uniquePrefix('slow1');
+    const key = `${prefix}asset.processed`;
+    for (let i = 0; i < 50; i++) await r.xadd(key, '*', 'event', '{}');
+    // The group read everything once, then its consumer stopped; traffic goes on (~100/s).
+    await r.xgroup('CREATE', key, 'thumbnailer', '0');
+    await r.xreadgroup('GROUP', 'thumbnailer', 'thumb-1', 'STREAMS', key, '>');
+    const ids = (await r.xrange(key, '-', '+')).map((e) => e[0]);
+    await r.xack(key, 'thumbnailer', ...ids);
+    for (let i = 0; i < 20; i++) await r.xadd(key, '*', 'event', '{}');
+    const traffic = setInterval(() => void r.xadd(key, '*', 'event', '{}'), 10);
+    try {
+      const text = await status(base(prefix));
+      expect(text.code).toBe(0);
+      expect(text.out).toMatch(
+        /asset\.processed \/ thumbnailer: slow: consumes 0\/s, ingest \d+\/s → add consumers/,
+      );
+      const json = await status([...base(prefix), '--json']);
+      const g = (JSON.parse(json.out) as { groups: { group: string; rates: { ingest: number } }[] })
+        .groups[0];
+      expect(g.rates.ingest).toBeGreaterThan(0);
+    } finally {
+      clearInterval(traffic);
+    }
+  });
+
   it('bad input: one line on stderr, exit 2', async () => {
     const prefix = uniquePrefix('usage');
     await arrange(prefix);

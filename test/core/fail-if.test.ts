@@ -6,7 +6,11 @@ import {
   unknownScopes,
   type GroupFacts,
 } from '../../src/core/fail-if.js';
-import { thresholdsFromArgs, ThresholdUsageError } from '../../src/core/thresholds.js';
+import {
+  thresholdsFromArgs,
+  thresholdUsage,
+  ThresholdUsageError,
+} from '../../src/core/thresholds.js';
 
 const g = (group: string, o: Partial<GroupFacts> = {}): GroupFacts => ({
   stream: 'alice:events:asset.processed',
@@ -110,5 +114,19 @@ describe('threshold flags', () => {
       { 'pending-age-warn': '0s' },
     ])
       expect(() => thresholdsFromArgs(v)).toThrow(ThresholdUsageError);
+  });
+
+  it('help lines: an option wider than the column gets its own line, never runs into the text', () => {
+    // status aligns at 21 columns, where `--pending-age-warn <d>` (24) does not fit.
+    const narrow = thresholdUsage(21).split('\n');
+    expect(narrow).toContain('  --pending-age-warn <d>');
+    expect(narrow).toContain(
+      `${' '.repeat(21)}mark a group whose oldest pending entry is this old (default 30s)`,
+    );
+    expect(narrow).toContain(
+      '  --lag-warn <n>     mark a group whose lag is at least n entries (default 1000)',
+    );
+    for (const l of thresholdUsage(27).split('\n').filter(Boolean))
+      expect(l).toMatch(/^ {2}--\S+ <\w> +\S/);
   });
 });

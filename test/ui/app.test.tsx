@@ -75,7 +75,9 @@ describe('App at 80×23', () => {
       '›!asset.discovered   alice-main     800       ?      40       3      10m    4.0s',
       '  project.created    alice-main      20       ?       0       0        –       –',
       '  all                –            1,200       ?',
-      ...blank(13),
+      ...blank(12),
+      // The selected group's trend at any width: one snapshot so far, so no rates yet.
+      'lag 10m █ · in ? · out ? · measuring…',
       // Why is it stuck? for the selected group, with the fix (cut at 80 columns).
       'why asset.discovered / alice-main: dead consumer worker-1: idle 10m, holds 2 → …',
       // A row is marked: the bottom line names the thresholds behind !.

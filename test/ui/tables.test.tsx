@@ -1,7 +1,7 @@
 /** Panes 2–4 as drawn: the sort arrow in the header after S, pane 3's TYPE / PAYLOAD and STUCK. */
 process.env.TZ = 'UTC';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pendingPage, T0, triageSnapshot } from '../store/build.js';
+import { group, pendingPage, snapshot, stream, T0, triageSnapshot } from '../store/build.js';
 import { selectCommandTarget } from '../../src/store/pane-models.js';
 import { connected, lines, mount, settle, type Mounted } from './render.js';
 
@@ -265,7 +265,11 @@ describe('pane 5 (dead letters): / filters, S sorts, enter shows the dead letter
       },
       at: T0,
     });
-    // The lookup is from the original entry (stream and ID), not the dead-letter entry.
+    await settle();
+    // (The test queries have no findCounterpart: the store answers "not found" at once.)
+    expect(lines(m)).toContain("Global   not found in alice:events:all near this entry's time");
+    // The lookup is from the original entry (stream and ID), not the dead-letter entry; its
+    // answer arrives after the view was drawn and replaces "searching".
     m.store.dispatch({
       type: 'CounterpartFound',
       fromStream: K,
@@ -282,5 +286,47 @@ describe('pane 5 (dead letters): / filters, S sorts, enter shows the dead letter
     );
     expect(frame).toContain(`Type ID  ${originalId} (${K})`);
     expect(frame).toContain(`Global   ${T0 - 70_000}-3 (alice:events:all)`);
+  });
+});
+
+describe("pane 2's trend line: the sparkline, ingest vs consume and the drain at 80 columns", () => {
+  const P = 'alice:events:asset.processed';
+  const snap = (sec: number, added: number, read: number) =>
+    snapshot(
+      [
+        stream(P, {
+          length: added,
+          entriesAdded: added,
+          groups: [
+            group('thumbnailer', {
+              lag: added - read,
+              entriesRead: read,
+              consumerList: [{ name: 'thumb-1', pending: 0, idleMs: 100, inactiveMs: null }],
+            }),
+          ],
+        }),
+      ],
+      T0 + sec * 1000,
+      T0 + sec * 1000,
+    );
+  const trend = (frame: string[]) => frame.find((l) => l.startsWith('lag 10m '));
+
+  it('growing while the consumer is stopped, then a finite drain estimate once it reads faster', async () => {
+    // 100/s in, nothing read: lag 10,000 → 11,000.
+    m = mount([connected('tail'), connected('poller'), snap(0, 10_000, 0), snap(10, 11_000, 0)]);
+    m.store.actions.selectPane('streams');
+    await settle();
+    expect(trend(lines(m))).toBe('lag 10m ▇█ · in 100/s · out 0 · growing +100/s');
+    // It resumes at 300/s: lag 5,000 at a net 200/s.
+    m.store.dispatch(snap(40, 14_000, 9_000));
+    m.store.flush();
+    await settle();
+    const frame = lines(m);
+    expect(trend(frame)).toBe('lag 10m ▇█▄ · in 100/s · out 300/s · drains in ~25s');
+    // It sits right above the why line, and the footer keeps q and ?.
+    expect(frame[frame.indexOf(trend(frame)!) + 1]).toMatch(
+      /^why asset\.processed \/ thumbnailer: /,
+    );
+    expect(frame[frame.length - 1]).toMatch(/q quit {2}\? help$/);
   });
 });

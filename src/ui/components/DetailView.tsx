@@ -19,6 +19,8 @@ export function DetailView({ width, height }: { width: number; height: number })
       detail?.kind === 'event' ? detail.event : detail?.id,
       detail?.kind === 'entry' ? detail.fields : null,
       detail?.kind === 'entry' ? detail.loading : null,
+      // The other stream's ID arrives after the entry (store/detail-ids.ts).
+      detail?.counterpart,
       width,
     ],
   );

@@ -162,6 +162,17 @@ function columnsWith(insights: ReadonlyMap<string, GroupInsight>): Column<Stream
   return [...COLUMNS.slice(0, lagAt), ...extra, ...COLUMNS.slice(lagAt)];
 }
 
+/**
+ * The selected group's trend, at any width (the LAG 10m column needs 140): the lag sparkline
+ * (one column per sample while there are fewer than 10, then a minute each), ingest vs consume
+ * (entries-added and entries-read deltas) and the drain estimate.
+ */
+export function trendLine(i: GroupInsight): string {
+  const spark =
+    i.series.length > 0 ? sparkline(i.series, Math.min(TREND_WIDTH, i.series.length)) : '';
+  return `lag 10m ${spark} · in ${formatRate(i.rates.ingest)} · out ${formatRate(i.rates.consume)} · ${i.drainText}`;
+}
+
 export function StreamsPane({ width, height }: { width: number; height: number }) {
   const all = useMonitor(selectStreamRows);
   const rows = useMonitor(selectStreamView);
@@ -205,10 +216,12 @@ export function StreamsPane({ width, height }: { width: number; height: number }
   const why = insight
     ? `why ${sanitize(`${selected!.name} / ${selected!.group}`)}: ${sanitize(insight.diagnosis)}`
     : null;
+  const trend = insight ? trendLine(insight) : null;
   const tableHeight =
     height -
     2 -
     (why ? 1 : 0) -
+    (trend ? 1 : 0) -
     (v.filterLine ? 1 : 0) -
     warnings.length -
     (moreWarnings > 0 ? 1 : 0) -
@@ -252,6 +265,7 @@ export function StreamsPane({ width, height }: { width: number; height: number }
               : 'no streams under this prefix'
         }
       />
+      {trend ? <Text wrap="truncate-end">{paint(drainRole(insight) ?? 'dim', trend)}</Text> : null}
       {why ? (
         <Text wrap="truncate-end">{paint(insight!.findings.length > 0 ? 'warn' : 'dim', why)}</Text>
       ) : null}
