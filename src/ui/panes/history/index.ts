@@ -37,7 +37,8 @@ export const historyLayer: PaneLayer = {
     {
       keys: ['v'],
       label: 'range',
-      description: 'Start a range at the selected row; v again ends it (title: count and span)',
+      description:
+        'Start a range at the selected row; v again ends it (title: count — ~ when estimated past 1M — and span)',
       footer: true,
       run: (a) => a.history({ kind: 'range' }),
     },
