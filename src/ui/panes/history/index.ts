@@ -8,6 +8,7 @@ import type { LayerModel } from '../../../store/layers.js';
 import { paneFilterText } from '../../../store/table-view.js';
 import type { PaneLayer } from '../types.js';
 import { HistoryView } from './HistoryView.js';
+import { REPLAY_KEY } from './replay-layer.js';
 
 export const historyLayer: PaneLayer = {
   id: 'history',
@@ -41,6 +42,7 @@ export const historyLayer: PaneLayer = {
       footer: true,
       run: (a) => a.history({ kind: 'range' }),
     },
+    REPLAY_KEY,
     {
       keys: ['g', 'home'],
       label: 'oldest',
