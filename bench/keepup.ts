@@ -135,7 +135,7 @@ function runProducer(
   });
 }
 
-interface RunResult {
+export interface RunResult {
   offered: number;
   achieved: number;
   sent: number;
@@ -201,7 +201,7 @@ async function startBareLoop(
   };
 }
 
-async function oneRun(
+export async function oneRun(
   server: RunningRedis,
   rate: number,
   seconds: number,

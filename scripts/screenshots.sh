@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 OUT=${OUT:-screenshots}
 SEED=${SEED:-42}
-SESSION="streamscope-shots-$$"
+SESSION=${SESSION:-"streamscope-shots-$$"}
 FONT_PX=14     # DejaVu Sans Mono advance is 0.602 em: 8.43 px per column at 14 px
 LINE_PX=17     # px per terminal row
 PAD_PX=10
@@ -112,7 +112,16 @@ keys Escape; keys '?';     shot help-overlay
 keys Escape; keys 3
 keys Space; keys j; keys Space; keys j; keys Space   # mark three of tracker-1's entries
 keys a;                    shot confirm-dialog
-keys n; keys q
+keys n
+# issue 11 (history view): pane 2, h opens the stream's history, :range selects the last 10 minutes;
+# the title shows the range's count and time span
+keys 2; keys h
+wait_for "loaded ·" 15
+keys ':'; keys 'range -10m..now'; keys Enter
+wait_for " entries · " 20
+shot history-range
+keys Escape; keys Escape
+keys q
 sleep 2
 tmux kill-session -t "$SESSION" 2>/dev/null || true
 

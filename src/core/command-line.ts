@@ -16,11 +16,13 @@
  *   history <stream>          open the history view of a stream (a type, all, dlq:<type>)
  *   goto <time|id>            move the history view's cursor to that entry (core/history-time.ts)
  *   range <from>..<to>        select that range in the history view (count and span in its title)
+ *   replay [to=<p>|same|group=<g>] [speed=<s>]   the replay dialog for the history view's range
  */
 import { commandKind, type CommandKind } from './command-kinds.js';
 import { parseRule, type PelRule } from './pel-rule.js';
 import { parseSetIdTarget } from './setid-target.js';
 import { parseHistoryBound, parseHistoryRange, TIME_HELP } from './history-time.js';
+import { parseSpeed, type ReplaySpeed, type ReplayTarget } from './replay-range.js';
 
 export type CommandLineVerb =
   | 'mark'
@@ -35,7 +37,8 @@ export type CommandLineVerb =
   | 'show'
   | 'history'
   | 'goto'
-  | 'range';
+  | 'range'
+  | 'replay';
 
 export interface VerbSpec {
   verb: CommandLineVerb;
@@ -75,6 +78,7 @@ const USAGE: Partial<Record<CommandKind, string>> = {
   setid: 'setid <0|$|id|-1h|time|group:<other>>',
   redrive: 'redrive [rate=<n>/s]',
   undo: 'undo [<journal id>]',
+  'replay-range': 'replay [to=<prefix>|same|group=<name>] [speed=max|1|10]',
 };
 
 /** Kinds that act on something else than the marked or selected entries. */
@@ -82,7 +86,12 @@ const DESCRIPTION: Partial<Record<CommandKind, string>> = {
   delconsumer: 'Delete a consumer of the group; one holding entries moves them to another first',
   setid: 'Reposition the group (preview: how many entries are delivered again or skipped)',
   undo: 'Undo a journal record (default: the newest one that can be undone)',
+  'replay-range':
+    "Replay the history view's range (R): to a sandbox prefix (default), the same stream or a new group",
 };
+
+/** A verb whose kind has another name (`replay` of entries is the pending pane's kind). */
+const KIND_OF: Partial<Record<CommandLineVerb, CommandKind>> = { replay: 'replay-range' };
 
 /** The verbs of the `:` line, in the order completion lists them. */
 export const VERB_ORDER: readonly CommandLineVerb[] = [
@@ -99,6 +108,7 @@ export const VERB_ORDER: readonly CommandLineVerb[] = [
   'history',
   'goto',
   'range',
+  'replay',
 ];
 
 export function verbSpec(verb: CommandLineVerb): VerbSpec {
@@ -106,7 +116,7 @@ export function verbSpec(verb: CommandLineVerb): VerbSpec {
     const l = LOCAL[verb as keyof typeof LOCAL];
     return { verb, kind: null, ...l };
   }
-  const kind = verb as CommandKind;
+  const kind = KIND_OF[verb] ?? (verb as CommandKind);
   const spec = commandKind(kind);
   return {
     verb,
@@ -133,6 +143,7 @@ export type CommandLineCommand =
   | { verb: 'undo'; journalId: string | null }
   | { verb: 'show'; stream: string; group: string | null }
   | { verb: 'history'; stream: string }
+  | { verb: 'replay'; target: ReplayTarget | null; speed: ReplaySpeed | null }
   | { verb: 'goto'; id: string }
   | { verb: 'range'; from: string; to: string };
 
@@ -327,7 +338,44 @@ export function parseCommandLine(text: string, ctx: CommandLineContext): Command
         ? { ok: true, command: { verb: 'range', from: r.from, to: r.to } }
         : fail(r.error);
     }
+    case 'replay':
+      if (!ctx.historyStream)
+        return fail('replay: no history view open (:history <stream>, or h in pane 2)');
+      return parseReplayArgs(args, usage);
   }
+}
+
+/** `to=<prefix>`, `same`, `group=<name>` (one of them), `speed=max|1|10|10x`. */
+function parseReplayArgs(args: readonly string[], usage: string): CommandLineParse {
+  let target: ReplayTarget | null = null;
+  let speed: ReplaySpeed | null = null;
+  for (const w of args) {
+    const to = keyValue(w, 'to');
+    const group = keyValue(w, 'group');
+    const sp = keyValue(w, 'speed');
+    let t: ReplayTarget;
+    if (sp !== null) {
+      try {
+        speed = parseSpeed(sp);
+      } catch {
+        return fail(
+          `replay: speed= must be max or a factor > 0 (1, 10, 10x), got ${JSON.stringify(sp)}`,
+        );
+      }
+      continue;
+    }
+    if (to !== null) {
+      if (to === '') return fail('replay: to= needs a sandbox prefix');
+      t = { kind: 'prefix', prefix: to };
+    } else if (group !== null) {
+      if (group === '') return fail('replay: group= needs a name');
+      t = { kind: 'group', group };
+    } else if (w === 'same') t = { kind: 'same' };
+    else return fail(`replay: unknown argument ${JSON.stringify(w)} (${usage})`);
+    if (target) return fail('replay: one target only: to=<prefix>, same or group=<name>');
+    target = t;
+  }
+  return { ok: true, command: { verb: 'replay', target, speed } };
 }
 
 // ── completion ─────────────────────────────────────────────────────────────────────────────
@@ -374,6 +422,8 @@ function candidatesFor(words: readonly string[], index: number, ctx: CommandLine
       return index === 1 ? [...ctx.streams] : [];
     case 'goto':
       return index === 1 ? ['-1h', '-10m', 'now'] : [];
+    case 'replay':
+      return ['to=', 'same', 'group=', 'speed=max', 'speed=1', 'speed=10'];
     default:
       return [];
   }

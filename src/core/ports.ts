@@ -30,6 +30,11 @@ export interface MonitorCommandsPort {
    */
   run(request: CommandRequest, options?: CommandRunOptions): Promise<void>;
   /**
+   * Pause, resume or step (one entry while paused) the running paced command — a replayed
+   * range. Ignored when none runs. Absent: the monitor cannot pause.
+   */
+  control?(op: 'pause' | 'resume' | 'step'): void;
+  /**
    * Read what `request` would do (the plan's preview: counts, positions, owners) without
    * changing anything; emits one CommandPreviewed. Absent: the dialog shows the kind's own text.
    */

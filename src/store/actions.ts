@@ -3,6 +3,7 @@
  * messages from the background loops are the past-tense MonitorMessage in core/messages.ts.
  */
 import type { HistoryOp } from './history.js';
+import type { ReplayOp } from './replay-dialog.js';
 import type { CommandKind, MonitorMessage } from '../core/messages.js';
 import type { Layer } from './layers.js';
 import type { PaneId } from './state.js';
@@ -36,6 +37,8 @@ export type UiAction =
   | { type: 'openLayer'; layer: Layer }
   /** The history view's own operations (store/history.ts). */
   | { type: 'history'; op: HistoryOp }
+  /** Replaying the history view's range: the dialog, its choices, pause / step (store/replay-dialog.ts). */
+  | { type: 'replay'; op: ReplayOp }
   | { type: 'toggleMark' }
   | { type: 'requestCommand'; command: CommandKind }
   | { type: 'editConsumer'; text: string }

@@ -17,6 +17,7 @@ import { want } from './effects.js';
 import { closeAllLayers, closeLayer, pushLayer, selectLayer, updateLayer } from './layers.js';
 import { showPending } from './pending.js';
 import { historyGoto, historyRange, openHistory } from './history.js';
+import { openReplayDialog } from './replay-dialog.js';
 import { selectConsumersOf, stripPrefix } from './selectors.js';
 import type { CommandLineState, MonitorState } from './state.js';
 import { requestCommand, requestWithPreview } from './ui-reducers.js';
@@ -237,5 +238,10 @@ function runCommand(state: MonitorState, c: CommandLineCommand): MonitorState {
       return historyGoto(state, c.id);
     case 'range':
       return historyRange(state, c.from, c.to);
+    case 'replay':
+      return openReplayDialog(state, {
+        ...(c.target ? { target: c.target } : {}),
+        ...(c.speed !== null ? { speed: c.speed } : {}),
+      });
   }
 }

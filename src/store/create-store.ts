@@ -6,6 +6,7 @@
  * (store/effects.ts); they are performed here, in order, through the injected ports.
  */
 import type { HistoryOp } from './history.js';
+import type { ReplayOp } from './replay-dialog.js';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { StreamscopeError } from '../core/errors.js';
 import type { CommandKind, ErrorInfo, MonitorMessage, TailEvent } from '../core/messages.js';
@@ -67,6 +68,8 @@ export interface MonitorActions {
   openLayer(layer: Layer): void;
   /** The history view: open, range, goto, replay (store/history.ts). */
   history(op: HistoryOp): void;
+  /** Replay the history view's range: the dialog (R), its choices, pause / step (store/replay-dialog.ts). */
+  replay(op: ReplayOp): void;
   toggleMark(): void;
   requestCommand(command: CommandKind): void;
   editConsumer(text: string): void;
@@ -248,6 +251,8 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
         options.queries.cancelHistoryCount?.();
       } else if (e.type === 'cancelCommand') {
         running?.abort();
+      } else if (e.type === 'controlCommand') {
+        if (running) options.commands.control?.(e.op);
       } else if (e.type === 'markPending') {
         const { stream, group, rule } = e;
         const failed = (message: string) =>
@@ -343,6 +348,7 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
     toggleHelp: a({ type: 'toggleHelp' }),
     openLayer: (layer) => act({ type: 'openLayer', layer }),
     history: (op) => act({ type: 'history', op }),
+    replay: (op) => act({ type: 'replay', op }),
     toggleMark: a({ type: 'toggleMark' }),
     requestCommand: (command) => act({ type: 'requestCommand', command }),
     editConsumer: (text) => act({ type: 'editConsumer', text }),

@@ -18,6 +18,8 @@ export type Effect =
   | { type: 'loadDeadLetters' }
   /** Abort the running command's signal: no further batch starts. */
   | { type: 'cancelCommand' }
+  /** Pause / resume / step the running paced command (a replayed range). */
+  | { type: 'controlCommand'; op: 'pause' | 'resume' | 'step' }
   | { type: 'loadEntries'; stream: string; ids: readonly string[] }
   | { type: 'loadHistoryPage'; request: HistoryPageRequest }
   | { type: 'countHistoryRange'; request: HistoryCountRequest }

@@ -18,6 +18,7 @@ import { currentAfterId, requestPage, retarget, sameTarget } from './pending.js'
 import type { ConfirmState, MonitorState, RateBucket } from './state.js';
 import { reduceUi } from './ui-reducers.js';
 import { reduceHistoryCount, reduceHistoryPage } from './history.js';
+import { REPLAY_KIND, reduceReplayPreviewed } from './replay-dialog.js';
 
 /** Seconds of events/s history kept. */
 const RATE_WINDOW_SEC = 5;
@@ -245,6 +246,7 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
         },
       };
     case 'CommandPreviewed': {
+      if (msg.command === REPLAY_KIND) return reduceReplayPreviewed(state, msg);
       const c = selectLayer(state, 'confirm');
       if (!c || c.command !== msg.command || !c.preview) return state;
       // No preview and no error: the port cannot preview; the dialog shows the kind's own text.

@@ -1,5 +1,6 @@
 /** Pure reducers for what the person does (UiAction). */
 import { reduceHistoryOp } from './history.js';
+import { reduceReplayOp } from './replay-dialog.js';
 import { commandKind, type CommandKind } from '../core/command-kinds.js';
 import { compareStreamIds } from '../core/stream-id.js';
 import type { UiAction } from './actions.js';
@@ -99,6 +100,8 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
       return closeLayer(state, 'filter');
     case 'history':
       return reduceHistoryOp(state, a.op);
+    case 'replay':
+      return reduceReplayOp(state, a.op);
     case 'openLayer':
       return pushLayer(state, a.layer.id, a.layer.data);
     case 'openSelected':

@@ -17,6 +17,16 @@ export { ANY_KEY, mutationBlocked, type KeyBinding, type KeyContext } from './bi
 /** One screen minus one row of overlap, so the last row seen stays in view. */
 const pageStep = (s: MonitorState): number => Math.max(1, s.ui.pageRows - 1);
 
+/** The keys of a running replay (p, ., esc): ahead of the pane's and the history view's. */
+const REPLAY_PROGRESS = 'replay-progress';
+
+/** A replayed range runs and nothing but the history view is over the pane. */
+function replayRunning(state: MonitorState): boolean {
+  const p = state.ui.progress;
+  const top = selectTopLayer(state);
+  return p?.command === 'replay-range' && !p.cancelling && (!top || top.id === 'history');
+}
+
 /** Quit and help: first in the footer and in `?`. */
 const FIRST: readonly KeyBinding[] = [
   // Always: quit and help.
@@ -220,6 +230,30 @@ const SHARED_LAYERS: readonly KeyBinding[] = [
     run: (a) => a.moveCursor(-1),
   }),
 
+  // A replayed range while it runs, over the pane or the history view (store/replay-dialog.ts).
+  bind(REPLAY_PROGRESS, {
+    keys: ['p'],
+    label: 'pause',
+    description: 'Pause the running replay, or resume it',
+    footer: true,
+    run: (a) => a.replay({ kind: 'pause' }),
+  }),
+  bind(REPLAY_PROGRESS, {
+    keys: ['.'],
+    label: 'step',
+    description: 'While the replay is paused: replay one more entry',
+    footer: true,
+    disabledReason: (s) => (s.ui.progress?.paused ? null : 'only while paused (p pauses)'),
+    run: (a) => a.replay({ kind: 'step' }),
+  }),
+  bind(REPLAY_PROGRESS, {
+    keys: ['esc'],
+    label: 'cancel',
+    description: 'Cancel the replay: the copies made so far stay, the outcome says how many',
+    footer: true,
+    run: (a) => a.cancelCommand(),
+  }),
+
   // A long failure in the notice line: its short line names this key.
   bind('notice', {
     keys: ['enter'],
@@ -336,12 +370,22 @@ export function isTyping(state: MonitorState): boolean {
  */
 function liveBindings(state: MonitorState): KeyBinding[] {
   const ctx = activeContext(state);
-  const own = bindingsFor(ctx);
+  const own = withFirst(bindingsFor(ctx), replayRunning(state) ? REPLAY_PROGRESS : null);
   if (!state.ui.notice?.details || selectTopLayer(state)) return own;
   const notice = keymap().filter((b) => b.pane === 'notice');
   return [
     ...notice,
     ...own.filter((b) => !notice.some((n) => n.keys.some((k) => b.keys.includes(k)))),
+  ];
+}
+
+/** The bindings of context `first` ahead of `list` (whose same keys they take over). */
+function withFirst(list: KeyBinding[], first: KeyContext | null): KeyBinding[] {
+  if (!first) return list;
+  const ahead = keymap().filter((b) => b.pane === first);
+  return [
+    ...ahead,
+    ...list.filter((b) => !ahead.some((a) => a.keys.some((k) => b.keys.includes(k)))),
   ];
 }
 
@@ -503,6 +547,7 @@ const SHARED_TITLES: Record<string, string> = {
   filter: 'Filter line',
   command: 'Command line (:)',
   confirm: 'Confirm dialog',
+  [REPLAY_PROGRESS]: 'Replay in progress (p, ., esc)',
   notice: 'Notice line (a long failure)',
   outcome: 'Failure details',
   help: 'Help',
@@ -524,6 +569,7 @@ export function contextOrder(): KeyContext[] {
     'filter',
     'command',
     'confirm',
+    REPLAY_PROGRESS,
     'notice',
     'outcome',
     'help',

@@ -45,6 +45,7 @@ describe('the : command line', () => {
       'history',
       'goto',
       'range',
+      'replay',
     ]);
     const claim = specs.find((s) => s.verb === 'claim')!;
     expect(claim.kind).toBe('claim');
@@ -86,7 +87,7 @@ describe('the : command line', () => {
 
   it('bad input is one readable line', () => {
     expect(error('mrak all')).toBe(
-      'unknown verb "mrak" (did you mean mark?); verbs: mark, unmark, ack, claim, deadletter, delconsumer, setid, redrive, undo, show, history, goto, range',
+      'unknown verb "mrak" (did you mean mark?); verbs: mark, unmark, ack, claim, deadletter, delconsumer, setid, redrive, undo, show, history, goto, range, replay',
     );
     expect(error('mark idle>>5')).toBe('mark: idle: one comparison only (> >= < <=), got ">>5"');
     expect(error('mark')).toMatch(/^mark: empty rule/);
@@ -109,7 +110,7 @@ describe('the : command line', () => {
   });
 
   it('completes verbs, rule terms, consumers, groups and streams', () => {
-    expect(completeCommandLine('', ctx).candidates).toHaveLength(13);
+    expect(completeCommandLine('', ctx).candidates).toHaveLength(14);
     expect(completeCommandLine('ma', ctx)).toEqual({ text: 'mark ', candidates: ['mark'] });
     expect(completeCommandLine('d', ctx)).toEqual({
       text: 'de',

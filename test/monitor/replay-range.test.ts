@@ -67,6 +67,18 @@ function request(spec: Partial<ReplayRangeSpec>): CommandRequest {
   };
 }
 
+/** The value once it has not changed for 250 ms (a paused replay's in-flight batch landed). */
+async function settled(read: () => Promise<number>): Promise<number> {
+  let last = await read();
+  for (let i = 0; i < 40; i++) {
+    await sleep(250);
+    const now = await read();
+    if (now === last) return now;
+    last = now;
+  }
+  throw new Error(`still changing after 10 s: ${last}`);
+}
+
 const raw = async (k: string) =>
   (await r.xrangeBuffer(k, '-', '+')) as unknown as [Buffer, Buffer[]][];
 
@@ -163,8 +175,7 @@ describe('replay-range (commands port, real redis-server)', () => {
     const running = commands.run(req, { signal: controller.signal });
     await waitFor(async () => (await r.xlen(sandbox)) >= 3);
     commands.control('pause');
-    await sleep(150); // a batch in flight lands
-    const held = await r.xlen(sandbox);
+    const held = await settled(() => r.xlen(sandbox)); // a batch in flight lands first
     await sleep(300);
     expect(await r.xlen(sandbox)).toBe(held);
     commands.control('step');

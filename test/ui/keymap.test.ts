@@ -14,7 +14,9 @@ import {
   type InkKey,
   type KeyContext,
 } from '../../src/ui/keymap.js';
-import { pendingPage, state, triageSnapshot, events } from '../store/build.js';
+import { pendingPage, state, triageSnapshot, events, ev } from '../store/build.js';
+import { reduceAll } from '../../src/store/reducers.js';
+import type { StoreAction } from '../../src/store/actions.js';
 import { createMonitorStore } from '../../src/store/create-store.js';
 import { defaultConfig } from '../../src/store/state.js';
 
@@ -49,6 +51,7 @@ function fakeActions(): MonitorActions & { calls: string[] } {
     'openPicker',
     'openLayer',
     'history',
+    'replay',
     'notify',
     'quit',
     'cancelCommand',
@@ -103,6 +106,29 @@ const pendingReady = (o = {}) =>
   );
 
 /** A state in which `ctx` receives keys. */
+/** The history view over pane 2 with a page loaded and a range marked (v … v). */
+function historyWithRange(): MonitorState {
+  return state(
+    {},
+    triageSnapshot(),
+    { type: 'selectPane', pane: 'streams' },
+    { type: 'history', op: { kind: 'open', stream: 'asset.discovered', key: K } },
+    {
+      type: 'HistoryPageReceived',
+      request: { key: K, anchor: { kind: 'newest' }, count: 200, seq: 1 },
+      entries: [ev(1), ev(2), ev(3)],
+      hasOlder: false,
+      hasNewer: false,
+      at: 0,
+    },
+    { type: 'history', op: { kind: 'range' } },
+    { type: 'moveCursor', delta: -2 },
+    { type: 'history', op: { kind: 'range' } },
+  );
+}
+
+const reduceAllFrom = (s: MonitorState, ...actions: StoreAction[]) => reduceAll(s, actions);
+
 function stateFor(ctx: KeyContext): MonitorState {
   const base = pendingReady();
   switch (ctx) {
@@ -128,12 +154,28 @@ function stateFor(ctx: KeyContext): MonitorState {
     case 'help':
       return state({}, { type: 'toggleHelp' });
     case 'history':
-      return state(
-        {},
-        triageSnapshot(),
-        { type: 'selectPane', pane: 'streams' },
-        { type: 'history', op: { kind: 'open', stream: 'asset.discovered', key: K } },
-      );
+      return historyWithRange();
+    case 'replay':
+      return reduceAllFrom(historyWithRange(), { type: 'replay', op: { kind: 'open' } });
+    case 'replay-progress': {
+      // A replay running (paused, so `.` steps) with the history view over the pane.
+      const h = historyWithRange();
+      return {
+        ...h,
+        ui: {
+          ...h.ui,
+          progress: {
+            command: 'replay-range',
+            total: 10,
+            done: 1,
+            startedAt: 0,
+            at: 0,
+            cancelling: false,
+            paused: true,
+          },
+        },
+      };
+    }
     case 'command':
       return state({}, triageSnapshot(), { type: 'openCommandLine' });
     case 'deadletters':
@@ -190,7 +232,9 @@ describe('keymap', () => {
     for (const b of keymap()) {
       const s = stateFor(b.pane);
       // 'notice' is not a layer: its keys come first over the pane while a long failure shows.
-      expect(activeContext(s) === b.pane || ['global', 'notice'].includes(b.pane)).toBe(true);
+      expect(
+        activeContext(s) === b.pane || ['global', 'notice', 'replay-progress'].includes(b.pane),
+      ).toBe(true);
       for (const k of b.keys) {
         expect(resolveBinding(s, k), `${b.pane} ${k}`).toBe(b);
         const actions = fakeActions();
@@ -266,6 +310,7 @@ describe('keymap', () => {
         .filter((b) => b.mutates)
         .map((b) => `${b.pane}:${b.keys.join()}`),
     ).toEqual([
+      'history:R',
       'pending:a',
       'pending:c',
       'pending:d',

@@ -12,20 +12,41 @@ export function progressBar(done: number, total: number, cells: number): string 
   return `▕${'█'.repeat(full)}${'░'.repeat(cells - full)}▏`;
 }
 
-/** Items per second since it was confirmed; null before a first batch came back. */
+/** Items per second since it was confirmed (a paced replay: its own, pauses excluded); null before a first batch came back. */
 export function progressRate(p: ProgressState): number | null {
+  if (p.ratePerSec !== undefined) return p.done > 0 ? p.ratePerSec : null;
   const sec = (p.at - p.startedAt) / 1000;
   return p.done > 0 && sec > 0 ? p.done / sec : null;
 }
 
+/** `ETA 12 s`, `ETA 4 min 05 s` (null: unknown). */
+function eta(ms: number | null | undefined): string | null {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return null;
+  const s = Math.ceil(ms / 1000);
+  return s < 60
+    ? `ETA ${s} s`
+    : `ETA ${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+}
+
 export function progressText(p: ProgressState, width: number): string {
   const rate = progressRate(p);
+  // A replayed range (p.paused set) can be paused and stepped: its keys are named here.
+  const paced = p.paused !== undefined;
+  const left = paced && !p.paused && !p.cancelling ? eta(p.etaMs) : null;
+  const keys = p.cancelling
+    ? 'cancelling after this batch…'
+    : paced
+      ? p.paused
+        ? 'p resumes · . steps one · esc cancels'
+        : 'p pauses · esc cancels'
+      : 'esc cancels';
   const tail = [
     `${formatCount(p.done)}/${formatCount(p.total)}`,
-    ...(rate !== null ? [`${formatCount(Math.round(rate))}/s`] : []),
-    p.cancelling ? 'cancelling after this batch…' : 'esc cancels',
+    ...(rate !== null && !p.paused ? [`${formatCount(Math.round(rate))}/s`] : []),
+    ...(left ? [left] : []),
+    keys,
   ].join(' · ');
-  const head = commandKind(p.command).verbing;
+  const head = p.paused ? 'Paused' : commandKind(p.command).verbing;
   const cells = Math.max(5, Math.min(30, width - head.length - tail.length - 6));
   return `${head} ${progressBar(p.done, p.total, cells)} ${tail}`;
 }

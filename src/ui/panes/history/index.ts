@@ -8,6 +8,7 @@ import type { LayerModel } from '../../../store/layers.js';
 import { paneFilterText } from '../../../store/table-view.js';
 import type { PaneLayer } from '../types.js';
 import { HistoryView } from './HistoryView.js';
+import { REPLAY_KEY } from './replay-layer.js';
 
 export const historyLayer: PaneLayer = {
   id: 'history',
@@ -36,10 +37,12 @@ export const historyLayer: PaneLayer = {
     {
       keys: ['v'],
       label: 'range',
-      description: 'Start a range at the selected row; v again ends it (title: count and span)',
+      description:
+        'Start a range at the selected row; v again ends it (title: count — ~ when estimated past 1M — and span)',
       footer: true,
       run: (a) => a.history({ kind: 'range' }),
     },
+    REPLAY_KEY,
     {
       keys: ['g', 'home'],
       label: 'oldest',

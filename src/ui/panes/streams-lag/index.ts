@@ -3,6 +3,7 @@ import type { PaneDescriptor } from '../types.js';
 import { FILTER_KEY, SORT_KEY } from '../table-keys.js';
 import { selectedStreamRow, streamsModel } from './model.js';
 import { historyLayer } from '../history/index.js';
+import { replayLayer } from '../history/replay-layer.js';
 import { StreamsPane } from './StreamsPane.js';
 
 export const streamsPane: PaneDescriptor = {
@@ -34,5 +35,5 @@ export const streamsPane: PaneDescriptor = {
       },
     },
   ],
-  layers: [historyLayer],
+  layers: [historyLayer, replayLayer],
 };
