@@ -23,6 +23,7 @@ command -v aha >/dev/null 2>&1 || need+=(aha)
 [ -n "$(chromium_bin)" ] || need+=(chromium)
 fc-list 2>/dev/null | grep -q 'DejaVu Sans Mono' || need+=(fonts-dejavu-core)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v redis-cli >/dev/null 2>&1 || need+=(redis-tools)
 if [ ${#need[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
     say "missing: ${need[*]}. Install them (macOS: brew install tmux aha chromium redis), then run again."
@@ -135,6 +136,48 @@ shot replay-progress
 keys Escape
 wait_for "replay cancelled" 20
 keys Escape; keys Escape
+
+# --- issue 9: a bulk claim in progress, and pane 5 with dead letters ---------------------------
+# A dead importer holding 100,000 entries (built server-side in the demo's own redis-server, whose
+# port the tabs show), claimed from the `:` line. Once the progress bar has moved, the server's
+# writes are held for a moment (CLIENT PAUSE WRITE: the next batch waits) so the shot catches the
+# claim half-way rather than racing it.
+PORT=$(screen | grep -o 'redis://127.0.0.1:[0-9]*' | head -1 | sed 's/.*://')
+IMPORTED=alice:events:asset.imported
+redis-cli -p "$PORT" EVAL "for i = 1, tonumber(ARGV[1]) do redis.call('XADD', KEYS[1], '*', 'event', ARGV[2]) end return 1" \
+  1 "$IMPORTED" 100000 '{"event_type": "asset.imported", "event_id": "5b1f0c1e-3f6a-4c51-9d0e-2f7a9b1c0d11", "timestamp": "2026-12-02T03:00:00.000000+00:00", "source": "importer", "version": "1.0.0", "file_path": "/archive/2019/IMG_0001.jpg"}' >/dev/null
+redis-cli -p "$PORT" XGROUP CREATE "$IMPORTED" importer 0 >/dev/null
+redis-cli -p "$PORT" EVAL "local r = redis.call('XREADGROUP', 'GROUP', 'importer', 'importer-1', 'COUNT', 100000, 'STREAMS', KEYS[1], '>') return #r[1][2]" 1 "$IMPORTED" >/dev/null
+redis-cli -p "$PORT" XGROUP CREATECONSUMER "$IMPORTED" importer importer-2 >/dev/null
+sleep 2                    # the next snapshot knows the group
+keys ':' 'show asset.imported importer' Enter
+keys ':' 'mark consumer=importer-1' Enter
+wait_for "100,000 marked" 30
+keys c; keys Enter         # the default target: importer-2
+wait_for "Claim 100,000 entries" 10
+tmux send-keys -t "$SESSION" y
+deadline=$((SECONDS + 60))
+until screen | grep -qF "Claiming ▕█"; do
+  if [ $SECONDS -ge $deadline ]; then say "no claim progress on screen:"; screen >&2; exit 1; fi
+  sleep 0.05
+done
+redis-cli -p "$PORT" CLIENT PAUSE 3000 WRITE >/dev/null
+sleep 0.8
+shot bulk-claim-progress
+wait_for "claimed 100000 of 100000" 60
+# Dead letters of more than one stream: three of tracker-1's entries of workflow.failed
+# dead-lettered from the `:` line (the selected one each time), next to the demo's poison events.
+keys ':' 'show workflow.failed workflow-tracker' Enter
+for i in 1 2 3; do
+  keys ':' 'deadletter reason="tracker-1 crashed holding it"' Enter
+  wait_for "Dead-letter 1 entry" 10
+  keys y
+  wait_for "dead-lettered 1 of 1" 20
+done
+keys 5
+wait_for "asset.processed" 30   # the demo's first poison event (dead-lettered after ~6 deliveries)
+sleep 1
+shot dead-letters
 keys q
 sleep 2
 tmux kill-session -t "$SESSION" 2>/dev/null || true

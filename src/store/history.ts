@@ -105,6 +105,8 @@ export function openHistory(
     range: null,
     count: null,
   };
+  // A count still running for the view this one replaces is of no use now.
+  want({ type: 'cancelHistoryCount' });
   return pushLayer(
     state,
     'history',

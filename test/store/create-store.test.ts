@@ -48,6 +48,49 @@ function fakePorts(readOnly = false) {
 const K = 'alice:events:asset.discovered';
 
 describe('createMonitorStore', () => {
+  it("draws a bulk action's progress at once, then at most once per tick (the newest); the outcome follows in order", () => {
+    const clock = manualTimers();
+    const store = createMonitorStore({
+      config: defaultConfig(),
+      ...fakePorts(),
+      timers: clock.timers,
+      now: () => T0,
+    });
+    store.dispatch(triageSnapshot());
+    store.dispatch(pendingPage(K, 'alice-main', 3));
+    store.actions.selectPane('pending');
+    store.actions.requestCommand('ack');
+    store.actions.confirm();
+    const progress = () => store.getState().ui.progress;
+    expect(progress()).toMatchObject({ command: 'ack', done: 0 });
+    const listener = vi.fn();
+    store.api.subscribe(listener);
+    const step = (done: number) =>
+      store.dispatch({ type: 'CommandProgress', command: 'ack', done, total: 5000, at: T0 });
+    step(1000);
+    expect(progress()).toMatchObject({ done: 1000 }); // the first one at once
+    step(2000);
+    step(3000);
+    expect(progress()).toMatchObject({ done: 1000 }); // held: no redraw per batch
+    expect(listener).toHaveBeenCalledTimes(1);
+    clock.advance(100);
+    expect(progress()).toMatchObject({ done: 3000 }); // the newest, one redraw
+    expect(listener).toHaveBeenCalledTimes(2);
+    step(4000); // held again, then the outcome: applied in order, the bar cleared
+    store.dispatch({
+      type: 'CommandCompleted',
+      command: 'ack',
+      requested: 5000,
+      affected: 5000,
+      detail: 'acknowledged 5000 of 5000',
+      at: T0,
+    });
+    expect(progress()).toBeNull();
+    expect(store.getState().ui.notice?.text).toContain('acknowledged 5000 of 5000');
+    clock.advance(100);
+    expect(progress()).toBeNull(); // nothing stale redrawn after the outcome
+  });
+
   it('batches EventsReceived into one setState per tick', () => {
     const clock = manualTimers();
     const store = createMonitorStore({

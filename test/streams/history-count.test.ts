@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { countHistoryRange } from '../../src/streams/history-count.js';
+import { createQueries } from '../../src/monitor/queries.js';
+import type { MonitorMessage } from '../../src/core/messages.js';
 import { rawClient, redisUrl, uniquePrefix } from '../helpers/context.js';
 
 const N = 25_000;
@@ -79,5 +81,22 @@ describe('history range count', () => {
     });
     expect(stopped.done).toBe(false);
     expect(stopped.count).toBe(10_000);
+  });
+
+  it('the queries port: a cancelled count emits nothing; a new count replaces the running one', async () => {
+    const got: MonitorMessage[] = [];
+    const q = createQueries({ client: r, emit: (m) => got.push(m) });
+    const req = (seq: number) => ({ key, from: idOf(1), to: idOf(N - 2), seq });
+    const cancelled = q.countHistoryRange!(req(1));
+    q.cancelHistoryCount!();
+    await cancelled;
+    expect(got).toEqual([]);
+    const first = q.countHistoryRange!(req(2));
+    const second = q.countHistoryRange!(req(3));
+    await Promise.all([first, second]);
+    const done = got.filter((m) => m.type === 'HistoryRangeCounted' && m.done);
+    expect(done.map((m) => m.type === 'HistoryRangeCounted' && [m.request.seq, m.count])).toEqual([
+      [3, N - 2],
+    ]);
   });
 });

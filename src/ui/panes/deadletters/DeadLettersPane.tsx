@@ -2,6 +2,7 @@
  * Pane 5: every `<prefix>dlq:*` stream's dead letters, newest first (`/` filters, `S` sorts);
  * marks; r redrives, x deletes.
  */
+import { useMemo } from 'react';
 import { Box, Text } from 'ink';
 import type { DeadLetterRow } from '../../../core/messages.js';
 import { DEAD_LETTER_PANE, DEAD_LETTER_SORTS } from '../../../store/dead-letter-view.js';
@@ -95,7 +96,9 @@ export function DeadLettersPane({ width, height }: { width: number; height: numb
   }));
   const cursor = useMonitor(selectDeadLetterCursor);
   const sort = DEAD_LETTER_SORTS[v.sortAt] ?? DEAD_LETTER_SORTS[0];
-  const marks = new Set(v.marks);
+  // Built once per marks array, not per frame: `:mark` may mark a whole PEL (300,000 IDs), and
+  // a bulk action redraws the pane after every batch.
+  const marks = useMemo(() => new Set(v.marks), [v.marks]);
   const streams = new Set(v.rows.map((r) => r.dlqKey)).size;
   const parts = [paint('title', 'Dead letters')];
   if (v.loaded)

@@ -1,4 +1,5 @@
 /** Pane 3: one group's pending entries list (PEL), page by page, most idle first; marks. */
+import { useMemo } from 'react';
 import { Box, Text } from 'ink';
 import type { PendingOrder } from '../../../core/messages.js';
 import type { PendingEntry } from '../../../core/types.js';
@@ -155,7 +156,9 @@ export function PendingPane({ width, height }: { width: number; height: number }
   });
   const store = useMonitorStore();
   const stuck = v.stuck ?? NONE;
-  const marks = new Set(v.marks);
+  // Built once per marks array, not per frame: `:mark` may mark a whole PEL (300,000 IDs), and
+  // a bulk action redraws the pane after every batch.
+  const marks = useMemo(() => new Set(v.marks), [v.marks]);
   // A PEL larger than the search bound: say the order is approximate, and how to see the rest.
   const approx =
     v.order === 'idle' && v.scan && !v.scan.complete && v.stream !== null
