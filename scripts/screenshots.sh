@@ -121,6 +121,20 @@ wait_for "loaded ·" 15
 keys ':'; keys 'range -10m..now'; keys Enter
 wait_for " entries · " 20
 shot history-range
+# issue 11 (replay in the TUI): R on that range opens the replay dialog (exact count, span,
+# target, speed, not undoable); s picks 1× (the original pace), y starts it: the progress line
+# shows count, rate and ETA while it runs; esc cancels it and says how many were copied
+keys R
+wait_for "Replay " 20
+wait_for "bytes" 20
+shot replay-dialog
+keys s
+keys y
+wait_for "p pauses" 20
+sleep 3
+shot replay-progress
+keys Escape
+wait_for "replay cancelled" 20
 keys Escape; keys Escape
 
 # --- issue 9: a bulk claim in progress, and pane 5 with dead letters ---------------------------

@@ -359,6 +359,7 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
     emit,
     readOnly: args.readOnly,
     journal,
+    ...(args.archive ? { archiveDir: args.archive } : {}),
   });
   const queries = createQueries({
     client: shared,

@@ -278,6 +278,8 @@ export interface DeadLetterRow {
   summary: string;
   /** Deleted while pending: only the metadata was kept (cannot be redriven). */
   tombstone: boolean;
+  /** The whole dead-letter entry's fields as text (dlq_* and the original's), for `Y` and `e`. */
+  fields?: Readonly<Record<string, string>>;
 }
 
 /** PEL page order: most idle first (the default view), or entry ID order. */

@@ -41,6 +41,8 @@ export interface CommandsOptions {
   executors?: Readonly<Record<string, Executor>>;
   /** The action journal (--journal; absent with --no-journal): one line per mutation that ran. */
   journal?: CommandJournal;
+  /** `--archive <dir>`: a replayed range continues into archived days, as the history view does. */
+  archiveDir?: string;
 }
 
 /** What an executor may use: the client, the key space, chunking and pipeline helpers. */
@@ -54,6 +56,8 @@ export interface ExecContext {
   journal: CommandJournal | null;
   /** This run's pause / resume / step switch (the port's `control`), for paced executors. */
   control?: ReplayControl;
+  /** `--archive <dir>` (replay-range reads archived days before a stream's first entry). */
+  archiveDir?: string;
   /** Sum of `count(reply)` over a pipeline of one command per chunk of `ids`; throws its first error. */
   pipelineSum(
     build: (p: ReturnType<Redis['pipeline']>, ids: string[]) => void,
@@ -234,6 +238,7 @@ export function createCommands(options: CommandsOptions): MonitorCommands {
     chunkSize: options.chunkSize ?? 500,
     pipelineSum,
     journal: options.journal ?? null,
+    ...(options.archiveDir ? { archiveDir: options.archiveDir } : {}),
   };
   const ctx: ExecContext = { ...base, run: {} };
   /** The running command's pace switch (one command runs at a time). */

@@ -2,6 +2,7 @@
 import type { Redis } from 'ioredis';
 import type { MonitorMessage } from '../core/messages.js';
 import type { MonitorQueriesPort } from '../core/ports.js';
+import { fieldsFromBuffers } from '../core/bytes.js';
 import { decodeEvent } from '../core/codec.js';
 import type { KeySpace } from '../core/keys.js';
 import type { DeadLetterRow } from '../core/messages.js';
@@ -230,6 +231,7 @@ export function createQueries({
               reason: l.reason,
               summary: summaryOf(l.fields),
               tombstone: l.fields === null,
+              fields: fieldsFromBuffers(flat).fields,
             });
           }
         }

@@ -105,22 +105,29 @@ function specOf(request: CommandRequest): ReplayRangeSpec {
   return request.replay;
 }
 
-async function planOf(client: Redis, keys: KeySpace, spec: ReplayRangeSpec): Promise<ReplayPlan> {
+async function planOf(
+  client: Redis,
+  keys: KeySpace,
+  spec: ReplayRangeSpec,
+  archiveDir: string | undefined,
+): Promise<ReplayPlan> {
   return planReplay(client, keys, {
     stream: spec.stream,
     from: spec.from,
     to: spec.to,
     target: spec.target,
+    // The history view's rows past retention (--archive) are replayed from the same files.
+    ...(archiveDir ? { archiveDir } : {}),
   });
 }
 
 /** The dialog's preview: plan (refusals are one line) and count, writing nothing. */
 export async function previewReplayRange(
   request: CommandRequest,
-  ctx: Pick<ExecContext, 'client' | 'keys'>,
+  ctx: Pick<ExecContext, 'client' | 'keys' | 'archiveDir'>,
 ): Promise<ActionPreview> {
   const spec = specOf(request);
-  const plan = await planOf(ctx.client, ctx.keys, spec);
+  const plan = await planOf(ctx.client, ctx.keys, spec, ctx.archiveDir);
   const pv = await previewReplay(ctx.client, plan);
   return {
     ...describeReplayPreview(plan, pv, spec.speed),
@@ -176,7 +183,7 @@ export async function replayRangeExecutor(
   let total = 0;
   let done = 0;
   try {
-    plan = await planOf(ctx.client, ctx.keys, spec);
+    plan = await planOf(ctx.client, ctx.keys, spec, ctx.archiveDir);
     const pv = await previewReplay(ctx.client, plan);
     total = pv.count;
     const res = await runReplay(ctx.client, ctx.keys, plan, {

@@ -1,14 +1,17 @@
 /**
  * `y` / `Y` / `e`: what is copied (the selected entry's ID, or its JSON line — the same object
  * `e` and `streamscope export` write: id, stream, raw fields, decoded event or null) and what is
- * exported (pane 1: the rows its filter leaves; pane 3: the marked entries, else the rows its
- * filter leaves). Reducers ask for the copy / export as effects; the files port does the I/O.
+ * exported (pane 1: the rows its filter leaves; panes 3 and 5: the marked entries, else the rows
+ * the filter leaves). Pane 5's are the dead-letter entries themselves (dlq_* fields and the
+ * original's), as `streamscope export --stream dlq:<type>` writes them. Reducers ask for the
+ * copy / export as effects; the files port does the I/O.
  */
 import type { MonitorMessage } from '../core/messages.js';
 import { entryLineFromText } from '../core/ndjson.js';
 import type { ExportRecord } from '../core/ports.js';
 import { want } from './effects.js';
 import { selectTop } from './layers.js';
+import { deadLetterKey, selectDeadLetterCursor, selectDeadLetterRows } from './dead-letters.js';
 import { pendingBody } from './pending-view.js';
 import {
   eventAt,
@@ -28,9 +31,9 @@ export interface SelectedEntry {
 }
 
 const NOTHING =
-  'nothing to copy here: y / Y copy the selected entry of panes 1 and 3, or the one open';
+  'nothing to copy here: y / Y copy the selected entry of panes 1, 3 and 5, or the one open';
 
-/** The entry `y` / `Y` act on: the open detail view's, else the selected row of panes 1 and 3. */
+/** The entry `y` / `Y` act on: the open detail view's, else the selected row of panes 1, 3, 5. */
 export function selectedEntry(state: MonitorState): SelectedEntry | string {
   const d = selectTop(state, 'detail');
   if (d)
@@ -48,6 +51,11 @@ export function selectedEntry(state: MonitorState): SelectedEntry | string {
     const row = selectPendingRows(state)[selectPendingCursor(state)];
     if (!t || !row) return 'no pending entry selected';
     return { stream: t.stream, id: row.id, fields: pendingBody(state, row.id)?.fields ?? null };
+  }
+  if (state.ui.pane === 'deadletters') {
+    const row = selectDeadLetterRows(state)[selectDeadLetterCursor(state)];
+    if (!row) return 'no dead letter selected';
+    return { stream: row.dlqKey, id: row.id, fields: row.fields ?? null };
   }
   return NOTHING;
 }
@@ -106,7 +114,19 @@ export function exportSelection(
         : 'no pending entries to export';
     return { name: `pending-${t.group}`, records, skipped };
   }
-  return 'e exports entries: pane 1 (what the filter leaves) or pane 3 (the marked, else the listed ones)';
+  if (state.ui.pane === 'deadletters') {
+    const marks = new Set(state.deadLetters.marks);
+    const chosen = marks.size
+      ? state.deadLetters.rows.filter((r) => marks.has(deadLetterKey(r)))
+      : selectDeadLetterRows(state);
+    const records: ExportRecord[] = [];
+    for (const r of chosen)
+      if (r.fields) records.push({ stream: r.dlqKey, id: r.id, fields: r.fields });
+    if (!records.length)
+      return chosen.length ? 'the dead letters are not loaded yet' : 'no dead letters to export';
+    return { name: 'dead-letters', records, skipped: chosen.length - records.length };
+  }
+  return 'e exports entries: pane 1 (what the filter leaves) or panes 3 and 5 (the marked, else the listed ones)';
 }
 
 export function exportRows(state: MonitorState): MonitorState {

@@ -226,28 +226,33 @@ export async function findByEventId(
   aroundMs: number,
   eventId: string,
   windowMs = 2000,
-  limit = 1000,
+  limit = 10_000,
 ): Promise<string | null> {
-  const from = Math.max(0, aroundMs - windowMs);
-  const page = (await client.xrange(
-    key,
-    `${from}-0`,
-    `${aroundMs + windowMs}-18446744073709551615`,
-    'COUNT',
-    limit,
-  )) as [string, string[]][];
-  for (const [id, flat] of page) {
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      if (flat[i] !== 'event') continue;
-      // A cheap test first: most entries are not the one.
-      if (!flat[i + 1].includes(eventId)) break;
-      try {
-        if ((JSON.parse(flat[i + 1]) as { event_id?: unknown }).event_id === eventId) return id;
-      } catch {
-        /* not JSON: not a seed event */
+  const end = `${aroundMs + windowMs}-18446744073709551615`;
+  let start = `${Math.max(0, aroundMs - windowMs)}-0`;
+  // Pages of 1,000 up to `limit` entries: a burst (the demo seeds 3,000 events at once) puts
+  // more than one page in the ±2 s window, and the entry may be past the first.
+  for (let seen = 0; seen < limit;) {
+    const page = (await client.xrange(key, start, end, 'COUNT', Math.min(1000, limit - seen))) as [
+      string,
+      string[],
+    ][];
+    for (const [id, flat] of page) {
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        if (flat[i] !== 'event') continue;
+        // A cheap test first: most entries are not the one.
+        if (!flat[i + 1].includes(eventId)) break;
+        try {
+          if ((JSON.parse(flat[i + 1]) as { event_id?: unknown }).event_id === eventId) return id;
+        } catch {
+          /* not JSON: not a seed event */
+        }
+        break;
       }
-      break;
     }
+    if (page.length < Math.min(1000, limit - seen)) return null;
+    seen += page.length;
+    start = `(${page[page.length - 1][0]}`;
   }
   return null;
 }

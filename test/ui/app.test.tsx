@@ -159,6 +159,14 @@ describe('App at 80×23', () => {
       '     w STUCK                          1     6m',
       '',
     ]);
+    // The selected group's "why" in full at the bottom (no WHY column below 100 columns).
+    expect(lines(m).at(-2)).toMatch(
+      /^why asset\.discovered \/ alice-main: dead consumer w: idle 6m/,
+    );
+    // On a consumer row, its group's.
+    m.store.actions.moveCursor(1);
+    await settle();
+    expect(lines(m).at(-2)).toMatch(/^why asset\.discovered \/ alice-main: dead consumer w/);
   });
 
   it('ack: asks with the count, runs on y, reports the outcome', async () => {

@@ -128,7 +128,7 @@ describe('replay a range from the history view (rendered App, real redis-server)
       await m.keys('R');
       await waitFor(() => m.frame().includes('Replay 1,500 entries of t?'));
       const dialog = m.frame();
-      expect(dialog).toContain(`range ${idOf(100)} .. ${idOf(1_599)}`);
+      expect(dialog).toContain(`entries ${idOf(100)} .. ${idOf(1_599)}`);
       expect(dialog).toContain('[sandbox prefix]');
       expect(dialog).toContain(`copies → t + all under ${prefix}sandbox:`);
       expect(dialog).toContain('[max]');

@@ -40,6 +40,6 @@ export const EXPORT_KEY: BindingSpec = {
   keys: ['e'],
   label: 'export',
   description:
-    'Export to NDJSON under the state dir: pane 1 what the filter leaves, pane 3 the marked (else listed) entries',
+    'Export to NDJSON under the state dir: pane 1 what the filter leaves, panes 3 and 5 the marked (else listed) entries',
   run: (a) => a.exportRows(),
 };

@@ -1,5 +1,5 @@
 /** Pane 5: dead letters of every `<prefix>dlq:*` stream; marks; r redrive, x delete; enter shows one; / and S. */
-import { FILTER_KEY, SORT_KEY } from '../table-keys.js';
+import { COPY_KEYS, EXPORT_KEY, FILTER_KEY, SORT_KEY } from '../table-keys.js';
 import type { PaneDescriptor } from '../types.js';
 import { DeadLettersPane } from './DeadLettersPane.js';
 import { deadLettersModel } from './model.js';
@@ -42,5 +42,7 @@ export const deadLettersPane: PaneDescriptor = {
     },
     FILTER_KEY,
     SORT_KEY,
+    ...COPY_KEYS,
+    EXPORT_KEY,
   ],
 };

@@ -6,6 +6,7 @@ import { selectGroupInsights, type GroupInsight } from '../../../store/insights.
 import { selectGroupRows, type GroupRow } from '../../../store/selectors.js';
 import { formatAge, formatCount, formatCountOf } from '../../format.js';
 import { useMonitor, useMonitorShallow } from '../../hooks/use-monitor.js';
+import { sanitize } from '../../sanitize.js';
 import { paint } from '../../theme.js';
 import { Table, type Column } from '../../components/Table.js';
 import { GROUP_SORTS, selectGroupCursor, selectGroupView } from './model.js';
@@ -134,6 +135,14 @@ export function GroupsPane({ width, height }: { width: number; height: number })
     filtered: paneFilterText(s, 'groups') !== '',
   }));
   const groups = all.filter((r) => r.kind === 'group').length;
+  // The selected group's (or consumer's group's) "why is it stuck?" in full, with its fix: the
+  // WHY column is cut at 120 columns and absent below 100.
+  const selected = rows[v.cursor];
+  const insight = selected ? insights.get(groupKey(selected.key, selected.group)) : undefined;
+  const why =
+    selected && insight
+      ? `why ${sanitize(`${selected.name} / ${selected.group}`)}: ${sanitize(insight.diagnosis)}`
+      : null;
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate-end">
@@ -148,7 +157,7 @@ export function GroupsPane({ width, height }: { width: number; height: number })
         data={rows}
         columns={columns}
         width={width}
-        height={height - 1 - (v.filterLine ? 1 : 0)}
+        height={height - 1 - (v.filterLine ? 1 : 0) - (why ? 1 : 0)}
         cursor={v.cursor}
         emptyText={
           !v.seen
@@ -158,6 +167,9 @@ export function GroupsPane({ width, height }: { width: number; height: number })
               : 'no consumer groups under this prefix'
         }
       />
+      {why ? (
+        <Text wrap="truncate-end">{paint(insight!.findings.length > 0 ? 'warn' : 'dim', why)}</Text>
+      ) : null}
     </Box>
   );
 }

@@ -57,12 +57,18 @@ export function ReplayDialog({ width }: { width: number; height: number }) {
         ),
     );
   }
-  lines.push(paint('dim', `range ${sanitize(d.from)} .. ${sanitize(d.to)}`));
+  // The entries the range holds, once counted (a time bound ends in …-18446744073709551615).
+  const first = p.status === 'ready' ? p.preview.data?.firstId : null;
+  const last = p.status === 'ready' ? p.preview.data?.lastId : null;
+  const shown =
+    typeof first === 'string' && typeof last === 'string'
+      ? `entries ${first} .. ${last}`
+      : `range ${d.from} .. ${d.to}`;
+  lines.push(paint('dim', sanitize(shown)));
   lines.push(
     `target ${choices(['prefix', 'same', 'group'] as const, d.target, (t) => TARGET_LABEL[t])} ${paint('key', 't')}`,
   );
-  if (d.target === 'prefix')
-    lines.push(sanitize(`copies → ${copyStreams(d)} under ${d.prefix} (raw fields byte for byte)`));
+  if (d.target === 'prefix') lines.push(sanitize(`copies → ${copyStreams(d)} under ${d.prefix}`));
   else if (d.target === 'same')
     lines.push(
       paint(
