@@ -51,7 +51,7 @@ afterAll(() => {
 });
 
 describe('npm pack', () => {
-  it('carries only what it needs: dist JS and declarations, README, package.json', () => {
+  it('carries only what it needs: dist JS, the API declarations, README, package.json', () => {
     const paths = packed.files.map((f) => f.path);
     const strays = paths.filter(
       (p) => !/^dist\/.+\.(js|d\.ts)$/.test(p) && p !== 'README.md' && p !== 'package.json',
@@ -60,6 +60,15 @@ describe('npm pack', () => {
     expect(paths).toContain('dist/cli/main.js');
     expect(paths).toContain('dist/index.d.ts');
     expect(paths.some((p) => p.endsWith('.map'))).toBe(false);
+    // Declarations only for the library's API (what dist/index.d.ts reaches), not the CLI's.
+    const declarations = paths.filter((p) => p.endsWith('.d.ts'));
+    expect(
+      declarations.filter((p) => !/^dist\/(index\.d\.ts|(core|streams|bus)\/)/.test(p)),
+    ).toEqual([]);
+    expect(declarations).toContain('dist/streams/event-persistence.d.ts');
+    // Test-only code stays out; what the CLI runs (the demo's private server) stays in.
+    expect(paths).not.toContain('dist/local-redis/private-cluster.js');
+    expect(paths).toContain('dist/local-redis/private-redis.js');
     console.log(
       `tarball: ${(packed.size / 1024).toFixed(0)} kB packed, ${(packed.unpackedSize / 1024).toFixed(0)} kB unpacked, ${paths.length} files`,
     );
