@@ -170,8 +170,8 @@ export const COMMAND_KINDS: Record<CommandKind, CommandKindSpec> = {
     redisCommands: ['XRANGE', 'XADD', 'XDEL', 'MULTI', 'EXEC'],
     verb: 'Redrive',
     verbing: 'Redriving',
-    confirmText: () =>
-      'The original fields are re-published byte-for-byte to the original stream (plus redriven_from), and each dead letter is deleted in the same MULTI.',
+    confirmText: (r) =>
+      `The original fields are re-published byte-for-byte to the original stream (plus redriven_from), and each dead letter is deleted in the same MULTI.${r.ratePerSec ? ` At most ${r.ratePerSec.toLocaleString('en-US')} a second.` : ''}`,
     undo: 'undo moves the copies back to the dead-letter stream',
     mutates: true,
     readOnly: 'refuse',

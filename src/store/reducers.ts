@@ -7,6 +7,7 @@
 import { recordSnapshot } from '../core/lag-history.js';
 import type { LoopName, MonitorMessage, StreamSnapshot, TailEvent } from '../core/messages.js';
 import type { StoreAction } from './actions.js';
+import { PANE as DLQ_PANE } from './dead-letters.js';
 import { want } from './effects.js';
 import { selectLayer, updateLayer } from './layers.js';
 import type { Selection } from './list.js';
@@ -122,7 +123,7 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
       return { ...state, connection: { ...state.connection, [msg.loop]: next } };
     }
     case 'SnapshotReceived':
-      return loopSucceeded(applySnapshot(state, msg), 'poller', msg.at);
+      return followDeadLetters(state, loopSucceeded(applySnapshot(state, msg), 'poller', msg.at));
     case 'SnapshotFailed':
       return { ...state, snapshot: { ...state.snapshot, error: msg.error, failedAt: msg.at } };
     case 'PendingPageReceived': {
@@ -311,6 +312,29 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
         : s;
     }
   }
+}
+
+/** What pane 5's list depends on, as the snapshot sees it: every dead-letter stream's length and tip. */
+function deadLetterSignature(streams: readonly StreamSnapshot[]): string {
+  return streams
+    .filter((s) => s.kind === 'dead-letter')
+    .map((s) => `${s.key} ${s.length} ${s.lastGeneratedId}`)
+    .join('|');
+}
+
+/**
+ * Pane 5 is read on demand (SCAN + XRANGE of every dlq stream), not with every snapshot. While it
+ * is shown, a dead-letter stream that changed under it — a worker dead-lettered an entry, another
+ * terminal redrove some — reloads it (marks kept where the rows still exist), so the list does
+ * not go stale until the person leaves the pane and comes back.
+ */
+function followDeadLetters(before: MonitorState, after: MonitorState): MonitorState {
+  if (after.ui.pane !== DLQ_PANE || after.deadLetters.loading) return after;
+  if (after.deadLetters.loadedAt === null) return after;
+  const was = deadLetterSignature(before.snapshot.streams);
+  return was === deadLetterSignature(after.snapshot.streams)
+    ? after
+    : reloadDeadLetters(after, false);
 }
 
 /** Ask for pane 5's list again (after a redrive or delete, marks cleared). */

@@ -152,7 +152,9 @@ export function reduceUi(state: MonitorState, a: UiAction): MonitorState {
       const request = requestOf(c);
       want({ type: 'runCommand', request });
       const n = c.ids.length;
-      const text = `${commandKind(c.command).verbing} ${n} ${n === 1 ? 'entry' : 'entries'}…`;
+      // setid, delconsumer and undo name no entries: "Undoing…", not "Undoing 0 entries…".
+      const verbing = commandKind(c.command).verbing;
+      const text = n > 0 ? `${verbing} ${n} ${n === 1 ? 'entry' : 'entries'}…` : `${verbing}…`;
       const closed = closeLayer(state, 'confirm');
       return {
         ...closed,

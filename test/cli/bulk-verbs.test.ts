@@ -151,7 +151,7 @@ describe('streamscope ack / claim / deadletter', () => {
     expect(rows[0]).toContain(s.ids[11]);
   });
 
-  it('bad input: one line each — unknown group, malformed rule, unknown target, no selector, unknown verb', async () => {
+  it('bad input: one line each — unknown group, malformed rule, unknown target, unknown consumer, no selector, unknown verb', async () => {
     const s = await setup(3);
     const group = await cli([
       'ack',
@@ -186,6 +186,22 @@ describe('streamscope ack / claim / deadletter', () => {
     expect(target.code).toBe(1);
     expect(target.err).toBe(
       'streamscope claim: no consumer "ghost" in group g (consumers: dead-1, w2); claim targets an existing consumer\n',
+    );
+    // A consumer that is not in the group is named, not "nothing to do" (exit 0) for a typo.
+    const who = await cli([
+      'deadletter',
+      '--stream',
+      't',
+      '--group',
+      'g',
+      '--consumer',
+      'dead1',
+      '--yes',
+      ...s.common,
+    ]);
+    expect(who.code).toBe(1);
+    expect(who.err).toBe(
+      'streamscope deadletter: no consumer "dead1" in group g (consumers: dead-1, w2)\n',
     );
     const none = await cli(['ack', '--stream', 't', '--group', 'g', ...s.common]);
     expect(none.code).toBe(2);

@@ -44,3 +44,26 @@ describe('README and the bulk verbs agree (needs the build: npm test builds firs
     expect(readme).toContain('```\n' + block.join('\n') + '\n```');
   });
 });
+
+describe("README and the monitor's : command line agree", () => {
+  it('every verb of the : line is in the README, and the : table names only real verbs', async () => {
+    const { verbSpecs } = await import('../../src/core/command-line.js');
+    const verbs = verbSpecs().map((v) => v.verb);
+    expect(verbs.filter((v) => !readme.includes('`:' + v))).toEqual([]);
+    const section = readme.slice(readme.indexOf('### In the monitor: the `:` command line'));
+    const rows = section.split('\n').filter((l) => l.startsWith('| `:'));
+    expect(rows.length).toBeGreaterThanOrEqual(9);
+    const named = rows.flatMap((r) =>
+      [...r.split('|')[1].matchAll(/`:([a-z]+)/g)].map((m) => m[1]),
+    );
+    expect(named.filter((v) => !verbs.includes(v as never))).toEqual([]);
+    // Each mutating verb's row shows the same arguments as the completion list's usage line.
+    for (const v of verbSpecs().filter((s) => s.kind !== null && s.verb !== 'replay')) {
+      const row = rows.find((r) => r.split('|')[1].includes('`:' + v.verb));
+      expect(row, v.verb).toBeDefined();
+      const args = v.usage.split(' ').slice(1);
+      for (const a of args.filter((x) => !x.includes('|') && !x.includes('<n>')))
+        expect(row!.split('|')[1], `${v.verb} ${a}`).toContain(a);
+    }
+  });
+});

@@ -123,6 +123,40 @@ describe('undo restores the before-state', () => {
     ).rejects.toThrow(/is after the last entry/);
   });
 
+  it('setid to a time lands after the last entry before it, named by its ID', async () => {
+    const ctx = bulkContext(r, uniquePrefix('usetidt'));
+    const stream = ctx.keys.typeStream('t');
+    for (const id of ['1000-0', '2000-0', '2000-1', '3000-0']) await r.xadd(stream, id, 'n', id);
+    await r.xgroup('CREATE', stream, 'g', '0');
+    await r.xreadgroup('GROUP', 'g', 'c', 'STREAMS', stream, '>');
+    const at = await planGroupSetId(ctx, {
+      stream,
+      group: 'g',
+      target: target('1970-01-01T00:00:02.500Z'),
+    });
+    // Not `2499-18446744073709551615`: the entry the position follows.
+    expect(at.preview.summary).toBe(
+      `setid g on ${stream}: 3000-0 → 2000-1: 1 entry will be delivered again`,
+    );
+    expect(at.preview.details[0]).toBe('entries-read 4 → 3');
+    // Exactly on an entry's millisecond: that entry comes again too.
+    const on = await planGroupSetId(ctx, {
+      stream,
+      group: 'g',
+      target: target('1970-01-01T00:00:02Z'),
+    });
+    expect(on.preview.summary).toContain('3000-0 → 1000-0: 3 entries will be delivered again');
+    // Before the first entry: the start.
+    const early = await planGroupSetId(ctx, {
+      stream,
+      group: 'g',
+      target: target('1970-01-01T00:00:00.500Z'),
+    });
+    expect(early.preview.summary).toContain('3000-0 → 0-0: 4 entries will be delivered again');
+    await early.run();
+    expect(await groupInfo(stream)).toEqual({ last: '0-0', read: 0, lag: 4 });
+  });
+
   it('deadletter → redrive; redrive is byte-identical and undo moves copies back', async () => {
     const prefix = uniquePrefix('udlq');
     const ctx = bulkContext(r, prefix);

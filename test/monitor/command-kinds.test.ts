@@ -46,6 +46,14 @@ describe('the command-kind table', () => {
     }
   });
 
+  it("redrive's confirm text states the rate when :redrive names one", () => {
+    const base = { kind: 'redrive' as const, stream: 'p:dlq:t', group: '', ids: ['1-0'] };
+    expect(commandKind('redrive').confirmText(base)).not.toMatch(/At most/);
+    expect(commandKind('redrive').confirmText({ ...base, ratePerSec: 1500 })).toMatch(
+      / At most 1,500 a second\.$/,
+    );
+  });
+
   it('a kind added by one record + one executor runs, is refused in read-only, and is denied by its ACL probe', async () => {
     const unregister = registerCommandKind(KIND, DELETE);
     const server = await startRedisServer({ config: ['user nodel on >pw ~* &* +@all -xdel'] });

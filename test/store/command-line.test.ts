@@ -196,6 +196,8 @@ describe('the : command line', () => {
       expect.objectContaining({ kind: 'setid', target: '-1h', ids: [] }),
       expect.anything(),
     );
+    // A kind that names no entries says so without "0 entries".
+    expect(ui().notice!.text).toBe('Repositioning group…');
   });
 
   it('a failed preview says why and cannot be confirmed', () => {

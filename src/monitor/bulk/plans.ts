@@ -8,7 +8,7 @@ import { BULK_KINDS, type ActionPreview, type BulkKind } from '../../core/bulk-k
 import { StreamscopeError } from '../../core/errors.js';
 import { describeRule, type PelRule } from '../../core/pel-rule.js';
 import type { SetIdTarget } from '../../core/setid-target.js';
-import type { PendingEntry } from '../../core/types.js';
+import type { ConsumerInfo, PendingEntry } from '../../core/types.js';
 import {
   ackEntries,
   checkClaimTarget,
@@ -78,7 +78,30 @@ function entriesOf(n: number): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? 'entry' : 'entries'}`;
 }
 
+/**
+ * A consumer the rule names must be one of the group's: a typo (`--consumer dead1`) would match
+ * nothing and end in "nothing to do", which a script cannot tell from a drained PEL. The `:` line
+ * refuses the same name before it gets here.
+ */
+async function checkRuleConsumers(
+  ctx: BulkContext,
+  a: PelArgs,
+  known?: readonly ConsumerInfo[],
+): Promise<void> {
+  const named = a.rule.terms.flatMap((t) => (t.kind === 'consumer' ? [t.name] : []));
+  if (named.length === 0) return;
+  const consumers = known ?? (await listConsumers(ctx, a.stream, a.group));
+  const missing = named.find((n) => !consumers.some((c) => c.name === n));
+  if (missing === undefined) return;
+  const names = consumers.map((c) => c.name).join(', ') || 'none';
+  throw new StreamscopeError(
+    'INVALID_ARGUMENT',
+    `no consumer "${missing}" in group ${a.group} (consumers: ${names})`,
+  );
+}
+
 export async function planAck(ctx: BulkContext, a: PelArgs): Promise<ActionPlan> {
+  await checkRuleConsumers(ctx, a);
   const entries = await scanPel(ctx, a.stream, a.group, a.rule);
   const ids = entries.map((e) => e.id);
   return {
@@ -103,8 +126,9 @@ export async function planClaim(
   ctx: BulkContext,
   a: PelArgs & { to: string | null },
 ): Promise<ActionPlan> {
-  const entries = await scanPel(ctx, a.stream, a.group, a.rule);
   const consumers = await listConsumers(ctx, a.stream, a.group);
+  await checkRuleConsumers(ctx, a, consumers);
+  const entries = await scanPel(ctx, a.stream, a.group, a.rule);
   const holders = new Set(entries.map((e) => e.consumer));
   let to = a.to;
   let why = '--to';
@@ -142,6 +166,7 @@ export async function planDeadLetter(
   ctx: BulkContext,
   a: PelArgs & { reason: string },
 ): Promise<ActionPlan> {
+  await checkRuleConsumers(ctx, a);
   const entries = await scanPel(ctx, a.stream, a.group, a.rule);
   const ids = entries.map((e) => e.id);
   const dlq = deadLetterKey(ctx.keys, a.stream);

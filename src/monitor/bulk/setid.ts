@@ -103,9 +103,17 @@ async function resolveTarget(
         ms = parseTimeReply(await ctx.client.call('TIME')) - target.ms;
       }
       // The position just before the first ID of that millisecond: entries from then on come again.
-      const id = previousStreamId(`${Math.max(0, Math.floor(ms))}-0`) ?? '0-0';
+      const bound = previousStreamId(`${Math.max(0, Math.floor(ms))}-0`) ?? '0-0';
       const last = info.lastGeneratedId;
-      return { id: compareStreamIds(id, last) > 0 ? last : id, entriesRead: undefined };
+      const upTo = compareStreamIds(bound, last) > 0 ? last : bound;
+      // The same position named by the entry it lands after (the last one before that time,
+      // else the start): the preview and the journal then show an ID a person can look up, not
+      // `<ms>-18446744073709551615`. Nothing lies between the two, so the same entries come again.
+      const [before] = (await ctx.client.call('XREVRANGE', stream, upTo, '-', 'COUNT', 1)) as [
+        string,
+        unknown,
+      ][];
+      return { id: before ? String(before[0]) : '0-0', entriesRead: undefined };
     }
   }
 }
@@ -170,12 +178,12 @@ export async function applyPosition(
 }
 
 export function describeSetIdPlan(p: SetIdPlan): { summary: string; details: string[] } {
-  const n = `${p.capped ? 'more than ' : ''}${p.entries.toLocaleString('en-US')}`;
+  const n = `${p.capped ? 'more than ' : ''}${p.entries.toLocaleString('en-US')} ${p.entries === 1 && !p.capped ? 'entry' : 'entries'}`;
   const effect =
     p.direction === 'back'
-      ? `${n} entries will be delivered again`
+      ? `${n} will be delivered again`
       : p.direction === 'forward'
-        ? `${n} entries will be skipped (never delivered to this group)`
+        ? `${n} will be skipped (never delivered to this group)`
         : 'the group is already there: nothing changes';
   const er = (v: number | null) => (v === null ? 'unknown' : String(v));
   return {
