@@ -50,12 +50,16 @@ export function ReplayDialog({ width }: { width: number; height: number }) {
   else {
     const n = p.preview.count;
     const bytes = p.preview.data?.bytes;
+    // Span and bytes on a line of their own: behind a long stream name on the title line they
+    // were cut off at 76 columns, and the size is a key fact of the preview.
     lines.push(
-      paint('title', `Replay ${formatCount(n)} ${n === 1 ? 'entry' : 'entries'} of ${name}?`) +
-        paint(
-          'dim',
-          ` · span ${formatSpan(span ?? 0)}${typeof bytes === 'number' ? ` · ${formatCount(bytes)} bytes` : ''}`,
-        ),
+      paint('title', `Replay ${formatCount(n)} ${n === 1 ? 'entry' : 'entries'} of ${name}?`),
+    );
+    lines.push(
+      paint(
+        'dim',
+        `span ${formatSpan(span ?? 0)}${typeof bytes === 'number' ? ` · ${formatCount(bytes)} bytes` : ''}`,
+      ),
     );
   }
   // The entries the range holds, once counted (a time bound ends in …-18446744073709551615).
