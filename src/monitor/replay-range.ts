@@ -17,6 +17,7 @@ import {
   type ReplayTarget,
 } from '../core/replay-range.js';
 import {
+  countAfter,
   planReplay,
   previewReplay,
   type ReplayPlan,
@@ -141,9 +142,18 @@ export async function previewReplayRange(
   const spec = specOf(request);
   const plan = await planOf(ctx.client, ctx.keys, spec, ctx.archiveDir);
   const pv = await previewReplay(ctx.client, plan);
+  // The dialog asks once whatever the target; its "new group" choice shows what follows the range.
+  const after = pv.afterRange ?? (await countAfter(ctx.client, plan.sourceKey, plan.to));
   return {
     ...describeReplayPreview(plan, pv, spec.speed),
-    data: { firstId: pv.firstId, lastId: pv.lastId, spanMs: pv.spanMs, bytes: pv.bytes },
+    data: {
+      firstId: pv.firstId,
+      lastId: pv.lastId,
+      spanMs: pv.spanMs,
+      bytes: pv.bytes,
+      afterCount: after.count,
+      afterEstimated: after.estimated,
+    },
   };
 }
 

@@ -189,7 +189,7 @@ export async function previewReplay(client: Redis, plan: ReplayPlan): Promise<Re
 }
 
 /** Entries of `key` after `to` (a group created before the range delivers them as well). */
-async function countAfter(
+export async function countAfter(
   client: Redis,
   key: string,
   to: string,
