@@ -166,19 +166,29 @@ export const benchmark: Benchmark = {
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** `npm start` in tmux: ms to the first text on screen and to the first live row; then `q`. */
-async function demoToFirstRow(): Promise<{ firstText: number; firstRow: number }> {
+/**
+ * `npm start` in tmux in `root` (default: this checkout): ms to the first text on screen and to
+ * the first live row; then `q`. bench/fresh-clone.ts runs it in a fresh clone after `npm ci`.
+ */
+export async function demoToFirstRow(
+  root = ROOT,
+): Promise<{ firstText: number; firstRow: number; firstLine: string }> {
   const term = new TmuxTerminal(120, 40);
   const t0 = Date.now();
-  term.start(`cd '${ROOT}' && exec npm start --silent`);
+  term.start(`cd '${root}' && exec npm start --silent`);
   try {
-    const text = await waitForScreen(term, (s) => s.trim().length > 0, 60_000);
+    let firstLine = '';
+    const text = await waitForScreen(
+      term,
+      (s) => (firstLine = s.trim().split('\n')[0] ?? '').length > 0,
+      60_000,
+    );
     const row = await waitForScreen(
       term,
       (s) => s.includes('Live events') && newestIdOnScreen(s) !== null,
       60_000,
     );
-    return { firstText: (text ?? NaN) - t0, firstRow: (row ?? NaN) - t0 };
+    return { firstText: (text ?? NaN) - t0, firstRow: (row ?? NaN) - t0, firstLine };
   } finally {
     term.sendKeys('q');
     for (let i = 0; i < 100 && !term.paneDead(); i++) await sleep(100);

@@ -40,8 +40,10 @@ CHROMIUM=$(chromium_bin)
 mkdir -p "$OUT"
 WORK=$(mktemp -d)
 DEMO_REDIS=()
+HELPER=
 
 cleanup() {
+  [ -z "$HELPER" ] || kill "$HELPER" 2>/dev/null || true
   # Killing the session sends SIGHUP to the demo, which stops its workers and redis-server.
   tmux kill-session -t "$SESSION" 2>/dev/null || true
   rm -rf "$WORK"
@@ -103,11 +105,34 @@ READY=${READY:-connected}  # text the monitor's status bar shows once it is live
 start 120 36
 wait_for "$READY" 30
 remember_redis
-sleep 4                    # let rates, lag and idle times build up
+PORT=$(screen | grep -o 'redis://127.0.0.1:[0-9]*' | head -1 | sed 's/.*://')
+# tracker-1 crashed early holding entries: pane 4 labels it STUCK once it has been idle for
+# --stuck-after (30 s); by then every group has half a minute of lag history (sparklines, rates).
+keys 4
+wait_for "tracker-1 STUCK" 90
+# A second thumbnailer consumer (thumb-2, here a redis-cli loop: 30 entries read and acked every
+# 0.5 s, three times the ingest) works on asset.discovered for 15 s, so that group's lag turns
+# and pane 2 shows a finite drain estimate next to asset.processed still growing.
+( while :; do
+    redis-cli -p "$PORT" EVAL "local r = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', tonumber(ARGV[3]), 'STREAMS', KEYS[1], '>') if not r then return 0 end for _, e in ipairs(r[1][2]) do redis.call('XACK', KEYS[1], ARGV[1], e[1]) end return #r[1][2]" \
+      1 alice:events:asset.discovered thumbnailer thumb-2 30 >/dev/null 2>&1 || exit 0
+    sleep 0.5
+  done ) &
+HELPER=$!
+sleep 15
+shot consumer-groups       # worst first: workflow-tracker on top, tracker-1 STUCK in red
 keys 1;                    shot live-events
-keys 2;                    shot streams-lag
 keys 3;                    shot pending-stuck-consumer
-keys 4; keys G;            shot consumer-groups      # the bottom: workflow-tracker, tracker-1 stuck
+# Pane 2 at 160 columns, where the LAG 10m sparkline column shows (it needs 140); S sorts by LAG
+# (the header shows ▾), so the two thumbnailer rows lead and the selected one's trend line shows.
+tmux resize-window -t "$SESSION" -x 160 -y 36; COLS=160
+keys 2; keys S
+wait_for "drains in" 20
+sleep 1
+shot streams-lag
+kill "$HELPER" 2>/dev/null || true
+keys S; keys S; keys S; keys S; keys S; keys S   # back to worst first (seven orders)
+tmux resize-window -t "$SESSION" -x 120 -y 36; COLS=120
 keys 1; keys Enter;        shot detail-view
 keys Escape; keys '?';     shot help-overlay
 keys Escape; keys 3
@@ -142,7 +167,6 @@ keys Escape; keys Escape
 # port the tabs show), claimed from the `:` line. Once the progress bar has moved, the server's
 # writes are held for a moment (CLIENT PAUSE WRITE: the next batch waits) so the shot catches the
 # claim half-way rather than racing it.
-PORT=$(screen | grep -o 'redis://127.0.0.1:[0-9]*' | head -1 | sed 's/.*://')
 IMPORTED=alice:events:asset.imported
 redis-cli -p "$PORT" EVAL "for i = 1, tonumber(ARGV[1]) do redis.call('XADD', KEYS[1], '*', 'event', ARGV[2]) end return 1" \
   1 "$IMPORTED" 100000 '{"event_type": "asset.imported", "event_id": "5b1f0c1e-3f6a-4c51-9d0e-2f7a9b1c0d11", "timestamp": "2026-12-02T03:00:00.000000+00:00", "source": "importer", "version": "1.0.0", "file_path": "/archive/2019/IMG_0001.jpg"}' >/dev/null
@@ -182,10 +206,17 @@ keys q
 sleep 2
 tmux kill-session -t "$SESSION" 2>/dev/null || true
 
+# 80×24: pane 3 with two marked entries of the stuck consumer — the server's address and port,
+# the mark count, the group name, STUCK, and q / ? in the footer all stay readable.
 start 80 24
 wait_for "$READY" 30
 remember_redis
-sleep 3
+keys 4
+wait_for "tracker-1 STUCK" 90
+keys 3
+wait_for "tracker-1 STUCK" 10
+keys Space; keys j; keys Space
+wait_for "2 marked" 10
 shot app-80x24
 keys q
 sleep 2

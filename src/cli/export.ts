@@ -34,6 +34,7 @@ export const EXPORT_USAGE = `Usage: streamscope export --stream <type|all|dlq:ty
 Writes one stream's entries as NDJSON, one object per line:
   {"id","stream","fields":{…raw fields, in order…},"event":{…decoded…}|null}
 A field value that is not valid UTF-8 is written as {"base64":"…"} of its exact bytes.
+"event" is a decoded view: an integer beyond 2^53 as its digits, NaN/Infinity as null.
 Streams page by page (constant memory however long the stream). Read-only.
 
   --stream <s>       an event type (asset.processed), all (the global stream) or dlq:<type>

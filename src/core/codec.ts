@@ -7,10 +7,16 @@
 import { randomUUID } from 'node:crypto';
 import type { EventInput, RawFields, SeedEvent } from './types.js';
 import { pythonJsonDumps, pythonJsonMembers, pythonString } from './python-json.js';
-import { parsePythonJsonFast, parsePythonJsonTree } from './python-json-parse.js';
+import { nodeValue, parsePythonJsonFast, parsePythonJsonTree } from './python-json-parse.js';
 import { encodeAgainst } from './reencode.js';
 import { StreamscopeError } from './errors.js';
-import { ABSENT_SOURCE, ABSENT_VERSION, WireEvent } from './wire-event.js';
+import {
+  ABSENT_SOURCE,
+  ABSENT_VERSION,
+  OTHER_SOURCE,
+  OTHER_VERSION,
+  WireEvent,
+} from './wire-event.js';
 
 export const DEFAULT_SOURCE = '';
 export const DEFAULT_VERSION = '1.0.0';
@@ -76,6 +82,22 @@ export function completeEvent(input: EventInput, now?: Date): SeedEvent {
   return WireEvent.relink(input, event);
 }
 
+/**
+ * `obj[k] = v` as an own property, also for the key `__proto__`: plain assignment of that key
+ * sets the object's prototype (or does nothing, for a primitive) instead of creating a key, so a
+ * Python producer's payload key `"__proto__"` would vanish from the event (and its bytes change).
+ */
+export function setOwn(obj: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === '__proto__')
+    Object.defineProperty(obj, k, {
+      value: v,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  else obj[k] = v;
+}
+
 function isMetadataKey(k: string): boolean {
   return (
     k === 'event_id' || k === 'timestamp' || k === 'source' || k === 'version' || k === 'event_type'
@@ -122,10 +144,20 @@ export function encodeEventJson(event: SeedEvent): string {
   flat.version = event.version;
   flat.event_type = event.eventType;
   if (!origin) return pythonJsonDumps(flat);
-  // Defaults filled in on decoding were not on the wire: leave them out again while unchanged.
+  // Defaults filled in on decoding were not on the wire: leave them out again while unchanged,
+  // and write back what the wire held where the default stood in for a value of another kind
+  // (`"source": null`, `"version": true`).
+  const tree = parsePythonJsonTree(origin.json);
   if (origin.absent & ABSENT_SOURCE && flat.source === DEFAULT_SOURCE) delete flat.source;
   if (origin.absent & ABSENT_VERSION && flat.version === DEFAULT_VERSION) delete flat.version;
-  return encodeAgainst(flat, parsePythonJsonTree(origin.json), origin.json);
+  if (origin.absent & (OTHER_SOURCE | OTHER_VERSION) && tree.kind === 'object') {
+    const wire = (k: string) => nodeValue(tree.members.get(k)!);
+    if (origin.absent & OTHER_SOURCE && flat.source === DEFAULT_SOURCE)
+      flat.source = wire('source');
+    if (origin.absent & OTHER_VERSION && flat.version === DEFAULT_VERSION)
+      flat.version = wire('version');
+  }
+  return encodeAgainst(flat, tree, origin.json);
 }
 
 /** Field/value pairs for XADD, in wire order. */
@@ -141,7 +173,7 @@ export function globalStreamFields(eventJson: string, eventType: string): string
 export function fieldsFromArray(flat: readonly string[] | null | undefined): RawFields {
   const out: RawFields = {};
   if (!flat) return out;
-  for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i]] = flat[i + 1];
+  for (let i = 0; i + 1 < flat.length; i += 2) setOwn(out, flat[i], flat[i + 1]);
   return out;
 }
 
@@ -151,7 +183,8 @@ export type DecodeResult = { ok: true; event: SeedEvent } | { ok: false; reason:
  * Decode an entry; never throws. Foreign or malformed entries get a reason. Reads everything
  * Python's `json.dumps` writes: `NaN`/`Infinity`/`-Infinity` as numbers, integers beyond 2^53 as
  * `bigint`. `version` is what the wire holds (a string, or the number a payload field named
- * `version` put there); `"1.0.0"` when absent or neither.
+ * `version` put there); `"1.0.0"` when absent or neither (`source`: `""`); re-encoded unchanged,
+ * such an event still writes what the wire held. A payload key `__proto__` is an own key.
  */
 export function decodeFields(fields: RawFields): DecodeResult {
   const raw = fields.event;
@@ -176,19 +209,20 @@ export function decodeFields(fields: RawFields): DecodeResult {
     return { ok: false, reason: 'event has no event_id or timestamp' };
   }
   const data: Record<string, unknown> = {};
-  for (const k in obj) if (!isMetadataKey(k)) data[k] = obj[k];
+  for (const k in obj) if (!isMetadataKey(k)) setOwn(data, k, obj[k]);
   const source = obj.source;
   const version = obj.version;
+  const versionOk = typeof version === 'string' || typeof version === 'number';
   const absent =
-    (source === undefined ? ABSENT_SOURCE : 0) | (version === undefined ? ABSENT_VERSION : 0);
+    (source === undefined ? ABSENT_SOURCE : typeof source === 'string' ? 0 : OTHER_SOURCE) |
+    (version === undefined ? ABSENT_VERSION : versionOk ? 0 : OTHER_VERSION);
   const event = new WireEvent(
     {
       eventType,
       eventId: obj.event_id,
       timestamp: obj.timestamp,
       source: typeof source === 'string' ? source : DEFAULT_SOURCE,
-      version:
-        typeof version === 'string' || typeof version === 'number' ? version : DEFAULT_VERSION,
+      version: versionOk ? version : DEFAULT_VERSION,
       data,
     },
     raw,

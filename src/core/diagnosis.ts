@@ -5,7 +5,7 @@
 import type { GroupSnapshot, StreamSnapshot } from './messages.js';
 import type { ConsumerInfo } from './types.js';
 import { compareStreamIds } from './stream-id.js';
-import type { GroupRates } from './lag-history.js';
+import { drainOf, type GroupRates } from './lag-history.js';
 import type { Thresholds } from './thresholds.js';
 
 /** The library's default maxDeliveries (EventPersistence): the poison check's limit. */
@@ -137,11 +137,12 @@ export function diagnose(input: DiagnosisInput): Finding[] {
       text: `trimmed before delivery: ${lost > 0 ? `${count(lost)} entries` : 'entries'} deleted unread (MAXLEN ~ on producers)`,
       fix: 'raise the producers’ MAXLEN or add consumers; :setid $ makes lag known again',
     });
+  // Slow = falling behind as the DRAIN column says "growing": a consume rate a little under the
+  // ingest rate while the lag stays within the noise of batched reads is a healthy group.
   if (
     rates.consume !== null &&
     rates.ingest !== null &&
-    (lag ?? 0) > 0 &&
-    rates.consume < rates.ingest &&
+    drainOf(lag, rates).kind === 'growing' &&
     g.consumers > 0 &&
     stuck.length < g.consumers
   )

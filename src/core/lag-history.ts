@@ -130,7 +130,36 @@ const STEADY_PER_SEC = 0.05;
  */
 export const MIN_TREND_LAG = 10;
 
-/** Time to drain from the lag and the two rates. */
+/**
+ * A consumer reads in batches, so a healthy group's lag at snapshot time is anything from 0 to
+ * about a batch: up to this many seconds of its consume rate is noise, not a backlog or a trend.
+ */
+export const NOISE_SEC = 1;
+
+/**
+ * The lag (entries) below which a group is keeping up, and by which the lag must have moved over
+ * the rate window before that counts as a trend: MIN_TREND_LAG, or NOISE_SEC of consumption.
+ */
+export function lagNoise(rates: GroupRates): number {
+  return Math.max(MIN_TREND_LAG, (rates.consume ?? 0) * NOISE_SEC);
+}
+
+/** The group consumes and its lag is within the noise of batched reads. */
+export function keepingUp(lag: number | null, rates: GroupRates): boolean {
+  return (
+    lag !== null &&
+    rates.consume !== null &&
+    rates.consume >= STEADY_PER_SEC &&
+    lag < lagNoise(rates)
+  );
+}
+
+/**
+ * Time to drain from the lag and the two rates. A change of the lag over the rate window within
+ * lagNoise is "steady", not a trend: at 30/s in batches of 50 the lag at the two ends of the
+ * window differs by tens of entries either way, which read as red "growing +5/s" one second and
+ * "drains in ~4s" the next.
+ */
 export function drainOf(lag: number | null, rates: GroupRates): Drain {
   if (lag === null) return { kind: 'unknown', reason: 'lag unknown' };
   if (lag === 0) return { kind: 'caught-up' };
@@ -138,9 +167,11 @@ export function drainOf(lag: number | null, rates: GroupRates): Drain {
     return { kind: 'unknown', reason: rates.overSec === 0 ? 'measuring' : 'rates unknown' };
   const net = rates.consume - rates.ingest;
   if (rates.consume < STEADY_PER_SEC && rates.ingest < STEADY_PER_SEC) return { kind: 'stalled' };
-  if (lag < MIN_TREND_LAG && rates.consume >= STEADY_PER_SEC) return { kind: 'keeping-up' };
-  if (net >= STEADY_PER_SEC) return { kind: 'drains', seconds: lag / net };
-  if (net <= -STEADY_PER_SEC) return { kind: 'growing', perSec: -net };
+  if (keepingUp(lag, rates)) return { kind: 'keeping-up' };
+  const moved = Math.abs(net) * rates.overSec;
+  if (net >= STEADY_PER_SEC && moved >= lagNoise(rates))
+    return { kind: 'drains', seconds: lag / net };
+  if (net <= -STEADY_PER_SEC && moved >= lagNoise(rates)) return { kind: 'growing', perSec: -net };
   return { kind: 'steady' };
 }
 

@@ -114,6 +114,13 @@ export type MonitorMessage =
       roundTrips: number;
       server: ServerFacts;
       streams: StreamSnapshot[];
+      /**
+       * Where Redis's lag is NULL: the entries after the group's position, counted when cheap
+       * (≤ 10,000; streams/lag-estimate.ts), keyed by groupKey(stream, group). Shown as `~n`.
+       */
+      lagEstimates?: Record<string, number>;
+      /** Groups whose NULL lag was not counted, with why (`more than 10,000 to count`…). */
+      lagUncounted?: Record<string, string>;
     }
   | { type: 'SnapshotFailed'; at: number; error: ErrorInfo }
   | {

@@ -36,6 +36,10 @@ class Parser {
     const node = this.value();
     this.skipWs();
     if (this.pos !== this.text.length) this.fail('unexpected text after the value');
+    // The document's span includes the whitespace around the value, so that an unchanged
+    // event is written back with it (reencode.ts copies an unchanged node's span).
+    node.start = 0;
+    node.end = this.text.length;
     return node;
   }
 

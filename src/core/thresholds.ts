@@ -112,8 +112,12 @@ ${' '.repeat(column)}`;
   );
 }
 
-/** `! = lag ≥ 1,000 · oldest pending ≥ 1m · stuck: idle ≥ 30s holding entries` */
-export function thresholdLegend(t: Thresholds): string {
+/**
+ * `lag ≥ 1,000 · oldest pending ≥ 1m · stuck: idle ≥ 30s holding entries`. The monitor's `!`
+ * also marks an old undelivered entry (LAG AGE) by --pending-age-warn: `undelivered` says so.
+ */
+export function thresholdLegend(t: Thresholds, o: { undelivered?: boolean } = {}): string {
   const n = String(t.lagWarn).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `lag ≥ ${n} · oldest pending ≥ ${formatDurationMs(t.pendingAgeWarnMs)} · stuck: idle ≥ ${formatDurationMs(t.stuckAfterMs)} holding entries`;
+  const age = o.undelivered ? 'oldest pending or undelivered' : 'oldest pending';
+  return `lag ≥ ${n} · ${age} ≥ ${formatDurationMs(t.pendingAgeWarnMs)} · stuck: idle ≥ ${formatDurationMs(t.stuckAfterMs)} holding entries`;
 }

@@ -11,6 +11,9 @@ import type { SeedEvent } from './types.js';
 /** Bits of `absent`: metadata the text did not hold (filled with defaults on decoding). */
 export const ABSENT_SOURCE = 1;
 export const ABSENT_VERSION = 2;
+/** …or held as a value of another kind (`"source": null`, `"version": [1]`), also defaulted. */
+export const OTHER_SOURCE = 4;
+export const OTHER_VERSION = 8;
 
 export class WireEvent implements SeedEvent {
   eventType: string;

@@ -5,7 +5,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { KeySpace } from '../core/keys.js';
-import type { ErrorInfo, MonitorMessage } from '../core/messages.js';
+import type { ErrorInfo, MonitorMessage, StreamSnapshot } from '../core/messages.js';
+import { groupKey } from '../core/lag-history.js';
 import {
   snapshotStreams,
   StreamDiscovery,
@@ -13,6 +14,7 @@ import {
   type ServerInfo,
 } from '../streams/inspector.js';
 import { backoffDelay } from '../core/retry.js';
+import { estimateUnknownLags, type LagEstimates } from '../streams/lag-estimate.js';
 import {
   ConnectionGuard,
   describeServer,
@@ -20,6 +22,9 @@ import {
   toErrorInfo,
   type ClientFactory,
 } from './connection-guard.js';
+
+/** A NULL lag that could not be counted (too many entries, a refused script) is retried after this, ms. */
+const COUNT_AGAIN_MS = 30_000;
 
 export interface PollerOptions {
   /** Returns a NEW client each call; the poller owns it and replaces it after a failure. */
@@ -49,6 +54,9 @@ export class Poller {
   private connected = false;
   private everConnected = false;
   private closed = false;
+  /** Groups with more NULL-lag entries than the count limit: not recounted before this time (ms). */
+  private readonly countAgainAt = new Map<string, number>();
+  private readonly lastUncounted = new Map<string, string>();
 
   constructor(options: PollerOptions) {
     this.o = { refreshMs: 1000, retryMaxMs: 15000, timeoutMs: 10000, ...options };
@@ -120,6 +128,49 @@ export class Poller {
     }, delay);
   }
 
+  /**
+   * Where Redis's lag is NULL, count the entries after the group's position (≤ 10,000, one
+   * pipelined round trip, nothing when every lag is known). A group with more than that is not
+   * recounted for COUNT_AGAIN_MS: its count would cost the server 10,000 entries a snapshot.
+   */
+  private async countUnknownLags(
+    guard: ConnectionGuard,
+    streams: readonly StreamSnapshot[],
+  ): Promise<{ counted: LagEstimates | null; roundTrips: number }> {
+    const now = Date.now();
+    const tooMany: Record<string, string> = {};
+    const wanted = streams.map((s) => ({
+      ...s,
+      groups: s.groups.filter((g) => {
+        if (g.lag !== null) return false;
+        const key = groupKey(s.key, g.name);
+        const at = this.countAgainAt.get(key);
+        if (at !== undefined && at > now) {
+          tooMany[key] = this.lastUncounted.get(key) ?? 'not counted';
+          return false;
+        }
+        return true;
+      }),
+    }));
+    if (!wanted.some((s) => s.groups.length > 0))
+      return {
+        counted: Object.keys(tooMany).length > 0 ? { estimates: {}, uncounted: tooMany } : null,
+        roundTrips: 0,
+      };
+    const got = await estimateUnknownLags(guard.client, wanted);
+    for (const [key, why] of Object.entries(got.uncounted)) {
+      this.countAgainAt.set(key, now + COUNT_AGAIN_MS);
+      this.lastUncounted.set(key, why);
+    }
+    for (const key of Object.keys(got.estimates)) this.countAgainAt.delete(key);
+    // One pipeline (per node on a cluster) unless every group to count was an empty stream.
+    const sent = wanted.some((s) => s.length > 0 && s.groups.length > 0) ? 1 : 0;
+    return {
+      counted: { estimates: got.estimates, uncounted: { ...got.uncounted, ...tooMany } },
+      roundTrips: sent,
+    };
+  }
+
   private async snapshotOnce(): Promise<void> {
     const t0 = performance.now();
     const { timeoutMs } = this.o;
@@ -136,6 +187,11 @@ export class Poller {
         timeoutMs,
         'the snapshot',
       );
+      const { counted, roundTrips: countTrips } = await guard.guard(
+        this.countUnknownLags(guard, snap.streams),
+        timeoutMs,
+        'the lag count',
+      );
       for (const key of snap.missing) this.discovery.forget(key);
       if (snap.server) this.server = snap.server;
       if (this.closed) return;
@@ -148,13 +204,14 @@ export class Poller {
         type: 'SnapshotReceived',
         at: Date.now(),
         durationMs: Math.round((performance.now() - t0) * 10) / 10,
-        roundTrips: step.roundTrips + snap.roundTrips,
+        roundTrips: step.roundTrips + snap.roundTrips + countTrips,
         server: {
           ...server,
           timeMs: snap.timeMs,
           ...(snap.cluster ? { cluster: snap.cluster } : {}),
         },
         streams: snap.streams,
+        ...(counted ? { lagEstimates: counted.estimates, lagUncounted: counted.uncounted } : {}),
       });
     } catch (err) {
       if (this.closed) return;

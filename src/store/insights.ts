@@ -3,7 +3,13 @@
  * and consume rates, the drain estimate, the stuck consumers and the "why is it stuck?" findings
  * (core/lag-history.ts, core/diagnosis.ts). One cached map, rebuilt only when a snapshot lands.
  */
-import { diagnose, diagnosisLine, stuckConsumers, type Finding } from '../core/diagnosis.js';
+import {
+  diagnose,
+  diagnosisLine,
+  lagUnknownReason,
+  stuckConsumers,
+  type Finding,
+} from '../core/diagnosis.js';
 import {
   drainOf,
   formatDrain,
@@ -16,6 +22,10 @@ import {
 import type { MonitorState } from './state.js';
 
 export interface GroupInsight {
+  /** Redis's lag is NULL and the entries after the group's position were counted: `~n`. */
+  lagEstimate: number | null;
+  /** Why Redis's lag is NULL (and why it was not counted, when it was not); null when known. */
+  lagUnknown: string | null;
   /** Lag per sample, oldest first (null: unknown then). */
   series: (number | null)[];
   rates: GroupRates;
@@ -33,18 +43,20 @@ let cache: {
   streams: unknown;
   history: unknown;
   thresholds: unknown;
+  estimates: unknown;
   map: Map<string, GroupInsight>;
 } | null = null;
 
 /** Keyed by groupKey(stream, group). */
 export function selectGroupInsights(state: MonitorState): ReadonlyMap<string, GroupInsight> {
-  const { streams, lagHistory } = state.snapshot;
+  const { streams, lagHistory, lagEstimates, lagUncounted } = state.snapshot;
   const thresholds = state.config.thresholds;
   if (
     cache &&
     cache.streams === streams &&
     cache.history === lagHistory &&
-    cache.thresholds === thresholds
+    cache.thresholds === thresholds &&
+    cache.estimates === lagEstimates
   )
     return cache.map;
   const map = new Map<string, GroupInsight>();
@@ -53,9 +65,14 @@ export function selectGroupInsights(state: MonitorState): ReadonlyMap<string, Gr
       const key = groupKey(s.key, g.name);
       const samples = lagHistory[key] ?? [];
       const rates = ratesOf(samples);
-      const drain = drainOf(g.lag, rates);
-      const findings = diagnose({ stream: s, group: g, rates, thresholds });
+      const lagEstimate = g.lag === null ? (lagEstimates[key] ?? null) : null;
+      const drain = drainOf(g.lag ?? lagEstimate, rates);
+      const findings = diagnose({ stream: s, group: g, rates, thresholds, lagEstimate });
+      const why = lagUnknownReason(s, g);
+      const uncounted = g.lag === null ? lagUncounted[key] : undefined;
       map.set(key, {
+        lagEstimate,
+        lagUnknown: why && uncounted ? `${why}; ${uncounted}` : why,
         series: lagSeries(samples),
         rates,
         drain,
@@ -65,7 +82,7 @@ export function selectGroupInsights(state: MonitorState): ReadonlyMap<string, Gr
         diagnosis: diagnosisLine(findings),
       });
     }
-  cache = { streams, history: lagHistory, thresholds, map };
+  cache = { streams, history: lagHistory, thresholds, estimates: lagEstimates, map };
   return map;
 }
 

@@ -472,7 +472,11 @@ function applySnapshot(state: MonitorState, msg: SnapshotMsg): MonitorState {
       previous: { timeMs: msg.server.timeMs, added },
       error: null,
       failedAt: null,
-      lagHistory: recordSnapshot(state.snapshot.lagHistory, msg.streams, msg.server.timeMs),
+      lagHistory: recordSnapshot(state.snapshot.lagHistory, msg.streams, msg.server.timeMs, {
+        estimates: msg.lagEstimates,
+      }),
+      lagEstimates: msg.lagEstimates ?? {},
+      lagUncounted: msg.lagUncounted ?? {},
     },
   };
   // The pending pane opens on the group with most pending, and keeps following it until the

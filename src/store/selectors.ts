@@ -4,6 +4,7 @@
  */
 import { createKeySpace, type KeySpace } from '../core/keys.js';
 import type { LoopName, TailEvent } from '../core/messages.js';
+import { groupKey } from '../core/lag-history.js';
 import { compareStreamIds, streamIdToMs, isStreamId } from '../core/stream-id.js';
 import type { PendingEntry } from '../core/types.js';
 import { compileFilter, type CompiledFilter } from './filter.js';
@@ -203,14 +204,15 @@ export function selectSnapshotStale(state: MonitorState): boolean {
 
 export type Level = 'ok' | 'warn' | 'bad';
 
-/** Colour thresholds, one place. Ages in ms, lag as a fraction of the stream's max length. */
+/**
+ * The fixed colour thresholds, one place: lag as a fraction of the stream's max length, and when
+ * an old pending or undelivered entry turns from warn to bad (ms). The warn levels people set
+ * are config.thresholds (--lag-warn, --pending-age-warn, --stuck-after).
+ */
 export const THRESHOLDS = {
   lagWarnFraction: 0.5,
   lagBadFraction: 0.8,
-  pendingAgeWarnMs: 30_000,
   pendingAgeBadMs: 5 * 60_000,
-  undeliveredAgeWarnMs: 30_000,
-  undeliveredAgeBadMs: 5 * 60_000,
 } as const;
 
 export interface StreamRow {
@@ -221,6 +223,8 @@ export interface StreamRow {
   length: number;
   rate: number | null;
   lag: number | null;
+  /** Redis's lag is NULL: the entries counted after the group's position (shown `~n`), else null. */
+  lagEstimate: number | null;
   pending: number | null;
   oldestPendingAgeMs: number | null;
   oldestUndeliveredAgeMs: number | null;
@@ -251,6 +255,7 @@ let streamRowsCache: {
   hint: number;
   rates: unknown;
   thresholds: unknown;
+  estimates: unknown;
   rows: StreamRow[];
 } | null = null;
 /**
@@ -268,11 +273,18 @@ export function selectServerNowMs(state: MonitorState): number {
 
 /** One row per stream and group (a stream without groups gets one row), worst first. */
 export function selectStreamRows(state: MonitorState): StreamRow[] {
-  const { streams, rates, server } = state.snapshot;
+  const { streams, rates, server, lagEstimates } = state.snapshot;
   const hint = state.config.maxLenHint;
   const c = streamRowsCache;
   const t = state.config.thresholds;
-  if (c && c.streams === streams && c.hint === hint && c.rates === rates && c.thresholds === t)
+  if (
+    c &&
+    c.streams === streams &&
+    c.hint === hint &&
+    c.rates === rates &&
+    c.thresholds === t &&
+    c.estimates === lagEstimates
+  )
     return c.rows;
   const serverNow = server?.timeMs ?? state.now;
   const rows: StreamRow[] = [];
@@ -290,6 +302,7 @@ export function selectStreamRows(state: MonitorState): StreamRow[] {
         ...base,
         group: null,
         lag: null,
+        lagEstimate: null,
         pending: null,
         oldestPendingAgeMs: null,
         oldestUndeliveredAgeMs: null,
@@ -300,6 +313,7 @@ export function selectStreamRows(state: MonitorState): StreamRow[] {
       continue;
     }
     for (const g of s.groups) {
+      const lagEstimate = g.lag === null ? (lagEstimates[groupKey(s.key, g.name)] ?? null) : null;
       const oldestPendingAgeMs =
         g.oldestPendingId && isStreamId(g.oldestPendingId)
           ? Math.max(0, serverNow - streamIdToMs(g.oldestPendingId))
@@ -309,21 +323,13 @@ export function selectStreamRows(state: MonitorState): StreamRow[] {
         THRESHOLDS.lagWarnFraction,
         THRESHOLDS.lagBadFraction,
       );
-      level = worse(
-        level,
-        levelOf(oldestPendingAgeMs, THRESHOLDS.pendingAgeWarnMs, THRESHOLDS.pendingAgeBadMs),
-      );
-      level = worse(
-        level,
-        levelOf(
-          g.oldestUndeliveredAgeMs,
-          THRESHOLDS.undeliveredAgeWarnMs,
-          THRESHOLDS.undeliveredAgeBadMs,
-        ),
-      );
-      // --lag-warn, --pending-age-warn and --stuck-after (a consumer idle that long holding entries).
-      if ((g.lag ?? 0) >= t.lagWarn) level = worse(level, 'warn');
-      if ((oldestPendingAgeMs ?? 0) >= t.pendingAgeWarnMs) level = worse(level, 'warn');
+      // --pending-age-warn marks an old pending entry and an old undelivered one alike (the
+      // legend says so); either is bad past 5 minutes (or past the flag, when it is longer).
+      const ageBad = Math.max(THRESHOLDS.pendingAgeBadMs, t.pendingAgeWarnMs);
+      level = worse(level, levelOf(oldestPendingAgeMs, t.pendingAgeWarnMs, ageBad));
+      level = worse(level, levelOf(g.oldestUndeliveredAgeMs, t.pendingAgeWarnMs, ageBad));
+      // --lag-warn and --stuck-after (a consumer idle that long holding entries).
+      if ((g.lag ?? lagEstimate ?? 0) >= t.lagWarn) level = worse(level, 'warn');
       if (g.consumerList.some((k) => k.pending > 0 && k.idleMs >= t.stuckAfterMs))
         level = worse(level, 'bad');
       const nearMax = g.lag !== null && g.lag >= maxLen * THRESHOLDS.lagWarnFraction;
@@ -331,6 +337,7 @@ export function selectStreamRows(state: MonitorState): StreamRow[] {
         ...base,
         group: g.name,
         lag: g.lag,
+        lagEstimate,
         pending: g.pending,
         oldestPendingAgeMs,
         oldestUndeliveredAgeMs: g.oldestUndeliveredAgeMs,
@@ -345,12 +352,12 @@ export function selectStreamRows(state: MonitorState): StreamRow[] {
   rows.sort(
     (a, b) =>
       LEVEL_RANK[b.level] - LEVEL_RANK[a.level] ||
-      (b.lag ?? -1) - (a.lag ?? -1) ||
+      (b.lag ?? b.lagEstimate ?? -1) - (a.lag ?? a.lagEstimate ?? -1) ||
       (b.pending ?? -1) - (a.pending ?? -1) ||
       (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) ||
       ((a.group ?? '') < (b.group ?? '') ? -1 : 1),
   );
-  streamRowsCache = { streams, hint, rates, thresholds: t, rows };
+  streamRowsCache = { streams, hint, rates, thresholds: t, estimates: lagEstimates, rows };
   return rows;
 }
 

@@ -125,6 +125,10 @@ export interface SnapshotState {
   failedAt: number | null;
   /** Per group, the last 10 minutes of lag samples from these snapshots (core/lag-history.ts). */
   lagHistory: LagHistory;
+  /** Where Redis's lag is NULL: the counted entries after the group's position (key: groupKey), shown `~n`. */
+  lagEstimates: Readonly<Record<string, number>>;
+  /** NULL lags that were not counted, with why (key: groupKey). */
+  lagUncounted: Readonly<Record<string, string>>;
 }
 
 export interface PendingTarget {
@@ -384,6 +388,8 @@ export function initialState(config: MonitorConfig, now: number): MonitorState {
       error: null,
       failedAt: null,
       lagHistory: {},
+      lagEstimates: {},
+      lagUncounted: {},
     },
     pending: {
       target: null,

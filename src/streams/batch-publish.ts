@@ -29,8 +29,9 @@ import { publishError, undoXadd } from './publish-undo.js';
 /** Options of persistEvents. */
 export interface PublishBatchOptions {
   /**
-   * Events per pipeline, default 500 (2,000 commands, ~1 MB of ~400-byte events). Chunks are
-   * sent while the previous one is in flight, at most `inFlight` at a time (default 4).
+   * Events per script call (or per MULTI pipeline where scripts are refused), default 500 (~1 MB
+   * of ~400-byte events). Chunks are sent while the previous one is in flight, at most
+   * `inFlight` at a time (default 4).
    */
   chunkSize?: number;
   inFlight?: number;

@@ -457,8 +457,10 @@ export class EventPersistence<Events = AnyEvents> {
   }
 
   /**
-   * Publish many events, pipelined (a round trip per chunk of `chunkSize`, default 500), each in
-   * its own MULTI like persistEvent: every event lands in both streams or in neither. Resolves to
+   * Publish many events: one server-side script call per chunk of `chunkSize` (default 500, up to
+   * 4 chunks in flight), or a pipeline of one MULTI per event where the server refuses scripts.
+   * Either way each event is all-or-nothing like persistEvent: it lands in both streams or in
+   * neither. Resolves to
    * the type-stream entry IDs in input order. Invalid input throws before anything is written; if
    * some events fail on the server, the rest are still written and a PublishBatchError names each
    * failure, with `ids` (null for the failed ones). See batch-publish.ts.

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { parseBound, run } from '../../src/cli/export.js';
 import { rawClient, redisUrl, uniquePrefix } from '../helpers/context.js';
+import { fidelityFixtures } from '../helpers/fidelity-fixtures.js';
 
 const r = rawClient();
 const dir = mkdtempSync(join(tmpdir(), 'streamscope-export-'));
@@ -89,6 +90,25 @@ describe('streamscope export', () => {
     expect(res.err).toBe(
       `exported 3 entries from ${all} to stdout in ${/in ([\d.]+s)/.exec(res.err)![1]}\n`,
     );
+  });
+
+  it("Python producers' events (1.0, big integers, NaN, key order, __proto__…): exact bytes in fields, exit 0", async () => {
+    const prefix = uniquePrefix('exportpy');
+    const all = `${prefix}all`;
+    for (const f of fidelityFixtures)
+      await r.xadd(all, '*', 'event', f.fields.event, 'type', f.key.split(':').pop()!);
+    const res = await exportCmd(['--url', redisUrl(), '--prefix', prefix, '--stream', 'all']);
+    expect(res.err).toMatch(/^exported 8 entries/);
+    expect(res.code).toBe(0);
+    const docs = res.out
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { fields: { event: string }; event: { data: object } | null });
+    expect(docs.map((d) => d.fields.event)).toEqual(fidelityFixtures.map((f) => f.fields.event));
+    // The decoded view: a big integer as its digits (JSON has no bigint), NaN as null.
+    expect(docs[1].event?.data).toMatchObject({ file_size: '9007199254740993', small: 42 });
+    expect(docs[2].event?.data).toMatchObject({ overall_score: null, scores: [1, null, 0.75] });
+    expect(Object.keys(docs[7].event!.data)[0]).toBe('__proto__');
   });
 
   it('--types, --from/--to and --out file', async () => {

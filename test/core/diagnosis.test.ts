@@ -87,6 +87,17 @@ describe('why is it stuck?', () => {
     expect(f.fix).toMatch(/add consumers/);
   });
 
+  it('not slow: consume a little under ingest while the lag stays within a second of reads', () => {
+    const g = group('w', { lag: 25, consumerList: [consumer('c', 1, 10)], pending: 1 });
+    const f = diagnose({
+      stream: stream(KEY, { length: 1000 }),
+      group: g,
+      rates: { ingest: 31, consume: 29, overSec: 10 },
+      thresholds: t,
+    });
+    expect(f).toEqual([]);
+  });
+
   it('trimmed before delivery: lag NULL, the group behind the first entry, entries deleted', () => {
     const s = stream(KEY, {
       length: 100,

@@ -1,13 +1,14 @@
 /**
- * Byte fidelity with Python producers: the seven kinds of value JavaScript would change
- * (test/fixtures/python-fidelity.jsonl, written by hand in json.dumps' exact format and checked
- * against Python 3.11: json.dumps(json.loads(line)) == line).
+ * Byte fidelity with Python producers: the seven kinds of value JavaScript would change, and a
+ * payload key `__proto__` (test/fixtures/python-fidelity.jsonl, written by hand in json.dumps'
+ * exact format and checked against Python 3.11: json.dumps(json.loads(line)) == line).
  */
 import { describe, expect, it } from 'vitest';
 import {
   completeEvent,
   decodeFields,
   encodeEventJson,
+  fieldsFromArray,
   originalEventJson,
   pythonIsoTimestamp,
 } from '../../src/core/codec.js';
@@ -38,6 +39,7 @@ describe('fidelity with Python producers: the seven cases', () => {
       'payload-datetimes',
       'zero-microseconds',
       'payload-version',
+      'proto-key',
     ]);
   });
 
@@ -149,6 +151,61 @@ describe('fidelity with Python producers: the seven cases', () => {
     expect(encodeEventJson(e)).toContain('"style_guidelines": {}, "version": 3, "previous');
   });
 
+  it('a payload key named __proto__ is an own key (not the prototype), written back where it was', () => {
+    const f = fixture('proto-key');
+    const e = decoded('proto-key');
+    expect(Object.keys(e.data)).toEqual(['__proto__', 'constructor', 'file_path', 'toString']);
+    expect(Object.getPrototypeOf(e.data)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(e.data, '__proto__')?.value).toEqual({
+      polluted: true,
+      0: 1,
+    });
+    expect((e.data as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(encodeEventJson(e)).toBe(f.fields.event);
+    // Changed in place: the key stays where it was.
+    const changed = decoded('proto-key');
+    changed.data.file_path = '/inbox/other.png';
+    expect(encodeEventJson(changed)).toBe(f.fields.event.replace('proto.png', 'other.png'));
+    // A copy is encoded fresh and still carries the key (first, as in the payload).
+    const copy: SeedEvent = { ...e, data: { ...e.data } };
+    expect(encodeEventJson(copy)).toMatch(
+      /^\{"__proto__": \{"0": 1, "polluted": true\}, "constructor"/,
+    );
+    // The exact parser (taken for NaN) and a nested key, and a primitive value.
+    const nan = decodeFields({
+      event:
+        '{"a": {"__proto__": NaN}, "__proto__": 7, "event_id": "e", "timestamp": "t", "event_type": "x"}',
+    });
+    if (!nan.ok) throw new Error(nan.reason);
+    expect(Object.keys(nan.event.data)).toEqual(['a', '__proto__']);
+    expect(Object.getOwnPropertyDescriptor(nan.event.data, '__proto__')?.value).toBe(7);
+    expect(Object.keys(nan.event.data.a as object)).toEqual(['__proto__']);
+    expect(encodeEventJson(nan.event)).toBe(originalEventJson(nan.event));
+    // An entry field named __proto__ (other producers) is kept too.
+    expect(Object.keys(fieldsFromArray(['__proto__', 'x', 'event', '{}']))).toEqual([
+      '__proto__',
+      'event',
+    ]);
+  });
+
+  it('metadata of another kind (source null, version true) is defaulted, and written back as it was', () => {
+    for (const raw of [
+      '{"n": 1, "event_id": "e1", "timestamp": "t", "source": null, "version": true, "event_type": "x"}',
+      '{"event_id": "e1", "timestamp": "t", "source": 5, "version": [1, 0], "event_type": "x"}',
+      '{"event_id": "e1", "timestamp": "t", "version": 99999999999999999999, "event_type": "x"}',
+    ]) {
+      const r = decodeFields({ event: raw });
+      if (!r.ok) throw new Error(r.reason);
+      expect(r.event.source).toBe('');
+      expect(r.event.version).toBe('1.0.0');
+      expect(encodeEventJson(r.event), raw).toBe(raw);
+      // Set explicitly, the new value is written.
+      r.event.version = '2.0.0';
+      expect(encodeEventJson(r.event)).toContain('"version": "2.0.0"');
+    }
+  });
+
   it('a changed event keeps the original text of every unchanged value; changed ones are fresh', () => {
     const e = decoded('integral-floats');
     // Changed in place: the event object keeps its link to the text it was read from.
@@ -176,8 +233,47 @@ describe('fidelity with Python producers: the seven cases', () => {
     expect(encodeEventJson(r.event)).toBe(raw);
   });
 
+  it("decodes every event text Python's json.loads reads (the boundary: never dead-lettered here)", () => {
+    // Each accepted by Python 3.11's json.loads (checked by hand): odd numbers, whitespace, lone
+    // surrogates, a repeated key (last value wins), deep nesting with NaN (the exact parser),
+    // integers beyond 2^64, an escaped control character in a key.
+    const meta = '"event_id": "e", "timestamp": "t", "event_type": "x"';
+    const texts = [
+      `{"a": -0, "b": -0.0, "c": 1E5, "d": 1e400, "e": -1e400, "f": 0.1e-400, ${meta}}`,
+      ` \t\r\n{ "a" :[ ] ,"b":{ }, ${meta} } \n`,
+      `{"a": "\\ud800", "b": "\\u00e9\\n\\t\\/", "a": 2, ${meta}}`,
+      `{"n": ${'['.repeat(400)}NaN, 1${']'.repeat(400)}, ${meta}}`,
+      `{"big": -18446744073709551616, "e": 12345678901234567890e0, ${meta}}`,
+      `{"\\u0000k": Infinity, ${meta}}`,
+    ];
+    for (const text of texts) {
+      const r = decodeFields({ event: text });
+      expect(r.ok, text.slice(0, 60)).toBe(true);
+      if (r.ok) expect(encodeEventJson(r.event)).toBe(text);
+    }
+    const [odd, , repeated, , big] = texts.map((t) => decodeFields({ event: t }));
+    if (!odd.ok || !repeated.ok || !big.ok) throw new Error('decoded above');
+    expect(odd.event.data).toMatchObject({ c: 100000, d: Infinity, e: -Infinity, f: 0 });
+    expect(repeated.event.data.a).toBe(2);
+    expect(big.event.data.big).toBe(-18446744073709551616n);
+  });
+
   it('rejects what Python rejects, with a reason', () => {
-    for (const bad of ['{"a": nan}', '{"a": 01}', '{"a": "x\u0001"}', '{"a": 1,}', '{"a" 1}']) {
+    // Each refused by Python 3.11's json.loads too.
+    for (const bad of [
+      '{"a": nan}',
+      '{"a": 01}',
+      '{"a": "x\u0001"}',
+      '{"a": 1,}',
+      '{"a" 1}',
+      '{"a": +1}',
+      '{"a": .5}',
+      '{"a": 1.}',
+      "{'a': 1}",
+      '{"a": -NaN}',
+      '{"a": infinity}',
+      '{"a": 0x10}',
+    ]) {
       expect(decodeFields({ event: bad }).ok, bad).toBe(false);
     }
   });

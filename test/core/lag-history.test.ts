@@ -90,12 +90,34 @@ describe('rates and time to drain', () => {
     // What the demo showed: a fast group one or two entries behind, rates off by a tenth.
     expect(formatDrain(drainOf(3, { ingest: 20.1, consume: 20, overSec: 30 }))).toBe('keeping up');
     expect(formatDrain(drainOf(2, { ingest: 20, consume: 20.2, overSec: 30 }))).toBe('keeping up');
-    // The same rates on a real backlog still say which way it goes.
-    expect(formatDrain(drainOf(500, { ingest: 20.1, consume: 20, overSec: 30 }))).toBe(
+    // The same rates on a real backlog: over 30 s the lag moved 3 entries, within the noise of
+    // batched reads (a second of consumption) — steady; over 10 minutes it is a trend.
+    expect(formatDrain(drainOf(500, { ingest: 20.1, consume: 20, overSec: 30 }))).toBe('steady');
+    expect(formatDrain(drainOf(500, { ingest: 20.1, consume: 20, overSec: 600 }))).toBe(
       'growing +0.1/s',
     );
     // Nothing consumed and nothing added: stalled, whatever the lag.
     expect(formatDrain(drainOf(3, { ingest: 0, consume: 0, overSec: 30 }))).toBe('stalled');
+  });
+
+  it('a healthy group read in batches reads steady, not red "growing" then "drains in ~4s"', () => {
+    // 30/s in batches: the lag at the ends of a 10 s window was 45 and 60 entries (or 60 and 45).
+    const healthy = (from: number, to: number) =>
+      formatDrain(drainOf(to, { ingest: 30, consume: 30 - (to - from) / 10, overSec: 10 }));
+    expect([healthy(45, 60), healthy(60, 45), healthy(5, 29)]).toEqual([
+      'steady',
+      'steady',
+      'steady',
+    ]);
+    // Lag under a second of consumption: keeping up, whatever the sign.
+    expect([healthy(20, 25), healthy(28, 8)]).toEqual(['keeping up', 'keeping up']);
+    // A real fall behind (consumer stopped: 300 more over 10 s) and a real drain still read.
+    expect(formatDrain(drainOf(340, { ingest: 30, consume: 0, overSec: 10 }))).toBe(
+      'growing +30/s',
+    );
+    expect(formatDrain(drainOf(300, { ingest: 30, consume: 60, overSec: 10 }))).toBe(
+      'drains in ~10s',
+    );
   });
 
   it('formats estimates in the largest sensible unit', () => {

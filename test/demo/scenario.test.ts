@@ -3,7 +3,7 @@
  * prefix of its own: history, a slow group falling behind, a crashed consumer's pending entries
  * getting older, and the poison message dead-lettered.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Redis } from 'ioredis';
 import { rawClient, redisUrl, sleep, uniquePrefix, waitFor } from '../helpers/context.js';
 import {
@@ -17,6 +17,7 @@ import {
   type DemoHandle,
 } from '../../src/demo/scenario.js';
 import { isPoison } from '../../src/demo/payloads.js';
+import { run as status } from '../../src/cli/status.js';
 
 const prefix = uniquePrefix('demo');
 let demo: DemoHandle;
@@ -102,6 +103,33 @@ describe('demo traffic and workers', () => {
     // The healthy group keeps up meanwhile (its lag is a small fraction of the slow one's).
     expect(await lag(HEALTHY_GROUP, SLOW_TYPES)).toBeLessThan(lag2 / 4);
     expect(demo.stats.workers['thumb-1'].handled).toBeGreaterThan(0);
+  });
+
+  it("status --fail-if 'lag>100' exits 1 on the demo's slow group, 0 with a threshold above its lag", async () => {
+    const statusOf = async (args: string[]) => {
+      let out = '';
+      const spy = vi
+        .spyOn(process.stdout, 'write')
+        .mockImplementation((c) => ((out += String(c)), true));
+      try {
+        return { code: await status(['--url', redisUrl(), '--prefix', prefix, ...args]), out };
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    const slow = await statusOf(['--fail-if', 'lag>100']);
+    expect(slow.code).toBe(1);
+    for (const t of SLOW_TYPES)
+      expect(slow.out).toMatch(new RegExp(`FAILED lag>100: ${SLOW_GROUP} on ${t}: lag [\\d,]+`));
+    const doc = JSON.parse((await statusOf(['--json'])).out) as {
+      groups: { group: string; lag: number | null }[];
+    };
+    const most = Math.max(...doc.groups.map((g) => g.lag ?? 0));
+    expect(most).toBeGreaterThan(100);
+    // Above the slow group's lag (it grows ~20/s here; the pass takes about a second).
+    const above = await statusOf(['--fail-if', `lag>${most + 5000}`]);
+    expect(above.out).not.toContain('FAILED');
+    expect(above.code).toBe(0);
   });
 
   it("leaves the crashed consumer's entries pending, untouched, with idle time rising", async () => {

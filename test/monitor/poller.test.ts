@@ -68,6 +68,32 @@ describe('Poller', () => {
     expect(s.of('ConnectionChanged').map((m) => m.state)).toEqual(['connecting', 'connected']);
   });
 
+  it('a NULL lag is counted after the group position (~n in the monitor); more than the limit is not', async () => {
+    const prefix = uniquePrefix('nullag');
+    const key = `${prefix}asset.discovered`;
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) ids.push((await r.xadd(key, '*', 'event', '{}'))!);
+    await r.xgroup('CREATE', key, 'workers', '0');
+    await r.xreadgroup('GROUP', 'workers', 'w1', 'COUNT', 3, 'STREAMS', key, '>');
+    // XDEL after the group's position: Redis's lag becomes NULL; 6 entries are left to read.
+    await r.xdel(key, ids[5]);
+    const { p, s } = poller({ prefix });
+    await p.start();
+    const [snap] = s.of('SnapshotReceived');
+    expect(snap.streams[0].groups[0].lag).toBeNull();
+    expect(snap.lagEstimates).toEqual({ [`${key}\u0000workers`]: 6 });
+    expect(snap.roundTrips).toBe(3); // SCAN, the snapshot, the count
+
+    // Every lag known: nothing counted, nothing sent.
+    const known = uniquePrefix('known');
+    await r.xadd(`${known}a`, '*', 'f', '1');
+    await r.xgroup('CREATE', `${known}a`, 'g', '$');
+    const k = poller({ prefix: known });
+    await k.p.start();
+    expect(k.s.of('SnapshotReceived')[0].lagEstimates).toBeUndefined();
+    expect(k.s.of('SnapshotReceived')[0].roundTrips).toBe(2);
+  });
+
   it('refreshNow() picks up a new stream; snapshots never overlap', async () => {
     const prefix = uniquePrefix('now');
     await r.xadd(`${prefix}a`, '*', 'f', '1');

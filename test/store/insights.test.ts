@@ -62,4 +62,78 @@ describe('lag over time in the store', () => {
     );
     expect(selectStreamRows(s)[0].level).toBe('warn');
   });
+
+  it('lag unknown to Redis: the counted estimate stands in (~n), with the reason; uncounted says why', () => {
+    const nullLag = (sec: number, added: number) =>
+      snapshot(
+        [
+          stream(K, {
+            length: added,
+            entriesAdded: added,
+            // XDEL after the group's position: Redis's lag is NULL.
+            maxDeletedEntryId: `${T0 + 500}-0`,
+            groups: [
+              group('thumbnailer', {
+                lag: null,
+                entriesRead: 10,
+                lastDeliveredId: `${T0}-0`,
+                pending: 0,
+                consumers: 1,
+                consumerList: [{ name: 'thumb-1', pending: 0, idleMs: 100, inactiveMs: null }],
+              }),
+            ],
+          }),
+        ],
+        T0 + sec * 1000,
+        T0 + sec * 1000,
+      );
+    const key = groupKey(K, 'thumbnailer');
+    const counted = (msg: ReturnType<typeof nullLag>, n: number) =>
+      ({ ...msg, lagEstimates: { [key]: n } }) as ReturnType<typeof nullLag>;
+    const s = state({}, counted(nullLag(0, 1000), 1000), counted(nullLag(10, 1500), 1500));
+    const i = selectGroupInsight(s, K, 'thumbnailer')!;
+    expect(i.lagEstimate).toBe(1500);
+    expect(i.lagUnknown).toBe('entries were deleted (XDEL) after the group position');
+    // The samples carry the estimate: the sparkline and the drain read it.
+    expect(i.series).toEqual([1000, 1500]);
+    expect(s.snapshot.lagHistory[key].map((x) => x.estimated)).toEqual([true, true]);
+    expect(i.drainText).toBe('growing +50/s');
+    // Slow (consumes 0/s of 50/s) is the worst finding; lag unknown, with the count, comes after.
+    expect(i.findings.map((f) => f.kind)).toEqual(['slow', 'lag-unknown']);
+    expect(i.findings[1].text).toMatch(
+      /^lag unknown because entries were deleted .* \(~1,500 counted\)$/,
+    );
+    const row = selectStreamRows(s)[0];
+    expect([row.lag, row.lagEstimate, row.level]).toEqual([null, 1500, 'warn']);
+    // Not counted (more than 10,000 after the position): unknown, and why.
+    const many = state({}, {
+      ...nullLag(0, 50_000),
+      lagUncounted: { [key]: 'more than 10,000 to count' },
+    } as ReturnType<typeof nullLag>);
+    const u = selectGroupInsight(many, K, 'thumbnailer')!;
+    expect(u.lagEstimate).toBeNull();
+    expect(u.lagUnknown).toBe(
+      'entries were deleted (XDEL) after the group position; more than 10,000 to count',
+    );
+    expect(u.drainText).toBe('lag unknown');
+  });
+
+  it('--pending-age-warn sets when an old pending or undelivered entry marks the row', () => {
+    const aged = (oldestUndeliveredAgeMs: number) =>
+      snapshot([
+        stream(K, {
+          length: 10,
+          entriesAdded: 10,
+          groups: [group('thumbnailer', { lag: 3, entriesRead: 7, oldestUndeliveredAgeMs })],
+        }),
+      ]);
+    const lenient = {
+      thresholds: { lagWarn: 1000, pendingAgeWarnMs: 120_000, stuckAfterMs: 30_000 },
+    };
+    // 40 s: past the default 30 s, not past --pending-age-warn 2m.
+    expect(selectStreamRows(state({}, aged(40_000)))[0].level).toBe('warn');
+    expect(selectStreamRows(state(lenient, aged(40_000)))[0].level).toBe('ok');
+    expect(selectStreamRows(state(lenient, aged(130_000)))[0].level).toBe('warn');
+    expect(selectStreamRows(state(lenient, aged(6 * 60_000)))[0].level).toBe('bad');
+  });
 });

@@ -105,6 +105,24 @@ describe('seed parity', () => {
     expect(outer.connected).toBe(false);
     await waitFor(async () => (await clientCount()) === before);
 
+    // A consumer blocked in XREADGROUP on its own connection: the scope's end closes that too.
+    let pendingRead!: Promise<IteratorResult<unknown>>;
+    {
+      await using p = new EventPersistence({
+        redisUrl: server.url,
+        streamPrefix: uniquePrefix(),
+        logger: quiet,
+      });
+      await p.persistEvent({ eventType: 'scoped.c', data: {} });
+      const it = p.consumeEvents(['scoped.c'], 'w', { blockMs: 2000 })[Symbol.asyncIterator]();
+      const first = await it.next();
+      expect(first.done).toBe(false);
+      pendingRead = it.next(); // blocks: nothing more to read
+      await waitFor(async () => (await clientCount()) === before + 2);
+    }
+    await waitFor(async () => (await clientCount()) === before, 3000);
+    expect((await pendingRead).done).toBe(true);
+
     process.env.REDIS_URL_SAVED = process.env.REDIS_URL ?? '';
     process.env.REDIS_URL = server.url;
     try {

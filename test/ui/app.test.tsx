@@ -81,7 +81,7 @@ describe('App at 80×23', () => {
       // Why is it stuck? for the selected group, with the fix (cut at 80 columns).
       'why asset.discovered / alice-main: dead consumer worker-1: idle 10m, holds 2 → …',
       // A row is marked: the bottom line names the thresholds behind !.
-      '! = lag ≥ 1,000 · oldest pending ≥ 30s · stuck: idle ≥ 30s holding entries · la…',
+      '! = lag ≥ 1,000 · oldest pending or undelivered ≥ 30s · stuck: idle ≥ 30s holdi…',
       '/ filter  enter pending  h history  q quit  ? help',
     ]);
   });
@@ -516,5 +516,51 @@ describe('pgup / pgdn', () => {
     } finally {
       m.app.unmount();
     }
+  });
+});
+
+describe('lag Redis cannot tell', () => {
+  it('pane 2 shows the counted estimate as ~n and the trend line says why Redis cannot tell', async () => {
+    const nullLag = (sec: number, added: number, counted: number) => ({
+      ...snapshot(
+        [
+          stream(K, {
+            length: added,
+            entriesAdded: added,
+            maxDeletedEntryId: `${T0 + 500}-0`,
+            groups: [
+              group('alice-main', {
+                lag: null,
+                entriesRead: 10,
+                lastDeliveredId: `${T0}-0`,
+                consumers: 1,
+                consumerList: [{ name: 'w1', pending: 0, idleMs: 100, inactiveMs: null }],
+              }),
+            ],
+          }),
+        ],
+        T0 + sec * 1000,
+        T0 + sec * 1000,
+      ),
+      lagEstimates: { [`${K}\u0000alice-main`]: counted },
+    });
+    m = mount(
+      [connected('tail'), connected('poller'), nullLag(0, 1000, 990), nullLag(10, 1200, 1190)],
+      {},
+      { width: 120, height: 23 },
+    );
+    m.store.actions.selectPane('streams');
+    await settle();
+    const screen = lines(m);
+    expect(screen.find((l) => l.includes('alice-main'))).toMatch(
+      /asset\.discovered +alice-main +1,200 +\S+ +~1,190 /,
+    );
+    expect(screen).toContain(
+      'lag 10m ▇█ · in 20/s · out 0 · growing +20/s · lag ~1,190 counted (Redis: entries were deleted (XDEL) after the group p…',
+    );
+    // Pane 4 too.
+    m.store.actions.selectPane('groups');
+    await settle();
+    expect(lines(m).find((l) => l.includes('› alice-main'))).toMatch(/ ~1,190 /);
   });
 });

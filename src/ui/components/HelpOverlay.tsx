@@ -2,6 +2,7 @@
 import { formatDurationMs } from '../../core/thresholds.js';
 import { Box, Text } from 'ink';
 import { selectLayer } from '../../store/layers.js';
+import { THRESHOLDS } from '../../store/selectors.js';
 import { contextOrder, contextTitle, keymap, keysLabel } from '../keymap.js';
 import { fit, formatCount } from '../format.js';
 import { useMonitorStore, useMonitor } from '../hooks/use-monitor.js';
@@ -49,9 +50,10 @@ export function HelpOverlay({ width, height }: { width: number; height: number }
   lines.push(
     paint('header', 'Thresholds (! mark, STUCK label)'),
     `  lag ≥ ${formatCount(t.lagWarn)} entries (--lag-warn)`,
-    `  oldest pending ≥ ${formatDurationMs(t.pendingAgeWarnMs)} (--pending-age-warn)`,
+    `  oldest pending or undelivered entry ≥ ${formatDurationMs(t.pendingAgeWarnMs)} (--pending-age-warn)`,
     `  stuck: idle ≥ ${formatDurationMs(t.stuckAfterMs)} while holding entries (--stuck-after)`,
-    `  pane 2 sorts worst first: ! bad (stuck consumer, oldest pending ≥ 5m, lag ≥ 80% of max length), then ! warn, then by lag, then pending`,
+    `  lag ≥ ${Math.round(THRESHOLDS.lagWarnFraction * 100)}% of the max length (--max-len)`,
+    `  pane 2 sorts worst first: ! bad (stuck consumer, oldest pending or undelivered ≥ ${formatDurationMs(Math.max(THRESHOLDS.pendingAgeBadMs, t.pendingAgeWarnMs))}, lag ≥ ${Math.round(THRESHOLDS.lagBadFraction * 100)}% of max length), then ! warn, then by lag, then pending`,
   );
   const body = Math.max(1, height - 2);
   usePageRows(body);

@@ -93,6 +93,15 @@ function columnsWith(insights: ReadonlyMap<string, GroupInsight>): Column<GroupR
           role: (r) => (stuck(r) ? 'bad' : (c.role?.(r) ?? null)),
         };
       if (c.key === 'idle') return { ...c, role: (r) => (stuck(r) ? 'bad' : null) };
+      if (c.key === 'lag')
+        return {
+          ...c,
+          // Redis's lag NULL but counted (≤ 10,000 entries after the group's position): `~n`.
+          cell: (r) => {
+            const est = r.kind === 'group' && r.lag === null ? of(r)?.lagEstimate : null;
+            return est != null ? `~${formatCount(est)}` : c.cell(r);
+          },
+        };
       return c;
     }),
     {

@@ -13,7 +13,7 @@ import {
 import { formatAge, formatCount, formatCountOf, formatRate } from '../../format.js';
 import { useMonitor, useMonitorShallow } from '../../hooks/use-monitor.js';
 import { sanitize } from '../../sanitize.js';
-import { thresholdLegend } from '../../../core/thresholds.js';
+import { thresholdLegend, type Thresholds } from '../../../core/thresholds.js';
 import { levelRole, paint, type Role } from '../../theme.js';
 import { Table, type Column } from '../../components/Table.js';
 import { selectStreamCursor, selectStreamView, STREAM_SORTS } from './model.js';
@@ -69,12 +69,18 @@ const COLUMNS: Column<StreamRow>[] = [
     title: 'LAG',
     width: 7,
     align: 'right',
-    cell: (r) => (r.group ? formatCount(r.lag) : ''),
+    // Redis's lag NULL but counted (≤ 10,000 entries after the group's position): `~n`.
+    cell: (r) =>
+      r.group
+        ? r.lag === null && r.lagEstimate !== null
+          ? `~${formatCount(r.lagEstimate)}`
+          : formatCount(r.lag)
+        : '',
     role: (r) =>
-      r.group && r.lag === null
+      r.group && r.lag === null && r.lagEstimate === null
         ? 'warn'
         : roleFor(
-            r.lag === null ? null : r.lag / r.maxLen,
+            (r.lag ?? r.lagEstimate) === null ? null : (r.lag ?? r.lagEstimate)! / r.maxLen,
             THRESHOLDS.lagWarnFraction,
             THRESHOLDS.lagBadFraction,
           ),
@@ -93,8 +99,7 @@ const COLUMNS: Column<StreamRow>[] = [
     priority: 4,
     align: 'right',
     cell: (r) => (r.group ? formatAge(r.oldestPendingAgeMs) : ''),
-    role: (r) =>
-      roleFor(r.oldestPendingAgeMs, THRESHOLDS.pendingAgeWarnMs, THRESHOLDS.pendingAgeBadMs),
+    // The role comes from --pending-age-warn: columnsWith.
   },
   {
     key: 'lagAge',
@@ -103,12 +108,7 @@ const COLUMNS: Column<StreamRow>[] = [
     priority: 3,
     align: 'right',
     cell: (r) => (r.group ? formatAge(r.oldestUndeliveredAgeMs) : ''),
-    role: (r) =>
-      roleFor(
-        r.oldestUndeliveredAgeMs,
-        THRESHOLDS.undeliveredAgeWarnMs,
-        THRESHOLDS.undeliveredAgeBadMs,
-      ),
+    // The role comes from --pending-age-warn: columnsWith.
   },
   {
     key: 'consumers',
@@ -130,9 +130,23 @@ function drainRole(i: GroupInsight | undefined): Role | null {
   return i.drain.kind === 'drains' ? 'ok' : 'dim';
 }
 
-/** The columns plus TREND (lag sparkline) and DRAIN after LAG, which read the insights. */
-function columnsWith(insights: ReadonlyMap<string, GroupInsight>): Column<StreamRow>[] {
+/**
+ * The columns plus TREND (lag sparkline) and DRAIN after LAG, which read the insights; PEND AGE
+ * and LAG AGE coloured by --pending-age-warn (bad past 5 minutes), as the `!` mark is.
+ */
+function columnsWith(
+  insights: ReadonlyMap<string, GroupInsight>,
+  t: Thresholds,
+): Column<StreamRow>[] {
   const of = (r: StreamRow) => (r.group ? insights.get(groupKey(r.key, r.group)) : undefined);
+  const bad = Math.max(THRESHOLDS.pendingAgeBadMs, t.pendingAgeWarnMs);
+  const aged = (c: Column<StreamRow>): Column<StreamRow> =>
+    c.key === 'pendAge'
+      ? { ...c, role: (r) => roleFor(r.oldestPendingAgeMs, t.pendingAgeWarnMs, bad) }
+      : c.key === 'lagAge'
+        ? { ...c, role: (r) => roleFor(r.oldestUndeliveredAgeMs, t.pendingAgeWarnMs, bad) }
+        : c;
+  const cols = COLUMNS.map(aged);
   const lagAt = COLUMNS.findIndex((c) => c.key === 'lag') + 1;
   const extra: Column<StreamRow>[] = [
     {
@@ -159,7 +173,7 @@ function columnsWith(insights: ReadonlyMap<string, GroupInsight>): Column<Stream
       role: (r) => drainRole(of(r)),
     },
   ];
-  return [...COLUMNS.slice(0, lagAt), ...extra, ...COLUMNS.slice(lagAt)];
+  return [...cols.slice(0, lagAt), ...extra, ...cols.slice(lagAt)];
 }
 
 /**
@@ -170,7 +184,14 @@ function columnsWith(insights: ReadonlyMap<string, GroupInsight>): Column<Stream
 export function trendLine(i: GroupInsight): string {
   const spark =
     i.series.length > 0 ? sparkline(i.series, Math.min(TREND_WIDTH, i.series.length)) : '';
-  return `lag 10m ${spark} · in ${formatRate(i.rates.ingest)} · out ${formatRate(i.rates.consume)} · ${i.drainText}`;
+  // Redis's lag NULL: why, and the count standing in for it (or why there is none).
+  const drain =
+    i.lagUnknown === null
+      ? i.drainText
+      : i.lagEstimate === null
+        ? `lag unknown: ${i.lagUnknown}`
+        : `${i.drainText} · lag ~${formatCount(i.lagEstimate)} counted (Redis: ${i.lagUnknown})`;
+  return `lag 10m ${spark} · in ${formatRate(i.rates.ingest)} · out ${formatRate(i.rates.consume)} · ${drain}`;
 }
 
 export function StreamsPane({ width, height }: { width: number; height: number }) {
@@ -178,9 +199,10 @@ export function StreamsPane({ width, height }: { width: number; height: number }
   const rows = useMonitor(selectStreamView);
   const insights = useMonitor(selectGroupInsights);
   const sortAt = useMonitor((s) => paneSortIndex(s, 'streams'));
+  const thresholds = useMonitor((s) => s.config.thresholds);
   const columns = useMemo(
-    () => withSortArrow(columnsWith(insights), STREAM_SORTS[sortAt]),
-    [insights, sortAt],
+    () => withSortArrow(columnsWith(insights, thresholds), STREAM_SORTS[sortAt]),
+    [insights, thresholds, sortAt],
   );
   const v = useMonitorShallow((s) => ({
     cursor: selectStreamCursor(s),
@@ -216,7 +238,8 @@ export function StreamsPane({ width, height }: { width: number; height: number }
   const why = insight
     ? `why ${sanitize(`${selected!.name} / ${selected!.group}`)}: ${sanitize(insight.diagnosis)}`
     : null;
-  const trend = insight ? trendLine(insight) : null;
+  // Sanitized: a refused count's reason quotes the server's error text.
+  const trend = insight ? sanitize(trendLine(insight)) : null;
   const tableHeight =
     height -
     2 -
@@ -274,7 +297,7 @@ export function StreamsPane({ width, height }: { width: number; height: number }
           'dim',
           // While a row is marked, the bottom line names the thresholds behind the mark.
           marked
-            ? `! = ${thresholdLegend(v.thresholds)} · lag ≥ ${Math.round(THRESHOLDS.lagWarnFraction * 100)}% of max length ~${formatCount(v.hint)}${v.hintIsDefault ? ' (assumed; --max-len)' : ''}`
+            ? `! = ${thresholdLegend(v.thresholds, { undelivered: true })} · lag ≥ ${Math.round(THRESHOLDS.lagWarnFraction * 100)}% of max length ~${formatCount(v.hint)}${v.hintIsDefault ? ' (assumed; --max-len)' : ''}`
             : note,
         )}
       </Text>

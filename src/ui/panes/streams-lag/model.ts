@@ -22,7 +22,12 @@ export const streamRowKey = (r: StreamRow): string => `${r.key}\u0000${r.group ?
  */
 export const STREAM_SORTS: readonly SortOption<StreamRow>[] = [
   { column: null, label: 'worst first', dir: 'desc' },
-  { column: 'lag', label: 'LAG', dir: 'desc', compare: byNumber((r) => r.lag, 'desc') },
+  {
+    column: 'lag',
+    label: 'LAG',
+    dir: 'desc',
+    compare: byNumber((r) => r.lag ?? r.lagEstimate, 'desc'),
+  },
   {
     column: 'pending',
     label: 'PENDING',
