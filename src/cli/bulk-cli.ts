@@ -107,12 +107,11 @@ async function openSession(command: string, values: SessionValues): Promise<Sess
   };
 }
 
-/** `--stream <type>`: a type (`asset.processed`), `all` (the global stream), or a full key. */
+/** `--stream <type>`: a type (`asset.processed`), `all` (the global stream), `dlq:<type>`, or a full key. */
 export function streamKeyOf(keys: KeySpace, value: string | undefined): string {
   if (value === undefined || value === '') throw new UsageError('--stream <type> is required');
   if (value.startsWith(keys.prefix) && value.length > keys.prefix.length) return value;
-  if (value === 'all') return keys.globalStream;
-  return `${keys.prefix}${value}`;
+  return keys.streamNamed(value);
 }
 
 /** `--stream <type>` of a dlq verb → `<prefix>dlq:<type>` (a full dlq key is taken as is). */

@@ -4,7 +4,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { KeySpace } from '../core/keys.js';
-import type { StreamSnapshot } from '../core/messages.js';
+import type { ClusterFacts, StreamSnapshot } from '../core/messages.js';
 import { sanitize } from '../core/sanitize.js';
 import { evaluate, unknownScopes, type Condition } from '../core/fail-if.js';
 import { recordSnapshot, type LagHistory } from '../core/lag-history.js';
@@ -28,7 +28,7 @@ export interface StatusPass {
   /** One line on stderr (exit 2 follows). */
   usageError(line: string): void;
   /** Redis Cluster: the topology, in the JSON document (the text has it in `display`). */
-  cluster?: { masters: number; replicas: number } | null;
+  cluster?: ClusterFacts | null;
   /** More checks after the snapshot (--check-global): JSON fields, text lines, failed → exit 1. */
   extra?: (
     streams: readonly StreamSnapshot[],
@@ -57,7 +57,11 @@ async function onePass(
   discovery: StreamDiscovery,
 ): Promise<PassResult> {
   const found = await discovery.step(p.client, true);
-  const { streams, timeMs } = await snapshotStreams(p.client, p.keys, found.keys);
+  const snap = await snapshotStreams(p.client, p.keys, found.keys);
+  const { streams, timeMs } = snap;
+  // --read-from replicas: where this snapshot really read (see formatReplicaReads).
+  const replicaReads = snap.cluster?.replicaReads;
+  const cluster = p.cluster && replicaReads ? { ...p.cluster, replicaReads } : p.cluster;
   const { estimates, uncounted } = await estimateUnknownLags(p.client, streams);
   const next = recordSnapshot(history, streams, timeMs, { estimates });
   const report = buildReport({
@@ -80,7 +84,7 @@ async function onePass(
   const code = failed.length > 0 || extra?.failed ? 1 : 0;
   if (p.json) {
     const doc = {
-      ...(p.cluster ? { cluster: p.cluster } : {}),
+      ...(cluster ? { cluster } : {}),
       ...extra?.json,
       streams,
       groups: report.groups,
@@ -98,11 +102,9 @@ async function onePass(
     return { code, output: `${lines.join('\n')}\n`, history: next, behind };
   }
   const n = streams.length;
-  const lines = [
-    `${n} stream${n === 1 ? '' : 's'} under "${prefix}" at ${p.display}`,
-    '',
-    formatTable(streams, report, p.watchMs !== null),
-  ];
+  const lines = [`${n} stream${n === 1 ? '' : 's'} under "${prefix}" at ${p.display}`];
+  if (replicaReads) lines.push(formatReplicaReads(replicaReads, cluster?.replicas ?? 0));
+  lines.push('', formatTable(streams, report, p.watchMs !== null));
   const findings = formatFindings(report);
   if (findings.length > 0) lines.push('', ...findings);
   if (findings.length > 0 || p.conditions.length > 0)
@@ -110,6 +112,22 @@ async function onePass(
   if (failed.length > 0) lines.push('', ...formatFailures(failed));
   if (extra?.text) lines.push('', extra.text);
   return { code, output: `${lines.join('\n')}\n`, history: next, behind };
+}
+
+/**
+ * `--read-from replicas` is a wish ioredis grants per slot: a slot whose replica the client's slot
+ * map does not name (none attached, or not listed yet) is read from its master, silently. Say so.
+ */
+export function formatReplicaReads(
+  reads: { replicas: number; masters: number },
+  replicas: number,
+): string {
+  const total = reads.replicas + reads.masters;
+  if (reads.masters === 0)
+    return `reads: all ${total} streams from replicas (--read-from replicas)`;
+  const why =
+    replicas === 0 ? 'the cluster has no replica' : 'the slot map names no replica for their slot';
+  return `reads: ${reads.masters} of ${total} streams from masters, ${why} (--read-from replicas)`;
 }
 
 /** Clear the screen and home the cursor (a TTY only): --watch reprints in place. */

@@ -230,6 +230,12 @@ export function classifyRedisError(
       'UNREACHABLE',
       `cannot connect to ${where}: connection refused. Is redis-server running there? Check --url / REDIS_URL.`,
     );
+  } else if (/None of startup nodes is available|Failed to refresh slots cache/.test(raw)) {
+    // ioredis's Cluster when no seed answered: the nodes' own errors went to 'node error'.
+    out = new StreamscopeError(
+      'UNREACHABLE',
+      `cannot connect to ${where}: no Redis Cluster seed node answered. Is the cluster running there? Check --url (several --url give more seeds).`,
+    );
   } else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || /ENOTFOUND|EAI_AGAIN/.test(raw)) {
     out = new StreamscopeError(
       'UNREACHABLE',

@@ -20,6 +20,8 @@ export const DEFAULT_GROUP = 'alice-main';
 export const GLOBAL_STREAM_SUFFIX = 'all';
 export const DLQ_SEGMENT = 'dlq:';
 export const IDEMPOTENCY_SEGMENT = 'idem:';
+/** Never written: ACL probes name it so a permitted command finds no such key and changes nothing. */
+const PROBE_SUFFIX = '__streamscope_probe__';
 
 export type KeyLayout = 'hash-tag' | 'spread';
 export const KEY_LAYOUTS: readonly KeyLayout[] = ['hash-tag', 'spread'];
@@ -63,6 +65,11 @@ export interface KeySpace {
   readonly deadLetterScanPattern: string;
   /** Classify a key found under the prefix. */
   describe(key: string): KeyKind;
+  /**
+   * `<prefix>__streamscope_probe__`: a key that does not exist, for the ACL probes of the
+   * monitor's commands (a NOPERM reply is the only answer that counts; nothing is written).
+   */
+  readonly probeKey: string;
 }
 
 /** What a key of a KeySpace is: a type stream, the global stream, a dead-letter stream, or not ours. */
@@ -118,6 +125,7 @@ export function createKeySpace(
     globalStream,
     scanPattern: `${escapeGlob(prefix)}*`,
     deadLetterScanPattern: `${escapeGlob(prefix)}${DLQ_SEGMENT}*`,
+    probeKey: `${prefix}${PROBE_SUFFIX}`,
     deadLetterStreamOf(streamKey) {
       const kind = keys.describe(streamKey);
       if (kind.kind === 'type') return deadLetterStream(kind.eventType);

@@ -60,6 +60,17 @@ export interface StreamSnapshot {
   groups: GroupSnapshot[];
 }
 
+/** Redis Cluster: the topology at snapshot time, and where a `--read-from replicas` snapshot read. */
+export interface ClusterFacts {
+  masters: number;
+  replicas: number;
+  /**
+   * readFrom 'replicas' only: streams this snapshot read from a replica, and from a master because
+   * the client's slot map named no replica for their slot (none yet, or none at all).
+   */
+  replicaReads?: { replicas: number; masters: number };
+}
+
 export interface ServerFacts {
   version: string;
   /** `maxmemory-policy`, null when CONFIG is not permitted. */
@@ -67,7 +78,7 @@ export interface ServerFacts {
   /** Server clock (ms since epoch) at snapshot time, from TIME. */
   timeMs: number;
   /** Redis Cluster only: masters serving slots and replicas, at snapshot time. */
-  cluster?: { masters: number; replicas: number };
+  cluster?: ClusterFacts;
 }
 
 export type MonitorMessage =

@@ -258,7 +258,7 @@ export function createCommands(options: CommandsOptions): MonitorCommands {
   return {
     async probePermissions() {
       if (configuredReadOnly) return;
-      const key = `${keys.prefix}__streamscope_probe__`;
+      const key = keys.probeKey;
       const probes = new Map<string, readonly (string | number)[]>();
       for (const k of commandKinds())
         for (const c of commandKind(k).aclProbe(key)) probes.set(String(c[0]).toUpperCase(), c);

@@ -18,7 +18,7 @@ import { closeAllLayers, closeLayer, pushLayer, selectLayer, updateLayer } from 
 import { showPending } from './pending.js';
 import { historyGoto, historyRange, openHistory } from './history.js';
 import { openReplayDialog } from './replay-dialog.js';
-import { selectConsumersOf, selectServerNowMs, stripPrefix } from './selectors.js';
+import { selectConsumersOf, selectKeys, selectServerNowMs, stripPrefix } from './selectors.js';
 import type { CommandLineState, MonitorState } from './state.js';
 import { requestCommand, requestWithPreview } from './ui-reducers.js';
 
@@ -37,11 +37,22 @@ export type CommandLineAction = Extract<
   }
 >;
 
+/**
+ * The stream a name on the line means: the snapshot's stream shown by that name (prefix
+ * stripped), else the key core/keys.ts gives the name (a type, `all`, `dlq:<type>`).
+ */
+function streamKeyNamed(state: MonitorState, name: string): string {
+  const prefix = state.config.prefix;
+  const shown = state.snapshot.streams.find((s) => stripPrefix(prefix, s.key) === name);
+  return shown?.key ?? selectKeys(state).streamNamed(name);
+}
+
 /** What the line may name now: pane 3's group and its consumers, every stream and group. */
 export function commandLineContext(state: MonitorState): CommandLineContext {
   const prefix = state.config.prefix;
   const t = state.pending.target;
-  const streamOf = (name: string) => state.snapshot.streams.find((s) => s.key === prefix + name);
+  const streamOf = (name: string) =>
+    state.snapshot.streams.find((s) => stripPrefix(prefix, s.key) === name);
   // Pane 5 marks dead letters: their consumers are the names a rule may use.
   const inDlq = state.ui.pane === DLQ_PANE;
   return {
@@ -223,7 +234,7 @@ function runCommand(state: MonitorState, c: CommandLineCommand): MonitorState {
         },
       );
     case 'show': {
-      const stream = state.config.prefix + c.stream;
+      const stream = streamKeyNamed(state, c.stream);
       const group =
         c.group ??
         state.snapshot.streams
@@ -233,13 +244,8 @@ function runCommand(state: MonitorState, c: CommandLineCommand): MonitorState {
       if (!group) return notice(state, 'error', `show: stream ${c.stream} has no consumer groups`);
       return showPending(state, { stream, group, consumer: null });
     }
-    case 'history': {
-      const prefix = state.config.prefix;
-      const key =
-        state.snapshot.streams.find((s) => stripPrefix(prefix, s.key) === c.stream)?.key ??
-        prefix + c.stream;
-      return openHistory(closeAllLayers(state), c.stream, key);
-    }
+    case 'history':
+      return openHistory(closeAllLayers(state), c.stream, streamKeyNamed(state, c.stream));
     case 'goto':
       return historyGoto(state, c.id);
     case 'range':

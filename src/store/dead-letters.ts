@@ -6,9 +6,9 @@ import type { DeadLetterRow } from '../core/messages.js';
 import { matchesRule, type PelRule } from '../core/pel-rule.js';
 import type { PendingEntry } from '../core/types.js';
 import { selectDeadLetterView } from './dead-letter-view.js';
-import { selectedIndex } from './list.js';
 import type { CommandTarget } from './pane-models.js';
 import type { MonitorState } from './state.js';
+import { paneSelection } from './table-view.js';
 
 export const PANE = 'deadletters';
 
@@ -19,9 +19,13 @@ export function selectDeadLetterRows(state: MonitorState): readonly DeadLetterRo
   return selectDeadLetterView(state);
 }
 
-export function selectDeadLetterCursor(state: MonitorState): number {
-  return selectedIndex(selectDeadLetterRows(state), deadLetterKey, state.ui.selected[PANE]);
-}
+const selection = paneSelection(PANE, selectDeadLetterRows, deadLetterKey);
+
+export const selectDeadLetterCursor: (state: MonitorState) => number = selection.cursor;
+
+/** j/k, pgup/pgdn, g/G in pane 5: the selection moves by identity. */
+export const moveDeadLetterCursor: (state: MonitorState, delta: number) => MonitorState =
+  selection.moveCursor;
 
 /** Milliseconds of the ID (the time it was dead-lettered), or null for an odd ID. */
 function idMs(id: string): number | null {

@@ -12,6 +12,7 @@ import type {
   HistoryPageRequest,
 } from '../core/history-page.js';
 import type { MonitorMessage, TailEvent } from '../core/messages.js';
+import { compareStreamIds, streamIdToMs } from '../core/stream-id.js';
 import { want } from './effects.js';
 import { closeLayer, pushLayer, selectLayer, updateLayer, type LayerModel } from './layers.js';
 import type { MonitorState } from './state.js';
@@ -139,10 +140,12 @@ function withRange(d: HistoryData, range: HistoryData['range']): HistoryData {
   const last = d.rows[d.rows.length - 1]?.id;
   const covered =
     first !== undefined &&
-    (!d.hasOlder || compareIds(from, first) >= 0) &&
-    (!d.hasNewer || compareIds(to, last!) <= 0);
+    (!d.hasOlder || compareStreamIds(from, first) >= 0) &&
+    (!d.hasNewer || compareStreamIds(to, last!) <= 0);
   if (covered) {
-    const inside = d.rows.filter((r) => compareIds(r.id, from) >= 0 && compareIds(r.id, to) <= 0);
+    const inside = d.rows.filter(
+      (r) => compareStreamIds(r.id, from) >= 0 && compareStreamIds(r.id, to) <= 0,
+    );
     return {
       ...next,
       count: {
@@ -191,7 +194,7 @@ export function reduceHistoryCount(
 /** Whether a row was read from the archive (--archive), not from Redis. */
 export function isArchived(d: HistoryData, id: string): boolean {
   if (d.firstLiveId === undefined) return false;
-  return d.firstLiveId === null || compareIds(id, d.firstLiveId) < 0;
+  return d.firstLiveId === null || compareStreamIds(id, d.firstLiveId) < 0;
 }
 
 /** The rows the view lists: the window filtered by `/` (an invalid filter lets all through). */
@@ -225,17 +228,8 @@ export function historyCursor(rows: readonly TailEvent[], d: HistoryData): numbe
   const i = rows.findIndex((r) => r.id === d.selected);
   if (i >= 0) return i;
   // The selected row was filtered out or dropped: the nearest one by ID.
-  const after = rows.findIndex((r) => compareIds(r.id, d.selected!) > 0);
+  const after = rows.findIndex((r) => compareStreamIds(r.id, d.selected!) > 0);
   return after < 0 ? rows.length - 1 : after;
-}
-
-function compareIds(a: string, b: string): number {
-  const [am, as] = a.split('-');
-  const [bm, bs] = b.split('-');
-  if (am.length !== bm.length) return am.length - bm.length;
-  if (am !== bm) return am < bm ? -1 : 1;
-  if (as.length !== bs.length) return as.length - bs.length;
-  return as < bs ? -1 : as > bs ? 1 : 0;
 }
 
 /** j/k, pgup/pgdn, g/G: move the selection; near an edge of the window, load the next page. */
@@ -307,7 +301,9 @@ export function reduceHistoryPage(state: MonitorState, msg: HistoryMessage): Mon
       a.kind === 'oldest'
         ? (page[0]?.id ?? null)
         : a.kind === 'at'
-          ? (page.find((e) => compareIds(e.id, a.id) >= 0)?.id ?? page[page.length - 1]?.id ?? null)
+          ? (page.find((e) => compareStreamIds(e.id, a.id) >= 0)?.id ??
+            page[page.length - 1]?.id ??
+            null)
           : (page[page.length - 1]?.id ?? null);
   }
   return setData(state, {
@@ -338,7 +334,7 @@ export const historyLayerModel: LayerModel<'history'> = {
 };
 
 function ordered(a: string, b: string): [string, string] {
-  return compareIds(a, b) <= 0 ? [a, b] : [b, a];
+  return compareStreamIds(a, b) <= 0 ? [a, b] : [b, a];
 }
 
 /** The range's bounds, oldest first: while it is open, from its start to the selected row. */
@@ -351,7 +347,7 @@ export function rangeBounds(d: HistoryData): { from: string; to: string } | null
 
 export function inRange(d: HistoryData, id: string): boolean {
   const b = rangeBounds(d);
-  return b !== null && compareIds(id, b.from) >= 0 && compareIds(id, b.to) <= 0;
+  return b !== null && compareStreamIds(id, b.from) >= 0 && compareStreamIds(id, b.to) <= 0;
 }
 
 /**
@@ -366,15 +362,17 @@ export function rangeTitle(d: HistoryData): string | null {
   const n = (x: number) => x.toLocaleString('en-US');
   const c = d.count;
   const spanOf = (from: string | null, to: string | null) =>
-    from && to ? formatSpan(idMs(to) - idMs(from)) : formatSpan(idMs(b.to) - idMs(b.from));
+    from && to
+      ? formatSpan(streamIdToMs(to) - streamIdToMs(from))
+      : formatSpan(streamIdToMs(b.to) - streamIdToMs(b.from));
   if (d.range.end === null || !c) {
     const count = d.rows.filter((r) => inRange(d, r.id)).length;
     const first = d.rows[0]?.id;
     const last = d.rows[d.rows.length - 1]?.id;
     const more =
       first === undefined ||
-      compareIds(b.from, first) < 0 ||
-      (last !== undefined && compareIds(b.to, last) > 0);
+      compareStreamIds(b.from, first) < 0 ||
+      (last !== undefined && compareStreamIds(b.to, last) > 0);
     const open = d.range.end === null;
     const what = count === 1 && !more ? 'entry' : 'entries';
     return `range ${open ? 'from ' : ''}${n(count)}${more ? '+' : ''} ${what} · ${spanOf(null, null)}${open ? ' (v ends it)' : ''}`;
@@ -383,10 +381,6 @@ export function rangeTitle(d: HistoryData): string | null {
   if (!c.done) return `range ${n(c.count)}+ entries (counting…) · ${spanOf(c.firstId, c.lastId)}`;
   if (c.count === 0) return 'range 0 entries';
   return `range ${c.estimated ? '~' : ''}${n(c.count)} ${c.count === 1 ? 'entry' : 'entries'} · ${spanOf(c.firstId, c.lastId)}`;
-}
-
-function idMs(id: string): number {
-  return Number(id.split('-')[0]);
 }
 
 /** 0 ms, 850 ms, 12.3 s, 4 min 05 s, 2 h 03 min, 3 d 04 h. */

@@ -12,7 +12,7 @@ export function currentAfterId(p: PendingState): string | null {
   return p.pageStarts[p.pageStarts.length - 1] ?? null;
 }
 
-/** Ask for a PEL page of the current target (an effect the store performs); `request` records it. */
+/** Ask for a PEL page of the current target: an effect the store performs (nothing kept in state). */
 export function requestPage(
   p: PendingState,
   state: MonitorState,
@@ -31,7 +31,7 @@ export function requestPage(
           offset: (p.pageStarts.length - 1) * count,
         };
   want({ type: 'loadPendingPage', request });
-  return { ...p, loading: true, request };
+  return { ...p, loading: true };
 }
 
 /** Show another stream/group/consumer: first page, no marks, selection at the top. */

@@ -1,7 +1,8 @@
 /**
  * Pure reducers: (state, message) → state. Messages from the background loops are handled
- * here; key-driven actions in ui-reducers.ts. Nothing here performs I/O: a wish to load a
- * PEL page or run a command is written into the state, and create-store.ts carries it out.
+ * here; key-driven actions in ui-reducers.ts. Nothing here performs I/O: loading a PEL page or
+ * running a command is an effect handed to `want` (store/effects.ts), never a field of the
+ * state, and create-store.ts performs it.
  */
 import { recordSnapshot } from '../core/lag-history.js';
 import type { LoopName, MonitorMessage, StreamSnapshot, TailEvent } from '../core/messages.js';

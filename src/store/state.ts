@@ -162,8 +162,6 @@ export interface PendingState {
   loadedAt: number | null;
   loading: boolean;
   error: ErrorInfo | null;
-  /** A new object means "load this now" (create-store performs it). */
-  request: PendingRequest | null;
   marks: readonly string[];
   /**
    * The marks came from `:mark <rule>` over the whole PEL: kept across pages and reloads (an
@@ -402,7 +400,6 @@ export function initialState(config: MonitorConfig, now: number): MonitorState {
       loadedAt: null,
       loading: false,
       error: null,
-      request: null,
       marks: [],
       markRule: null,
       marking: null,

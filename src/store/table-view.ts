@@ -7,6 +7,7 @@
  * Pane 1's live filter stays in `view.filter` (it filters a ring buffer incrementally).
  */
 import { compileMatcher, type CompiledMatcher, type MatchSubject } from './filter.js';
+import { movedSelection, selectedIndex } from './list.js';
 import type { MonitorState, PaneId } from './state.js';
 
 export interface SortLabel {
@@ -119,6 +120,38 @@ export function viewSelector<Row>(
     const out = viewRows(rows, matcherFor(text), subject, sorts[sort] ?? sorts[0]);
     cache = { rows, text, sort, out };
     return out;
+  };
+}
+
+/** The selection of a table pane that keeps it in `ui.selected[pane]`, by identity. */
+export interface PaneSelection<Row> {
+  /** Index of the selected row in what the pane lists (-1: it lists nothing). */
+  cursor(state: MonitorState): number;
+  /** The selected row, or null when the pane lists nothing. */
+  selected(state: MonitorState): Row | null;
+  /** j/k, pgup/pgdn, g/G (PaneModel.moveCursor): move by delta rows (±Infinity: an edge). */
+  moveCursor(state: MonitorState, delta: number): MonitorState;
+}
+
+/**
+ * Selection by identity for a table pane (panes 2, 4, 5): `rows` is what it lists (a
+ * viewSelector), `keyOf` a row's identity. The rows may re-sort under a still selection.
+ */
+export function paneSelection<Row>(
+  pane: PaneId,
+  rows: (state: MonitorState) => readonly Row[],
+  keyOf: (row: Row) => string,
+): PaneSelection<Row> {
+  const cursor = (state: MonitorState) =>
+    selectedIndex(rows(state), keyOf, state.ui.selected[pane]);
+  return {
+    cursor,
+    selected: (state) => rows(state)[cursor(state)] ?? null,
+    moveCursor(state, delta) {
+      const sel = movedSelection(rows(state), keyOf, state.ui.selected[pane], delta);
+      if (!sel) return state;
+      return { ...state, ui: { ...state.ui, selected: { ...state.ui.selected, [pane]: sel } } };
+    },
   };
 }
 

@@ -33,6 +33,49 @@ function seedNode(url: string): { host: string; port: number } {
   return { host: u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1', port: Number(u.port) || 6379 };
 }
 
+/** Served slots whose entry in the client's slot map names no replica (reads go to the master). */
+export function slotsWithoutReplica(cluster: Cluster): number {
+  let n = 0;
+  for (const owners of cluster.slots) if (owners && owners.length < 2) n++;
+  return n;
+}
+
+/** How often (ms) and how long after the first miss (ms) a replica-less slot map is re-read. */
+const REPLICA_REFRESH_MS = 500;
+const REPLICA_REFRESH_FOR_MS = 30_000;
+
+/**
+ * readFrom 'replicas' with a slot map that names no replica for some slot sends those reads to
+ * the master (ioredis falls back silently). A map read before the replicas were attached, or from
+ * a node that still hides a replica at offset 0, would stay so until the next 5 s refresh: re-read
+ * it every 500 ms instead, for up to 30 s after the first miss (a cluster that really has no
+ * replica then costs 60 CLUSTER SLOTS, and the snapshot reports which streams read from masters).
+ */
+function watchReplicas(cluster: Cluster): void {
+  let missSince: number | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  const check = () => {
+    if (timer || cluster.status === 'end' || cluster.status === 'close') return;
+    if (slotsWithoutReplica(cluster) === 0) {
+      missSince = null;
+      return;
+    }
+    missSince ??= Date.now();
+    if (Date.now() - missSince > REPLICA_REFRESH_FOR_MS) return;
+    timer = setTimeout(() => {
+      timer = null;
+      if (cluster.status === 'ready') cluster.refreshSlotsCache();
+    }, REPLICA_REFRESH_MS);
+    timer.unref();
+  };
+  cluster.on('ready', check);
+  cluster.on('refresh', check);
+  cluster.on('end', () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+  });
+}
+
 /** Node addresses seen by Cluster clients, per seed list (see newClusterClient). */
 const knownNodes = new Map<string, Set<string>>();
 
@@ -94,6 +137,7 @@ export function newClusterClient(
     remember();
   });
   cluster.on('refresh', remember);
+  if (policy.readFrom === 'replicas') watchReplicas(cluster);
   // Errors surface through commands; an unhandled 'error' event would crash the process.
   cluster.on('error', () => {});
   cluster.on('node error', () => {});

@@ -34,7 +34,8 @@ export async function snapshotCluster(
   options: SnapshotOptions,
   snapshotNode: NodeSnapshot,
 ): Promise<SnapshotResult> {
-  const groups = [...keysByNode(client, keys, readFromOf(client))];
+  const readFrom = readFromOf(client);
+  const groups = [...keysByNode(client, keys, readFrom)];
   const nodeOptions = { ...options, serverInfo: false };
   const [topology, serverSnap, ...parts] = await Promise.all([
     // Every snapshot: a failover shows within one refresh.
@@ -57,7 +58,11 @@ export async function snapshotCluster(
     roundTrips += p.roundTrips;
     timeMs = Math.max(timeMs, p.timeMs);
   }
-  const cluster = topology ?? undefined;
+  const cluster = topology
+    ? readFrom === 'replicas'
+      ? { ...topology, replicaReads: replicaReadsOf(client, groups) }
+      : topology
+    : undefined;
   const server = serverSnap?.server ? { ...serverSnap.server, cluster } : null;
   return {
     streams: keys.map((k) => byKey.get(k)).filter((s): s is StreamSnapshot => s !== undefined),
@@ -67,6 +72,18 @@ export async function snapshotCluster(
     server,
     cluster,
   };
+}
+
+/** Streams read from a replica and from a master (no replica of their slot in the slot map). */
+function replicaReadsOf(
+  client: Redis,
+  groups: readonly [Redis, string[]][],
+): { replicas: number; masters: number } {
+  const replicas = new Set(asCluster(client).nodes('slave'));
+  const out = { replicas: 0, masters: 0 };
+  for (const [node, keys] of groups)
+    out[replicas.has(node) ? 'replicas' : 'masters'] += keys.length;
+  return out;
 }
 
 /** One node's keys; on a redirect, key by key, the redirected ones through the Cluster client. */

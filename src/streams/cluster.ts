@@ -9,6 +9,7 @@ import { prefixIsHashTagged, type KeyLayout } from '../core/keys.js';
 import { StreamscopeError } from '../core/errors.js';
 import {
   connectChecked,
+  resolveTarget,
   createBlockingClient,
   createRedisClient,
   type ConnectionOptions,
@@ -49,7 +50,7 @@ export async function connectAuto(
       return { client, server: await connectChecked(client, o), options: o };
     } catch (err) {
       client.disconnect();
-      throw err;
+      throw (await notAClusterNode(options)) ?? err;
     }
   }
   const plain = make({ ...options, cluster: false });
@@ -65,6 +66,31 @@ export async function connectAuto(
   }
   plain.disconnect();
   return connectAuto({ ...options, cluster: true }, kind);
+}
+
+/**
+ * A forced Cluster client that could not connect says only "None of startup nodes is available":
+ * when the seed answers as a plain server, the one line that helps is that it is not a cluster.
+ */
+async function notAClusterNode(options: ConnectionOptions): Promise<StreamscopeError | null> {
+  const probe = createRedisClient({
+    ...options,
+    cluster: false,
+    connectionName: 'streamscope-probe',
+  });
+  try {
+    const { mode } = await connectChecked(probe, options);
+    if (mode === 'cluster') return null;
+    const display = resolveTarget(options).display;
+    return new StreamscopeError(
+      'INVALID_ARGUMENT',
+      `${display} is not a Redis Cluster node (redis_mode:${mode}): drop --cluster and the extra --url seeds to use it as a single server.`,
+    );
+  } catch {
+    return null;
+  } finally {
+    probe.disconnect();
+  }
 }
 
 /**

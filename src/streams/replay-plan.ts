@@ -132,7 +132,7 @@ function copyKeys(
     const named = types?.length ? types.map((t) => to.typeStream(t)) : [`${to.prefix}<type>`];
     return [to.globalStream, ...named];
   }
-  return [`${to.prefix}${stream}`];
+  return [to.streamNamed(stream)];
 }
 
 /** The entries of the plan in ID order: archived days first (those before the stream's first entry), then the stream. */

@@ -7,7 +7,7 @@
  * A group target writes nothing: it only creates the group just before the range.
  */
 import type { Redis } from 'ioredis';
-import { createKeySpace, type KeySpace } from '../core/keys.js';
+import { createKeySpace, DLQ_SEGMENT, GLOBAL_STREAM_SUFFIX, type KeySpace } from '../core/keys.js';
 import { streamIdToMs } from '../core/stream-id.js';
 import { dueOffsetMs, type ReplaySpeed } from '../core/replay-range.js';
 import { StreamscopeError } from '../core/errors.js';
@@ -68,11 +68,11 @@ export function copiesOf(live: KeySpace, plan: ReplayPlan, e: ArchivedEntry): Co
   if (plan.sourceKey === live.globalStream) {
     const out: Copy[] = [[to.globalStream, tag(base)]];
     const t = fieldValue(base, 'type')?.toString('utf8');
-    if (t && t !== 'all' && !t.startsWith('dlq:'))
-      out.push([`${to.prefix}${t}`, tag(withoutFields(base, ['type']))]);
+    if (t && t !== GLOBAL_STREAM_SUFFIX && !t.startsWith(DLQ_SEGMENT))
+      out.push([to.typeStream(t), tag(withoutFields(base, ['type']))]);
     return out;
   }
-  return [[`${to.prefix}${plan.stream}`, tag(base)]];
+  return [[to.streamNamed(plan.stream), tag(base)]];
 }
 
 /** Run a planned replay: copies carry the original field bytes (never re-encoded), paced by `speed`. */

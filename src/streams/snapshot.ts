@@ -5,7 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { KeySpace } from '../core/keys.js';
-import type { GroupSnapshot, StreamSnapshot } from '../core/messages.js';
+import type { ClusterFacts, GroupSnapshot, StreamSnapshot } from '../core/messages.js';
 import {
   parsePendingEntries,
   parsePendingSummary,
@@ -25,7 +25,7 @@ export interface ServerInfo {
   /** null when CONFIG GET is not permitted (ACL, managed Redis). */
   maxmemoryPolicy: string | null;
   /** Redis Cluster only: masters serving slots and replicas, now. */
-  cluster?: { masters: number; replicas: number };
+  cluster?: ClusterFacts;
 }
 
 export interface SnapshotResult {
@@ -38,7 +38,7 @@ export interface SnapshotResult {
   /** Only when requested (it costs nothing extra: it rides in the first pipeline). */
   server: ServerInfo | null;
   /** Redis Cluster: masters and replicas now (every snapshot, so a failover shows). */
-  cluster?: { masters: number; replicas: number };
+  cluster?: ClusterFacts;
 }
 
 type PipelineResult = [Error | null, unknown][];

@@ -1,7 +1,8 @@
 /**
  * Slow topology test (npm run test:cluster): a consumer group processes 20,000 events while the
  * master owning a type stream is killed with kill -9 and its replica is promoted. Every event
- * ends acked once or dead-lettered; duplicates (deliveryCount > 1) are counted, none is lost.
+ * ends acked once or dead-lettered; duplicates (deliveryCount > 1) are counted — a second consumer
+ * dies holding 200 entries, and each must come back to the first as a redelivery — none is lost.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { keySlot } from '../../src/core/hash-slot.js';
@@ -17,6 +18,31 @@ afterAll(() => cluster?.stop());
 
 const TYPES = ['asset.discovered', 'asset.processed', 'workflow.failed', 'quality.assessed'];
 const TOTAL = 20000;
+/** Deliveries the doomed consumer takes and never acks. */
+const HELD = 200;
+
+/** A consumer `w-dead` of the same group takes `count` deliveries, never acks, and disconnects. */
+async function takeAndDie(
+  opts: ConstructorParameters<typeof EventPersistence>[0],
+  count: number,
+): Promise<number[]> {
+  const doomed = new EventPersistence(opts);
+  await doomed.connect();
+  const taken: number[] = [];
+  const stop = new AbortController();
+  for await (const d of doomed.consumeEvents(TYPES, 'w-dead', {
+    signal: stop.signal,
+    blockMs: 200,
+    count: 20,
+    claimIdleMs: 0,
+  })) {
+    taken.push(Number(d.event?.data.n));
+    if (taken.length >= count) break;
+  }
+  stop.abort();
+  await doomed.disconnect();
+  return taken;
+}
 
 it('20,000 events across a master failover: each acked once or dead-lettered, none lost', async () => {
   const logs: string[] = [];
@@ -32,6 +58,9 @@ it('20,000 events across a master failover: each acked once or dead-lettered, no
   await consumer.connect();
   const seen = new Map<number, number>();
   let duplicates = 0;
+  // Events w1 got with deliveryCount > 1 (a redelivery: reclaimed from a dead consumer, or an ack
+  // the promoted replica never received).
+  const redelivered = new Set<number>();
   const stop = new AbortController();
   const run = (async () => {
     for await (const d of consumer.consumeEvents(TYPES, 'w1', {
@@ -43,7 +72,10 @@ it('20,000 events across a master failover: each acked once or dead-lettered, no
       retryMaxMs: 1000,
     })) {
       const n = Number(d.event?.data.n);
-      if (d.deliveryCount > 1) duplicates++;
+      if (d.deliveryCount > 1) {
+        duplicates++;
+        redelivered.add(n);
+      }
       try {
         await d.ack();
         seen.set(n, (seen.get(n) ?? 0) + 1);
@@ -52,6 +84,10 @@ it('20,000 events across a master failover: each acked once or dead-lettered, no
       }
     }
   })();
+  // A second consumer that dies holding entries: it takes HELD deliveries (competing with w1) and
+  // disconnects without acking, as a crashed worker would, so w1 must reclaim them (XAUTOCLAIM
+  // after claimIdleMs) with deliveryCount 2: duplicate counting really runs.
+  const doomed = takeAndDie(opts, HELD);
   // Publish in batches; a failed event (error reported) is published again: never dropped.
   const victimSlot = keySlot(`fo:events:${TYPES[1]}`);
   let killed = false;
@@ -76,6 +112,7 @@ it('20,000 events across a master failover: each acked once or dead-lettered, no
       cluster.kill(await cluster.ownerOf(victimSlot));
     }
   }
+  const doomedNs = await doomed;
   const deadNs = async () =>
     new Set(
       (await Promise.all(TYPES.map((t) => consumer.getDeadLetters(t))))
@@ -104,6 +141,10 @@ it('20,000 events across a master failover: each acked once or dead-lettered, no
     `failover: ${TOTAL} events, ${seen.size} acked, ${dead.length} dead-lettered, ${duplicates} redeliveries (deliveryCount > 1), ${[...seen.values()].filter((c) => c > 1).length} acked more than once`,
   );
   expect(lost).toEqual([]);
+  // Every entry the dead consumer held came back to w1 as a redelivery, and was counted.
+  expect(doomedNs).toHaveLength(HELD);
+  expect(doomedNs.filter((n) => !redelivered.has(n))).toEqual([]);
+  expect(duplicates).toBeGreaterThanOrEqual(HELD);
   // Nothing left pending: every delivered entry was acked (or dead-lettered) in the end.
   for (const t of TYPES)
     expect((await consumer.getStreamInfo(t)).consumerGroups[0].pending, t).toBe(0);

@@ -14,8 +14,10 @@ import { Tail } from '../../src/monitor/tail.js';
 import { createCommands } from '../../src/monitor/commands.js';
 import { keySlot } from '../../src/core/hash-slot.js';
 import { startCluster, type RunningCluster } from '../helpers/cluster.js';
-import { waitFor } from '../helpers/context.js';
+import { redisUrl, waitFor } from '../helpers/context.js';
+import { freePort } from '../../src/local-redis/private-redis.js';
 import { sink } from '../monitor/helpers.js';
+import { MAIN } from '../helpers/terminal.js';
 
 let cluster: RunningCluster;
 beforeAll(async () => {
@@ -26,7 +28,8 @@ afterAll(() => cluster?.stop());
 const TYPES = ['asset.discovered', 'asset.processed', 'workflow.failed', 'quality.assessed'];
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+  // The built CLI (npm test builds first): a tsx start costs ~10 s on a loaded 2-core box.
+  return promisify(execFile)(process.execPath, [MAIN, ...args], {
     cwd: process.cwd(),
     timeout: 30000,
   }).then(
@@ -34,6 +37,28 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
     (e: { code: number; stdout: string; stderr: string }) => e,
   );
 }
+
+describe('seeds and --cluster', () => {
+  it('several --url seed the client (a dead first seed is skipped); --cluster forces it', async () => {
+    const dead = `redis://127.0.0.1:${await freePort()}`;
+    const seeded = await cli(['status', '--url', dead, '--url', cluster.nodes[1].url, '--json']);
+    expect(seeded.stderr).toBe('');
+    expect(seeded.code).toBe(0);
+    expect(JSON.parse(seeded.stdout).cluster).toEqual({ masters: 3, replicas: 0 });
+    const forced = await cli(['status', '--url', cluster.nodes[0].url, '--cluster', '--json']);
+    expect(forced.code).toBe(0);
+    expect(JSON.parse(forced.stdout).cluster).toEqual({ masters: 3, replicas: 0 });
+  });
+
+  it('--cluster on a plain server: one line saying it is not a cluster node, not "None of startup nodes"', async () => {
+    const r = await cli(['status', '--url', redisUrl(), '--cluster']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^streamscope status: redis:\/\/127\.0\.0\.1:\d+ is not a Redis Cluster node \(redis_mode:standalone\): drop --cluster/,
+    );
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
 
 const layouts: { layout: KeyLayout; prefix: string }[] = [
   { layout: 'hash-tag', prefix: '{cli}:events:' },
@@ -78,16 +103,7 @@ describe.each(layouts)('on a cluster, $layout layout', ({ layout, prefix }) => {
   it('tail --json follows the global stream through one node', async () => {
     const child = spawn(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        'src/cli/main.ts',
-        'tail',
-        '--json',
-        '--url',
-        cluster.nodes[1].url,
-        ...flags,
-      ],
+      [MAIN, 'tail', '--json', '--url', cluster.nodes[1].url, ...flags],
       { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';

@@ -39,6 +39,22 @@ describe('classifyRedisError', () => {
     for (const e of [cmd, key]) expect(e.message).not.toMatch(/read-only/);
   });
 
+  it('a Cluster client that reached no seed: UNREACHABLE (retried), worded, not ioredis\'s "None of startup nodes"', () => {
+    const e = classifyRedisError(
+      new Error('None of startup nodes is available'),
+      'redis://h:7000',
+      [],
+      {
+        connecting: true,
+      },
+    );
+    expect(e.code).toBe('UNREACHABLE');
+    expect(e.message).toBe(
+      'cannot connect to redis://h:7000: no Redis Cluster seed node answered. Is the cluster running there? Check --url (several --url give more seeds).',
+    );
+    expect(TRANSIENT_CODES.has(e.code)).toBe(true);
+  });
+
   it("Redis 7's UNBLOCKED (stream deleted under a blocked XREADGROUP) is a NOGROUP", () => {
     expect(
       classifyRedisError(new Error('UNBLOCKED the stream key no longer exists'), where).code,

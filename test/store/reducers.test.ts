@@ -18,6 +18,8 @@ import {
 import type { MonitorMessage } from '../../src/core/messages.js';
 import { selectedIndex } from '../../src/store/list.js';
 import { collectEffects } from '../../src/store/effects.js';
+import type { StoreAction } from '../../src/store/actions.js';
+import type { MonitorState, PendingRequest } from '../../src/store/state.js';
 import { streamRowKey } from '../../src/ui/panes/streams-lag/model.js';
 import {
   T0,
@@ -32,6 +34,13 @@ import {
 } from './build.js';
 
 const K = 'alice:events:asset.discovered';
+
+/** Apply `actions`; also the PEL page they asked the store to load (the last one; null: none). */
+function asking(s: MonitorState, ...actions: StoreAction[]): [MonitorState, PendingRequest | null] {
+  const [next, effects] = collectEffects(() => reduceAll(s, actions));
+  const pages = effects.flatMap((e) => (e.type === 'loadPendingPage' ? [e.request] : []));
+  return [next, pages.at(-1) ?? null];
+}
 
 describe('events ring buffer', () => {
   it('history (--since) is held and counted as received, but not as arrivals per second', () => {
@@ -325,9 +334,9 @@ describe('connection and snapshots', () => {
 
 describe('pending entries', () => {
   it('opens on the group with most pending and asks for its first page', () => {
-    const s = state({}, triageSnapshot());
+    const [s, asked] = asking(state(), triageSnapshot());
     expect(s.pending.target).toEqual({ stream: K, group: 'alice-main', consumer: null });
-    expect(s.pending.request).toEqual({
+    expect(asked).toEqual({
       stream: K,
       group: 'alice-main',
       consumer: null,
@@ -376,12 +385,12 @@ describe('pending entries', () => {
   });
 
   it('reloads the visible page with each snapshot, never overlapping a load in flight', () => {
-    let s = state({}, triageSnapshot(), { type: 'selectPane', pane: 'pending' });
-    const first = s.pending.request;
-    s = reduce(s, triageSnapshot(T0 + 1000));
-    expect(s.pending.request).toBe(first); // still loading: no second request
-    s = reduceAll(s, [pendingPage(K, 'alice-main', 3), triageSnapshot(T0 + 2000)]);
-    expect(s.pending.request).not.toBe(first);
+    let [s, asked] = asking(state(), triageSnapshot(), { type: 'selectPane', pane: 'pending' });
+    expect(asked).toMatchObject({ stream: K, group: 'alice-main' });
+    [s, asked] = asking(s, triageSnapshot(T0 + 1000));
+    expect(asked).toBeNull(); // still loading: no second request
+    [s, asked] = asking(s, pendingPage(K, 'alice-main', 3), triageSnapshot(T0 + 2000));
+    expect(asked).toMatchObject({ stream: K, group: 'alice-main', afterId: null, offset: 0 });
     expect(s.pending.loading).toBe(true);
   });
 
@@ -393,16 +402,18 @@ describe('pending entries', () => {
       { ...pendingPage(K, 'alice-main', 3), hasMore: true },
     );
     expect(s.pending.order).toBe('idle');
-    s = reduce(s, { type: 'changePage', delta: 1 });
-    expect(s.pending.request).toMatchObject({ order: 'idle', offset: 3, count: 3, afterId: null });
-    s = reduceAll(s, [
+    let asked: PendingRequest | null;
+    [s, asked] = asking(s, { type: 'changePage', delta: 1 });
+    expect(asked).toMatchObject({ order: 'idle', offset: 3, count: 3, afterId: null });
+    [s, asked] = asking(
+      s,
       { ...pendingPage(K, 'alice-main', 1), hasMore: false },
       { type: 'changePage', delta: 1 },
-    ]);
+    );
     expect(s.ui.notice?.text).toBe('no more pending entries (this is the last page)');
-    expect(s.pending.request).toMatchObject({ offset: 3 }); // nothing new asked for
-    s = reduce(s, { type: 'changePage', delta: -1 });
-    expect(s.pending.request).toMatchObject({ order: 'idle', offset: 0 });
+    expect(asked).toBeNull(); // nothing new asked for
+    [s, asked] = asking(s, { type: 'changePage', delta: -1 });
+    expect(asked).toMatchObject({ order: 'idle', offset: 0 });
   });
 
   it('n on the last page of an approximate ordering says where the search stopped', () => {
@@ -420,18 +431,13 @@ describe('pending entries', () => {
   });
 
   it('o switches to ID order: pages after the highest ID of the page and back again; a late page of the other order is ignored', () => {
-    let s = state(
-      {},
-      triageSnapshot(),
-      { type: 'selectPane', pane: 'pending' },
+    let [s, asked] = asking(
+      state({}, triageSnapshot(), { type: 'selectPane', pane: 'pending' }),
       pendingPage(K, 'alice-main', 3),
       { type: 'togglePendingOrder' },
     );
-    expect(s.pending).toMatchObject({
-      order: 'id',
-      entries: [],
-      request: { order: 'id', afterId: null, offset: 0 },
-    });
+    expect(s.pending).toMatchObject({ order: 'id', entries: [] });
+    expect(asked).toMatchObject({ order: 'id', afterId: null, offset: 0 });
     s = reduce(s, pendingPage(K, 'alice-main', 3)); // asked for most idle first, arrives late
     expect(s.pending.entries).toEqual([]);
     const byId = (n: number) => ({
@@ -441,17 +447,17 @@ describe('pending entries', () => {
     });
     s = reduce(s, { ...byId(3), hasMore: true });
     expect(selectPendingRows(s).map((e) => e.idleMs)).toEqual([1000, 2000, 3000]); // ID order, as read
-    s = reduce(s, { type: 'changePage', delta: 1 });
-    expect(s.pending.request?.afterId).toBe(`${T0 - 600_000 + 2}-0`);
+    [s, asked] = asking(s, { type: 'changePage', delta: 1 });
+    expect(asked?.afterId).toBe(`${T0 - 600_000 + 2}-0`);
     s = reduceAll(s, [
       { ...byId(1), hasMore: false },
       { type: 'changePage', delta: 1 },
     ]);
     expect(s.ui.notice?.text).toBe('no more pending entries (this is the last page)');
-    s = reduce(s, { type: 'changePage', delta: -1 });
-    expect(s.pending.request?.afterId).toBeNull();
-    s = reduce(s, { type: 'togglePendingOrder' });
-    expect(s.pending.request).toMatchObject({ order: 'idle', offset: 0 });
+    [s, asked] = asking(s, { type: 'changePage', delta: -1 });
+    expect(asked).toMatchObject({ order: 'id', afterId: null });
+    [s, asked] = asking(s, { type: 'togglePendingOrder' });
+    expect(asked).toMatchObject({ order: 'idle', offset: 0 });
   });
 
   it('[ and ] pick another stream/group with pending entries (skipping those with none); the choice sticks', () => {
@@ -464,11 +470,14 @@ describe('pending entries', () => {
   });
 
   it('enter on a consumer in the groups pane shows its pending entries', () => {
-    let s = state({}, triageSnapshot(), { type: 'selectPane', pane: 'groups' });
-    s = reduceAll(s, [{ type: 'moveCursor', delta: 1 }, { type: 'openSelected' }]);
+    const [s, asked] = asking(
+      state({}, triageSnapshot(), { type: 'selectPane', pane: 'groups' }),
+      { type: 'moveCursor', delta: 1 },
+      { type: 'openSelected' },
+    );
     expect(s.ui.pane).toBe('pending');
     expect(s.pending.target).toEqual({ stream: K, group: 'alice-main', consumer: 'worker-1' });
-    expect(s.pending.request?.consumer).toBe('worker-1');
+    expect(asked?.consumer).toBe('worker-1');
     expect(reduce(s, { type: 'back' }).pending.target?.consumer).toBeNull();
   });
 
@@ -610,13 +619,12 @@ describe('commands and confirmation', () => {
   });
 
   it('reports the outcome, clears marks and reloads the page', () => {
-    let s = reduceAll(ready(), [
+    const confirmed = reduceAll(ready(), [
       { type: 'toggleMark' },
       { type: 'requestCommand', command: 'ack' },
       { type: 'confirm' },
     ]);
-    const before = s.pending.request;
-    s = reduce(s, {
+    const [s, asked] = asking(confirmed, {
       type: 'CommandCompleted',
       command: 'ack',
       requested: 1,
@@ -631,7 +639,7 @@ describe('commands and confirmation', () => {
       flash: true,
     });
     expect(s.pending.marks).toEqual([]);
-    expect(s.pending.request).not.toBe(before);
+    expect(asked).toMatchObject({ stream: K, group: 'alice-main' }); // the page is reloaded
     // The flash stays while time passes, and goes with the next key.
     expect(reduce(s, { type: 'tick', now: T0 + 60_000 }).ui.notice?.flash).toBe(true);
     expect(reduce(s, { type: 'moveCursor', delta: 1 }).ui.notice).toBeNull();
@@ -771,14 +779,14 @@ describe('stream/group picker (pane 3)', () => {
     ); // clamped
     expect(selectLayer(reduce(s, { type: 'back' }), 'picker')).toBeNull();
     expect(reduce(s, { type: 'back' }).pending.target?.stream).toBe(K);
-    const picked = reduce(s, { type: 'openSelected' });
+    const [picked, asked] = asking(s, { type: 'openSelected' });
     expect(selectLayer(picked, 'picker')).toBeNull();
     expect(picked.ui.pane).toBe('pending');
     expect(picked.pending).toMatchObject({
       auto: false,
       target: { stream: 'alice:events:project.created', group: 'alice-main', consumer: null },
-      request: { afterId: null },
     });
+    expect(asked).toMatchObject({ stream: 'alice:events:project.created', afterId: null });
   });
 
   it('keeps the highlighted pair while a new snapshot reorders the list; says so when there is nothing to pick', () => {

@@ -15,9 +15,7 @@ export async function refusalFor(
   if (readOnly) return readOnlyRefusal(kind);
   // undo runs another kind's executor: the caller probes that kind.
   if (kind === 'undo') return null;
-  const probes = commandKind(kind as CommandKind).aclProbe(
-    `${ctx.keys.prefix}__streamscope_probe__`,
-  );
+  const probes = commandKind(kind as CommandKind).aclProbe(ctx.keys.probeKey);
   const p = ctx.client.pipeline();
   for (const [name, ...args] of probes) p.call(String(name), ...args);
   const res = (await p.exec()) ?? [];

@@ -78,6 +78,19 @@ export function StatusBar({ width }: { width: number }) {
       text: `cluster: ${masters} master${masters === 1 ? '' : 's'}, ${replicas} replica${replicas === 1 ? '' : 's'}`,
       priority: 65,
     });
+    // --read-from replicas: say where the snapshot really read. A slot whose replica the client's
+    // slot map does not name yet (just attached, or none at all) is read from its master.
+    const reads = v.cluster.replicaReads;
+    if (reads && reads.masters > 0)
+      segs.push({
+        text: paint(
+          'warn',
+          `reads: ${formatCount(reads.masters)}/${formatCount(reads.masters + reads.replicas)} on masters (${replicas === 0 ? 'no replicas' : 'no replica known'})`,
+        ),
+        // Below the snapshot age, above the topology: 80 columns still show both.
+        priority: 68,
+      });
+    else if (reads) segs.push({ text: paint('dim', 'reads: replicas'), priority: 55 });
   }
   // Too fast to read every entry: counts stay exact (entries-added), rows are a sample. The
   // ratio is measured over the sampler's first second; until then the bar says so, not "1 in 1".

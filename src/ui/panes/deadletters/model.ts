@@ -6,31 +6,20 @@ import { createKeySpace } from '../../../core/keys.js';
 import { DEAD_LETTER_SORTS } from '../../../store/dead-letter-view.js';
 import {
   PANE,
-  deadLetterKey,
   deadLetterTarget,
+  moveDeadLetterCursor,
   selectDeadLetterCursor,
   selectDeadLetterRows,
   toggleDeadLetterMark,
 } from '../../../store/dead-letters.js';
 import { want } from '../../../store/effects.js';
 import { pushLayer } from '../../../store/layers.js';
-import { movedSelection } from '../../../store/list.js';
 import type { PaneModel } from '../../../store/pane-models.js';
 import { clearFilter } from '../../../store/table-view.js';
 
 export const deadLettersModel: Omit<PaneModel, 'id'> = {
   sorts: DEAD_LETTER_SORTS,
-  moveCursor(state, delta) {
-    const sel = movedSelection(
-      selectDeadLetterRows(state),
-      deadLetterKey,
-      state.ui.selected[PANE],
-      delta,
-    );
-    return sel
-      ? { ...state, ui: { ...state.ui, selected: { ...state.ui.selected, [PANE]: sel } } }
-      : state;
-  },
+  moveCursor: moveDeadLetterCursor,
   open(state) {
     const row = selectDeadLetterRows(state)[selectDeadLetterCursor(state)];
     if (!row) return state;

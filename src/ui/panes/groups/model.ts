@@ -6,7 +6,6 @@
 import { findingRank } from '../../../core/diagnosis.js';
 import { groupKey } from '../../../core/lag-history.js';
 import { selectGroupInsights, type GroupInsight } from '../../../store/insights.js';
-import { movedSelection, selectedIndex } from '../../../store/list.js';
 import type { PaneModel } from '../../../store/pane-models.js';
 import { showPending } from '../../../store/pending.js';
 import { selectGroupRows, type GroupRow } from '../../../store/selectors.js';
@@ -17,6 +16,7 @@ import {
   clearFilter,
   matcherFor,
   paneFilterText,
+  paneSelection,
   paneSortIndex,
   type SortOption,
 } from '../../../store/table-view.js';
@@ -151,25 +151,16 @@ export function selectGroupView(state: MonitorState): readonly GroupRow[] {
   return out;
 }
 
-export function selectGroupCursor(state: MonitorState): number {
-  return selectedIndex(selectGroupView(state), groupRowKey, state.ui.selected.groups);
-}
+const selection = paneSelection('groups', selectGroupView, groupRowKey);
+
+export const selectGroupCursor: (state: MonitorState) => number = selection.cursor;
 
 export const groupsModel: Omit<PaneModel, 'id'> = {
   sorts: GROUP_SORTS,
-  moveCursor(state, delta) {
-    const sel = movedSelection(
-      selectGroupView(state),
-      groupRowKey,
-      state.ui.selected.groups,
-      delta,
-    );
-    if (!sel) return state;
-    return { ...state, ui: { ...state.ui, selected: { ...state.ui.selected, groups: sel } } };
-  },
+  moveCursor: selection.moveCursor,
   back: (state) => clearFilter(state, 'groups'),
   open(state) {
-    const row = selectGroupView(state)[selectGroupCursor(state)];
+    const row = selection.selected(state);
     if (!row) return state;
     return showPending(state, {
       stream: row.key,

@@ -4,6 +4,7 @@
  * `s`, where the copies go, and that it cannot be undone. State: store/replay-dialog.ts.
  */
 import { Box, Text } from 'ink';
+import { DLQ_SEGMENT, GLOBAL_STREAM_SUFFIX } from '../../../core/keys.js';
 import { formatSpeed } from '../../../core/replay-range.js';
 import { selectLayer } from '../../../store/layers.js';
 import { formatSpan } from '../../../store/history.js';
@@ -24,8 +25,8 @@ function choices<T>(all: readonly T[], chosen: T, label: (t: T) => string): stri
 
 /** The streams a copy goes to, under the sandbox prefix (streams/replay.ts copiesOf). */
 function copyStreams(d: ReplayDialogData): string {
-  if (d.stream === 'all') return 'all + <type>';
-  if (d.stream.startsWith('dlq:')) return d.stream;
+  if (d.stream === GLOBAL_STREAM_SUFFIX) return `${GLOBAL_STREAM_SUFFIX} + <type>`;
+  if (d.stream.startsWith(DLQ_SEGMENT)) return d.stream;
   return `${d.stream} + all`;
 }
 

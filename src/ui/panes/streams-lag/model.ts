@@ -1,5 +1,4 @@
 /** Pane 2's rows by identity (stream + group), filtered and sorted; enter shows that group's pending entries. */
-import { movedSelection, selectedIndex } from '../../../store/list.js';
 import type { PaneModel } from '../../../store/pane-models.js';
 import { showPending } from '../../../store/pending.js';
 import { openHistory } from '../../../store/history.js';
@@ -9,6 +8,7 @@ import {
   byNumber,
   byText,
   clearFilter,
+  paneSelection,
   viewSelector,
   type SortOption,
 } from '../../../store/table-view.js';
@@ -53,26 +53,15 @@ export const selectStreamView = viewSelector(
   STREAM_SORTS,
 );
 
-export function selectStreamCursor(state: MonitorState): number {
-  return selectedIndex(selectStreamView(state), streamRowKey, state.ui.selected.streams);
-}
+const selection = paneSelection('streams', selectStreamView, streamRowKey);
 
-export function selectedStreamRow(state: MonitorState): StreamRow | null {
-  return selectStreamView(state)[selectStreamCursor(state)] ?? null;
-}
+export const selectStreamCursor: (state: MonitorState) => number = selection.cursor;
+
+export const selectedStreamRow: (state: MonitorState) => StreamRow | null = selection.selected;
 
 export const streamsModel: Omit<PaneModel, 'id'> = {
   sorts: STREAM_SORTS,
-  moveCursor(state, delta) {
-    const sel = movedSelection(
-      selectStreamView(state),
-      streamRowKey,
-      state.ui.selected.streams,
-      delta,
-    );
-    if (!sel) return state;
-    return { ...state, ui: { ...state.ui, selected: { ...state.ui.selected, streams: sel } } };
-  },
+  moveCursor: selection.moveCursor,
   back: (state) => clearFilter(state, 'streams'),
   open(state) {
     const row = selectedStreamRow(state);
