@@ -4,12 +4,13 @@
  * count them, and only then trim them (exact XTRIM MINID), never past an entry a group has not
  * read or acknowledged. `all` means every type stream under the prefix plus the global stream.
  */
-import { access, constants, mkdir } from 'node:fs/promises';
+import { access, constants } from 'node:fs/promises';
 import type { KeySpace } from '../core/keys.js';
 import { parseAge } from '../core/replay-range.js';
 import { StreamscopeError, errorCodeOf } from '../core/errors.js';
 import { StreamDiscovery } from '../streams/inspector.js';
 import { archiveAndTrim, type ArchiveReport } from '../streams/archive.js';
+import { makeDirs } from '../streams/archive-files.js';
 import type { PersistenceContext } from '../streams/context.js';
 import { clusterUsage, tlsUsage } from './connection-options.js';
 import { mutationUsage, runMutation } from './mutation-cli.js';
@@ -55,7 +56,7 @@ async function streamKeys(session: OpsSession, stream: string): Promise<string[]
 
 async function writableDir(dir: string): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
+    await makeDirs(dir);
     await access(dir, constants.W_OK);
   } catch (err) {
     throw new StreamscopeError(

@@ -23,8 +23,10 @@ const HELP = `Usage: streamscope replay --stream <type|all|dlq:type> --from <id|
 
 Replays the entries of a range. Copies keep the original fields byte for byte.
   --stream <s>         an event type, all (the global stream) or dlq:<type>
-  --from, --to <b>     inclusive bounds: a stream ID (1732694928060-0), a time
-                       (2026-11-27T07:00:00Z, 2026-11-27), a duration ago (2h), - or +
+  --from, --to <b>     inclusive bounds, read like the monitor's :goto/:range: a stream
+                       ID (1732694928060-0), a time with a zone (2026-11-27T07:00:00Z),
+                       a local time or date (2026-11-27T07:00, 2026-11-27), a duration
+                       ago on the server's clock (2h, "10m ago", --from=-2h), now, - or +
   --to-prefix <p>      copy to <p><type> and <p>all (a sandbox; must not be the live prefix)
   --same-stream        copy into the same stream, each copy tagged replayed_from=<original ID>
                        (consumers of the live stream process the copies again)

@@ -161,6 +161,11 @@ export interface CommandLineContext {
   nowMs?: number;
   /** The stream of the open history view (goto and range act on it); absent/null: none. */
   historyStream?: string | null;
+  /**
+   * With `--archive`: streams that have archived days (names without the prefix), also those
+   * trimmed away entirely — `history` opens them too (read from the archive). Absent: none.
+   */
+  archivedStreams?: readonly string[];
 }
 
 export type CommandLineParse =
@@ -193,6 +198,12 @@ function distance(a: string, b: string): number {
 function closest(word: string, names: readonly string[]): string | null {
   const near = names.filter((n) => distance(word, n) <= 2);
   return near.length === 1 ? near[0] : null;
+}
+
+/** The streams `history` opens: those in Redis, and (with --archive) those with archived days. */
+function historyStreams(ctx: CommandLineContext): string[] {
+  const archived = (ctx.archivedStreams ?? []).filter((s) => !ctx.streams.includes(s));
+  return [...ctx.streams, ...archived];
 }
 
 function unknownName(what: string, name: string, names: readonly string[]): string {
@@ -317,8 +328,9 @@ export function parseCommandLine(text: string, ctx: CommandLineContext): Command
     }
     case 'history': {
       if (args.length !== 1) return fail(`history: ${usage}`);
-      if (!ctx.streams.includes(args[0]))
-        return fail(`history: ${unknownName('stream', args[0], ctx.streams)}`);
+      const known = historyStreams(ctx);
+      if (!known.includes(args[0]))
+        return fail(`history: ${unknownName('stream', args[0], known)}`);
       return { ok: true, command: { verb: 'history', stream: args[0] } };
     }
     case 'goto':
@@ -419,7 +431,7 @@ function candidatesFor(words: readonly string[], index: number, ctx: CommandLine
       if (index === 1) return [...ctx.streams];
       return index === 2 ? [...ctx.groupsOf(words[1])] : [];
     case 'history':
-      return index === 1 ? [...ctx.streams] : [];
+      return index === 1 ? historyStreams(ctx) : [];
     case 'goto':
       return index === 1 ? ['-1h', '-10m', 'now'] : [];
     case 'replay':

@@ -12,8 +12,7 @@
  * An `end` bound without a sequence covers its whole millisecond (`<ms>-<max seq>`), so
  * `:range 06:00..07:00`-style ranges include entries of the last millisecond.
  */
-import { MAX_SEQ } from './replay-range.js';
-import { compareStreamIds, isStreamId } from './stream-id.js';
+import { compareStreamIds, isStreamId, MAX_SEQ } from './stream-id.js';
 
 export type BoundSide = 'start' | 'end';
 

@@ -190,6 +190,8 @@ export type MonitorMessage =
       at: number;
     }
   | { type: 'HistoryPageFailed'; request: HistoryPageRequest; error: ErrorInfo; at: number }
+  /** With --archive: the stream keys that have archived day files (also ones gone from Redis). */
+  | { type: 'ArchivedStreamsListed'; keys: readonly string[]; at: number }
   | {
       /** A range count (history view title): progress (done: false), then the result or an error. */
       type: 'HistoryRangeCounted';

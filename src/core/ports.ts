@@ -89,6 +89,12 @@ export interface MonitorQueriesPort {
   /** Stop the running range count between two pages (nothing more is emitted for it). */
   cancelHistoryCount?(): void;
   /**
+   * With --archive: list the stream keys under the prefix that have archived day files; emits one
+   * ArchivedStreamsListed (`:history` offers them, also streams trimmed away entirely).
+   * Absent (or no archive): nothing.
+   */
+  listArchivedStreams?(): Promise<void>;
+  /**
    * The entry of `toStream` holding the event `eventId` that `id` (in `fromStream`) holds: the
    * per-type entry of a global one or the reverse, searched near `id`'s time. Emits one
    * CounterpartFound. Absent: the detail view shows only the ID it has.

@@ -2,13 +2,11 @@
  * Pure parsing for replay and archive: range bounds (`<id|time>`), speeds (`max`, `1`, `10x`),
  * ages (`30d`) and the pacing schedule of a replay at N× the original inter-arrival times.
  */
-import { compareStreamIds, isStreamId, parseStreamId } from './stream-id.js';
+import { compareStreamIds, MAX_SEQ, parseStreamId } from './stream-id.js';
+import { parseHistoryBound } from './history-time.js';
 
-/** Largest sequence number of a stream ID: `<ms>-MAX_SEQ` is the last ID of that millisecond. */
-export const MAX_SEQ = '18446744073709551615';
-
-/** Milliseconds in the largest stream ID Redis accepts (2^64 − 1). */
-const MAX_MS = '18446744073709551615';
+/** Largest sequence number of a stream ID (defined in stream-id.ts, re-exported for callers here). */
+export { MAX_SEQ };
 
 /** Replay pace: `max` (as fast as possible) or N (the original inter-arrival times ÷ N). */
 export type ReplaySpeed = 'max' | number;
@@ -62,30 +60,18 @@ export function parseAge(text: string): number {
 }
 
 /**
- * A range bound: a stream ID (`1732694928060-0`, or `1732694928060` = that millisecond), an
- * ISO-8601 time (`2026-11-27T07:00:00Z`, `2026-11-27`), a duration ago (`2h` = now − 2 h) or
- * `-`/`+`. `end` bounds cover the whole millisecond when no sequence is given. Returns a full ID.
+ * A range bound, read exactly as the monitor's `:goto` / `:range` read it (core/history-time.ts),
+ * so one text means one ID in the CLI and the TUI: a stream ID (`1732694928060-0`, or
+ * `1732694928060` = that millisecond), a time with a zone (`2026-11-27T07:00:00Z`, `…+01:00`), a
+ * time or date without one (LOCAL: `2026-11-27T07:00`, `2026-11-27` = its local midnight), a
+ * duration before `nowMs` (`2h`, `-2h`, `10m ago`; callers pass the SERVER's clock, the clock
+ * stream IDs are made with), `now`, or `-`/`+`. `end` bounds cover the whole millisecond when no
+ * sequence is given. Returns a full ID; throws a one-line RangeError naming the flag otherwise.
  */
 export function parseBound(text: string, side: 'start' | 'end', nowMs: number): string {
-  const t = text.trim();
-  if (t === '-') return '0-0';
-  if (t === '+') return `${MAX_MS}-${MAX_SEQ}`;
-  if (/^\d+-\d+$/.test(t) && isStreamId(t)) {
-    parseStreamId(t); // throws on nonsense
-    return t;
-  }
-  if (/^\d{10,}$/.test(t)) return side === 'start' ? `${t}-0` : `${t}-${MAX_SEQ}`;
-  let ms: number;
-  if (/^\d+(?:\.\d+)?(ms|s|m|h|d|w)$/.test(t)) ms = nowMs - parseAge(t);
-  else {
-    ms = Date.parse(t);
-    if (!/^\d{4}-\d{2}-\d{2}/.test(t) || !Number.isFinite(ms))
-      throw new RangeError(
-        `not a stream ID or time: "${text}" (use 1732694928060-0, 2026-11-27T07:00:00Z or 2h)`,
-      );
-  }
-  const whole = Math.max(0, Math.floor(ms));
-  return side === 'start' ? `${whole}-0` : `${whole}-${MAX_SEQ}`;
+  const r = parseHistoryBound(text, side, nowMs, side === 'start' ? '--from' : '--to');
+  if (!r.ok) throw new RangeError(r.error);
+  return r.id;
 }
 
 /** Both bounds, checked: from ≤ to. */

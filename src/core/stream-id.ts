@@ -6,6 +6,9 @@ export interface ParsedId {
   seq: bigint;
 }
 
+/** Largest sequence number of a stream ID (2^64 − 1): `<ms>-MAX_SEQ` is the last ID of that millisecond. */
+export const MAX_SEQ = '18446744073709551615';
+
 const ID_RE = /^(\d+)(?:-(\d+))?$/;
 
 export function isStreamId(value: string): boolean {

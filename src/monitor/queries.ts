@@ -19,6 +19,7 @@ import {
 import { readHistoryPage } from '../streams/history-page.js';
 import { readHistoryPageWithArchive } from '../streams/history-archive.js';
 import { countHistoryRange } from '../streams/history-count.js';
+import { listArchivedStreamKeys } from '../streams/archive-files.js';
 import { ReceivedEvent } from './tail.js';
 import { describeServer, secretsOf, toErrorInfo } from './connection-guard.js';
 import { scanPel } from './bulk/pel-scan.js';
@@ -164,6 +165,15 @@ export function createQueries({
     },
     cancelHistoryCount() {
       counting = null;
+    },
+    async listArchivedStreams() {
+      if (!archiveDir || !keys) return;
+      try {
+        const found = await listArchivedStreamKeys(archiveDir, keys.prefix);
+        emit({ type: 'ArchivedStreamsListed', keys: found, at: Date.now() });
+      } catch {
+        // An unreadable archive root: the history view of a stream says so when it pages there.
+      }
     },
     async findCounterpart(fromStream, id, eventId, toStream) {
       let toId: string | null = null;

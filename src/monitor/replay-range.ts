@@ -17,6 +17,7 @@ import {
   type ReplayTarget,
 } from '../core/replay-range.js';
 import {
+  countAfter,
   planReplay,
   previewReplay,
   type ReplayPlan,
@@ -32,6 +33,18 @@ import type { ExecContext } from './commands.js';
 
 const entries = (n: number): string =>
   `${n.toLocaleString('en-US')} ${n === 1 ? 'entry' : 'entries'}`;
+
+/**
+ * What a new group delivers past the range: Redis cannot stop a group at an ID, so the preview
+ * says how many entries after `to` it will deliver too (its consumers must stop there themselves).
+ */
+function afterText(pv: ReplayPreview): string {
+  const a = pv.afterRange;
+  const n = a && a.count > 0 ? `${a.estimated ? '~' : ''}${entries(a.count)}` : null;
+  return n
+    ? `, then the ${n} after it and any added later (Redis cannot stop a group at the range's end)`
+    : ' (the range reaches the end: entries added later are delivered too)';
+}
 
 /** Where the copies go, in words (the keys, or the group). */
 export function replayWhere(plan: ReplayPlan): string {
@@ -54,7 +67,7 @@ export function describeReplayPreview(
   return {
     summary:
       t.kind === 'group'
-        ? `create group "${t.group}" on ${plan.sourceKey} just before ${plan.from}: it will deliver the ${entries(pv.count)} of the range (and any after it)`
+        ? `create group "${t.group}" on ${plan.sourceKey} just before ${plan.from}: it will deliver the ${entries(pv.count)} of the range${afterText(pv)}`
         : `replay ${entries(pv.count)} of ${plan.sourceKey} to ${replayWhere(plan)} at ${formatSpeed(speed)}`,
     details: [
       `range ${pv.firstId ?? plan.from} .. ${pv.lastId ?? plan.to}, span ${(pv.spanMs / 1000).toFixed(1)} s, ${pv.bytes.toLocaleString('en-US')} bytes`,
@@ -129,9 +142,18 @@ export async function previewReplayRange(
   const spec = specOf(request);
   const plan = await planOf(ctx.client, ctx.keys, spec, ctx.archiveDir);
   const pv = await previewReplay(ctx.client, plan);
+  // The dialog asks once whatever the target; its "new group" choice shows what follows the range.
+  const after = pv.afterRange ?? (await countAfter(ctx.client, plan.sourceKey, plan.to));
   return {
     ...describeReplayPreview(plan, pv, spec.speed),
-    data: { firstId: pv.firstId, lastId: pv.lastId, spanMs: pv.spanMs, bytes: pv.bytes },
+    data: {
+      firstId: pv.firstId,
+      lastId: pv.lastId,
+      spanMs: pv.spanMs,
+      bytes: pv.bytes,
+      afterCount: after.count,
+      afterEstimated: after.estimated,
+    },
   };
 }
 

@@ -18,7 +18,7 @@ import { closeAllLayers, closeLayer, pushLayer, selectLayer, updateLayer } from 
 import { showPending } from './pending.js';
 import { historyGoto, historyRange, openHistory } from './history.js';
 import { openReplayDialog } from './replay-dialog.js';
-import { selectConsumersOf, selectKeys, stripPrefix } from './selectors.js';
+import { selectConsumersOf, selectKeys, selectServerNowMs, stripPrefix } from './selectors.js';
 import type { CommandLineState, MonitorState } from './state.js';
 import { requestCommand, requestWithPreview } from './ui-reducers.js';
 
@@ -66,8 +66,11 @@ export function commandLineContext(state: MonitorState): CommandLineContext {
       : [],
     streams: state.snapshot.streams.map((s) => stripPrefix(prefix, s.key)),
     groupsOf: (name) => streamOf(name)?.groups.map((g) => g.name) ?? [],
-    nowMs: state.now,
+    nowMs: selectServerNowMs(state),
     historyStream: selectLayer(state, 'history')?.stream ?? null,
+    archivedStreams: state.archivedStreams
+      .filter((k) => k.startsWith(prefix))
+      .map((k) => stripPrefix(prefix, k)),
   };
 }
 
@@ -91,7 +94,10 @@ export function reduceCommandLine(state: MonitorState, a: CommandLineAction): Mo
   switch (a.type) {
     case 'openCommandLine':
       // Not over a dialog: the dialog's answer comes first.
-      return selectLayer(state, 'confirm') ? state : withLine(state, line ?? fresh());
+      if (selectLayer(state, 'confirm')) return state;
+      // With --archive, `history` also offers streams that live only in the archive now.
+      if (!line) want({ type: 'listArchivedStreams' });
+      return withLine(state, line ?? fresh());
     case 'editCommandLine':
       return line ? withLine(state, { ...line, text: a.text, candidates: [], error: null }) : state;
     case 'completeCommandLine': {

@@ -280,6 +280,9 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
         );
       } else if (e.type === 'cancelHistoryCount') {
         options.queries.cancelHistoryCount?.();
+      } else if (e.type === 'listArchivedStreams') {
+        // A listing that fails leaves the names it had: `:history` still opens live streams.
+        options.queries.listArchivedStreams?.().catch(() => {});
       } else if (e.type === 'cancelCommand') {
         running?.abort();
       } else if (e.type === 'controlCommand') {

@@ -24,6 +24,7 @@ export type Effect =
   | { type: 'loadHistoryPage'; request: HistoryPageRequest }
   | { type: 'countHistoryRange'; request: HistoryCountRequest }
   | { type: 'cancelHistoryCount' }
+  | { type: 'listArchivedStreams' }
   | { type: 'copy'; text: string; what: string }
   | { type: 'findCounterpart'; fromStream: string; id: string; eventId: string; toStream: string }
   | { type: 'export'; name: string; records: readonly ExportRecord[] };

@@ -41,6 +41,7 @@ export function reduce(state: MonitorState, action: StoreAction): MonitorState {
     case 'HistoryPageReceived':
     case 'HistoryPageFailed':
     case 'HistoryRangeCounted':
+    case 'ArchivedStreamsListed':
     case 'CounterpartFound':
     case 'CommandCompleted':
     case 'CommandFailed':
@@ -160,6 +161,8 @@ export function reduceMessage(state: MonitorState, msg: MonitorMessage): Monitor
       return reduceHistoryPage(state, msg);
     case 'HistoryRangeCounted':
       return reduceHistoryCount(state, msg);
+    case 'ArchivedStreamsListed':
+      return { ...state, archivedStreams: msg.keys };
     case 'PendingPageFailed': {
       const p = state.pending;
       if (!p.target || p.target.stream !== msg.stream || p.target.group !== msg.group) return state;

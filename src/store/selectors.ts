@@ -258,6 +258,19 @@ let streamRowsCache: {
   estimates: unknown;
   rows: StreamRow[];
 } | null = null;
+/**
+ * The server's clock now, estimated: its TIME at the last snapshot plus the local time since.
+ * Relative times typed in the monitor (`:goto -1h`, `:range 10m ago..now`) are on this clock,
+ * like `streamscope replay --from 2h` (server TIME): stream IDs are made with the server's clock,
+ * so a skewed monitor host still lands on the entries of the last hour. Before the first
+ * snapshot: the local clock.
+ */
+export function selectServerNowMs(state: MonitorState): number {
+  const { server, at } = state.snapshot;
+  if (!server || at === null) return state.now;
+  return server.timeMs + Math.max(0, state.now - at);
+}
+
 /** One row per stream and group (a stream without groups gets one row), worst first. */
 export function selectStreamRows(state: MonitorState): StreamRow[] {
   const { streams, rates, server, lagEstimates } = state.snapshot;

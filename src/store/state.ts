@@ -331,6 +331,8 @@ export interface MonitorState {
   deadLetters: DeadLettersState;
   tables: TablesState;
   ui: UiState;
+  /** With --archive: stream keys that have archived days (ArchivedStreamsListed), else empty. */
+  archivedStreams: readonly string[];
 }
 
 export function defaultConfig(overrides: Partial<MonitorConfig> = {}): MonitorConfig {
@@ -414,6 +416,7 @@ export function initialState(config: MonitorConfig, now: number): MonitorState {
       markRule: null,
     },
     tables: { filters: {}, sort: {} },
+    archivedStreams: [],
     ui: {
       pane: 'events',
       layers: [],

@@ -8,7 +8,7 @@
  */
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { copyFile, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip, createGzip, type Gzip } from 'node:zlib';
 import { once } from 'node:events';
@@ -32,6 +32,32 @@ export function dayFilePath(root: string, streamKey: string, day: string): strin
   return join(streamArchiveDir(root, streamKey), `${day}.ndjson.gz`);
 }
 
+/**
+ * `mkdir -p` without Node's `recursive: true`, which never settles where a parent exists but
+ * mkdir answers ENOENT (Node 20 on procfs/sysfs: `--dir /proc/x` hung the archive command).
+ * One mkdir per missing level; a component that is a file fails with its code (ENOTDIR, EEXIST).
+ */
+export async function makeDirs(dir: string): Promise<void> {
+  try {
+    await mkdir(dir);
+    return;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' && (await stat(dir)).isDirectory()) return;
+    const parent = dirname(dir);
+    if (code !== 'ENOENT' || parent === dir) throw err;
+    const parentIsDir = await stat(parent).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+    if (parentIsDir) throw err; // the parent is there: this ENOENT is the answer
+    await makeDirs(parent);
+  }
+  await mkdir(dir).catch(async (err: NodeJS.ErrnoException) => {
+    if (!(err.code === 'EEXIST' && (await stat(dir)).isDirectory())) throw err;
+  });
+}
+
 /** Day files of a stream, oldest first (none: []). */
 export async function listDayFiles(root: string, streamKey: string): Promise<string[]> {
   const dir = streamArchiveDir(root, streamKey);
@@ -46,6 +72,26 @@ export async function listDayFiles(root: string, streamKey: string): Promise<str
     .filter((n) => DAY_FILE_RE.test(n))
     .sort()
     .map((n) => join(dir, n));
+}
+
+/**
+ * Stream keys starting with `prefix` that have at least one day file under `root`, sorted — also
+ * streams gone from Redis (trimmed away entirely). A missing root: none.
+ */
+export async function listArchivedStreamKeys(root: string, prefix: string): Promise<string[]> {
+  let folders: string[];
+  try {
+    folders = await readdir(root);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const out: string[] = [];
+  for (const folder of folders) {
+    const key = streamKeyOfFile(join(root, folder, 'x'));
+    if (key.startsWith(prefix) && (await listDayFiles(root, key)).length > 0) out.push(key);
+  }
+  return out.sort();
 }
 
 export function dayOfFile(path: string): string | null {
@@ -141,7 +187,7 @@ export class DayFileAppender {
 
   static async open(path: string): Promise<DayFileAppender> {
     const dir = path.slice(0, path.lastIndexOf('/'));
-    await mkdir(dir, { recursive: true });
+    await makeDirs(dir);
     const tmp = `${path}.tmp-${process.pid}`;
     let lastId: string | null = null;
     const exists = await stat(path).then(

@@ -7,12 +7,18 @@
  */
 import type { Redis } from 'ioredis';
 import { createKeySpace, DLQ_SEGMENT, GLOBAL_STREAM_SUFFIX, type KeySpace } from '../core/keys.js';
-import { compareStreamIds, previousStreamId, streamIdToMs } from '../core/stream-id.js';
+import {
+  compareStreamIds,
+  nextStreamId,
+  previousStreamId,
+  streamIdToMs,
+} from '../core/stream-id.js';
 import { dayOfStreamId, type ReplayTarget } from '../core/replay-range.js';
 import { StreamscopeError } from '../core/errors.js';
 import type { ArchivedEntry } from '../core/archive-record.js';
 import { fieldValue, readRange } from './range-reader.js';
 import { dayOfFile, listDayFiles, readArchiveFile } from './archive-files.js';
+import { countHistoryRange } from './history-count.js';
 
 /** Where a replay goes (the type lives in core/, shared with the monitor's command request). */
 export type { ReplayTarget };
@@ -55,6 +61,11 @@ export interface ReplayPreview {
   lastId: string | null;
   /** Original time between the first and last entry, ms. */
   spanMs: number;
+  /**
+   * A group target only: the entries after `to` that the new group will deliver too (Redis has
+   * no way to stop a group at an ID; `estimated` past 1,000,000, like the history count).
+   */
+  afterRange?: { count: number; estimated: boolean };
 }
 
 function sourceKeyOf(keys: KeySpace, stream: string): { key: string; type: string | null } {
@@ -172,5 +183,20 @@ export async function previewReplay(client: Redis, plan: ReplayPlan): Promise<Re
     p.lastId = e.id;
   }
   if (p.firstId && p.lastId) p.spanMs = streamIdToMs(p.lastId) - streamIdToMs(p.firstId);
+  if (plan.target.kind === 'group')
+    p.afterRange = await countAfter(client, plan.sourceKey, plan.to);
   return p;
+}
+
+/** Entries of `key` after `to` (a group created before the range delivers them as well). */
+export async function countAfter(
+  client: Redis,
+  key: string,
+  to: string,
+): Promise<{ count: number; estimated: boolean }> {
+  const tail = (await client.xrevrange(key, '+', '-', 'COUNT', 1)) as [string, unknown][];
+  const last = tail[0]?.[0];
+  if (!last || compareStreamIds(to, last) >= 0) return { count: 0, estimated: false };
+  const c = await countHistoryRange(client, key, nextStreamId(to), last);
+  return { count: c.count, estimated: c.estimated };
 }

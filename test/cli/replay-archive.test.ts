@@ -183,6 +183,17 @@ describe('streamscope replay / archive / restore (real processes, no terminal)',
       ['archive', ...url, '--stream', 't', '--dir', join(notDir, 'sub'), '--yes'],
       /^streamscope archive: cannot write to --dir .*sub: ENOTDIR$/,
     ]);
+    // procfs: a parent that exists, mkdir says ENOENT — Node's recursive mkdir never settled here.
+    if (process.platform === 'linux')
+      cases.push([
+        ['archive', ...url, '--stream', 't', '--dir', '/proc/streamscope-nope/a', '--yes'],
+        /^streamscope archive: cannot write to --dir \/proc\/streamscope-nope\/a: ENOENT$/,
+      ]);
+    // An unknown time is one line naming the flag (the monitor's :goto reads the same texts).
+    cases.push([
+      ['replay', ...url, '--stream', 't', '--from', 'yesterday', '--to', '+', '--to-prefix', 'x:'],
+      /^streamscope replay: --from: cannot read "yesterday" \(use .*\)$/,
+    ]);
     const corrupt = join(mkdtempSync(join(tmpdir(), 'ss-archive-')), `2026-01-01.ndjson.gz`);
     writeFileSync(corrupt, 'not gzip');
     cases.push([

@@ -9,6 +9,7 @@ import {
   parseSpeed,
 } from '../../src/core/replay-range.js';
 import { decodeArchiveLine, encodeArchiveLine } from '../../src/core/archive-record.js';
+import { parseHistoryBound } from '../../src/core/history-time.js';
 
 const NOW = Date.parse('2026-11-27T12:00:00Z');
 
@@ -24,12 +25,28 @@ describe('replay range parsing (pure)', () => {
     expect(parseBound('-', 'start', NOW)).toBe('0-0');
     expect(parseBound('+', 'end', NOW)).toBe(`${MAX_SEQ}-${MAX_SEQ}`);
     expect(() => parseBound('yesterday', 'start', NOW)).toThrow(
-      /^not a stream ID or time: "yesterday"/,
+      /^--from: cannot read "yesterday" \(use /,
     );
+    expect(() => parseBound('nope', 'end', NOW)).toThrow(/^--to: cannot read "nope"/);
+    // The same texts as the monitor's :goto / :range (core/history-time.ts): one meaning each.
+    expect(parseBound('-2h', 'start', NOW)).toBe(`${NOW - 7_200_000}-0`);
+    expect(parseBound('10m ago', 'start', NOW)).toBe(`${NOW - 600_000}-0`);
+    expect(parseBound('now', 'end', NOW)).toBe(`${NOW}-${MAX_SEQ}`);
+    expect(parseBound('2026-11-27T07:00', 'start', NOW)).toBe(
+      `${new Date(2026, 10, 27, 7, 0).getTime()}-0`,
+    );
+    for (const t of ['1732694928060-3', '2026-11-27T07:00:00Z', '2026-11-27', '2h', '-', '+'])
+      for (const side of ['start', 'end'] as const) {
+        const tui = parseHistoryBound(t, side, NOW, 'goto');
+        expect(tui.ok && tui.id).toBe(parseBound(t, side, NOW));
+      }
     expect(() => parseRange('2026-11-28', '2026-11-27', NOW)).toThrow(
       /^--from 2026-11-28 is after --to 2026-11-27/,
     );
-    expect(parseRange('2026-11-27', '2026-11-27', NOW).from).toBe(`${Date.parse('2026-11-27')}-0`);
+    // A date without a zone is its LOCAL midnight, as in the monitor (Date.parse would say UTC).
+    expect(parseRange('2026-11-27', '2026-11-27', NOW).from).toBe(
+      `${new Date(2026, 10, 27).getTime()}-0`,
+    );
   });
 
   it('speeds, ages, pacing offsets and day names', () => {

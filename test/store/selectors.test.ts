@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   selectGroupRows,
   selectGroupsByPending,
+  selectServerNowMs,
   selectStreamRows,
 } from '../../src/store/selectors.js';
+import { commandLineContext } from '../../src/store/command-line.js';
 import { T0, group, snapshot, state, stream, triageSnapshot } from './build.js';
 
 describe('streams & lag rows', () => {
@@ -69,5 +71,17 @@ describe('groups & consumers', () => {
     expect(selectGroupsByPending(state({}, triageSnapshot())).map((g) => g.pending)).toEqual([
       3, 0,
     ]);
+  });
+});
+
+describe('the server clock for relative times (-1h, 10m ago)', () => {
+  it('is the last snapshot’s TIME plus the local time since, and the : line uses it', () => {
+    // The monitor's host runs 5 minutes fast; the server's TIME is the clock of the stream IDs.
+    const serverMs = T0 - 300_000;
+    const s = state({}, snapshot([], T0, serverMs), { type: 'tick', now: T0 + 2_000 });
+    expect(selectServerNowMs(s)).toBe(serverMs + 2_000);
+    expect(commandLineContext(s).nowMs).toBe(serverMs + 2_000);
+    // Before any snapshot: the local clock.
+    expect(selectServerNowMs(state())).toBe(T0);
   });
 });

@@ -195,6 +195,13 @@ describe('archive before trim (streams/archive.ts) and restore', () => {
       /^cannot write the archive under .*nothing trimmed/,
     );
     expect(await redis.xlen(key)).toBe(300);
+    // procfs (a parent that exists, mkdir says ENOENT): an error, not a hang; nothing trimmed.
+    if (process.platform === 'linux') {
+      await expect(
+        p.trimOldEvents('held', { archive: '/proc/streamscope-nope/a' }),
+      ).rejects.toThrow(/^cannot write the archive under .*ENOENT.*nothing trimmed/);
+      expect(await redis.xlen(key)).toBe(300);
+    }
     const dir = mkdtempSync(join(tmpdir(), 'ss-archive-'));
     let report: ArchiveReport | null = null;
     expect(await p.trimOldEvents('held', { archive: dir, onArchive: (r) => (report = r) })).toBe(

@@ -17,6 +17,9 @@ import { createQueries } from '../../src/monitor/queries.js';
 import { isArchived, rangeTitle } from '../../src/store/history.js';
 import { selectLayer } from '../../src/store/layers.js';
 import { streamArchiveDir } from '../../src/streams/archive-files.js';
+import { createKeySpace } from '../../src/core/keys.js';
+import { MAX_SEQ } from '../../src/core/stream-id.js';
+import { planReplay, previewReplay } from '../../src/streams/replay-plan.js';
 import { setThemeMode } from '../../src/ui/theme.js';
 import type { MonitorMessage } from '../../src/core/messages.js';
 import { rawClient, waitFor } from '../helpers/context.js';
@@ -52,13 +55,18 @@ afterAll(async () => {
   r.disconnect();
 });
 
-function makeStore(archiveDir: string): MonitorStore {
+function makeStore(archiveDir: string, withKeys = false): MonitorStore {
   let store: MonitorStore | null = null;
   const emit = (m: MonitorMessage) => store!.dispatch(m);
   store = createMonitorStore({
     config: defaultConfig({ url: 'redis://127.0.0.1:6379', prefix }),
     commands: { readOnly: false, readOnlyReason: null, run: async () => {} },
-    queries: createQueries({ client: r, emit, archiveDir }),
+    queries: createQueries({
+      client: r,
+      emit,
+      archiveDir,
+      ...(withKeys ? { keys: createKeySpace(prefix) } : {}),
+    }),
     timers: NO_TIMERS,
   });
   return store;
@@ -150,5 +158,52 @@ describe('history view with --archive', () => {
     s.actions.moveToEdge('bottom');
     await idle(s);
     expect(data(s).selected).toBe(ids[ids.length - 1]);
+  });
+
+  it('a stream trimmed away entirely (only in the archive): :history completes and opens it, pages it, and a replay reads it', async () => {
+    const { p } = await connectedPersistence({ checkPermissions: false, streamPrefix: prefix });
+    const gone = `${prefix}gone`;
+    const [sec] = await r.time();
+    const start = Number(sec) * 1000 - 35 * DAY;
+    const goneIds = Array.from({ length: 500 }, (_, i) => `${start + i * 1000}-0`);
+    const pipe = r.pipeline();
+    for (const [i, id] of goneIds.entries()) pipe.xadd(gone, id, 'type', 'gone', 'n', `g${i}`);
+    await pipe.exec();
+    const goneDir = mkdtempSync(join(tmpdir(), 'ss-hist-gone-'));
+    expect(await p.trimOldEvents('gone', { maxAgeDays: 30, archive: goneDir })).toBe(500);
+    await r.del(gone); // nothing of it left in Redis
+    const s = makeStore(goneDir, true);
+    s.actions.openCommandLine(); // lists the archived streams
+    await waitFor(() => s.getState().archivedStreams.includes(gone), 5_000);
+    s.actions.editCommandLine('history go');
+    s.actions.completeCommandLine();
+    expect(selectLayer(s.getState(), 'command')?.text).toBe('history gone ');
+    s.actions.submitCommandLine();
+    await idle(s);
+    expect(data(s).error).toBeNull();
+    expect(data(s).selected).toBe(goneIds[499]);
+    expect(data(s).firstLiveId).toBeNull();
+    expect(isArchived(data(s), goneIds[499])).toBe(true);
+    s.actions.moveToEdge('top');
+    await idle(s);
+    expect(data(s).selected).toBe(goneIds[0]);
+    s.actions.history({ kind: 'goto', id: goneIds[321] });
+    await idle(s);
+    expect(data(s).selected).toBe(goneIds[321]);
+    // Without the archive the name is unknown: one line, nothing opens.
+    const plain = makeStore(dir, true);
+    plain.actions.openCommandLine();
+    plain.actions.editCommandLine('history gone');
+    plain.actions.submitCommandLine();
+    expect(selectLayer(plain.getState(), 'command')?.error).toMatch(/^history: no stream "gone"/);
+    // The replay (R / streamscope replay --archive) reads the same files.
+    const plan = await planReplay(r, createKeySpace(prefix), {
+      stream: 'gone',
+      from: '0-0',
+      to: `${MAX_SEQ}-${MAX_SEQ}`,
+      target: { kind: 'prefix', prefix: `${prefix}sandbox:` },
+      archiveDir: goneDir,
+    });
+    expect(await previewReplay(r, plan)).toMatchObject({ count: 500, fromArchive: 500 });
   });
 });

@@ -81,7 +81,20 @@ export function ReplayDialog({ width }: { width: number; height: number }) {
         'WARNING: copies go into the live stream (tagged replayed_from): its consumers process them again',
       ),
     );
-  else lines.push(sanitize(`creates group "${d.group}" just before ${d.from}; nothing is copied`));
+  else {
+    lines.push(sanitize(`creates group "${d.group}" just before ${d.from}; nothing is copied`));
+    // Redis cannot stop a group at an ID: say what it delivers after the range.
+    const after = p.status === 'ready' ? p.preview.data?.afterCount : null;
+    if (typeof after === 'number')
+      lines.push(
+        paint(
+          after > 0 ? 'warn' : 'dim',
+          after > 0
+            ? `then the ${p.status === 'ready' && p.preview.data?.afterEstimated ? '~' : ''}${formatCount(after)} after the range too (a group cannot stop at its end)`
+            : 'the range reaches the end: entries added later are delivered too',
+        ),
+      );
+  }
   const speeds = SPEEDS.includes(d.speed) ? SPEEDS : [d.speed, ...SPEEDS];
   const takes =
     d.target !== 'group' && d.speed !== 'max' && span !== null
