@@ -87,6 +87,9 @@ export function msToStreamId(ms: number): string {
 /** The ID immediately after `id` (for exclusive ranges on servers without `(`). */
 export function nextStreamId(id: string): string {
   const { ms, seq } = parseStreamId(id);
+  // A time bound ends in the largest sequence (`<ms>-18446744073709551615`); one past it is the
+  // next millisecond — Redis refuses a sequence beyond 2^64 − 1 ("Invalid stream ID specified").
+  if (seq >= BigInt(MAX_SEQ)) return `${ms + 1n}-0`;
   return `${ms}-${seq + 1n}`;
 }
 
