@@ -30,8 +30,6 @@ import { StatusBar, statusBarRows } from './StatusBar.js';
 export const NOTICE_MS = 6000;
 /** Rows a dialog gets below the pane at least (the confirm dialog more when its text needs them). */
 const DIALOG_ROWS = 8;
-/** The replay dialog's seven lines (count; span and bytes; entries; target; copies; speed; undo) + border. */
-const REPLAY_DIALOG_ROWS = 9;
 
 type Surface = (props: { width: number; height: number }) => ReactNode;
 
@@ -159,9 +157,7 @@ function Screen({ store, width, height }: AppProps) {
   const dialogRows =
     dialogId === 'confirm'
       ? Math.max(2, Math.min(body - 2, Math.max(DIALOG_ROWS, v.confirmRows)))
-      : dialogId === 'replay'
-        ? REPLAY_DIALOG_ROWS
-        : DIALOG_ROWS;
+      : (paneLayers().find((l) => l.id === dialogId)?.dialogRows ?? DIALOG_ROWS);
   const paneHeight = Dialog ? Math.max(2, body - dialogRows) : body;
   const Shown = Main ?? Pane;
   const main = <Shown width={cols} height={paneHeight} />;

@@ -26,6 +26,8 @@ export interface PaneLayer {
   title: string;
   /** `screen` (default): drawn instead of the pane; `dialog`: drawn below the pane, like confirm. */
   placement?: 'screen' | 'dialog';
+  /** A dialog's rows below the pane, border included (default 8). */
+  dialogRows?: number;
   component(props: PaneProps): ReactNode;
   bindings: readonly BindingSpec[];
   /** What j/k, enter and esc do while it is on top (absent: nothing; esc pops it). */

@@ -38,6 +38,8 @@ export const replayLayer: PaneLayer = {
   id: 'replay',
   title: 'Replay dialog (history view: R)',
   placement: 'dialog',
+  // Seven lines (count; span and bytes; entries; target; copies; speed; undo) + the border.
+  dialogRows: 9,
   component: ReplayDialog,
   bindings: [
     {
