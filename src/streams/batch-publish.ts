@@ -61,10 +61,11 @@ export class PublishBatchError extends StreamscopeError {
   }
 }
 
+/** One event ready to send: its type stream, its wire JSON, its type (the global entry's field). */
 interface Encoded {
   key: string;
-  typeFields: string[];
-  globalFields: string[];
+  json: string;
+  eventType: string;
 }
 
 const DEFAULT_CHUNK = 500;
@@ -80,14 +81,11 @@ export async function publishBatch(
   const inFlight = positive(options.inFlight, DEFAULT_IN_FLIGHT, 'inFlight');
   // Encode everything first: an invalid input (bad type, unserialisable payload) throws here,
   // before a single entry is written.
-  const encoded: Encoded[] = inputs.map((input) => {
-    const json = encodeEventJson(completeEvent(input));
-    return {
-      key: ctx.keys.typeStream(input.eventType),
-      typeFields: typeStreamFields(json),
-      globalFields: globalStreamFields(json, input.eventType),
-    };
-  });
+  const encoded: Encoded[] = inputs.map((input) => ({
+    key: ctx.keys.typeStream(input.eventType),
+    json: encodeEventJson(completeEvent(input)),
+    eventType: input.eventType,
+  }));
   const ids: (string | null)[] = new Array<string | null>(encoded.length).fill(null);
   const failures: PublishFailure[] = [];
   const chunks: Promise<void>[] = [];
@@ -168,8 +166,8 @@ async function chunkByScript(
       k = keys.length;
       keyIndex.set(e.key, k);
     }
-    // typeFields = ['event', json]; globalFields = ['event', json, 'type', eventType].
-    args.push(k, e.typeFields[1], e.globalFields[3]);
+    // The script writes typeStreamFields(json) and globalStreamFields(json, eventType).
+    args.push(k, e.json, e.eventType);
   }
   keys.push(ctx.keys.globalStream);
   let reply: unknown;
@@ -277,8 +275,8 @@ async function chunkByMulti(
   for (let i = start; i < end; i++) {
     const e = encoded[i];
     pipeline.multi();
-    pipeline.xadd(e.key, '*', ...e.typeFields);
-    pipeline.xadd(global, '*', ...e.globalFields);
+    pipeline.xadd(e.key, '*', ...typeStreamFields(e.json));
+    pipeline.xadd(global, '*', ...globalStreamFields(e.json, e.eventType));
     pipeline.exec();
   }
   let replies: [Error | null, unknown][];

@@ -471,7 +471,8 @@ export class EventPersistence<Events = AnyEvents> {
   ): Promise<string[]> {
     const inputs = batch as readonly EventInput[];
     // Every payload is checked before anything is written.
-    for (const input of inputs) await assertValidPayload(this.schemaTable, input);
+    if (this.schemaTable)
+      for (const input of inputs) await assertValidPayload(this.schemaTable, input);
     const ctx = await this.ready();
     const global = keySlot(this.keys.globalStream);
     const spread =
