@@ -87,7 +87,7 @@ export const benchmark: Benchmark = {
         await dropPrefix(prefix);
       }
     };
-    // persistEvents: batches of BATCH (pipelined chunks of 500, 4 in flight), one batch at a time.
+    // persistEvents: batches of BATCH (script chunks of 500, 4 in flight), one batch at a time.
     const batchRun = async () => {
       const prefix = `bench:pub${runId++}:`;
       const ep = new EventPersistence!({
@@ -97,8 +97,15 @@ export const benchmark: Benchmark = {
       });
       await ep.connect();
       try {
+        // The inputs are built before the window (the application has them; the ceiling's
+        // redis-benchmark builds nothing either); every call still stamps and encodes each event
+        // afresh (new event_id and timestamp), so reusing the input objects saves only the bench's
+        // own object building.
+        const pool = Array.from({ length: 10 }, (_, b) =>
+          Array.from({ length: BATCH }, (_, i) => sampleEvent(b * BATCH + i)),
+        );
         let seq = 0;
-        const next = () => Array.from({ length: BATCH }, () => sampleEvent(seq++));
+        const next = () => pool[seq++ % pool.length];
         const until = performance.now() + warmupMs;
         while (performance.now() < until) await ep.persistEvents!(next());
         const t0 = performance.now();
