@@ -178,20 +178,7 @@ export async function readPendingMostIdle(
     const n = Math.min(chunk, limit - examined);
     const args: (string | number)[] = [key, group, start, '+', n];
     if (o.consumer) args.push(o.consumer);
-    // Idle is counted from the server's clock when XPENDING runs. TIME, pipelined right before
-    // it, reads that clock (µs apart), so every chunk's delivery times share one scale and
-    // entries delivered in the same millisecond keep their ID order across chunks and loads.
-    // (A local clock drifts by the round trip: batch mates then reorder between pages.)
-    const replies =
-      (await client
-        .pipeline()
-        .time()
-        .call('XPENDING', ...args)
-        .exec()) ?? [];
-    const [timeErr, time] = replies[0] ?? [];
-    const [pelErr, pel] = replies[1] ?? [];
-    if (pelErr) throw pelErr;
-    const t = !timeErr && Array.isArray(time) ? parseTimeReply(time) : now();
+    const { t, pel } = await pendingChunkWithClock(client, args, now);
     const entries = parsePendingEntries(pel);
     examined += entries.length;
     for (const e of entries) best.push({ e, at: t - e.idleMs });
@@ -212,6 +199,43 @@ export async function readPendingMostIdle(
     hasMore: best.length > offset + o.count,
     scan: { examined, complete, limit },
   };
+}
+
+/**
+ * One XPENDING chunk and the server's millisecond its idle times were counted from. Idle is
+ * counted from the server's clock when XPENDING runs; TIME pipelined on both sides of it reads
+ * that clock, and when both fall in the same millisecond XPENDING's did too. Then every chunk's
+ * delivery times (that ms − idle) share one exact scale, and entries delivered in the same
+ * millisecond keep their ID order across chunks and loads. When the two TIMEs straddle a
+ * millisecond (rare: they are microseconds apart) the chunk is read again. A local clock would
+ * drift by the round trip, and one TIME alone is off by one when XPENDING runs a ms later: batch
+ * mates then reorder between pages.
+ */
+async function pendingChunkWithClock(
+  client: Redis,
+  args: (string | number)[],
+  now: () => number,
+): Promise<{ t: number; pel: unknown }> {
+  for (let attempt = 1; ; attempt++) {
+    const replies =
+      (await client
+        .pipeline()
+        .time()
+        .call('XPENDING', ...args)
+        .time()
+        .exec()) ?? [];
+    const [pelErr, pel] = replies[1] ?? [];
+    if (pelErr) throw pelErr;
+    const before = clockOf(replies[0]);
+    const after = clockOf(replies[2]);
+    if (before === null || after === null) return { t: now(), pel };
+    if (before === after || attempt >= 5) return { t: after, pel };
+  }
+}
+
+function clockOf(reply: [Error | null, unknown] | undefined): number | null {
+  const [err, time] = reply ?? [];
+  return !err && Array.isArray(time) ? parseTimeReply(time) : null;
 }
 
 /** One entry, binary-safe (invalid UTF-8 shown as `\xNN`); null when it no longer exists. */
