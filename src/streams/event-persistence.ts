@@ -460,10 +460,16 @@ export class EventPersistence<Events = AnyEvents> {
    * Publish many events: one server-side script call per chunk of `chunkSize` (default 500, up to
    * 4 chunks in flight), or a pipeline of one MULTI per event where the server refuses scripts.
    * Either way each event is all-or-nothing like persistEvent: it lands in both streams or in
-   * neither. Resolves to
-   * the type-stream entry IDs in input order. Invalid input throws before anything is written; if
-   * some events fail on the server, the rest are still written and a PublishBatchError names each
-   * failure, with `ids` (null for the failed ones). See batch-publish.ts.
+   * neither. Resolves to the type-stream entry IDs in input order. Invalid input throws before
+   * anything is written; if some events fail on the server, the rest are still written and a
+   * PublishBatchError names each failure, with `ids` (null for the failed ones). See
+   * batch-publish.ts.
+   *
+   * Throughput: because every input is encoded before the first write, one call leaves the server
+   * idle while it encodes, and itself waits while the server writes. Two calls in flight (two
+   * tasks publishing at once, each awaiting its own batch) overlap the two: bench/RESULTS.md
+   * measures ~1.3× the events/s of one call at a time. Each call's events keep their input order;
+   * the events of concurrent calls interleave.
    */
   async persistEvents(
     batch: readonly EventInputOf<Events>[],
