@@ -57,6 +57,13 @@ export class Poller {
   /** Groups with more NULL-lag entries than the count limit: not recounted before this time (ms). */
   private readonly countAgainAt = new Map<string, number>();
   private readonly lastUncounted = new Map<string, string>();
+  /**
+   * The last count per group and what it was counted against. The entries after a group's
+   * position change only when the position moves, an entry is added (the last generated ID moves)
+   * or one is removed (the length changes), so while all three stay the same the count is reused
+   * instead of re-reading up to 10,000 entries every snapshot.
+   */
+  private readonly lastCount = new Map<string, { basis: string; count: number }>();
 
   constructor(options: PollerOptions) {
     this.o = { refreshMs: 1000, retryMaxMs: 15000, timeoutMs: 10000, ...options };
@@ -130,8 +137,9 @@ export class Poller {
 
   /**
    * Where Redis's lag is NULL, count the entries after the group's position (≤ 10,000, one
-   * pipelined round trip, nothing when every lag is known). A group with more than that is not
-   * recounted for COUNT_AGAIN_MS: its count would cost the server 10,000 entries a snapshot.
+   * pipelined round trip, nothing when every lag is known or unchanged since its last count). A
+   * group with more than that is not recounted for COUNT_AGAIN_MS: its count would cost the server
+   * 10,000 entries a snapshot.
    */
   private async countUnknownLags(
     guard: ConnectionGuard,
@@ -139,11 +147,20 @@ export class Poller {
   ): Promise<{ counted: LagEstimates | null; roundTrips: number }> {
     const now = Date.now();
     const tooMany: Record<string, string> = {};
+    const reused: Record<string, number> = {};
+    const basisOf = new Map<string, string>();
     const wanted = streams.map((s) => ({
       ...s,
       groups: s.groups.filter((g) => {
         if (g.lag !== null) return false;
         const key = groupKey(s.key, g.name);
+        const basis = `${g.lastDeliveredId} ${s.lastGeneratedId} ${s.length}`;
+        const last = this.lastCount.get(key);
+        if (last?.basis === basis) {
+          reused[key] = last.count;
+          return false;
+        }
+        basisOf.set(key, basis);
         const at = this.countAgainAt.get(key);
         if (at !== undefined && at > now) {
           tooMany[key] = this.lastUncounted.get(key) ?? 'not counted';
@@ -152,9 +169,15 @@ export class Poller {
         return true;
       }),
     }));
+    // Forget groups whose lag is no longer NULL (or that are gone): the map stays as small as they.
+    for (const key of this.lastCount.keys())
+      if (!(key in reused) && !basisOf.has(key)) this.lastCount.delete(key);
     if (!wanted.some((s) => s.groups.length > 0))
       return {
-        counted: Object.keys(tooMany).length > 0 ? { estimates: {}, uncounted: tooMany } : null,
+        counted:
+          Object.keys(tooMany).length > 0 || Object.keys(reused).length > 0
+            ? { estimates: reused, uncounted: tooMany }
+            : null,
         roundTrips: 0,
       };
     const got = await estimateUnknownLags(guard.client, wanted);
@@ -162,11 +185,18 @@ export class Poller {
       this.countAgainAt.set(key, now + COUNT_AGAIN_MS);
       this.lastUncounted.set(key, why);
     }
-    for (const key of Object.keys(got.estimates)) this.countAgainAt.delete(key);
+    for (const [key, count] of Object.entries(got.estimates)) {
+      this.countAgainAt.delete(key);
+      const basis = basisOf.get(key);
+      if (basis !== undefined) this.lastCount.set(key, { basis, count });
+    }
     // One pipeline (per node on a cluster) unless every group to count was an empty stream.
     const sent = wanted.some((s) => s.length > 0 && s.groups.length > 0) ? 1 : 0;
     return {
-      counted: { estimates: got.estimates, uncounted: { ...got.uncounted, ...tooMany } },
+      counted: {
+        estimates: { ...reused, ...got.estimates },
+        uncounted: { ...got.uncounted, ...tooMany },
+      },
       roundTrips: sent,
     };
   }

@@ -84,6 +84,17 @@ describe('Poller', () => {
     expect(snap.lagEstimates).toEqual({ [`${key}\u0000workers`]: 6 });
     expect(snap.roundTrips).toBe(3); // SCAN, the snapshot, the count
 
+    // Nothing changed: the next snapshots reuse the count (no count round trip); an entry added
+    // after the position is counted again.
+    await p.refreshNow();
+    const again = s.of('SnapshotReceived').at(-1)!;
+    expect(again.lagEstimates).toEqual({ [`${key}\u0000workers`]: 6 });
+    await r.xadd(key, '*', 'event', '{}');
+    await p.refreshNow();
+    const grown = s.of('SnapshotReceived').at(-1)!;
+    expect(grown.lagEstimates).toEqual({ [`${key}\u0000workers`]: 7 });
+    expect(grown.roundTrips).toBe(again.roundTrips + 1);
+
     // Every lag known: nothing counted, nothing sent.
     const known = uniquePrefix('known');
     await r.xadd(`${known}a`, '*', 'f', '1');
