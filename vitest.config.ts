@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { scaled } from './test/helpers/load.js';
 
 export default defineConfig({
   test: {
@@ -13,8 +14,8 @@ export default defineConfig({
       'test/cluster-topology/**',
     ],
     globalSetup: ['test/helpers/global-setup.ts'],
-    testTimeout: 20000,
-    hookTimeout: 20000,
+    testTimeout: scaled(20000),
+    hookTimeout: scaled(20000),
     // Two cores: keep parallelism modest so timing-sensitive Redis tests stay stable.
     maxWorkers: 2,
   },

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { Redis } from 'ioredis';
+import { scaled } from './load.js';
 
 export function redisUrl(): string {
   return inject('redisUrl');
@@ -23,13 +24,16 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** Poll until `check` returns a truthy value or the timeout passes. */
+/**
+ * Poll until `check` returns a truthy value or the timeout passes (stretched on a loaded machine,
+ * see load.ts).
+ */
 export async function waitFor<T>(
   check: () => Promise<T> | T,
   timeoutMs = 5000,
   stepMs = 25,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + scaled(timeoutMs);
   let last: unknown;
   for (;;) {
     try {
