@@ -4,6 +4,7 @@
  * The default order is the page's own: most idle first (worst first: an entry held by a stuck
  * consumer is idle at least --stuck-after), or entry ID order after `o`.
  */
+import { compareStreamIds } from '../core/stream-id.js';
 import type { PendingEntry, RawFields, SeedEvent } from '../core/types.js';
 import type { MatchSubject } from './filter.js';
 import type { MonitorState } from './state.js';
@@ -27,7 +28,8 @@ export const PENDING_SORTS: readonly SortOption<PendingEntry>[] = [
   },
   { column: 'idle', label: 'IDLE', dir: 'desc', compare: byNumber((e) => e.idleMs, 'desc') },
   { column: 'consumer', label: 'CONSUMER', dir: 'asc', compare: byText((e) => e.consumer) },
-  { column: 'id', label: 'ENTRY ID', dir: 'asc', compare: byText((e) => e.id.padStart(30, '0')) },
+  // Stream-ID order, not text: padding the whole ID put 2-9 before 1-10.
+  { column: 'id', label: 'ENTRY ID', dir: 'asc', compare: (a, b) => compareStreamIds(a.id, b.id) },
 ];
 
 /** The body of a pending entry of the shown stream, undefined while not loaded, null when gone. */

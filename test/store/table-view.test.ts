@@ -147,3 +147,13 @@ describe('pane 3: entry contents for TYPE / PAYLOAD and the filter', () => {
     expect(again.some((e) => e.type === 'loadEntries')).toBe(false);
   });
 });
+
+describe('pane 3 sort by ENTRY ID', () => {
+  it('orders by stream ID, not by text: 1-10 after 1-9, 2-9 after 1-10', async () => {
+    const { PENDING_SORTS } = await import('../../src/store/pending-view.js');
+    const byId = PENDING_SORTS.find((o) => o.column === 'id')!.compare!;
+    const entry = (id: string) => ({ id, consumer: 'c', idleMs: 0, deliveries: 1 });
+    const ids = ['2-9', '1-10', '10-0', '1-9'].map(entry);
+    expect([...ids].sort(byId).map((e) => e.id)).toEqual(['1-9', '1-10', '2-9', '10-0']);
+  });
+});
