@@ -5,17 +5,29 @@ import { DEFAULT_AUTO } from '../../src/monitor/tail-auto.js';
 import type { MonitorMessage } from '../../src/core/messages.js';
 import { waitFor } from '../helpers/context.js';
 
+/** An event loop busy `u` of the time, as `performance.eventLoopUtilization()` would count it. */
+const busyLoop = (u: number) => () => {
+  const t = performance.now();
+  return { busyMs: u * t, wallMs: t };
+};
+
 describe('TailSwitch', () => {
   function fakes() {
     const log: string[] = [];
     let tailEmit: ((m: MonitorMessage) => void) | null = null;
     let onRate: ((r: number) => void) | null = null;
+    const tail = { backlog: null as number | null };
     const loop = (name: string): LiveLoop => ({
       start: () => void log.push(`start ${name}`),
       close: async () => void log.push(`close ${name}`),
+      get backlog() {
+        return name.startsWith('tail') ? tail.backlog : undefined;
+      },
     });
     return {
       log,
+      /** What the fake full tail says it has still to read. */
+      setBacklog: (n: number | null) => (tail.backlog = n),
       emitTail: (m: MonitorMessage) => tailEmit!(m),
       rate: (r: number) => onRate!(r),
       createTail: (emit: (m: MonitorMessage) => void, first: boolean) => {
@@ -50,7 +62,7 @@ describe('TailSwitch', () => {
       emit: (m) => seen.push(m),
       checkEveryMs: 20,
       auto: { ...DEFAULT_AUTO, behindMs: 1000, behindForMs: 50, backForMs: 50 },
-      utilization: () => 0,
+      loopTime: busyLoop(0),
       ...f,
     });
     await sw.start();
@@ -87,7 +99,7 @@ describe('TailSwitch', () => {
       emit: (m) => seen.push(m),
       checkEveryMs: 20,
       auto: { ...DEFAULT_AUTO, costMinRate: 1000, costForMs: 40 },
-      utilization: () => 0.95,
+      loopTime: busyLoop(0.95),
       ...f,
     });
     await sw.start();
@@ -114,6 +126,43 @@ describe('TailSwitch', () => {
       oneIn: 0,
       reason: expect.stringMatching('auto: 95% busy'),
     });
+    await sw.close();
+  });
+
+  it('auto: a backlog that grows past half a second of reading is a flood: sampled at the next observation, not seconds later', async () => {
+    const f = fakes();
+    const seen: MonitorMessage[] = [];
+    const sw = new TailSwitch({
+      mode: 'auto',
+      emit: (m) => seen.push(m),
+      checkEveryMs: 20,
+      // The other rules off: only the backlog can switch.
+      auto: {
+        ...DEFAULT_AUTO,
+        behindMs: Infinity,
+        maxBusy: Infinity,
+        maxRate: Infinity,
+        floodForMs: 40,
+      },
+      loopTime: busyLoop(0.5),
+      ...f,
+    });
+    await sw.start();
+    // A backlog that drains (a pause being caught up) never switches, however large.
+    let draining = 200_000;
+    const drain = setInterval(() => f.setBacklog((draining = Math.max(0, draining - 2_000))), 5);
+    await new Promise((r) => setTimeout(r, 300));
+    clearInterval(drain);
+    expect(sw.sampling).toBe(false);
+    // A growing one does, at once.
+    let backlog = 20_000;
+    const growing = setInterval(() => f.setBacklog((backlog += 2_000)), 5);
+    await waitFor(() => sw.sampling, 5000, 5);
+    clearInterval(growing);
+    expect(seen.find((m) => m.type === 'TailSampled' && m.sampling)).toMatchObject({
+      reason: expect.stringMatching(/^auto: \d+k behind$/),
+    });
+    await waitFor(() => f.log.includes('start sampler'), 5000, 10);
     await sw.close();
   });
 
