@@ -111,6 +111,42 @@ describe('createMonitorStore', () => {
     expect(store.getState().events.buffer[499].event?.data.n).toBe(499);
   });
 
+  it('while live entries keep arriving, applies them every streamBatchMs (fewer frames); after a quiet spell, batchMs again', () => {
+    const clock = manualTimers();
+    const store = createMonitorStore({
+      config: defaultConfig(),
+      ...fakePorts(),
+      timers: clock.timers,
+      now: () => T0,
+    });
+    const listener = vi.fn();
+    store.api.subscribe(listener);
+    let n = 0;
+    const arrive = () => store.dispatch(events((n += 10) - 10, 10));
+    arrive();
+    clock.advance(100); // the first batch after a quiet spell: batchMs
+    expect(listener).toHaveBeenCalledTimes(1);
+    // A stream: a batch from the tail every 100 ms for 1 s, applied 250 ms after the first of
+    // each batch (at 350, 650, 950 ms): 3 redraws instead of 10.
+    for (let t = 0; t < 10; t++) {
+      arrive();
+      clock.advance(100);
+    }
+    expect(listener).toHaveBeenCalledTimes(1 + 3);
+    clock.advance(250);
+    expect(listener).toHaveBeenCalledTimes(5);
+    expect(store.getState().events.received).toBe(110);
+    // History (and the sampler's frames) never wait longer than batchMs.
+    store.dispatch({ ...events(200, 5), history: true });
+    clock.advance(100);
+    expect(listener).toHaveBeenCalledTimes(6);
+    // Quiet for 2 × 250 ms: the next live entries show after batchMs again.
+    clock.advance(500);
+    arrive();
+    clock.advance(100);
+    expect(listener).toHaveBeenCalledTimes(7);
+  });
+
   it('never merges history (--since) with live events: only live arrivals count in events/s', () => {
     const clock = manualTimers();
     const store = createMonitorStore({
