@@ -12,6 +12,24 @@ const busyLoop = (u: number) => () => {
 };
 
 describe('TailSwitch', () => {
+  /** An auto switch over fake loops, deciding every 20 ms; `seen` is what it emitted. */
+  function autoSwitch(
+    f: ReturnType<typeof fakes>,
+    auto: Partial<typeof DEFAULT_AUTO>,
+    busy: number,
+  ): { sw: TailSwitch; seen: MonitorMessage[] } {
+    const seen: MonitorMessage[] = [];
+    const sw = new TailSwitch({
+      mode: 'auto',
+      emit: (m) => seen.push(m),
+      checkEveryMs: 20,
+      auto: { ...DEFAULT_AUTO, ...auto },
+      loopTime: busyLoop(busy),
+      ...f,
+    });
+    return { sw, seen };
+  }
+
   function fakes() {
     const log: string[] = [];
     let tailEmit: ((m: MonitorMessage) => void) | null = null;
@@ -56,15 +74,7 @@ describe('TailSwitch', () => {
 
   it('auto: a tail that falls behind is replaced by the sampler, and a tail from $ comes back when the rate drops', async () => {
     const f = fakes();
-    const seen: MonitorMessage[] = [];
-    const sw = new TailSwitch({
-      mode: 'auto',
-      emit: (m) => seen.push(m),
-      checkEveryMs: 20,
-      auto: { ...DEFAULT_AUTO, behindMs: 1000, behindForMs: 50, backForMs: 50 },
-      loopTime: busyLoop(0),
-      ...f,
-    });
+    const { sw, seen } = autoSwitch(f, { behindMs: 1000, behindForMs: 50, backForMs: 50 }, 0);
     await sw.start();
     expect(f.log).toEqual(['start tail(since)']);
     // Entries 5 s old arriving: the tail is behind.
@@ -93,15 +103,7 @@ describe('TailSwitch', () => {
 
   it('auto: a tail that keeps the event loop busy while entries pour in is replaced by the sampler, and says why', async () => {
     const f = fakes();
-    const seen: MonitorMessage[] = [];
-    const sw = new TailSwitch({
-      mode: 'auto',
-      emit: (m) => seen.push(m),
-      checkEveryMs: 20,
-      auto: { ...DEFAULT_AUTO, costMinRate: 1000, costForMs: 40 },
-      loopTime: busyLoop(0.95),
-      ...f,
-    });
+    const { sw, seen } = autoSwitch(f, { costMinRate: 1000, costForMs: 40 }, 0.95);
     await sw.start();
     // Fresh entries (no lag), 100 every 5 ms: ~20k/s.
     const fresh = setInterval(
@@ -131,22 +133,12 @@ describe('TailSwitch', () => {
 
   it('auto: a backlog that grows past half a second of reading is a flood: sampled at the next observation, not seconds later', async () => {
     const f = fakes();
-    const seen: MonitorMessage[] = [];
-    const sw = new TailSwitch({
-      mode: 'auto',
-      emit: (m) => seen.push(m),
-      checkEveryMs: 20,
-      // The other rules off: only the backlog can switch.
-      auto: {
-        ...DEFAULT_AUTO,
-        behindMs: Infinity,
-        maxBusy: Infinity,
-        maxRate: Infinity,
-        floodForMs: 40,
-      },
-      loopTime: busyLoop(0.5),
-      ...f,
-    });
+    // The other rules off: only the backlog can switch.
+    const { sw, seen } = autoSwitch(
+      f,
+      { behindMs: Infinity, maxBusy: Infinity, maxRate: Infinity, floodForMs: 40 },
+      0.5,
+    );
     await sw.start();
     // A backlog that drains (a pause being caught up) never switches, however large.
     let draining = 200_000;

@@ -47,15 +47,23 @@ function fakePorts(readOnly = false) {
 
 const K = 'alice:events:asset.discovered';
 
+/** A store on hand-advanced timers, with a listener counting its setStates. */
+function watchedStore() {
+  const clock = manualTimers();
+  const store = createMonitorStore({
+    config: defaultConfig(),
+    ...fakePorts(),
+    timers: clock.timers,
+    now: () => T0,
+  });
+  const listener = vi.fn();
+  store.api.subscribe(listener);
+  return { clock, store, listener };
+}
+
 describe('createMonitorStore', () => {
   it("draws a bulk action's progress at once, then at most once per tick (the newest); the outcome follows in order", () => {
-    const clock = manualTimers();
-    const store = createMonitorStore({
-      config: defaultConfig(),
-      ...fakePorts(),
-      timers: clock.timers,
-      now: () => T0,
-    });
+    const { clock, store } = watchedStore();
     store.dispatch(triageSnapshot());
     store.dispatch(pendingPage(K, 'alice-main', 3));
     store.actions.selectPane('pending');
@@ -92,15 +100,7 @@ describe('createMonitorStore', () => {
   });
 
   it('batches EventsReceived into one setState per tick', () => {
-    const clock = manualTimers();
-    const store = createMonitorStore({
-      config: defaultConfig(),
-      ...fakePorts(),
-      timers: clock.timers,
-      now: () => T0,
-    });
-    const listener = vi.fn();
-    store.api.subscribe(listener);
+    const { clock, store, listener } = watchedStore();
     for (let i = 0; i < 50; i++) store.dispatch(events(i * 10, 10));
     expect(listener).not.toHaveBeenCalled();
     clock.advance(99);
@@ -112,15 +112,7 @@ describe('createMonitorStore', () => {
   });
 
   it('while live entries keep arriving, applies them every streamBatchMs (fewer frames); after a quiet spell, batchMs again', () => {
-    const clock = manualTimers();
-    const store = createMonitorStore({
-      config: defaultConfig(),
-      ...fakePorts(),
-      timers: clock.timers,
-      now: () => T0,
-    });
-    const listener = vi.fn();
-    store.api.subscribe(listener);
+    const { clock, store, listener } = watchedStore();
     let n = 0;
     const arrive = () => store.dispatch(events((n += 10) - 10, 10));
     arrive();
@@ -168,15 +160,7 @@ describe('createMonitorStore', () => {
   });
 
   it('applies queued events before any other message, in order', () => {
-    const clock = manualTimers();
-    const store = createMonitorStore({
-      config: defaultConfig(),
-      ...fakePorts(),
-      timers: clock.timers,
-      now: () => T0,
-    });
-    const listener = vi.fn();
-    store.api.subscribe(listener);
+    const { clock, store, listener } = watchedStore();
     store.dispatch(events(0, 3));
     store.dispatch({ type: 'EventsMissed', count: 2, reason: 'trimmed' });
     expect(listener).toHaveBeenCalledTimes(1);
