@@ -579,8 +579,8 @@ export const benchmark: Benchmark = {
         "**received** and **tail lag** come from the monitor's own stats hook (`STREAMSCOPE_STATS_FILE`, one JSON line a second): entries the tail delivered, and per entry " +
         "the time the tail handed its batch to the store − the entry ID's time (so it includes the tail's ~100 ms batching). " +
         '**bare loop**: bench/xread-loop.ts, a bare ioredis `XREAD BLOCK 1000 COUNT 1000` loop on the same stream, started with the monitor and measured over the same window (the CPU baseline). ' +
-        '**screen lag**: every 250 ms the harness captures the tmux pane and takes now − the time of the newest stream ID visible in the live pane (what a person sees; includes the 100 ms store batching and frame pacing). ' +
-        '**CPU**: (utime + stime) from /proc/<pid>/stat over the producer window ÷ wall time; **peak RSS**: VmHWM. **frames/s**: `process.stdout.write` calls per second (Ink writes one chunk per frame). ' +
+        '**screen lag**: every 250 ms the harness captures the tmux pane and takes now − the time of the newest stream ID visible in the live pane (what a person sees; includes the store batching — 100 ms, 250 ms while entries keep arriving — and frame pacing). ' +
+        '**CPU**: (utime + stime) from /proc/<pid>/stat over the producer window ÷ wall time; **peak RSS**: VmHWM. **frames/s**: frames Ink wrote per second (as the stats hook counts them; earlier runs counted every `process.stdout.write`, and on a terminal Ink brackets each frame with two synchronized-output writes, so earlier figures read 3× the frames). ' +
         '**waiting for a CPU**: run-queue delay from /proc/<pid>/task/*/schedstat ÷ wall time — how much the monitor was runnable but starved by other processes on the shared cores.',
     );
     const server = await privateRedis();

@@ -75,9 +75,10 @@ ${tlsUsage(27)}${clusterUsage(27)}  --prefix <prefix>        key prefix (default
                            to <dir> when paging back past a stream's first entry
   --tail <mode>            full: read every event; sample: only the newest screenful per frame
                            (exact rates from entries-added, "sampling: 1 in N shown"); auto
-                           (default): full, sampling while full reading falls 2 s behind,
-                           keeps its event loop > 90% busy for 2 s, or reads > 150k/s;
-                           full again when the rate halves
+                           (default): full, sampling once the backlog to the stream's end
+                           grows past 0.5 s of reading (10k entries at least), full reading
+                           falls 2 s behind, keeps its event loop > 90% busy for 2 s, or
+                           reads > 150k/s; full again when the rate halves
 ${thresholdUsage(27)}  -h, --help               this help
 
 Keys: press ? in the monitor.

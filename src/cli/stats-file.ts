@@ -11,6 +11,10 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { MonitorMessage } from '../core/messages.js';
 import { streamIdToMs } from '../core/stream-id.js';
 
+/** Ink's synchronized-output marks (ink/build/write-synchronized.js), written around each frame. */
+const SYNC_BEGIN = '\u001B[?2026h';
+const SYNC_END = '\u001B[?2026l';
+
 /** Lag histogram: 1 ms buckets up to 60 s (later ones land in the last bucket). */
 const MAX_LAG_MS = 60_000;
 
@@ -25,6 +29,7 @@ export interface StatsLine {
   lagBuckets: Record<string, number>;
   /** EventsReceived messages in the last second (the tail batches reads into one per ~100 ms). */
   messages: number;
+  /** Frames Ink wrote in the last second (its synchronized-output marks not counted). */
   frames: number;
   maxFrameGapMs: number | null;
   /** While sampling: the ratio (0 until measured), the exact rate, why (`reason` of TailSampled). */
@@ -56,9 +61,12 @@ export function startStatsFile(
   let sampling: StatsLine['sampling'] = null;
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
-  // Ink writes one chunk per frame: count the writes, and the longest pause between two.
+  // Ink writes one chunk per frame, bracketed on a terminal by the synchronized-output marks
+  // (CSI ? 2026 h / l, each a write of its own): count the frames, not the marks (counting every
+  // write read 3× the frames), and the longest pause between two.
   const write = stdout.write.bind(stdout) as (...a: unknown[]) => boolean;
   stdout.write = ((...args: unknown[]) => {
+    if (args[0] === SYNC_BEGIN || args[0] === SYNC_END) return write(...args);
     const now = performance.now();
     if (lastFrame !== null) maxGap = Math.max(maxGap ?? 0, now - lastFrame);
     lastFrame = now;

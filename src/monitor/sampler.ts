@@ -182,6 +182,8 @@ export interface LiveLoop {
   close(): Promise<void>;
   /** Sampler: the newest entry shown, so the full tail taking over leaves no gap. */
   readonly newestShown?: string | null;
+  /** Full tail: entries it has still to read (Tail.backlog), for the auto switch's flood rule. */
+  readonly backlog?: number | null;
 }
 
 export interface TailSwitchOptions {
@@ -199,23 +201,28 @@ export interface TailSwitchOptions {
   createSampler: (onRate: (perSec: number) => void) => LiveLoop;
   emit: (msg: MonitorMessage) => void;
   auto?: AutoSwitchOptions;
-  /** ms between auto decisions. Default 1000. */
+  /** ms between auto decisions. Default 250 (each over the last second: see `windowMs`). */
   checkEveryMs?: number;
+  /** The read rate and the event loop's utilisation are taken over the last this many ms. Default 1000. */
+  windowMs?: number;
   /**
-   * The event loop's utilisation (0–1) since the previous call: the auto switch's cost. Default:
-   * `performance.eventLoopUtilization()` deltas.
+   * The event loop's cumulative busy and wall time so far, ms: the auto switch's cost is their
+   * growth over the window. Default: `performance.eventLoopUtilization()`.
    */
-  utilization?: () => number;
+  loopTime?: () => { busyMs: number; wallMs: number };
 }
 
-function loopUtilization(): () => number {
-  let last = performance.eventLoopUtilization();
-  return () => {
-    const now = performance.eventLoopUtilization();
-    const d = performance.eventLoopUtilization(now, last);
-    last = now;
-    return d.utilization;
-  };
+function eventLoopTime(): { busyMs: number; wallMs: number } {
+  const u = performance.eventLoopUtilization();
+  return { busyMs: u.active, wallMs: u.active + u.idle };
+}
+
+/** One observation of the full tail: cumulative counts at a time. */
+interface Mark {
+  at: number;
+  received: number;
+  busyMs: number;
+  wallMs: number;
 }
 
 /** Runs the full tail or the sampler, and in auto mode switches between them. */
@@ -226,15 +233,15 @@ export class TailSwitch {
   private switching: Promise<void> = Promise.resolve();
   private closed = false;
   private first = true;
-  // Full-mode observations since the last decision.
+  // Full-mode observations: live entries received so far, and the marks of the last window.
   private received = 0;
+  private marks: Mark[] = [];
   private lagMs: number | null = null;
   private sampledRate = 0;
-  private lastCheck = Date.now();
-  private readonly utilization: () => number;
+  private readonly loopTime: () => { busyMs: number; wallMs: number };
 
   constructor(private readonly o: TailSwitchOptions) {
-    this.utilization = o.utilization ?? loopUtilization();
+    this.loopTime = o.loopTime ?? eventLoopTime;
   }
 
   get sampling(): boolean {
@@ -247,9 +254,8 @@ export class TailSwitch {
     if (this.o.mode === 'sample') this.announce('--tail sample', 0, Date.now());
     await this.run();
     if (this.o.mode === 'auto') {
-      this.lastCheck = Date.now();
-      this.utilization();
-      this.timer = setInterval(() => this.check(), this.o.checkEveryMs ?? 1000);
+      this.marks = [this.mark(Date.now())];
+      this.timer = setInterval(() => this.check(), this.o.checkEveryMs ?? 250);
       this.timer.unref();
     }
   }
@@ -283,24 +289,48 @@ export class TailSwitch {
     await this.loop.start();
   }
 
+  private mark(at: number): Mark {
+    return { at, received: this.received, ...this.loopTime() };
+  }
+
+  /**
+   * Read rate and utilisation over the last `windowMs` (from the newest mark at least that old,
+   * else the oldest kept): four decisions a second, each over a second, so one short window's
+   * flush quantisation or one GC does not decide alone.
+   */
+  private window(now: number): { perSec: number; busy: number | null } {
+    const m = this.mark(now);
+    this.marks.push(m);
+    const windowMs = this.o.windowMs ?? 1000;
+    while (this.marks.length > 2 && now - this.marks[1].at >= windowMs) this.marks.shift();
+    const from = this.marks[0];
+    const wall = Math.max(1, now - from.at);
+    const loopWall = m.wallMs - from.wallMs;
+    return {
+      perSec: ((m.received - from.received) * 1000) / wall,
+      busy: loopWall > 0 ? (m.busyMs - from.busyMs) / loopWall : null,
+    };
+  }
+
   private check(): void {
     const now = Date.now();
-    const busy = this.utilization();
-    const wallMs = Math.max(1, now - this.lastCheck);
-    const perSec = this.state.sampling ? this.sampledRate : (this.received * 1000) / wallMs;
+    const { perSec: readPerSec, busy } = this.window(now);
+    const perSec = this.state.sampling ? this.sampledRate : readPerSec;
     const next = nextAutoMode(
       this.state,
-      { now, lagMs: this.lagMs, perSec, busy: this.state.sampling ? null : busy },
+      this.state.sampling
+        ? { now, lagMs: this.lagMs, perSec, busy: null, backlog: null }
+        : { now, lagMs: this.lagMs, perSec, busy, backlog: this.loop?.backlog ?? null },
       this.o.auto,
     );
-    this.received = 0;
-    this.lastCheck = now;
     if (next.sampling === this.state.sampling) {
       this.state = next;
       return;
     }
     this.state = next;
     this.lagMs = null;
+    // The window restarts with the next full tail (sampling's seconds are no full-mode reading).
+    this.marks = [this.mark(now)];
     // Until the sampler measures the exact rate, assume it is what full mode was reading.
     this.sampledRate = next.capacity ?? 0;
     if (next.sampling) this.announce(describeReason(next.reason, next.reasonValue), perSec, now);

@@ -81,6 +81,7 @@ export class Tail {
   /** entries-added of the stream at lastId (Redis ≥ 7.0), to count entries trimmed before we read them. */
   private position: number | null = null;
   private checkGap = true;
+  private backlogValue: number | null = null;
   private batch: TailEvent[] = [];
   /** Whether `batch` holds history (entries older than the start); a batch never mixes both. */
   private batchHistory = false;
@@ -117,6 +118,16 @@ export class Tail {
   /** ID of the last entry read (what a reconnect resumes after); null before the start point is known. */
   get lastId(): string | null {
     return this.lastIdValue;
+  }
+
+  /**
+   * Entries between the newest one read and the stream's end, as of the last read: 0 after a read
+   * that was not a full batch (it reached the end), entries-added − position after a full one
+   * (whose XINFO rides along); null while unknown (history, or a stream without entries-added).
+   * The auto switch (tail-auto.ts) reads it to see a flood at once.
+   */
+  get backlog(): number | null {
+    return this.backlogValue;
   }
 
   /**
@@ -223,6 +234,7 @@ export class Tail {
     while (!this.closed) {
       const from = this.lastIdValue!;
       let reply: XreadReply;
+      let added: number | null = null;
       if (this.checkGap) {
         // XINFO rides in the same round trip, so gap detection costs no extra latency.
         const res = await guard.guard(
@@ -238,7 +250,11 @@ export class Tail {
         if (!res) throw new Error('Connection is closed.');
         const [[infoErr, info], [readErr, read]] = res;
         if (readErr) throw readErr;
-        if (!infoErr) this.detectGap(parseXinfoStream(info), from);
+        if (!infoErr) {
+          const parsed = parseXinfoStream(info);
+          this.detectGap(parsed, from);
+          added = parsed.entriesAdded;
+        }
         reply = read as XreadReply;
       } else {
         reply = (await guard.guard(
@@ -250,6 +266,12 @@ export class Tail {
       const n = reply ? this.take(reply) : 0;
       // A full batch means we are behind: trimming may overtake us, so check at the next read.
       this.checkGap = n >= count;
+      if (n < count) this.backlogValue = 0;
+      else if (added !== null)
+        this.backlogValue =
+          this.position === null || this.historyEnd !== null
+            ? null
+            : Math.max(0, added - this.position);
     }
   }
 

@@ -42,6 +42,15 @@ export interface MonitorStoreOptions {
   timers?: Timers;
   /** EventsReceived batching interval, ms. */
   batchMs?: number;
+  /**
+   * Live EventsReceived batching interval while entries keep arriving (a live batch was applied
+   * less than 2 × this ago), ms. Default 250. Each applied batch redraws the screen, and a frame
+   * of Ink costs the same however few entries it shows: a busy tail drew 10 frames/s for its
+   * batches alone, and that per-frame work (Ink tokenising every line, the garbage it leaves) was
+   * most of the monitor's cost over a bare XREAD loop. The first entries after a quiet spell still
+   * show after batchMs; history and sampled frames always do.
+   */
+  streamBatchMs?: number;
   /** Clock tick for ages and events/s, ms. */
   tickMs?: number;
   /** Called by the quit action (cli/ closes loops and unmounts Ink). */
@@ -112,6 +121,7 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
   const now = options.now ?? Date.now;
   const timers = options.timers ?? realTimers;
   const batchMs = options.batchMs ?? 100;
+  const streamBatchMs = Math.max(batchMs, options.streamBatchMs ?? 250);
   const tickMs = options.tickMs ?? 500;
   const api = createStore<MonitorState>()(() => initialState(options.config, now()));
   let queued: TailEvent[] = [];
@@ -119,6 +129,9 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
   /** The queued events are history (`--since`); history and live batches are never merged. */
   let queuedHistory = false;
   let batchTimer: unknown = null;
+  /** A live batch was applied within 2 × streamBatchMs (cleared by `quietTimer`). */
+  let streaming = false;
+  let quietTimer: unknown = null;
   /**
    * A bulk action's progress: the first message is drawn at once, later ones at most once per
    * batchMs (the newest wins). A whole-PEL claim sends one per 1,000 IDs, and redrawing the
@@ -149,6 +162,14 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
       batchTimer = null;
     }
     if (queued.length === 0) return [];
+    if (!queuedHistory) {
+      streaming = true;
+      if (quietTimer !== null) timers.clearTimeout(quietTimer);
+      quietTimer = timers.setTimeout(() => {
+        quietTimer = null;
+        streaming = false;
+      }, 2 * streamBatchMs);
+    }
     const msg: StoreAction = queuedHistory
       ? { type: 'EventsReceived', events: queued, receivedAt: queuedAt, history: true }
       : { type: 'EventsReceived', events: queued, receivedAt: queuedAt };
@@ -191,7 +212,8 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
       queuedHistory = history;
       for (const e of msg.events) queued.push(e);
       queuedAt = msg.receivedAt;
-      if (batchTimer === null) batchTimer = timers.setTimeout(flush, batchMs);
+      if (batchTimer === null)
+        batchTimer = timers.setTimeout(flush, streaming && !history ? streamBatchMs : batchMs);
       return;
     }
     // Keep order: events queued before this message are applied before it.
@@ -417,6 +439,7 @@ export function createMonitorStore(options: MonitorStoreOptions): MonitorStore {
     close() {
       closed = true;
       if (batchTimer !== null) timers.clearTimeout(batchTimer);
+      if (quietTimer !== null) timers.clearTimeout(quietTimer);
       if (progressTimer !== null) timers.clearTimeout(progressTimer);
       if (clock !== null) timers.clearInterval(clock);
       batchTimer = null;

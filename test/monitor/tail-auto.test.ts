@@ -98,6 +98,89 @@ describe('nextAutoMode: full → sampling', () => {
   });
 });
 
+describe("nextAutoMode: a flood (the backlog to the stream's end)", () => {
+  /** Observations `stepMs` apart, as TailSwitch makes them (four a second). */
+  const every = (stepMs: number, obs: Obs[], start: AutoState = AUTO_START) => {
+    let s = start;
+    return obs.map((o, i) => (s = nextAutoMode(s, { now: i * stepMs, busy: null, ...o })));
+  };
+
+  it('samples at the second observation of a growing backlog above floodS of reading, long before the lag rule', () => {
+    // The server's maximum: ~160k/s offered, full mode reads ~60k/s; not yet 2 s behind.
+    const states = every(250, [
+      { lagMs: 100, perSec: 20_000, backlog: 0 },
+      { lagMs: 300, perSec: 60_000, backlog: 25_000 }, // 0.42 s of reading: not yet a flood
+      { lagMs: 500, perSec: 60_000, backlog: 50_000 }, // 0.83 s: a flood from here…
+      { lagMs: 700, perSec: 60_000, backlog: 75_000 }, // …still growing 250 ms later: switch
+    ]);
+    expect(states.map((s) => s.sampling)).toEqual([false, false, false, true]);
+    expect(states[3]).toMatchObject({ reason: 'flood', reasonValue: 75_000, capacity: 60_000 });
+    expect(describeReason('flood', 75_000)).toBe('auto: 75k behind');
+  });
+
+  it('a pause leaves a backlog that drains: no switch, however large it was', () => {
+    // A 1 s GC or frame at 50k/s, then the tail catches up at its full speed.
+    const states = every(250, [
+      { lagMs: 1000, perSec: 10_000, backlog: 50_000 },
+      { lagMs: 600, perSec: 90_000, backlog: 30_000 },
+      { lagMs: 300, perSec: 120_000, backlog: 10_000 },
+      { lagMs: 100, perSec: 80_000, backlog: 0 },
+      { lagMs: 1000, perSec: 10_000, backlog: 50_000 }, // and again
+      { lagMs: 700, perSec: 90_000, backlog: 40_000 },
+      { lagMs: 300, perSec: 90_000, backlog: 0 },
+    ]);
+    expect(states.every((s) => !s.sampling)).toBe(true);
+  });
+
+  it('a steady moderate rate never floods: a batch or two behind, or less than floodS of reading', () => {
+    const states = every(
+      250,
+      Array.from({ length: 40 }, (_, i) => ({
+        lagMs: 150,
+        perSec: 50_000,
+        backlog: [0, 1000, 2000, 24_000][i % 4], // 24k < 0.5 s of 50k/s
+      })),
+    );
+    expect(states.every((s) => !s.sampling)).toBe(true);
+    // Below floodMin it is no flood even when the tail reads slowly.
+    expect(
+      every(250, [
+        { lagMs: 50, perSec: 100, backlog: 2_000 },
+        { lagMs: 50, perSec: 100, backlog: 4_000 },
+        { lagMs: 50, perSec: 100, backlog: 6_000 },
+      ]).some((s) => s.sampling),
+    ).toBe(false);
+  });
+
+  it('an unknown backlog (history, old servers) never floods', () => {
+    const states = every(
+      250,
+      Array.from({ length: 8 }, () => ({ lagMs: 100, perSec: 1000, backlog: null })),
+    );
+    expect(states.every((s) => !s.sampling)).toBe(true);
+  });
+
+  it('after a flood the way back keeps its hysteresis: full again only once the rate halves for backForMs', () => {
+    const flooded = every(250, [
+      { lagMs: 300, perSec: 60_000, backlog: 40_000 },
+      { lagMs: 500, perSec: 60_000, backlog: 60_000 },
+    ])[1];
+    expect(flooded).toMatchObject({ sampling: true, capacity: 60_000 });
+    // Sampling at 160k/s, then a rate just under capacity (no flapping), then under half.
+    const later = every(
+      250,
+      [
+        ...Array.from({ length: 8 }, () => ({ lagMs: null, perSec: 160_000 })),
+        ...Array.from({ length: 20 }, () => ({ lagMs: null, perSec: 55_000 })),
+        ...Array.from({ length: 13 }, () => ({ lagMs: null, perSec: 20_000 })),
+      ],
+      flooded,
+    );
+    expect(later.slice(0, 40).every((s) => s.sampling)).toBe(true);
+    expect(later[40].sampling).toBe(false); // 3 s (12 steps) under 30k
+  });
+});
+
 describe('nextAutoMode: sampling → full (hysteresis)', () => {
   it('switches back when the exact rate stays under backBelow × capacity for backForMs', () => {
     const states = run(

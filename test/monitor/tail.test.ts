@@ -76,6 +76,56 @@ describe('Tail', () => {
     expect(s.of('EventsReceived').length).toBeLessThanOrEqual(6);
   });
 
+  it('backlog: what is left to read behind a full batch (from entries-added), 0 once it reads to the end, unknown in history', async () => {
+    const prefix = uniquePrefix('backlog');
+    const all = `${prefix}all`;
+    await r.xadd(all, '*', ...seed('x.y', -1));
+    const seen: (number | null)[] = [];
+    const s = sink();
+    const t = new Tail({
+      createClient: factory(redisUrl()).create,
+      keys: createKeySpace(prefix),
+      count: 100,
+      flushMs: 1,
+      emit: (m) => {
+        s.emit(m);
+        if (m.type === 'EventsReceived') seen.push(t.backlog);
+      },
+    });
+    tails.push(t);
+    await t.start();
+    expect(t.backlog).toBeNull();
+    const p = r.pipeline();
+    for (let i = 0; i < 5000; i++) p.xadd(all, '*', ...seed('x.y', i));
+    await p.exec();
+    await waitFor(() => s.events().length >= 5000);
+    await waitFor(() => t.backlog === 0);
+    // Behind: up to everything not read yet, never more, never negative.
+    const behind = seen.filter((b): b is number => b !== null && b > 0);
+    expect(behind.length).toBeGreaterThan(0);
+    expect(Math.max(...behind)).toBeLessThanOrEqual(5000);
+    // History (--since) is not a backlog of live entries: unknown while it is being read.
+    const hs = sink();
+    const inHistory: (number | null)[] = [];
+    const h = new Tail({
+      createClient: factory(redisUrl()).create,
+      keys: createKeySpace(prefix),
+      since: '0',
+      count: 100,
+      flushMs: 1,
+      emit: (m) => {
+        hs.emit(m);
+        if (m.type === 'EventsReceived' && m.history) inHistory.push(h.backlog);
+      },
+    });
+    tails.push(h);
+    await h.start();
+    await waitFor(() => hs.events().length >= 5001);
+    expect(inHistory.length).toBeGreaterThan(1);
+    expect(inHistory.slice(0, -1).every((b) => b === null)).toBe(true);
+    await waitFor(() => h.backlog === 0);
+  });
+
   it('starts from a given stream ID (inclusive) or a time, and keeps invalid UTF-8 visible', async () => {
     const prefix = uniquePrefix('since');
     const all = `${prefix}all`;

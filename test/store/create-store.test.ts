@@ -47,15 +47,23 @@ function fakePorts(readOnly = false) {
 
 const K = 'alice:events:asset.discovered';
 
+/** A store on hand-advanced timers, with a listener counting its setStates. */
+function watchedStore() {
+  const clock = manualTimers();
+  const store = createMonitorStore({
+    config: defaultConfig(),
+    ...fakePorts(),
+    timers: clock.timers,
+    now: () => T0,
+  });
+  const listener = vi.fn();
+  store.api.subscribe(listener);
+  return { clock, store, listener };
+}
+
 describe('createMonitorStore', () => {
   it("draws a bulk action's progress at once, then at most once per tick (the newest); the outcome follows in order", () => {
-    const clock = manualTimers();
-    const store = createMonitorStore({
-      config: defaultConfig(),
-      ...fakePorts(),
-      timers: clock.timers,
-      now: () => T0,
-    });
+    const { clock, store } = watchedStore();
     store.dispatch(triageSnapshot());
     store.dispatch(pendingPage(K, 'alice-main', 3));
     store.actions.selectPane('pending');
@@ -92,15 +100,7 @@ describe('createMonitorStore', () => {
   });
 
   it('batches EventsReceived into one setState per tick', () => {
-    const clock = manualTimers();
-    const store = createMonitorStore({
-      config: defaultConfig(),
-      ...fakePorts(),
-      timers: clock.timers,
-      now: () => T0,
-    });
-    const listener = vi.fn();
-    store.api.subscribe(listener);
+    const { clock, store, listener } = watchedStore();
     for (let i = 0; i < 50; i++) store.dispatch(events(i * 10, 10));
     expect(listener).not.toHaveBeenCalled();
     clock.advance(99);
@@ -109,6 +109,34 @@ describe('createMonitorStore', () => {
     expect(listener).toHaveBeenCalledTimes(1);
     expect(store.getState().events.received).toBe(500);
     expect(store.getState().events.buffer[499].event?.data.n).toBe(499);
+  });
+
+  it('while live entries keep arriving, applies them every streamBatchMs (fewer frames); after a quiet spell, batchMs again', () => {
+    const { clock, store, listener } = watchedStore();
+    let n = 0;
+    const arrive = () => store.dispatch(events((n += 10) - 10, 10));
+    arrive();
+    clock.advance(100); // the first batch after a quiet spell: batchMs
+    expect(listener).toHaveBeenCalledTimes(1);
+    // A stream: a batch from the tail every 100 ms for 1 s, applied 250 ms after the first of
+    // each batch (at 350, 650, 950 ms): 3 redraws instead of 10.
+    for (let t = 0; t < 10; t++) {
+      arrive();
+      clock.advance(100);
+    }
+    expect(listener).toHaveBeenCalledTimes(1 + 3);
+    clock.advance(250);
+    expect(listener).toHaveBeenCalledTimes(5);
+    expect(store.getState().events.received).toBe(110);
+    // History (and the sampler's frames) never wait longer than batchMs.
+    store.dispatch({ ...events(200, 5), history: true });
+    clock.advance(100);
+    expect(listener).toHaveBeenCalledTimes(6);
+    // Quiet for 2 × 250 ms: the next live entries show after batchMs again.
+    clock.advance(500);
+    arrive();
+    clock.advance(100);
+    expect(listener).toHaveBeenCalledTimes(7);
   });
 
   it('never merges history (--since) with live events: only live arrivals count in events/s', () => {
@@ -132,15 +160,7 @@ describe('createMonitorStore', () => {
   });
 
   it('applies queued events before any other message, in order', () => {
-    const clock = manualTimers();
-    const store = createMonitorStore({
-      config: defaultConfig(),
-      ...fakePorts(),
-      timers: clock.timers,
-      now: () => T0,
-    });
-    const listener = vi.fn();
-    store.api.subscribe(listener);
+    const { clock, store, listener } = watchedStore();
     store.dispatch(events(0, 3));
     store.dispatch({ type: 'EventsMissed', count: 2, reason: 'trimmed' });
     expect(listener).toHaveBeenCalledTimes(1);
