@@ -10,7 +10,11 @@ import type { Delivery, EventInput, SeedEvent } from '../core/types.js';
 import { completeEvent } from '../core/codec.js';
 import { assertValidEventType } from '../core/keys.js';
 import { StreamscopeError, TRANSIENT_CODES } from '../core/errors.js';
-import { EventPersistence, type GetEventsOptions } from '../streams/event-persistence.js';
+import {
+  EventPersistence,
+  type ConsumedTypes,
+  type GetEventsOptions,
+} from '../streams/event-persistence.js';
 import { PublishBatchError } from '../streams/batch-publish.js';
 import { validateConsumeArgs, type ConsumeOptions } from '../streams/consumer.js';
 import { backoffDelay } from '../core/retry.js';
@@ -253,12 +257,12 @@ export class PersistentEventBus<Events = AnyEvents> {
    * consumer stops by itself once the group has finished every entry up to that ID;
    * {@link PersistentEventBus.consumerDone} resolves then, and startConsumer() may be called again.
    */
-  startConsumer<K extends EventTypeOf<Events>>(
+  startConsumer<K extends EventTypeOf<Events> | 'all'>(
     eventTypes: readonly K[],
     consumerName: string,
     handler: ConsumerHandler<
-      EventOf<Events, Narrow<Events, K>>,
-      DeliveryOf<Events, Narrow<Events, K>>
+      EventOf<Events, ConsumedTypes<Events, K>>,
+      DeliveryOf<Events, ConsumedTypes<Events, K>>
     >,
     options: Omit<ConsumeOptions, 'signal'> = {},
   ): void {

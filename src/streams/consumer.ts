@@ -38,7 +38,7 @@ import {
 } from './recovery.js';
 import { StreamscopeError } from '../core/errors.js';
 import { validateIdempotency, type IdempotencyOptions } from './idempotency.js';
-import { assertValidEventType } from '../core/keys.js';
+import { assertValidEventType, GLOBAL_STREAM_SUFFIX } from '../core/keys.js';
 import { compareStreamIds } from '../core/stream-id.js';
 import { boundedStep, ownPendingUpTo, untilId } from './consume-until.js';
 
@@ -110,7 +110,13 @@ export function validateConsumeArgs(
       `consumeEvents needs at least one event type, got ${JSON.stringify(eventTypes)}`,
     );
   }
-  for (const t of eventTypes) assertValidEventType(t);
+  // `all`, the global stream, holds a copy of every type's events: alone or not at all.
+  if (eventTypes.includes(GLOBAL_STREAM_SUFFIX) && eventTypes.length > 1)
+    throw new StreamscopeError(
+      'INVALID_ARGUMENT',
+      `consumeEvents: "${GLOBAL_STREAM_SUFFIX}" (the global stream, a copy of every type's events) must be the only stream, got ${JSON.stringify(eventTypes)}`,
+    );
+  for (const t of eventTypes) if (t !== GLOBAL_STREAM_SUFFIX) assertValidEventType(t);
   if (typeof consumerName !== 'string' || consumerName.length === 0) {
     throw new StreamscopeError(
       'INVALID_ARGUMENT',

@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import type { Delivery } from '../../src/core/types.js';
 import { previousStreamId } from '../../src/core/stream-id.js';
 import { PersistentEventBus } from '../../src/bus/persistent-event-bus.js';
+import type { EventPersistence } from '../../src/streams/event-persistence.js';
 import { rawClient, sleep } from '../helpers/context.js';
 import { connectedPersistence, puller } from './helpers.js';
 
@@ -16,7 +17,7 @@ const GROUP = 'alice-main';
 
 /** Publish `n` events of `type`; their IDs in order. */
 async function publish(
-  p: { persistEvent(e: { eventType: string; data: unknown }): Promise<string> },
+  p: EventPersistence,
   type: string,
   n: number,
   from = 0,
@@ -223,6 +224,25 @@ describe('consumeEvents with until', () => {
     expect(() => p.consumeEvents(['e'], 'w1', { until: 'yesterday' })).toThrow(
       /option until must be a stream ID/,
     );
+    redis.disconnect();
+  });
+});
+
+describe("consuming 'all' (the global stream)", () => {
+  it("consumeEvents(['all']) with until: every type's entries of the global stream up to until, acked, then it ends; 'all' with a type is refused", async () => {
+    const { p, prefix } = await connectedPersistence();
+    const redis = rawClient();
+    await publish(p, 'ga', 3);
+    await publish(p, 'gb', 3);
+    const all = (await redis.xrange(`${prefix}all`, '-', '+')).map(([id]) => id);
+    const until = all[3];
+    await publish(p, 'ga', 2, 10);
+    const got = await drain(p.consumeEvents(['all'], 'w1', { ...fast, until }));
+    expect(got.map((d) => d.messageId)).toEqual(all.slice(0, 4));
+    expect(got.map((d) => d.eventType)).toEqual(['ga', 'ga', 'ga', 'gb']);
+    expect(got.every((d) => d.streamKey === `${prefix}all`)).toBe(true);
+    expect(await pendingRows(redis, `${prefix}all`)).toEqual([]);
+    expect(() => p.consumeEvents(['all', 'ga'], 'w1')).toThrow(/must be the only stream/);
     redis.disconnect();
   });
 });
