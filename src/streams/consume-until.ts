@@ -48,7 +48,10 @@ async function lastDelivered(ctx: PersistenceContext, key: string): Promise<stri
   }
   const g = parseXinfoGroups(reply as unknown[]).find((x) => x.name === ctx.group);
   if (!g)
-    throw new StreamscopeError('NOGROUP', `stream or consumer group missing: ${ctx.group} on ${key}`);
+    throw new StreamscopeError(
+      'NOGROUP',
+      `stream or consumer group missing: ${ctx.group} on ${key}`,
+    );
   return g.lastDeliveredId;
 }
 
@@ -240,6 +243,7 @@ export async function boundedStep(
     return { ...step, waited: true, reply: w.reply };
   }
   if (o.waitForPending)
-    for (const key of keys) if (await rangePending(ctx, key, o.until)) return { ...step, idle: true };
+    for (const key of keys)
+      if (await rangePending(ctx, key, o.until)) return { ...step, idle: true };
   return { ...step, done: true };
 }

@@ -16,14 +16,10 @@ const fast = { blockMs: 100, claimIdleMs: 0, retryBaseMs: 50, retryMaxMs: 200 };
 const GROUP = 'alice-main';
 
 /** Publish `n` events of `type`; their IDs in order. */
-async function publish(
-  p: EventPersistence,
-  type: string,
-  n: number,
-  from = 0,
-): Promise<string[]> {
+async function publish(p: EventPersistence, type: string, n: number, from = 0): Promise<string[]> {
   const ids: string[] = [];
-  for (let i = 0; i < n; i++) ids.push(await p.persistEvent({ eventType: type, data: { i: from + i } }));
+  for (let i = 0; i < n; i++)
+    ids.push(await p.persistEvent({ eventType: type, data: { i: from + i } }));
   return ids;
 }
 
