@@ -55,6 +55,28 @@ async function lastDelivered(ctx: PersistenceContext, key: string): Promise<stri
   return g.lastDeliveredId;
 }
 
+/** One non-blocking `XREADGROUP … COUNT n STREAMS key id` (`>`: new entries; else own PEL after id). */
+export async function readGroupOnce(
+  ctx: PersistenceContext,
+  consumer: string,
+  count: number,
+  key: string,
+  id: string,
+): Promise<unknown[]> {
+  const reply = await ctx.client.call(
+    'XREADGROUP',
+    'GROUP',
+    ctx.group,
+    consumer,
+    'COUNT',
+    count,
+    'STREAMS',
+    key,
+    id,
+  );
+  return streamsOfReadReply(reply)[0]?.[1] ?? [];
+}
+
 /** What one bounded read of new entries of one stream gave. */
 export interface BoundedRead {
   /** New entries ≤ until, in ID order (deleted ones are already skipped by Redis). */
@@ -85,18 +107,7 @@ export async function readNewUpTo(
     unknown,
   ][];
   if (left.length === 0) return { entries: [], finished: false, lastDeliveredId: last };
-  const reply = await ctx.client.call(
-    'XREADGROUP',
-    'GROUP',
-    ctx.group,
-    consumer,
-    'COUNT',
-    left.length,
-    'STREAMS',
-    key,
-    '>',
-  );
-  const raw = streamsOfReadReply(reply)[0]?.[1] ?? [];
+  const raw = await readGroupOnce(ctx, consumer, left.length, key, '>');
   const entries: RawEntry[] = [];
   let finished = false;
   for (const entry of raw.map(parseEntry)) {

@@ -32,15 +32,14 @@ import {
   claimIdle,
   deadLetter,
   DEAD_LETTER_REASON,
-  pendingCounts,
-  triage,
+  settleClaimed,
   makeDelivery,
 } from './recovery.js';
 import { StreamscopeError } from '../core/errors.js';
 import { validateIdempotency, type IdempotencyOptions } from './idempotency.js';
-import { assertValidEventType, GLOBAL_STREAM_SUFFIX } from '../core/keys.js';
+import { assertValidEventType, GLOBAL_STREAM_SUFFIX, InvalidEventTypeError } from '../core/keys.js';
 import { compareStreamIds } from '../core/stream-id.js';
-import { boundedStep, ownPendingUpTo, untilId } from './consume-until.js';
+import { boundedStep, ownPendingUpTo, readGroupOnce, untilId } from './consume-until.js';
 
 /** Options of consumeEvents, consumeEventBatches and the bus's startConsumer; every one has a default. */
 export interface ConsumeOptions {
@@ -112,8 +111,7 @@ export function validateConsumeArgs(
   }
   // `all`, the global stream, holds a copy of every type's events: alone or not at all.
   if (eventTypes.includes(GLOBAL_STREAM_SUFFIX) && eventTypes.length > 1)
-    throw new StreamscopeError(
-      'INVALID_ARGUMENT',
+    throw new InvalidEventTypeError(
       `consumeEvents: "${GLOBAL_STREAM_SUFFIX}" (the global stream, a copy of every type's events) must be the only stream, got ${JSON.stringify(eventTypes)}`,
     );
   for (const t of eventTypes) if (t !== GLOBAL_STREAM_SUFFIX) assertValidEventType(t);
@@ -416,20 +414,10 @@ async function readOwnPending(
 ): Promise<PelPage> {
   const n = until === null ? count : await ownPendingUpTo(ctx, key, consumer, after, until, count);
   if (n === 0) return { deliveries: [], lastId: null };
-  const reply = await ctx.client.call(
-    'XREADGROUP',
-    'GROUP',
-    ctx.group,
-    consumer,
-    'COUNT',
-    n,
-    'STREAMS',
-    key,
-    after,
-  );
-  const raw = streamsOfReadReply(reply)[0]?.[1] ?? [];
+  const raw = await readGroupOnce(ctx, consumer, n, key, after);
   if (raw.length === 0) return { deliveries: [], lastId: null };
   const live: RawEntry[] = [];
+  const deleted: string[] = [];
   let lastId: string | null = after;
   for (const item of raw as unknown[][]) {
     if (until !== null && compareStreamIds(String(item[0]), until) > 0) {
@@ -440,20 +428,7 @@ async function readOwnPending(
     lastId = id;
     const entry = parseEntry(item);
     if (entry) live.push(entry);
-    else
-      await deadLetter(ctx, {
-        streamKey: key,
-        id,
-        consumer,
-        deliveryCount: null,
-        reason: DEAD_LETTER_REASON.deletedWhilePending,
-      });
+    else deleted.push(id);
   }
-  const counts = await pendingCounts(
-    ctx,
-    key,
-    consumer,
-    live.map((e) => e.id),
-  );
-  return { deliveries: await triage(ctx, key, consumer, live, counts), lastId };
+  return { deliveries: await settleClaimed(ctx, key, consumer, live, deleted), lastId };
 }

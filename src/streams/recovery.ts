@@ -221,24 +221,38 @@ export async function claimIdle(
       .map(parseEntry)
       .filter((e): e is RawEntry => e !== null);
     const deleted = ((reply[2] as unknown[] | undefined) ?? []).map(String);
-    for (const id of deleted) {
-      await deadLetter(ctx, {
-        streamKey,
-        id,
-        consumer,
-        deliveryCount: null,
-        reason: DEAD_LETTER_REASON.deletedWhilePending,
-      });
-    }
-    const counts = await pendingCounts(
-      ctx,
-      streamKey,
-      consumer,
-      entries.map((e) => e.id),
-    );
-    out.push(...(await triage(ctx, streamKey, consumer, entries, counts)));
+    out.push(...(await settleClaimed(ctx, streamKey, consumer, entries, deleted)));
   } while (cursor !== '0-0' && out.length < limit);
   return out;
+}
+
+/**
+ * Claimed or re-read pending entries → deliveries (triage); IDs deleted while pending →
+ * dead-letter tombstones.
+ */
+export async function settleClaimed(
+  ctx: PersistenceContext,
+  streamKey: string,
+  consumer: string,
+  entries: RawEntry[],
+  deleted: readonly string[],
+): Promise<Delivery[]> {
+  for (const id of deleted) {
+    await deadLetter(ctx, {
+      streamKey,
+      id,
+      consumer,
+      deliveryCount: null,
+      reason: DEAD_LETTER_REASON.deletedWhilePending,
+    });
+  }
+  const counts = await pendingCounts(
+    ctx,
+    streamKey,
+    consumer,
+    entries.map((e) => e.id),
+  );
+  return triage(ctx, streamKey, consumer, entries, counts);
 }
 
 /**
@@ -262,6 +276,7 @@ async function claimIdleUpTo(
     const count = Math.max(1, Math.min(batch, limit - out.length));
     let entries: RawEntry[];
     let ids: string[];
+    const deleted: string[] = [];
     try {
       ids = await idleUpTo(ctx, streamKey, cursor, until, minIdleMs, count);
       if (ids.length === 0) break;
@@ -277,27 +292,15 @@ async function claimIdleUpTo(
       const claimed = new Set(entries.map((e) => e.id));
       for (const id of ids) {
         if (claimed.has(id)) continue;
-        const still = (await ctx.client.xrange(streamKey, id, id)) as unknown[];
-        if (still.length > 0) continue; // taken by another consumer meanwhile
-        await deadLetter(ctx, {
-          streamKey,
-          id,
-          consumer,
-          deliveryCount: null,
-          reason: DEAD_LETTER_REASON.deletedWhilePending,
-        });
+        // Not claimed: taken by another consumer meanwhile, or gone from the stream.
+        if (((await ctx.client.xrange(streamKey, id, id)) as unknown[]).length === 0)
+          deleted.push(id);
       }
     } catch (err) {
       throw toError(ctx, err);
     }
     cursor = ids[ids.length - 1];
-    const counts = await pendingCounts(
-      ctx,
-      streamKey,
-      consumer,
-      entries.map((e) => e.id),
-    );
-    out.push(...(await triage(ctx, streamKey, consumer, entries, counts)));
+    out.push(...(await settleClaimed(ctx, streamKey, consumer, entries, deleted)));
     if (ids.length < count) break;
   }
   return out;

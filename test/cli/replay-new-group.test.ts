@@ -3,22 +3,20 @@
  * a consumer on it receives exactly the range — the real CLI in a child process, then the
  * library's consumer with the `until` the CLI printed.
  */
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { EventPersistence } from '../../src/streams/event-persistence.js';
 import { rawClient, redisUrl, uniquePrefix } from '../helpers/context.js';
+import { cliArgs, runCli } from '../helpers/cli.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
+/** The CLI without a journal (these tests check the group, not the journal). */
+const cli = (args: string[], ...more: string[]) => runCli([...args, ...more, '--no-journal']);
 
-function cli(args: string[]) {
-  const res = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  return { code: res.status, out: res.stdout, err: res.stderr };
+/** A persistence on a new prefix, connected (disconnect it). */
+async function seeded(): Promise<{ p: EventPersistence; prefix: string }> {
+  const prefix = uniquePrefix('ng');
+  const p = new EventPersistence({ redisUrl: redisUrl(), streamPrefix: prefix, logger: () => {} });
+  await p.connect();
+  return { p, prefix };
 }
 
 /** Every delivery of the group up to `until`, acked; fails instead of hanging. */
@@ -54,13 +52,7 @@ describe('streamscope replay --new-group, then a consumer with until (real proce
     '--stream %s: the group starts at --from, the printed until ends the consumer at --to: exactly XRANGE A B',
     async (stream) => {
       const redis = rawClient();
-      const prefix = uniquePrefix('ng');
-      const p = new EventPersistence({
-        redisUrl: redisUrl(),
-        streamPrefix: prefix,
-        logger: () => {},
-      });
-      await p.connect();
+      const { p, prefix } = await seeded();
       for (let i = 0; i < 40; i++)
         await p.persistEvent({ eventType: i % 3 ? 'asset.discovered' : 'other', data: { i } });
       const key = stream === 'all' ? `${prefix}all` : `${prefix}${stream}`;
@@ -68,23 +60,11 @@ describe('streamscope replay --new-group, then a consumer with until (real proce
       const [a, b] = [ids[5], ids[ids.length - 8]];
       // --to as a millisecond: the whole millisecond, resolved to the range's last entry.
       const toMs = b.split('-')[0];
-      const r = cli([
-        'replay',
-        '--url',
-        redisUrl(),
-        '--prefix',
-        prefix,
-        '--stream',
-        stream,
-        '--from',
-        a,
-        '--to',
-        toMs,
+      const r = cli(
+        cliArgs('replay', prefix, '--stream', stream, '--from', a, '--to', toMs, '--yes'),
         '--new-group',
         'reprocess',
-        '--yes',
-        '--no-journal',
-      ]);
+      );
       expect(r.err).toBe('');
       expect(r.code).toBe(0);
       const range = (await redis.xrange(key, a, toMs)).map(([id]) => id);
@@ -111,25 +91,10 @@ describe('streamscope replay --new-group, then a consumer with until (real proce
 
   it('--json carries the until and the code; --to + says the range is open and names the last entry now', async () => {
     const redis = rawClient();
-    const prefix = uniquePrefix('ng');
-    const p = new EventPersistence({
-      redisUrl: redisUrl(),
-      streamPrefix: prefix,
-      logger: () => {},
-    });
-    await p.connect();
+    const { p, prefix } = await seeded();
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push(await p.persistEvent({ eventType: 't', data: { i } }));
-    const base = [
-      'replay',
-      '--url',
-      redisUrl(),
-      '--prefix',
-      prefix,
-      '--stream',
-      't',
-      '--no-journal',
-    ];
+    const base = cliArgs('replay', prefix, '--stream', 't');
     const json = cli([
       ...base,
       '--from',
