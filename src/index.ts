@@ -49,6 +49,7 @@ export {
   closeSharedPersistence,
 } from './streams/shared-persistence.js';
 export type {
+  ConsumedTypes,
   EventPersistenceOptions,
   GetEventsOptions,
   PendingOptions,

@@ -10,7 +10,11 @@ import type { Delivery, EventInput, SeedEvent } from '../core/types.js';
 import { completeEvent } from '../core/codec.js';
 import { assertValidEventType } from '../core/keys.js';
 import { StreamscopeError, TRANSIENT_CODES } from '../core/errors.js';
-import { EventPersistence, type GetEventsOptions } from '../streams/event-persistence.js';
+import {
+  EventPersistence,
+  type ConsumedTypes,
+  type GetEventsOptions,
+} from '../streams/event-persistence.js';
 import { PublishBatchError } from '../streams/batch-publish.js';
 import { validateConsumeArgs, type ConsumeOptions } from '../streams/consumer.js';
 import { backoffDelay } from '../core/retry.js';
@@ -249,14 +253,16 @@ export class PersistentEventBus<Events = AnyEvents> {
   /**
    * Consume through the consumer group in the background. The handler's success acks the
    * delivery; a failure leaves it pending, so it is retried after `claimIdleMs` and dead-lettered
-   * after maxDeliveries attempts.
+   * after maxDeliveries attempts. With `until` (an entry ID, see {@link ConsumeOptions.until}) the
+   * consumer stops by itself once the group has finished every entry up to that ID;
+   * {@link PersistentEventBus.consumerDone} resolves then, and startConsumer() may be called again.
    */
-  startConsumer<K extends EventTypeOf<Events>>(
+  startConsumer<K extends EventTypeOf<Events> | 'all'>(
     eventTypes: readonly K[],
     consumerName: string,
     handler: ConsumerHandler<
-      EventOf<Events, Narrow<Events, K>>,
-      DeliveryOf<Events, Narrow<Events, K>>
+      EventOf<Events, ConsumedTypes<Events, K>>,
+      DeliveryOf<Events, ConsumedTypes<Events, K>>
     >,
     options: Omit<ConsumeOptions, 'signal'> = {},
   ): void {
@@ -300,8 +306,18 @@ export class PersistentEventBus<Events = AnyEvents> {
           this.report(err, { kind: 'consumer-stopped', consumerName });
         }
       }
+      // Ended by itself (`until` reached, or it gave up): no consumer is running any more.
+      if (this.consumer?.controller === controller) this.consumer = null;
     })();
     this.consumer = { controller, done };
+  }
+
+  /**
+   * Resolves when the background consumer has ended: stopConsumer(), its `until` reached, or its
+   * iterator threw (then onError was told). Resolves at once when none is running.
+   */
+  async consumerDone(): Promise<void> {
+    await this.consumer?.done;
   }
 
   /** Stop the background consumer; resolves when it has stopped (promptly: the BLOCK is broken). */

@@ -56,6 +56,13 @@ export async function runJournal(argv: string[]): Promise<number> {
     );
     return 1;
   }
+  // `streamscope journal --json | head -1`: the reader went away (EPIPE); what it read is what it
+  // wanted — exit quietly, not with an unhandled 'error' stack trace.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    process.stderr.write(`streamscope journal: cannot write the output: ${err.message}\n`);
+    process.exit(1);
+  });
   const { records, bad } = listed;
   if (bad > 0)
     process.stderr.write(

@@ -13,6 +13,7 @@ import {
   describeReplayResult,
   replayJournalBefore,
 } from '../monitor/replay-range.js';
+import { groupConsumeHint, groupUntil } from '../monitor/replay-group-hint.js';
 import { clusterUsage, tlsUsage } from './connection-options.js';
 import { mutationUsage, runMutation, type MutationPreview } from './mutation-cli.js';
 import { openSession, parseOps, serverNowMs } from './stream-ops.js';
@@ -31,7 +32,8 @@ Replays the entries of a range. Copies keep the original fields byte for byte.
   --same-stream        copy into the same stream, each copy tagged replayed_from=<original ID>
                        (consumers of the live stream process the copies again)
   --new-group <name>   create a consumer group just before --from; nothing is copied
-                       (the group then delivers every entry from --from on, also after --to)
+                       (Redis delivers every entry from --from on, also after --to: the
+                       library's consumers stop at the range's end with until, printed)
   --speed <s>          max (default), 1 (the original pace) or N (N times faster)
   --types <a,b>        with --stream all: only these event types
   --archive <dir>      continue into archived days before the stream's first entry
@@ -106,7 +108,8 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
   try {
-    const range = parseRange(v.from, v.to, await serverNowMs(session.client));
+    const nowMs = await serverNowMs(session.client);
+    const range = parseRange(v.from, v.to, nowMs);
     const plan = await planReplay(session.client, session.keys, {
       stream: v.stream,
       ...range,
@@ -151,7 +154,17 @@ export async function run(argv: string[]): Promise<number> {
         }
         const summary = describeReplayResult(plan, res, pv.count);
         await journal(true, res.cancelled, res.replayed, summary);
-        return { ok: true, cancelled: res.cancelled, summary, data: { result: res } };
+        if (target.kind !== 'group')
+          return { ok: true, cancelled: res.cancelled, summary, data: { result: res } };
+        // Redis cannot stop a group at an ID; the library's consumers can: say how.
+        const g = groupUntil(plan, pv, nowMs);
+        const hint = groupConsumeHint(plan, session.keys, g);
+        return {
+          ok: true,
+          cancelled: res.cancelled,
+          summary: [summary, ...hint.lines].join('\n'),
+          data: { result: res, consume: { ...g, group: target.group, code: hint.code } },
+        };
       },
     });
   } catch (err) {

@@ -36,13 +36,14 @@ const entries = (n: number): string =>
 
 /**
  * What a new group delivers past the range: Redis cannot stop a group at an ID, so the preview
- * says how many entries after `to` it will deliver too (its consumers must stop there themselves).
+ * says how many entries after `to` it will deliver too (the library's consumers stop at the range's
+ * end with `until`; `streamscope replay` prints the ID, monitor/replay-group-hint.ts).
  */
 function afterText(pv: ReplayPreview): string {
   const a = pv.afterRange;
   const n = a && a.count > 0 ? `${a.estimated ? '~' : ''}${entries(a.count)}` : null;
   return n
-    ? `, then the ${n} after it and any added later (Redis cannot stop a group at the range's end)`
+    ? `, then the ${n} after it and any added later (Redis cannot stop a group at the range's end; the library's consumers stop there with until)`
     : ' (the range reaches the end: entries added later are delivered too)';
 }
 

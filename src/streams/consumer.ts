@@ -32,13 +32,14 @@ import {
   claimIdle,
   deadLetter,
   DEAD_LETTER_REASON,
-  pendingCounts,
-  triage,
+  settleClaimed,
   makeDelivery,
 } from './recovery.js';
 import { StreamscopeError } from '../core/errors.js';
 import { validateIdempotency, type IdempotencyOptions } from './idempotency.js';
-import { assertValidEventType } from '../core/keys.js';
+import { assertValidEventType, GLOBAL_STREAM_SUFFIX, InvalidEventTypeError } from '../core/keys.js';
+import { compareStreamIds } from '../core/stream-id.js';
+import { boundedStep, ownPendingUpTo, readGroupOnce, untilId } from './consume-until.js';
 
 /** Options of consumeEvents, consumeEventBatches and the bus's startConsumer; every one has a default. */
 export interface ConsumeOptions {
@@ -64,6 +65,27 @@ export interface ConsumeOptions {
   retryMaxMs?: number;
   /** A NOPERM or WRONGTYPE that persists this many consecutive attempts ends the iterator with that StreamscopeError. Default 8 (≈ 20–40 s with the default backoff). */
   giveUpAttempts?: number;
+  /**
+   * Stop at this stream ID (`<ms>-<seq>`, or `<ms>` for the whole millisecond): only entries with
+   * an ID ≤ until are handed out — own pending ones first, new ones in order, idle ones reclaimed
+   * and dead-lettered as usual — and the iterator ends (returns) once the group has finished that
+   * part of every stream: nothing ≤ until is left unread (the group delivered `until` or later, or
+   * the stream holds an entry after `until`, so no entry ≤ until can be added any more) and none of
+   * it is still pending. Pending entries of the range — this consumer's unacknowledged deliveries,
+   * another consumer's in-flight or abandoned ones — are waited for and reclaimed after
+   * `claimIdleMs`; with `claimIdleMs: 0` nothing reclaims them, so the iterator does not wait for
+   * them. One ID for every stream of the call (stream IDs are times, so it is one point in time);
+   * each stream stops there on its own.
+   *
+   * Nothing after `until` is read into the group by this consumer: each read is limited (COUNT)
+   * to what XRANGE finds left of the range, idle entries are claimed with XPENDING + XCLAIM up to
+   * `until`, and while waiting for the range to fill, a plain XREAD (no group) watches the stream.
+   * Entries after `until` already pending for this consumer (or fetched because another consumer
+   * of the same group read at the same moment) are never handed out and stay pending — a group
+   * made for a range (`streamscope replay --new-group`) is best destroyed when done. Also uses
+   * XINFO, XRANGE, XREAD and XCLAIM (all in `+@stream`). Default: none (consume forever).
+   */
+  until?: string;
 }
 
 /** Errors that only a person can fix (see the module comment). */
@@ -87,7 +109,12 @@ export function validateConsumeArgs(
       `consumeEvents needs at least one event type, got ${JSON.stringify(eventTypes)}`,
     );
   }
-  for (const t of eventTypes) assertValidEventType(t);
+  // `all`, the global stream, holds a copy of every type's events: alone or not at all.
+  if (eventTypes.includes(GLOBAL_STREAM_SUFFIX) && eventTypes.length > 1)
+    throw new InvalidEventTypeError(
+      `consumeEvents: "${GLOBAL_STREAM_SUFFIX}" (the global stream, a copy of every type's events) must be the only stream, got ${JSON.stringify(eventTypes)}`,
+    );
+  for (const t of eventTypes) if (t !== GLOBAL_STREAM_SUFFIX) assertValidEventType(t);
   if (typeof consumerName !== 'string' || consumerName.length === 0) {
     throw new StreamscopeError(
       'INVALID_ARGUMENT',
@@ -95,6 +122,7 @@ export function validateConsumeArgs(
     );
   }
   validateIdempotency(options.idempotency);
+  if (options.until !== undefined) untilId(options.until);
   for (const name of [
     'blockMs',
     'count',
@@ -171,6 +199,9 @@ export async function* consumeDeliveryBatches(
   const giveUpAttempts = Math.max(1, options.giveUpAttempts ?? 8);
   const signal = options.signal;
   if (signal?.aborted) return;
+  const until = options.until === undefined ? null : untilId(options.until);
+  /** With `until`: the streams the group has read to `until` (sticky: IDs only grow). */
+  const finished = new Set<string>();
 
   const blocking = ctx.newBlockingClient();
   // The grace ioredis gives a blocking command past its BLOCK before answering null (ms).
@@ -203,10 +234,11 @@ export async function* consumeDeliveryBatches(
         if (regroup) {
           for (const key of streamKeys) await ensureGroup(ctx, key);
           regroup = false;
+          finished.clear(); // a recreated group starts over at groupStartId
         }
         if (pel.size > 0) {
           const [key, after] = pel.entries().next().value as [string, string];
-          const page = await readOwnPending(ctx, key, consumerName, after, count);
+          const page = await readOwnPending(ctx, key, consumerName, after, count, until);
           if (page.lastId === null) pel.delete(key);
           else pel.set(key, page.lastId);
           if (signal?.aborted) return;
@@ -219,12 +251,42 @@ export async function* consumeDeliveryBatches(
             const claimed = await claimIdle(ctx, key, consumerName, {
               minIdleMs: claimIdleMs,
               limit: count * 10,
+              ...(until === null ? {} : { until }),
             });
             if (signal?.aborted) return;
             if (claimed.length > 0) yield claimed;
           }
         }
         const readStart = Date.now();
+        /** ioredis' blocking watchdog answered null (see below): the connection is dead. */
+        const watchdogFired = (reply: unknown, command: string) => {
+          if (reply !== null || Date.now() - readStart < blockMs + watchdogMs) return;
+          blocking.disconnect(true);
+          throw new StreamscopeError(
+            'TIMEOUT',
+            `${ctx.display} did not answer ${command} within ${blockMs + watchdogMs} ms (BLOCK ${blockMs} ms): the connection is dead; reconnecting.`,
+          );
+        };
+        if (until !== null) {
+          const step = await boundedStep(ctx, blocking, streamKeys, consumerName, {
+            until,
+            count,
+            blockMs,
+            finished,
+            waitForPending: claimIdleMs > 0,
+          });
+          if (step.waited) watchdogFired(step.reply, 'XREAD');
+          episodes.succeed();
+          if (step.done) return;
+          if (step.idle) {
+            await abortableSleep(Math.min(blockMs, claimEveryMs), signal);
+            continue;
+          }
+          const batch = await deliveriesOf(ctx, consumerName, step.entries, signal);
+          if (batch === null) return;
+          if (batch.length > 0) yield batch;
+          continue;
+        }
         const reply = await blocking.call(
           'XREADGROUP',
           'GROUP',
@@ -238,36 +300,20 @@ export async function* consumeDeliveryBatches(
           ...streamKeys,
           ...streamKeys.map(() => '>'),
         );
-        if (reply === null && Date.now() - readStart >= blockMs + watchdogMs) {
-          // ioredis' blocking watchdog answers null (as if BLOCK expired) on a half-open
-          // connection and keeps the dead socket: drop it so the client reconnects.
-          blocking.disconnect(true);
-          throw new StreamscopeError(
-            'TIMEOUT',
-            `${ctx.display} did not answer XREADGROUP within ${blockMs + watchdogMs} ms (BLOCK ${blockMs} ms): the connection is dead; reconnecting.`,
-          );
-        }
+        // ioredis' blocking watchdog answers null (as if BLOCK expired) on a half-open
+        // connection and keeps the dead socket: drop it so the client reconnects.
+        watchdogFired(reply, 'XREADGROUP');
         episodes.succeed();
-        const batch: Delivery[] = [];
-        for (const [key, raw] of streamsOfReadReply(reply)) {
-          for (const entry of raw.map(parseEntry)) {
-            if (entry === null) continue;
-            if (signal?.aborted) return;
-            const decoded = decodeFields(entry.fields);
-            if (!decoded.ok) {
-              await deadLetter(ctx, {
-                streamKey: key,
-                id: entry.id,
-                consumer: consumerName,
-                deliveryCount: 1,
-                reason: DEAD_LETTER_REASON.undecodable(decoded.reason),
-              });
-              continue;
-            }
-            // Decoded once: the JSON parse is the biggest cost per entry (profile, issue 14).
-            batch.push(makeDelivery(ctx, key, entry, 1, decoded));
-          }
-        }
+        const batch = await deliveriesOf(
+          ctx,
+          consumerName,
+          streamsOfReadReply(reply).map(([key, raw]) => [
+            key,
+            raw.map(parseEntry).filter((e): e is RawEntry => e !== null),
+          ]),
+          signal,
+        );
+        if (batch === null) return;
         if (batch.length > 0) yield batch;
       } catch (err) {
         if (signal?.aborted) return;
@@ -301,6 +347,38 @@ export async function* consumeDeliveryBatches(
 }
 
 /**
+ * The deliveries of new entries (delivered once so far), per stream; undecodable ones are
+ * dead-lettered instead. Null when `signal` fired meanwhile.
+ */
+async function deliveriesOf(
+  ctx: PersistenceContext,
+  consumerName: string,
+  read: readonly (readonly [string, readonly RawEntry[]])[],
+  signal: AbortSignal | undefined,
+): Promise<Delivery[] | null> {
+  const batch: Delivery[] = [];
+  for (const [key, entries] of read) {
+    for (const entry of entries) {
+      if (signal?.aborted) return null;
+      const decoded = decodeFields(entry.fields);
+      if (!decoded.ok) {
+        await deadLetter(ctx, {
+          streamKey: key,
+          id: entry.id,
+          consumer: consumerName,
+          deliveryCount: 1,
+          reason: DEAD_LETTER_REASON.undecodable(decoded.reason),
+        });
+        continue;
+      }
+      // Decoded once: the JSON parse is the biggest cost per entry (profile, issue 14).
+      batch.push(makeDelivery(ctx, key, entry, 1, decoded));
+    }
+  }
+  return batch;
+}
+
+/**
  * The backoff sleep of one failed attempt: ends early on abort, and when one of `clients` becomes
  * ready again (the server is back: no reason to wait out a delay grown during the outage).
  */
@@ -321,47 +399,36 @@ interface PelPage {
   lastId: string | null;
 }
 
-/** One page of this consumer's own pending entries, with true delivery counts. */
+/**
+ * One page of this consumer's own pending entries, with true delivery counts. With `until`, only
+ * entries ≤ until: the read's COUNT is what XPENDING finds of them (reading bumps delivery counts,
+ * so a later entry is not even read), and the page ends the PEL at the first later one.
+ */
 async function readOwnPending(
   ctx: PersistenceContext,
   key: string,
   consumer: string,
   after: string,
   count: number,
+  until: string | null,
 ): Promise<PelPage> {
-  const reply = await ctx.client.call(
-    'XREADGROUP',
-    'GROUP',
-    ctx.group,
-    consumer,
-    'COUNT',
-    count,
-    'STREAMS',
-    key,
-    after,
-  );
-  const raw = streamsOfReadReply(reply)[0]?.[1] ?? [];
+  const n = until === null ? count : await ownPendingUpTo(ctx, key, consumer, after, until, count);
+  if (n === 0) return { deliveries: [], lastId: null };
+  const raw = await readGroupOnce(ctx, consumer, n, key, after);
   if (raw.length === 0) return { deliveries: [], lastId: null };
   const live: RawEntry[] = [];
-  let lastId = after;
+  const deleted: string[] = [];
+  let lastId: string | null = after;
   for (const item of raw as unknown[][]) {
-    lastId = String(item[0]);
+    if (until !== null && compareStreamIds(String(item[0]), until) > 0) {
+      lastId = null; // the rest of the PEL is after `until`: left pending
+      break;
+    }
+    const id = String(item[0]);
+    lastId = id;
     const entry = parseEntry(item);
     if (entry) live.push(entry);
-    else
-      await deadLetter(ctx, {
-        streamKey: key,
-        id: lastId,
-        consumer,
-        deliveryCount: null,
-        reason: DEAD_LETTER_REASON.deletedWhilePending,
-      });
+    else deleted.push(id);
   }
-  const counts = await pendingCounts(
-    ctx,
-    key,
-    consumer,
-    live.map((e) => e.id),
-  );
-  return { deliveries: await triage(ctx, key, consumer, live, counts), lastId };
+  return { deliveries: await settleClaimed(ctx, key, consumer, live, deleted), lastId };
 }

@@ -151,6 +151,14 @@ export interface EventPersistenceOptions<Events = AnyEvents> extends TlsConnecti
   checkPermissions?: boolean;
 }
 
+/**
+ * The event types a consumer of `K` receives: those of `K`, or every type of the map when `K`
+ * includes `all` (the global stream holds every type's events).
+ */
+export type ConsumedTypes<Events, K extends string> = 'all' extends K
+  ? EventTypeOf<Events>
+  : Narrow<Events, Exclude<K, 'all'>>;
+
 /** The range of getEvents: stream IDs (`-` / `+` by default, `(id` exclusive) and a count. */
 export interface GetEventsOptions {
   start?: string;
@@ -538,13 +546,13 @@ export class EventPersistence<Events = AnyEvents> {
    * With `schemas`, an entry whose payload its schema refuses is dead-lettered, not yielded.
    * Typed: each delivery is a union discriminated on `eventType` over `eventTypes`.
    */
-  consumeEvents<K extends EventTypeOf<Events>>(
+  consumeEvents<K extends EventTypeOf<Events> | 'all'>(
     eventTypes: readonly K[],
     consumerName: string,
     options: ConsumeOptions = {},
-  ): AsyncIterable<DeliveryOf<Events, Narrow<Events, K>>> {
+  ): AsyncIterable<DeliveryOf<Events, ConsumedTypes<Events, K>>> {
     validateConsumeArgs(eventTypes, consumerName, options);
-    const keys = [...new Set(eventTypes.map((t) => this.keys.typeStream(t)))];
+    const keys = [...new Set(eventTypes.map((t) => this.readKey(t)))];
     const schemas = this.schemaTable;
     return this.trackedLoop(options.signal, async function* (ctx, signal) {
       const o = { ...options, signal };
@@ -559,7 +567,7 @@ export class EventPersistence<Events = AnyEvents> {
         ...options.idempotency,
         leaseMs: options.claimIdleMs || 60000,
       });
-    }) as AsyncIterable<unknown> as AsyncIterable<DeliveryOf<Events, Narrow<Events, K>>>;
+    }) as AsyncIterable<unknown> as AsyncIterable<DeliveryOf<Events, ConsumedTypes<Events, K>>>;
   }
 
   /**
@@ -570,17 +578,19 @@ export class EventPersistence<Events = AnyEvents> {
    * event_ids are acked and left out of the batch (a second copy in the same batch rides along
    * with the first), and the batch ack writes the done marks and the XACK in one MULTI per stream.
    */
-  consumeEventBatches<K extends EventTypeOf<Events>>(
+  consumeEventBatches<K extends EventTypeOf<Events> | 'all'>(
     eventTypes: readonly K[],
     consumerName: string,
     options: ConsumeOptions = {},
-  ): AsyncIterable<EventBatch<DeliveryOf<Events, Narrow<Events, K>>>> {
+  ): AsyncIterable<EventBatch<DeliveryOf<Events, ConsumedTypes<Events, K>>>> {
     validateConsumeArgs(eventTypes, consumerName, options);
-    const keys = [...new Set(eventTypes.map((t) => this.keys.typeStream(t)))];
+    const keys = [...new Set(eventTypes.map((t) => this.readKey(t)))];
     const schemas = this.schemaTable;
     return this.trackedLoop(options.signal, (ctx, signal) =>
       consumeBatches(ctx, keys, consumerName, { ...options, signal }, schemas),
-    ) as AsyncIterable<unknown> as AsyncIterable<EventBatch<DeliveryOf<Events, Narrow<Events, K>>>>;
+    ) as AsyncIterable<unknown> as AsyncIterable<
+      EventBatch<DeliveryOf<Events, ConsumedTypes<Events, K>>>
+    >;
   }
 
   /**

@@ -7,6 +7,7 @@ import type { Delivery } from '../core/types.js';
 import { decodeFields, type DecodeResult } from '../core/codec.js';
 import { parseEntry, type RawEntry } from '../core/parse-info.js';
 import { toError, type PersistenceContext } from './context.js';
+import { idleUpTo } from './consume-until.js';
 
 /** A delivery whose `ack()` acknowledges exactly this stream key + ID, nothing else. */
 export function makeDelivery(
@@ -175,6 +176,11 @@ export interface ClaimOptions {
   limit?: number;
   /** Entries per XAUTOCLAIM round trip. Default 100. */
   batch?: number;
+  /**
+   * Only entries with an ID ≤ this one (a full stream ID): XPENDING IDLE + XCLAIM instead of
+   * XAUTOCLAIM, which has no end ID (consumeEvents' `until`).
+   */
+  until?: string;
 }
 
 /**
@@ -188,6 +194,7 @@ export async function claimIdle(
   consumer: string,
   options: ClaimOptions,
 ): Promise<Delivery[]> {
+  if (options.until !== undefined) return claimIdleUpTo(ctx, streamKey, consumer, options);
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
   const batch = options.batch ?? 100;
   const out: Delivery[] = [];
@@ -214,22 +221,87 @@ export async function claimIdle(
       .map(parseEntry)
       .filter((e): e is RawEntry => e !== null);
     const deleted = ((reply[2] as unknown[] | undefined) ?? []).map(String);
-    for (const id of deleted) {
-      await deadLetter(ctx, {
-        streamKey,
-        id,
-        consumer,
-        deliveryCount: null,
-        reason: DEAD_LETTER_REASON.deletedWhilePending,
-      });
-    }
-    const counts = await pendingCounts(
-      ctx,
-      streamKey,
-      consumer,
-      entries.map((e) => e.id),
-    );
-    out.push(...(await triage(ctx, streamKey, consumer, entries, counts)));
+    out.push(...(await settleClaimed(ctx, streamKey, consumer, entries, deleted)));
   } while (cursor !== '0-0' && out.length < limit);
+  return out;
+}
+
+/**
+ * Claimed or re-read pending entries → deliveries (triage); IDs deleted while pending →
+ * dead-letter tombstones.
+ */
+export async function settleClaimed(
+  ctx: PersistenceContext,
+  streamKey: string,
+  consumer: string,
+  entries: RawEntry[],
+  deleted: readonly string[],
+): Promise<Delivery[]> {
+  for (const id of deleted) {
+    await deadLetter(ctx, {
+      streamKey,
+      id,
+      consumer,
+      deliveryCount: null,
+      reason: DEAD_LETTER_REASON.deletedWhilePending,
+    });
+  }
+  const counts = await pendingCounts(
+    ctx,
+    streamKey,
+    consumer,
+    entries.map((e) => e.id),
+  );
+  return triage(ctx, streamKey, consumer, entries, counts);
+}
+
+/**
+ * claimIdle bounded by `until`: the idle IDs ≤ until (XPENDING IDLE), then XCLAIM with the same
+ * min-idle (so an entry another consumer took meanwhile stays theirs). An ID XCLAIM did not return
+ * and that is gone from the stream was deleted while pending: a dead-letter tombstone, as above.
+ */
+async function claimIdleUpTo(
+  ctx: PersistenceContext,
+  streamKey: string,
+  consumer: string,
+  options: ClaimOptions,
+): Promise<Delivery[]> {
+  const until = options.until!;
+  const limit = options.limit ?? Number.POSITIVE_INFINITY;
+  const batch = options.batch ?? 100;
+  const minIdleMs = Math.max(0, Math.floor(options.minIdleMs));
+  const out: Delivery[] = [];
+  let cursor = '0-0';
+  while (out.length < limit) {
+    const count = Math.max(1, Math.min(batch, limit - out.length));
+    let entries: RawEntry[];
+    let ids: string[];
+    const deleted: string[] = [];
+    try {
+      ids = await idleUpTo(ctx, streamKey, cursor, until, minIdleMs, count);
+      if (ids.length === 0) break;
+      const reply = (await ctx.client.call(
+        'XCLAIM',
+        streamKey,
+        ctx.group,
+        consumer,
+        minIdleMs,
+        ...ids,
+      )) as unknown[];
+      entries = reply.map(parseEntry).filter((e): e is RawEntry => e !== null);
+      const claimed = new Set(entries.map((e) => e.id));
+      for (const id of ids) {
+        if (claimed.has(id)) continue;
+        // Not claimed: taken by another consumer meanwhile, or gone from the stream.
+        if (((await ctx.client.xrange(streamKey, id, id)) as unknown[]).length === 0)
+          deleted.push(id);
+      }
+    } catch (err) {
+      throw toError(ctx, err);
+    }
+    cursor = ids[ids.length - 1];
+    out.push(...(await settleClaimed(ctx, streamKey, consumer, entries, deleted)));
+    if (ids.length < count) break;
+  }
   return out;
 }

@@ -1,25 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { rawClient, redisUrl, uniquePrefix } from '../helpers/context.js';
+import { cliArgs, runCli } from '../helpers/cli.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const DAY = 86_400_000;
-
-/** The real CLI in a child process without a terminal (stdin/stderr are pipes). */
-function cli(args: string[]) {
-  const res = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  return { code: res.status, out: res.stdout, err: res.stderr };
-}
+const cli = runCli;
 
 async function seed(redis: Redis, prefix: string, type: string, n: number, ageDays = 0) {
   const [s] = await redis.time();
@@ -42,15 +30,7 @@ describe('streamscope replay / archive / restore (real processes, no terminal)',
     const sandbox = uniquePrefix('sb');
     await seed(redis, prefix, 'asset.discovered', 250);
     const journal = join(mkdtempSync(join(tmpdir(), 'ss-journal-')), 'journal.ndjson');
-    const base = [
-      'replay',
-      '--url',
-      redisUrl(),
-      '--prefix',
-      prefix,
-      '--stream',
-      'asset.discovered',
-    ];
+    const base = cliArgs('replay', prefix, '--stream', 'asset.discovered');
     const range = ['--from', '-', '--to', '+', '--to-prefix', sandbox, '--journal', journal];
     const dry = cli([...base, ...range, '--dry-run']);
     expect(dry.code).toBe(0);

@@ -114,6 +114,37 @@ describe.each(libraryTargets(() => cluster))('library on $name', (target) => {
       expect((await noted(p.getStreamInfo(t))).consumerGroups[0].pending).toBe(0);
   });
 
+  it('consumeEvents and consumeEventBatches with until: per stream exactly the entries ≤ until, acked, then both end', async () => {
+    const p = await persistence();
+    const ids: string[] = [];
+    for (let i = 0; i < 16; i++)
+      ids.push(await noted(p.persistEvent({ eventType: TYPES[i % 4], data: { i } })));
+    const until = ids[9];
+    await new Promise((r) => setTimeout(r, 5));
+    for (let i = 16; i < 24; i++)
+      await noted(p.persistEvent({ eventType: TYPES[i % 4], data: { i } }));
+    const want = async (t: string) =>
+      (await noted(p.getEvents(t, { end: until }))).map((e) => e.streamId);
+    const got: Delivery[] = [];
+    for await (const d of p.consumeEvents(TYPES, 'u1', { ...fast, until })) {
+      got.push(d);
+      await noted(d.ack());
+    }
+    for (const t of TYPES)
+      expect(got.filter((d) => d.eventType === t).map((d) => d.messageId)).toEqual(await want(t));
+    const q = await persistence({ streamPrefix: p.keys.prefix, consumerGroup: 'until-batches' });
+    const batched: string[] = [];
+    for await (const b of q.consumeEventBatches(TYPES, 'u2', { ...fast, count: 3, until })) {
+      batched.push(...b.deliveries.map((d) => d.messageId));
+      await noted(b.ack());
+    }
+    expect(batched.sort()).toEqual(got.map((d) => d.messageId).sort());
+    for (const t of TYPES) {
+      const groups = (await noted(p.getStreamInfo(t))).consumerGroups;
+      expect(groups.map((g) => g.pending)).toEqual([0, 0]);
+    }
+  });
+
   it('getPendingEvents claims what a crashed consumer held; its acks work', async () => {
     const p = await persistence();
     for (let i = 0; i < 3; i++) await noted(p.persistEvent({ eventType: TYPES[1], data: { i } }));

@@ -90,7 +90,7 @@ export function ReplayDialog({ width }: { width: number; height: number }) {
         paint(
           after > 0 ? 'warn' : 'dim',
           after > 0
-            ? `then the ${p.status === 'ready' && p.preview.data?.afterEstimated ? '~' : ''}${formatCount(after)} after the range too (a group cannot stop at its end)`
+            ? `then the ${p.status === 'ready' && p.preview.data?.afterEstimated ? '~' : ''}${formatCount(after)} after the range too (unless consumers pass until)`
             : 'the range reaches the end: entries added later are delivered too',
         ),
       );
