@@ -65,16 +65,6 @@ export interface RunningCluster {
   /** The node serving `slot` as master now. */
   ownerOf(slot: number): Promise<ClusterNode>;
   /**
-   * Move one slot to another master the way `redis-cli --cluster reshard` does (SETSLOT
-   * IMPORTING/MIGRATING, MIGRATE key batches, SETSLOT NODE everywhere), `pauseMs` between
-   * batches so clients meet the ASK window.
-   */
-  migrateSlot(
-    slot: number,
-    to: ClusterNode,
-    options?: { batch?: number; pauseMs?: number },
-  ): Promise<void>;
-  /**
    * Move `slot` to `to` with the real `redis-cli --cluster reshard <node> --cluster-from <owner>
    * --cluster-to <to> --cluster-slots <n> --cluster-yes`. redis-cli moves the source's lowest
    * slots first, so n = the owner's slots up to and including `slot` (pick keys whose slot is
@@ -258,39 +248,6 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Runnin
         );
         if (!owner) throw new StreamscopeError('UNREACHABLE', `no master serves slot ${slot}`);
         return byPort.get(owner.port)!;
-      },
-      async migrateSlot(slot, to, o = {}) {
-        const from = await cluster.ownerOf(slot);
-        if (from.port === to.port) return;
-        const src = cluster.nodeClient(from);
-        const dst = cluster.nodeClient(to);
-        try {
-          await dst.call('CLUSTER', 'SETSLOT', slot, 'IMPORTING', from.id);
-          await src.call('CLUSTER', 'SETSLOT', slot, 'MIGRATING', to.id);
-          for (;;) {
-            const keys = (await src.call(
-              'CLUSTER',
-              'GETKEYSINSLOT',
-              slot,
-              o.batch ?? 1,
-            )) as string[];
-            if (keys.length === 0) break;
-            await src.call('MIGRATE', '127.0.0.1', to.port, '', 0, 5000, 'KEYS', ...keys);
-            if (o.pauseMs) await new Promise((r) => setTimeout(r, o.pauseMs));
-          }
-          // The new owner first, then the old one, then everyone (as redis-cli does).
-          await dst.call('CLUSTER', 'SETSLOT', slot, 'NODE', to.id);
-          await src.call('CLUSTER', 'SETSLOT', slot, 'NODE', to.id);
-          for (const n of live()) {
-            if (n.port === from.port || n.port === to.port) continue;
-            const c = cluster.nodeClient(n);
-            await c.call('CLUSTER', 'SETSLOT', slot, 'NODE', to.id).catch(() => {});
-            c.disconnect();
-          }
-        } finally {
-          src.disconnect();
-          dst.disconnect();
-        }
       },
       async reshard(slot, to) {
         const lines = await clusterNodes();
