@@ -12,7 +12,7 @@ import type { StreamscopeError } from '../../src/core/errors.js';
 import { freePort } from '../../src/local-redis/private-redis.js';
 import { startCluster, type RunningCluster } from '../helpers/cluster.js';
 import { uniquePrefix } from '../helpers/context.js';
-import { ACL, runCli, withAuth } from '../tls/helpers.js';
+import { ACL, publishConsumeAck, runCli, withAuth } from '../tls/helpers.js';
 
 const ADMIN_PW = 'Adm1n-cluster-pw';
 const APP_PW = 'App-cluster-pw-5x';
@@ -52,20 +52,7 @@ async function roundTrip(options: EventPersistenceOptions): Promise<void> {
   const p = new EventPersistence({ streamPrefix: prefix, logger: () => {}, ...options });
   try {
     await p.connect();
-    const id = await p.persistEvent({ eventType: 'asset.discovered', data: { path: '/a.jpg' } });
-    const ac = new AbortController();
-    const seen: string[] = [];
-    for await (const d of p.consumeEvents(['asset.discovered'], 'worker-1', {
-      blockMs: 200,
-      signal: ac.signal,
-    })) {
-      seen.push(d.messageId);
-      expect(d.event?.data).toEqual({ path: '/a.jpg' });
-      await d.ack();
-      ac.abort();
-    }
-    expect(seen).toEqual([id]);
-    expect(await p.getPendingEvents('asset.discovered', { idleMs: 0 })).toEqual([]);
+    await publishConsumeAck(p);
     expect(p.isCluster).toBe(true);
     expect(p.server?.mode).toBe('cluster');
   } finally {
