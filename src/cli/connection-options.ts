@@ -64,7 +64,9 @@ export function clusterUsage(column: number): string {
   const cont = ' '.repeat(column);
   return (
     `${pad('--cluster')}Redis Cluster client even if not detected (a cluster node is\n` +
-    `${cont}detected by itself; several --url seed the cluster)\n` +
+    `${cont}detected by itself; several --url seed the cluster: a dead seed\n` +
+    `${cont}is skipped, status names it). TLS and ACL users as on one node:\n` +
+    `${cont}--url rediss://viewer@10.0.0.5:7000 --tls-ca ca.pem (REDIS_PASSWORD)\n` +
     `${pad('--layout <layout>')}hash-tag (default: braced prefix, one slot) or spread\n` +
     `${cont}(streams over all masters; see README "Redis Cluster")\n` +
     `${pad('--read-from <role>')}cluster: masters (default) or replicas (tail and snapshots\n` +

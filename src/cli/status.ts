@@ -18,7 +18,7 @@ import {
   type Thresholds,
 } from '../core/thresholds.js';
 import { resolveTarget } from '../streams/connection.js';
-import { clusterTopology, connectAuto, describeTopology } from '../streams/cluster.js';
+import { clusterTopology, connectAuto, describeTopology, seedStatus } from '../streams/cluster.js';
 import { checkGlobalStream, type GlobalCheck } from '../streams/check-global.js';
 import type { Redis } from 'ioredis';
 import {
@@ -146,13 +146,18 @@ export async function run(argv: string[]): Promise<number> {
     const warning = insecureWarning('status', connection);
     if (warning) process.stderr.write(warning);
     // A cluster node is detected here; discovery and snapshots then visit every master.
-    ({ client } = await connectAuto({ ...connection, connectionName: 'streamscope-status' }));
+    const connectOptions = { ...connection, connectionName: 'streamscope-status' };
+    ({ client } = await connectAuto(connectOptions));
     const topology = await clusterTopology(client);
+    // Several --url: the seed that answered, and the ones that did not.
+    const seeds = await seedStatus(client, connectOptions);
+    const down = seeds.unreachable.map((u) => `; seed ${u} did not answer`).join('');
+    display = seeds.display;
     const connected = client;
     const pass: StatusPass = {
       client,
       keys,
-      display: topology ? `${display} (${describeTopology(topology)})` : display,
+      display: topology ? `${display} (${describeTopology(topology)}${down})` : display,
       cluster: topology,
       extra: values['check-global']
         ? async (streams) => {

@@ -20,6 +20,11 @@ export interface RedisServerOptions {
    * by openssl in the server's dir (EC P-256, valid 2 days, a few ms). `true` = defaults.
    */
   tls?: boolean | TlsServerOptions;
+  /**
+   * Who the readiness check logs in as (an ACL user when the default user is off). Default: the
+   * default user with the `requirepass` password, if any.
+   */
+  auth?: { username?: string; password: string };
 }
 
 export interface TlsServerOptions {
@@ -27,6 +32,8 @@ export interface TlsServerOptions {
   authClients?: 'no' | 'optional' | 'yes';
   /** Names in the server certificate (subjectAltName). Default `localhost`, `127.0.0.1`. */
   names?: string[];
+  /** Use these files (a CA shared by several servers: a TLS cluster) instead of making new ones. */
+  files?: TlsFiles;
 }
 
 /** PEM files of a TLS server started by startRedisServer (all in its dir, removed by stop()). */
@@ -89,8 +96,17 @@ function openssl(dir: string, args: string[]): void {
   }
 }
 
-/** A CA, a server certificate for `names` and a client certificate, EC P-256, in `dir`. */
-export function makeTlsFiles(dir: string, names: string[] = ['localhost', '127.0.0.1']): TlsFiles {
+/**
+ * A CA, a server certificate for `names` and a client certificate, EC P-256, in `dir`.
+ * `nodeCert`: the server certificate may also act as a client (extendedKeyUsage clientAuth): a
+ * cluster node presents it when it connects to another node's TLS cluster bus, which always
+ * verifies the peer.
+ */
+export function makeTlsFiles(
+  dir: string,
+  names: string[] = ['localhost', '127.0.0.1'],
+  nodeCert = false,
+): TlsFiles {
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
   openssl(dir, [
     'req',
@@ -106,7 +122,10 @@ export function makeTlsFiles(dir: string, names: string[] = ['localhost', '127.0
     '/CN=streamscope throwaway test CA',
   ]);
   const san = names.map((n) => (/^[\d.]+$|:/.test(n) ? `IP:${n}` : `DNS:${n}`)).join(',');
-  writeFileSync(join(dir, 'server.ext'), `subjectAltName=${san}\nextendedKeyUsage=serverAuth\n`);
+  writeFileSync(
+    join(dir, 'server.ext'),
+    `subjectAltName=${san}\nextendedKeyUsage=serverAuth${nodeCert ? ',clientAuth' : ''}\n`,
+  );
   writeFileSync(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n');
   for (const [name, cn] of [
     ['server', names[0] ?? 'localhost'],
@@ -155,6 +174,7 @@ async function waitForPing(
   timeoutMs: number,
   password?: string,
   tlsFiles?: TlsFiles,
+  username?: string,
 ): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let lastErr: unknown;
@@ -173,6 +193,7 @@ async function waitForPing(
     const client = new Redis({
       port,
       host: '127.0.0.1',
+      username,
       password,
       tls,
       lazyConnect: true,
@@ -220,7 +241,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     const tlsOpts = options.tls === true ? {} : options.tls || null;
     let tlsFiles: TlsFiles | undefined;
     try {
-      tlsFiles = tlsOpts ? makeTlsFiles(dir, tlsOpts.names) : undefined;
+      tlsFiles = tlsOpts ? (tlsOpts.files ?? makeTlsFiles(dir, tlsOpts.names)) : undefined;
     } catch (err) {
       rmSync(dir, { recursive: true, force: true });
       throw err;
@@ -250,9 +271,16 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     const confPath = join(dir, 'redis.conf');
     writeFileSync(confPath, conf.join('\n') + '\n');
     const child = spawn(bin, [confPath], { stdio: 'ignore', detached: false });
-    const password = /^requirepass\s+(\S+)/m.exec(conf.join('\n'))?.[1];
+    const password = options.auth?.password ?? /^requirepass\s+(\S+)/m.exec(conf.join('\n'))?.[1];
     try {
-      const version = await waitForPing(port, child, 5000, password, tlsFiles);
+      const version = await waitForPing(
+        port,
+        child,
+        5000,
+        password,
+        tlsFiles,
+        options.auth?.username,
+      );
       const pid = child.pid!;
       let stopped = false;
       return {

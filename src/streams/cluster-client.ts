@@ -84,7 +84,6 @@ export function newClusterClient(
   nodeOptions: RedisOptions,
   policy: ClusterClientPolicy,
 ): Redis {
-  const first = new URL(seedUrls[0]);
   // A node's own reconnects and queue belong to the Cluster (it replaces dead nodes from the slot
   // map); lazyConnect is the Cluster's, not the node's.
   const {
@@ -96,7 +95,6 @@ export function newClusterClient(
   void _retry;
   void _queue;
   void _lazy;
-  if (first.username) redisOptions.username = decodeURIComponent(first.username);
   let everReady = false;
   const options: ClusterOptions = {
     lazyConnect: true,

@@ -6,7 +6,7 @@
 import type { Redis } from 'ioredis';
 import { keySlot } from '../core/hash-slot.js';
 import { prefixIsHashTagged, type KeyLayout } from '../core/keys.js';
-import { StreamscopeError } from '../core/errors.js';
+import { StreamscopeError, classifyRedisError, redactUrl } from '../core/errors.js';
 import {
   connectChecked,
   resolveTarget,
@@ -50,7 +50,7 @@ export async function connectAuto(
       return { client, server: await connectChecked(client, o), options: o };
     } catch (err) {
       client.disconnect();
-      throw (await notAClusterNode(options)) ?? err;
+      throw (await diagnoseSeeds(options)) ?? err;
     }
   }
   const plain = make({ ...options, cluster: false });
@@ -69,28 +69,59 @@ export async function connectAuto(
 }
 
 /**
- * A forced Cluster client that could not connect says only "None of startup nodes is available":
- * when the seed answers as a plain server, the one line that helps is that it is not a cluster.
+ * The seed URLs of `options` (`url` first), each with the shared user name the client logs in
+ * as (the shared password is passed as an option and wins), and as a message shows it (redacted).
  */
-async function notAClusterNode(options: ConnectionOptions): Promise<StreamscopeError | null> {
-  const probe = createRedisClient({
-    ...options,
-    cluster: false,
-    connectionName: 'streamscope-probe',
+function seedTargets(options: ConnectionOptions): { url: string; display: string }[] {
+  const target = resolveTarget(options);
+  return [target.url, ...(options.seedUrls ?? [])].map((given) => {
+    const u = new URL(given);
+    if (target.username !== undefined && !u.username)
+      u.username = encodeURIComponent(target.username);
+    return { url: u.toString(), display: redactUrl(u.toString()) };
   });
-  try {
-    const { mode } = await connectChecked(probe, options);
-    if (mode === 'cluster') return null;
-    const display = resolveTarget(options).display;
-    return new StreamscopeError(
-      'INVALID_ARGUMENT',
-      `${display} is not a Redis Cluster node (redis_mode:${mode}): drop --cluster and the extra --url seeds to use it as a single server.`,
-    );
-  } catch {
-    return null;
-  } finally {
-    probe.disconnect();
+}
+
+/**
+ * A forced Cluster client that could not connect says only "None of startup nodes is available"
+ * (the nodes' own errors go to 'node error'). Ask each seed, in order, as a plain client with the
+ * same user, password and TLS options, and say what the first useful one answered: a seed that is
+ * not a cluster node, a wrong password, a missing permission (CLUSTER SLOTS: the slot map), a TLS
+ * failure, each naming that seed; when none answered, every seed with why. Null when a seed
+ * answers as a healthy cluster node (the client's own error stands).
+ */
+async function diagnoseSeeds(options: ConnectionOptions): Promise<StreamscopeError | null> {
+  const { password } = resolveTarget(options);
+  const unreachable: StreamscopeError[] = [];
+  for (const { url, display } of seedTargets(options)) {
+    const o: ConnectionOptions = { ...options, url, password, seedUrls: undefined, cluster: false };
+    const probe = createRedisClient({ ...o, connectionName: 'streamscope-probe' });
+    try {
+      const { mode } = await connectChecked(probe, o);
+      if (mode !== 'cluster')
+        return new StreamscopeError(
+          'INVALID_ARGUMENT',
+          `${display} is not a Redis Cluster node (redis_mode:${mode}): drop --cluster and the extra --url seeds to use it as a single server.`,
+        );
+      try {
+        await probe.call('CLUSTER', 'SLOTS');
+      } catch (err) {
+        return classifyRedisError(err, display, [password]);
+      }
+      return null;
+    } catch (err) {
+      const e = classifyRedisError(err, display, [password], { connecting: true });
+      if (e.code !== 'UNREACHABLE' && e.code !== 'TIMEOUT') return e;
+      unreachable.push(e);
+    } finally {
+      probe.disconnect();
+    }
   }
+  if (unreachable.length < 2) return unreachable[0] ?? null;
+  return new StreamscopeError(
+    'UNREACHABLE',
+    `no Redis Cluster seed answered: ${unreachable.map((e) => e.message).join(' — ')}`,
+  );
 }
 
 /**
@@ -243,4 +274,52 @@ export function slotTransaction(client: Redis): SlotTransaction {
     },
   };
   return tx;
+}
+
+/** Which seed a connected Cluster client reached, and which seeds did not answer. */
+export interface SeedStatus {
+  /** The first seed that is a node of the cluster (redacted), else the first seed. */
+  display: string;
+  /** Seeds (redacted) that are not in the cluster's node list and do not answer a PING now. */
+  unreachable: string[];
+}
+
+/**
+ * For `status` with several `--url`s: name the seed that answered rather than the first one
+ * given, and the ones that did not. A seed missing from the client's node list (it announces
+ * other addresses, or it is down) is asked directly, so a host-name alias is not called dead.
+ */
+export async function seedStatus(client: Redis, options: ConnectionOptions): Promise<SeedStatus> {
+  const target = resolveTarget(options);
+  const first = target.display;
+  const seeds = seedTargets(options);
+  if (!isClusterClient(client) || seeds.length < 2) return { display: first, unreachable: [] };
+  const known = new Set(asCluster(client).nodes('all').map(nodeKey));
+  let display: string | null = null;
+  const unreachable: string[] = [];
+  for (const { url, display: shown } of seeds) {
+    const u = new URL(url);
+    if (known.has(`${u.hostname.replace(/^\[|\]$/g, '')}:${u.port || 6379}`)) {
+      display ??= shown;
+      continue;
+    }
+    const o: ConnectionOptions = {
+      ...options,
+      url,
+      password: target.password,
+      seedUrls: undefined,
+      cluster: false,
+      connectTimeoutMs: Math.min(options.connectTimeoutMs ?? 5000, 2000),
+    };
+    const probe = createRedisClient({ ...o, connectionName: 'streamscope-probe' });
+    try {
+      await connectChecked(probe, o);
+      display ??= shown;
+    } catch {
+      unreachable.push(shown);
+    } finally {
+      probe.disconnect();
+    }
+  }
+  return { display: display ?? first, unreachable };
 }

@@ -78,6 +78,8 @@ export interface ResolvedTarget {
   url: string;
   /** The URL with the password masked: the only form that may appear in a message. */
   display: string;
+  /** The ACL user named in the URL (or, for a cluster, in the first seed URL naming one). */
+  username?: string;
   password: string | undefined;
   tls: boolean;
   /** tls.connect options for a rediss:// URL; undefined for redis://. */
@@ -115,22 +117,48 @@ function tlsOptionsFor(
   return out;
 }
 
-/** Apply the defaults (`REDIS_URL`, `REDIS_PASSWORD`, `REDISCLI_AUTH`) and check the URL; connects to nothing. */
+/** The user and password written in a seed URL (undefined when it names none or is no URL). */
+function seedCredentials(url: string): { username?: string; password?: string } {
+  try {
+    const u = new URL(url);
+    return {
+      username: u.username ? decodeURIComponent(u.username) : undefined,
+      password: u.password ? decodeURIComponent(u.password) : undefined,
+    };
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Apply the defaults (`REDIS_URL`, `REDIS_PASSWORD`, `REDISCLI_AUTH`) and check the URL; connects
+ * to nothing. Cluster seeds share one user and password: when `url` names none, the first of
+ * `seedUrls` that does gives them.
+ */
 export function resolveTarget(
-  options: Pick<ConnectionOptions, 'url' | 'password'> & TlsConnectionOptions = {},
+  options: Pick<ConnectionOptions, 'url' | 'password' | 'seedUrls'> & TlsConnectionOptions = {},
 ): ResolvedTarget {
   const url = options.url ?? process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
   let urlPassword: string | undefined;
+  let username: string | undefined;
   let tls = false;
   try {
     const u = new URL(url);
     urlPassword = u.password ? decodeURIComponent(u.password) : undefined;
+    username = u.username ? decodeURIComponent(u.username) : undefined;
     tls = u.protocol === 'rediss:';
   } catch {
     throw new StreamscopeError(
       'UNREACHABLE',
       `not a Redis URL: ${redactUrl(url)}. Use redis://host:port or rediss://host:port.`,
     );
+  }
+  if (username === undefined && urlPassword === undefined) {
+    const seed = (options.seedUrls ?? [])
+      .map(seedCredentials)
+      .find((c) => c.username !== undefined || c.password !== undefined);
+    username = seed?.username;
+    urlPassword = seed?.password;
   }
   const password =
     options.password ??
@@ -151,6 +179,7 @@ export function resolveTarget(
   return {
     url,
     display,
+    username,
     password: password || undefined,
     tls,
     tlsOptions: tls ? tlsOptionsFor(options, display) : undefined,
@@ -191,6 +220,7 @@ function clientOptions(
     // error path alive for 2 s. Nothing of ours is unflushed at disconnect(); 100 ms is plenty.
     ...BLOCKING_DISCONNECT,
   };
+  if (target.username !== undefined) opts.username = target.username;
   if (target.password !== undefined) opts.password = target.password;
   if (target.tlsOptions) opts.tls = target.tlsOptions;
   // Readiness lives in this closure: the first failure is fast, later ones are retried.
@@ -218,11 +248,20 @@ function build(options: ConnectionOptions, extra: RedisOptions): Redis {
       },
     );
   }
-  const client = new Redis(target.url, { ...opts, ...extra });
+  // The URL without its user and password: ioredis lets a URL's fields win over the options, so
+  // `redis://app@host` (password from REDIS_PASSWORD) would log in with the URL's empty password.
+  const client = new Redis(withoutCredentials(target.url), { ...opts, ...extra });
   client.on('ready', markReady);
   // Errors surface through commands and connectChecked; an unhandled 'error' event would crash.
   client.on('error', () => {});
   return client;
+}
+
+function withoutCredentials(url: string): string {
+  const u = new URL(url);
+  u.username = '';
+  u.password = '';
+  return u.toString();
 }
 
 /** A client for ordinary commands (publish, ack, XRANGE…), with a finite command timeout. Not connected yet. */
@@ -289,10 +328,14 @@ function versionAtLeast(version: string, min: string): boolean {
  */
 export async function connectChecked(
   client: Redis,
-  options: Pick<ConnectionOptions, 'url' | 'password'> = {},
+  options: Pick<ConnectionOptions, 'url' | 'password' | 'seedUrls'> = {},
 ): Promise<ServerCheck> {
   // Only the URL and password matter for messages (callers may pass all their options).
-  const target = targetOf(client, { url: options.url, password: options.password });
+  const target = targetOf(client, {
+    url: options.url,
+    password: options.password,
+    seedUrls: options.seedUrls,
+  });
   const secrets = [target.password, target.url];
   let lastError: unknown;
   const remember = (err: unknown) => {
@@ -346,7 +389,7 @@ export async function connectChecked(
 /** The target of an existing client (for messages), masking its password. */
 function targetOf(
   client: Redis,
-  options: Pick<ConnectionOptions, 'url' | 'password'>,
+  options: Pick<ConnectionOptions, 'url' | 'password' | 'seedUrls'>,
 ): ResolvedTarget {
   if (options.url) return resolveTarget(options);
   const o = client.options;

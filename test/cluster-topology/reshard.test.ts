@@ -2,26 +2,29 @@
  * Slow topology test (npm run test:cluster): a slot migration under load. While producers
  * publish and a consumer group consumes (spread layout, 3 masters), the slot of the busiest type
  * stream and then the slot of the global stream (every event goes there) move to another master
- * the way `redis-cli --cluster reshard` moves a slot (SETSLOT IMPORTING / MIGRATING, MIGRATE,
- * SETSLOT NODE), with a pause after the keys moved so clients meet the ASK window, then MOVED.
+ * with the real `redis-cli --cluster reshard … --cluster-from <owner> --cluster-to <id>
+ * --cluster-slots <n> --cluster-yes` (it moves the owner's lowest slots first: the prefix is
+ * picked so that both streams sit a few slots from the start of their owner's range, n ≤ 40).
  * Nothing is lost (every event is in its type stream and in the global stream), and every entry is
  * acked exactly once (no redelivery is needed: nobody failed).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { keySlot } from '../../src/core/hash-slot.js';
 import { EventPersistence } from '../../src/streams/event-persistence.js';
-import { startCluster, type RunningCluster } from '../helpers/cluster.js';
+import { cheapReshardPrefix, startCluster, type RunningCluster } from '../helpers/cluster.js';
 import { waitFor } from '../helpers/context.js';
 
+// The first type is the busiest: 7 of every 10 events.
+const TYPES = ['asset.discovered', 'asset.processed', 'workflow.failed'];
+
 let cluster: RunningCluster;
+let PREFIX: string;
 beforeAll(async () => {
   cluster = await startCluster({ masters: 3 });
+  PREFIX = await cheapReshardPrefix(cluster, 'rs', [TYPES[0], 'all']);
 }, 120000);
 afterAll(() => cluster?.stop());
 
-const PREFIX = 'rs:events:';
-// The first type is the busiest: 7 of every 10 events.
-const TYPES = ['asset.discovered', 'asset.processed', 'workflow.failed'];
 const typeOf = (n: number) => TYPES[n % 10 < 7 ? 0 : n % 10 < 9 ? 1 : 2];
 const TOTAL = 2000;
 
@@ -91,7 +94,14 @@ it('a slot moving under load: MOVED/ASK followed, nothing lost, every entry acke
   const producing = Promise.all(producers.map(produce));
 
   // Once the load runs: move the busiest type stream's slot, then the global stream's.
-  const moved: { key: string; from: number; to: number; during: number; ms: number }[] = [];
+  const moved: {
+    key: string;
+    from: number;
+    to: number;
+    slots: number;
+    during: number;
+    ms: number;
+  }[] = [];
   for (const key of [`${PREFIX}${TYPES[0]}`, `${PREFIX}all`]) {
     await waitFor(() => next >= (TOTAL / 4) * (moved.length + 1), 60000, 20);
     const slot = keySlot(key);
@@ -100,8 +110,20 @@ it('a slot moving under load: MOVED/ASK followed, nothing lost, every entry acke
     const to = masters.find((m) => m.port !== from.port)!;
     const before = next;
     const t0 = Date.now();
-    await cluster.migrateSlot(slot, to, { batch: 1, pauseMs: 1500 });
-    moved.push({ key, from: from.port, to: to.port, during: next - before, ms: Date.now() - t0 });
+    const { slots, output } = await cluster.reshard(slot, to);
+    expect(output).toMatch(
+      new RegExp(
+        `Moving slot ${slot} from 127\\.0\\.0\\.1:${from.port} to 127\\.0\\.0\\.1:${to.port}`,
+      ),
+    );
+    moved.push({
+      key,
+      from: from.port,
+      to: to.port,
+      slots,
+      during: next - before,
+      ms: Date.now() - t0,
+    });
     expect((await cluster.ownerOf(slot)).port).toBe(to.port);
   }
   migrated = true;
@@ -122,7 +144,7 @@ it('a slot moving under load: MOVED/ASK followed, nothing lost, every entry acke
   const lost = [...Array(total).keys()].filter((n) => !inTyped.has(n) || !inGlobal.has(n));
   const infos = await Promise.all(TYPES.map((t) => consumer.getStreamInfo(t)));
   console.log(
-    `reshard: ${total} events, ${moved.map((m) => `${m.key} ${m.from}→${m.to} (${m.ms} ms, ${m.during} published meanwhile)`).join(', ')}; ` +
+    `reshard: ${total} events, ${moved.map((m) => `${m.key} ${m.from}→${m.to} (redis-cli --cluster reshard of ${m.slots} slots, ${m.ms} ms, ${m.during} published meanwhile)`).join(', ')}; ` +
       `consumer caught up ${drainMs} ms after the last publish; ${typed.length} type-stream entries, ${acks.size} acked, ${redeliveries} redeliveries, ${publishErrors} publish errors retried`,
   );
   expect(lost).toEqual([]);

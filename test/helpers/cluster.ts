@@ -8,6 +8,7 @@ import { Cluster, Redis } from 'ioredis';
 import type { KeyLayout } from '../../src/core/keys.js';
 import { startCluster, type RunningCluster } from '../../src/local-redis/private-cluster.js';
 import { redisUrl, uniquePrefix } from './context.js';
+import { keySlot } from '../../src/core/hash-slot.js';
 
 export { startCluster, type RunningCluster };
 
@@ -66,4 +67,37 @@ export function libraryTargets(cluster: () => RunningCluster): LibraryTarget[] {
       raw: clusterRaw,
     },
   ];
+}
+
+/**
+ * `redis-cli --cluster reshard` moves the source's lowest slots first (cluster.reshard moves all of
+ * the owner's slots up to the one wanted): a prefix `<base><n>:events:` whose keys `<prefix><s>`
+ * (each suffix) all sit within `maxSlots` of the start of their owner's slots now, so a reshard of
+ * each moves few empty slots besides it and stays quick.
+ */
+export async function cheapReshardPrefix(
+  cluster: RunningCluster,
+  base: string,
+  suffixes: readonly string[],
+  maxSlots = 40,
+): Promise<string> {
+  const c = cluster.nodeClient(cluster.nodes[0]);
+  let owners: [number, number, number][];
+  try {
+    const slots = (await c.call('CLUSTER', 'SLOTS')) as [number, number, [string, number]][];
+    owners = slots.map(([a, b, [, port]]) => [a, b, port]);
+  } finally {
+    c.disconnect();
+  }
+  const cost = (slot: number) => {
+    const port = owners.find(([a, b]) => slot >= a && slot <= b)?.[2];
+    let n = 0;
+    for (const [a, b, p] of owners) if (p === port && a <= slot) n += Math.min(b, slot) - a + 1;
+    return n;
+  };
+  for (let i = 0; i < 1_000_000; i++) {
+    const prefix = `${base}${i}:events:`;
+    if (suffixes.every((s) => cost(keySlot(`${prefix}${s}`)) <= maxSlots)) return prefix;
+  }
+  throw new Error(`no prefix ${base}<n>:events: puts ${suffixes.join(', ')} near a range start`);
 }

@@ -96,6 +96,20 @@ describe('status over TLS (child process)', () => {
     ]);
   });
 
+  it("redis(s)://user@host with the password in REDIS_PASSWORD or REDISCLI_AUTH (not the URL's empty one)", async () => {
+    for (const env of [{ REDIS_PASSWORD: APP_PW }, { REDISCLI_AUTH: APP_PW }] as Record<
+      string,
+      string
+    >[]) {
+      const url = server.url.replace('rediss://', 'rediss://viewer@');
+      const r = await runCli(['status', '--url', url, '--prefix', prefix], { ...ca, ...env });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`2 streams under "${prefix}" at ${url}`);
+      expect(r.stdout).not.toContain(APP_PW);
+    }
+  });
+
   it('the wrong CA → one line "TLS: … not trusted — set NODE_EXTRA_CA_CERTS or --tls-ca", exit 1, no stack, no password', async () => {
     for (const env of [{ NODE_EXTRA_CA_CERTS: wrongCa.files.caFile }, {}] as Record<
       string,

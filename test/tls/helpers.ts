@@ -3,7 +3,9 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { makeTlsFiles, type TlsFiles } from '../../src/local-redis/private-redis.js';
+import type { EventPersistence } from '../../src/streams/event-persistence.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
@@ -97,4 +99,26 @@ export function runCli(
       },
     );
   });
+}
+
+/**
+ * On a connected EventPersistence: publish one asset.discovered event, consume it as worker-1,
+ * ack it, and check nothing is pending. Returns its ID.
+ */
+export async function publishConsumeAck(p: EventPersistence): Promise<string> {
+  const id = await p.persistEvent({ eventType: 'asset.discovered', data: { path: '/a.jpg' } });
+  const ac = new AbortController();
+  const seen: string[] = [];
+  for await (const d of p.consumeEvents(['asset.discovered'], 'worker-1', {
+    blockMs: 200,
+    signal: ac.signal,
+  })) {
+    seen.push(d.messageId);
+    expect(d.event?.data).toEqual({ path: '/a.jpg' });
+    await d.ack();
+    ac.abort();
+  }
+  expect(seen).toEqual([id]);
+  expect(await p.getPendingEvents('asset.discovered', { idleMs: 0 })).toEqual([]);
+  return id;
 }

@@ -12,7 +12,15 @@ import {
 } from '../../src/streams/event-persistence.js';
 import { StreamscopeError } from '../../src/core/errors.js';
 import { redisUrl, uniquePrefix } from '../helpers/context.js';
-import { APP_PW, PASSWORD, PREFIX, aclConfig, otherCa, withAuth } from './helpers.js';
+import {
+  APP_PW,
+  PASSWORD,
+  PREFIX,
+  aclConfig,
+  otherCa,
+  publishConsumeAck,
+  withAuth,
+} from './helpers.js';
 
 let server: RunningRedis;
 let otherName: RunningRedis;
@@ -40,20 +48,7 @@ async function roundTrip(options: EventPersistenceOptions): Promise<void> {
   try {
     await p.connect();
     expect(p.server?.version).toBe(server.version);
-    const id = await p.persistEvent({ eventType: 'asset.discovered', data: { path: '/a.jpg' } });
-    const ac = new AbortController();
-    const seen: string[] = [];
-    for await (const d of p.consumeEvents(['asset.discovered'], 'worker-1', {
-      blockMs: 200,
-      signal: ac.signal,
-    })) {
-      seen.push(d.messageId);
-      expect(d.event?.data).toEqual({ path: '/a.jpg' });
-      await d.ack();
-      ac.abort();
-    }
-    expect(seen).toEqual([id]);
-    expect(await p.getPendingEvents('asset.discovered', { idleMs: 0 })).toEqual([]);
+    const id = await publishConsumeAck(p);
     const info = await p.getStreamInfo('asset.discovered');
     expect(info.consumerGroups[0]).toMatchObject({ pending: 0, lastDeliveredId: id });
   } finally {
