@@ -248,24 +248,24 @@ export const benchmark: Benchmark = {
         : 'library not available',
       status: ratios.length ? (s.ratio.median >= 0.95 ? 'met' : 'missed') : 'not measured',
     });
-    const share = s.batch.median / (s.ceil.median / 2);
-    section.targets.push({
-      what: 'persistEvents vs server ceiling (redis-benchmark XADD/s ÷ 2)',
-      target: '≥ 0.50×',
-      measured: batch.length
-        ? `${fmt(share, 2)}× (${fmt(s.batch.median)} of ${fmt(s.ceil.median / 2)} events/s)`
-        : 'not available',
-      status: batch.length ? (share >= 0.5 ? 'met' : 'missed') : 'not measured',
-    });
-    const share2 = s.batch2.median / (s.ceil.median / 2);
-    section.targets.push({
-      what: 'persistEvents, 2 calls in flight, vs server ceiling',
-      target: '≥ 0.50×',
-      measured: batch2.length
-        ? `${fmt(share2, 2)}× (${fmt(s.batch2.median)} of ${fmt(s.ceil.median / 2)} events/s)`
-        : 'not available',
-      status: batch2.length ? (share2 >= 0.5 ? 'met' : 'missed') : 'not measured',
-    });
+    // persistEvents against the ceiling, one call at a time and two in flight.
+    const ceilingTarget = (what: string, runs: number[], median: number) => {
+      const share = median / (s.ceil.median / 2);
+      section.targets.push({
+        what,
+        target: '≥ 0.50×',
+        measured: runs.length
+          ? `${fmt(share, 2)}× (${fmt(median)} of ${fmt(s.ceil.median / 2)} events/s)`
+          : 'not available',
+        status: runs.length ? (share >= 0.5 ? 'met' : 'missed') : 'not measured',
+      });
+    };
+    ceilingTarget(
+      'persistEvents vs server ceiling (redis-benchmark XADD/s ÷ 2)',
+      batch,
+      s.batch.median,
+    );
+    ceilingTarget('persistEvents, 2 calls in flight, vs server ceiling', batch2, s.batch2.median);
     section.notes.push(
       `The publish path (both variants) reaches ${fmt((100 * 2 * s.raw.median) / s.ceil.median)}% of the server's pipelined XADD ceiling: ` +
         'one client, one connection, MULTI/EXEC framing, and the Node process building JSON share 2 cores with redis-server.',
